@@ -1,0 +1,1 @@
+//! wordmill-analyse (under construction).

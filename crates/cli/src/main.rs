@@ -1,0 +1,2 @@
+//! The `wordmill` command-line tool.
+fn main() {}

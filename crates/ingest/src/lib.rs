@@ -1,0 +1,1 @@
+//! wordmill-ingest (under construction).

@@ -1,0 +1,1 @@
+//! wordmill-normalise (under construction).

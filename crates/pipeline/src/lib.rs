@@ -1,0 +1,1 @@
+//! wordmill-pipeline (under construction).

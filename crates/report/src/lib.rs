@@ -1,0 +1,1 @@
+//! wordmill-report (under construction).
