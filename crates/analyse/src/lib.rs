@@ -1,1 +1,48 @@
-//! wordmill-analyse (under construction).
+//! # wordmill-analyse
+//!
+//! Analysers read normalised documents ([`wordmill_model::NormalisedDoc`]) and fold what they
+//! see into a *partial state* that merges with other partial states in any grouping and order
+//! ([`wordmill_model::Merge`]). The same merge serves rayon threads, shard files and cluster
+//! partitions, so one thread, N threads and K shards give the same output.
+//!
+//! - [`Terms`]: term counts, document frequencies, n-grams, `min_df`/`max_df`/`max_features`
+//!   pruning and TF-IDF, equal to scikit-learn's `CountVectorizer`/`TfidfVectorizer` when
+//!   configured alike.
+//! - [`Vader`]: lexicon sentiment reproducing vaderSentiment 3.3.2 exactly.
+//!
+//! See each type's documentation for a runnable example.
+
+mod terms;
+mod sentiment;
+
+pub use sentiment::*;
+pub use terms::*;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wordmill_model::{Merge, NormalisedDoc};
+
+/// An analysis over a stream of documents, split into a mergeable partial state.
+///
+/// # Contract
+///
+/// - `observe` folds one document into a partial state; documents may arrive in any order and
+///   on any thread, each exactly once.
+/// - `Partial::merge` combines partial states; merging in any grouping and order, then calling
+///   `finish`, gives the same output as observing every document into one state.
+/// - Anything kept per document is keyed by [`wordmill_model::Ordinal`] and ordered in `finish`.
+pub trait Analyser: Sync {
+    /// The mergeable state.
+    type Partial: Merge + Send + Serialize + DeserializeOwned;
+    /// The finished result.
+    type Output;
+
+    /// An empty partial state.
+    fn partial(&self) -> Self::Partial;
+
+    /// Folds one document into `partial`.
+    fn observe(&self, partial: &mut Self::Partial, doc: &NormalisedDoc<'_>);
+
+    /// Turns the merged state into the output.
+    fn finish(&self, partial: Self::Partial) -> Self::Output;
+}

@@ -1,0 +1,1 @@
+//! Lexicon sentiment (placeholder).

@@ -1,0 +1,1 @@
+//! Term counts and TF-IDF (placeholder).
