@@ -1,0 +1,2 @@
+//! Sentiment benchmarks (placeholder until the scorer lands).
+fn main() {}
