@@ -8,13 +8,16 @@
 //! - [`Terms`]: term counts, document frequencies, n-grams, `min_df`/`max_df`/`max_features`
 //!   pruning and TF-IDF, equal to scikit-learn's `CountVectorizer`/`TfidfVectorizer` when
 //!   configured alike.
+//! - [`Documents`]: one row of facts per document (id, metadata, size, tokens, sentences).
 //! - [`Vader`]: lexicon sentiment reproducing vaderSentiment 3.3.2 exactly.
 //!
 //! See each type's documentation for a runnable example.
 
-mod terms;
+mod documents;
 mod sentiment;
+mod terms;
 
+pub use documents::{DocumentStats, Documents, DocumentsPartial};
 pub use sentiment::*;
 pub use terms::*;
 

@@ -1,1 +1,44 @@
-//! wordmill-report (under construction).
+//! # wordmill-report
+//!
+//! The report model of a wordmill run and its renderers.
+//!
+//! - [`Report`]: the summary that becomes `report.json` (with [`SCHEMA_VERSION`]), `report.md`
+//!   and the terminal summary. It holds no timings, so the same corpus and pipeline always give
+//!   the same bytes.
+//! - Table writers: [`write_terms_csv`] (`terms.csv`), [`write_tfidf_csv`] (`tfidf.csv`),
+//!   [`write_documents_csv`] (`documents.csv`).
+//! - [`render_markdown`] and [`render_terminal`] for people.
+//! - [`OutputDir`]: writes every file atomically (a temporary file in the same directory, then
+//!   a rename), so a failed or killed run never leaves a torn file.
+//!
+//! ## Example
+//!
+//! ```
+//! use wordmill_report::{CorpusSummary, OutputDir, Report, render_markdown};
+//!
+//! let report = Report::new("demo", "0123abcd", CorpusSummary { documents: 2, bytes: 40, tokens: 8, sentences: 2, skipped: 0 });
+//! let dir = std::env::temp_dir().join(format!("wordmill-report-doc-{}", std::process::id()));
+//! let out = OutputDir::create(&dir).unwrap();
+//! out.write("report.json", |w| report.write_json(w)).unwrap();
+//! let md = render_markdown(&report);
+//! assert!(md.starts_with("# demo"));
+//! let back: Report = serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+//! assert_eq!(back, report);
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! ```
+//!
+//! ## Why the design is so
+//!
+//! Tables that grow with the corpus (every term, every document) are streamed to CSV from the
+//! analysers' outputs and never copied into the report model; `report.json` stays small and
+//! readable whatever the corpus size.
+
+mod markdown;
+mod model;
+mod output;
+mod tables;
+
+pub use markdown::{render_markdown, render_terminal};
+pub use model::{CorpusSummary, PipelineInfo, Report, SCHEMA_VERSION, TermsSummary, TopTerm};
+pub use output::OutputDir;
+pub use tables::{write_documents_csv, write_terms_csv, write_tfidf_csv};

@@ -1,0 +1,787 @@
+//! The pipeline file: its schema, defaults and validation.
+//!
+//! A pipeline file (TOML, or JSON with the same structure) is read into a spanned value tree and
+//! walked once against [`SCHEMA`]; every problem is collected with its line and column, so a
+//! user sees all of them at once. Unknown keys are errors, with the nearest valid key suggested.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+use sha2::{Digest, Sha256};
+use wordmill_analyse::{DocFreq, Norm, TermsConfig, TfidfConfig};
+use wordmill_ingest::{Format, OnError};
+use wordmill_normalise::{NormaliserConfig, StemLanguage, StopWords, TokenizerKind, UnicodeForm};
+
+use crate::error::{ConfigError, ConfigErrors};
+use crate::node::{Entry, Node, Value, parse_json, parse_toml};
+
+/// Every table of a pipeline file and the keys it accepts. The parser rejects any other key and
+/// `docs/pipeline.md` documents each of these (a test checks both directions).
+pub const SCHEMA: &[(&str, &[&str])] = &[
+    ("", &["version", "name", "ingest", "normalise", "analyse", "report"]),
+    ("ingest", &["inputs", "format", "text_field", "id_field", "meta_fields", "meta_from_path", "on_error"]),
+    ("normalise", &["unicode", "lowercase", "tokenizer", "stopwords", "min_len", "stem"]),
+    ("normalise.tokenizer", &["pattern"]),
+    ("analyse", &["terms", "sentiment"]),
+    ("analyse.terms", &["ngrams", "top", "min_df", "max_df", "max_features", "tfidf", "per_document"]),
+    ("analyse.terms.tfidf", &["use_idf", "smooth_idf", "sublinear_tf", "norm"]),
+    ("analyse.sentiment", &["lexicon", "rules", "unit", "group_by", "explain"]),
+    ("report", &["dir", "formats"]),
+];
+
+/// Output formats a report can be rendered in.
+pub const FORMATS: &[&str] = &["json", "csv", "md"];
+
+/// A validated pipeline, ready to run.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    /// The pipeline file as the user named it.
+    pub path: PathBuf,
+    /// `name`: defaults to the file stem.
+    pub name: String,
+    /// SHA-256 of the file's bytes, hex: identifies the configuration in manifests and states.
+    pub config_hash: String,
+    /// `[ingest]`.
+    pub ingest: IngestSpec,
+    /// `[normalise]`.
+    pub normalise: NormaliserConfig,
+    /// `[analyse.terms]`, when present.
+    pub terms: Option<TermsConfig>,
+    /// `[analyse.sentiment]`, when present.
+    pub sentiment: Option<SentimentSpec>,
+    /// `[report]`.
+    pub report: ReportSpec,
+}
+
+/// `[ingest]` after validation.
+#[derive(Debug, Clone)]
+pub struct IngestSpec {
+    /// Files, directories, globs, or `-` for standard input.
+    pub inputs: Vec<String>,
+    /// Input format.
+    pub format: Format,
+    /// JSON Lines / CSV field holding the text.
+    pub text_field: String,
+    /// JSON Lines / CSV field holding the id.
+    pub id_field: Option<String>,
+    /// Fields copied into metadata.
+    pub meta_fields: Vec<String>,
+    /// Regex with named groups matched against each file path.
+    pub meta_from_path: Option<Regex>,
+    /// What a bad record does.
+    pub on_error: OnError,
+}
+
+/// `[analyse.sentiment]` after validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentimentSpec {
+    /// Lexicons in order; later ones override earlier ones. `"vader"` is the built-in one.
+    pub lexicon: Vec<String>,
+    /// `vader`, `vader-news` or `none`.
+    pub rules: String,
+    /// `sentence` or `document`.
+    pub unit: String,
+    /// Metadata keys to group by.
+    pub group_by: Vec<String>,
+    /// Record what carried each sentence's valence.
+    pub explain: bool,
+}
+
+/// `[report]` after validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportSpec {
+    /// The report directory.
+    pub dir: PathBuf,
+    /// Formats to write.
+    pub formats: Vec<String>,
+}
+
+impl ReportSpec {
+    /// True when `format` was asked for.
+    pub fn wants(&self, format: &str) -> bool {
+        self.formats.iter().any(|f| f == format)
+    }
+}
+
+impl Pipeline {
+    /// Reads and validates a pipeline file (TOML, or JSON when the name ends in `.json`).
+    pub fn load(path: &Path) -> Result<Pipeline, crate::RunError> {
+        let bytes = std::fs::read(path)
+            .map_err(|source| crate::RunError::ReadPipeline { path: path.to_path_buf(), source })?;
+        Ok(Pipeline::parse(path, &bytes)?)
+    }
+
+    /// Validates pipeline-file bytes; `path` names the file in messages and decides the syntax.
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Pipeline, ConfigErrors> {
+        let file = path.display().to_string();
+        let src = match std::str::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                let mut w = Walker::new(&file, "");
+                w.errors.push(ConfigError {
+                    file: file.clone(),
+                    line: 1,
+                    col: 1,
+                    message: format!("the file is not UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+                });
+                return Err(ConfigErrors(w.errors));
+            }
+        };
+        let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let mut w = Walker::new(&file, src);
+        let root = match if json { parse_json(src) } else { parse_toml(src) } {
+            Ok(root) => root,
+            Err(errors) => {
+                for e in errors {
+                    w.error(e.span, e.message);
+                }
+                return Err(w.into_errors());
+            }
+        };
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let pipeline = w.pipeline(&root, path, &stem, bytes);
+        match pipeline {
+            Some(p) if w.errors.is_empty() => Ok(p),
+            _ => Err(w.into_errors()),
+        }
+    }
+}
+
+/// Walks the value tree, collecting errors.
+struct Walker<'s> {
+    file: String,
+    src: &'s str,
+    errors: Vec<ConfigError>,
+}
+
+/// A table being read: remembers which keys were used, so the rest can be reported.
+struct Table<'n> {
+    section: &'static str,
+    entries: &'n [Entry],
+    span: Range<usize>,
+}
+
+impl<'n> Table<'n> {
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries.iter().find(|e| e.key == key).map(|e| &e.node)
+    }
+}
+
+fn qualified(section: &str, key: &str) -> String {
+    if section.is_empty() { key.to_string() } else { format!("{section}.{key}") }
+}
+
+impl<'s> Walker<'s> {
+    fn new(file: &str, src: &'s str) -> Self {
+        Walker { file: file.to_string(), src, errors: Vec::new() }
+    }
+
+    fn into_errors(mut self) -> ConfigErrors {
+        self.errors.sort_by_key(|e| (e.line, e.col));
+        self.errors.dedup();
+        ConfigErrors(self.errors)
+    }
+
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let offset = span.start.min(self.src.len());
+        let before = &self.src[..floor_char_boundary(self.src, offset)];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        self.errors.push(ConfigError { file: self.file.clone(), line, col, message: message.into() });
+    }
+
+    /// Opens `node` as the table `section`, reporting unknown keys.
+    fn table<'n>(&mut self, node: &'n Node, section: &'static str) -> Option<Table<'n>> {
+        let Value::Table(entries) = &node.value else {
+            self.error(node.span.clone(), format!("`{section}` must be a table, found {}", node.value.kind()));
+            return None;
+        };
+        let allowed = SCHEMA.iter().find(|(s, _)| *s == section).map_or(&[][..], |(_, keys)| *keys);
+        for e in entries {
+            if !allowed.contains(&e.key.as_str()) {
+                let mut msg = format!("unknown key `{}`", qualified(section, &e.key));
+                match nearest(&e.key, allowed) {
+                    Some(best) => msg.push_str(&format!(" (did you mean `{best}`?)")),
+                    None => msg.push_str(&format!("; expected one of: {}", allowed.join(", "))),
+                }
+                self.error(e.key_span.clone(), msg);
+            }
+        }
+        Some(Table { section, entries, span: node.span.clone() })
+    }
+
+    fn sub<'n>(&mut self, t: &Table<'n>, key: &str, section: &'static str) -> Option<Table<'n>> {
+        t.get(key).and_then(|n| self.table(n, section))
+    }
+
+    fn string(&mut self, t: &Table<'_>, key: &str) -> Option<(String, Range<usize>)> {
+        let node = t.get(key)?;
+        match &node.value {
+            Value::Str(s) => Some((s.clone(), node.span.clone())),
+            other => {
+                self.error(
+                    node.span.clone(),
+                    format!("`{}` must be a string, found {}", qualified(t.section, key), other.kind()),
+                );
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, t: &Table<'_>, key: &str, default: bool) -> bool {
+        match t.get(key) {
+            None => default,
+            Some(Node { value: Value::Bool(b), .. }) => *b,
+            Some(node) => {
+                let msg = format!("`{}` must be true or false, found {}", qualified(t.section, key), node.value.kind());
+                self.error(node.span.clone(), msg);
+                default
+            }
+        }
+    }
+
+    fn integer(&mut self, t: &Table<'_>, key: &str, min: i64, max: i64) -> Option<i64> {
+        let node = t.get(key)?;
+        match node.value {
+            Value::Int(n) if (min..=max).contains(&n) => Some(n),
+            Value::Int(n) => {
+                self.error(
+                    node.span.clone(),
+                    format!("`{}` must be between {min} and {max}, found {n}", qualified(t.section, key)),
+                );
+                None
+            }
+            ref other => {
+                let msg = format!("`{}` must be an integer, found {}", qualified(t.section, key), other.kind());
+                self.error(node.span.clone(), msg);
+                None
+            }
+        }
+    }
+
+    /// A string that must be one of `choices`.
+    fn choice(&mut self, t: &Table<'_>, key: &str, choices: &[&str]) -> Option<String> {
+        let (s, span) = self.string(t, key)?;
+        if choices.contains(&s.as_str()) {
+            return Some(s);
+        }
+        let mut msg = format!("`{}` must be one of {}, found \"{s}\"", qualified(t.section, key), quoted(choices));
+        if let Some(best) = nearest(&s, choices) {
+            msg.push_str(&format!(" (did you mean \"{best}\"?)"));
+        }
+        self.error(span, msg);
+        None
+    }
+
+    /// A string or an array of strings.
+    fn strings(&mut self, t: &Table<'_>, key: &str) -> Option<Vec<(String, Range<usize>)>> {
+        let node = t.get(key)?;
+        let what = qualified(t.section, key);
+        match &node.value {
+            Value::Str(s) => Some(vec![(s.clone(), node.span.clone())]),
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match &item.value {
+                        Value::Str(s) => out.push((s.clone(), item.span.clone())),
+                        other => self.error(
+                            item.span.clone(),
+                            format!("`{what}` must hold strings only, found {}", other.kind()),
+                        ),
+                    }
+                }
+                Some(out)
+            }
+            other => {
+                self.error(node.span.clone(), format!("`{what}` must be a string or an array of strings, found {}", other.kind()));
+                None
+            }
+        }
+    }
+
+    fn pipeline(&mut self, root: &Node, path: &Path, stem: &str, bytes: &[u8]) -> Option<Pipeline> {
+        let top = self.table(root, "")?;
+        match top.get("version") {
+            None => self.error(0..0, "missing `version = 1` at the top of the pipeline file"),
+            Some(Node { value: Value::Int(1), .. }) => {}
+            Some(node) => {
+                let msg = format!("`version` must be 1 (the only pipeline-file version), found {}", show(node));
+                self.error(node.span.clone(), msg);
+            }
+        }
+        let name = match self.string(&top, "name") {
+            Some((n, span)) if n.trim().is_empty() => {
+                self.error(span, "`name` must not be empty");
+                stem.to_string()
+            }
+            Some((n, _)) => n,
+            None => stem.to_string(),
+        };
+
+        let ingest = match self.sub(&top, "ingest", "ingest") {
+            Some(t) => self.ingest(&t),
+            None => {
+                if top.get("ingest").is_none() {
+                    self.error(top.span.start..top.span.start, "missing `[ingest]` table (with `inputs = [...]`)");
+                }
+                None
+            }
+        };
+        let normalise = match self.sub(&top, "normalise", "normalise") {
+            Some(t) => self.normalise(&t),
+            None => Some(default_normaliser()),
+        };
+
+        let (mut terms, mut sentiment) = (None, None);
+        match self.sub(&top, "analyse", "analyse") {
+            Some(analyse) => {
+                if let Some(t) = self.sub(&analyse, "terms", "analyse.terms") {
+                    terms = self.terms(&t);
+                }
+                if let Some(t) = self.sub(&analyse, "sentiment", "analyse.sentiment") {
+                    sentiment = self.sentiment(&t);
+                }
+                if analyse.get("terms").is_none() && analyse.get("sentiment").is_none() {
+                    self.error(analyse.span.clone(), "`[analyse]` names no analyser: add `[analyse.terms]` or `[analyse.sentiment]`");
+                }
+            }
+            None if top.get("analyse").is_none() => {
+                self.error(0..0, "missing `[analyse]`: add `[analyse.terms]` and/or `[analyse.sentiment]`");
+            }
+            None => {}
+        }
+
+        let report = match self.sub(&top, "report", "report") {
+            Some(t) => self.report(&t, &name),
+            None => Some(ReportSpec { dir: default_report_dir(&name), formats: default_formats() }),
+        };
+
+        Some(Pipeline {
+            path: path.to_path_buf(),
+            name,
+            config_hash: hex(&Sha256::digest(bytes)),
+            ingest: ingest?,
+            normalise: normalise?,
+            terms,
+            sentiment,
+            report: report?,
+        })
+    }
+
+    fn ingest(&mut self, t: &Table<'_>) -> Option<IngestSpec> {
+        let inputs = match self.strings(t, "inputs") {
+            Some(v) if v.is_empty() => {
+                let span = t.get("inputs").map_or(t.span.clone(), |n| n.span.clone());
+                self.error(span, "`ingest.inputs` is empty: name at least one file, directory or glob");
+                None
+            }
+            Some(v) => Some(v.into_iter().map(|(s, _)| s).collect()),
+            None => {
+                if t.get("inputs").is_none() {
+                    self.error(t.span.clone(), "missing `ingest.inputs` (files, directories, globs, or \"-\" for standard input)");
+                }
+                None
+            }
+        };
+        let format = match self.choice(t, "format", &["text", "jsonl", "csv"]).as_deref() {
+            Some("jsonl") => Format::Jsonl,
+            Some("csv") => Format::Csv,
+            _ => Format::Text,
+        };
+        let text_field = self.string(t, "text_field").map_or_else(|| "text".to_string(), |(s, _)| s);
+        let id_field = Some(self.string(t, "id_field").map_or_else(|| "id".to_string(), |(s, _)| s));
+        let meta_fields =
+            self.strings(t, "meta_fields").map(|v| v.into_iter().map(|(s, _)| s).collect()).unwrap_or_default();
+        let meta_from_path = match self.string(t, "meta_from_path") {
+            Some((pattern, span)) => match Regex::new(&pattern) {
+                Ok(re) if re.capture_names().flatten().next().is_some() => Some(re),
+                Ok(_) => {
+                    self.error(span, "`ingest.meta_from_path` has no named group: write groups as (?P<key>...)");
+                    None
+                }
+                Err(e) => {
+                    let msg = format!("`ingest.meta_from_path` is not a valid regex: {}", one_line(&e.to_string()));
+                    self.error(span, msg);
+                    None
+                }
+            },
+            None => None,
+        };
+        let on_error = match self.choice(t, "on_error", &["skip", "fail"]).as_deref() {
+            Some("fail") => OnError::Fail,
+            _ => OnError::Skip,
+        };
+        Some(IngestSpec { inputs: inputs?, format, text_field, id_field, meta_fields, meta_from_path, on_error })
+    }
+
+    fn normalise(&mut self, t: &Table<'_>) -> Option<NormaliserConfig> {
+        let mut cfg = default_normaliser();
+        if let Some(form) = self.choice(t, "unicode", &["none", "nfc", "nfkc"]) {
+            cfg.unicode = match form.as_str() {
+                "none" => UnicodeForm::None,
+                "nfkc" => UnicodeForm::Nfkc,
+                _ => UnicodeForm::Nfc,
+            };
+        }
+        cfg.lowercase = self.boolean(t, "lowercase", cfg.lowercase);
+        if let Some(node) = t.get("tokenizer") {
+            match &node.value {
+                Value::Str(s) if s == "words" => cfg.tokenizer = TokenizerKind::Words,
+                Value::Str(s) => {
+                    let msg = format!("`normalise.tokenizer` must be \"words\" or {{ pattern = '...' }}, found \"{s}\"");
+                    self.error(node.span.clone(), msg);
+                }
+                Value::Table(_) => {
+                    if let Some(tt) = self.table(node, "normalise.tokenizer") {
+                        match self.string(&tt, "pattern") {
+                            Some((p, span)) => match Regex::new(&p) {
+                                Ok(_) => cfg.tokenizer = TokenizerKind::Pattern(p),
+                                Err(e) => self.error(
+                                    span,
+                                    format!("`normalise.tokenizer.pattern` is not a valid regex: {}", one_line(&e.to_string())),
+                                ),
+                            },
+                            None if tt.get("pattern").is_none() => {
+                                self.error(node.span.clone(), "`normalise.tokenizer` table needs `pattern = '...'`")
+                            }
+                            None => {}
+                        }
+                    }
+                }
+                other => {
+                    let msg = format!("`normalise.tokenizer` must be \"words\" or {{ pattern = '...' }}, found {}", other.kind());
+                    self.error(node.span.clone(), msg);
+                }
+            }
+        }
+        if let Some((s, span)) = self.string(t, "stopwords") {
+            cfg.stopwords = if s == "none" {
+                StopWords::None
+            } else if wordmill_normalise::builtin_stopwords(&s).is_some() {
+                StopWords::Builtin(s)
+            } else if looks_like_path(&s) {
+                match wordmill_normalise::read_stopword_file(Path::new(&s)) {
+                    Ok(words) => StopWords::List(words),
+                    Err(e) => {
+                        self.error(span, format!("`normalise.stopwords`: {e}"));
+                        StopWords::None
+                    }
+                }
+            } else {
+                let msg = format!(
+                    "`normalise.stopwords` must be \"none\", a built-in list ({}) or a path to a word list, found \"{s}\"",
+                    wordmill_normalise::builtin_stopword_names().join(", ")
+                );
+                self.error(span, msg);
+                StopWords::None
+            };
+        }
+        if let Some(n) = self.integer(t, "min_len", 1, 1000) {
+            cfg.min_len = n as usize;
+        }
+        if let Some((s, span)) = self.string(t, "stem") {
+            if s != "none" {
+                match StemLanguage::from_name(&s) {
+                    Some(lang) => cfg.stem = Some(lang),
+                    None => {
+                        let msg = format!(
+                            "`normalise.stem` must be \"none\" or a Snowball language ({}), found \"{s}\"",
+                            StemLanguage::all().iter().map(|l| l.name()).collect::<Vec<_>>().join(", ")
+                        );
+                        self.error(span, msg);
+                    }
+                }
+            }
+        }
+        Some(cfg)
+    }
+
+    fn doc_freq(&mut self, t: &Table<'_>, key: &str, default: DocFreq) -> DocFreq {
+        match t.get(key) {
+            None => default,
+            Some(Node { value: Value::Int(n), .. }) if *n >= 0 => DocFreq::Count(*n as u64),
+            Some(Node { value: Value::Float(f), .. }) if (0.0..=1.0).contains(f) => DocFreq::Fraction(*f),
+            Some(node) => {
+                let msg = format!(
+                    "`analyse.terms.{key}` must be a document count (integer ≥ 0) or a fraction of documents (float in 0.0..=1.0), found {}",
+                    show(node)
+                );
+                self.error(node.span.clone(), msg);
+                default
+            }
+        }
+    }
+
+    fn terms(&mut self, t: &Table<'_>) -> Option<TermsConfig> {
+        let mut cfg = TermsConfig::default();
+        if let Some(node) = t.get("ngrams") {
+            match &node.value {
+                Value::Array(items) if items.len() == 2 => match (&items[0].value, &items[1].value) {
+                    (Value::Int(a), Value::Int(b)) if *a >= 1 && a <= b && *b <= 10 => {
+                        cfg.ngram_range = (*a as usize, *b as usize)
+                    }
+                    _ => self.error(node.span.clone(), "`analyse.terms.ngrams` must be [min, max] with 1 ≤ min ≤ max ≤ 10"),
+                },
+                _ => self.error(node.span.clone(), format!("`analyse.terms.ngrams` must be [min, max], found {}", show(node))),
+            }
+        }
+        if let Some(n) = self.integer(t, "top", 0, 1_000_000) {
+            cfg.top = n as usize;
+        }
+        cfg.min_df = self.doc_freq(t, "min_df", cfg.min_df);
+        cfg.max_df = self.doc_freq(t, "max_df", cfg.max_df);
+        if let Some(n) = self.integer(t, "max_features", 1, i64::MAX) {
+            cfg.max_features = Some(n as usize);
+        }
+        if let Some(tt) = self.sub(t, "tfidf", "analyse.terms.tfidf") {
+            let d = TfidfConfig::default();
+            cfg.tfidf = TfidfConfig {
+                use_idf: self.boolean(&tt, "use_idf", d.use_idf),
+                smooth_idf: self.boolean(&tt, "smooth_idf", d.smooth_idf),
+                sublinear_tf: self.boolean(&tt, "sublinear_tf", d.sublinear_tf),
+                norm: match self.choice(&tt, "norm", &["l2", "l1", "none"]).as_deref() {
+                    Some("l1") => Norm::L1,
+                    Some("none") => Norm::None,
+                    _ => d.norm,
+                },
+            };
+        }
+        cfg.per_document = self.boolean(t, "per_document", false);
+        if let Err(e) = cfg.validate() {
+            self.error(t.span.clone(), format!("`[analyse.terms]`: {e}"));
+        }
+        Some(cfg)
+    }
+
+    fn sentiment(&mut self, t: &Table<'_>) -> Option<SentimentSpec> {
+        let lexicon = match self.strings(t, "lexicon") {
+            Some(list) if list.is_empty() => {
+                self.error(t.get("lexicon").map_or(t.span.clone(), |n| n.span.clone()), "`analyse.sentiment.lexicon` is empty");
+                vec!["vader".to_string()]
+            }
+            Some(list) => {
+                for (name, span) in &list {
+                    if name != "vader" && !Path::new(name).is_file() {
+                        let msg = format!("`analyse.sentiment.lexicon`: \"{name}\" is neither \"vader\" nor a readable lexicon file");
+                        self.error(span.clone(), msg);
+                    }
+                }
+                list.into_iter().map(|(s, _)| s).collect()
+            }
+            None => vec!["vader".to_string()],
+        };
+        let rules = self.choice(t, "rules", &["vader", "vader-news", "none"]).unwrap_or_else(|| "vader".into());
+        let unit = self.choice(t, "unit", &["sentence", "document"]).unwrap_or_else(|| "sentence".into());
+        let group_by =
+            self.strings(t, "group_by").map(|v| v.into_iter().map(|(s, _)| s).collect()).unwrap_or_default();
+        let explain = self.boolean(t, "explain", false);
+        Some(SentimentSpec { lexicon, rules, unit, group_by, explain })
+    }
+
+    fn report(&mut self, t: &Table<'_>, name: &str) -> Option<ReportSpec> {
+        let dir = match self.string(t, "dir") {
+            Some((d, span)) if d.trim().is_empty() => {
+                self.error(span, "`report.dir` must not be empty");
+                None
+            }
+            Some((d, _)) => Some(PathBuf::from(d)),
+            None => Some(default_report_dir(name)),
+        };
+        let formats = match self.strings(t, "formats") {
+            Some(list) => {
+                let mut out = Vec::new();
+                for (f, span) in list {
+                    if !FORMATS.contains(&f.as_str()) {
+                        let mut msg = format!("`report.formats`: unknown format \"{f}\"; expected {}", quoted(FORMATS));
+                        if let Some(best) = nearest(&f, FORMATS) {
+                            msg.push_str(&format!(" (did you mean \"{best}\"?)"));
+                        }
+                        self.error(span, msg);
+                    } else if !out.contains(&f) {
+                        out.push(f);
+                    }
+                }
+                out
+            }
+            None => default_formats(),
+        };
+        Some(ReportSpec { dir: dir?, formats })
+    }
+}
+
+fn default_normaliser() -> NormaliserConfig {
+    NormaliserConfig {
+        unicode: UnicodeForm::Nfc,
+        lowercase: true,
+        tokenizer: TokenizerKind::Words,
+        stopwords: StopWords::None,
+        min_len: 1,
+        stem: None,
+        sentences: true,
+    }
+}
+
+fn default_report_dir(name: &str) -> PathBuf {
+    let safe: String =
+        name.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' }).collect();
+    PathBuf::from("out").join(safe)
+}
+
+fn default_formats() -> Vec<String> {
+    FORMATS.iter().map(|s| s.to_string()).collect()
+}
+
+fn looks_like_path(s: &str) -> bool {
+    s.contains('/') || s.contains('\\') || s.contains('.')
+}
+
+fn show(node: &Node) -> String {
+    match &node.value {
+        Value::Str(s) => format!("\"{s}\""),
+        Value::Int(n) => n.to_string(),
+        Value::Float(f) => format!("{f:?}"),
+        Value::Bool(b) => b.to_string(),
+        other => other.kind().to_string(),
+    }
+}
+
+fn quoted(choices: &[&str]) -> String {
+    choices.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+}
+
+fn one_line(s: &str) -> String {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
+pub(crate) fn nearest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let limit = (word.chars().count() / 3).max(1) + 1;
+    candidates
+        .iter()
+        .map(|c| (levenshtein(word, c), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<Pipeline, ConfigErrors> {
+        Pipeline::parse(Path::new("p.toml"), src.as_bytes())
+    }
+
+    const MINIMAL: &str = "version = 1\n[ingest]\ninputs = [\"x\"]\n[analyse.terms]\n";
+
+    #[test]
+    fn minimal_pipeline_takes_defaults() {
+        let p = parse(MINIMAL).unwrap();
+        assert_eq!(p.name, "p");
+        assert_eq!(p.report.dir, PathBuf::from("out/p"));
+        assert_eq!(p.terms.unwrap().top, 50);
+        assert!(p.sentiment.is_none());
+        assert_eq!(p.config_hash.len(), 64);
+    }
+
+    #[test]
+    fn every_error_is_reported_with_line_and_column() {
+        let src = "version = 2\n[ingest]\ninputs = [\"x\"]\nformt = \"text\"\n[normalise]\nunicode = \"nfkd\"\n[analyse.terms]\nmin_df = -1\ntop = \"ten\"\n";
+        let errs = parse(src).unwrap_err().0;
+        let lines: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert_eq!(lines.len(), 5, "{lines:#?}");
+        assert!(lines[0].starts_with("p.toml:1:11: `version` must be 1"), "{}", lines[0]);
+        assert!(lines[1].starts_with("p.toml:4:1: unknown key `ingest.formt` (did you mean `format`?)"), "{}", lines[1]);
+        assert!(lines[2].starts_with("p.toml:6:11: `normalise.unicode` must be one of"), "{}", lines[2]);
+        assert!(lines[2].contains("did you mean \"nfkc\""), "{}", lines[2]);
+        assert!(lines[3].starts_with("p.toml:8:10: `analyse.terms.min_df`"), "{}", lines[3]);
+        assert!(lines[4].starts_with("p.toml:9:7: `analyse.terms.top` must be an integer"), "{}", lines[4]);
+    }
+
+    #[test]
+    fn min_df_follows_the_int_float_rule() {
+        let p = parse("version = 1\n[ingest]\ninputs = \"x\"\n[analyse.terms]\nmin_df = 2\nmax_df = 0.9\n").unwrap();
+        let t = p.terms.unwrap();
+        assert_eq!(t.min_df, DocFreq::Count(2));
+        assert_eq!(t.max_df, DocFreq::Fraction(0.9));
+    }
+
+    #[test]
+    fn bad_regexes_are_caught() {
+        let src = "version = 1\n[ingest]\ninputs = \"x\"\nmeta_from_path = '(?P<year\\d{4})'\n[normalise]\ntokenizer = { pattern = '(' }\n[analyse.terms]\n";
+        let errs = parse(src).unwrap_err().0;
+        assert_eq!(errs.len(), 2, "{errs:#?}");
+        assert_eq!((errs[0].line, errs[1].line), (4, 6));
+    }
+
+    #[test]
+    fn json_pipelines_get_the_same_checks() {
+        let src = "{\"version\": 1, \"ingest\": {\"inputs\": [\"x\"]},\n \"analyse\": {\"terms\": {\"topp\": 3}}}";
+        let errs = Pipeline::parse(Path::new("p.json"), src.as_bytes()).unwrap_err().0;
+        assert_eq!(errs.len(), 1);
+        assert_eq!((errs[0].line, errs[0].col), (2, 25));
+        assert!(errs[0].message.contains("did you mean `top`"));
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let errs = parse("version = 1\n[ingest\n").unwrap_err().0;
+        assert_eq!(errs[0].line, 2);
+    }
+
+    #[test]
+    fn nearest_finds_typos_only() {
+        assert_eq!(nearest("stopword", &["stopwords", "stem"]), Some("stopwords"));
+        assert_eq!(nearest("zzzzzz", &["stopwords", "stem"]), None);
+    }
+}
+
+#[cfg(test)]
+mod docs_tests {
+    use super::SCHEMA;
+
+    /// Every key the parser accepts is documented in docs/pipeline.md, and every documented key
+    /// is accepted.
+    #[test]
+    fn every_key_is_documented_and_every_documented_key_exists() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/pipeline.md");
+        let doc = std::fs::read_to_string(path).expect("docs/pipeline.md exists");
+        let documented: Vec<&str> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("### `"))
+            .filter_map(|l| l.strip_suffix('`'))
+            .collect();
+        let accepted: Vec<&str> = SCHEMA.iter().flat_map(|(_, keys)| keys.iter().copied()).collect();
+        for key in &accepted {
+            assert!(documented.contains(key), "key `{key}` is not documented in docs/pipeline.md");
+        }
+        for key in &documented {
+            assert!(accepted.contains(key), "docs/pipeline.md documents `{key}`, which the parser does not accept");
+        }
+    }
+}

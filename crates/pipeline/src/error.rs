@@ -1,0 +1,80 @@
+//! Errors of the pipeline crate.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem found in a pipeline file, at a line and column.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ConfigError {
+    /// The pipeline file, as the user named it.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
+    }
+}
+
+/// Every problem found in one pipeline file (never empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The pipeline file could not be read.
+    #[error("{path}: cannot read the pipeline file: {source}")]
+    ReadPipeline {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The pipeline file has errors.
+    #[error("{0}")]
+    Config(#[from] ConfigErrors),
+    /// Reading the inputs failed (with `on_error = "fail"`, or a failure no record can absorb).
+    #[error("{0}")]
+    Ingest(#[from] wordmill_ingest::IngestError),
+    /// A stage could not be built from the configuration.
+    #[error("{0}")]
+    Setup(String),
+    /// Writing the report failed.
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        /// The file being written.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The thread pool could not be built.
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// The cause.
+        message: String,
+    },
+}

@@ -1,0 +1,162 @@
+//! Renderings for people: Markdown and the terminal summary.
+
+use std::fmt::Write as _;
+
+use crate::model::Report;
+
+/// Escapes text for a Markdown table cell or inline text.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Renders `report.md`: GitHub-flavoured Markdown tables that also read well as plain text.
+pub fn render_markdown(report: &Report) -> String {
+    let mut s = String::new();
+    let c = &report.corpus;
+    let _ = writeln!(s, "# {}\n", md(&report.pipeline.name));
+    let _ = writeln!(s, "## Corpus\n");
+    let _ = writeln!(s, "| documents | bytes | tokens | sentences | skipped records |");
+    let _ = writeln!(s, "| ---: | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(
+        s,
+        "| {} | {} | {} | {} | {} |\n",
+        thousands(c.documents),
+        thousands(c.bytes),
+        thousands(c.tokens),
+        thousands(c.sentences),
+        thousands(c.skipped)
+    );
+    if c.skipped > 0 {
+        let _ = writeln!(s, "Skipped records are listed with their reasons in `run.json`.\n");
+    }
+    if let Some(t) = &report.terms {
+        let _ = writeln!(s, "## Top terms\n");
+        let _ = writeln!(
+            s,
+            "{} distinct terms kept from {} tokens in {} documents.\n",
+            thousands(t.vocabulary_size),
+            thousands(t.tokens),
+            thousands(t.documents)
+        );
+        if t.top.is_empty() {
+            let _ = writeln!(s, "No term survived the filters.\n");
+        } else {
+            let with_idf = t.top.iter().any(|x| x.idf.is_some());
+            if with_idf {
+                let _ = writeln!(s, "| rank | term | count | documents | idf |");
+                let _ = writeln!(s, "| ---: | --- | ---: | ---: | ---: |");
+            } else {
+                let _ = writeln!(s, "| rank | term | count | documents |");
+                let _ = writeln!(s, "| ---: | --- | ---: | ---: |");
+            }
+            for x in &t.top {
+                let _ = write!(s, "| {} | {} | {} | {} |", x.rank, md(&x.term), thousands(x.count), thousands(x.doc_freq));
+                if let Some(idf) = x.idf.filter(|_| with_idf) {
+                    let _ = write!(s, " {idf:.3} |");
+                }
+                s.push('\n');
+            }
+            s.push('\n');
+        }
+    }
+    let _ = writeln!(s, "---\nPipeline `{}`, configuration `{}`.", md(&report.pipeline.name), &report.pipeline.config_hash[..report.pipeline.config_hash.len().min(12)]);
+    s
+}
+
+/// Renders the short summary `wordmill run` prints: at most 80 columns wide.
+pub fn render_terminal(report: &Report) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let c = &report.corpus;
+    lines.push(report.pipeline.name.clone());
+    lines.push(format!(
+        "  {} documents, {} bytes, {} skipped",
+        thousands(c.documents),
+        thousands(c.bytes),
+        thousands(c.skipped)
+    ));
+    lines.push(format!("  {} tokens, {} sentences", thousands(c.tokens), thousands(c.sentences)));
+    if let Some(t) = &report.terms {
+        lines.push(format!("  vocabulary: {} terms; top terms:", thousands(t.vocabulary_size)));
+        let mut line = String::from("   ");
+        for x in t.top.iter().take(12) {
+            let item = format!(" {} ({})", fit(&x.term, 30), thousands(x.count));
+            if line.chars().count() + item.chars().count() > 80 {
+                lines.push(std::mem::replace(&mut line, String::from("   ")));
+            }
+            line.push_str(&item);
+        }
+        if !line.trim().is_empty() {
+            lines.push(line);
+        }
+    }
+    let mut s = String::new();
+    for line in lines {
+        let _ = writeln!(s, "{}", fit(&line, 80));
+    }
+    s
+}
+
+/// Cuts `text` to `width` characters, with an ellipsis when cut; control characters dropped.
+pub(crate) fn fit(text: &str, width: usize) -> String {
+    let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if clean.chars().count() <= width {
+        clean
+    } else {
+        let mut out: String = clean.chars().take(width.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CorpusSummary, Report};
+
+    #[test]
+    fn markdown_escapes_table_breaking_characters() {
+        let r = Report::new("a|b", "0123456789abcdef", CorpusSummary::default());
+        let md = render_markdown(&r);
+        assert!(md.starts_with("# a\\|b\n"));
+        assert!(md.contains("`0123456789ab`"));
+    }
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(100), "100");
+    }
+
+    #[test]
+    fn terminal_lines_fit_80_columns() {
+        let r = Report::new(&"x".repeat(200), "00", CorpusSummary { documents: u64::MAX, ..Default::default() });
+        for line in render_terminal(&r).lines() {
+            assert!(line.chars().count() <= 80, "{line}");
+        }
+    }
+}

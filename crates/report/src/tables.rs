@@ -1,0 +1,130 @@
+//! The CSV tables of a report. Column names are a contract (see `docs/outputs.md`).
+
+use std::io::{self, Write};
+
+use wordmill_analyse::{DocumentStats, TermsOutput};
+
+fn csv_writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(w)
+}
+
+fn io_err(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// Writes `terms.csv`: `term,count,doc_freq[,idf]`, every surviving term, sorted by count
+/// descending then term ascending (code-point order). `idf` is present when idf is used.
+pub fn write_terms_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()> {
+    let with_idf = terms.vocabulary.first().is_some_and(|t| t.idf.is_some());
+    let mut order: Vec<usize> = (0..terms.vocabulary.len()).collect();
+    // The vocabulary is in code-point order, so a stable sort by count keeps ties by term.
+    order.sort_by(|&a, &b| terms.vocabulary[b].count.cmp(&terms.vocabulary[a].count));
+    let mut out = csv_writer(w);
+    if with_idf {
+        out.write_record(["term", "count", "doc_freq", "idf"]).map_err(io_err)?;
+    } else {
+        out.write_record(["term", "count", "doc_freq"]).map_err(io_err)?;
+    }
+    for i in order {
+        let t = &terms.vocabulary[i];
+        let count = t.count.to_string();
+        let df = t.doc_freq.to_string();
+        match t.idf {
+            Some(idf) if with_idf => out.write_record([t.term.as_str(), &count, &df, &idf.to_string()]),
+            _ => out.write_record([t.term.as_str(), &count, &df]),
+        }
+        .map_err(io_err)?;
+    }
+    out.flush()
+}
+
+/// Writes `tfidf.csv`: `doc_id,term,tf,weight`, one row per non-zero (document, term), documents
+/// in input order and terms in code-point order. Floats are written as the shortest text that
+/// reads back to the same f64.
+pub fn write_tfidf_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()> {
+    let mut out = csv_writer(w);
+    out.write_record(["doc_id", "term", "tf", "weight"]).map_err(io_err)?;
+    for doc in terms.documents.iter().flatten() {
+        for t in &doc.terms {
+            out.write_record([doc.id.as_str(), t.term.as_str(), &t.tf.to_string(), &t.weight.to_string()])
+                .map_err(io_err)?;
+        }
+    }
+    out.flush()
+}
+
+/// Extra per-document columns an analyser contributes to `documents.csv` (e.g. sentiment).
+pub type ExtraColumns<'a> = (&'a [&'a str], &'a dyn Fn(usize) -> Vec<String>);
+
+/// Writes `documents.csv`: `doc_id`, one column per metadata key (in order of first appearance;
+/// a key that clashes with a fixed column gets a `meta_` prefix), `bytes,tokens,sentences`,
+/// then `extra` columns; one row per document in input order.
+pub fn write_documents_csv(
+    w: &mut dyn Write,
+    docs: &[DocumentStats],
+    extra: Option<ExtraColumns<'_>>,
+) -> io::Result<()> {
+    const FIXED: [&str; 4] = ["doc_id", "bytes", "tokens", "sentences"];
+    let mut keys: Vec<&str> = Vec::new();
+    for d in docs {
+        for k in d.meta.keys() {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    let extra_names: &[&str] = extra.map_or(&[], |(names, _)| names);
+    let mut header: Vec<String> = vec!["doc_id".into()];
+    for k in &keys {
+        let clash = FIXED.contains(k) || extra_names.contains(k);
+        header.push(if clash { format!("meta_{k}") } else { (*k).to_string() });
+    }
+    header.extend(FIXED[1..].iter().map(|s| s.to_string()));
+    header.extend(extra_names.iter().map(|s| s.to_string()));
+    let mut out = csv_writer(w);
+    out.write_record(&header).map_err(io_err)?;
+    for (i, d) in docs.iter().enumerate() {
+        let mut row: Vec<String> = Vec::with_capacity(header.len());
+        row.push(d.id.clone());
+        for k in &keys {
+            row.push(d.meta.get(k).unwrap_or("").to_string());
+        }
+        row.push(d.bytes.to_string());
+        row.push(d.tokens.to_string());
+        row.push(d.sentences.to_string());
+        if let Some((_, f)) = extra {
+            row.extend(f(i));
+        }
+        out.write_record(&row).map_err(io_err)?;
+    }
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wordmill_model::Metadata;
+
+    #[test]
+    fn documents_csv_has_metadata_columns_in_first_seen_order_and_prefixes_clashes() {
+        let mut m1 = Metadata::new();
+        m1.insert("year", "1990");
+        m1.insert("tokens", "x");
+        let mut m2 = Metadata::new();
+        m2.insert("party", "d");
+        let docs = vec![
+            DocumentStats { ordinal: 0, id: "a,b".into(), meta: m1, bytes: 3, tokens: 1, sentences: 1 },
+            DocumentStats { ordinal: 1, id: "c".into(), meta: m2, bytes: 4, tokens: 2, sentences: 0 },
+        ];
+        let mut buf = Vec::new();
+        write_documents_csv(&mut buf, &docs, None).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert_eq!(
+            text,
+            "doc_id,year,meta_tokens,party,bytes,tokens,sentences\n\"a,b\",1990,x,,3,1,1\nc,,,d,4,2,0\n"
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests of the `wordmill` binary. They read like the specification of its contract:
+//! pipeline files in, report directories out.
+
+mod common;
+mod determinism;
+mod pipelines;
+mod sklearn;
+mod validate;

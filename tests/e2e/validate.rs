@@ -1,0 +1,36 @@
+//! `wordmill validate` reports every error at once as file:line:col, exit code 2.
+
+use crate::common::*;
+
+#[test]
+fn shipped_pipelines_validate() {
+    let res = wordmill(&["validate", "pipelines"]);
+    assert_exit(&res, 0);
+    let out = String::from_utf8(res.stdout).unwrap();
+    assert_eq!(out.lines().count(), shipped_pipelines().len(), "{out}");
+}
+
+#[test]
+fn every_error_of_a_bad_file_is_reported_with_its_position() {
+    let dir = scratch("validate");
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "version = 1\nname = \"bad\"\n[ingest]\ninputs = [\"corpus/news/*.txt\"]\nformat = \"jsonlines\"\n\n[normalise]\nstopword = \"en\"\n\n[analyse.terms]\nngrams = [2, 1]\n",
+    )
+    .unwrap();
+    let res = wordmill(&["validate", bad.to_str().unwrap()]);
+    assert_exit(&res, 2);
+    let err = String::from_utf8(res.stderr).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    let file = bad.to_str().unwrap();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[0].starts_with(&format!("{file}:5:10: `ingest.format` must be one of")), "{err}");
+    assert!(lines[1].starts_with(&format!("{file}:8:1: unknown key `normalise.stopword` (did you mean `stopwords`?)")), "{err}");
+    assert!(lines[2].starts_with(&format!("{file}:11:10: `analyse.terms.ngrams`")), "{err}");
+
+    // `run` refuses the same file with the same messages and exit code 2.
+    let res = wordmill(&["run", bad.to_str().unwrap()]);
+    assert_exit(&res, 2);
+    assert_eq!(String::from_utf8(res.stderr).unwrap(), err);
+}
