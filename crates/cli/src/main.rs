@@ -4,13 +4,15 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+mod batch;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use wordmill_pipeline::{Pipeline, RunError, RunOptions};
+use wordmill_pipeline::{Pipeline, RunError, RunOptions, Side, compare, save_baseline};
 
 /// Turns a corpus of documents into term statistics, TF-IDF and sentiment reports.
 #[derive(Debug, Parser)]
@@ -30,10 +32,13 @@ enum Command {
         /// Report directory, overriding `report.dir` (only with a single pipeline).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Worker threads for analysis (default: one per core).
+        /// Worker threads per pipeline (default: the cores, shared between --jobs).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
         threads: Option<u16>,
-        /// Print nothing but errors.
+        /// Pipelines run at once (default 1).
+        #[arg(long, short, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+        jobs: u16,
+        /// Print nothing but errors (no summary, no progress bars).
         #[arg(long, short)]
         quiet: bool,
     },
@@ -42,6 +47,49 @@ enum Command {
         /// Pipeline files (.toml or .json) or directories of them.
         #[arg(required = true, value_name = "PIPELINE")]
         pipelines: Vec<PathBuf>,
+    },
+    /// Run pipelines and check their [[expect]] entries; exit 1 if any fails.
+    Test {
+        /// Pipeline files (.toml or .json) or directories of them.
+        #[arg(required = true, value_name = "PIPELINE")]
+        pipelines: Vec<PathBuf>,
+        /// Worker threads per pipeline.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+        threads: Option<u16>,
+        /// Print only failures.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Run a pipeline several times and summarise the times per stage.
+    Bench {
+        /// The pipeline file.
+        #[arg(value_name = "PIPELINE")]
+        pipeline: PathBuf,
+        /// How many runs.
+        #[arg(long, short = 'n', default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        repeat: u32,
+        /// Save the result as a baseline under this name (in .wordmill/baselines/).
+        #[arg(long, value_name = "NAME")]
+        save: Option<String>,
+        /// Report directory for the runs, overriding `report.dir`.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Worker threads.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+        threads: Option<u16>,
+        /// Print the baseline as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two runs: run.json files, report directories, baseline files or saved baselines.
+    Compare {
+        /// The first (reference) side.
+        a: String,
+        /// The second side.
+        b: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -72,35 +120,21 @@ fn run() -> Result<ExitCode> {
         }
     };
     match cli.command {
-        Command::Run { pipelines, out, threads, quiet } => cmd_run(&pipelines, out, threads.map(usize::from), quiet),
-        Command::Validate { pipelines } => cmd_validate(&pipelines),
-    }
-}
-
-/// Expands directories into the pipeline files they hold (sorted).
-fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| format!("{}: cannot list the directory: {e}", p.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file() && matches!(f.extension().and_then(|e| e.to_str()), Some("toml" | "json")))
-                .collect();
-            found.sort();
-            if found.is_empty() {
-                return Err(format!("{}: no pipeline files (*.toml, *.json) in this directory", p.display()));
-            }
-            out.extend(found);
-        } else {
-            out.push(p.clone());
+        Command::Run { pipelines, out, threads, jobs, quiet } => {
+            let progress = !quiet && io::stderr().is_terminal();
+            batch::run_batch(&pipelines, out, threads.map(usize::from), usize::from(jobs), quiet, progress)
         }
+        Command::Validate { pipelines } => cmd_validate(&pipelines),
+        Command::Test { pipelines, threads, quiet } => cmd_test(&pipelines, threads.map(usize::from), quiet),
+        Command::Bench { pipeline, repeat, save, out, threads, json } => {
+            cmd_bench(&pipeline, repeat as usize, save, out, threads.map(usize::from), json)
+        }
+        Command::Compare { a, b, json } => cmd_compare(&a, &b, json),
     }
-    Ok(out)
 }
 
 fn cmd_validate(paths: &[PathBuf]) -> Result<ExitCode> {
-    let files = match expand(paths) {
+    let files = match batch::expand(paths) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("wordmill: {e}");
@@ -122,59 +156,144 @@ fn cmd_validate(paths: &[PathBuf]) -> Result<ExitCode> {
     Ok(if bad > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
-fn cmd_run(paths: &[PathBuf], out: Option<PathBuf>, threads: Option<usize>, quiet: bool) -> Result<ExitCode> {
-    let files = match expand(paths) {
+fn load_or_report(path: &std::path::Path) -> Result<Pipeline, u8> {
+    match Pipeline::load(path) {
+        Ok(p) => Ok(p),
+        Err(e @ (RunError::Config(_) | RunError::ReadPipeline { .. })) => {
+            eprintln!("{e}");
+            Err(2)
+        }
+        Err(e) => {
+            eprintln!("wordmill: {e}");
+            Err(1)
+        }
+    }
+}
+
+fn cmd_test(paths: &[PathBuf], threads: Option<usize>, quiet: bool) -> Result<ExitCode> {
+    let files = match batch::expand(paths) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("wordmill: {e}");
             return Ok(ExitCode::from(2));
         }
     };
-    if out.is_some() && files.len() > 1 {
-        eprintln!("wordmill: --out names one report directory, so it takes exactly one pipeline");
-        return Ok(ExitCode::from(2));
-    }
     let mut worst = 0u8;
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let stdout = io::stdout();
     for f in &files {
-        let code = run_one(f, out.clone(), threads, quiet)?;
-        worst = worst.max(code);
+        let pipeline = match load_or_report(f) {
+            Ok(p) => p,
+            Err(code) => {
+                worst = worst.max(code);
+                continue;
+            }
+        };
+        if pipeline.expect.is_empty() {
+            eprintln!("{}: no [[expect]] entries to check", f.display());
+        }
+        let outcome = match wordmill_pipeline::run(&pipeline, &RunOptions { threads, ..Default::default() }) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("wordmill: {}: {e}", f.display());
+                worst = worst.max(1);
+                continue;
+            }
+        };
+        let report = serde_json::to_value(&outcome.report).context("serialising the report")?;
+        let mut w = stdout.lock();
+        for e in &pipeline.expect {
+            let r = e.check(&report);
+            if r.passed {
+                passed += 1;
+                if !quiet {
+                    writeln!(w, "pass  {}: {} ({})", pipeline.name, r.expected, r.actual)?;
+                }
+            } else {
+                failed += 1;
+                worst = worst.max(1);
+                writeln!(w, "FAIL  {}: {} (actual: {})", pipeline.name, r.expected, r.actual)?;
+            }
+        }
     }
+    writeln!(stdout.lock(), "{passed} passed, {failed} failed")?;
     Ok(ExitCode::from(worst))
 }
 
-fn run_one(path: &Path, out: Option<PathBuf>, threads: Option<usize>, quiet: bool) -> Result<u8> {
-    let pipeline = match Pipeline::load(path) {
+fn cmd_bench(
+    path: &std::path::Path,
+    repeat: usize,
+    save: Option<String>,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    json: bool,
+) -> Result<ExitCode> {
+    let pipeline = match load_or_report(path) {
         Ok(p) => p,
-        Err(e @ (RunError::Config(_) | RunError::ReadPipeline { .. })) => {
-            eprintln!("{e}");
-            return Ok(2);
-        }
-        Err(e) => {
-            eprintln!("wordmill: {e}");
-            return Ok(1);
-        }
+        Err(code) => return Ok(ExitCode::from(code)),
     };
-    match wordmill_pipeline::run(&pipeline, &RunOptions { threads, out }) {
-        Ok(outcome) => {
-            if !quiet {
-                let stdout = io::stdout();
-                let mut w = stdout.lock();
-                write!(w, "{}", wordmill_report::render_terminal(&outcome.report))?;
-                let m = &outcome.manifest;
-                writeln!(
-                    w,
-                    "  {:.3} s, {:.1} MB/s, {} threads -> {}",
-                    m.wall_seconds,
-                    m.bytes_per_second / 1e6,
-                    m.threads,
-                    outcome.dir.display()
-                )?;
-            }
-            Ok(0)
-        }
+    let baseline = match wordmill_pipeline::bench(&pipeline, repeat, &RunOptions { threads, out, ..Default::default() }) {
+        Ok(b) => b,
         Err(e) => {
             eprintln!("wordmill: {}: {e}", path.display());
-            Ok(1)
+            return Ok(ExitCode::from(1));
         }
+    };
+    let stdout = io::stdout();
+    let mut w = stdout.lock();
+    if json {
+        serde_json::to_writer_pretty(&mut w, &baseline)?;
+        writeln!(w)?;
+    } else {
+        writeln!(
+            w,
+            "{}: {} runs, {} threads, {} documents, {:.2} MB",
+            baseline.pipeline.name,
+            baseline.repeat,
+            baseline.threads,
+            baseline.documents,
+            baseline.text_bytes as f64 / 1e6
+        )?;
+        writeln!(w, "{:<12} {:>12} {:>12} {:>12} {:>12}", "stage", "median s", "min s", "max s", "median MB/s")?;
+        for s in &baseline.stages {
+            let rate = s.bytes_per_second.map_or("-".to_string(), |r| format!("{:.1}", r.median / 1e6));
+            writeln!(w, "{:<12} {:>12.4} {:>12.4} {:>12.4} {:>12}", s.name, s.seconds.median, s.seconds.min, s.seconds.max, rate)?;
+        }
+        let t = &baseline.wall_seconds;
+        writeln!(
+            w,
+            "{:<12} {:>12.4} {:>12.4} {:>12.4} {:>12.1}",
+            "wall",
+            t.median,
+            t.min,
+            t.max,
+            baseline.bytes_per_second.median / 1e6
+        )?;
+        writeln!(w, "peak memory {:.1} MB", baseline.peak_rss_bytes as f64 / 1e6)?;
     }
+    if let Some(name) = save {
+        let saved = save_baseline(&baseline, &name).with_context(|| format!("saving baseline {name}"))?;
+        eprintln!("saved baseline {name} to {}", saved.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_compare(a: &str, b: &str, json: bool) -> Result<ExitCode> {
+    let (sa, sb) = match (Side::load(a), Side::load(b)) {
+        (Ok(x), Ok(y)) => (x, y),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("wordmill: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let c = compare(&sa, &sb);
+    let stdout = io::stdout();
+    let mut w = stdout.lock();
+    if json {
+        serde_json::to_writer_pretty(&mut w, &c)?;
+        writeln!(w)?;
+    } else {
+        write!(w, "{}", c.render())?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -14,12 +14,13 @@ use wordmill_ingest::{Format, OnError};
 use wordmill_normalise::{NormaliserConfig, StemLanguage, StopWords, TokenizerKind, UnicodeForm};
 
 use crate::error::{ConfigError, ConfigErrors};
+use crate::expect::Expectation;
 use crate::node::{Entry, Node, Value, parse_json, parse_toml};
 
 /// Every table of a pipeline file and the keys it accepts. The parser rejects any other key and
 /// `docs/pipeline.md` documents each of these (a test checks both directions).
 pub const SCHEMA: &[(&str, &[&str])] = &[
-    ("", &["version", "name", "ingest", "normalise", "analyse", "report"]),
+    ("", &["version", "name", "ingest", "normalise", "analyse", "report", "expect"]),
     ("ingest", &["inputs", "format", "text_field", "id_field", "meta_fields", "meta_from_path", "on_error"]),
     ("normalise", &["unicode", "lowercase", "tokenizer", "stopwords", "min_len", "stem"]),
     ("normalise.tokenizer", &["pattern"]),
@@ -28,6 +29,7 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
     ("analyse.terms.tfidf", &["use_idf", "smooth_idf", "sublinear_tf", "norm"]),
     ("analyse.sentiment", &["lexicon", "rules", "unit", "group_by", "explain"]),
     ("report", &["dir", "formats"]),
+    ("expect", &["top_terms", "within", "metric", "min", "max", "equals"]),
 ];
 
 /// Output formats a report can be rendered in.
@@ -52,6 +54,8 @@ pub struct Pipeline {
     pub sentiment: Option<SentimentSpec>,
     /// `[report]`.
     pub report: ReportSpec,
+    /// `[[expect]]` entries, checked by `wordmill test`.
+    pub expect: Vec<Expectation>,
 }
 
 /// `[ingest]` after validation.
@@ -357,6 +361,8 @@ impl<'s> Walker<'s> {
             None => Some(ReportSpec { dir: default_report_dir(&name), formats: default_formats() }),
         };
 
+        let expect = self.expectations(&top);
+
         Some(Pipeline {
             path: path.to_path_buf(),
             name,
@@ -366,7 +372,64 @@ impl<'s> Walker<'s> {
             terms,
             sentiment,
             report: report?,
+            expect,
         })
+    }
+
+    fn number(&mut self, t: &Table<'_>, key: &str) -> Option<f64> {
+        let node = t.get(key)?;
+        match node.value {
+            Value::Int(n) => Some(n as f64),
+            Value::Float(f) if f.is_finite() => Some(f),
+            _ => {
+                let msg = format!("`{}` must be a number, found {}", qualified(t.section, key), show(node));
+                self.error(node.span.clone(), msg);
+                None
+            }
+        }
+    }
+
+    fn expectations(&mut self, top: &Table<'_>) -> Vec<Expectation> {
+        let Some(node) = top.get("expect") else { return Vec::new() };
+        let Value::Array(items) = &node.value else {
+            self.error(node.span.clone(), "`expect` must be an array of tables: write each as [[expect]]");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let Some(t) = self.table(item, "expect") else { continue };
+            match (t.get("top_terms"), t.get("metric")) {
+                (Some(_), Some(_)) | (None, None) => {
+                    self.error(item.span.clone(), "each [[expect]] needs exactly one of `top_terms = [...]` or `metric = \"...\"`");
+                }
+                (Some(_), None) => {
+                    let terms: Vec<String> =
+                        self.strings(&t, "top_terms").unwrap_or_default().into_iter().map(|(s, _)| s).collect();
+                    let within = self.integer(&t, "within", 1, 1_000_000).map_or(10, |n| n as usize);
+                    for key in ["min", "max", "equals"] {
+                        if let Some(n) = t.get(key) {
+                            self.error(n.span.clone(), format!("`expect.{key}` goes with `metric`, not with `top_terms`"));
+                        }
+                    }
+                    if terms.is_empty() {
+                        self.error(item.span.clone(), "`expect.top_terms` is empty");
+                    }
+                    out.push(Expectation::TopTerms { terms, within });
+                }
+                (None, Some(_)) => {
+                    let path = self.string(&t, "metric").map(|(s, _)| s).unwrap_or_default();
+                    let (min, max, equals) = (self.number(&t, "min"), self.number(&t, "max"), self.number(&t, "equals"));
+                    if let Some(n) = t.get("within") {
+                        self.error(n.span.clone(), "`expect.within` goes with `top_terms`, not with `metric`");
+                    }
+                    if min.is_none() && max.is_none() && equals.is_none() {
+                        self.error(item.span.clone(), "a `metric` expectation needs `min`, `max` or `equals`");
+                    }
+                    out.push(Expectation::Metric { path, min, max, equals });
+                }
+            }
+        }
+        out
     }
 
     fn ingest(&mut self, t: &Table<'_>) -> Option<IngestSpec> {
@@ -487,7 +550,7 @@ impl<'s> Walker<'s> {
                     None => {
                         let msg = format!(
                             "`normalise.stem` must be \"none\" or a Snowball language ({}), found \"{s}\"",
-                            StemLanguage::all().iter().map(|l| l.name()).collect::<Vec<_>>().join(", ")
+                            StemLanguage::ALL.iter().map(|l| l.name()).collect::<Vec<_>>().join(", ")
                         );
                         self.error(span, msg);
                     }
@@ -744,7 +807,7 @@ mod tests {
         let src = "{\"version\": 1, \"ingest\": {\"inputs\": [\"x\"]},\n \"analyse\": {\"terms\": {\"topp\": 3}}}";
         let errs = Pipeline::parse(Path::new("p.json"), src.as_bytes()).unwrap_err().0;
         assert_eq!(errs.len(), 1);
-        assert_eq!((errs[0].line, errs[0].col), (2, 25));
+        assert_eq!((errs[0].line, errs[0].col), (2, 24));
         assert!(errs[0].message.contains("did you mean `top`"));
     }
 

@@ -2,11 +2,11 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, sync_channel};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
-use wordmill_analyse::{Analyser, Documents, DocumentsPartial, Terms, TermsPartial};
+use wordmill_analyse::{Analyser, DocumentStats, Documents, DocumentsPartial, Terms, TermsPartial};
 use wordmill_ingest::{IngestError, Source, SourceConfig};
 use wordmill_model::{Document, Merge};
 use wordmill_normalise::Normaliser;
@@ -18,13 +18,41 @@ use crate::manifest::{
     InputFileEntry, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile, Stage, peak_rss_bytes,
 };
 
+/// How far a run has got, reported while it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Input bytes read so far (compressed size for compressed files).
+    pub bytes_read: u64,
+    /// Total size of the input files (0 for standard input).
+    pub bytes_total: u64,
+    /// Documents read so far.
+    pub documents: u64,
+    /// True on the last call, when reading is complete.
+    pub done: bool,
+}
+
+/// Receives [`Progress`] while a run reads its inputs.
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
 /// How to run a pipeline, beyond what its file says.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct RunOptions {
     /// Worker threads for analysis; `None` = one per core.
     pub threads: Option<usize>,
     /// Report directory, overriding `report.dir`.
     pub out: Option<PathBuf>,
+    /// Called as input is read (about once per batch of documents).
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("threads", &self.threads)
+            .field("out", &self.out)
+            .field("progress", &self.progress.as_ref().map(|_| "callback"))
+            .finish()
+    }
 }
 
 /// What a finished run produced.
@@ -36,10 +64,12 @@ pub struct RunOutcome {
     pub manifest: Manifest,
     /// The report directory written.
     pub dir: PathBuf,
+    /// One row per document, in input order.
+    pub documents: Vec<DocumentStats>,
 }
 
 /// The partial state of a whole run: every analyser's partial state.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RunPartial {
     /// Per-document facts.
     pub documents: DocumentsPartial,
@@ -117,6 +147,13 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
 
     let mut source = Source::open(source_config(pipeline))?;
     refuse_output_over_inputs(&dir, &source)?;
+    let bytes_total: u64 = source.files().iter().map(|f| f.bytes).sum();
+    let report_progress = |source: &Source, done: bool| {
+        if let Some(p) = &options.progress {
+            let stats = source.stats();
+            p(Progress { bytes_read: stats.bytes_read, bytes_total, documents: stats.documents, done });
+        }
+    };
 
     // One reader (this thread's scope) numbers documents in input order and hands out batches;
     // every worker folds batches into its own partial state for the whole run.
@@ -152,6 +189,7 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
                             break;
                         }
                         batch_bytes = 0;
+                        report_progress(&source, false);
                     }
                 }
                 Some(Err(e)) => {
@@ -165,6 +203,7 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
             let _ = tx.send(batch);
         }
         drop(tx);
+        report_progress(&source, true);
         workers.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
     if let Some(e) = read_error {
@@ -268,7 +307,7 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
         w.write_all(b"\n")
     })
     .map_err(|source| RunError::Write { path: dir.join("run.json"), source })?;
-    Ok(RunOutcome { report, manifest, dir })
+    Ok(RunOutcome { report, manifest, dir, documents })
 }
 
 fn next_batch(rx: &Mutex<Receiver<Vec<Document>>>) -> Option<Vec<Document>> {

@@ -364,7 +364,7 @@ mod tests {
     #[test]
     fn json_errors_point_at_the_fault() {
         let err = parse_json("{\"a\": 1,\n \"b\" 2}").unwrap_err();
-        assert_eq!(err[0].span.start, 13);
+        assert_eq!(err[0].span.start, 14);
         assert!(err[0].message.contains("expected `:`"));
         assert!(parse_json("{\"a\": 1} x").is_err());
         assert!(parse_json("{\"a\": 1, \"a\": 2}").unwrap_err()[0].message.contains("duplicate"));

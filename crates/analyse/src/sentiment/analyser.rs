@@ -1,0 +1,536 @@
+//! The [`Sentiment`] analyser: VADER over every sentence (or document) of a corpus, with
+//! per-document, per-group and corpus aggregates.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use wordmill_model::{Merge, NormalisedDoc, Ordinal, Span};
+
+use super::explain::Explanation;
+use super::lexicon::{Lexicon, SentimentError};
+use super::vader::{Rules, Scores, Vader};
+use crate::Analyser;
+
+/// Threshold of a positive compound score (VADER's convention); the negative one is its opposite.
+const POSITIVE: f64 = 0.05;
+/// Number of histogram bins over [-1, 1].
+pub const HISTOGRAM_BINS: usize = 20;
+
+/// What a sentiment score is computed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Each sentence of [`NormalisedDoc::sentences`].
+    #[default]
+    Sentence,
+    /// The whole document text, as one unit.
+    Document,
+}
+
+/// One layer of the lexicon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LexiconSource {
+    /// The built-in VADER lexicon.
+    Vader,
+    /// A lexicon file (VADER or `word<TAB>score` format).
+    File(PathBuf),
+}
+
+/// Configuration of the [`Sentiment`] analyser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentConfig {
+    /// Lexicon layers, merged in order: later ones override earlier entries. The default is
+    /// the built-in VADER lexicon alone.
+    pub lexicon: Vec<LexiconSource>,
+    /// The rule set.
+    pub rules: Rules,
+    /// Score sentences or whole documents.
+    pub unit: Unit,
+    /// Metadata keys whose values form a document's group.
+    pub group_by: Vec<String>,
+    /// Keep an [`Explanation`] with every sentence record.
+    pub explain: bool,
+}
+
+impl Default for SentimentConfig {
+    fn default() -> Self {
+        SentimentConfig {
+            lexicon: vec![LexiconSource::Vader],
+            rules: Rules::Vader,
+            unit: Unit::Sentence,
+            group_by: Vec::new(),
+            explain: false,
+        }
+    }
+}
+
+impl SentimentConfig {
+    /// Loads and merges the lexicon layers.
+    pub fn load_lexicon(&self) -> Result<Lexicon, SentimentError> {
+        let mut lexicon = Lexicon::new();
+        for source in &self.lexicon {
+            match source {
+                LexiconSource::Vader if lexicon.is_empty() => lexicon = Lexicon::vader(),
+                LexiconSource::Vader => lexicon.extend(&Lexicon::vader()),
+                LexiconSource::File(path) => lexicon.extend(&Lexicon::from_path(path)?),
+            }
+        }
+        Ok(lexicon)
+    }
+}
+
+/// Sentiment of a corpus, sentence by sentence (or document by document).
+///
+/// ```
+/// use wordmill_analyse::{Analyser, Sentiment, SentimentConfig};
+/// use wordmill_model::{Document, Merge, Metadata, NormalisedDoc, Span};
+///
+/// let sentiment = Sentiment::new(SentimentConfig {
+///     group_by: vec!["year".into()],
+///     ..SentimentConfig::default()
+/// })
+/// .unwrap();
+/// let meta: Metadata = [("year", "2020")].into_iter().collect();
+/// let doc = Document::new(0, "a", "Workers are happy. The election was stolen.", meta);
+/// let nd = NormalisedDoc { doc: &doc, sentences: vec![Span::new(0, 18), Span::new(19, 43)], tokens: vec![] };
+/// let mut partial = sentiment.partial();
+/// sentiment.observe(&mut partial, &nd);
+/// let out = sentiment.finish(partial);
+/// assert_eq!(out.sentences.len(), 2);
+/// assert_eq!(out.documents[0].most_negative.unwrap().index, 1);
+/// assert_eq!(out.groups[0].key, ["2020"]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Sentiment {
+    vader: Vader,
+    unit: Unit,
+    group_by: Vec<String>,
+    explain: bool,
+}
+
+impl Sentiment {
+    /// An analyser from its configuration (loads the lexicon files).
+    pub fn new(config: SentimentConfig) -> Result<Self, SentimentError> {
+        let lexicon = config.load_lexicon()?;
+        Ok(Sentiment::with_lexicon(config, lexicon))
+    }
+
+    /// An analyser with an already loaded lexicon (`config.lexicon` is ignored).
+    pub fn with_lexicon(config: SentimentConfig, lexicon: Lexicon) -> Self {
+        Sentiment {
+            vader: Vader::new(lexicon, config.rules),
+            unit: config.unit,
+            group_by: config.group_by,
+            explain: config.explain,
+        }
+    }
+
+    /// The scorer.
+    pub fn vader(&self) -> &Vader {
+        &self.vader
+    }
+}
+
+/// One scored unit, as kept in the partial state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct UnitState {
+    index: usize,
+    span: Span,
+    scores: Scores,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    explanation: Option<Explanation>,
+}
+
+/// Per-document state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct DocState {
+    id: String,
+    group: Vec<String>,
+    units: Vec<UnitState>,
+}
+
+/// The mergeable state of [`Sentiment`]: per-document scores keyed by ordinal. Floats are
+/// summed only in [`Analyser::finish`], in ordinal order, so any merge order gives the same
+/// bits.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SentimentPartial {
+    docs: BTreeMap<Ordinal, DocState>,
+}
+
+impl Merge for SentimentPartial {
+    fn merge(&mut self, other: Self) {
+        if self.docs.len() < other.docs.len() {
+            let mine = std::mem::replace(&mut self.docs, other.docs);
+            for (k, v) in mine {
+                self.docs.entry(k).or_insert(v);
+            }
+        } else {
+            for (k, v) in other.docs {
+                self.docs.entry(k).or_insert(v);
+            }
+        }
+    }
+}
+
+/// One scored sentence (or document, with [`Unit::Document`]): a line of `sentences.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentenceRecord {
+    /// The document's id.
+    pub doc_id: String,
+    /// Index of the sentence within its document.
+    pub index: usize,
+    /// First byte of the sentence in the document text.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// VADER neg.
+    pub neg: f64,
+    /// VADER neu.
+    pub neu: f64,
+    /// VADER pos.
+    pub pos: f64,
+    /// VADER compound.
+    pub compound: f64,
+    /// Why, when explanations were asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanation>,
+}
+
+/// A pointer to one sentence of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SentenceRef {
+    /// Index of the sentence.
+    pub index: usize,
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// Its compound score.
+    pub compound: f64,
+}
+
+/// Sentiment of one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentSentiment {
+    /// The document's ordinal.
+    pub ordinal: Ordinal,
+    /// The document's id.
+    pub id: String,
+    /// Values of the `group_by` keys (empty string when missing).
+    pub group: Vec<String>,
+    /// Number of scored sentences.
+    pub sentences: usize,
+    /// Mean compound over the sentences (0 when there is none).
+    pub mean_compound: f64,
+    /// Share of sentences with compound ≥ 0.05.
+    pub positive: f64,
+    /// Share of sentences with compound strictly between -0.05 and 0.05.
+    pub neutral: f64,
+    /// Share of sentences with compound ≤ -0.05.
+    pub negative: f64,
+    /// The sentence with the highest compound (the lowest index on ties).
+    pub most_positive: Option<SentenceRef>,
+    /// The sentence with the lowest compound (the lowest index on ties).
+    pub most_negative: Option<SentenceRef>,
+}
+
+/// Aggregates over a set of documents.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SentimentSummary {
+    /// Number of documents.
+    pub documents: usize,
+    /// Number of sentences.
+    pub sentences: usize,
+    /// Mean compound over all sentences.
+    pub mean_compound: f64,
+    /// Mean of the documents' mean compounds (documents with at least one sentence).
+    pub mean_document_compound: f64,
+    /// Share of positive sentences (compound ≥ 0.05).
+    pub positive: f64,
+    /// Share of neutral sentences.
+    pub neutral: f64,
+    /// Share of negative sentences (compound ≤ -0.05).
+    pub negative: f64,
+    /// Sentence counts of compound in 20 bins of width 0.1 over [-1, 1]; bin `k` holds
+    /// `-1 + 0.1·k ≤ compound < -1 + 0.1·(k+1)`, the last bin includes 1.
+    pub histogram: Vec<u64>,
+}
+
+/// Aggregates of one group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupSentiment {
+    /// Values of the `group_by` keys.
+    pub key: Vec<String>,
+    /// The group's aggregates.
+    pub summary: SentimentSummary,
+}
+
+/// The finished sentiment analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentOutput {
+    /// The `group_by` keys.
+    pub group_by: Vec<String>,
+    /// Documents in ordinal order.
+    pub documents: Vec<DocumentSentiment>,
+    /// Sentences in (ordinal, index) order.
+    pub sentences: Vec<SentenceRecord>,
+    /// Groups sorted by key.
+    pub groups: Vec<GroupSentiment>,
+    /// The whole corpus.
+    pub corpus: SentimentSummary,
+}
+
+/// Running sums, fed in a fixed order.
+#[derive(Default)]
+struct Acc {
+    documents: usize,
+    sentences: usize,
+    sum: f64,
+    doc_means: f64,
+    docs_with_sentences: usize,
+    positive: usize,
+    negative: usize,
+    histogram: [u64; HISTOGRAM_BINS],
+}
+
+impl Acc {
+    fn summary(&self) -> SentimentSummary {
+        let share = |k: usize| {
+            if self.sentences == 0 {
+                0.0
+            } else {
+                k as f64 / self.sentences as f64
+            }
+        };
+        SentimentSummary {
+            documents: self.documents,
+            sentences: self.sentences,
+            mean_compound: if self.sentences == 0 {
+                0.0
+            } else {
+                self.sum / self.sentences as f64
+            },
+            mean_document_compound: if self.docs_with_sentences == 0 {
+                0.0
+            } else {
+                self.doc_means / self.docs_with_sentences as f64
+            },
+            positive: share(self.positive),
+            neutral: share(self.sentences - self.positive - self.negative),
+            negative: share(self.negative),
+            histogram: self.histogram.to_vec(),
+        }
+    }
+}
+
+/// The histogram bin of a compound score.
+fn bin(compound: f64) -> usize {
+    // Compound scores have 4 decimals: work in exact ten-thousandths.
+    let k = (compound * 10_000.0).round() as i64 + 10_000;
+    (k.max(0) as usize / 1_000).min(HISTOGRAM_BINS - 1)
+}
+
+impl Analyser for Sentiment {
+    type Partial = SentimentPartial;
+    type Output = SentimentOutput;
+
+    fn partial(&self) -> SentimentPartial {
+        SentimentPartial::default()
+    }
+
+    fn observe(&self, partial: &mut SentimentPartial, doc: &NormalisedDoc<'_>) {
+        let d = doc.doc;
+        let group = self
+            .group_by
+            .iter()
+            .map(|k| d.meta.get(k).unwrap_or_default().to_string())
+            .collect();
+        let score = |index: usize, span: Span| {
+            let text = span.slice(&d.text);
+            let (scores, explanation) = if self.explain {
+                let e = self.vader.explain(text);
+                (e.scores, Some(e))
+            } else {
+                (self.vader.polarity_scores(text), None)
+            };
+            UnitState {
+                index,
+                span,
+                scores,
+                explanation,
+            }
+        };
+        let units = match self.unit {
+            Unit::Sentence => doc
+                .sentences
+                .iter()
+                .enumerate()
+                .map(|(i, s)| score(i, *s))
+                .collect(),
+            Unit::Document => vec![score(0, Span::new(0, d.text.len()))],
+        };
+        partial.docs.insert(
+            d.ordinal,
+            DocState {
+                id: d.id.clone(),
+                group,
+                units,
+            },
+        );
+    }
+
+    fn finish(&self, partial: SentimentPartial) -> SentimentOutput {
+        let mut documents = Vec::with_capacity(partial.docs.len());
+        let mut sentences = Vec::new();
+        let mut groups: BTreeMap<Vec<String>, Acc> = BTreeMap::new();
+        let mut corpus = Acc::default();
+        for (ordinal, doc) in partial.docs {
+            let n = doc.units.len();
+            let mut sum = 0.0;
+            let (mut pos, mut neg) = (0usize, 0usize);
+            let mut best: Option<SentenceRef> = None;
+            let mut worst: Option<SentenceRef> = None;
+            let group = groups.entry(doc.group.clone()).or_default();
+            for accs in [&mut *group, &mut corpus] {
+                accs.documents += 1;
+            }
+            for u in &doc.units {
+                let c = u.scores.compound;
+                sum += c;
+                pos += usize::from(c >= POSITIVE);
+                neg += usize::from(c <= -POSITIVE);
+                let r = SentenceRef {
+                    index: u.index,
+                    start: u.span.start,
+                    end: u.span.end,
+                    compound: c,
+                };
+                if best.is_none_or(|b| c > b.compound) {
+                    best = Some(r);
+                }
+                if worst.is_none_or(|w| c < w.compound) {
+                    worst = Some(r);
+                }
+                for acc in [&mut *group, &mut corpus] {
+                    acc.sentences += 1;
+                    acc.sum += c;
+                    acc.positive += usize::from(c >= POSITIVE);
+                    acc.negative += usize::from(c <= -POSITIVE);
+                    acc.histogram[bin(c)] += 1;
+                }
+            }
+            let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
+            let mean = if n == 0 { 0.0 } else { sum / n as f64 };
+            if n > 0 {
+                for acc in [&mut *group, &mut corpus] {
+                    acc.doc_means += mean;
+                    acc.docs_with_sentences += 1;
+                }
+            }
+            for u in doc.units {
+                sentences.push(SentenceRecord {
+                    doc_id: doc.id.clone(),
+                    index: u.index,
+                    start: u.span.start,
+                    end: u.span.end,
+                    neg: u.scores.neg,
+                    neu: u.scores.neu,
+                    pos: u.scores.pos,
+                    compound: u.scores.compound,
+                    explanation: u.explanation,
+                });
+            }
+            documents.push(DocumentSentiment {
+                ordinal,
+                id: doc.id,
+                group: doc.group,
+                sentences: n,
+                mean_compound: mean,
+                positive: share(pos),
+                neutral: share(n - pos - neg),
+                negative: share(neg),
+                most_positive: best,
+                most_negative: worst,
+            });
+        }
+        SentimentOutput {
+            group_by: self.group_by.clone(),
+            documents,
+            sentences,
+            groups: groups
+                .into_iter()
+                .map(|(key, acc)| GroupSentiment {
+                    key,
+                    summary: acc.summary(),
+                })
+                .collect(),
+            corpus: corpus.summary(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wordmill_model::{Document, Metadata};
+
+    #[test]
+    fn bins_are_exact_at_edges() {
+        assert_eq!(bin(-1.0), 0);
+        assert_eq!(bin(-0.9), 1);
+        assert_eq!(bin(-0.9001), 0);
+        assert_eq!(bin(0.0), 10);
+        assert_eq!(bin(-0.0001), 9);
+        assert_eq!(bin(0.9999), 19);
+        assert_eq!(bin(1.0), 19);
+    }
+
+    #[test]
+    fn document_unit_scores_the_whole_text() {
+        let s = Sentiment::new(SentimentConfig {
+            unit: Unit::Document,
+            ..Default::default()
+        })
+        .unwrap();
+        let doc = Document::new(3, "d", "Good. Bad.", Metadata::new());
+        let nd = NormalisedDoc {
+            doc: &doc,
+            sentences: vec![],
+            tokens: vec![],
+        };
+        let mut p = s.partial();
+        s.observe(&mut p, &nd);
+        let out = s.finish(p);
+        assert_eq!(out.sentences.len(), 1);
+        assert_eq!(
+            out.sentences[0].compound,
+            s.vader().polarity_scores("Good. Bad.").compound
+        );
+        assert_eq!(out.groups[0].key, Vec::<String>::new());
+        assert_eq!(out.corpus.documents, 1);
+    }
+
+    #[test]
+    fn missing_group_key_is_empty_and_ties_take_lower_index() {
+        let s = Sentiment::new(SentimentConfig {
+            group_by: vec!["year".into()],
+            ..Default::default()
+        })
+        .unwrap();
+        let doc = Document::new(0, "d", "Good. Good. Bad.", Metadata::new());
+        let nd = NormalisedDoc {
+            doc: &doc,
+            sentences: vec![Span::new(0, 5), Span::new(6, 11), Span::new(12, 16)],
+            tokens: vec![],
+        };
+        let mut p = s.partial();
+        s.observe(&mut p, &nd);
+        let out = s.finish(p);
+        assert_eq!(out.groups[0].key, [""]);
+        assert_eq!(out.documents[0].most_positive.unwrap().index, 0);
+        assert_eq!(out.documents[0].most_negative.unwrap().index, 2);
+        assert_eq!(out.corpus.histogram.iter().sum::<u64>(), 3);
+    }
+}

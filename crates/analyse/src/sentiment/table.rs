@@ -1,0 +1,589 @@
+//! The word table the scorer consults once per token: lexicon value, booster value, negation
+//! and the handful of words VADER's rules compare against, merged under one key so that a token
+//! costs one hash lookup.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::lexicon::Lexicon;
+
+/// A small, fast, non-cryptographic hasher in the style of rustc's FxHash (multiply-rotate
+/// over 8-byte words). Keys are lexicon words, not attacker-chosen at scale.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// `BuildHasher` for [`FxHasher`].
+pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// Words VADER's rules compare tokens against (besides the lexicon, boosters and negations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(u8)]
+pub(crate) enum Word {
+    #[default]
+    Other,
+    No,
+    Kind,
+    Of,
+    Least,
+    At,
+    Very,
+    Never,
+    So,
+    This,
+    Without,
+    Doubt,
+    But,
+    Or,
+    Nor,
+    The,
+    Shit,
+    Bomb,
+    Bad,
+    Ass,
+    Bus,
+    Stop,
+    Yeah,
+    Right,
+    Kiss,
+    Death,
+    To,
+    Die,
+    For,
+    Beating,
+    Heart,
+    Sort,
+    Just,
+    Enough,
+}
+
+const WORDS: [(&str, Word); 33] = [
+    ("no", Word::No),
+    ("kind", Word::Kind),
+    ("of", Word::Of),
+    ("least", Word::Least),
+    ("at", Word::At),
+    ("very", Word::Very),
+    ("never", Word::Never),
+    ("so", Word::So),
+    ("this", Word::This),
+    ("without", Word::Without),
+    ("doubt", Word::Doubt),
+    ("but", Word::But),
+    ("or", Word::Or),
+    ("nor", Word::Nor),
+    ("the", Word::The),
+    ("shit", Word::Shit),
+    ("bomb", Word::Bomb),
+    ("bad", Word::Bad),
+    ("ass", Word::Ass),
+    ("bus", Word::Bus),
+    ("stop", Word::Stop),
+    ("yeah", Word::Yeah),
+    ("right", Word::Right),
+    ("kiss", Word::Kiss),
+    ("death", Word::Death),
+    ("to", Word::To),
+    ("die", Word::Die),
+    ("for", Word::For),
+    ("beating", Word::Beating),
+    ("heart", Word::Heart),
+    ("sort", Word::Sort),
+    ("just", Word::Just),
+    ("enough", Word::Enough),
+];
+
+/// Booster increment.
+pub(crate) const B_INCR: f64 = 0.293;
+/// Dampener decrement.
+pub(crate) const B_DECR: f64 = -0.293;
+
+/// VADER 3.3.2's single-word boosters (+0.293).
+pub(crate) const BOOSTERS: &[&str] = &[
+    "absolutely",
+    "amazingly",
+    "awfully",
+    "completely",
+    "considerable",
+    "considerably",
+    "decidedly",
+    "deeply",
+    "effing",
+    "enormous",
+    "enormously",
+    "entirely",
+    "especially",
+    "exceptional",
+    "exceptionally",
+    "extreme",
+    "extremely",
+    "fabulously",
+    "flipping",
+    "flippin",
+    "frackin",
+    "fracking",
+    "fricking",
+    "frickin",
+    "frigging",
+    "friggin",
+    "fully",
+    "fuckin",
+    "fucking",
+    "fuggin",
+    "fugging",
+    "greatly",
+    "hella",
+    "highly",
+    "hugely",
+    "incredible",
+    "incredibly",
+    "intensely",
+    "major",
+    "majorly",
+    "more",
+    "most",
+    "particularly",
+    "purely",
+    "quite",
+    "really",
+    "remarkably",
+    "so",
+    "substantially",
+    "thoroughly",
+    "total",
+    "totally",
+    "tremendous",
+    "tremendously",
+    "uber",
+    "unbelievably",
+    "unusually",
+    "utter",
+    "utterly",
+    "very",
+];
+
+/// VADER 3.3.2's single-word dampeners (-0.293).
+pub(crate) const DAMPENERS: &[&str] = &[
+    "almost",
+    "barely",
+    "hardly",
+    "kinda",
+    "kindof",
+    "kind-of",
+    "less",
+    "little",
+    "marginal",
+    "marginally",
+    "occasional",
+    "occasionally",
+    "partly",
+    "scarce",
+    "scarcely",
+    "slight",
+    "slightly",
+    "somewhat",
+    "sorta",
+    "sortof",
+    "sort-of",
+];
+
+/// VADER 3.3.2's NEGATE list (59 words).
+pub(crate) const NEGATE: &[&str] = &[
+    "aint",
+    "arent",
+    "cannot",
+    "cant",
+    "couldnt",
+    "darent",
+    "didnt",
+    "doesnt",
+    "ain't",
+    "aren't",
+    "can't",
+    "couldn't",
+    "daren't",
+    "didn't",
+    "doesn't",
+    "dont",
+    "hadnt",
+    "hasnt",
+    "havent",
+    "isnt",
+    "mightnt",
+    "mustnt",
+    "neither",
+    "don't",
+    "hadn't",
+    "hasn't",
+    "haven't",
+    "isn't",
+    "mightn't",
+    "mustn't",
+    "neednt",
+    "needn't",
+    "never",
+    "none",
+    "nope",
+    "nor",
+    "not",
+    "nothing",
+    "nowhere",
+    "oughtnt",
+    "shant",
+    "shouldnt",
+    "uhuh",
+    "wasnt",
+    "werent",
+    "oughtn't",
+    "shan't",
+    "shouldn't",
+    "uh-uh",
+    "wasn't",
+    "weren't",
+    "without",
+    "wont",
+    "wouldnt",
+    "won't",
+    "wouldn't",
+    "rarely",
+    "seldom",
+    "despite",
+];
+
+/// Everything the scorer needs to know about one lower-cased word.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Entry {
+    /// Lexicon valence (meaningful when `has_lex`).
+    pub lex: f64,
+    /// Booster (+0.293) or dampener (-0.293) value (meaningful when `is_booster`).
+    pub booster: f64,
+    /// The word is a lexicon key.
+    pub has_lex: bool,
+    /// The word is a single-word booster or dampener.
+    pub is_booster: bool,
+    /// The word is in the NEGATE list.
+    pub negate: bool,
+    /// Which rule word it is, if any.
+    pub word: Word,
+}
+
+/// Longest key, in bytes, held by the fast table.
+pub(crate) const SHORT: usize = 16;
+
+/// A short key packed into two little-endian words (zero padded) and its length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Packed {
+    pub w0: u64,
+    pub w1: u64,
+    pub len: u32,
+}
+
+impl Packed {
+    /// Packs `bytes` (at most [`SHORT`] of them).
+    #[inline]
+    pub(crate) fn new(bytes: &[u8]) -> Self {
+        debug_assert!(bytes.len() <= SHORT);
+        let (w0, w1) = if bytes.len() >= 8 {
+            let (a, b) = bytes.split_at(8);
+            (
+                u64::from_le_bytes(a.try_into().expect("8 bytes")),
+                load_le(b),
+            )
+        } else {
+            (load_le(bytes), 0)
+        };
+        Packed {
+            w0,
+            w1,
+            len: bytes.len() as u32,
+        }
+    }
+
+    #[inline]
+    fn hash(&self) -> u64 {
+        let h = (self.w0.wrapping_mul(SEED)).rotate_left(23) ^ self.w1;
+        (h.wrapping_mul(SEED).rotate_left(17) ^ u64::from(self.len)).wrapping_mul(SEED)
+    }
+}
+
+/// Up to 8 bytes as a little-endian word, zero padded, without a `memcpy` call.
+#[inline]
+fn load_le(b: &[u8]) -> u64 {
+    let n = b.len();
+    if n >= 8 {
+        u64::from_le_bytes(b[..8].try_into().expect("8 bytes"))
+    } else if n >= 4 {
+        let lo = u64::from(u32::from_le_bytes(b[..4].try_into().expect("4 bytes")));
+        let hi = u64::from(u32::from_le_bytes(b[n - 4..].try_into().expect("4 bytes")));
+        // The two reads overlap on equal bytes, so OR-ing them is exact.
+        lo | hi << ((n - 4) * 8)
+    } else if n >= 2 {
+        let lo = u64::from(u16::from_le_bytes([b[0], b[1]]));
+        let hi = u64::from(u16::from_le_bytes([b[n - 2], b[n - 1]]));
+        lo | hi << ((n - 2) * 8)
+    } else if n == 1 {
+        u64::from(b[0])
+    } else {
+        0
+    }
+}
+
+/// The merged word table: short ASCII keys in an open-addressing table compared as two
+/// machine words, every other key in a hash map.
+#[derive(Debug, Clone)]
+pub(crate) struct Table {
+    /// Open addressing over short ASCII keys: high 32 bits a hash tag, low 32 bits the index
+    /// into `short` plus one (0 = empty). Small enough to stay in cache.
+    slots: Vec<u64>,
+    bits: u32,
+    short: Vec<(Packed, Entry)>,
+    entries: Vec<Entry>,
+    long: HashMap<Box<str>, u32, FxBuild>,
+    /// Longest key in bytes: longer tokens skip the lookup.
+    pub max_len: usize,
+}
+
+impl Table {
+    /// Builds the table from a lexicon and VADER's fixed word lists.
+    pub(crate) fn new(lexicon: &Lexicon) -> Self {
+        let mut map: HashMap<Box<str>, Entry, FxBuild> = HashMap::default();
+        for (w, v) in lexicon.iter() {
+            let e = map.entry(w.into()).or_default();
+            e.lex = v;
+            e.has_lex = true;
+        }
+        for &w in BOOSTERS {
+            let e = map.entry(w.into()).or_default();
+            e.is_booster = true;
+            e.booster = B_INCR;
+        }
+        for &w in DAMPENERS {
+            let e = map.entry(w.into()).or_default();
+            e.is_booster = true;
+            e.booster = B_DECR;
+        }
+        for &w in NEGATE {
+            map.entry(w.into()).or_default().negate = true;
+        }
+        for (w, id) in WORDS {
+            map.entry(w.into()).or_default().word = id;
+        }
+        let max_len = map.keys().map(|k| k.len()).max().unwrap_or(0);
+        let short = map
+            .keys()
+            .filter(|k| k.is_ascii() && k.len() <= SHORT)
+            .count();
+        let mut bits = 4;
+        while (1usize << bits) < short * 2 {
+            bits += 1;
+        }
+        let mut table = Table {
+            slots: vec![0; 1 << bits],
+            bits,
+            short: Vec::with_capacity(short),
+            entries: Vec::new(),
+            long: HashMap::default(),
+            max_len,
+        };
+        let mut keys: Vec<_> = map.into_iter().collect();
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        for (k, e) in keys {
+            if k.is_ascii() && k.len() <= SHORT {
+                let key = Packed::new(k.as_bytes());
+                table.short.push((key, e));
+                let slot = (key.hash() << 32) | table.short.len() as u64;
+                let mask = (1usize << bits) - 1;
+                let mut i = table.home(&key);
+                while table.slots[i] != 0 {
+                    i = (i + 1) & mask;
+                }
+                table.slots[i] = slot;
+            } else {
+                table.long.insert(k, table.entries.len() as u32);
+                table.entries.push(e);
+            }
+        }
+        table
+    }
+
+    #[inline]
+    fn home(&self, key: &Packed) -> usize {
+        (key.hash() >> (64 - self.bits)) as usize
+    }
+
+    /// The entry of a short ASCII lower-cased key.
+    #[inline]
+    pub(crate) fn get_packed(&self, key: &Packed) -> Option<&Entry> {
+        let mask = self.slots.len() - 1;
+        let hash = key.hash();
+        let tag = hash << 32;
+        let mut i = (hash >> (64 - self.bits)) as usize;
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return None;
+            }
+            if slot & !0xFFFF_FFFF == tag {
+                let (k, e) = &self.short[(slot & 0xFFFF_FFFF) as usize - 1];
+                if k == key {
+                    return Some(e);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The entry of a lower-cased word.
+    #[inline]
+    pub(crate) fn get(&self, word: &str) -> Option<&Entry> {
+        if word.len() > self.max_len {
+            return None;
+        }
+        if word.is_ascii() && word.len() <= SHORT {
+            return self.get_packed(&Packed::new(word.as_bytes()));
+        }
+        self.long.get(word).map(|&i| &self.entries[i as usize])
+    }
+}
+
+/// The value of a bigram idiom (VADER's SPECIAL_CASES).
+#[inline]
+pub(crate) fn idiom2(a: Word, b: Word) -> Option<f64> {
+    use Word::*;
+    match (a, b) {
+        (The, Shit) | (The, Bomb) => Some(3.0),
+        (Bad, Ass) => Some(1.5),
+        (Bus, Stop) => Some(0.0),
+        (Yeah, Right) => Some(-2.0),
+        (Beating, Heart) => Some(3.5),
+        _ => None,
+    }
+}
+
+/// The value of a trigram idiom (VADER's SPECIAL_CASES).
+#[inline]
+pub(crate) fn idiom3(a: Word, b: Word, c: Word) -> Option<f64> {
+    use Word::*;
+    match (a, b, c) {
+        (Kiss, Of, Death) => Some(-1.5),
+        (To, Die, For) => Some(3.0),
+        _ => None,
+    }
+}
+
+/// True for a multi-word dampener bigram (`kind of`, `sort of`, `just enough`).
+#[inline]
+pub(crate) fn multi_dampener(a: Word, b: Word) -> bool {
+    use Word::*;
+    matches!((a, b), (Kind, Of) | (Sort, Of) | (Just, Enough))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_have_the_documented_sizes() {
+        let b: std::collections::HashSet<_> = BOOSTERS.iter().collect();
+        let d: std::collections::HashSet<_> = DAMPENERS.iter().collect();
+        let n: std::collections::HashSet<_> = NEGATE.iter().collect();
+        assert_eq!(b.len(), 60);
+        assert_eq!(d.len(), 21);
+        assert_eq!(n.len(), 59);
+        assert!(b.is_disjoint(&d));
+    }
+
+    #[test]
+    fn no_booster_is_a_lexicon_word() {
+        let t = Table::new(&Lexicon::vader());
+        for w in BOOSTERS.iter().chain(DAMPENERS.iter()) {
+            assert!(!t.get(w).unwrap().has_lex, "{w}");
+        }
+        assert_eq!(t.get("no").unwrap().word, Word::No);
+        assert!(t.get("no").unwrap().has_lex);
+    }
+
+    #[test]
+    fn hasher_distinguishes_lengths() {
+        use std::hash::BuildHasher;
+        let b = FxBuild::default();
+        assert_ne!(b.hash_one("a"), b.hash_one("a\0"));
+    }
+
+    #[test]
+    fn load_le_pads_with_zeros() {
+        for n in 0..=16 {
+            let bytes: Vec<u8> = (1..=n as u8).collect();
+            let mut buf = [0u8; 16];
+            buf[..n].copy_from_slice(&bytes);
+            let p = Packed::new(&bytes);
+            assert_eq!(
+                p.w0,
+                u64::from_le_bytes(buf[..8].try_into().unwrap()),
+                "{n}"
+            );
+            assert_eq!(
+                p.w1,
+                u64::from_le_bytes(buf[8..].try_into().unwrap()),
+                "{n}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_key_is_found_in_either_part() {
+        let lex = Lexicon::vader();
+        let t = Table::new(&lex);
+        for (w, v) in lex.iter() {
+            let e = t.get(w).unwrap();
+            assert!(e.has_lex && e.lex == v, "{w}");
+        }
+        assert!(t.get("wordmill").is_none());
+        assert!(t.get("a\0").is_none());
+        assert!(t.get(":-þ").is_none());
+        assert!(t.get(":-Þ").is_some());
+    }
+}

@@ -1,1 +1,0 @@
-//! Term counts and TF-IDF (placeholder).

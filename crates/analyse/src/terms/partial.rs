@@ -1,0 +1,550 @@
+//! The mergeable state of [`Terms`](super::Terms): the corpus vocabulary and, when asked for,
+//! each document's term counts.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry as MapEntry;
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use wordmill_model::{Merge, Ordinal, Token};
+
+use super::hash::BuildWordHasher;
+
+/// Where a term was first seen: the lowest (document ordinal, position in that document's
+/// feature stream). Ordering terms by it reproduces scikit-learn's CSR storage order, whatever
+/// order the documents were observed and merged in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub(crate) struct FirstSeen {
+    pub(crate) ordinal: Ordinal,
+    pub(crate) position: u64,
+}
+
+/// Corpus-wide totals of one term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Totals {
+    /// Occurrences in the whole corpus.
+    pub(crate) count: u64,
+    /// Number of documents containing the term.
+    pub(crate) doc_freq: u64,
+    /// First occurrence (see [`FirstSeen`]).
+    pub(crate) first: FirstSeen,
+}
+
+/// One entry of the term table.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// Dense id of the term in this partial (index into the id-ordered term list); per-document
+    /// rows refer to terms by it.
+    id: u32,
+    totals: Totals,
+    /// The `epoch` of the last document that contained the term (0: none since loading).
+    stamp: u64,
+    /// While observing the document of `stamp`: the term's index in the row being built.
+    slot: usize,
+}
+
+/// One document's counts. `terms` holds (term id, count) pairs, one per distinct term, in
+/// stream order of first occurrence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct DocRow {
+    pub(crate) ordinal: Ordinal,
+    pub(crate) id: Box<str>,
+    pub(crate) n_tokens: u64,
+    pub(crate) terms: Box<[(u32, u32)]>,
+}
+
+/// The mergeable state of [`Terms`](super::Terms).
+///
+/// It holds the corpus vocabulary (term → count, document frequency, first occurrence) and,
+/// only when per-document output was asked for, each document's (term, count) list. Nothing
+/// else grows with the corpus. Pruning (`min_df`, `max_df`, `max_features`) never happens here,
+/// only in [`Analyser::finish`](crate::Analyser::finish): a shard cannot know the corpus-wide
+/// document frequencies, so pruning early would make a merged run differ from a single one.
+///
+/// # Representation
+///
+/// Per-document rows refer to terms by a dense `u32` id local to the partial, with `u32` counts:
+/// 8 bytes per (document, term) pair, against 16 bytes plus the text for a `Box<str>` per
+/// pair (and the same string repeated in thousands of rows). The price is a remapping on merge:
+/// the side that is cheaper to remap (fewer terms plus row entries) is folded into the other,
+/// each of its terms looked up once and each of its row entries rewritten once, so a merge
+/// costs O(size of the smaller side), never O(size of the larger side).
+///
+/// Limits, far beyond any corpus that fits in memory: a count of one term inside one document
+/// saturates at `u32::MAX` in the per-document rows (corpus counts are `u64`), and ids assume
+/// fewer than 2³² distinct terms per partial.
+///
+/// # Serialisation
+///
+/// The serialised form (used for shard files and `wordmill map`/`reduce`) lists the terms in
+/// id order as `[term, count, doc_freq, first_ordinal, first_position]` and the rows with those
+/// ids; loading checks that every id is in range and no term is repeated.
+#[derive(Debug, Default)]
+pub struct TermsPartial {
+    n_docs: u64,
+    n_tokens: u64,
+    vocab: HashMap<Box<str>, Entry, BuildWordHasher>,
+    docs: Vec<DocRow>,
+    /// Total number of (term, count) pairs in `docs`.
+    row_entries: usize,
+    /// Incremented for every observed document; strictly greater than every entry's `stamp`.
+    epoch: u64,
+    /// The row being built by `observe`: (term id, count).
+    scratch: Vec<(u32, u64)>,
+    /// Buffer in which n-grams are joined (reused: no allocation per n-gram).
+    gram: String,
+}
+
+/// The parts `finish` needs, with terms in id order.
+pub(crate) struct Parts {
+    pub(crate) n_docs: u64,
+    pub(crate) n_tokens: u64,
+    pub(crate) terms: Vec<(Box<str>, Totals)>,
+    pub(crate) docs: Vec<DocRow>,
+}
+
+/// Saturating id for the next term; see the limits in [`TermsPartial`].
+fn next_id(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
+impl TermsPartial {
+    /// Number of documents observed (including empty ones).
+    pub fn n_docs(&self) -> u64 {
+        self.n_docs
+    }
+
+    /// Number of unigram tokens observed.
+    pub fn n_tokens(&self) -> u64 {
+        self.n_tokens
+    }
+
+    /// Number of distinct features (terms and n-grams) seen so far, before any pruning.
+    pub fn distinct_terms(&self) -> usize {
+        self.vocab.len()
+    }
+
+    /// Folds one document's tokens in: every n-gram for n = `min_n..=max_n` (`min_n >= 1`), for
+    /// each n in increasing order, each in token order. `keep_row` records the document's row.
+    pub(crate) fn observe(
+        &mut self,
+        ordinal: Ordinal,
+        id: &str,
+        tokens: &[Token<'_>],
+        (min_n, max_n): (usize, usize),
+        keep_row: bool,
+    ) {
+        self.epoch += 1;
+        let stamp = self.epoch;
+        self.n_docs += 1;
+        self.n_tokens += tokens.len() as u64;
+        self.scratch.clear();
+
+        let mut position = 0u64;
+        let top_n = max_n.min(tokens.len());
+        let mut gram = std::mem::take(&mut self.gram);
+        for n in min_n.max(1)..=top_n {
+            if n == 1 {
+                for token in tokens {
+                    self.add(
+                        &token.text,
+                        FirstSeen { ordinal, position },
+                        stamp,
+                        keep_row,
+                    );
+                    position += 1;
+                }
+            } else {
+                for window in tokens.windows(n) {
+                    gram.clear();
+                    gram.push_str(&window[0].text);
+                    for token in &window[1..] {
+                        gram.push(' ');
+                        gram.push_str(&token.text);
+                    }
+                    self.add(&gram, FirstSeen { ordinal, position }, stamp, keep_row);
+                    position += 1;
+                }
+            }
+        }
+        self.gram = gram;
+
+        if keep_row {
+            let terms: Box<[(u32, u32)]> = self
+                .scratch
+                .iter()
+                .map(|&(id, count)| (id, u32::try_from(count).unwrap_or(u32::MAX)))
+                .collect();
+            self.row_entries += terms.len();
+            self.docs.push(DocRow {
+                ordinal,
+                id: id.into(),
+                n_tokens: tokens.len() as u64,
+                terms,
+            });
+        }
+    }
+
+    /// Counts one feature. Looks the `&str` up first and allocates only for a new term.
+    #[inline]
+    fn add(&mut self, term: &str, at: FirstSeen, stamp: u64, keep_row: bool) {
+        if let Some(entry) = self.vocab.get_mut(term) {
+            bump(entry, &mut self.scratch, at, stamp, keep_row);
+            return;
+        }
+        let id = next_id(self.vocab.len());
+        let entry = self.vocab.entry(Box::from(term)).or_insert(Entry {
+            id,
+            totals: Totals {
+                count: 0,
+                doc_freq: 0,
+                first: at,
+            },
+            stamp: 0,
+            slot: 0,
+        });
+        bump(entry, &mut self.scratch, at, stamp, keep_row);
+    }
+
+    /// Takes the state apart for `finish`: terms in id order.
+    pub(crate) fn into_parts(self) -> Parts {
+        let mut by_id: Vec<Option<(Box<str>, Totals)>> = vec![None; self.vocab.len()];
+        for (term, entry) in self.vocab {
+            if let Some(slot) = by_id.get_mut(entry.id as usize) {
+                *slot = Some((term, entry.totals));
+            }
+        }
+        Parts {
+            n_docs: self.n_docs,
+            n_tokens: self.n_tokens,
+            terms: by_id.into_iter().flatten().collect(),
+            docs: self.docs,
+        }
+    }
+
+    /// The cost of folding this side into another: its terms plus its row entries.
+    fn remap_cost(&self) -> usize {
+        self.vocab.len() + self.row_entries
+    }
+}
+
+#[inline]
+fn bump(
+    entry: &mut Entry,
+    scratch: &mut Vec<(u32, u64)>,
+    at: FirstSeen,
+    stamp: u64,
+    keep_row: bool,
+) {
+    entry.totals.count += 1;
+    if entry.stamp != stamp {
+        // First occurrence in this document.
+        entry.stamp = stamp;
+        entry.totals.doc_freq += 1;
+        if at < entry.totals.first {
+            entry.totals.first = at;
+        }
+        if keep_row {
+            entry.slot = scratch.len();
+            scratch.push((entry.id, 1));
+        }
+    } else if keep_row {
+        if let Some(cell) = scratch.get_mut(entry.slot) {
+            cell.1 += 1;
+        }
+    }
+}
+
+impl Merge for TermsPartial {
+    fn merge(&mut self, mut other: Self) {
+        if other.remap_cost() > self.remap_cost() {
+            std::mem::swap(self, &mut other);
+        }
+        // `other` is now the cheaper side: look each of its terms up once, rewrite its rows.
+        let mut remap = vec![0u32; other.vocab.len()];
+        for (term, theirs) in other.vocab.drain() {
+            let len = self.vocab.len();
+            let target = match self.vocab.entry(term) {
+                MapEntry::Occupied(slot) => {
+                    let ours = slot.into_mut();
+                    ours.totals.count += theirs.totals.count;
+                    ours.totals.doc_freq += theirs.totals.doc_freq;
+                    ours.totals.first = ours.totals.first.min(theirs.totals.first);
+                    ours.id
+                }
+                MapEntry::Vacant(slot) => {
+                    let id = next_id(len);
+                    slot.insert(Entry { id, ..theirs });
+                    id
+                }
+            };
+            if let Some(cell) = remap.get_mut(theirs.id as usize) {
+                *cell = target;
+            }
+        }
+        for row in &mut other.docs {
+            for pair in row.terms.iter_mut() {
+                pair.0 = remap.get(pair.0 as usize).copied().unwrap_or(pair.0);
+            }
+        }
+        self.row_entries += other.row_entries;
+        self.docs.append(&mut other.docs);
+        self.n_docs += other.n_docs;
+        self.n_tokens += other.n_tokens;
+        // Every stamp on either side is at most its epoch, so the next document's stamp is new.
+        self.epoch = self.epoch.max(other.epoch);
+    }
+}
+
+/// Serialised form of a term: `[term, count, doc_freq, first_ordinal, first_position]`.
+type WireTerm<S> = (S, u64, u64, Ordinal, u64);
+
+#[derive(Serialize)]
+struct WireRef<'a> {
+    n_docs: u64,
+    n_tokens: u64,
+    terms: Vec<WireTerm<&'a str>>,
+    docs: &'a [DocRow],
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Wire {
+    n_docs: u64,
+    n_tokens: u64,
+    terms: Vec<WireTerm<Box<str>>>,
+    docs: Vec<DocRow>,
+}
+
+impl Serialize for TermsPartial {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut by_id: Vec<Option<WireTerm<&str>>> = vec![None; self.vocab.len()];
+        for (term, entry) in &self.vocab {
+            if let Some(slot) = by_id.get_mut(entry.id as usize) {
+                let t = entry.totals;
+                *slot = Some((term, t.count, t.doc_freq, t.first.ordinal, t.first.position));
+            }
+        }
+        WireRef {
+            n_docs: self.n_docs,
+            n_tokens: self.n_tokens,
+            terms: by_id.into_iter().flatten().collect(),
+            docs: &self.docs,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for TermsPartial {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire = Wire::deserialize(deserializer)?;
+        let n_terms = wire.terms.len();
+        if u32::try_from(n_terms).is_err() {
+            return Err(D::Error::custom(
+                "terms state: too many terms (at most 2^32 - 1)",
+            ));
+        }
+        let mut vocab = HashMap::with_capacity_and_hasher(n_terms, BuildWordHasher::default());
+        for (id, (term, count, doc_freq, ordinal, position)) in wire.terms.into_iter().enumerate() {
+            let entry = Entry {
+                id: next_id(id),
+                totals: Totals {
+                    count,
+                    doc_freq,
+                    first: FirstSeen { ordinal, position },
+                },
+                stamp: 0,
+                slot: 0,
+            };
+            if let Some(previous) = vocab.insert(term, entry) {
+                return Err(D::Error::custom(format!(
+                    "terms state: term listed twice (ids {} and {id})",
+                    previous.id
+                )));
+            }
+        }
+        let mut row_entries = 0;
+        for row in &wire.docs {
+            if let Some(&(bad, _)) = row.terms.iter().find(|&&(id, _)| id as usize >= n_terms) {
+                return Err(D::Error::custom(format!(
+                    "terms state: document {:?} refers to term id {bad}, but there are {n_terms} terms",
+                    row.id
+                )));
+            }
+            row_entries += row.terms.len();
+        }
+        Ok(TermsPartial {
+            n_docs: wire.n_docs,
+            n_tokens: wire.n_tokens,
+            vocab,
+            docs: wire.docs,
+            row_entries,
+            ..TermsPartial::default()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::collections::BTreeMap;
+
+    use wordmill_model::Span;
+
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<Token<'_>> {
+        text.split_whitespace()
+            .enumerate()
+            .map(|(i, w)| Token {
+                text: Cow::Borrowed(w),
+                span: Span::default(),
+                position: i as u32,
+            })
+            .collect()
+    }
+
+    fn observe(p: &mut TermsPartial, ordinal: u64, text: &str, ngrams: (usize, usize)) {
+        p.observe(ordinal, &format!("d{ordinal}"), &tokens(text), ngrams, true);
+    }
+
+    /// Terms with their totals, and rows as (ordinal, term → count), independent of ids.
+    fn snapshot(
+        p: TermsPartial,
+    ) -> (
+        BTreeMap<String, Totals>,
+        BTreeMap<u64, BTreeMap<String, u32>>,
+    ) {
+        let parts = p.into_parts();
+        let rows = parts
+            .docs
+            .iter()
+            .map(|row| {
+                let cells = row
+                    .terms
+                    .iter()
+                    .map(|&(id, c)| (parts.terms[id as usize].0.to_string(), c));
+                (row.ordinal, cells.collect())
+            })
+            .collect();
+        let terms = parts
+            .terms
+            .into_iter()
+            .map(|(t, totals)| (t.into(), totals))
+            .collect();
+        (terms, rows)
+    }
+
+    #[test]
+    fn counts_doc_freq_and_first_occurrence() {
+        let mut p = TermsPartial::default();
+        observe(&mut p, 3, "b a b", (1, 2));
+        observe(&mut p, 1, "c b", (1, 2));
+        assert_eq!((p.n_docs(), p.n_tokens(), p.distinct_terms()), (2, 5, 6));
+        let (terms, rows) = snapshot(p);
+        let b = terms["b"];
+        assert_eq!((b.count, b.doc_freq), (3, 2));
+        // Stream of document 1: "c" (0), "b" (1), "c b" (2).
+        assert_eq!(
+            b.first,
+            FirstSeen {
+                ordinal: 1,
+                position: 1
+            }
+        );
+        // Stream of document 3: "b" "a" "b" (0..3), then "b a" (3), "a b" (4).
+        assert_eq!(
+            terms["a b"].first,
+            FirstSeen {
+                ordinal: 3,
+                position: 4
+            }
+        );
+        assert_eq!(rows[&3]["b"], 2);
+        assert_eq!(rows[&3].len(), 4);
+    }
+
+    #[test]
+    fn ngrams_longer_than_the_document_are_skipped() {
+        let mut p = TermsPartial::default();
+        observe(&mut p, 0, "one two", (2, 5));
+        observe(&mut p, 1, "", (1, 3));
+        let (terms, rows) = snapshot(p);
+        assert_eq!(terms.keys().collect::<Vec<_>>(), ["one two"]);
+        assert!(rows[&1].is_empty());
+    }
+
+    #[test]
+    fn merge_equals_single_state_and_remaps_rows() {
+        let texts = ["a b c", "b c d", "", "d d a", "e"];
+        let mut single = TermsPartial::default();
+        for (i, t) in texts.iter().enumerate() {
+            observe(&mut single, i as u64, t, (1, 2));
+        }
+        // Uneven sides, so that either may be the one folded in.
+        let mut small = TermsPartial::default();
+        observe(&mut small, 4, texts[4], (1, 2));
+        observe(&mut small, 1, texts[1], (1, 2));
+        let mut large = TermsPartial::default();
+        for i in [3, 0, 2] {
+            observe(&mut large, i, texts[i as usize], (1, 2));
+        }
+        let mut a = TermsPartial::default();
+        a.merge(small);
+        a.merge(large);
+        assert_eq!(snapshot(a), snapshot(single));
+    }
+
+    #[test]
+    fn observing_after_a_merge_counts_each_document_once() {
+        let mut left = TermsPartial::default();
+        observe(&mut left, 0, "a", (1, 1));
+        let mut right = TermsPartial::default();
+        for i in 1..5 {
+            observe(&mut right, i, "a", (1, 1));
+        }
+        left.merge(right);
+        observe(&mut left, 5, "a a", (1, 1));
+        let (terms, rows) = snapshot(left);
+        assert_eq!((terms["a"].count, terms["a"].doc_freq), (7, 6));
+        assert_eq!(rows[&5]["a"], 2);
+    }
+
+    #[test]
+    fn rows_are_kept_only_when_asked() {
+        let mut p = TermsPartial::default();
+        p.observe(0, "x", &tokens("a b a"), (1, 1), false);
+        assert!(p.docs.is_empty());
+        assert_eq!(p.row_entries, 0);
+        assert_eq!(p.vocab["a"].totals.doc_freq, 1);
+    }
+
+    #[test]
+    fn serialised_state_round_trips() {
+        let mut p = TermsPartial::default();
+        observe(&mut p, 0, "über straße über", (1, 2));
+        observe(&mut p, 1, "straße", (1, 2));
+        let json = serde_json::to_string(&p).unwrap();
+        let back: TermsPartial = serde_json::from_str(&json).unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), json);
+        let mut expected = TermsPartial::default();
+        observe(&mut expected, 0, "über straße über", (1, 2));
+        observe(&mut expected, 1, "straße", (1, 2));
+        assert_eq!(snapshot(back), snapshot(expected));
+    }
+
+    #[test]
+    fn loading_rejects_inconsistent_states() {
+        let bad_id = r#"{"n_docs":1,"n_tokens":1,"terms":[["a",1,1,0,0]],
+            "docs":[{"ordinal":0,"id":"d","n_tokens":1,"terms":[[1,1]]}]}"#;
+        let err = serde_json::from_str::<TermsPartial>(bad_id)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("term id 1"), "{err}");
+        let twice = r#"{"n_docs":1,"n_tokens":2,"terms":[["a",1,1,0,0],["a",1,1,0,1]],"docs":[]}"#;
+        let err = serde_json::from_str::<TermsPartial>(twice)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("twice"), "{err}");
+    }
+}

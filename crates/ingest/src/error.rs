@@ -1,0 +1,143 @@
+//! Errors and skipped records.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Why a source could not be opened, or a record or file could not be read.
+///
+/// Every variant names the input or file it is about, and record errors give the line (or the
+/// byte offset, when there is no line to speak of). `Display` is `file:line: message` or
+/// `file: byte N: message`, the message saying what was expected.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// An input (file, directory or glob) matched no file.
+    #[error("input `{input}`: {reason}")]
+    NoMatch {
+        /// The input as written in the configuration.
+        input: String,
+        /// What was looked for.
+        reason: String,
+    },
+    /// An input looked like a glob pattern but is not a valid one.
+    #[error("input `{input}`: invalid glob pattern: {source}")]
+    Glob {
+        /// The input as written in the configuration.
+        input: String,
+        /// The pattern error.
+        #[source]
+        source: globset::Error,
+    },
+    /// A whole file (or a directory entry) could not be read: it could not be opened, it
+    /// vanished, a directory walk hit a symbolic-link loop, or a CSV header lacks a column.
+    #[error("{file}: {reason}")]
+    File {
+        /// The file, as displayed (relative to the base directory when the input was).
+        file: String,
+        /// What went wrong and what was expected.
+        reason: String,
+    },
+    /// One record (a line, a CSV row, a text file's content) could not become a document.
+    #[error("{}", located(file, *line, *byte_offset, reason))]
+    Record {
+        /// The file, as displayed.
+        file: String,
+        /// 1-based line where the record starts, when known.
+        line: Option<u64>,
+        /// Byte offset in the file, when there is no line (invalid UTF-8 in a text file, a
+        /// corrupt compressed stream: then the number of compressed bytes consumed).
+        byte_offset: Option<u64>,
+        /// What went wrong and what was expected.
+        reason: String,
+    },
+}
+
+impl IngestError {
+    /// The file (or input) the error is about.
+    pub fn file(&self) -> &str {
+        match self {
+            IngestError::NoMatch { input, .. } | IngestError::Glob { input, .. } => input,
+            IngestError::File { file, .. } | IngestError::Record { file, .. } => file,
+        }
+    }
+
+    /// The line of a record error, when known.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            IngestError::Record { line, .. } => *line,
+            _ => None,
+        }
+    }
+
+    /// The byte offset of a record error, when it has one instead of a line.
+    pub fn byte_offset(&self) -> Option<u64> {
+        match self {
+            IngestError::Record { byte_offset, .. } => *byte_offset,
+            _ => None,
+        }
+    }
+
+    /// True for errors about one record or one file met while reading (those that
+    /// [`OnError::Skip`](crate::OnError::Skip) skips), false for errors resolving the inputs.
+    pub fn is_skippable(&self) -> bool {
+        matches!(self, IngestError::File { .. } | IngestError::Record { .. })
+    }
+
+    /// The message without its location.
+    pub fn reason(&self) -> String {
+        match self {
+            IngestError::NoMatch { reason, .. }
+            | IngestError::File { reason, .. }
+            | IngestError::Record { reason, .. } => reason.clone(),
+            IngestError::Glob { source, .. } => format!("invalid glob pattern: {source}"),
+        }
+    }
+
+    /// The error as a [`Skip`] entry (file, line or byte offset, reason).
+    pub fn to_skip(&self) -> Skip {
+        Skip {
+            file: self.file().to_owned(),
+            line: self.line(),
+            byte_offset: self.byte_offset(),
+            reason: self.reason(),
+        }
+    }
+}
+
+/// A record or file that was skipped under [`OnError::Skip`](crate::OnError::Skip).
+///
+/// Serialises as `{"file", "line", "byte_offset", "reason"}` (absent positions are `null`), the
+/// shape the run manifest lists. `Display` is the same `file:line: reason` as the error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skip {
+    /// The file, as displayed.
+    pub file: String,
+    /// 1-based line where the record starts; `None` for a whole skipped file or when only a
+    /// byte offset is known.
+    pub line: Option<u64>,
+    /// Byte offset in the file, when that is the position known.
+    pub byte_offset: Option<u64>,
+    /// What went wrong and what was expected.
+    pub reason: String,
+}
+
+impl fmt::Display for Skip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&located(
+            &self.file,
+            self.line,
+            self.byte_offset,
+            &self.reason,
+        ))
+    }
+}
+
+/// `file:line: reason`, `file: byte N: reason` or `file: reason`.
+fn located(file: &str, line: Option<u64>, byte_offset: Option<u64>, reason: &str) -> String {
+    match (line, byte_offset) {
+        (Some(line), _) => format!("{file}:{line}: {reason}"),
+        (None, Some(byte)) => format!("{file}: byte {byte}: {reason}"),
+        (None, None) => format!("{file}: {reason}"),
+    }
+}

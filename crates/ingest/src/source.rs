@@ -1,0 +1,568 @@
+//! The running source: an iterator of documents over the resolved files.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use wordmill_model::{Document, Metadata, Ordinal};
+
+use crate::config::{Format, OnError, SourceConfig};
+use crate::error::{IngestError, Skip};
+use crate::jsonl::JsonlReader;
+use crate::read::{self, Compression};
+use crate::resolve::{self, InputFile};
+use crate::table::CsvReader;
+use crate::text;
+
+/// Counters of a [`Source`], updated as it is iterated and complete once it has returned
+/// `None`.
+///
+/// Invariant: `records_seen == documents + skipped.len()`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestStats {
+    /// Records met so far: documents yielded plus records (and files) skipped.
+    pub records_seen: u64,
+    /// Documents yielded.
+    pub documents: u64,
+    /// Bytes of input consumed (the compressed size for compressed files).
+    pub bytes_read: u64,
+    /// Files started so far, including standard input and files that could not be opened.
+    pub files_opened: u64,
+    /// What was skipped and why, in input order.
+    pub skipped: Vec<Skip>,
+}
+
+/// Streams [`Document`]s out of the configured inputs, in input order.
+///
+/// Built by [`Source::open`], which resolves the inputs to a file list at once (so a typo in a
+/// path fails before any work is done). Iterating reads the files one after another, one
+/// record at a time; nothing but the current record (or the current text file) is held.
+///
+/// Record errors follow [`SourceConfig::on_error`]: under [`OnError::Skip`] they are counted in
+/// [`IngestStats::skipped`] and the iterator never yields `Err`; under [`OnError::Fail`] it
+/// yields the error once and then `None`.
+pub struct Source {
+    config: SourceConfig,
+    files: Vec<InputFile>,
+    next_file: usize,
+    current: Option<OpenFile>,
+    stats: IngestStats,
+    consumed: Arc<AtomicU64>,
+    next_ordinal: Ordinal,
+    finished: bool,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("config", &self.config)
+            .field("files", &self.files)
+            .field("next_file", &self.next_file)
+            .field("stats", &self.stats)
+            .field("finished", &self.finished)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The file being read (JSON Lines and CSV; a text file is read in one step).
+struct OpenFile {
+    index: usize,
+    id: String,
+    path_meta: Metadata,
+    start: u64,
+    compression: Compression,
+    reader: Reader,
+}
+
+enum Reader {
+    Jsonl(JsonlReader),
+    Csv(Box<CsvReader>),
+}
+
+/// What the parsers see of the source while reading one file.
+pub(crate) struct Ctx<'a> {
+    pub config: &'a SourceConfig,
+    /// The file's id (see [`InputFile::id`]).
+    pub file_id: &'a str,
+    /// Metadata from `meta_from_path`, the start of every document's metadata.
+    pub path_meta: &'a Metadata,
+    pub compression: Compression,
+    consumed: &'a AtomicU64,
+    start: u64,
+}
+
+impl Ctx<'_> {
+    /// Raw bytes of the current file consumed so far.
+    pub(crate) fn bytes_consumed(&self) -> u64 {
+        self.consumed.load(Ordering::Relaxed) - self.start
+    }
+}
+
+/// One step of reading a file.
+pub(crate) enum Step {
+    Doc {
+        id: String,
+        text: String,
+        meta: Metadata,
+    },
+    Problem(Problem),
+    End,
+}
+
+/// A record (or file) that could not become a document.
+#[derive(Debug)]
+pub(crate) struct Problem {
+    pub line: Option<u64>,
+    pub byte_offset: Option<u64>,
+    pub reason: String,
+    /// The whole file is unusable (reported as [`IngestError::File`]).
+    pub whole_file: bool,
+    /// Nothing more can be read from the file.
+    pub ends_file: bool,
+}
+
+impl Problem {
+    pub(crate) fn at_line(line: u64, reason: String) -> Self {
+        Problem {
+            line: Some(line),
+            byte_offset: None,
+            reason,
+            whole_file: false,
+            ends_file: false,
+        }
+    }
+
+    pub(crate) fn at_byte(byte: u64, reason: String) -> Self {
+        Problem {
+            line: None,
+            byte_offset: Some(byte),
+            reason,
+            whole_file: false,
+            ends_file: false,
+        }
+    }
+
+    pub(crate) fn whole_file(reason: String) -> Self {
+        Problem {
+            line: None,
+            byte_offset: None,
+            reason,
+            whole_file: true,
+            ends_file: true,
+        }
+    }
+}
+
+impl Source {
+    /// Resolves the inputs to the list of files to read (see [`Source::files`]).
+    ///
+    /// # Errors
+    ///
+    /// An input that matches nothing (a missing file, a glob with no match, an empty
+    /// directory) or an invalid glob pattern. Entries that cannot be listed (a symbolic-link
+    /// loop, an unreadable directory) are errors under [`OnError::Fail`] and skips under
+    /// [`OnError::Skip`].
+    pub fn open(config: SourceConfig) -> Result<Source, IngestError> {
+        let resolved = resolve::resolve(&config)?;
+        let skipped: Vec<Skip> = resolved
+            .problems
+            .into_iter()
+            .map(|p| Skip {
+                file: p.display,
+                line: None,
+                byte_offset: None,
+                reason: p.reason,
+            })
+            .collect();
+        let stats = IngestStats {
+            records_seen: skipped.len() as u64,
+            skipped,
+            ..IngestStats::default()
+        };
+        Ok(Source {
+            config,
+            files: resolved.files,
+            next_file: 0,
+            current: None,
+            stats,
+            consumed: Arc::new(AtomicU64::new(0)),
+            next_ordinal: 0,
+            finished: false,
+        })
+    }
+
+    /// The files to read, in the order they will be read.
+    pub fn files(&self) -> &[InputFile] {
+        &self.files
+    }
+
+    /// The counters so far; complete after the iterator has returned `None`.
+    pub fn stats(&self) -> &IngestStats {
+        &self.stats
+    }
+
+    /// The configuration this source was opened with.
+    pub fn config(&self) -> &SourceConfig {
+        &self.config
+    }
+
+    /// The counters, consuming the source.
+    pub fn into_stats(self) -> IngestStats {
+        self.stats
+    }
+
+    /// Opens the next file: reads it whole (text) or prepares its reader. Returns the step for
+    /// a text file or an opening problem; `None` when a reader was set up.
+    fn start_file(&mut self, index: usize) -> Option<Step> {
+        let file = &self.files[index];
+        self.stats.files_opened += 1;
+        let path_meta = path_metadata(&self.config, &file.display);
+        let id = file.id(self.config.format);
+        let start = self.consumed.load(Ordering::Relaxed);
+        let opened = match read::open(file, &self.consumed) {
+            Ok(opened) => opened,
+            Err(err) => {
+                let what = if file.is_stdin() {
+                    "standard input"
+                } else {
+                    "the file"
+                };
+                return Some(Step::Problem(Problem::whole_file(format!(
+                    "cannot open {what}: {err} (expected a readable file)"
+                ))));
+            }
+        };
+        let ctx = Ctx {
+            config: &self.config,
+            file_id: &id,
+            path_meta: &path_meta,
+            compression: opened.compression,
+            consumed: &self.consumed,
+            start,
+        };
+        let compression = opened.compression;
+        let reader = match self.config.format {
+            Format::Text => return Some(text::read(opened, &ctx)),
+            Format::Jsonl => Reader::Jsonl(JsonlReader::new(opened.reader)),
+            Format::Csv => match CsvReader::open(opened, &ctx) {
+                Ok(reader) => Reader::Csv(Box::new(reader)),
+                Err(problem) => return Some(Step::Problem(problem)),
+            },
+        };
+        self.current = Some(OpenFile {
+            index,
+            id,
+            path_meta,
+            start,
+            compression,
+            reader,
+        });
+        None
+    }
+
+    /// Turns a problem with file `index` into an error, or a skip.
+    fn problem(&mut self, index: usize, problem: Problem) -> Option<IngestError> {
+        let file = self.files[index].display.clone();
+        let err = if problem.whole_file {
+            IngestError::File {
+                file,
+                reason: problem.reason,
+            }
+        } else {
+            IngestError::Record {
+                file,
+                line: problem.line,
+                byte_offset: problem.byte_offset,
+                reason: problem.reason,
+            }
+        };
+        match self.config.on_error {
+            OnError::Fail => Some(err),
+            OnError::Skip => {
+                self.stats.skipped.push(err.to_skip());
+                self.stats.records_seen += 1;
+                None
+            }
+        }
+    }
+}
+
+impl Iterator for Source {
+    type Item = Result<Document, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = loop {
+            if self.finished {
+                break None;
+            }
+            let (index, step) = match &mut self.current {
+                Some(open) => {
+                    let ctx = Ctx {
+                        config: &self.config,
+                        file_id: &open.id,
+                        path_meta: &open.path_meta,
+                        compression: open.compression,
+                        consumed: &self.consumed,
+                        start: open.start,
+                    };
+                    let step = match &mut open.reader {
+                        Reader::Jsonl(reader) => reader.next(&ctx),
+                        Reader::Csv(reader) => reader.next(&ctx),
+                    };
+                    (open.index, step)
+                }
+                None => {
+                    if self.next_file >= self.files.len() {
+                        self.finished = true;
+                        break None;
+                    }
+                    let index = self.next_file;
+                    self.next_file += 1;
+                    match self.start_file(index) {
+                        Some(step) => (index, step),
+                        None => continue,
+                    }
+                }
+            };
+            match step {
+                Step::End => self.current = None,
+                Step::Doc { id, text, meta } => {
+                    let doc = Document::new(self.next_ordinal, id, text, meta);
+                    self.next_ordinal += 1;
+                    self.stats.documents += 1;
+                    self.stats.records_seen += 1;
+                    break Some(Ok(doc));
+                }
+                Step::Problem(problem) => {
+                    if problem.ends_file {
+                        self.current = None;
+                    }
+                    if let Some(err) = self.problem(index, problem) {
+                        self.current = None;
+                        self.finished = true;
+                        break Some(Err(err));
+                    }
+                }
+            }
+        };
+        self.stats.bytes_read = self.consumed.load(Ordering::Relaxed);
+        item
+    }
+}
+
+/// The named groups of `meta_from_path` that matched in `display`, in group order.
+fn path_metadata(config: &SourceConfig, display: &str) -> Metadata {
+    let mut meta = Metadata::new();
+    if let Some(regex) = &config.meta_from_path {
+        if let Some(caps) = regex.captures(display) {
+            for name in regex.capture_names().flatten() {
+                if let Some(m) = caps.name(name) {
+                    meta.insert(name, m.as_str());
+                }
+            }
+        }
+    }
+    meta
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use regex::Regex;
+
+    use super::*;
+    use crate::testutil::{TempDir, ids, read_all, read_until_error};
+
+    const SOTU: &str = r"(?P<year>\d{4})_(?P<president>.+)_(?P<party>[a-z])\.txt";
+
+    #[test]
+    fn source_is_send() {
+        fn send<T: Send>() {}
+        send::<Source>();
+        send::<IngestError>();
+    }
+
+    #[test]
+    fn meta_from_path_groups_come_first_in_group_order() {
+        let dir = TempDir::new("metapath");
+        dir.write("corpus/sotu/1990_george_bush_r.txt", "x");
+        dir.write("corpus/sotu/1961_john_f_kennedy_d.txt", "y");
+        dir.write("corpus/sotu/notes.txt", "z");
+        let mut config = dir.config(&["corpus/sotu/*.txt"], Format::Text);
+        config.meta_from_path = Some(Regex::new(SOTU).unwrap());
+        let (docs, _) = read_all(config);
+        assert_eq!(
+            ids(&docs),
+            ["1961_john_f_kennedy_d", "1990_george_bush_r", "notes"]
+        );
+        let meta: Vec<_> = docs[1].meta.iter().collect();
+        assert_eq!(
+            meta,
+            [
+                ("year", "1990"),
+                ("president", "george_bush"),
+                ("party", "r")
+            ]
+        );
+        assert!(docs[2].meta.is_empty());
+
+        // Groups that did not take part are absent; record fields follow the path's.
+        dir.write(
+            "data/2020/news.jsonl",
+            "{\"text\": \"t\", \"source\": \"bbc\", \"year\": 1}\n",
+        );
+        let mut config = dir.config(&["data"], Format::Jsonl);
+        config.meta_from_path = Some(
+            Regex::new(r"data/(?P<year>\d{4})/(?:(?P<lang>[a-z]{2})_)?(?P<name>\w+)").unwrap(),
+        );
+        config.meta_fields = vec!["source".into()];
+        let (docs, _) = read_all(config);
+        let meta: Vec<_> = docs[0].meta.iter().collect();
+        assert_eq!(
+            meta,
+            [("year", "2020"), ("name", "news"), ("source", "bbc")]
+        );
+        assert_eq!(docs[0].id, "2020/news:1");
+    }
+
+    #[test]
+    fn a_file_that_vanished_is_skipped_as_one_or_fails() {
+        let dir = TempDir::new("vanish");
+        for name in ["a.txt", "b.txt", "c.txt"] {
+            dir.write(name, name);
+        }
+        let config = dir.config(&["*.txt"], Format::Text);
+        let mut source = Source::open(config.clone()).unwrap();
+        std::fs::remove_file(dir.path().join("b.txt")).unwrap();
+        assert_eq!(source.files().len(), 3);
+        let docs: Vec<_> = source.by_ref().map(Result::unwrap).collect();
+        assert_eq!(ids(&docs), ["a", "c"]);
+        assert_eq!(docs[1].ordinal, 1);
+        let stats = source.stats();
+        assert_eq!(
+            (stats.documents, stats.records_seen, stats.files_opened),
+            (2, 3, 3)
+        );
+        let skip = &stats.skipped[0];
+        assert_eq!(
+            (skip.file.as_str(), skip.line, skip.byte_offset),
+            ("b.txt", None, None)
+        );
+        assert!(
+            skip.reason.starts_with("cannot open the file: "),
+            "{}",
+            skip.reason
+        );
+
+        dir.write("b.txt", "b");
+        let mut failing = config;
+        failing.on_error = OnError::Fail;
+        let mut source = Source::open(failing).unwrap();
+        std::fs::remove_file(dir.path().join("b.txt")).unwrap();
+        assert_eq!(source.next().unwrap().unwrap().id, "a");
+        let err = source.next().unwrap().unwrap_err();
+        assert!(matches!(err, IngestError::File { .. }));
+        assert!(
+            err.to_string().starts_with("b.txt: cannot open the file: "),
+            "{err}"
+        );
+        assert!(source.next().is_none());
+    }
+
+    #[test]
+    fn fail_yields_the_first_error_once_then_ends() {
+        let dir = TempDir::new("fail");
+        dir.write("a.txt", "a");
+        dir.write("b.txt", b"\xff".as_slice());
+        dir.write("c.txt", "c");
+        let (docs, err) = read_until_error(dir.config(&["*.txt"], Format::Text));
+        assert_eq!(ids(&docs), ["a"]);
+        assert_eq!(err.file(), "b.txt");
+        assert_eq!(err.byte_offset(), Some(0));
+        assert!(err.is_skippable());
+        assert_eq!(err.to_skip().reason, err.reason());
+    }
+
+    #[test]
+    fn stats_are_live_and_complete_at_the_end() {
+        let dir = TempDir::new("stats");
+        dir.write("d.jsonl", "{\"text\": \"a\"}\nnope\n{\"text\": \"b\"}\n");
+        let mut source = Source::open(dir.config(&["d.jsonl"], Format::Jsonl)).unwrap();
+        assert_eq!(source.files()[0].bytes, 33);
+        assert_eq!(source.stats().records_seen, 0);
+        source.next().unwrap().unwrap();
+        assert_eq!(
+            (source.stats().documents, source.stats().records_seen),
+            (1, 1)
+        );
+        assert_eq!(source.stats().bytes_read, 33);
+        source.next().unwrap().unwrap();
+        assert_eq!(
+            (source.stats().documents, source.stats().records_seen),
+            (2, 3)
+        );
+        assert!(source.next().is_none());
+        assert!(source.next().is_none());
+        let json = serde_json::to_value(source.stats()).unwrap();
+        assert_eq!(
+            json["skipped"][0],
+            serde_json::json!({
+                "file": "d.jsonl",
+                "line": 2,
+                "byte_offset": null,
+                "reason": "invalid JSON at column 2: expected ident (expected one JSON object per line)"
+            })
+        );
+    }
+
+    /// Reads `bytes` as file `name` in `format` under skip; checks the invariant.
+    fn survives(bytes: &[u8], name: &str, format: Format) {
+        let dir = TempDir::new("prop");
+        dir.write(name, bytes);
+        let mut config = dir.config(&[name], format);
+        config.meta_fields = vec!["a".into(), "b.c".into()];
+        config.meta_from_path = Some(Regex::new(r"(?P<stem>\w+)").unwrap());
+        let mut source = Source::open(config).unwrap();
+        for item in source.by_ref() {
+            assert!(item.is_ok());
+        }
+        let stats = source.stats();
+        assert_eq!(
+            stats.records_seen,
+            stats.documents + stats.skipped.len() as u64
+        );
+        assert_eq!(stats.bytes_read, bytes.len() as u64);
+        if format == Format::Text {
+            assert_eq!(stats.records_seen, 1);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            survives(&bytes, "x.jsonl", Format::Jsonl);
+            survives(&bytes, "x.csv", Format::Csv);
+            survives(&bytes, "x.txt", Format::Text);
+        }
+
+        #[test]
+        fn json_like_bytes_never_panic(
+            lines in proptest::collection::vec("[{}\\[\\]\":,a-c0-9 .\\\\\n\r-]{0,40}", 0..8)
+        ) {
+            let bytes = lines.concat().into_bytes();
+            survives(&bytes, "x.jsonl", Format::Jsonl);
+            survives(&bytes, "x.csv", Format::Csv);
+        }
+
+        #[test]
+        fn arbitrary_bytes_as_compressed_files_never_panic(
+            bytes in proptest::collection::vec(any::<u8>(), 0..256)
+        ) {
+            survives(&bytes, "x.jsonl.gz", Format::Jsonl);
+            survives(&bytes, "x.csv.zst", Format::Csv);
+            survives(&bytes, "x.txt.gz", Format::Text);
+        }
+    }
+}

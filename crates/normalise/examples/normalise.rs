@@ -1,0 +1,84 @@
+//! Prints the tokens and sentences of a text, using wordmill-normalise alone.
+//!
+//! ```text
+//! cargo run -p wordmill-normalise --example normalise -- "Mr. Smith went to İstanbul. He liked it."
+//! echo "Some text" | cargo run -p wordmill-normalise --example normalise
+//! cargo run -p wordmill-normalise --example normalise -- --sklearn --stop en --stem english "Text"
+//! ```
+//!
+//! Options: `--sklearn` (scikit-learn's tokens), `--nfkc`, `--keep-case`, `--stop NAME`,
+//! `--stem LANGUAGE`, `--min-len N`, `--pattern REGEX`.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use wordmill_model::{Document, Metadata};
+use wordmill_normalise::{
+    Normaliser, NormaliserConfig, StemLanguage, StopWords, TokenizerKind, UnicodeForm,
+};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let mut config = NormaliserConfig::default();
+    let mut words = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} expects a value"));
+        match arg.as_str() {
+            "--sklearn" => {
+                config = NormaliserConfig {
+                    sentences: config.sentences,
+                    ..NormaliserConfig::scikit_learn()
+                }
+            }
+            "--nfkc" => config.unicode = UnicodeForm::Nfkc,
+            "--keep-case" => config.lowercase = false,
+            "--stop" => config.stopwords = StopWords::Builtin(value("--stop")?),
+            "--stem" => config.stem = Some(value("--stem")?.parse::<StemLanguage>()?),
+            "--min-len" => config.min_len = value("--min-len")?.parse()?,
+            "--pattern" => config.tokenizer = TokenizerKind::Pattern(value("--pattern")?),
+            _ => words.push(arg),
+        }
+    }
+    let text = if words.is_empty() {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        text
+    } else {
+        words.join(" ")
+    };
+
+    let normaliser = Normaliser::new(config)?;
+    let doc = Document::new(0, "input", text, Metadata::new());
+    let out = normaliser.normalise(&doc);
+
+    println!("tokens ({}):", out.tokens.len());
+    for t in &out.tokens {
+        let original = t.span.slice(&doc.text);
+        let note = if original == t.text {
+            String::new()
+        } else {
+            format!("  <- {original:?}")
+        };
+        println!(
+            "  {:>4}  {:>5}..{:<5}  {}{note}",
+            t.position, t.span.start, t.span.end, t.text
+        );
+    }
+    println!("sentences ({}):", out.sentences.len());
+    for (i, _) in out.sentences.iter().enumerate() {
+        println!("  {i:>4}  {}", out.sentence_text(i));
+    }
+    Ok(())
+}

@@ -1,0 +1,300 @@
+use std::borrow::Cow;
+use std::fmt;
+
+use unicode_normalization::UnicodeNormalization;
+use wordmill_model::{Document, NormalisedDoc, Token};
+
+use crate::config::{NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
+use crate::error::NormaliseError;
+use crate::filter::{MinLenFilter, TokenFilter};
+use crate::pattern::PatternTokenizer;
+use crate::sentences::split_sentences;
+use crate::stem::StemFilter;
+use crate::stopwords::{StopWordFilter, builtin_stopwords};
+use crate::transform::Transformed;
+use crate::words::words;
+
+/// The compiled tokeniser.
+#[derive(Debug, Clone)]
+enum Tokenizer {
+    Words,
+    Pattern(PatternTokenizer),
+}
+
+impl Tokenizer {
+    #[inline]
+    fn tokens(&self, text: &str, emit: &mut impl FnMut(usize, usize)) {
+        match self {
+            Tokenizer::Words => words(text, emit),
+            Tokenizer::Pattern(p) => p.tokens(text, emit),
+        }
+    }
+
+    /// True when ASCII case never changes where the tokens are, so an ASCII text can be
+    /// tokenised before it is lowercased.
+    fn case_blind(&self) -> bool {
+        matches!(
+            self,
+            Tokenizer::Words | Tokenizer::Pattern(PatternTokenizer::Sklearn)
+        )
+    }
+}
+
+/// Turns a [`Document`] into a [`NormalisedDoc`]: sentences and filtered tokens.
+///
+/// Built once from a [`NormaliserConfig`] (compiling the pattern, loading the stop words),
+/// then shared by any number of threads: it is `Send + Sync` and `normalise` takes `&self`.
+///
+/// ```
+/// use wordmill_model::{Document, Metadata};
+/// use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords};
+///
+/// let normaliser = Normaliser::new(NormaliserConfig {
+///     stopwords: StopWords::Builtin("en".into()),
+///     ..NormaliserConfig::default()
+/// })?;
+/// let doc = Document::new(0, "d", "The Strike began. Workers left.", Metadata::new());
+/// let out = normaliser.normalise(&doc);
+/// let words: Vec<&str> = out.tokens.iter().map(|t| t.text.as_ref()).collect();
+/// assert_eq!(words, ["strike", "began", "workers", "left"]);
+/// assert_eq!(out.tokens[0].position, 1); // "The" was token 0
+/// assert_eq!(out.sentences.len(), 2);
+/// # Ok::<(), wordmill_normalise::NormaliseError>(())
+/// ```
+pub struct Normaliser {
+    config: NormaliserConfig,
+    tokenizer: Tokenizer,
+    filters: Vec<Box<dyn TokenFilter>>,
+}
+
+impl fmt::Debug for Normaliser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Normaliser")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Normaliser {
+    /// Compiles `config`: fails on a bad token pattern or an unknown stop-word list.
+    pub fn new(config: NormaliserConfig) -> Result<Normaliser, NormaliseError> {
+        let tokenizer = match &config.tokenizer {
+            TokenizerKind::Words => Tokenizer::Words,
+            TokenizerKind::Pattern(p) => Tokenizer::Pattern(PatternTokenizer::new(p)?),
+        };
+        let mut filters: Vec<Box<dyn TokenFilter>> = Vec::new();
+        let stop_words: Option<Vec<String>> = match &config.stopwords {
+            StopWords::None => None,
+            StopWords::Builtin(name) => {
+                let list = builtin_stopwords(name)
+                    .ok_or_else(|| NormaliseError::UnknownStopWords { name: name.clone() })?;
+                Some(list.iter().map(|w| w.to_string()).collect())
+            }
+            StopWords::List(list) => Some(list.clone()),
+        };
+        if let Some(list) = stop_words {
+            // Bring the words into the tokens' form: same Unicode form, same case.
+            let words = list.into_iter().map(|w| {
+                let w = match config.unicode {
+                    UnicodeForm::None => w,
+                    UnicodeForm::Nfc => w.nfc().collect(),
+                    UnicodeForm::Nfkc => w.nfkc().collect(),
+                };
+                if config.lowercase {
+                    w.to_lowercase()
+                } else {
+                    w
+                }
+            });
+            filters.push(Box::new(StopWordFilter::new(words)));
+        }
+        if config.min_len > 1 {
+            filters.push(Box::new(MinLenFilter::new(config.min_len)));
+        }
+        if let Some(language) = config.stem {
+            filters.push(Box::new(StemFilter::new(language)));
+        }
+        Ok(Normaliser {
+            config,
+            tokenizer,
+            filters,
+        })
+    }
+
+    /// The configuration it was built from.
+    pub fn config(&self) -> &NormaliserConfig {
+        &self.config
+    }
+
+    /// Normalises one document. Never panics, whatever the text.
+    pub fn normalise<'a>(&self, doc: &'a Document) -> NormalisedDoc<'a> {
+        let sentences = if self.config.sentences {
+            split_sentences(&doc.text)
+        } else {
+            Vec::new()
+        };
+        let tokens = self.tokens(&doc.text);
+        NormalisedDoc {
+            doc,
+            sentences,
+            tokens,
+        }
+    }
+
+    /// The filtered tokens of `text` alone (what [`normalise`](Self::normalise) puts in
+    /// `tokens`).
+    pub fn tokens<'a>(&self, text: &'a str) -> Vec<Token<'a>> {
+        let mut tokens = Vec::with_capacity(text.len() / 6 + 1);
+        let mut position: u32 = 0;
+        let push = |token: Token<'a>, tokens: &mut Vec<Token<'a>>| {
+            let mut token = token;
+            if self.filters.iter().all(|f| f.apply(&mut token)) {
+                tokens.push(token);
+            }
+        };
+
+        if text.is_ascii() && self.tokenizer.case_blind() {
+            // Fast path: tokenise the original, lowercase each token on its own.
+            let lowercase = self.config.lowercase;
+            self.tokenizer.tokens(text, &mut |s, e| {
+                let slice = &text[s..e];
+                let token_text = if lowercase && slice.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(slice.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(slice)
+                };
+                let token = Token {
+                    text: token_text,
+                    span: wordmill_model::Span::new(s, e),
+                    position,
+                };
+                position = position.saturating_add(1);
+                push(token, &mut tokens);
+            });
+            return tokens;
+        }
+
+        let transformed = Transformed::new(text, self.config.unicode, self.config.lowercase);
+        let t_text: &str = &transformed.text;
+        self.tokenizer.tokens(t_text, &mut |s, e| {
+            let (os, oe) = transformed.original_span(s, e);
+            let piece = &t_text[s..e];
+            let original = &text[os..oe];
+            let token_text = if piece == original {
+                Cow::Borrowed(original)
+            } else {
+                Cow::Owned(piece.to_string())
+            };
+            let token = Token {
+                text: token_text,
+                span: wordmill_model::Span::new(os, oe),
+                position,
+            };
+            position = position.saturating_add(1);
+            push(token, &mut tokens);
+        });
+        tokens
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stem::StemLanguage;
+    use wordmill_model::{Metadata, Span};
+
+    fn run(config: NormaliserConfig, text: &str) -> Vec<(String, Span, u32, bool)> {
+        let n = Normaliser::new(config).unwrap();
+        n.tokens(text)
+            .into_iter()
+            .map(|t| {
+                (
+                    t.text.to_string(),
+                    t.span,
+                    t.position,
+                    matches!(t.text, Cow::Borrowed(_)),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn normaliser_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Normaliser>();
+    }
+
+    #[test]
+    fn ascii_tokens_borrow_unless_lowercased() {
+        let got = run(NormaliserConfig::default(), "The strike");
+        assert_eq!(
+            got,
+            [
+                ("the".into(), Span::new(0, 3), 0, false),
+                ("strike".into(), Span::new(4, 10), 1, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn non_ascii_spans_point_at_the_original() {
+        let text = "İstanbul ΣΊΣΥΦΟΣ Cafe\u{301}";
+        let got = run(NormaliserConfig::default(), text);
+        let texts: Vec<&str> = got.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(texts, ["i\u{307}stanbul", "σίσυφος", "café"]);
+        let originals: Vec<&str> = got.iter().map(|t| t.1.slice(text)).collect();
+        assert_eq!(originals, ["İstanbul", "ΣΊΣΥΦΟΣ", "Cafe\u{301}"]);
+    }
+
+    #[test]
+    fn sklearn_config_reproduces_sklearn_tokens() {
+        let text = "İstanbul Café naïve x² a I";
+        let got = run(NormaliserConfig::scikit_learn(), text);
+        let texts: Vec<&str> = got.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(texts, ["stanbul", "café", "naïve", "x²"]);
+        // The İ became "i" + U+0307; the dropped "i" took it along, the rest maps one to one.
+        assert_eq!(got[0].1.slice(text), "stanbul");
+        assert!(got[0].3);
+    }
+
+    #[test]
+    fn filters_run_in_order_and_keep_positions() {
+        let config = NormaliserConfig {
+            stopwords: StopWords::List(vec!["THE".into()]),
+            min_len: 3,
+            stem: Some(StemLanguage::English),
+            ..NormaliserConfig::default()
+        };
+        let got = run(config, "The walkers of the city walked");
+        let summary: Vec<(&str, u32)> = got.iter().map(|t| (t.0.as_str(), t.2)).collect();
+        assert_eq!(summary, [("walker", 1), ("citi", 4), ("walk", 5)]);
+        // "walk" is a prefix of the original "walked": still borrowed.
+        assert!(got[2].3);
+    }
+
+    #[test]
+    fn unknown_stopword_list_names_the_choices() {
+        let err = Normaliser::new(NormaliserConfig {
+            stopwords: StopWords::Builtin("xx".into()),
+            ..NormaliserConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown stop-word list \"xx\"; expected one of: en, ru, de, fr, es"
+        );
+    }
+
+    #[test]
+    fn sentences_only_when_asked() {
+        let doc = Document::new(0, "d", "One. Two.", Metadata::new());
+        let on = Normaliser::new(NormaliserConfig::default()).unwrap();
+        assert_eq!(on.normalise(&doc).sentences.len(), 2);
+        let off = Normaliser::new(NormaliserConfig {
+            sentences: false,
+            ..NormaliserConfig::default()
+        })
+        .unwrap();
+        assert!(off.normalise(&doc).sentences.is_empty());
+    }
+}

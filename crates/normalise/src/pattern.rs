@@ -1,0 +1,248 @@
+//! Regex tokenisers with Python's `\w`, and scikit-learn's default pattern by hand.
+
+use regex::Regex;
+
+use crate::error::NormaliseError;
+use crate::pyclass::{class_body, is_python_word_char};
+use crate::tables::{PY_SPACE, PY_WORD};
+
+/// scikit-learn's default `token_pattern`.
+pub(crate) const SKLEARN_PATTERN: &str = r"(?u)\b\w\w+\b";
+
+/// A compiled pattern tokeniser.
+#[derive(Debug, Clone)]
+pub(crate) enum PatternTokenizer {
+    /// `(?u)\b\w\w+\b`: maximal runs of at least two Python word characters.
+    Sklearn,
+    /// Any other pattern, translated; `group` is 1 when the pattern has a capturing group.
+    Regex { regex: Regex, group: usize },
+}
+
+impl PatternTokenizer {
+    pub fn new(pattern: &str) -> Result<Self, NormaliseError> {
+        if pattern == SKLEARN_PATTERN || pattern == r"\b\w\w+\b" {
+            return Ok(PatternTokenizer::Sklearn);
+        }
+        let translated = translate(pattern);
+        let regex = regex::RegexBuilder::new(&translated)
+            .size_limit(64 << 20)
+            .build()
+            .map_err(|e| NormaliseError::Pattern {
+                pattern: pattern.to_string(),
+                message: e.to_string(),
+            })?;
+        let groups = regex.captures_len() - 1;
+        if groups > 1 {
+            return Err(NormaliseError::TooManyGroups {
+                pattern: pattern.to_string(),
+                groups,
+            });
+        }
+        Ok(PatternTokenizer::Regex {
+            regex,
+            group: groups,
+        })
+    }
+
+    /// Calls `emit(start, end)` for each non-empty token of `text`.
+    pub fn tokens(&self, text: &str, emit: &mut impl FnMut(usize, usize)) {
+        match self {
+            PatternTokenizer::Sklearn => sklearn_tokens(text, emit),
+            PatternTokenizer::Regex { regex, group: 0 } => {
+                for m in regex.find_iter(text) {
+                    if !m.is_empty() {
+                        emit(m.start(), m.end());
+                    }
+                }
+            }
+            PatternTokenizer::Regex { regex, group } => {
+                for caps in regex.captures_iter(text) {
+                    if let Some(m) = caps.get(*group).filter(|m| !m.is_empty()) {
+                        emit(m.start(), m.end());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The tokens of `(?u)\b\w\w+\b` under Python's `re`: the maximal runs of word characters
+/// that are at least two code points long.
+pub(crate) fn sklearn_tokens(text: &str, emit: &mut impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // Start of the current run, and how many characters it has (capped at 2).
+    let mut run: Option<(usize, u8)> = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (word, len) = if b < 0x80 {
+            (b.is_ascii_alphanumeric() || b == b'_', 1)
+        } else {
+            // `i` is always on a character boundary.
+            let c = text[i..].chars().next().unwrap_or_default();
+            (is_python_word_char(c), c.len_utf8())
+        };
+        match (&mut run, word) {
+            (Some((_, n)), true) => *n = n.saturating_add(1).min(2),
+            (None, true) => run = Some((i, 1)),
+            (Some((start, n)), false) => {
+                if *n >= 2 {
+                    emit(*start, i);
+                }
+                run = None;
+            }
+            (None, false) => {}
+        }
+        i += len;
+    }
+    if let Some((start, n)) = run {
+        if n >= 2 {
+            emit(start, bytes.len());
+        }
+    }
+}
+
+/// Rewrites `\w`, `\W`, `\s` and `\S` (outside and inside character classes) into explicit
+/// classes with Python's meaning; everything else is left to the `regex` crate.
+fn translate(pattern: &str) -> String {
+    let word = class_body(PY_WORD);
+    let space = class_body(PY_SPACE);
+    let mut out = String::with_capacity(pattern.len() + 64);
+    let mut depth = 0usize; // character-class nesting
+    let mut class_start = false; // just after `[` or `[^`: a `]` here is a literal
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push('\\');
+                    break;
+                };
+                let (body, negated) = match next {
+                    'w' => (Some(&word), false),
+                    'W' => (Some(&word), true),
+                    's' => (Some(&space), false),
+                    'S' => (Some(&space), true),
+                    _ => (None, false),
+                };
+                match body {
+                    Some(body) if depth > 0 && !negated => out.push_str(body),
+                    Some(body) => {
+                        out.push_str(if negated { "[^" } else { "[" });
+                        out.push_str(body);
+                        out.push(']');
+                    }
+                    None => {
+                        out.push('\\');
+                        out.push(next);
+                    }
+                }
+            }
+            '[' => {
+                out.push('[');
+                depth += 1;
+                class_start = true;
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                continue;
+            }
+            ']' if depth > 0 && !class_start => {
+                out.push(']');
+                depth -= 1;
+            }
+            _ => out.push(c),
+        }
+        class_start = false;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn toks(t: &PatternTokenizer, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        t.tokens(text, &mut |s, e| out.push(text[s..e].to_string()));
+        out
+    }
+
+    #[test]
+    fn sklearn_default_examples() {
+        let t = PatternTokenizer::new(SKLEARN_PATTERN).unwrap();
+        assert!(matches!(t, PatternTokenizer::Sklearn));
+        assert_eq!(
+            toks(&t, "don't a b cd_e 3.14 x²"),
+            ["don", "cd_e", "14", "x²"]
+        );
+        assert_eq!(
+            toks(&t, "cafe\u{301} naïve ①② i\u{307}stanbul"),
+            ["cafe", "naïve", "①②", "stanbul"]
+        );
+        assert_eq!(
+            toks(&t, "zero\u{200b}width joiner\u{200d}test soft\u{ad}hyphen"),
+            ["zero", "width", "joiner", "test", "soft", "hyphen"]
+        );
+    }
+
+    #[test]
+    fn translated_classes_have_python_meaning() {
+        let t = PatternTokenizer::new(r"\w+").unwrap();
+        assert_eq!(toks(&t, "cafe\u{301} x²"), ["cafe", "x²"]);
+        let t = PatternTokenizer::new(r"[\w']+").unwrap();
+        assert_eq!(toks(&t, "don't stop"), ["don't", "stop"]);
+        let t = PatternTokenizer::new(r"[^\W\d]+").unwrap();
+        assert_eq!(toks(&t, "abc123def"), ["abc", "def"]);
+        let t = PatternTokenizer::new(r"\S+").unwrap();
+        assert_eq!(toks(&t, "a\u{1f}b c"), ["a", "b", "c"]);
+        let t = PatternTokenizer::new(r"[]a]+").unwrap();
+        assert_eq!(toks(&t, "a]a b"), ["a]a"]);
+    }
+
+    #[test]
+    fn one_group_gives_the_token_and_two_are_an_error() {
+        let t = PatternTokenizer::new(r"#(\w+)").unwrap();
+        assert_eq!(toks(&t, "#tag and #more"), ["tag", "more"]);
+        let err = PatternTokenizer::new(r"(a)(b)").unwrap_err();
+        assert!(matches!(
+            err,
+            NormaliseError::TooManyGroups { groups: 2, .. }
+        ));
+        let err = PatternTokenizer::new(r"(unclosed").unwrap_err();
+        assert!(err.to_string().contains("expected a regular expression"));
+    }
+
+    /// A naive statement of the rule, one character at a time.
+    fn naive(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        for c in text.chars().chain(std::iter::once(' ')) {
+            if is_python_word_char(c) {
+                cur.push(c);
+            } else {
+                if cur.chars().count() >= 2 {
+                    out.push(cur.clone());
+                }
+                cur.clear();
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn sklearn_matches_the_naive_rule(text in any::<String>()) {
+            prop_assert_eq!(toks(&PatternTokenizer::Sklearn, &text), naive(&text));
+        }
+
+        #[test]
+        fn sklearn_matches_translated_regex_runs(text in "[a-c_ .\u{301}é²①\u{200d}]{0,30}") {
+            // Without \b, `\w{2,}` finds the same maximal runs.
+            let t = PatternTokenizer::new(r"\w{2,}").unwrap();
+            prop_assert_eq!(toks(&PatternTokenizer::Sklearn, &text), toks(&t, &text));
+        }
+    }
+}

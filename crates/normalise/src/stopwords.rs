@@ -1,0 +1,237 @@
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use wordmill_model::Token;
+
+use crate::error::NormaliseError;
+use crate::filter::TokenFilter;
+
+/// A built-in list: its canonical name, other names it answers to, and its text (one word a
+/// line). Provenance and licences are in `data/stopwords/README.md`.
+struct Builtin {
+    name: &'static str,
+    aliases: &'static [&'static str],
+    text: &'static str,
+    words: OnceLock<Vec<&'static str>>,
+}
+
+static BUILTINS: [Builtin; 5] = [
+    Builtin {
+        name: "en",
+        aliases: &["english"],
+        text: include_str!("../data/stopwords/en.txt"),
+        words: OnceLock::new(),
+    },
+    Builtin {
+        name: "ru",
+        aliases: &["russian"],
+        text: include_str!("../data/stopwords/ru.txt"),
+        words: OnceLock::new(),
+    },
+    Builtin {
+        name: "de",
+        aliases: &["german"],
+        text: include_str!("../data/stopwords/de.txt"),
+        words: OnceLock::new(),
+    },
+    Builtin {
+        name: "fr",
+        aliases: &["french"],
+        text: include_str!("../data/stopwords/fr.txt"),
+        words: OnceLock::new(),
+    },
+    Builtin {
+        name: "es",
+        aliases: &["spanish"],
+        text: include_str!("../data/stopwords/es.txt"),
+        words: OnceLock::new(),
+    },
+];
+
+/// The canonical names of the built-in stop-word lists: `["en", "ru", "de", "fr", "es"]`.
+///
+/// Each also answers to its English name (`"english"`, `"russian"`, …).
+pub fn builtin_stopword_names() -> Vec<&'static str> {
+    BUILTINS.iter().map(|b| b.name).collect()
+}
+
+/// The built-in stop-word list called `name` (`"en"` or `"english"`, any case), if there is one.
+///
+/// English is scikit-learn's `ENGLISH_STOP_WORDS` (318 words); the others come from the
+/// `stop-words` package. All are lower case and NFC.
+///
+/// ```
+/// use wordmill_normalise::builtin_stopwords;
+/// let en = builtin_stopwords("en").unwrap();
+/// assert_eq!(en.len(), 318);
+/// assert!(en.contains(&"the"));
+/// assert!(builtin_stopwords("Russian").unwrap().contains(&"и"));
+/// assert!(builtin_stopwords("xx").is_none());
+/// ```
+pub fn builtin_stopwords(name: &str) -> Option<&'static [&'static str]> {
+    let name = name.trim();
+    let builtin = BUILTINS.iter().find(|b| {
+        b.name.eq_ignore_ascii_case(name) || b.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+    })?;
+    let words = builtin.words.get_or_init(|| {
+        builtin
+            .text
+            .lines()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .collect()
+    });
+    Some(words.as_slice())
+}
+
+/// Reads a stop-word file: one word a line; blank lines and `#` comments (a whole line, or
+/// after whitespace at the end of a line) are ignored.
+///
+/// Errors say `file:line:` and what was expected.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let path = std::env::temp_dir().join(format!("wordmill-doc-stop-{}.txt", std::process::id()));
+/// std::fs::write(&path, "# my list\nthe\n\nOf   # a trailing comment\n")?;
+/// let words = wordmill_normalise::read_stopword_file(&path)?;
+/// assert_eq!(words, ["the", "Of"]);
+///
+/// std::fs::write(&path, "the\ntwo words\n")?;
+/// let err = wordmill_normalise::read_stopword_file(&path).unwrap_err();
+/// assert!(err.to_string().ends_with(":2: expected one word per line, found \"two words\""));
+/// # std::fs::remove_file(&path)?;
+/// # Ok(()) }
+/// ```
+pub fn read_stopword_file(path: impl AsRef<Path>) -> Result<Vec<String>, NormaliseError> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|source| NormaliseError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut words = Vec::new();
+    for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line_no = index + 1;
+        let error = |message: String| NormaliseError::StopWordFile {
+            path: path.to_path_buf(),
+            line: line_no,
+            message,
+        };
+        let line =
+            std::str::from_utf8(line).map_err(|e| error(format!("expected UTF-8 text: {e}")))?;
+        let line = if index == 0 {
+            line.strip_prefix('\u{feff}').unwrap_or(line)
+        } else {
+            line
+        };
+        let content = strip_comment(line).trim();
+        if content.is_empty() {
+            continue;
+        }
+        if content.chars().any(char::is_whitespace) {
+            return Err(error(format!(
+                "expected one word per line, found {content:?}"
+            )));
+        }
+        words.push(content.to_string());
+    }
+    Ok(words)
+}
+
+/// `line` without a `#` comment: a `#` at the start of the line or after whitespace.
+fn strip_comment(line: &str) -> &str {
+    let mut prev_space = true;
+    for (i, c) in line.char_indices() {
+        if c == '#' && prev_space {
+            return &line[..i];
+        }
+        prev_space = c.is_whitespace();
+    }
+    line
+}
+
+/// Drops tokens whose text is in a set of stop words.
+///
+/// The words are compared to the token text exactly as given, so give them in the same case
+/// and Unicode form as the tokens ([`Normaliser`](crate::Normaliser) does that for you).
+///
+/// ```
+/// use std::borrow::Cow;
+/// use wordmill_model::{Span, Token};
+/// use wordmill_normalise::{StopWordFilter, TokenFilter};
+///
+/// let filter = StopWordFilter::new(["the", "of"]);
+/// let mut the = Token { text: Cow::Borrowed("the"), span: Span::new(0, 3), position: 0 };
+/// let mut war = Token { text: Cow::Borrowed("war"), span: Span::new(4, 7), position: 1 };
+/// assert!(!filter.apply(&mut the));
+/// assert!(filter.apply(&mut war));
+/// assert_eq!(filter.len(), 2);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct StopWordFilter {
+    words: HashSet<String>,
+    max_len: usize,
+}
+
+impl StopWordFilter {
+    /// A filter dropping exactly these words.
+    pub fn new<I, S>(words: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let words: HashSet<String> = words.into_iter().map(Into::into).collect();
+        let max_len = words.iter().map(String::len).max().unwrap_or(0);
+        StopWordFilter { words, max_len }
+    }
+
+    /// True when `word` is a stop word.
+    #[inline]
+    pub fn contains(&self, word: &str) -> bool {
+        word.len() <= self.max_len && self.words.contains(word)
+    }
+
+    /// Number of distinct stop words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// True when there is no stop word.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+impl TokenFilter for StopWordFilter {
+    #[inline]
+    fn apply(&self, token: &mut Token<'_>) -> bool {
+        !self.contains(&token.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_list_loads_and_is_clean() {
+        for name in builtin_stopword_names() {
+            let words = builtin_stopwords(name).unwrap();
+            assert!(words.len() > 100, "{name}");
+            for w in words {
+                assert_eq!(w.trim(), *w, "{name}: {w:?}");
+                assert_eq!(w.to_lowercase(), *w, "{name}: {w:?}");
+            }
+        }
+        assert!(builtin_stopwords("ENGLISH").is_some());
+        assert!(builtin_stopwords("ru").unwrap().contains(&"не"));
+        assert!(builtin_stopwords("de").unwrap().contains(&"und"));
+    }
+
+    #[test]
+    fn comments_need_whitespace_before_the_hash() {
+        assert_eq!(strip_comment("c#"), "c#");
+        assert_eq!(strip_comment("c # x"), "c ");
+        assert_eq!(strip_comment("# x"), "");
+    }
+}

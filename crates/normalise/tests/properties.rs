@@ -1,0 +1,137 @@
+//! Invariants of `Normaliser::normalise` on arbitrary text and arbitrary configurations.
+
+use std::borrow::Cow;
+
+use proptest::prelude::*;
+use wordmill_model::{Document, Metadata};
+use wordmill_normalise::{
+    Normaliser, NormaliserConfig, StemLanguage, StopWords, TokenizerKind, UnicodeForm,
+};
+
+fn config() -> impl Strategy<Value = NormaliserConfig> {
+    (
+        prop_oneof![
+            Just(UnicodeForm::None),
+            Just(UnicodeForm::Nfc),
+            Just(UnicodeForm::Nfkc)
+        ],
+        any::<bool>(),
+        prop_oneof![
+            Just(TokenizerKind::Words),
+            Just(TokenizerKind::Pattern(r"(?u)\b\w\w+\b".into())),
+            Just(TokenizerKind::Pattern(r"\w+".into())),
+            Just(TokenizerKind::Pattern(r"[^\W\d_]+|\d+".into())),
+            Just(TokenizerKind::Pattern(r"\S+".into())),
+            Just(TokenizerKind::Pattern(r"(\w)\w*".into())),
+            Just(TokenizerKind::Pattern(r"x*".into())),
+        ],
+        prop_oneof![
+            Just(StopWords::None),
+            Just(StopWords::Builtin("en".into())),
+            Just(StopWords::Builtin("ru".into())),
+            Just(StopWords::List(vec!["İ".into(), "Σ".into(), "a".into()])),
+        ],
+        0usize..4,
+        prop_oneof![
+            Just(None),
+            Just(Some(StemLanguage::English)),
+            Just(Some(StemLanguage::Russian)),
+            Just(Some(StemLanguage::Greek)),
+            Just(Some(StemLanguage::Turkish)),
+        ],
+        any::<bool>(),
+    )
+        .prop_map(
+            |(unicode, lowercase, tokenizer, stopwords, min_len, stem, sentences)| {
+                NormaliserConfig {
+                    unicode,
+                    lowercase,
+                    tokenizer,
+                    stopwords,
+                    min_len,
+                    stem,
+                    sentences,
+                }
+            },
+        )
+}
+
+/// Arbitrary strings, and strings dense in the characters that change length or need context.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "([A-Za-z0-9 .,'\n]|[İΣσςßǅ\u{212a}\u{301}\u{307}\u{345}ﬁ²½①ｶﾞ\u{ff9e}\u{200d}\u{ad}😀👍🏽«»“”МОСКВА])*",
+    ]
+}
+
+fn check(config: NormaliserConfig, text: String) -> Result<(), TestCaseError> {
+    let normaliser = Normaliser::new(config.clone()).unwrap();
+    let doc = Document::new(0, "d", text, Metadata::new());
+    let out = normaliser.normalise(&doc);
+    let text = &doc.text;
+    let mut last_start = 0;
+    let mut last_position = None;
+    for t in &out.tokens {
+        prop_assert!(
+            t.span.start < t.span.end && t.span.end <= text.len(),
+            "{t:?}"
+        );
+        prop_assert!(
+            text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end),
+            "{t:?}"
+        );
+        prop_assert!(t.span.start >= last_start, "spans go back: {t:?}");
+        prop_assert!(
+            last_position.is_none_or(|p| t.position > p),
+            "positions do not increase: {t:?}"
+        );
+        last_start = t.span.start;
+        last_position = Some(t.position);
+        if let Cow::Borrowed(b) = &t.text {
+            // A borrowed token points into the document's text.
+            let base = text.as_ptr() as usize;
+            let p = b.as_ptr() as usize;
+            prop_assert!(p >= base && p + b.len() <= base + text.len());
+        }
+        if text.is_ascii() && config.lowercase && config.stem.is_none() {
+            prop_assert_eq!(t.text.as_ref(), t.span.slice(text).to_ascii_lowercase());
+        }
+        if config.stem.is_none() {
+            prop_assert!(t.text.chars().count() >= config.min_len);
+        }
+    }
+    let mut last_end = 0;
+    for s in &out.sentences {
+        prop_assert!(s.start >= last_end && s.start < s.end && s.end <= text.len());
+        prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+        last_end = s.end;
+    }
+    if !config.sentences {
+        prop_assert!(out.sentences.is_empty());
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn normalise_never_panics_and_keeps_its_invariants(config in config(), text in text()) {
+        check(config, text)?;
+    }
+}
+
+#[test]
+fn words_tokens_equal_unicode_segmentation_on_the_transformed_text() {
+    use unicode_segmentation::UnicodeSegmentation;
+    let text = "“Hello,” said Mr. O'Neil — café naïve İstanbul 3.14 x²; ΣΊΣΥΦΟΣ test😀test";
+    let normaliser = Normaliser::new(NormaliserConfig::default()).unwrap();
+    let got: Vec<String> = normaliser
+        .tokens(text)
+        .into_iter()
+        .map(|t| t.text.into_owned())
+        .collect();
+    let lowered = text.to_lowercase();
+    let expected: Vec<&str> = lowered.unicode_words().collect();
+    assert_eq!(got, expected);
+}

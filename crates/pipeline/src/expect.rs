@@ -1,0 +1,184 @@
+//! `[[expect]]`: checks a pipeline carries about its own results, run by `wordmill test`.
+//!
+//! Two forms:
+//!
+//! ```toml
+//! [[expect]]                      # these terms are among the top `within` terms
+//! top_terms = ["belarus", "strike"]
+//! within = 10
+//!
+//! [[expect]]                      # a number in report.json lies in a range
+//! metric = "sentiment.groups[party=r].compound_mean"
+//! min = -0.2
+//! max = 0.6
+//! ```
+//!
+//! A metric is a dotted path into `report.json`; `name[key=value]` picks the element of an
+//! array whose `key` equals `value`, `name[3]` the fourth element.
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+/// One expectation of a pipeline file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expectation {
+    /// Every term must rank within the first `within` top terms.
+    TopTerms {
+        /// The terms.
+        terms: Vec<String>,
+        /// The rank bound (1-based, inclusive).
+        within: usize,
+    },
+    /// A number of the report must lie in `min..=max` (either bound optional) or equal `equals`.
+    Metric {
+        /// Dotted path into `report.json`.
+        path: String,
+        /// Lower bound.
+        min: Option<f64>,
+        /// Upper bound.
+        max: Option<f64>,
+        /// Exact value.
+        equals: Option<f64>,
+    },
+}
+
+/// The outcome of one expectation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExpectationResult {
+    /// What was expected, in words.
+    pub expected: String,
+    /// What the report holds, in words.
+    pub actual: String,
+    /// Whether it held.
+    pub passed: bool,
+}
+
+impl Expectation {
+    /// What this expectation asks, in words.
+    pub fn describe(&self) -> String {
+        match self {
+            Expectation::TopTerms { terms, within } => format!("top {within} terms include {}", terms.join(", ")),
+            Expectation::Metric { path, min, max, equals } => match (equals, min, max) {
+                (Some(e), _, _) => format!("{path} = {e}"),
+                (None, Some(lo), Some(hi)) => format!("{lo} <= {path} <= {hi}"),
+                (None, Some(lo), None) => format!("{path} >= {lo}"),
+                (None, None, Some(hi)) => format!("{path} <= {hi}"),
+                (None, None, None) => format!("{path} exists"),
+            },
+        }
+    }
+
+    /// Checks the expectation against a report (as the JSON of `report.json`).
+    pub fn check(&self, report: &Json) -> ExpectationResult {
+        let expected = self.describe();
+        match self {
+            Expectation::TopTerms { terms, within } => {
+                let top: Vec<&str> = report["terms"]["top"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|t| t["term"].as_str()).collect())
+                    .unwrap_or_default();
+                let mut missing = Vec::new();
+                let mut ranks = Vec::new();
+                for t in terms {
+                    match top.iter().position(|x| x == t) {
+                        Some(i) if i < *within => ranks.push(format!("{t} #{}", i + 1)),
+                        Some(i) => missing.push(format!("{t} is #{}", i + 1)),
+                        None => missing.push(format!("{t} is not in the top {}", top.len())),
+                    }
+                }
+                let passed = missing.is_empty();
+                let actual = if passed { ranks.join(", ") } else { missing.join("; ") };
+                ExpectationResult { expected, actual, passed }
+            }
+            Expectation::Metric { path, min, max, equals } => match lookup(report, path) {
+                Err(why) => ExpectationResult { expected, actual: why, passed: false },
+                Ok(v) => match v.as_f64() {
+                    None => ExpectationResult { expected, actual: format!("{path} is {v}, not a number"), passed: false },
+                    Some(x) => {
+                        let passed = equals.is_none_or(|e| x == e)
+                            && min.is_none_or(|lo| x >= lo)
+                            && max.is_none_or(|hi| x <= hi);
+                        ExpectationResult { expected, actual: format!("{path} = {x}"), passed }
+                    }
+                },
+            },
+        }
+    }
+}
+
+/// Resolves a dotted path (`a.b[key=value].c`, `a[2]`) in a JSON value.
+pub fn lookup<'j>(root: &'j Json, path: &str) -> Result<&'j Json, String> {
+    let mut cur = root;
+    let mut walked = String::new();
+    for segment in path.split('.') {
+        let (name, selector) = match segment.find('[') {
+            Some(i) if segment.ends_with(']') => (&segment[..i], Some(&segment[i + 1..segment.len() - 1])),
+            _ => (segment, None),
+        };
+        if !name.is_empty() {
+            cur = cur.get(name).ok_or_else(|| format!("report has no `{}`", join(&walked, name)))?;
+            walked = join(&walked, name);
+        }
+        if let Some(sel) = selector {
+            let items = cur.as_array().ok_or_else(|| format!("`{walked}` is not a list"))?;
+            cur = if let Ok(i) = sel.parse::<usize>() {
+                items.get(i).ok_or_else(|| format!("`{walked}` has {} elements, no [{i}]", items.len()))?
+            } else {
+                let (k, v) = sel.split_once('=').ok_or_else(|| format!("`[{sel}]`: expected [index] or [key=value]"))?;
+                items
+                    .iter()
+                    .find(|item| match &item[k] {
+                        Json::String(s) => s == v,
+                        Json::Null => false,
+                        other => other.to_string() == v,
+                    })
+                    .ok_or_else(|| format!("`{walked}` has no element with {k} = {v}"))?
+            };
+            walked.push_str(&format!("[{sel}]"));
+        }
+    }
+    Ok(cur)
+}
+
+fn join(a: &str, b: &str) -> String {
+    if a.is_empty() { b.to_string() } else { format!("{a}.{b}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn report() -> Json {
+        json!({
+            "corpus": {"documents": 3},
+            "terms": {"top": [{"term": "a"}, {"term": "b"}, {"term": "c"}]},
+            "sentiment": {"groups": [{"key": {"party": "d"}, "party": "d", "compound_mean": 0.25}]}
+        })
+    }
+
+    #[test]
+    fn metric_paths_select_array_elements_by_key() {
+        let r = report();
+        assert_eq!(lookup(&r, "sentiment.groups[party=d].compound_mean").unwrap(), &json!(0.25));
+        assert_eq!(lookup(&r, "terms.top[1].term").unwrap(), &json!("b"));
+        assert!(lookup(&r, "sentiment.groups[party=r]").unwrap_err().contains("no element"));
+        assert!(lookup(&r, "corpus.tokens").unwrap_err().contains("corpus.tokens"));
+    }
+
+    #[test]
+    fn checks_pass_and_fail_with_the_actual_value() {
+        let r = report();
+        let ok = Expectation::Metric { path: "corpus.documents".into(), min: Some(1.0), max: Some(3.0), equals: None };
+        assert!(ok.check(&r).passed);
+        let bad = Expectation::Metric { path: "corpus.documents".into(), min: Some(4.0), max: None, equals: None };
+        let res = bad.check(&r);
+        assert!(!res.passed);
+        assert_eq!(res.actual, "corpus.documents = 3");
+        let top = Expectation::TopTerms { terms: vec!["a".into(), "c".into()], within: 2 };
+        let res = top.check(&r);
+        assert!(!res.passed);
+        assert_eq!(res.actual, "c is #3");
+        assert!(Expectation::TopTerms { terms: vec!["b".into()], within: 2 }.check(&r).passed);
+    }
+}
