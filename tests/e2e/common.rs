@@ -14,15 +14,22 @@ pub fn reference_dir() -> PathBuf {
     let dir = std::env::var_os("WORDMILL_REFERENCE")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("../shared/reference"));
-    assert!(dir.is_dir(), "reference data not found at {} (set WORDMILL_REFERENCE)", dir.display());
+    assert!(
+        dir.is_dir(),
+        "reference data not found at {} (set WORDMILL_REFERENCE)",
+        dir.display()
+    );
     dir
 }
 
 /// A fresh, empty directory for one test.
 pub fn scratch(name: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("e2e-{name}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "e2e-{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -60,7 +67,12 @@ pub fn shipped_pipelines() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("pipelines"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("toml" | "json")
+            )
+        })
         .collect();
     v.sort();
     v

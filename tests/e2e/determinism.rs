@@ -8,7 +8,15 @@ fn thread_count_does_not_change_a_single_byte() {
         let mut runs = Vec::new();
         for threads in ["1", "2", "8"] {
             let out = scratch("threads");
-            let res = wordmill(&["run", pipeline, "--out", out.to_str().unwrap(), "--threads", threads, "--quiet"]);
+            let res = wordmill(&[
+                "run",
+                pipeline,
+                "--out",
+                out.to_str().unwrap(),
+                "--threads",
+                threads,
+                "--quiet",
+            ]);
             assert_exit(&res, 0);
             runs.push(out);
         }
@@ -26,7 +34,11 @@ fn thread_count_does_not_change_a_single_byte() {
             for f in &files {
                 let a = std::fs::read(runs[0].join(f)).unwrap();
                 let b = std::fs::read(other.join(f)).unwrap();
-                assert!(a == b, "{pipeline}: {f} differs between 1 thread and {}", other.display());
+                assert!(
+                    a == b,
+                    "{pipeline}: {f} differs between 1 thread and {}",
+                    other.display()
+                );
             }
         }
         let m = json(&runs[2].join("run.json"));

@@ -5,33 +5,64 @@ use crate::common::*;
 #[test]
 fn every_shipped_pipeline_runs_and_writes_a_consistent_report() {
     let pipelines = shipped_pipelines();
-    assert!(pipelines.len() >= 3, "expected the example pipelines, found {pipelines:?}");
+    assert!(
+        pipelines.len() >= 3,
+        "expected the example pipelines, found {pipelines:?}"
+    );
     for p in pipelines {
         let out = scratch("pipeline");
-        let rel = p.strip_prefix(root()).unwrap().to_str().unwrap().to_string();
+        let rel = p
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
         let res = wordmill(&["run", &rel, "--out", out.to_str().unwrap()]);
         assert_exit(&res, 0);
         let stdout = String::from_utf8(res.stdout).unwrap();
-        assert!(stdout.lines().all(|l| l.chars().count() <= 80), "{rel}: summary wider than 80 columns:\n{stdout}");
+        assert!(
+            stdout.lines().all(|l| l.chars().count() <= 80),
+            "{rel}: summary wider than 80 columns:\n{stdout}"
+        );
 
         let report = json(&out.join("report.json"));
         let manifest = json(&out.join("run.json"));
         assert_eq!(report["schema_version"], 1, "{rel}");
-        assert_eq!(report["pipeline"]["config_hash"], manifest["pipeline"]["config_hash"], "{rel}");
+        assert_eq!(
+            report["pipeline"]["config_hash"], manifest["pipeline"]["config_hash"],
+            "{rel}"
+        );
         let inputs = &manifest["inputs"];
         let seen = inputs["records_seen"].as_u64().unwrap();
         let docs = inputs["documents"].as_u64().unwrap();
         let skipped = inputs["skipped"].as_u64().unwrap();
-        assert_eq!(seen, docs + skipped, "{rel}: records seen != documents + skipped");
-        assert_eq!(inputs["skipped_records"].as_array().unwrap().len() as u64, skipped, "{rel}");
+        assert_eq!(
+            seen,
+            docs + skipped,
+            "{rel}: records seen != documents + skipped"
+        );
+        assert_eq!(
+            inputs["skipped_records"].as_array().unwrap().len() as u64,
+            skipped,
+            "{rel}"
+        );
         assert!(docs > 0, "{rel}: no documents");
-        assert_eq!(report["corpus"]["documents"].as_u64().unwrap(), docs, "{rel}");
+        assert_eq!(
+            report["corpus"]["documents"].as_u64().unwrap(),
+            docs,
+            "{rel}"
+        );
         assert!(manifest["peak_rss_bytes"].as_u64().unwrap() > 0, "{rel}");
 
         // Every output the manifest lists exists with the size it says.
         for o in manifest["outputs"].as_array().unwrap() {
             let f = out.join(o["file"].as_str().unwrap());
-            assert_eq!(std::fs::metadata(&f).unwrap().len(), o["bytes"].as_u64().unwrap(), "{}", f.display());
+            assert_eq!(
+                std::fs::metadata(&f).unwrap().len(),
+                o["bytes"].as_u64().unwrap(),
+                "{}",
+                f.display()
+            );
         }
         // documents.csv: header plus one row per document.
         let docs_csv = std::fs::read_to_string(out.join("documents.csv")).unwrap();
@@ -45,14 +76,29 @@ fn every_shipped_pipeline_runs_and_writes_a_consistent_report() {
             assert_eq!(&header[0], "term");
             assert_eq!(&header[1], "count");
             assert_eq!(&header[2], "doc_freq");
-            let rows: Vec<(String, u64)> =
-                rdr.records().map(|r| r.unwrap()).map(|r| (r[0].to_string(), r[1].parse().unwrap())).collect();
-            assert_eq!(rows.len() as u64, report["terms"]["vocabulary_size"].as_u64().unwrap(), "{rel}");
+            let rows: Vec<(String, u64)> = rdr
+                .records()
+                .map(|r| r.unwrap())
+                .map(|r| (r[0].to_string(), r[1].parse().unwrap()))
+                .collect();
+            assert_eq!(
+                rows.len() as u64,
+                report["terms"]["vocabulary_size"].as_u64().unwrap(),
+                "{rel}"
+            );
             for w in rows.windows(2) {
-                assert!(w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0), "{rel}: terms.csv out of order at {w:?}");
+                assert!(
+                    w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0),
+                    "{rel}: terms.csv out of order at {w:?}"
+                );
             }
             // report.json's top terms are the head of terms.csv.
-            for (i, t) in report["terms"]["top"].as_array().unwrap().iter().enumerate() {
+            for (i, t) in report["terms"]["top"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .enumerate()
+            {
                 assert_eq!(t["term"].as_str().unwrap(), rows[i].0, "{rel}");
                 assert_eq!(t["count"].as_u64().unwrap(), rows[i].1, "{rel}");
             }
@@ -65,27 +111,53 @@ fn every_shipped_pipeline_runs_and_writes_a_consistent_report() {
 #[test]
 fn sotu_metadata_comes_from_the_file_names() {
     let out = scratch("sotu-meta");
-    let res = wordmill(&["run", "pipelines/sotu-terms.toml", "--out", out.to_str().unwrap(), "--quiet"]);
+    let res = wordmill(&[
+        "run",
+        "pipelines/sotu-terms.toml",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
     assert_exit(&res, 0);
-    assert!(res.stdout.is_empty(), "--quiet printed: {}", String::from_utf8_lossy(&res.stdout));
+    assert!(
+        res.stdout.is_empty(),
+        "--quiet printed: {}",
+        String::from_utf8_lossy(&res.stdout)
+    );
     let text = std::fs::read_to_string(out.join("documents.csv")).unwrap();
     let mut rdr = csv_reader(&text);
     let header = rdr.headers().unwrap().clone();
-    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}: {header:?}"));
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}: {header:?}"))
+    };
     let (id, year, president, party) = (col("doc_id"), col("year"), col("president"), col("party"));
     let mut n = 0;
     for r in rdr.records() {
         let r = r.unwrap();
-        assert_eq!(r[id], format!("{}_{}_{}", &r[year], &r[president], &r[party]));
+        assert_eq!(
+            r[id],
+            format!("{}_{}_{}", &r[year], &r[president], &r[party])
+        );
         assert!(["d", "r"].contains(&&r[party]), "{:?}", r);
         n += 1;
     }
-    assert_eq!(n, std::fs::read_dir(root().join("corpus/sotu")).unwrap().count());
+    assert_eq!(
+        n,
+        std::fs::read_dir(root().join("corpus/sotu"))
+            .unwrap()
+            .count()
+    );
     // tfidf.csv is written with per_document = true; each document's l2-normalised row has norm 1.
     let tfidf = std::fs::read_to_string(out.join("tfidf.csv")).unwrap();
     let mut norms: std::collections::BTreeMap<String, f64> = Default::default();
     let mut rdr = csv_reader(&tfidf);
-    assert_eq!(rdr.headers().unwrap().iter().collect::<Vec<_>>(), ["doc_id", "term", "tf", "weight"]);
+    assert_eq!(
+        rdr.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["doc_id", "term", "tf", "weight"]
+    );
     for r in rdr.records() {
         let r = r.unwrap();
         let w: f64 = r[3].parse().unwrap();
@@ -123,12 +195,23 @@ fn a_bad_record_is_skipped_listed_and_counted() {
     let skips = m["inputs"]["skipped_records"].as_array().unwrap();
     assert_eq!(skips[0]["line"], 2);
     assert_eq!(skips[1]["line"], 3);
-    assert!(skips[1]["reason"].as_str().unwrap().contains("text"), "{}", skips[1]);
+    assert!(
+        skips[1]["reason"].as_str().unwrap().contains("text"),
+        "{}",
+        skips[1]
+    );
 
     // With on_error = "fail" the same input fails the run, naming the file and line, and
     // leaves no report behind.
     let failing = dir.join("f.toml");
-    std::fs::write(&failing, std::fs::read_to_string(&pipeline).unwrap().replace("\"skip\"", "\"fail\"").replace("/out", "/out-fail")).unwrap();
+    std::fs::write(
+        &failing,
+        std::fs::read_to_string(&pipeline)
+            .unwrap()
+            .replace("\"skip\"", "\"fail\"")
+            .replace("/out", "/out-fail"),
+    )
+    .unwrap();
     let res = wordmill(&["run", failing.to_str().unwrap()]);
     assert_exit(&res, 1);
     let err = String::from_utf8_lossy(&res.stderr);
@@ -142,7 +225,13 @@ fn a_run_refuses_to_write_into_its_inputs() {
     std::fs::write(dir.join("a.txt"), "Some text.").unwrap();
     let pipeline = dir.join("p.toml");
     let d = dir.to_str().unwrap();
-    std::fs::write(&pipeline, format!("version = 1\n[ingest]\ninputs = [{d:?}]\n[analyse.terms]\n[report]\ndir = {d:?}\n")).unwrap();
+    std::fs::write(
+        &pipeline,
+        format!(
+            "version = 1\n[ingest]\ninputs = [{d:?}]\n[analyse.terms]\n[report]\ndir = {d:?}\n"
+        ),
+    )
+    .unwrap();
     let res = wordmill(&["run", pipeline.to_str().unwrap()]);
     assert_exit(&res, 1);
     assert!(String::from_utf8_lossy(&res.stderr).contains("never writes into its own inputs"));
@@ -153,5 +242,9 @@ pub fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
 }
 
 fn csv_records(text: &str) -> usize {
-    csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes()).records().count()
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .count()
 }

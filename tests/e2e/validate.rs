@@ -25,9 +25,20 @@ fn every_error_of_a_bad_file_is_reported_with_its_position() {
     let lines: Vec<&str> = err.lines().collect();
     let file = bad.to_str().unwrap();
     assert_eq!(lines.len(), 3, "{err}");
-    assert!(lines[0].starts_with(&format!("{file}:5:10: `ingest.format` must be one of")), "{err}");
-    assert!(lines[1].starts_with(&format!("{file}:8:1: unknown key `normalise.stopword` (did you mean `stopwords`?)")), "{err}");
-    assert!(lines[2].starts_with(&format!("{file}:11:10: `analyse.terms.ngrams`")), "{err}");
+    assert!(
+        lines[0].starts_with(&format!("{file}:5:10: `ingest.format` must be one of")),
+        "{err}"
+    );
+    assert!(
+        lines[1].starts_with(&format!(
+            "{file}:8:1: unknown key `normalise.stopword` (did you mean `stopwords`?)"
+        )),
+        "{err}"
+    );
+    assert!(
+        lines[2].starts_with(&format!("{file}:11:10: `analyse.terms.ngrams`")),
+        "{err}"
+    );
 
     // `run` refuses the same file with the same messages and exit code 2.
     let res = wordmill(&["run", bad.to_str().unwrap()]);

@@ -18,11 +18,20 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| format!("{}: cannot list the directory: {e}", p.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file() && matches!(f.extension().and_then(|e| e.to_str()), Some("toml" | "json")))
+                .filter(|f| {
+                    f.is_file()
+                        && matches!(
+                            f.extension().and_then(|e| e.to_str()),
+                            Some("toml" | "json")
+                        )
+                })
                 .collect();
             found.sort();
             if found.is_empty() {
-                return Err(format!("{}: no pipeline files (*.toml, *.json) in this directory", p.display()));
+                return Err(format!(
+                    "{}: no pipeline files (*.toml, *.json) in this directory",
+                    p.display()
+                ));
             }
             out.extend(found);
         } else {
@@ -42,14 +51,33 @@ struct Row {
     code: u8,
 }
 
-fn one(path: &Path, out: Option<PathBuf>, threads: Option<usize>, bar: Option<ProgressBar>, quiet: bool) -> (Row, String) {
+fn one(
+    path: &Path,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    bar: Option<ProgressBar>,
+    quiet: bool,
+) -> (Row, String) {
     let name = path.display().to_string();
     let fail = |code: u8, msg: String| {
-        (Row { pipeline: name.clone(), documents: 0, bytes: 0, seconds: 0.0, status: Err(msg), code }, String::new())
+        (
+            Row {
+                pipeline: name.clone(),
+                documents: 0,
+                bytes: 0,
+                seconds: 0.0,
+                status: Err(msg),
+                code,
+            },
+            String::new(),
+        )
     };
     let pipeline = match wordmill_pipeline::Pipeline::load(path) {
         Ok(p) => p,
-        Err(e @ (wordmill_pipeline::RunError::Config(_) | wordmill_pipeline::RunError::ReadPipeline { .. })) => {
+        Err(
+            e @ (wordmill_pipeline::RunError::Config(_)
+            | wordmill_pipeline::RunError::ReadPipeline { .. }),
+        ) => {
             eprintln!("{e}");
             return fail(2, "invalid pipeline file".into());
         }
@@ -71,7 +99,14 @@ fn one(path: &Path, out: Option<PathBuf>, threads: Option<usize>, bar: Option<Pr
         });
         f
     });
-    match wordmill_pipeline::run(&pipeline, &RunOptions { threads, out, progress }) {
+    match wordmill_pipeline::run(
+        &pipeline,
+        &RunOptions {
+            threads,
+            out,
+            progress,
+        },
+    ) {
         Ok(o) => {
             if let Some(bar) = bar {
                 bar.finish_and_clear();
@@ -134,7 +169,11 @@ pub fn run_batch(
     let jobs = jobs.clamp(1, files.len().max(1));
     // Without --threads, the cores are shared between the pipelines running at once.
     let threads = threads.or(Some((cores / jobs).max(1)));
-    let multi = MultiProgress::with_draw_target(if progress { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
+    let multi = MultiProgress::with_draw_target(if progress {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
     let style = ProgressStyle::with_template(
         "{prefix:<24!} [{bar:24}] {bytes:>10}/{total_bytes:<10} {msg:<12} {bytes_per_sec:>12} ETA {eta}",
     )
@@ -146,39 +185,58 @@ pub fn run_batch(
     let stdout = Mutex::new(io::stdout());
     std::thread::scope(|scope| {
         for _ in 0..jobs {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = files.get(i) else { break };
-                let bar = progress.then(|| {
-                    let bar = multi.add(ProgressBar::new(0));
-                    bar.set_style(style.clone());
-                    bar.set_prefix(path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
-                    bar.enable_steady_tick(Duration::from_millis(200));
-                    bar
-                });
-                let (row, summary) = one(path, out.clone(), threads, bar, quiet);
-                if !summary.is_empty() {
-                    let out = stdout.lock().unwrap_or_else(PoisonError::into_inner);
-                    let mut w = out.lock();
-                    let _ = multi.suspend(|| w.write_all(summary.as_bytes()));
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    let bar = progress.then(|| {
+                        let bar = multi.add(ProgressBar::new(0));
+                        bar.set_style(style.clone());
+                        bar.set_prefix(
+                            path.file_stem()
+                                .map(|s| s.to_string_lossy().into_owned())
+                                .unwrap_or_default(),
+                        );
+                        bar.enable_steady_tick(Duration::from_millis(200));
+                        bar
+                    });
+                    let (row, summary) = one(path, out.clone(), threads, bar, quiet);
+                    if !summary.is_empty() {
+                        let out = stdout.lock().unwrap_or_else(PoisonError::into_inner);
+                        let mut w = out.lock();
+                        let _ = multi.suspend(|| w.write_all(summary.as_bytes()));
+                    }
+                    rows.lock().unwrap_or_else(PoisonError::into_inner)[i] = Some(row);
                 }
-                rows.lock().unwrap_or_else(PoisonError::into_inner)[i] = Some(row);
             });
         }
     });
-    let rows: Vec<Row> = rows.into_inner().unwrap_or_else(PoisonError::into_inner).into_iter().flatten().collect();
+    let rows: Vec<Row> = rows
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .into_iter()
+        .flatten()
+        .collect();
     let worst = rows.iter().map(|r| r.code).max().unwrap_or(0);
     if rows.len() > 1 {
         let stdout = io::stdout();
         let mut w = stdout.lock();
         writeln!(w)?;
-        writeln!(w, "{:<30} {:>9} {:>10} {:>8} {:>8}  status", "pipeline", "documents", "MB", "wall s", "MB/s")?;
+        writeln!(
+            w,
+            "{:<30} {:>9} {:>10} {:>8} {:>8}  status",
+            "pipeline", "documents", "MB", "wall s", "MB/s"
+        )?;
         for r in &rows {
             let status = match &r.status {
                 Ok(()) => "ok".to_string(),
                 Err(e) => format!("FAILED: {e}"),
             };
-            let rate = if r.seconds > 0.0 { r.bytes as f64 / 1e6 / r.seconds } else { 0.0 };
+            let rate = if r.seconds > 0.0 {
+                r.bytes as f64 / 1e6 / r.seconds
+            } else {
+                0.0
+            };
             writeln!(
                 w,
                 "{:<30} {:>9} {:>10.2} {:>8.3} {:>8.1}  {status}",
@@ -190,12 +248,21 @@ pub fn run_batch(
             )?;
         }
         let failed = rows.iter().filter(|r| r.status.is_err()).count();
-        writeln!(w, "{} pipelines: {} ok, {failed} failed", rows.len(), rows.len() - failed)?;
+        writeln!(
+            w,
+            "{} pipelines: {} ok, {failed} failed",
+            rows.len(),
+            rows.len() - failed
+        )?;
     }
     Ok(std::process::ExitCode::from(worst))
 }
 
 fn fit(s: &str, width: usize) -> String {
     let n = s.chars().count();
-    if n <= width { s.to_string() } else { format!("…{}", s.chars().skip(n - width + 1).collect::<String>()) }
+    if n <= width {
+        s.to_string()
+    } else {
+        format!("…{}", s.chars().skip(n - width + 1).collect::<String>())
+    }
 }

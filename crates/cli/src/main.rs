@@ -107,7 +107,10 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run() -> Result<ExitCode> {
@@ -120,15 +123,44 @@ fn run() -> Result<ExitCode> {
         }
     };
     match cli.command {
-        Command::Run { pipelines, out, threads, jobs, quiet } => {
+        Command::Run {
+            pipelines,
+            out,
+            threads,
+            jobs,
+            quiet,
+        } => {
             let progress = !quiet && io::stderr().is_terminal();
-            batch::run_batch(&pipelines, out, threads.map(usize::from), usize::from(jobs), quiet, progress)
+            batch::run_batch(
+                &pipelines,
+                out,
+                threads.map(usize::from),
+                usize::from(jobs),
+                quiet,
+                progress,
+            )
         }
         Command::Validate { pipelines } => cmd_validate(&pipelines),
-        Command::Test { pipelines, threads, quiet } => cmd_test(&pipelines, threads.map(usize::from), quiet),
-        Command::Bench { pipeline, repeat, save, out, threads, json } => {
-            cmd_bench(&pipeline, repeat as usize, save, out, threads.map(usize::from), json)
-        }
+        Command::Test {
+            pipelines,
+            threads,
+            quiet,
+        } => cmd_test(&pipelines, threads.map(usize::from), quiet),
+        Command::Bench {
+            pipeline,
+            repeat,
+            save,
+            out,
+            threads,
+            json,
+        } => cmd_bench(
+            &pipeline,
+            repeat as usize,
+            save,
+            out,
+            threads.map(usize::from),
+            json,
+        ),
         Command::Compare { a, b, json } => cmd_compare(&a, &b, json),
     }
 }
@@ -153,7 +185,11 @@ fn cmd_validate(paths: &[PathBuf]) -> Result<ExitCode> {
             }
         }
     }
-    Ok(if bad > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if bad > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn load_or_report(path: &std::path::Path) -> Result<Pipeline, u8> {
@@ -192,7 +228,13 @@ fn cmd_test(paths: &[PathBuf], threads: Option<usize>, quiet: bool) -> Result<Ex
         if pipeline.expect.is_empty() {
             eprintln!("{}: no [[expect]] entries to check", f.display());
         }
-        let outcome = match wordmill_pipeline::run(&pipeline, &RunOptions { threads, ..Default::default() }) {
+        let outcome = match wordmill_pipeline::run(
+            &pipeline,
+            &RunOptions {
+                threads,
+                ..Default::default()
+            },
+        ) {
             Ok(o) => o,
             Err(e) => {
                 eprintln!("wordmill: {}: {e}", f.display());
@@ -212,7 +254,11 @@ fn cmd_test(paths: &[PathBuf], threads: Option<usize>, quiet: bool) -> Result<Ex
             } else {
                 failed += 1;
                 worst = worst.max(1);
-                writeln!(w, "FAIL  {}: {} (actual: {})", pipeline.name, r.expected, r.actual)?;
+                writeln!(
+                    w,
+                    "FAIL  {}: {} (actual: {})",
+                    pipeline.name, r.expected, r.actual
+                )?;
             }
         }
     }
@@ -232,7 +278,15 @@ fn cmd_bench(
         Ok(p) => p,
         Err(code) => return Ok(ExitCode::from(code)),
     };
-    let baseline = match wordmill_pipeline::bench(&pipeline, repeat, &RunOptions { threads, out, ..Default::default() }) {
+    let baseline = match wordmill_pipeline::bench(
+        &pipeline,
+        repeat,
+        &RunOptions {
+            threads,
+            out,
+            ..Default::default()
+        },
+    ) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("wordmill: {}: {e}", path.display());
@@ -254,10 +308,20 @@ fn cmd_bench(
             baseline.documents,
             baseline.text_bytes as f64 / 1e6
         )?;
-        writeln!(w, "{:<12} {:>12} {:>12} {:>12} {:>12}", "stage", "median s", "min s", "max s", "median MB/s")?;
+        writeln!(
+            w,
+            "{:<12} {:>12} {:>12} {:>12} {:>12}",
+            "stage", "median s", "min s", "max s", "median MB/s"
+        )?;
         for s in &baseline.stages {
-            let rate = s.bytes_per_second.map_or("-".to_string(), |r| format!("{:.1}", r.median / 1e6));
-            writeln!(w, "{:<12} {:>12.4} {:>12.4} {:>12.4} {:>12}", s.name, s.seconds.median, s.seconds.min, s.seconds.max, rate)?;
+            let rate = s
+                .bytes_per_second
+                .map_or("-".to_string(), |r| format!("{:.1}", r.median / 1e6));
+            writeln!(
+                w,
+                "{:<12} {:>12.4} {:>12.4} {:>12.4} {:>12}",
+                s.name, s.seconds.median, s.seconds.min, s.seconds.max, rate
+            )?;
         }
         let t = &baseline.wall_seconds;
         writeln!(
@@ -269,10 +333,15 @@ fn cmd_bench(
             t.max,
             baseline.bytes_per_second.median / 1e6
         )?;
-        writeln!(w, "peak memory {:.1} MB", baseline.peak_rss_bytes as f64 / 1e6)?;
+        writeln!(
+            w,
+            "peak memory {:.1} MB",
+            baseline.peak_rss_bytes as f64 / 1e6
+        )?;
     }
     if let Some(name) = save {
-        let saved = save_baseline(&baseline, &name).with_context(|| format!("saving baseline {name}"))?;
+        let saved =
+            save_baseline(&baseline, &name).with_context(|| format!("saving baseline {name}"))?;
         eprintln!("saved baseline {name} to {}", saved.display());
     }
     Ok(ExitCode::SUCCESS)

@@ -1,5 +1,7 @@
 //! Builds a document by hand and merges two partial counts, using only wordmill-model.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use wordmill_model::{Document, Merge, Metadata};
 
 #[derive(Default)]
@@ -21,5 +23,9 @@ fn main() {
     for doc in &docs {
         total.merge(WordCount(doc.text.split_whitespace().count() as u64));
     }
-    println!("{} documents, {} whitespace-separated words", docs.len(), total.0);
+    println!(
+        "{} documents, {} whitespace-separated words",
+        docs.len(),
+        total.0
+    );
 }

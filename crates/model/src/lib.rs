@@ -61,7 +61,9 @@ pub type Ordinal = u64;
 /// A half-open byte range `start..end` into a document's original text.
 ///
 /// Spans produced by wordmill always lie on UTF-8 character boundaries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Span {
     /// First byte of the range.
     pub start: usize,
@@ -126,7 +128,10 @@ impl Metadata {
 
     /// The value of `key`, if set.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Pairs in insertion order.
@@ -175,8 +180,18 @@ pub struct Document {
 
 impl Document {
     /// A document from its parts.
-    pub fn new(ordinal: Ordinal, id: impl Into<String>, text: impl Into<String>, meta: Metadata) -> Self {
-        Document { ordinal, id: id.into(), text: text.into(), meta }
+    pub fn new(
+        ordinal: Ordinal,
+        id: impl Into<String>,
+        text: impl Into<String>,
+        meta: Metadata,
+    ) -> Self {
+        Document {
+            ordinal,
+            id: id.into(),
+            text: text.into(),
+            meta,
+        }
     }
 }
 

@@ -4,6 +4,8 @@
 //! cargo run -p wordmill-pipeline --example run_pipeline -- pipelines/default.toml
 //! ```
 
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -32,13 +32,25 @@ impl Spread {
     /// The spread of `values` (all zero for none).
     pub fn of(values: &[f64]) -> Spread {
         if values.is_empty() {
-            return Spread { median: 0.0, min: 0.0, max: 0.0 };
+            return Spread {
+                median: 0.0,
+                min: 0.0,
+                max: 0.0,
+            };
         }
         let mut v = values.to_vec();
         v.sort_by(f64::total_cmp);
         let n = v.len();
-        let median = if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 };
-        Spread { median, min: v[0], max: v[n - 1] }
+        let median = if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        };
+        Spread {
+            median,
+            min: v[0],
+            max: v[n - 1],
+        }
     }
 
     /// True when the two ranges do not overlap: the difference exceeds run-to-run spread.
@@ -95,7 +107,11 @@ pub struct Baseline {
 }
 
 /// Runs `pipeline` `repeat` times and summarises the runs.
-pub fn bench(pipeline: &Pipeline, repeat: usize, options: &RunOptions) -> Result<Baseline, RunError> {
+pub fn bench(
+    pipeline: &Pipeline,
+    repeat: usize,
+    options: &RunOptions,
+) -> Result<Baseline, RunError> {
     let repeat = repeat.max(1);
     let mut manifests = Vec::with_capacity(repeat);
     let mut last = None;
@@ -108,7 +124,10 @@ pub fn bench(pipeline: &Pipeline, repeat: usize, options: &RunOptions) -> Result
     let mut stages: Vec<StageSpread> = Vec::new();
     for (i, s) in last.manifest.stages.iter().enumerate() {
         let secs: Vec<f64> = manifests.iter().map(|m| m.stages[i].seconds).collect();
-        let rates: Vec<f64> = manifests.iter().filter_map(|m| m.stages[i].bytes_per_second).collect();
+        let rates: Vec<f64> = manifests
+            .iter()
+            .filter_map(|m| m.stages[i].bytes_per_second)
+            .collect();
         stages.push(StageSpread {
             name: s.name.clone(),
             seconds: Spread::of(&secs),
@@ -127,9 +146,18 @@ pub fn bench(pipeline: &Pipeline, repeat: usize, options: &RunOptions) -> Result
         documents: last.manifest.inputs.documents,
         text_bytes: last.manifest.inputs.text_bytes,
         wall_seconds: Spread::of(&manifests.iter().map(|m| m.wall_seconds).collect::<Vec<_>>()),
-        bytes_per_second: Spread::of(&manifests.iter().map(|m| m.bytes_per_second).collect::<Vec<_>>()),
+        bytes_per_second: Spread::of(
+            &manifests
+                .iter()
+                .map(|m| m.bytes_per_second)
+                .collect::<Vec<_>>(),
+        ),
         stages,
-        peak_rss_bytes: manifests.iter().map(|m| m.peak_rss_bytes).max().unwrap_or(0),
+        peak_rss_bytes: manifests
+            .iter()
+            .map(|m| m.peak_rss_bytes)
+            .max()
+            .unwrap_or(0),
         report,
         document_ids: (ids.len() <= 100_000).then_some(ids),
     })
@@ -145,7 +173,9 @@ pub fn save_baseline(baseline: &Baseline, name: &str) -> std::io::Result<PathBuf
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
-            format!("baseline name \"{name}\": expected a plain name (no path separators, not starting with '.')"),
+            format!(
+                "baseline name \"{name}\": expected a plain name (no path separators, not starting with '.')"
+            ),
         ));
     }
     let mut b = baseline.clone();

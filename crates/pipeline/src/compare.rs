@@ -34,7 +34,9 @@ pub struct Side {
 #[non_exhaustive]
 pub enum CompareError {
     /// Nothing usable at that path or name.
-    #[error("{0}: expected a run manifest (run.json), a report directory, a baseline file or the name of a saved baseline ({1})")]
+    #[error(
+        "{0}: expected a run manifest (run.json), a report directory, a baseline file or the name of a saved baseline ({1})"
+    )]
     NotFound(String, String),
     /// A file was there but could not be read.
     #[error("{path}: {message}")]
@@ -47,20 +49,30 @@ pub enum CompareError {
 }
 
 fn read_json(path: &Path) -> Result<Json, CompareError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| CompareError::Unreadable { path: path.display().to_string(), message: e.to_string() })?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| CompareError::Unreadable { path: path.display().to_string(), message: format!("invalid JSON: {e}") })
+    let bytes = std::fs::read(path).map_err(|e| CompareError::Unreadable {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| CompareError::Unreadable {
+        path: path.display().to_string(),
+        message: format!("invalid JSON: {e}"),
+    })
 }
 
 fn one(x: f64) -> Spread {
-    Spread { median: x, min: x, max: x }
+    Spread {
+        median: x,
+        min: x,
+        max: x,
+    }
 }
 
 fn ids_from_documents_csv(path: &Path) -> Option<Vec<String>> {
     let mut rdr = csv::Reader::from_path(path).ok()?;
     let col = rdr.headers().ok()?.iter().position(|h| h == "doc_id")?;
-    rdr.records().map(|r| r.ok().and_then(|r| r.get(col).map(str::to_string))).collect()
+    rdr.records()
+        .map(|r| r.ok().and_then(|r| r.get(col).map(str::to_string)))
+        .collect()
 }
 
 impl Side {
@@ -70,7 +82,10 @@ impl Side {
         if path.is_dir() {
             let manifest = path.join("run.json");
             if !manifest.is_file() {
-                return Err(CompareError::NotFound(arg.into(), "the directory has no run.json".into()));
+                return Err(CompareError::NotFound(
+                    arg.into(),
+                    "the directory has no run.json".into(),
+                ));
             }
             return Side::from_manifest(arg, &manifest);
         }
@@ -82,28 +97,44 @@ impl Side {
             if json.get("manifest_version").is_some() {
                 return Side::from_manifest(arg, &path);
             }
-            return Err(CompareError::NotFound(arg.into(), "the file is neither a run.json nor a baseline".into()));
+            return Err(CompareError::NotFound(
+                arg.into(),
+                "the file is neither a run.json nor a baseline".into(),
+            ));
         }
         let saved = baseline_path(arg);
         if saved.is_file() {
             let json = read_json(&saved)?;
             return Side::from_baseline(arg, json, &saved);
         }
-        Err(CompareError::NotFound(arg.into(), format!("no such file, directory or {}", saved.display())))
+        Err(CompareError::NotFound(
+            arg.into(),
+            format!("no such file, directory or {}", saved.display()),
+        ))
     }
 
     fn from_manifest(label: &str, path: &Path) -> Result<Side, CompareError> {
         let json = read_json(path)?;
-        let m: Manifest = serde_json::from_value(json)
-            .map_err(|e| CompareError::Unreadable { path: path.display().to_string(), message: format!("not a run manifest: {e}") })?;
+        let m: Manifest = serde_json::from_value(json).map_err(|e| CompareError::Unreadable {
+            path: path.display().to_string(),
+            message: format!("not a run manifest: {e}"),
+        })?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let report_path = dir.join("report.json");
-        let report = if report_path.is_file() { Some(read_json(&report_path)?) } else { None };
+        let report = if report_path.is_file() {
+            Some(read_json(&report_path)?)
+        } else {
+            None
+        };
         Ok(Side {
             label: label.to_string(),
             wall_seconds: Some(one(m.wall_seconds)),
             bytes_per_second: Some(one(m.bytes_per_second)),
-            stages: m.stages.iter().map(|s| (s.name.clone(), one(s.seconds))).collect(),
+            stages: m
+                .stages
+                .iter()
+                .map(|s| (s.name.clone(), one(s.seconds)))
+                .collect(),
             runs: 1,
             report,
             document_ids: ids_from_documents_csv(&dir.join("documents.csv")),
@@ -111,13 +142,19 @@ impl Side {
     }
 
     fn from_baseline(label: &str, json: Json, path: &Path) -> Result<Side, CompareError> {
-        let b: Baseline = serde_json::from_value(json)
-            .map_err(|e| CompareError::Unreadable { path: path.display().to_string(), message: format!("not a baseline: {e}") })?;
+        let b: Baseline = serde_json::from_value(json).map_err(|e| CompareError::Unreadable {
+            path: path.display().to_string(),
+            message: format!("not a baseline: {e}"),
+        })?;
         Ok(Side {
             label: label.to_string(),
             wall_seconds: Some(b.wall_seconds),
             bytes_per_second: Some(b.bytes_per_second),
-            stages: b.stages.iter().map(|s| (s.name.clone(), s.seconds)).collect(),
+            stages: b
+                .stages
+                .iter()
+                .map(|s| (s.name.clone(), s.seconds))
+                .collect(),
             runs: b.repeat,
             report: Some(b.report),
             document_ids: b.document_ids,
@@ -221,23 +258,37 @@ pub fn compare(a: &Side, b: &Side) -> Comparison {
             beyond_spread: a.runs > 1 && b.runs > 1 && ta.differs_from(&tb),
         });
     }
-    Comparison { a: a.label.clone(), b: b.label.clone(), runs: (a.runs, b.runs), timing, drift: drift(a, b) }
+    Comparison {
+        a: a.label.clone(),
+        b: b.label.clone(),
+        runs: (a.runs, b.runs),
+        timing,
+        drift: drift(a, b),
+    }
 }
 
 fn drift(a: &Side, b: &Side) -> Drift {
     let mut d = Drift::default();
     if let (Some(ra), Some(rb)) = (&a.report, &b.report) {
-        if let (Some(x), Some(y)) = (ra["corpus"]["documents"].as_u64(), rb["corpus"]["documents"].as_u64()) {
+        if let (Some(x), Some(y)) = (
+            ra["corpus"]["documents"].as_u64(),
+            rb["corpus"]["documents"].as_u64(),
+        ) {
             d.documents = Some((x, y));
         }
         let top = |r: &Json| -> Vec<String> {
             r["terms"]["top"]
                 .as_array()
-                .map(|v| v.iter().filter_map(|t| t["term"].as_str().map(str::to_string)).collect())
+                .map(|v| {
+                    v.iter()
+                        .filter_map(|t| t["term"].as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let (ta, tb) = (top(ra), top(rb));
-        let rank = |list: &[String], t: &str| list.iter().position(|x| x == t).map(|i| i as u32 + 1);
+        let rank =
+            |list: &[String], t: &str| list.iter().position(|x| x == t).map(|i| i as u32 + 1);
         let mut seen = std::collections::BTreeSet::new();
         for t in ta.iter().chain(tb.iter()) {
             if !seen.insert(t.clone()) {
@@ -245,17 +296,31 @@ fn drift(a: &Side, b: &Side) -> Drift {
             }
             let (x, y) = (rank(&ta, t), rank(&tb, t));
             if x != y {
-                d.top_terms.push(RankChange { term: t.clone(), rank_a: x, rank_b: y });
+                d.top_terms.push(RankChange {
+                    term: t.clone(),
+                    rank_a: x,
+                    rank_b: y,
+                });
             }
         }
-        for key in ["compound_mean", "positive_share", "neutral_share", "negative_share"] {
-            if let (Some(x), Some(y)) = (ra["sentiment"][key].as_f64(), rb["sentiment"][key].as_f64()) {
+        for key in [
+            "compound_mean",
+            "positive_share",
+            "neutral_share",
+            "negative_share",
+        ] {
+            if let (Some(x), Some(y)) =
+                (ra["sentiment"][key].as_f64(), rb["sentiment"][key].as_f64())
+            {
                 if x != y {
                     d.sentiment.push((key.to_string(), x, y));
                 }
             }
         }
-        if let (Some(ha), Some(hb)) = (ra["sentiment"]["histogram"].as_array(), rb["sentiment"]["histogram"].as_array()) {
+        if let (Some(ha), Some(hb)) = (
+            ra["sentiment"]["histogram"].as_array(),
+            rb["sentiment"]["histogram"].as_array(),
+        ) {
             for (i, (x, y)) in ha.iter().zip(hb).enumerate() {
                 if let (Some(x), Some(y)) = (x.as_f64(), y.as_f64()) {
                     if x != y {
@@ -282,11 +347,31 @@ impl Comparison {
     /// The comparison as text for a terminal (80 columns).
     pub fn render(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "A: {} ({} run{})", self.a, self.runs.0, if self.runs.0 == 1 { "" } else { "s" });
-        let _ = writeln!(s, "B: {} ({} run{})", self.b, self.runs.1, if self.runs.1 == 1 { "" } else { "s" });
-        let _ = writeln!(s, "\n{:<20} {:>12} {:>12} {:>8}  {}", "stage", "A", "B", "B/A", "beyond spread");
+        let _ = writeln!(
+            s,
+            "A: {} ({} run{})",
+            self.a,
+            self.runs.0,
+            if self.runs.0 == 1 { "" } else { "s" }
+        );
+        let _ = writeln!(
+            s,
+            "B: {} ({} run{})",
+            self.b,
+            self.runs.1,
+            if self.runs.1 == 1 { "" } else { "s" }
+        );
+        let _ = writeln!(
+            s,
+            "\n{:<20} {:>12} {:>12} {:>8}  beyond spread",
+            "stage", "A", "B", "B/A"
+        );
         for r in &self.timing {
-            let unit = if r.name.starts_with("throughput") { "" } else { " s" };
+            let unit = if r.name.starts_with("throughput") {
+                ""
+            } else {
+                " s"
+            };
             let flag = if r.beyond_spread {
                 "yes"
             } else if self.runs.0 > 1 && self.runs.1 > 1 {
@@ -329,7 +414,13 @@ impl Comparison {
             let _ = writeln!(s, "  top terms whose rank changed:");
             for c in &d.top_terms {
                 let r = |x: Option<u32>| x.map_or("-".to_string(), |n| format!("#{n}"));
-                let _ = writeln!(s, "    {:<30} {:>5} -> {:<5}", c.term, r(c.rank_a), r(c.rank_b));
+                let _ = writeln!(
+                    s,
+                    "    {:<30} {:>5} -> {:<5}",
+                    c.term,
+                    r(c.rank_a),
+                    r(c.rank_b)
+                );
             }
         }
         if d.sentiment.is_empty() {
@@ -353,7 +444,9 @@ mod tests {
         Side {
             label: label.into(),
             wall_seconds: Some(Spread::of(wall)),
-            bytes_per_second: Some(Spread::of(&wall.iter().map(|w| 1e6 / w).collect::<Vec<_>>())),
+            bytes_per_second: Some(Spread::of(
+                &wall.iter().map(|w| 1e6 / w).collect::<Vec<_>>(),
+            )),
             stages: vec![("analyse".into(), Spread::of(wall))],
             runs: wall.len(),
             report: Some(json!({
@@ -375,10 +468,25 @@ mod tests {
         assert!(wall.beyond_spread);
         assert_eq!(c.drift.documents_added, vec!["d3".to_string()]);
         assert_eq!(c.drift.documents_removed, vec!["d1".to_string()]);
-        let terms: Vec<(&str, Option<u32>, Option<u32>)> =
-            c.drift.top_terms.iter().map(|r| (r.term.as_str(), r.rank_a, r.rank_b)).collect();
-        assert_eq!(terms, vec![("x", Some(1), Some(2)), ("y", Some(2), Some(1)), ("z", Some(3), None), ("w", None, Some(3))]);
-        assert_eq!(c.drift.sentiment, vec![("compound_mean".to_string(), 0.1, 0.3)]);
+        let terms: Vec<(&str, Option<u32>, Option<u32>)> = c
+            .drift
+            .top_terms
+            .iter()
+            .map(|r| (r.term.as_str(), r.rank_a, r.rank_b))
+            .collect();
+        assert_eq!(
+            terms,
+            vec![
+                ("x", Some(1), Some(2)),
+                ("y", Some(2), Some(1)),
+                ("z", Some(3), None),
+                ("w", None, Some(3))
+            ]
+        );
+        assert_eq!(
+            c.drift.sentiment,
+            vec![("compound_mean".to_string(), 0.1, 0.3)]
+        );
         let text = c.render();
         assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
     }

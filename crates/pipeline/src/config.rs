@@ -20,16 +20,68 @@ use crate::node::{Entry, Node, Value, parse_json, parse_toml};
 /// Every table of a pipeline file and the keys it accepts. The parser rejects any other key and
 /// `docs/pipeline.md` documents each of these (a test checks both directions).
 pub const SCHEMA: &[(&str, &[&str])] = &[
-    ("", &["version", "name", "ingest", "normalise", "analyse", "report", "expect"]),
-    ("ingest", &["inputs", "format", "text_field", "id_field", "meta_fields", "meta_from_path", "on_error"]),
-    ("normalise", &["unicode", "lowercase", "tokenizer", "stopwords", "min_len", "stem"]),
+    (
+        "",
+        &[
+            "version",
+            "name",
+            "ingest",
+            "normalise",
+            "analyse",
+            "report",
+            "expect",
+        ],
+    ),
+    (
+        "ingest",
+        &[
+            "inputs",
+            "format",
+            "text_field",
+            "id_field",
+            "meta_fields",
+            "meta_from_path",
+            "on_error",
+        ],
+    ),
+    (
+        "normalise",
+        &[
+            "unicode",
+            "lowercase",
+            "tokenizer",
+            "stopwords",
+            "min_len",
+            "stem",
+        ],
+    ),
     ("normalise.tokenizer", &["pattern"]),
     ("analyse", &["terms", "sentiment"]),
-    ("analyse.terms", &["ngrams", "top", "min_df", "max_df", "max_features", "tfidf", "per_document"]),
-    ("analyse.terms.tfidf", &["use_idf", "smooth_idf", "sublinear_tf", "norm"]),
-    ("analyse.sentiment", &["lexicon", "rules", "unit", "group_by", "explain"]),
+    (
+        "analyse.terms",
+        &[
+            "ngrams",
+            "top",
+            "min_df",
+            "max_df",
+            "max_features",
+            "tfidf",
+            "per_document",
+        ],
+    ),
+    (
+        "analyse.terms.tfidf",
+        &["use_idf", "smooth_idf", "sublinear_tf", "norm"],
+    ),
+    (
+        "analyse.sentiment",
+        &["lexicon", "rules", "unit", "group_by", "explain"],
+    ),
     ("report", &["dir", "formats"]),
-    ("expect", &["top_terms", "within", "metric", "min", "max", "equals"]),
+    (
+        "expect",
+        &["top_terms", "within", "metric", "min", "max", "equals"],
+    ),
 ];
 
 /// Output formats a report can be rendered in.
@@ -111,8 +163,10 @@ impl ReportSpec {
 impl Pipeline {
     /// Reads and validates a pipeline file (TOML, or JSON when the name ends in `.json`).
     pub fn load(path: &Path) -> Result<Pipeline, crate::RunError> {
-        let bytes = std::fs::read(path)
-            .map_err(|source| crate::RunError::ReadPipeline { path: path.to_path_buf(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| crate::RunError::ReadPipeline {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Ok(Pipeline::parse(path, &bytes)?)
     }
 
@@ -127,14 +181,23 @@ impl Pipeline {
                     file: file.clone(),
                     line: 1,
                     col: 1,
-                    message: format!("the file is not UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+                    message: format!(
+                        "the file is not UTF-8 (invalid byte at offset {})",
+                        e.valid_up_to()
+                    ),
                 });
                 return Err(ConfigErrors(w.errors));
             }
         };
-        let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let mut w = Walker::new(&file, src);
-        let root = match if json { parse_json(src) } else { parse_toml(src) } {
+        let root = match if json {
+            parse_json(src)
+        } else {
+            parse_toml(src)
+        } {
             Ok(root) => root,
             Err(errors) => {
                 for e in errors {
@@ -143,7 +206,10 @@ impl Pipeline {
                 return Err(w.into_errors());
             }
         };
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let pipeline = w.pipeline(&root, path, &stem, bytes);
         match pipeline {
             Some(p) if w.errors.is_empty() => Ok(p),
@@ -173,12 +239,20 @@ impl<'n> Table<'n> {
 }
 
 fn qualified(section: &str, key: &str) -> String {
-    if section.is_empty() { key.to_string() } else { format!("{section}.{key}") }
+    if section.is_empty() {
+        key.to_string()
+    } else {
+        format!("{section}.{key}")
+    }
 }
 
 impl<'s> Walker<'s> {
     fn new(file: &str, src: &'s str) -> Self {
-        Walker { file: file.to_string(), src, errors: Vec::new() }
+        Walker {
+            file: file.to_string(),
+            src,
+            errors: Vec::new(),
+        }
     }
 
     fn into_errors(mut self) -> ConfigErrors {
@@ -192,16 +266,27 @@ impl<'s> Walker<'s> {
         let before = &self.src[..floor_char_boundary(self.src, offset)];
         let line = before.matches('\n').count() + 1;
         let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        self.errors.push(ConfigError { file: self.file.clone(), line, col, message: message.into() });
+        self.errors.push(ConfigError {
+            file: self.file.clone(),
+            line,
+            col,
+            message: message.into(),
+        });
     }
 
     /// Opens `node` as the table `section`, reporting unknown keys.
     fn table<'n>(&mut self, node: &'n Node, section: &'static str) -> Option<Table<'n>> {
         let Value::Table(entries) = &node.value else {
-            self.error(node.span.clone(), format!("`{section}` must be a table, found {}", node.value.kind()));
+            self.error(
+                node.span.clone(),
+                format!("`{section}` must be a table, found {}", node.value.kind()),
+            );
             return None;
         };
-        let allowed = SCHEMA.iter().find(|(s, _)| *s == section).map_or(&[][..], |(_, keys)| *keys);
+        let allowed = SCHEMA
+            .iter()
+            .find(|(s, _)| *s == section)
+            .map_or(&[][..], |(_, keys)| *keys);
         for e in entries {
             if !allowed.contains(&e.key.as_str()) {
                 let mut msg = format!("unknown key `{}`", qualified(section, &e.key));
@@ -212,7 +297,11 @@ impl<'s> Walker<'s> {
                 self.error(e.key_span.clone(), msg);
             }
         }
-        Some(Table { section, entries, span: node.span.clone() })
+        Some(Table {
+            section,
+            entries,
+            span: node.span.clone(),
+        })
     }
 
     fn sub<'n>(&mut self, t: &Table<'n>, key: &str, section: &'static str) -> Option<Table<'n>> {
@@ -226,7 +315,11 @@ impl<'s> Walker<'s> {
             other => {
                 self.error(
                     node.span.clone(),
-                    format!("`{}` must be a string, found {}", qualified(t.section, key), other.kind()),
+                    format!(
+                        "`{}` must be a string, found {}",
+                        qualified(t.section, key),
+                        other.kind()
+                    ),
                 );
                 None
             }
@@ -236,9 +329,16 @@ impl<'s> Walker<'s> {
     fn boolean(&mut self, t: &Table<'_>, key: &str, default: bool) -> bool {
         match t.get(key) {
             None => default,
-            Some(Node { value: Value::Bool(b), .. }) => *b,
+            Some(Node {
+                value: Value::Bool(b),
+                ..
+            }) => *b,
             Some(node) => {
-                let msg = format!("`{}` must be true or false, found {}", qualified(t.section, key), node.value.kind());
+                let msg = format!(
+                    "`{}` must be true or false, found {}",
+                    qualified(t.section, key),
+                    node.value.kind()
+                );
                 self.error(node.span.clone(), msg);
                 default
             }
@@ -252,12 +352,19 @@ impl<'s> Walker<'s> {
             Value::Int(n) => {
                 self.error(
                     node.span.clone(),
-                    format!("`{}` must be between {min} and {max}, found {n}", qualified(t.section, key)),
+                    format!(
+                        "`{}` must be between {min} and {max}, found {n}",
+                        qualified(t.section, key)
+                    ),
                 );
                 None
             }
             ref other => {
-                let msg = format!("`{}` must be an integer, found {}", qualified(t.section, key), other.kind());
+                let msg = format!(
+                    "`{}` must be an integer, found {}",
+                    qualified(t.section, key),
+                    other.kind()
+                );
                 self.error(node.span.clone(), msg);
                 None
             }
@@ -270,7 +377,11 @@ impl<'s> Walker<'s> {
         if choices.contains(&s.as_str()) {
             return Some(s);
         }
-        let mut msg = format!("`{}` must be one of {}, found \"{s}\"", qualified(t.section, key), quoted(choices));
+        let mut msg = format!(
+            "`{}` must be one of {}, found \"{s}\"",
+            qualified(t.section, key),
+            quoted(choices)
+        );
         if let Some(best) = nearest(&s, choices) {
             msg.push_str(&format!(" (did you mean \"{best}\"?)"));
         }
@@ -298,7 +409,13 @@ impl<'s> Walker<'s> {
                 Some(out)
             }
             other => {
-                self.error(node.span.clone(), format!("`{what}` must be a string or an array of strings, found {}", other.kind()));
+                self.error(
+                    node.span.clone(),
+                    format!(
+                        "`{what}` must be a string or an array of strings, found {}",
+                        other.kind()
+                    ),
+                );
                 None
             }
         }
@@ -307,10 +424,19 @@ impl<'s> Walker<'s> {
     fn pipeline(&mut self, root: &Node, path: &Path, stem: &str, bytes: &[u8]) -> Option<Pipeline> {
         let top = self.table(root, "")?;
         match top.get("version") {
-            None => self.error(0..0, "missing `version = 1` at the top of the pipeline file"),
-            Some(Node { value: Value::Int(1), .. }) => {}
+            None => self.error(
+                0..0,
+                "missing `version = 1` at the top of the pipeline file",
+            ),
+            Some(Node {
+                value: Value::Int(1),
+                ..
+            }) => {}
             Some(node) => {
-                let msg = format!("`version` must be 1 (the only pipeline-file version), found {}", show(node));
+                let msg = format!(
+                    "`version` must be 1 (the only pipeline-file version), found {}",
+                    show(node)
+                );
                 self.error(node.span.clone(), msg);
             }
         }
@@ -327,7 +453,10 @@ impl<'s> Walker<'s> {
             Some(t) => self.ingest(&t),
             None => {
                 if top.get("ingest").is_none() {
-                    self.error(top.span.start..top.span.start, "missing `[ingest]` table (with `inputs = [...]`)");
+                    self.error(
+                        top.span.start..top.span.start,
+                        "missing `[ingest]` table (with `inputs = [...]`)",
+                    );
                 }
                 None
             }
@@ -351,14 +480,20 @@ impl<'s> Walker<'s> {
                 }
             }
             None if top.get("analyse").is_none() => {
-                self.error(0..0, "missing `[analyse]`: add `[analyse.terms]` and/or `[analyse.sentiment]`");
+                self.error(
+                    0..0,
+                    "missing `[analyse]`: add `[analyse.terms]` and/or `[analyse.sentiment]`",
+                );
             }
             None => {}
         }
 
         let report = match self.sub(&top, "report", "report") {
             Some(t) => self.report(&t, &name),
-            None => Some(ReportSpec { dir: default_report_dir(&name), formats: default_formats() }),
+            None => Some(ReportSpec {
+                dir: default_report_dir(&name),
+                formats: default_formats(),
+            }),
         };
 
         let expect = self.expectations(&top);
@@ -382,7 +517,11 @@ impl<'s> Walker<'s> {
             Value::Int(n) => Some(n as f64),
             Value::Float(f) if f.is_finite() => Some(f),
             _ => {
-                let msg = format!("`{}` must be a number, found {}", qualified(t.section, key), show(node));
+                let msg = format!(
+                    "`{}` must be a number, found {}",
+                    qualified(t.section, key),
+                    show(node)
+                );
                 self.error(node.span.clone(), msg);
                 None
             }
@@ -390,25 +529,41 @@ impl<'s> Walker<'s> {
     }
 
     fn expectations(&mut self, top: &Table<'_>) -> Vec<Expectation> {
-        let Some(node) = top.get("expect") else { return Vec::new() };
+        let Some(node) = top.get("expect") else {
+            return Vec::new();
+        };
         let Value::Array(items) = &node.value else {
-            self.error(node.span.clone(), "`expect` must be an array of tables: write each as [[expect]]");
+            self.error(
+                node.span.clone(),
+                "`expect` must be an array of tables: write each as [[expect]]",
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
         for item in items {
-            let Some(t) = self.table(item, "expect") else { continue };
+            let Some(t) = self.table(item, "expect") else {
+                continue;
+            };
             match (t.get("top_terms"), t.get("metric")) {
                 (Some(_), Some(_)) | (None, None) => {
                     self.error(item.span.clone(), "each [[expect]] needs exactly one of `top_terms = [...]` or `metric = \"...\"`");
                 }
                 (Some(_), None) => {
-                    let terms: Vec<String> =
-                        self.strings(&t, "top_terms").unwrap_or_default().into_iter().map(|(s, _)| s).collect();
-                    let within = self.integer(&t, "within", 1, 1_000_000).map_or(10, |n| n as usize);
+                    let terms: Vec<String> = self
+                        .strings(&t, "top_terms")
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(s, _)| s)
+                        .collect();
+                    let within = self
+                        .integer(&t, "within", 1, 1_000_000)
+                        .map_or(10, |n| n as usize);
                     for key in ["min", "max", "equals"] {
                         if let Some(n) = t.get(key) {
-                            self.error(n.span.clone(), format!("`expect.{key}` goes with `metric`, not with `top_terms`"));
+                            self.error(
+                                n.span.clone(),
+                                format!("`expect.{key}` goes with `metric`, not with `top_terms`"),
+                            );
                         }
                     }
                     if terms.is_empty() {
@@ -417,15 +572,33 @@ impl<'s> Walker<'s> {
                     out.push(Expectation::TopTerms { terms, within });
                 }
                 (None, Some(_)) => {
-                    let path = self.string(&t, "metric").map(|(s, _)| s).unwrap_or_default();
-                    let (min, max, equals) = (self.number(&t, "min"), self.number(&t, "max"), self.number(&t, "equals"));
+                    let path = self
+                        .string(&t, "metric")
+                        .map(|(s, _)| s)
+                        .unwrap_or_default();
+                    let (min, max, equals) = (
+                        self.number(&t, "min"),
+                        self.number(&t, "max"),
+                        self.number(&t, "equals"),
+                    );
                     if let Some(n) = t.get("within") {
-                        self.error(n.span.clone(), "`expect.within` goes with `top_terms`, not with `metric`");
+                        self.error(
+                            n.span.clone(),
+                            "`expect.within` goes with `top_terms`, not with `metric`",
+                        );
                     }
                     if min.is_none() && max.is_none() && equals.is_none() {
-                        self.error(item.span.clone(), "a `metric` expectation needs `min`, `max` or `equals`");
+                        self.error(
+                            item.span.clone(),
+                            "a `metric` expectation needs `min`, `max` or `equals`",
+                        );
                     }
-                    out.push(Expectation::Metric { path, min, max, equals });
+                    out.push(Expectation::Metric {
+                        path,
+                        min,
+                        max,
+                        equals,
+                    });
                 }
             }
         }
@@ -436,7 +609,10 @@ impl<'s> Walker<'s> {
         let inputs = match self.strings(t, "inputs") {
             Some(v) if v.is_empty() => {
                 let span = t.get("inputs").map_or(t.span.clone(), |n| n.span.clone());
-                self.error(span, "`ingest.inputs` is empty: name at least one file, directory or glob");
+                self.error(
+                    span,
+                    "`ingest.inputs` is empty: name at least one file, directory or glob",
+                );
                 None
             }
             Some(v) => Some(v.into_iter().map(|(s, _)| s).collect()),
@@ -447,35 +623,58 @@ impl<'s> Walker<'s> {
                 None
             }
         };
-        let format = match self.choice(t, "format", &["text", "jsonl", "csv"]).as_deref() {
+        let format = match self
+            .choice(t, "format", &["text", "jsonl", "csv"])
+            .as_deref()
+        {
             Some("jsonl") => Format::Jsonl,
             Some("csv") => Format::Csv,
             _ => Format::Text,
         };
-        let text_field = self.string(t, "text_field").map_or_else(|| "text".to_string(), |(s, _)| s);
-        let id_field = Some(self.string(t, "id_field").map_or_else(|| "id".to_string(), |(s, _)| s));
-        let meta_fields =
-            self.strings(t, "meta_fields").map(|v| v.into_iter().map(|(s, _)| s).collect()).unwrap_or_default();
+        let text_field = self
+            .string(t, "text_field")
+            .map_or_else(|| "text".to_string(), |(s, _)| s);
+        let id_field = Some(
+            self.string(t, "id_field")
+                .map_or_else(|| "id".to_string(), |(s, _)| s),
+        );
+        let meta_fields = self
+            .strings(t, "meta_fields")
+            .map(|v| v.into_iter().map(|(s, _)| s).collect())
+            .unwrap_or_default();
         let meta_from_path = match self.string(t, "meta_from_path") {
-            Some((pattern, span)) => match Regex::new(&pattern) {
-                Ok(re) if re.capture_names().flatten().next().is_some() => Some(re),
-                Ok(_) => {
-                    self.error(span, "`ingest.meta_from_path` has no named group: write groups as (?P<key>...)");
-                    None
+            Some((pattern, span)) => {
+                match Regex::new(&pattern) {
+                    Ok(re) if re.capture_names().flatten().next().is_some() => Some(re),
+                    Ok(_) => {
+                        self.error(span, "`ingest.meta_from_path` has no named group: write groups as (?P<key>...)");
+                        None
+                    }
+                    Err(e) => {
+                        let msg = format!(
+                            "`ingest.meta_from_path` is not a valid regex: {}",
+                            one_line(&e.to_string())
+                        );
+                        self.error(span, msg);
+                        None
+                    }
                 }
-                Err(e) => {
-                    let msg = format!("`ingest.meta_from_path` is not a valid regex: {}", one_line(&e.to_string()));
-                    self.error(span, msg);
-                    None
-                }
-            },
+            }
             None => None,
         };
         let on_error = match self.choice(t, "on_error", &["skip", "fail"]).as_deref() {
             Some("fail") => OnError::Fail,
             _ => OnError::Skip,
         };
-        Some(IngestSpec { inputs: inputs?, format, text_field, id_field, meta_fields, meta_from_path, on_error })
+        Some(IngestSpec {
+            inputs: inputs?,
+            format,
+            text_field,
+            id_field,
+            meta_fields,
+            meta_from_path,
+            on_error,
+        })
     }
 
     fn normalise(&mut self, t: &Table<'_>) -> Option<NormaliserConfig> {
@@ -492,7 +691,9 @@ impl<'s> Walker<'s> {
             match &node.value {
                 Value::Str(s) if s == "words" => cfg.tokenizer = TokenizerKind::Words,
                 Value::Str(s) => {
-                    let msg = format!("`normalise.tokenizer` must be \"words\" or {{ pattern = '...' }}, found \"{s}\"");
+                    let msg = format!(
+                        "`normalise.tokenizer` must be \"words\" or {{ pattern = '...' }}, found \"{s}\""
+                    );
                     self.error(node.span.clone(), msg);
                 }
                 Value::Table(_) => {
@@ -502,18 +703,25 @@ impl<'s> Walker<'s> {
                                 Ok(_) => cfg.tokenizer = TokenizerKind::Pattern(p),
                                 Err(e) => self.error(
                                     span,
-                                    format!("`normalise.tokenizer.pattern` is not a valid regex: {}", one_line(&e.to_string())),
+                                    format!(
+                                        "`normalise.tokenizer.pattern` is not a valid regex: {}",
+                                        one_line(&e.to_string())
+                                    ),
                                 ),
                             },
-                            None if tt.get("pattern").is_none() => {
-                                self.error(node.span.clone(), "`normalise.tokenizer` table needs `pattern = '...'`")
-                            }
+                            None if tt.get("pattern").is_none() => self.error(
+                                node.span.clone(),
+                                "`normalise.tokenizer` table needs `pattern = '...'`",
+                            ),
                             None => {}
                         }
                     }
                 }
                 other => {
-                    let msg = format!("`normalise.tokenizer` must be \"words\" or {{ pattern = '...' }}, found {}", other.kind());
+                    let msg = format!(
+                        "`normalise.tokenizer` must be \"words\" or {{ pattern = '...' }}, found {}",
+                        other.kind()
+                    );
                     self.error(node.span.clone(), msg);
                 }
             }
@@ -550,7 +758,11 @@ impl<'s> Walker<'s> {
                     None => {
                         let msg = format!(
                             "`normalise.stem` must be \"none\" or a Snowball language ({}), found \"{s}\"",
-                            StemLanguage::ALL.iter().map(|l| l.name()).collect::<Vec<_>>().join(", ")
+                            StemLanguage::ALL
+                                .iter()
+                                .map(|l| l.name())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         );
                         self.error(span, msg);
                     }
@@ -563,8 +775,14 @@ impl<'s> Walker<'s> {
     fn doc_freq(&mut self, t: &Table<'_>, key: &str, default: DocFreq) -> DocFreq {
         match t.get(key) {
             None => default,
-            Some(Node { value: Value::Int(n), .. }) if *n >= 0 => DocFreq::Count(*n as u64),
-            Some(Node { value: Value::Float(f), .. }) if (0.0..=1.0).contains(f) => DocFreq::Fraction(*f),
+            Some(Node {
+                value: Value::Int(n),
+                ..
+            }) if *n >= 0 => DocFreq::Count(*n as u64),
+            Some(Node {
+                value: Value::Float(f),
+                ..
+            }) if (0.0..=1.0).contains(f) => DocFreq::Fraction(*f),
             Some(node) => {
                 let msg = format!(
                     "`analyse.terms.{key}` must be a document count (integer ≥ 0) or a fraction of documents (float in 0.0..=1.0), found {}",
@@ -580,13 +798,23 @@ impl<'s> Walker<'s> {
         let mut cfg = TermsConfig::default();
         if let Some(node) = t.get("ngrams") {
             match &node.value {
-                Value::Array(items) if items.len() == 2 => match (&items[0].value, &items[1].value) {
+                Value::Array(items) if items.len() == 2 => match (&items[0].value, &items[1].value)
+                {
                     (Value::Int(a), Value::Int(b)) if *a >= 1 && a <= b && *b <= 10 => {
                         cfg.ngram_range = (*a as usize, *b as usize)
                     }
-                    _ => self.error(node.span.clone(), "`analyse.terms.ngrams` must be [min, max] with 1 ≤ min ≤ max ≤ 10"),
+                    _ => self.error(
+                        node.span.clone(),
+                        "`analyse.terms.ngrams` must be [min, max] with 1 ≤ min ≤ max ≤ 10",
+                    ),
                 },
-                _ => self.error(node.span.clone(), format!("`analyse.terms.ngrams` must be [min, max], found {}", show(node))),
+                _ => self.error(
+                    node.span.clone(),
+                    format!(
+                        "`analyse.terms.ngrams` must be [min, max], found {}",
+                        show(node)
+                    ),
+                ),
             }
         }
         if let Some(n) = self.integer(t, "top", 0, 1_000_000) {
@@ -620,13 +848,18 @@ impl<'s> Walker<'s> {
     fn sentiment(&mut self, t: &Table<'_>) -> Option<SentimentSpec> {
         let lexicon = match self.strings(t, "lexicon") {
             Some(list) if list.is_empty() => {
-                self.error(t.get("lexicon").map_or(t.span.clone(), |n| n.span.clone()), "`analyse.sentiment.lexicon` is empty");
+                self.error(
+                    t.get("lexicon").map_or(t.span.clone(), |n| n.span.clone()),
+                    "`analyse.sentiment.lexicon` is empty",
+                );
                 vec!["vader".to_string()]
             }
             Some(list) => {
                 for (name, span) in &list {
                     if name != "vader" && !Path::new(name).is_file() {
-                        let msg = format!("`analyse.sentiment.lexicon`: \"{name}\" is neither \"vader\" nor a readable lexicon file");
+                        let msg = format!(
+                            "`analyse.sentiment.lexicon`: \"{name}\" is neither \"vader\" nor a readable lexicon file"
+                        );
                         self.error(span.clone(), msg);
                     }
                 }
@@ -634,12 +867,24 @@ impl<'s> Walker<'s> {
             }
             None => vec!["vader".to_string()],
         };
-        let rules = self.choice(t, "rules", &["vader", "vader-news", "none"]).unwrap_or_else(|| "vader".into());
-        let unit = self.choice(t, "unit", &["sentence", "document"]).unwrap_or_else(|| "sentence".into());
-        let group_by =
-            self.strings(t, "group_by").map(|v| v.into_iter().map(|(s, _)| s).collect()).unwrap_or_default();
+        let rules = self
+            .choice(t, "rules", &["vader", "vader-news", "none"])
+            .unwrap_or_else(|| "vader".into());
+        let unit = self
+            .choice(t, "unit", &["sentence", "document"])
+            .unwrap_or_else(|| "sentence".into());
+        let group_by = self
+            .strings(t, "group_by")
+            .map(|v| v.into_iter().map(|(s, _)| s).collect())
+            .unwrap_or_default();
         let explain = self.boolean(t, "explain", false);
-        Some(SentimentSpec { lexicon, rules, unit, group_by, explain })
+        Some(SentimentSpec {
+            lexicon,
+            rules,
+            unit,
+            group_by,
+            explain,
+        })
     }
 
     fn report(&mut self, t: &Table<'_>, name: &str) -> Option<ReportSpec> {
@@ -656,7 +901,10 @@ impl<'s> Walker<'s> {
                 let mut out = Vec::new();
                 for (f, span) in list {
                     if !FORMATS.contains(&f.as_str()) {
-                        let mut msg = format!("`report.formats`: unknown format \"{f}\"; expected {}", quoted(FORMATS));
+                        let mut msg = format!(
+                            "`report.formats`: unknown format \"{f}\"; expected {}",
+                            quoted(FORMATS)
+                        );
                         if let Some(best) = nearest(&f, FORMATS) {
                             msg.push_str(&format!(" (did you mean \"{best}\"?)"));
                         }
@@ -686,8 +934,16 @@ fn default_normaliser() -> NormaliserConfig {
 }
 
 fn default_report_dir(name: &str) -> PathBuf {
-    let safe: String =
-        name.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' }).collect();
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     PathBuf::from("out").join(safe)
 }
 
@@ -710,11 +966,19 @@ fn show(node: &Node) -> String {
 }
 
 fn quoted(choices: &[&str]) -> String {
-    choices.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+    choices
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn one_line(s: &str) -> String {
-    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -745,7 +1009,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -778,17 +1044,40 @@ mod tests {
         let errs = parse(src).unwrap_err().0;
         let lines: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
         assert_eq!(lines.len(), 5, "{lines:#?}");
-        assert!(lines[0].starts_with("p.toml:1:11: `version` must be 1"), "{}", lines[0]);
-        assert!(lines[1].starts_with("p.toml:4:1: unknown key `ingest.formt` (did you mean `format`?)"), "{}", lines[1]);
-        assert!(lines[2].starts_with("p.toml:6:11: `normalise.unicode` must be one of"), "{}", lines[2]);
+        assert!(
+            lines[0].starts_with("p.toml:1:11: `version` must be 1"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[1].starts_with("p.toml:4:1: unknown key `ingest.formt` (did you mean `format`?)"),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[2].starts_with("p.toml:6:11: `normalise.unicode` must be one of"),
+            "{}",
+            lines[2]
+        );
         assert!(lines[2].contains("did you mean \"nfkc\""), "{}", lines[2]);
-        assert!(lines[3].starts_with("p.toml:8:10: `analyse.terms.min_df`"), "{}", lines[3]);
-        assert!(lines[4].starts_with("p.toml:9:7: `analyse.terms.top` must be an integer"), "{}", lines[4]);
+        assert!(
+            lines[3].starts_with("p.toml:8:10: `analyse.terms.min_df`"),
+            "{}",
+            lines[3]
+        );
+        assert!(
+            lines[4].starts_with("p.toml:9:7: `analyse.terms.top` must be an integer"),
+            "{}",
+            lines[4]
+        );
     }
 
     #[test]
     fn min_df_follows_the_int_float_rule() {
-        let p = parse("version = 1\n[ingest]\ninputs = \"x\"\n[analyse.terms]\nmin_df = 2\nmax_df = 0.9\n").unwrap();
+        let p = parse(
+            "version = 1\n[ingest]\ninputs = \"x\"\n[analyse.terms]\nmin_df = 2\nmax_df = 0.9\n",
+        )
+        .unwrap();
         let t = p.terms.unwrap();
         assert_eq!(t.min_df, DocFreq::Count(2));
         assert_eq!(t.max_df, DocFreq::Fraction(0.9));
@@ -805,7 +1094,9 @@ mod tests {
     #[test]
     fn json_pipelines_get_the_same_checks() {
         let src = "{\"version\": 1, \"ingest\": {\"inputs\": [\"x\"]},\n \"analyse\": {\"terms\": {\"topp\": 3}}}";
-        let errs = Pipeline::parse(Path::new("p.json"), src.as_bytes()).unwrap_err().0;
+        let errs = Pipeline::parse(Path::new("p.json"), src.as_bytes())
+            .unwrap_err()
+            .0;
         assert_eq!(errs.len(), 1);
         assert_eq!((errs[0].line, errs[0].col), (2, 24));
         assert!(errs[0].message.contains("did you mean `top`"));
@@ -819,7 +1110,10 @@ mod tests {
 
     #[test]
     fn nearest_finds_typos_only() {
-        assert_eq!(nearest("stopword", &["stopwords", "stem"]), Some("stopwords"));
+        assert_eq!(
+            nearest("stopword", &["stopwords", "stem"]),
+            Some("stopwords")
+        );
         assert_eq!(nearest("zzzzzz", &["stopwords", "stem"]), None);
     }
 }
@@ -839,12 +1133,21 @@ mod docs_tests {
             .filter_map(|l| l.strip_prefix("### `"))
             .filter_map(|l| l.strip_suffix('`'))
             .collect();
-        let accepted: Vec<&str> = SCHEMA.iter().flat_map(|(_, keys)| keys.iter().copied()).collect();
+        let accepted: Vec<&str> = SCHEMA
+            .iter()
+            .flat_map(|(_, keys)| keys.iter().copied())
+            .collect();
         for key in &accepted {
-            assert!(documented.contains(key), "key `{key}` is not documented in docs/pipeline.md");
+            assert!(
+                documented.contains(key),
+                "key `{key}` is not documented in docs/pipeline.md"
+            );
         }
         for key in &documented {
-            assert!(accepted.contains(key), "docs/pipeline.md documents `{key}`, which the parser does not accept");
+            assert!(
+                accepted.contains(key),
+                "docs/pipeline.md documents `{key}`, which the parser does not accept"
+            );
         }
     }
 }

@@ -15,7 +15,8 @@ use wordmill_report::{CorpusSummary, OutputDir, Report, TermsSummary};
 use crate::config::Pipeline;
 use crate::error::RunError;
 use crate::manifest::{
-    InputFileEntry, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile, Stage, peak_rss_bytes,
+    InputFileEntry, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile,
+    Stage, peak_rss_bytes,
 };
 
 /// How far a run has got, reported while it reads.
@@ -93,12 +94,20 @@ struct Stages {
 
 impl Stages {
     fn new(p: &Pipeline) -> Result<Stages, RunError> {
-        let normaliser = Normaliser::new(p.normalise.clone()).map_err(|e| RunError::Setup(e.to_string()))?;
-        Ok(Stages { normaliser, documents: Documents, terms: p.terms.clone().map(Terms::new) })
+        let normaliser =
+            Normaliser::new(p.normalise.clone()).map_err(|e| RunError::Setup(e.to_string()))?;
+        Ok(Stages {
+            normaliser,
+            documents: Documents,
+            terms: p.terms.clone().map(Terms::new),
+        })
     }
 
     fn partial(&self) -> RunPartial {
-        RunPartial { documents: self.documents.partial(), terms: self.terms.as_ref().map(|t| t.partial()) }
+        RunPartial {
+            documents: self.documents.partial(),
+            terms: self.terms.as_ref().map(|t| t.partial()),
+        }
     }
 
     fn observe(&self, partial: &mut RunPartial, doc: &Document) {
@@ -135,15 +144,26 @@ fn secs(d: std::time::Duration) -> f64 {
 /// Runs a pipeline: reads, analyses and writes the report directory with `run.json`.
 pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunError> {
     let started = Instant::now();
-    let started_unix = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let started_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let stages = Stages::new(pipeline)?;
-    let threads = options.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let threads = options
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("wordmill-worker-{i}"))
         .build()
-        .map_err(|e| RunError::Threads { threads, message: e.to_string() })?;
-    let dir = options.out.clone().unwrap_or_else(|| pipeline.report.dir.clone());
+        .map_err(|e| RunError::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
+    let dir = options
+        .out
+        .clone()
+        .unwrap_or_else(|| pipeline.report.dir.clone());
 
     let mut source = Source::open(source_config(pipeline))?;
     refuse_output_over_inputs(&dir, &source)?;
@@ -151,7 +171,12 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
     let report_progress = |source: &Source, done: bool| {
         if let Some(p) = &options.progress {
             let stats = source.stats();
-            p(Progress { bytes_read: stats.bytes_read, bytes_total, documents: stats.documents, done });
+            p(Progress {
+                bytes_read: stats.bytes_read,
+                bytes_total,
+                documents: stats.documents,
+                done,
+            });
         }
     };
 
@@ -204,7 +229,9 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
         }
         drop(tx);
         report_progress(&source, true);
-        workers.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        workers
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
     if let Some(e) = read_error {
         return Err(RunError::Ingest(e));
@@ -235,11 +262,20 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
     let finish_time = finish_started.elapsed();
 
     let write_started = Instant::now();
-    let out = OutputDir::create(&dir).map_err(|source| RunError::Write { path: dir.clone(), source })?;
+    let out = OutputDir::create(&dir).map_err(|source| RunError::Write {
+        path: dir.clone(),
+        source,
+    })?;
     let mut outputs: Vec<OutputFile> = Vec::new();
     let mut write = |name: &str, body: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
-        let bytes = out.write(name, body).map_err(|source| RunError::Write { path: dir.join(name), source })?;
-        outputs.push(OutputFile { file: name.to_string(), bytes });
+        let bytes = out.write(name, body).map_err(|source| RunError::Write {
+            path: dir.join(name),
+            source,
+        })?;
+        outputs.push(OutputFile {
+            file: name.to_string(),
+            bytes,
+        });
         Ok::<(), RunError>(())
     };
     let wants = |f: &str| pipeline.report.wants(f);
@@ -253,16 +289,26 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
                 write("tfidf.csv", &|w| wordmill_report::write_tfidf_csv(w, t))?;
             }
         }
-        write("documents.csv", &|w| wordmill_report::write_documents_csv(w, &documents, None))?;
+        write("documents.csv", &|w| {
+            wordmill_report::write_documents_csv(w, &documents, None)
+        })?;
     }
     if wants("md") {
-        write("report.md", &|w| w.write_all(wordmill_report::render_markdown(&report).as_bytes()))?;
+        write("report.md", &|w| {
+            w.write_all(wordmill_report::render_markdown(&report).as_bytes())
+        })?;
     }
     remove_stale_outputs(&dir, &outputs);
     let write_time = write_started.elapsed();
 
     let wall = started.elapsed();
-    let per_sec = |n: u64, t: std::time::Duration| if t.as_secs_f64() > 0.0 { n as f64 / t.as_secs_f64() } else { 0.0 };
+    let per_sec = |n: u64, t: std::time::Duration| {
+        if t.as_secs_f64() > 0.0 {
+            n as f64 / t.as_secs_f64()
+        } else {
+            0.0
+        }
+    };
     let manifest = Manifest {
         manifest_version: MANIFEST_VERSION,
         wordmill_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -277,7 +323,10 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
             files: source
                 .files()
                 .iter()
-                .map(|f| InputFileEntry { path: f.display.clone(), bytes: f.bytes })
+                .map(|f| InputFileEntry {
+                    path: f.display.clone(),
+                    bytes: f.bytes,
+                })
                 .collect(),
             bytes_read: stats.bytes_read,
             text_bytes,
@@ -287,14 +336,26 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
             skipped_records: stats.skipped.clone(),
         },
         stages: vec![
-            Stage { name: "read".into(), seconds: secs(read_time), bytes_per_second: Some(per_sec(text_bytes, read_time)) },
+            Stage {
+                name: "read".into(),
+                seconds: secs(read_time),
+                bytes_per_second: Some(per_sec(text_bytes, read_time)),
+            },
             Stage {
                 name: "analyse".into(),
                 seconds: secs(analyse_time),
                 bytes_per_second: Some(per_sec(text_bytes, analyse_time)),
             },
-            Stage { name: "finish".into(), seconds: secs(finish_time), bytes_per_second: None },
-            Stage { name: "write".into(), seconds: secs(write_time), bytes_per_second: None },
+            Stage {
+                name: "finish".into(),
+                seconds: secs(finish_time),
+                bytes_per_second: None,
+            },
+            Stage {
+                name: "write".into(),
+                seconds: secs(write_time),
+                bytes_per_second: None,
+            },
         ],
         wall_seconds: secs(wall),
         bytes_per_second: per_sec(text_bytes, wall),
@@ -306,16 +367,33 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
         serde_json::to_writer_pretty(&mut *w, &manifest).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
     })
-    .map_err(|source| RunError::Write { path: dir.join("run.json"), source })?;
-    Ok(RunOutcome { report, manifest, dir, documents })
+    .map_err(|source| RunError::Write {
+        path: dir.join("run.json"),
+        source,
+    })?;
+    Ok(RunOutcome {
+        report,
+        manifest,
+        dir,
+        documents,
+    })
 }
 
 fn next_batch(rx: &Mutex<Receiver<Vec<Document>>>) -> Option<Vec<Document>> {
-    rx.lock().unwrap_or_else(PoisonError::into_inner).recv().ok()
+    rx.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .recv()
+        .ok()
 }
 
 /// Every file name wordmill may write into a report directory.
-const KNOWN_OUTPUTS: &[&str] = &["report.json", "terms.csv", "tfidf.csv", "documents.csv", "report.md"];
+const KNOWN_OUTPUTS: &[&str] = &[
+    "report.json",
+    "terms.csv",
+    "tfidf.csv",
+    "documents.csv",
+    "report.md",
+];
 
 /// Removes outputs of an earlier run that this run did not write (e.g. `tfidf.csv` after
 /// `per_document` was turned off), so a report directory never mixes two runs.
@@ -329,7 +407,9 @@ fn remove_stale_outputs(dir: &Path, written: &[OutputFile]) {
 
 /// Refuses a report directory that holds any of the run's input files.
 fn refuse_output_over_inputs(dir: &Path, source: &Source) -> Result<(), RunError> {
-    let Ok(out) = absolute(dir) else { return Ok(()) };
+    let Ok(out) = absolute(dir) else {
+        return Ok(());
+    };
     for f in source.files() {
         if let Ok(input) = absolute(&f.path) {
             if input.starts_with(&out) {

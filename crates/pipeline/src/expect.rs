@@ -57,8 +57,15 @@ impl Expectation {
     /// What this expectation asks, in words.
     pub fn describe(&self) -> String {
         match self {
-            Expectation::TopTerms { terms, within } => format!("top {within} terms include {}", terms.join(", ")),
-            Expectation::Metric { path, min, max, equals } => match (equals, min, max) {
+            Expectation::TopTerms { terms, within } => {
+                format!("top {within} terms include {}", terms.join(", "))
+            }
+            Expectation::Metric {
+                path,
+                min,
+                max,
+                equals,
+            } => match (equals, min, max) {
                 (Some(e), _, _) => format!("{path} = {e}"),
                 (None, Some(lo), Some(hi)) => format!("{lo} <= {path} <= {hi}"),
                 (None, Some(lo), None) => format!("{path} >= {lo}"),
@@ -87,18 +94,43 @@ impl Expectation {
                     }
                 }
                 let passed = missing.is_empty();
-                let actual = if passed { ranks.join(", ") } else { missing.join("; ") };
-                ExpectationResult { expected, actual, passed }
+                let actual = if passed {
+                    ranks.join(", ")
+                } else {
+                    missing.join("; ")
+                };
+                ExpectationResult {
+                    expected,
+                    actual,
+                    passed,
+                }
             }
-            Expectation::Metric { path, min, max, equals } => match lookup(report, path) {
-                Err(why) => ExpectationResult { expected, actual: why, passed: false },
+            Expectation::Metric {
+                path,
+                min,
+                max,
+                equals,
+            } => match lookup(report, path) {
+                Err(why) => ExpectationResult {
+                    expected,
+                    actual: why,
+                    passed: false,
+                },
                 Ok(v) => match v.as_f64() {
-                    None => ExpectationResult { expected, actual: format!("{path} is {v}, not a number"), passed: false },
+                    None => ExpectationResult {
+                        expected,
+                        actual: format!("{path} is {v}, not a number"),
+                        passed: false,
+                    },
                     Some(x) => {
                         let passed = equals.is_none_or(|e| x == e)
                             && min.is_none_or(|lo| x >= lo)
                             && max.is_none_or(|hi| x <= hi);
-                        ExpectationResult { expected, actual: format!("{path} = {x}"), passed }
+                        ExpectationResult {
+                            expected,
+                            actual: format!("{path} = {x}"),
+                            passed,
+                        }
                     }
                 },
             },
@@ -112,25 +144,36 @@ pub fn lookup<'j>(root: &'j Json, path: &str) -> Result<&'j Json, String> {
     let mut walked = String::new();
     for segment in path.split('.') {
         let (name, selector) = match segment.find('[') {
-            Some(i) if segment.ends_with(']') => (&segment[..i], Some(&segment[i + 1..segment.len() - 1])),
+            Some(i) if segment.ends_with(']') => {
+                (&segment[..i], Some(&segment[i + 1..segment.len() - 1]))
+            }
             _ => (segment, None),
         };
         if !name.is_empty() {
-            cur = cur.get(name).ok_or_else(|| format!("report has no `{}`", join(&walked, name)))?;
+            cur = cur
+                .get(name)
+                .ok_or_else(|| format!("report has no `{}`", join(&walked, name)))?;
             walked = join(&walked, name);
         }
         if let Some(sel) = selector {
-            let items = cur.as_array().ok_or_else(|| format!("`{walked}` is not a list"))?;
+            let items = cur
+                .as_array()
+                .ok_or_else(|| format!("`{walked}` is not a list"))?;
             cur = if let Ok(i) = sel.parse::<usize>() {
-                items.get(i).ok_or_else(|| format!("`{walked}` has {} elements, no [{i}]", items.len()))?
+                items
+                    .get(i)
+                    .ok_or_else(|| format!("`{walked}` has {} elements, no [{i}]", items.len()))?
             } else {
-                let (k, v) = sel.split_once('=').ok_or_else(|| format!("`[{sel}]`: expected [index] or [key=value]"))?;
+                let (k, v) = sel
+                    .split_once('=')
+                    .ok_or_else(|| format!("`[{sel}]`: expected [index] or [key=value]"))?;
                 items
                     .iter()
                     .find(|item| match &item[k] {
                         Json::String(s) => s == v,
-                        Json::Null => false,
-                        other => other.to_string() == v,
+                        Json::Number(n) => v.parse::<f64>().ok() == n.as_f64(),
+                        Json::Bool(b) => v.parse::<bool>().ok() == Some(*b),
+                        _ => false,
                     })
                     .ok_or_else(|| format!("`{walked}` has no element with {k} = {v}"))?
             };
@@ -141,7 +184,11 @@ pub fn lookup<'j>(root: &'j Json, path: &str) -> Result<&'j Json, String> {
 }
 
 fn join(a: &str, b: &str) -> String {
-    if a.is_empty() { b.to_string() } else { format!("{a}.{b}") }
+    if a.is_empty() {
+        b.to_string()
+    } else {
+        format!("{a}.{b}")
+    }
 }
 
 #[cfg(test)]
@@ -160,25 +207,56 @@ mod tests {
     #[test]
     fn metric_paths_select_array_elements_by_key() {
         let r = report();
-        assert_eq!(lookup(&r, "sentiment.groups[party=d].compound_mean").unwrap(), &json!(0.25));
+        assert_eq!(
+            lookup(&r, "sentiment.groups[party=d].compound_mean").unwrap(),
+            &json!(0.25)
+        );
         assert_eq!(lookup(&r, "terms.top[1].term").unwrap(), &json!("b"));
-        assert!(lookup(&r, "sentiment.groups[party=r]").unwrap_err().contains("no element"));
-        assert!(lookup(&r, "corpus.tokens").unwrap_err().contains("corpus.tokens"));
+        assert!(
+            lookup(&r, "sentiment.groups[party=r]")
+                .unwrap_err()
+                .contains("no element")
+        );
+        assert!(
+            lookup(&r, "corpus.tokens")
+                .unwrap_err()
+                .contains("corpus.tokens")
+        );
     }
 
     #[test]
     fn checks_pass_and_fail_with_the_actual_value() {
         let r = report();
-        let ok = Expectation::Metric { path: "corpus.documents".into(), min: Some(1.0), max: Some(3.0), equals: None };
+        let ok = Expectation::Metric {
+            path: "corpus.documents".into(),
+            min: Some(1.0),
+            max: Some(3.0),
+            equals: None,
+        };
         assert!(ok.check(&r).passed);
-        let bad = Expectation::Metric { path: "corpus.documents".into(), min: Some(4.0), max: None, equals: None };
+        let bad = Expectation::Metric {
+            path: "corpus.documents".into(),
+            min: Some(4.0),
+            max: None,
+            equals: None,
+        };
         let res = bad.check(&r);
         assert!(!res.passed);
         assert_eq!(res.actual, "corpus.documents = 3");
-        let top = Expectation::TopTerms { terms: vec!["a".into(), "c".into()], within: 2 };
+        let top = Expectation::TopTerms {
+            terms: vec!["a".into(), "c".into()],
+            within: 2,
+        };
         let res = top.check(&r);
         assert!(!res.passed);
         assert_eq!(res.actual, "c is #3");
-        assert!(Expectation::TopTerms { terms: vec!["b".into()], within: 2 }.check(&r).passed);
+        assert!(
+            Expectation::TopTerms {
+                terms: vec!["b".into()],
+                within: 2
+            }
+            .check(&r)
+            .passed
+        );
     }
 }

@@ -46,12 +46,16 @@ mod expect;
 mod manifest;
 mod node;
 
-pub use bench::{BASELINE_DIR, BASELINE_VERSION, Baseline, Spread, StageSpread, baseline_path, bench, save_baseline};
-pub use compare::{Comparison, CompareError, Drift, RankChange, Side, TimingRow, compare};
+pub use bench::{
+    BASELINE_DIR, BASELINE_VERSION, Baseline, Spread, StageSpread, baseline_path, bench,
+    save_baseline,
+};
+pub use compare::{CompareError, Comparison, Drift, RankChange, Side, TimingRow, compare};
 pub use config::{FORMATS, IngestSpec, Pipeline, ReportSpec, SCHEMA, SentimentSpec};
 pub use driver::{Progress, ProgressFn, RunOptions, RunOutcome, RunPartial, run};
 pub use error::{ConfigError, ConfigErrors, RunError};
 pub use expect::{Expectation, ExpectationResult, lookup};
 pub use manifest::{
-    InputFileEntry, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile, Stage, peak_rss_bytes,
+    InputFileEntry, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile,
+    Stage, peak_rss_bytes,
 };

@@ -71,7 +71,11 @@ pub(crate) fn parse_toml(src: &str) -> Result<Node, Vec<SyntaxError>> {
     fn table(t: &DeTable<'_>) -> Value {
         let mut entries: Vec<Entry> = t
             .iter()
-            .map(|(k, v)| Entry { key: k.get_ref().to_string(), key_span: k.span(), node: value(v) })
+            .map(|(k, v)| Entry {
+                key: k.get_ref().to_string(),
+                key_span: k.span(),
+                node: value(v),
+            })
             .collect();
         entries.sort_by_key(|e| e.key_span.start);
         Value::Table(entries)
@@ -87,7 +91,11 @@ pub(crate) fn parse_toml(src: &str) -> Result<Node, Vec<SyntaxError>> {
                     None => (1, digits.trim_start_matches('+').to_string()),
                 };
                 let radix = i.radix();
-                let body = if radix == 10 { body.as_str() } else { body.get(2..).unwrap_or("") };
+                let body = if radix == 10 {
+                    body.as_str()
+                } else {
+                    body.get(2..).unwrap_or("")
+                };
                 match i64::from_str_radix(body, radix) {
                     Ok(n) => Value::Int(sign * n),
                     Err(_) => Value::Other("an integer out of range"),
@@ -110,7 +118,10 @@ pub(crate) fn parse_toml(src: &str) -> Result<Node, Vec<SyntaxError>> {
         };
         Node { value, span }
     }
-    Ok(Node { value: table(root.get_ref()), span: root.span() })
+    Ok(Node {
+        value: table(root.get_ref()),
+        span: root.span(),
+    })
 }
 
 /// Parses JSON into a [`Node`] tree, keeping the span of every key and value.
@@ -118,12 +129,18 @@ pub(crate) fn parse_toml(src: &str) -> Result<Node, Vec<SyntaxError>> {
 /// A small hand-written reader: serde_json does not report where values stand, and a pipeline
 /// file is tiny, so speed does not matter here; precise error positions do.
 pub(crate) fn parse_json(src: &str) -> Result<Node, Vec<SyntaxError>> {
-    let mut p = JsonParser { src: src.as_bytes(), pos: 0, depth: 0 };
+    let mut p = JsonParser {
+        src: src.as_bytes(),
+        pos: 0,
+        depth: 0,
+    };
     p.skip_ws();
     let node = p.value().map_err(|e| vec![e])?;
     p.skip_ws();
     if p.pos < p.src.len() {
-        return Err(vec![p.error("expected the end of the file after the JSON value")]);
+        return Err(vec![
+            p.error("expected the end of the file after the JSON value"),
+        ]);
     }
     Ok(node)
 }
@@ -136,7 +153,10 @@ struct JsonParser<'a> {
 
 impl JsonParser<'_> {
     fn error(&self, message: &str) -> SyntaxError {
-        SyntaxError { span: self.pos..(self.pos + 1).min(self.src.len()), message: message.to_string() }
+        SyntaxError {
+            span: self.pos..(self.pos + 1).min(self.src.len()),
+            message: message.to_string(),
+        }
     }
 
     fn skip_ws(&mut self) {
@@ -172,7 +192,10 @@ impl JsonParser<'_> {
             None => return Err(self.error("unexpected end of file, expected a JSON value")),
         };
         self.depth -= 1;
-        Ok(Node { value, span: start..self.pos })
+        Ok(Node {
+            value,
+            span: start..self.pos,
+        })
     }
 
     fn literal(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
@@ -196,7 +219,10 @@ impl JsonParser<'_> {
             self.pos += 1;
         }
         let text = std::str::from_utf8(&self.src[start..self.pos]).unwrap_or("");
-        let bad = || SyntaxError { span: start..self.pos, message: format!("`{text}` is not a valid JSON number") };
+        let bad = || SyntaxError {
+            span: start..self.pos,
+            message: format!("`{text}` is not a valid JSON number"),
+        };
         if float {
             text.parse::<f64>().map(Value::Float).map_err(|_| bad())
         } else {
@@ -210,11 +236,20 @@ impl JsonParser<'_> {
         let mut out = String::new();
         loop {
             let rest = &self.src[self.pos..];
-            let Some(i) = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) else {
+            let Some(i) = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            else {
                 self.pos = self.src.len();
-                return Err(SyntaxError { span: start..start + 1, message: "unterminated JSON string".into() });
+                return Err(SyntaxError {
+                    span: start..start + 1,
+                    message: "unterminated JSON string".into(),
+                });
             };
-            out.push_str(std::str::from_utf8(&rest[..i]).map_err(|_| self.error("invalid UTF-8 in a string"))?);
+            out.push_str(
+                std::str::from_utf8(&rest[..i])
+                    .map_err(|_| self.error("invalid UTF-8 in a string"))?,
+            );
             self.pos += i;
             match self.src[self.pos] {
                 b'"' => {
@@ -241,7 +276,11 @@ impl JsonParser<'_> {
                                     return Err(self.error("expected a low surrogate escape"));
                                 }
                                 let lo = self.hex4()?;
-                                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF))
+                                char::from_u32(
+                                    0x10000
+                                        + ((hi - 0xD800) << 10)
+                                        + (lo.wrapping_sub(0xDC00) & 0x3FF),
+                                )
                             } else {
                                 char::from_u32(hi)
                             };
@@ -259,7 +298,10 @@ impl JsonParser<'_> {
     }
 
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
-        let digits = self.src.get(self.pos..self.pos + 4).ok_or_else(|| self.error("expected 4 hex digits"))?;
+        let digits = self
+            .src
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error("expected 4 hex digits"))?;
         let text = std::str::from_utf8(digits).map_err(|_| self.error("expected 4 hex digits"))?;
         let n = u32::from_str_radix(text, 16).map_err(|_| self.error("expected 4 hex digits"))?;
         self.pos += 4;
@@ -308,9 +350,16 @@ impl JsonParser<'_> {
             self.skip_ws();
             let node = self.value()?;
             if entries.iter().any(|e| e.key == key) {
-                return Err(SyntaxError { span: key_span, message: format!("duplicate key `{key}`") });
+                return Err(SyntaxError {
+                    span: key_span,
+                    message: format!("duplicate key `{key}`"),
+                });
             }
-            entries.push(Entry { key, key_span, node });
+            entries.push(Entry {
+                key,
+                key_span,
+                node,
+            });
             self.skip_ws();
             if self.eat(b'}') {
                 return Ok(Value::Table(entries));
@@ -367,7 +416,11 @@ mod tests {
         assert_eq!(err[0].span.start, 14);
         assert!(err[0].message.contains("expected `:`"));
         assert!(parse_json("{\"a\": 1} x").is_err());
-        assert!(parse_json("{\"a\": 1, \"a\": 2}").unwrap_err()[0].message.contains("duplicate"));
+        assert!(
+            parse_json("{\"a\": 1, \"a\": 2}").unwrap_err()[0]
+                .message
+                .contains("duplicate")
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! cargo run -p wordmill-report --example render -- out/belarus-news/report.json
 //! ```
 
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::process::ExitCode;
 
 use wordmill_report::{Report, render_markdown};
@@ -14,7 +16,10 @@ fn main() -> ExitCode {
         eprintln!("usage: render REPORT.json");
         return ExitCode::from(2);
     };
-    let report: Report = match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string())) {
+    let report: Report = match std::fs::read(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}: {e}", path.to_string_lossy());

@@ -39,7 +39,10 @@ pub fn render_markdown(report: &Report) -> String {
     let c = &report.corpus;
     let _ = writeln!(s, "# {}\n", md(&report.pipeline.name));
     let _ = writeln!(s, "## Corpus\n");
-    let _ = writeln!(s, "| documents | bytes | tokens | sentences | skipped records |");
+    let _ = writeln!(
+        s,
+        "| documents | bytes | tokens | sentences | skipped records |"
+    );
     let _ = writeln!(s, "| ---: | ---: | ---: | ---: | ---: |");
     let _ = writeln!(
         s,
@@ -51,7 +54,10 @@ pub fn render_markdown(report: &Report) -> String {
         thousands(c.skipped)
     );
     if c.skipped > 0 {
-        let _ = writeln!(s, "Skipped records are listed with their reasons in `run.json`.\n");
+        let _ = writeln!(
+            s,
+            "Skipped records are listed with their reasons in `run.json`.\n"
+        );
     }
     if let Some(t) = &report.terms {
         let _ = writeln!(s, "## Top terms\n");
@@ -74,7 +80,14 @@ pub fn render_markdown(report: &Report) -> String {
                 let _ = writeln!(s, "| ---: | --- | ---: | ---: |");
             }
             for x in &t.top {
-                let _ = write!(s, "| {} | {} | {} | {} |", x.rank, md(&x.term), thousands(x.count), thousands(x.doc_freq));
+                let _ = write!(
+                    s,
+                    "| {} | {} | {} | {} |",
+                    x.rank,
+                    md(&x.term),
+                    thousands(x.count),
+                    thousands(x.doc_freq)
+                );
                 if let Some(idf) = x.idf.filter(|_| with_idf) {
                     let _ = write!(s, " {idf:.3} |");
                 }
@@ -83,7 +96,12 @@ pub fn render_markdown(report: &Report) -> String {
             s.push('\n');
         }
     }
-    let _ = writeln!(s, "---\nPipeline `{}`, configuration `{}`.", md(&report.pipeline.name), &report.pipeline.config_hash[..report.pipeline.config_hash.len().min(12)]);
+    let _ = writeln!(
+        s,
+        "---\nPipeline `{}`, configuration `{}`.",
+        md(&report.pipeline.name),
+        &report.pipeline.config_hash[..report.pipeline.config_hash.len().min(12)]
+    );
     s
 }
 
@@ -98,9 +116,16 @@ pub fn render_terminal(report: &Report) -> String {
         thousands(c.bytes),
         thousands(c.skipped)
     ));
-    lines.push(format!("  {} tokens, {} sentences", thousands(c.tokens), thousands(c.sentences)));
+    lines.push(format!(
+        "  {} tokens, {} sentences",
+        thousands(c.tokens),
+        thousands(c.sentences)
+    ));
     if let Some(t) = &report.terms {
-        lines.push(format!("  vocabulary: {} terms; top terms:", thousands(t.vocabulary_size)));
+        lines.push(format!(
+            "  vocabulary: {} terms; top terms:",
+            thousands(t.vocabulary_size)
+        ));
         let mut line = String::from("   ");
         for x in t.top.iter().take(12) {
             let item = format!(" {} ({})", fit(&x.term, 30), thousands(x.count));
@@ -122,7 +147,10 @@ pub fn render_terminal(report: &Report) -> String {
 
 /// Cuts `text` to `width` characters, with an ellipsis when cut; control characters dropped.
 pub(crate) fn fit(text: &str, width: usize) -> String {
-    let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if clean.chars().count() <= width {
         clean
     } else {
@@ -154,7 +182,14 @@ mod tests {
 
     #[test]
     fn terminal_lines_fit_80_columns() {
-        let r = Report::new(&"x".repeat(200), "00", CorpusSummary { documents: u64::MAX, ..Default::default() });
+        let r = Report::new(
+            &"x".repeat(200),
+            "00",
+            CorpusSummary {
+                documents: u64::MAX,
+                ..Default::default()
+            },
+        );
         for line in render_terminal(&r).lines() {
             assert!(line.chars().count() <= 80, "{line}");
         }

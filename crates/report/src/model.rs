@@ -84,7 +84,7 @@ impl TermsSummary {
             documents: out.n_docs,
             tokens: out.n_tokens,
             vocabulary_size: out.vocabulary.len() as u64,
-            pruned: out.pruned.clone(),
+            pruned: out.pruned,
             top: out
                 .top
                 .iter()
@@ -106,7 +106,10 @@ impl Report {
     pub fn new(name: &str, config_hash: &str, corpus: CorpusSummary) -> Self {
         Report {
             schema_version: SCHEMA_VERSION,
-            pipeline: PipelineInfo { name: name.to_string(), config_hash: config_hash.to_string() },
+            pipeline: PipelineInfo {
+                name: name.to_string(),
+                config_hash: config_hash.to_string(),
+            },
             corpus,
             terms: None,
         }

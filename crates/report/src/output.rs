@@ -18,7 +18,9 @@ impl OutputDir {
     /// Creates the directory (and its parents) if needed.
     pub fn create(dir: &Path) -> io::Result<Self> {
         fs::create_dir_all(dir)?;
-        Ok(OutputDir { dir: dir.to_path_buf() })
+        Ok(OutputDir {
+            dir: dir.to_path_buf(),
+        })
     }
 
     /// The directory.
@@ -27,12 +29,19 @@ impl OutputDir {
     }
 
     /// Writes `name` with `body`, atomically; returns the number of bytes written.
-    pub fn write(&self, name: &str, body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<u64> {
+    pub fn write(
+        &self,
+        name: &str,
+        body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<u64> {
         let target = self.dir.join(name);
         let tmp = self.dir.join(format!(".{name}.tmp-{}", std::process::id()));
         let result = (|| {
             let file = File::create(&tmp)?;
-            let mut w = CountingWriter { inner: BufWriter::with_capacity(1 << 16, file), bytes: 0 };
+            let mut w = CountingWriter {
+                inner: BufWriter::with_capacity(1 << 16, file),
+                bytes: 0,
+            };
             body(&mut w)?;
             let bytes = w.bytes;
             let file = w.inner.into_inner().map_err(|e| e.into_error())?;
@@ -78,7 +87,10 @@ mod tests {
         });
         assert!(err.is_err());
         assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"old");
-        let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1, "{names:?}");
         assert_eq!(out.write("a.txt", |w| w.write_all(b"new")).unwrap(), 3);
         assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"new");

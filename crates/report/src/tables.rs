@@ -5,7 +5,9 @@ use std::io::{self, Write};
 use wordmill_analyse::{DocumentStats, TermsOutput};
 
 fn csv_writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
-    csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(w)
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(w)
 }
 
 fn io_err(e: csv::Error) -> io::Error {
@@ -24,16 +26,20 @@ pub fn write_terms_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()>
     order.sort_by(|&a, &b| terms.vocabulary[b].count.cmp(&terms.vocabulary[a].count));
     let mut out = csv_writer(w);
     if with_idf {
-        out.write_record(["term", "count", "doc_freq", "idf"]).map_err(io_err)?;
+        out.write_record(["term", "count", "doc_freq", "idf"])
+            .map_err(io_err)?;
     } else {
-        out.write_record(["term", "count", "doc_freq"]).map_err(io_err)?;
+        out.write_record(["term", "count", "doc_freq"])
+            .map_err(io_err)?;
     }
     for i in order {
         let t = &terms.vocabulary[i];
         let count = t.count.to_string();
         let df = t.doc_freq.to_string();
         match t.idf {
-            Some(idf) if with_idf => out.write_record([t.term.as_str(), &count, &df, &idf.to_string()]),
+            Some(idf) if with_idf => {
+                out.write_record([t.term.as_str(), &count, &df, &idf.to_string()])
+            }
             _ => out.write_record([t.term.as_str(), &count, &df]),
         }
         .map_err(io_err)?;
@@ -46,11 +52,17 @@ pub fn write_terms_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()>
 /// reads back to the same f64.
 pub fn write_tfidf_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()> {
     let mut out = csv_writer(w);
-    out.write_record(["doc_id", "term", "tf", "weight"]).map_err(io_err)?;
+    out.write_record(["doc_id", "term", "tf", "weight"])
+        .map_err(io_err)?;
     for doc in terms.documents.iter().flatten() {
         for t in &doc.terms {
-            out.write_record([doc.id.as_str(), t.term.as_str(), &t.tf.to_string(), &t.weight.to_string()])
-                .map_err(io_err)?;
+            out.write_record([
+                doc.id.as_str(),
+                t.term.as_str(),
+                &t.tf.to_string(),
+                &t.weight.to_string(),
+            ])
+            .map_err(io_err)?;
         }
     }
     out.flush()
@@ -80,7 +92,11 @@ pub fn write_documents_csv(
     let mut header: Vec<String> = vec!["doc_id".into()];
     for k in &keys {
         let clash = FIXED.contains(k) || extra_names.contains(k);
-        header.push(if clash { format!("meta_{k}") } else { (*k).to_string() });
+        header.push(if clash {
+            format!("meta_{k}")
+        } else {
+            (*k).to_string()
+        });
     }
     header.extend(FIXED[1..].iter().map(|s| s.to_string()));
     header.extend(extra_names.iter().map(|s| s.to_string()));
@@ -116,8 +132,22 @@ mod tests {
         let mut m2 = Metadata::new();
         m2.insert("party", "d");
         let docs = vec![
-            DocumentStats { ordinal: 0, id: "a,b".into(), meta: m1, bytes: 3, tokens: 1, sentences: 1 },
-            DocumentStats { ordinal: 1, id: "c".into(), meta: m2, bytes: 4, tokens: 2, sentences: 0 },
+            DocumentStats {
+                ordinal: 0,
+                id: "a,b".into(),
+                meta: m1,
+                bytes: 3,
+                tokens: 1,
+                sentences: 1,
+            },
+            DocumentStats {
+                ordinal: 1,
+                id: "c".into(),
+                meta: m2,
+                bytes: 4,
+                tokens: 2,
+                sentences: 0,
+            },
         ];
         let mut buf = Vec::new();
         write_documents_csv(&mut buf, &docs, None).unwrap();
