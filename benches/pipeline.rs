@@ -1,0 +1,2 @@
+//! pipeline benchmarks (placeholder).
+fn main() {}

@@ -1,0 +1,2 @@
+//! terms benchmarks (placeholder).
+fn main() {}

@@ -1,0 +1,2 @@
+//! tokenise benchmarks (placeholder).
+fn main() {}
