@@ -4,5 +4,7 @@
 mod common;
 mod determinism;
 mod pipelines;
+mod scale;
 mod sklearn;
 mod validate;
+mod workflow;

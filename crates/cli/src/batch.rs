@@ -51,13 +51,7 @@ struct Row {
     code: u8,
 }
 
-fn one(
-    path: &Path,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    bar: Option<ProgressBar>,
-    quiet: bool,
-) -> (Row, String) {
+fn one(path: &Path, base: &RunOptions, bar: Option<ProgressBar>, quiet: bool) -> (Row, String) {
     let name = path.display().to_string();
     let fail = |code: u8, msg: String| {
         (
@@ -99,14 +93,8 @@ fn one(
         });
         f
     });
-    match wordmill_pipeline::run(
-        &pipeline,
-        &RunOptions {
-            threads,
-            out,
-            progress,
-        },
-    ) {
+    let options = RunOptions { progress, ..base.clone() };
+    match wordmill_pipeline::run(&pipeline, &options) {
         Ok(o) => {
             if let Some(bar) = bar {
                 bar.finish_and_clear();
@@ -148,8 +136,7 @@ fn one(
 /// Runs every pipeline of `paths`, `jobs` at a time; prints summaries and, for a batch, a table.
 pub fn run_batch(
     paths: &[PathBuf],
-    out: Option<PathBuf>,
-    threads: Option<usize>,
+    base: RunOptions,
     jobs: usize,
     quiet: bool,
     progress: bool,
@@ -161,14 +148,14 @@ pub fn run_batch(
             return Ok(std::process::ExitCode::from(2));
         }
     };
-    if out.is_some() && files.len() > 1 {
-        eprintln!("wordmill: --out names one report directory, so it takes exactly one pipeline");
+    if files.len() > 1 && (base.out.is_some() || base.state_out.is_some() || base.ordinal_offset > 0 || base.inputs.is_some()) {
+        eprintln!("wordmill: --out, --state-out, --ordinal-offset and --input apply to one pipeline, so they take exactly one");
         return Ok(std::process::ExitCode::from(2));
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = jobs.clamp(1, files.len().max(1));
     // Without --threads, the cores are shared between the pipelines running at once.
-    let threads = threads.or(Some((cores / jobs).max(1)));
+    let base = RunOptions { threads: base.threads.or(Some((cores / jobs).max(1))), ..base };
     let multi = MultiProgress::with_draw_target(if progress {
         ProgressDrawTarget::stderr()
     } else {
@@ -200,7 +187,7 @@ pub fn run_batch(
                         bar.enable_steady_tick(Duration::from_millis(200));
                         bar
                     });
-                    let (row, summary) = one(path, out.clone(), threads, bar, quiet);
+                    let (row, summary) = one(path, &base, bar, quiet);
                     if !summary.is_empty() {
                         let out = stdout.lock().unwrap_or_else(PoisonError::into_inner);
                         let mut w = out.lock();

@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod batch;
+mod state;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -39,6 +40,54 @@ enum Command {
         #[arg(long, short, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
         jobs: u16,
         /// Print nothing but errors (no summary, no progress bars).
+        #[arg(long, short)]
+        quiet: bool,
+        /// Also write the run's partial state to this file, for `wordmill merge`.
+        #[arg(long, value_name = "PATH")]
+        state_out: Option<PathBuf>,
+        /// Number documents from N on (when this run is one shard of a larger corpus).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        ordinal_offset: u64,
+        /// Read this input instead of `ingest.inputs` (repeatable; one pipeline only).
+        #[arg(long = "input", value_name = "PATH")]
+        inputs: Vec<String>,
+    },
+    /// Analyse JSON Lines documents from standard input into one state line on standard output.
+    Map {
+        /// The pipeline file.
+        #[arg(value_name = "PIPELINE")]
+        pipeline: PathBuf,
+        /// Number documents from N on.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        ordinal_offset: u64,
+        /// Take each document's position in the corpus from this field instead.
+        #[arg(long, value_name = "FIELD")]
+        ordinal_field: Option<String>,
+        /// Apply the pipeline's `meta_from_path` to this field of each document.
+        #[arg(long, value_name = "FIELD")]
+        path_field: Option<String>,
+        /// Worker threads.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+        threads: Option<u16>,
+    },
+    /// Merge state lines from standard input into one state line on standard output.
+    Reduce {
+        /// The pipeline file the states were made with.
+        #[arg(value_name = "PIPELINE")]
+        pipeline: PathBuf,
+    },
+    /// Merge state files and write the report.
+    Merge {
+        /// The pipeline file the states were made with.
+        #[arg(value_name = "PIPELINE")]
+        pipeline: PathBuf,
+        /// State files (one or more state lines each; `-` for standard input).
+        #[arg(required = true, value_name = "STATE")]
+        states: Vec<PathBuf>,
+        /// Report directory, overriding `report.dir`.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
     },
@@ -123,23 +172,17 @@ fn run() -> Result<ExitCode> {
         }
     };
     match cli.command {
-        Command::Run {
-            pipelines,
-            out,
-            threads,
-            jobs,
-            quiet,
-        } => {
+        Command::Run { pipelines, out, threads, jobs, quiet, state_out, ordinal_offset, inputs } => {
             let progress = !quiet && io::stderr().is_terminal();
-            batch::run_batch(
-                &pipelines,
-                out,
-                threads.map(usize::from),
-                usize::from(jobs),
-                quiet,
-                progress,
-            )
+            let inputs = (!inputs.is_empty()).then_some(inputs);
+            let base = RunOptions { threads: threads.map(usize::from), out, state_out, ordinal_offset, inputs, ..Default::default() };
+            batch::run_batch(&pipelines, base, usize::from(jobs), quiet, progress)
         }
+        Command::Map { pipeline, ordinal_offset, ordinal_field, path_field, threads } => {
+            state::cmd_map(&pipeline, ordinal_offset, ordinal_field, path_field, threads.map(usize::from))
+        }
+        Command::Reduce { pipeline } => state::cmd_reduce(&pipeline),
+        Command::Merge { pipeline, states, out, quiet } => state::cmd_merge(&pipeline, &states, out, quiet),
         Command::Validate { pipelines } => cmd_validate(&pipelines),
         Command::Test {
             pipelines,
@@ -192,7 +235,7 @@ fn cmd_validate(paths: &[PathBuf]) -> Result<ExitCode> {
     })
 }
 
-fn load_or_report(path: &std::path::Path) -> Result<Pipeline, u8> {
+pub(crate) fn load_or_report(path: &std::path::Path) -> Result<Pipeline, u8> {
     match Pipeline::load(path) {
         Ok(p) => Ok(p),
         Err(e @ (RunError::Config(_) | RunError::ReadPipeline { .. })) => {

@@ -94,8 +94,13 @@ pub struct Pipeline {
     pub path: PathBuf,
     /// `name`: defaults to the file stem.
     pub name: String,
-    /// SHA-256 of the file's bytes, hex: identifies the configuration in manifests and states.
+    /// SHA-256 of the file's bytes, hex: identifies the configuration in manifests and reports.
     pub config_hash: String,
+    /// SHA-256 of the analysis configuration: everything that decides what a document
+    /// contributes to a run state (ingest parsing, normalise, analyse), but not the inputs, the
+    /// report or the expectations. States merge only when theirs are equal, so shards may be
+    /// run from pipeline files that differ only in their inputs.
+    pub analysis_hash: String,
     /// `[ingest]`.
     pub ingest: IngestSpec,
     /// `[normalise]`.
@@ -498,12 +503,27 @@ impl<'s> Walker<'s> {
 
         let expect = self.expectations(&top);
 
+        let ingest = ingest?;
+        let normalise = normalise?;
+        let analysis = format!(
+            "format={:?} text_field={:?} id_field={:?} meta_fields={:?} meta_from_path={:?} on_error={:?}\nnormalise={:?}\nterms={:?}\nsentiment={:?}",
+            ingest.format,
+            ingest.text_field,
+            ingest.id_field,
+            ingest.meta_fields,
+            ingest.meta_from_path.as_ref().map(|r| r.as_str()),
+            ingest.on_error,
+            normalise,
+            terms,
+            sentiment
+        );
         Some(Pipeline {
             path: path.to_path_buf(),
             name,
             config_hash: hex(&Sha256::digest(bytes)),
-            ingest: ingest?,
-            normalise: normalise?,
+            analysis_hash: hex(&Sha256::digest(analysis.as_bytes())),
+            ingest,
+            normalise,
             terms,
             sentiment,
             report: report?,

@@ -1,22 +1,22 @@
-//! The streaming, parallel driver.
+//! The streaming, parallel driver, and the portable run state that shards and cluster
+//! partitions exchange.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use wordmill_analyse::{Analyser, DocumentStats, Documents, DocumentsPartial, Terms, TermsPartial};
-use wordmill_ingest::{IngestError, Source, SourceConfig};
-use wordmill_model::{Document, Merge};
+use wordmill_ingest::{Format, Skip, Source, SourceConfig};
+use wordmill_model::{Document, Merge, Metadata};
 use wordmill_normalise::Normaliser;
 use wordmill_report::{CorpusSummary, OutputDir, Report, TermsSummary};
 
 use crate::config::Pipeline;
 use crate::error::RunError;
 use crate::manifest::{
-    InputFileEntry, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile,
-    Stage, peak_rss_bytes,
+    InputFileEntry, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile, Stage, peak_rss_bytes,
 };
 
 /// How far a run has got, reported while it reads.
@@ -44,6 +44,12 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
     /// Called as input is read (about once per batch of documents).
     pub progress: Option<ProgressFn>,
+    /// Also write the run's partial state to this file (see [`RunState`]).
+    pub state_out: Option<PathBuf>,
+    /// Number the documents from this ordinal on (for shards of a larger corpus).
+    pub ordinal_offset: u64,
+    /// Read these inputs instead of `ingest.inputs` (e.g. one shard of a corpus).
+    pub inputs: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -52,6 +58,9 @@ impl std::fmt::Debug for RunOptions {
             .field("threads", &self.threads)
             .field("out", &self.out)
             .field("progress", &self.progress.as_ref().map(|_| "callback"))
+            .field("state_out", &self.state_out)
+            .field("ordinal_offset", &self.ordinal_offset)
+            .field("inputs", &self.inputs)
             .finish()
     }
 }
@@ -85,6 +94,98 @@ impl Merge for RunPartial {
     }
 }
 
+/// What ingest saw, carried in a state so that merged runs still account for every record.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IngestTally {
+    /// Input files read (by their display path), with sizes.
+    pub files: Vec<InputFileEntry>,
+    /// Bytes read.
+    pub bytes_read: u64,
+    /// Records seen = documents + skipped.
+    pub records_seen: u64,
+    /// Documents analysed.
+    pub documents: u64,
+    /// Records skipped, with reasons.
+    pub skipped: Vec<Skip>,
+}
+
+impl Merge for IngestTally {
+    fn merge(&mut self, other: Self) {
+        self.bytes_read += other.bytes_read;
+        self.records_seen += other.records_seen;
+        self.documents += other.documents;
+        self.files.extend(other.files);
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.files.dedup();
+        self.skipped.extend(other.skipped);
+        self.skipped.sort_by(|a, b| (&a.file, a.line, a.byte_offset, &a.reason).cmp(&(&b.file, b.line, b.byte_offset, &b.reason)));
+    }
+}
+
+/// Version of the state format.
+pub const STATE_VERSION: u32 = 1;
+
+/// A run's partial state, portable between processes and machines: one JSON line.
+///
+/// States of any split of a corpus (shards, cluster partitions) merge into the state of the
+/// whole corpus; its report is byte-identical to a single run's (timings aside). States carry
+/// the pipeline's configuration hash and the wordmill version, and only states with equal
+/// ones merge.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RunState {
+    /// Format version ([`STATE_VERSION`]).
+    pub wordmill_state: u32,
+    /// Version of wordmill that wrote it.
+    pub wordmill_version: String,
+    /// SHA-256 of the pipeline file it was made with (informative).
+    pub config_hash: String,
+    /// The pipeline's [`Pipeline::analysis_hash`]: states merge only when these are equal.
+    pub analysis_hash: String,
+    /// What ingest saw.
+    pub ingest: IngestTally,
+    /// The analysers' partial states.
+    pub partial: RunPartial,
+}
+
+impl RunState {
+    /// Reads a state line, checking it belongs to `pipeline` and this wordmill version.
+    pub fn from_json(pipeline: &Pipeline, text: &str, origin: &str) -> Result<RunState, RunError> {
+        let probe: serde_json::Value = serde_json::from_str(text.trim_end())
+            .map_err(|e| RunError::State(format!("{origin}: not a wordmill state (invalid JSON: {e})")))?;
+        let version = probe.get("wordmill_state").and_then(serde_json::Value::as_u64);
+        if version != Some(u64::from(STATE_VERSION)) {
+            return Err(RunError::State(format!(
+                "{origin}: expected a wordmill state of format {STATE_VERSION}, found {}",
+                version.map_or("no format version".to_string(), |v| format!("format {v}"))
+            )));
+        }
+        let wv = probe.get("wordmill_version").and_then(serde_json::Value::as_str).unwrap_or("?");
+        if wv != env!("CARGO_PKG_VERSION") {
+            return Err(RunError::State(format!(
+                "{origin}: written by wordmill {wv}, this is {}; states merge only within one version",
+                env!("CARGO_PKG_VERSION")
+            )));
+        }
+        let hash = probe.get("analysis_hash").and_then(serde_json::Value::as_str).unwrap_or("?");
+        if hash != pipeline.analysis_hash {
+            return Err(RunError::State(format!(
+                "{origin}: made with a different analysis configuration (analysis hash {}…, {} has {}…); states merge only when ingest parsing, [normalise] and [analyse] are the same",
+                &hash[..hash.len().min(12)],
+                pipeline.path.display(),
+                &pipeline.analysis_hash[..12]
+            )));
+        }
+        serde_json::from_value(probe).map_err(|e| RunError::State(format!("{origin}: damaged state: {e}")))
+    }
+
+    /// The state as one JSON line (with the final newline).
+    pub fn to_json_line(&self) -> Result<String, RunError> {
+        let mut s = serde_json::to_string(self).map_err(|e| RunError::State(e.to_string()))?;
+        s.push('\n');
+        Ok(s)
+    }
+}
+
 /// The compiled stages of a pipeline.
 struct Stages {
     normaliser: Normaliser,
@@ -94,20 +195,12 @@ struct Stages {
 
 impl Stages {
     fn new(p: &Pipeline) -> Result<Stages, RunError> {
-        let normaliser =
-            Normaliser::new(p.normalise.clone()).map_err(|e| RunError::Setup(e.to_string()))?;
-        Ok(Stages {
-            normaliser,
-            documents: Documents,
-            terms: p.terms.clone().map(Terms::new),
-        })
+        let normaliser = Normaliser::new(p.normalise.clone()).map_err(|e| RunError::Setup(e.to_string()))?;
+        Ok(Stages { normaliser, documents: Documents, terms: p.terms.clone().map(Terms::new) })
     }
 
     fn partial(&self) -> RunPartial {
-        RunPartial {
-            documents: self.documents.partial(),
-            terms: self.terms.as_ref().map(|t| t.partial()),
-        }
+        RunPartial { documents: self.documents.partial(), terms: self.terms.as_ref().map(|t| t.partial()) }
     }
 
     fn observe(&self, partial: &mut RunPartial, doc: &Document) {
@@ -134,58 +227,97 @@ fn source_config(p: &Pipeline) -> SourceConfig {
         meta_fields: p.ingest.meta_fields.clone(),
         meta_from_path: p.ingest.meta_from_path.clone(),
         on_error: p.ingest.on_error,
+        ..SourceConfig::default()
     }
 }
 
-fn secs(d: std::time::Duration) -> f64 {
-    d.as_secs_f64()
-}
-
-/// Runs a pipeline: reads, analyses and writes the report directory with `run.json`.
-pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunError> {
-    let started = Instant::now();
-    let started_unix = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let stages = Stages::new(pipeline)?;
-    let threads = options
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
+fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, RunError> {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("wordmill-worker-{i}"))
         .build()
-        .map_err(|e| RunError::Threads {
-            threads,
-            message: e.to_string(),
-        })?;
-    let dir = options
-        .out
-        .clone()
-        .unwrap_or_else(|| pipeline.report.dir.clone());
+        .map_err(|e| RunError::Threads { threads, message: e.to_string() })
+}
 
-    let mut source = Source::open(source_config(pipeline))?;
-    refuse_output_over_inputs(&dir, &source)?;
+/// Changes applied to each document as it is read (shard numbering, fields of map input).
+#[derive(Default)]
+struct Fixup {
+    ordinal_offset: u64,
+    /// Take the ordinal from this metadata field (and drop the field).
+    ordinal_field: Option<String>,
+    /// Apply `meta_from_path` to this metadata field (and drop the field).
+    path_field: Option<(String, regex::Regex)>,
+}
+
+impl Fixup {
+    fn apply(&self, doc: &mut Document) -> Result<(), String> {
+        doc.ordinal += self.ordinal_offset;
+        if self.ordinal_field.is_none() && self.path_field.is_none() {
+            return Ok(());
+        }
+        let mut meta = Metadata::new();
+        if let Some((field, re)) = &self.path_field {
+            if let Some(path) = doc.meta.get(field) {
+                if let Some(caps) = re.captures(path) {
+                    for name in re.capture_names().flatten() {
+                        if let Some(m) = caps.name(name) {
+                            meta.insert(name, m.as_str());
+                        }
+                    }
+                }
+            }
+        }
+        for (k, v) in doc.meta.iter() {
+            if Some(k) == self.ordinal_field.as_deref() {
+                doc.ordinal = v.parse::<u64>().map_err(|_| {
+                    format!("document {}: `{k}` must be a whole number (the document's position in the corpus), found {v:?}", doc.id)
+                })?;
+            } else if self.path_field.as_ref().is_some_and(|(f, _)| f == k) {
+            } else {
+                meta.insert(k, v);
+            }
+        }
+        if let Some(field) = &self.ordinal_field {
+            if doc.meta.get(field).is_none() {
+                return Err(format!("document {}: no `{field}` field (its position in the corpus)", doc.id));
+            }
+        }
+        doc.meta = meta;
+        Ok(())
+    }
+}
+
+/// The streaming part of a run: reads and analyses every document into a state.
+struct Analysed {
+    state: RunState,
+    read_time: Duration,
+    analyse_time: Duration,
+    threads: usize,
+}
+
+fn analyse(
+    pipeline: &Pipeline,
+    stages: &Stages,
+    mut source: Source,
+    threads: usize,
+    fixup: &Fixup,
+    progress: Option<&ProgressFn>,
+) -> Result<Analysed, RunError> {
+    let pool = worker_pool(threads)?;
     let bytes_total: u64 = source.files().iter().map(|f| f.bytes).sum();
     let report_progress = |source: &Source, done: bool| {
-        if let Some(p) = &options.progress {
+        if let Some(p) = progress {
             let stats = source.stats();
-            p(Progress {
-                bytes_read: stats.bytes_read,
-                bytes_total,
-                documents: stats.documents,
-                done,
-            });
+            p(Progress { bytes_read: stats.bytes_read, bytes_total, documents: stats.documents, done });
         }
     };
 
-    // One reader (this thread's scope) numbers documents in input order and hands out batches;
-    // every worker folds batches into its own partial state for the whole run.
+    // One reader (this thread) numbers documents in input order and hands out batches; every
+    // worker folds batches into its own partial state for the whole run.
     let (tx, rx) = sync_channel::<Vec<Document>>(threads * 2);
     let rx = Mutex::new(rx);
-    let mut read_time = std::time::Duration::ZERO;
-    let mut read_error: Option<IngestError> = None;
+    let mut read_time = Duration::ZERO;
+    let mut failure: Option<RunError> = None;
     let analyse_started = Instant::now();
     let partials: Vec<RunPartial> = std::thread::scope(|scope| {
         let workers = scope.spawn(|| {
@@ -206,7 +338,11 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
             let item = source.next();
             read_time += t0.elapsed();
             match item {
-                Some(Ok(doc)) => {
+                Some(Ok(mut doc)) => {
+                    if let Err(e) = fixup.apply(&mut doc) {
+                        failure = Some(RunError::Setup(e));
+                        break;
+                    }
                     batch_bytes += doc.text.len();
                     batch.push(doc);
                     if batch_bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
@@ -218,64 +354,210 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
                     }
                 }
                 Some(Err(e)) => {
-                    read_error = Some(e);
+                    failure = Some(RunError::Ingest(e));
                     break;
                 }
                 None => break,
             }
         }
-        if !batch.is_empty() {
+        if !batch.is_empty() && failure.is_none() {
             let _ = tx.send(batch);
         }
         drop(tx);
         report_progress(&source, true);
-        workers
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        workers.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
-    if let Some(e) = read_error {
-        return Err(RunError::Ingest(e));
+    if let Some(e) = failure {
+        return Err(e);
     }
     let analyse_time = analyse_started.elapsed();
-
-    let finish_started = Instant::now();
     let mut total = stages.partial();
     for p in partials {
         total.merge(p);
     }
-    let documents = stages.documents.finish(total.documents);
-    let terms = match (&stages.terms, total.terms) {
+    let stats = source.stats().clone();
+    let ingest = IngestTally {
+        files: source.files().iter().map(|f| InputFileEntry { path: f.display.clone(), bytes: f.bytes }).collect(),
+        bytes_read: stats.bytes_read,
+        records_seen: stats.records_seen,
+        documents: stats.documents,
+        skipped: stats.skipped,
+    };
+    Ok(Analysed {
+        state: RunState {
+            wordmill_state: STATE_VERSION,
+            wordmill_version: env!("CARGO_PKG_VERSION").to_string(),
+            config_hash: pipeline.config_hash.clone(),
+            analysis_hash: pipeline.analysis_hash.clone(),
+            ingest,
+            partial: total,
+        },
+        read_time,
+        analyse_time,
+        threads,
+    })
+}
+
+fn threads_of(options: &RunOptions) -> usize {
+    options.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1)
+}
+
+fn now_unix() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Runs a pipeline: reads, analyses and writes the report directory with `run.json` (and the
+/// state, with [`RunOptions::state_out`]).
+pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunError> {
+    let started = Instant::now();
+    let started_unix = now_unix();
+    let stages = Stages::new(pipeline)?;
+    let dir = options.out.clone().unwrap_or_else(|| pipeline.report.dir.clone());
+    let mut cfg = source_config(pipeline);
+    if let Some(inputs) = &options.inputs {
+        cfg.inputs = inputs.clone();
+    }
+    let source = Source::open(cfg)?;
+    refuse_output_over_inputs(&dir, &source)?;
+    let fixup = Fixup { ordinal_offset: options.ordinal_offset, ..Fixup::default() };
+    let analysed = analyse(pipeline, &stages, source, threads_of(options), &fixup, options.progress.as_ref())?;
+    if let Some(path) = &options.state_out {
+        write_state_file(path, &analysed.state)?;
+    }
+    let timings = vec![
+        ("read", analysed.read_time, true),
+        ("analyse", analysed.analyse_time, true),
+    ];
+    render(pipeline, &stages, analysed.state, &dir, analysed.threads, started, started_unix, timings)
+}
+
+/// `wordmill map`: analyses JSON Lines documents from standard input into one state.
+///
+/// Each line is a document as the pipeline's `[ingest]` describes JSON Lines (`text_field`,
+/// `id_field`, `meta_fields`). `ordinal_field`, when given, names a field holding each
+/// document's position in the whole corpus (what a cluster engine's `zipWithIndex` gives); else
+/// documents are numbered from `ordinal_offset`. `path_field`, when given, names a field holding
+/// the document's original path, to which the pipeline's `meta_from_path` is applied.
+pub fn map(
+    pipeline: &Pipeline,
+    threads: Option<usize>,
+    ordinal_offset: u64,
+    ordinal_field: Option<String>,
+    path_field: Option<String>,
+) -> Result<RunState, RunError> {
+    let stages = Stages::new(pipeline)?;
+    let mut cfg = source_config(pipeline);
+    cfg.inputs = vec!["-".to_string()];
+    cfg.format = Format::Jsonl;
+    cfg.meta_from_path = None;
+    for extra in ordinal_field.iter().chain(path_field.iter()) {
+        if !cfg.meta_fields.contains(extra) {
+            cfg.meta_fields.push(extra.clone());
+        }
+    }
+    let source = Source::open(cfg)?;
+    let path_field = match (path_field, &pipeline.ingest.meta_from_path) {
+        (Some(f), Some(re)) => Some((f, re.clone())),
+        _ => None,
+    };
+    let fixup = Fixup { ordinal_offset, ordinal_field, path_field };
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let mut state = analyse(pipeline, &stages, source, threads, &fixup, None)?.state;
+    state.ingest.files.clear();
+    Ok(state)
+}
+
+/// Merges states of one pipeline (any number, any order) into one.
+pub fn merge_states(pipeline: &Pipeline, states: Vec<RunState>) -> Result<RunState, RunError> {
+    let stages = Stages::new(pipeline)?;
+    let mut total = RunState {
+        wordmill_state: STATE_VERSION,
+        wordmill_version: env!("CARGO_PKG_VERSION").to_string(),
+        config_hash: pipeline.config_hash.clone(),
+        analysis_hash: pipeline.analysis_hash.clone(),
+        ingest: IngestTally::default(),
+        partial: stages.partial(),
+    };
+    for s in states {
+        if s.analysis_hash != pipeline.analysis_hash {
+            return Err(RunError::State(
+                "a state was made with a different analysis configuration; states merge only for the same [normalise] and [analyse]".into(),
+            ));
+        }
+        total.ingest.merge(s.ingest);
+        total.partial.merge(s.partial);
+    }
+    Ok(total)
+}
+
+/// `wordmill merge`: renders the report of merged states.
+pub fn render_states(pipeline: &Pipeline, states: Vec<RunState>, out: Option<PathBuf>) -> Result<RunOutcome, RunError> {
+    let started = Instant::now();
+    let started_unix = now_unix();
+    let stages = Stages::new(pipeline)?;
+    let merge_started = Instant::now();
+    let state = merge_states(pipeline, states)?;
+    let merge_time = merge_started.elapsed();
+    let dir = out.unwrap_or_else(|| pipeline.report.dir.clone());
+    render(pipeline, &stages, state, &dir, 1, started, started_unix, vec![("merge", merge_time, false)])
+}
+
+/// Writes a state file atomically.
+fn write_state_file(path: &Path, state: &RunState) -> Result<(), RunError> {
+    let line = state.to_json_line()?;
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+        RunError::Setup(format!("{}: expected a file name for the state", path.display()))
+    })?;
+    OutputDir::create(parent)
+        .and_then(|d| d.write(name, |w| w.write_all(line.as_bytes())))
+        .map(|_| ())
+        .map_err(|source| RunError::Write { path: path.to_path_buf(), source })
+}
+
+/// Finishes a state and writes the report directory and `run.json`.
+#[allow(clippy::too_many_arguments)]
+fn render(
+    pipeline: &Pipeline,
+    stages: &Stages,
+    state: RunState,
+    dir: &Path,
+    threads: usize,
+    started: Instant,
+    started_unix: u64,
+    mut timings: Vec<(&'static str, Duration, bool)>,
+) -> Result<RunOutcome, RunError> {
+    let finish_started = Instant::now();
+    let RunState { ingest, partial, .. } = state;
+    let documents = stages.documents.finish(partial.documents);
+    if let Some(w) = documents.windows(2).find(|w| w[0].ordinal == w[1].ordinal) {
+        return Err(RunError::State(format!(
+            "documents {} and {} have the same ordinal {}: the merged states overlap (number each shard's documents with --ordinal-offset or an ordinal field)",
+            w[0].id, w[1].id, w[0].ordinal
+        )));
+    }
+    let terms = match (&stages.terms, partial.terms) {
         (Some(t), Some(tp)) => Some(t.finish(tp)),
         _ => None,
     };
-    let stats = source.stats().clone();
     let text_bytes: u64 = documents.iter().map(|d| d.bytes).sum();
     let corpus = CorpusSummary {
         documents: documents.len() as u64,
         bytes: text_bytes,
         tokens: documents.iter().map(|d| d.tokens).sum(),
         sentences: documents.iter().map(|d| d.sentences).sum(),
-        skipped: stats.skipped.len() as u64,
+        skipped: ingest.skipped.len() as u64,
     };
     let mut report = Report::new(&pipeline.name, &pipeline.config_hash, corpus);
     report.terms = terms.as_ref().map(TermsSummary::from_output);
-    let finish_time = finish_started.elapsed();
+    timings.push(("finish", finish_started.elapsed(), false));
 
     let write_started = Instant::now();
-    let out = OutputDir::create(&dir).map_err(|source| RunError::Write {
-        path: dir.clone(),
-        source,
-    })?;
+    let out = OutputDir::create(dir).map_err(|source| RunError::Write { path: dir.to_path_buf(), source })?;
     let mut outputs: Vec<OutputFile> = Vec::new();
     let mut write = |name: &str, body: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
-        let bytes = out.write(name, body).map_err(|source| RunError::Write {
-            path: dir.join(name),
-            source,
-        })?;
-        outputs.push(OutputFile {
-            file: name.to_string(),
-            bytes,
-        });
+        let bytes = out.write(name, body).map_err(|source| RunError::Write { path: dir.join(name), source })?;
+        outputs.push(OutputFile { file: name.to_string(), bytes });
         Ok::<(), RunError>(())
     };
     let wants = |f: &str| pipeline.report.wants(f);
@@ -289,26 +571,16 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
                 write("tfidf.csv", &|w| wordmill_report::write_tfidf_csv(w, t))?;
             }
         }
-        write("documents.csv", &|w| {
-            wordmill_report::write_documents_csv(w, &documents, None)
-        })?;
+        write("documents.csv", &|w| wordmill_report::write_documents_csv(w, &documents, None))?;
     }
     if wants("md") {
-        write("report.md", &|w| {
-            w.write_all(wordmill_report::render_markdown(&report).as_bytes())
-        })?;
+        write("report.md", &|w| w.write_all(wordmill_report::render_markdown(&report).as_bytes()))?;
     }
-    remove_stale_outputs(&dir, &outputs);
-    let write_time = write_started.elapsed();
+    remove_stale_outputs(dir, &outputs);
+    timings.push(("write", write_started.elapsed(), false));
 
     let wall = started.elapsed();
-    let per_sec = |n: u64, t: std::time::Duration| {
-        if t.as_secs_f64() > 0.0 {
-            n as f64 / t.as_secs_f64()
-        } else {
-            0.0
-        }
-    };
+    let per_sec = |n: u64, t: Duration| if t.as_secs_f64() > 0.0 { n as f64 / t.as_secs_f64() } else { 0.0 };
     let manifest = Manifest {
         manifest_version: MANIFEST_VERSION,
         wordmill_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -320,44 +592,23 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
         started_unix,
         threads,
         inputs: ManifestInputs {
-            files: source
-                .files()
-                .iter()
-                .map(|f| InputFileEntry {
-                    path: f.display.clone(),
-                    bytes: f.bytes,
-                })
-                .collect(),
-            bytes_read: stats.bytes_read,
+            files: ingest.files,
+            bytes_read: ingest.bytes_read,
             text_bytes,
-            records_seen: stats.records_seen,
-            documents: stats.documents,
-            skipped: stats.skipped.len() as u64,
-            skipped_records: stats.skipped.clone(),
+            records_seen: ingest.records_seen,
+            documents: ingest.documents,
+            skipped: ingest.skipped.len() as u64,
+            skipped_records: ingest.skipped,
         },
-        stages: vec![
-            Stage {
-                name: "read".into(),
-                seconds: secs(read_time),
-                bytes_per_second: Some(per_sec(text_bytes, read_time)),
-            },
-            Stage {
-                name: "analyse".into(),
-                seconds: secs(analyse_time),
-                bytes_per_second: Some(per_sec(text_bytes, analyse_time)),
-            },
-            Stage {
-                name: "finish".into(),
-                seconds: secs(finish_time),
-                bytes_per_second: None,
-            },
-            Stage {
-                name: "write".into(),
-                seconds: secs(write_time),
-                bytes_per_second: None,
-            },
-        ],
-        wall_seconds: secs(wall),
+        stages: timings
+            .into_iter()
+            .map(|(name, t, rate)| Stage {
+                name: name.to_string(),
+                seconds: t.as_secs_f64(),
+                bytes_per_second: rate.then(|| per_sec(text_bytes, t)),
+            })
+            .collect(),
+        wall_seconds: wall.as_secs_f64(),
         bytes_per_second: per_sec(text_bytes, wall),
         documents_per_second: per_sec(corpus.documents, wall),
         peak_rss_bytes: peak_rss_bytes(),
@@ -367,33 +618,16 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
         serde_json::to_writer_pretty(&mut *w, &manifest).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
     })
-    .map_err(|source| RunError::Write {
-        path: dir.join("run.json"),
-        source,
-    })?;
-    Ok(RunOutcome {
-        report,
-        manifest,
-        dir,
-        documents,
-    })
+    .map_err(|source| RunError::Write { path: dir.join("run.json"), source })?;
+    Ok(RunOutcome { report, manifest, dir: dir.to_path_buf(), documents })
 }
 
 fn next_batch(rx: &Mutex<Receiver<Vec<Document>>>) -> Option<Vec<Document>> {
-    rx.lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .recv()
-        .ok()
+    rx.lock().unwrap_or_else(PoisonError::into_inner).recv().ok()
 }
 
 /// Every file name wordmill may write into a report directory.
-const KNOWN_OUTPUTS: &[&str] = &[
-    "report.json",
-    "terms.csv",
-    "tfidf.csv",
-    "documents.csv",
-    "report.md",
-];
+const KNOWN_OUTPUTS: &[&str] = &["report.json", "terms.csv", "tfidf.csv", "documents.csv", "report.md"];
 
 /// Removes outputs of an earlier run that this run did not write (e.g. `tfidf.csv` after
 /// `per_document` was turned off), so a report directory never mixes two runs.
@@ -407,9 +641,7 @@ fn remove_stale_outputs(dir: &Path, written: &[OutputFile]) {
 
 /// Refuses a report directory that holds any of the run's input files.
 fn refuse_output_over_inputs(dir: &Path, source: &Source) -> Result<(), RunError> {
-    let Ok(out) = absolute(dir) else {
-        return Ok(());
-    };
+    let Ok(out) = absolute(dir) else { return Ok(()) };
     for f in source.files() {
         if let Ok(input) = absolute(&f.path) {
             if input.starts_with(&out) {

@@ -73,6 +73,9 @@ pub enum RunError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A run state could not be read, or states do not belong together.
+    #[error("{0}")]
+    State(String),
     /// The thread pool could not be built.
     #[error("cannot start {threads} worker threads: {message}")]
     Threads {

@@ -1,0 +1,156 @@
+//! Run states: shards and map/reduce give the same report as one run over the whole corpus.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::common::*;
+
+const REPORT_FILES: [&str; 5] = ["report.json", "terms.csv", "tfidf.csv", "documents.csv", "report.md"];
+
+fn sotu_files() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root().join("corpus/sotu"))
+        .unwrap()
+        .map(|e| format!("corpus/sotu/{}", e.unwrap().file_name().into_string().unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn assert_same_report(a: &std::path::Path, b: &std::path::Path, what: &str) {
+    for f in REPORT_FILES {
+        let x = std::fs::read(a.join(f)).unwrap_or_else(|e| panic!("{what}: {f}: {e}"));
+        let y = std::fs::read(b.join(f)).unwrap_or_else(|e| panic!("{what}: {f}: {e}"));
+        assert!(x == y, "{what}: {f} differs from the single run's");
+    }
+}
+
+#[test]
+fn merged_shard_states_equal_one_run_for_several_splits() {
+    let dir = scratch("shards");
+    let full = dir.join("full");
+    assert_exit(&wordmill(&["run", "pipelines/sotu-terms.toml", "--out", full.to_str().unwrap(), "--quiet"]), 0);
+    let files = sotu_files();
+    // Several splits: halves, uneven thirds, one document per shard at the ends.
+    let splits: Vec<Vec<usize>> = vec![vec![31], vec![1, 20, 61], vec![7, 8, 40, 41]];
+    for (k, cuts) in splits.iter().enumerate() {
+        let mut bounds = vec![0];
+        bounds.extend(cuts);
+        bounds.push(files.len());
+        let mut states = Vec::new();
+        for (i, w) in bounds.windows(2).enumerate() {
+            let state = dir.join(format!("split{k}-shard{i}.state"));
+            let mut args: Vec<String> = vec!["run".into(), "pipelines/sotu-terms.toml".into()];
+            for f in &files[w[0]..w[1]] {
+                args.push("--input".into());
+                args.push(f.clone());
+            }
+            let out = dir.join(format!("split{k}-out{i}"));
+            args.extend([
+                "--state-out".into(),
+                state.to_str().unwrap().into(),
+                "--ordinal-offset".into(),
+                w[0].to_string(),
+                "--out".into(),
+                out.to_str().unwrap().into(),
+                "--quiet".into(),
+            ]);
+            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+            assert_exit(&wordmill(&argv), 0);
+            states.push(state.to_str().unwrap().to_string());
+        }
+        states.reverse(); // merge order must not matter
+        let merged = dir.join(format!("split{k}-merged"));
+        let mut argv = vec!["merge", "pipelines/sotu-terms.toml"];
+        argv.extend(states.iter().map(String::as_str));
+        argv.extend(["--out", merged.to_str().unwrap(), "--quiet"]);
+        assert_exit(&wordmill(&argv), 0);
+        assert_same_report(&full, &merged, &format!("split {cuts:?}"));
+    }
+}
+
+#[test]
+fn overlapping_or_foreign_states_are_refused() {
+    let dir = scratch("refuse");
+    let s = dir.join("a.state");
+    let out = dir.join("o");
+    assert_exit(
+        &wordmill(&[
+            "run",
+            "pipelines/sotu-terms.toml",
+            "--input",
+            "corpus/sotu/1961_john_f_kennedy_d.txt",
+            "--state-out",
+            s.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]),
+        0,
+    );
+    // The same shard twice: both documents have ordinal 0.
+    let res = wordmill(&["merge", "pipelines/sotu-terms.toml", s.to_str().unwrap(), s.to_str().unwrap(), "--out", dir.join("m").to_str().unwrap()]);
+    assert_exit(&res, 1);
+    assert!(String::from_utf8_lossy(&res.stderr).contains("overlap"), "{}", String::from_utf8_lossy(&res.stderr));
+    // A state of another pipeline.
+    let res = wordmill(&["merge", "pipelines/default.toml", s.to_str().unwrap(), "--out", dir.join("m2").to_str().unwrap()]);
+    assert_exit(&res, 1);
+    assert!(String::from_utf8_lossy(&res.stderr).contains("different analysis configuration"));
+    // Not a state at all.
+    let junk = dir.join("junk.state");
+    std::fs::write(&junk, "{\"hello\": 1}\n").unwrap();
+    let res = wordmill(&["merge", "pipelines/sotu-terms.toml", junk.to_str().unwrap()]);
+    assert_exit(&res, 1);
+    assert!(String::from_utf8_lossy(&res.stderr).contains("junk.state:1: expected a wordmill state"));
+}
+
+fn pipe(args: &[&str], input: &[u8]) -> Vec<u8> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wordmill"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&data));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert_exit(&out, 0);
+    out.stdout
+}
+
+#[test]
+fn map_and_reduce_over_partitions_equal_one_run() {
+    let dir = scratch("mapreduce");
+    let full = dir.join("full");
+    assert_exit(&wordmill(&["run", "pipelines/sotu-terms.toml", "--out", full.to_str().unwrap(), "--quiet"]), 0);
+    // Documents as a cluster engine would hand them over: JSON Lines with the original path and
+    // the position in the corpus, in three partitions.
+    let lines: Vec<String> = sotu_files()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let text = std::fs::read_to_string(root().join(f)).unwrap();
+            let id = f.rsplit('/').next().unwrap().trim_end_matches(".txt");
+            serde_json::json!({"id": id, "text": text, "path": f, "pos": i}).to_string()
+        })
+        .collect();
+    let map = ["map", "pipelines/sotu-terms.toml", "--ordinal-field", "pos", "--path-field", "path"];
+    let mut states = Vec::new();
+    for part in [&lines[40..], &lines[..13], &lines[13..40]] {
+        let out = pipe(&map, (part.join("\n") + "\n").as_bytes());
+        assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 1, "map writes exactly one line");
+        states.push(out);
+    }
+    // An empty partition gives an empty state, which merges as nothing.
+    states.push(pipe(&map, b""));
+    let reduced = pipe(&["reduce", "pipelines/sotu-terms.toml"], &states.concat());
+    assert_eq!(reduced.iter().filter(|&&b| b == b'\n').count(), 1, "reduce writes exactly one line");
+    let state = dir.join("all.state");
+    std::fs::write(&state, &reduced).unwrap();
+    let merged = dir.join("merged");
+    assert_exit(&wordmill(&["merge", "pipelines/sotu-terms.toml", state.to_str().unwrap(), "--out", merged.to_str().unwrap(), "--quiet"]), 0);
+    assert_same_report(&full, &merged, "map/reduce");
+}
