@@ -91,6 +91,30 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Score texts with VADER: JSON Lines {"id","text"} (or plain lines) in, one JSON line out each.
+    Sentiment {
+        /// Input file, or `-` for standard input.
+        #[arg(value_name = "FILE", default_value = "-")]
+        input: PathBuf,
+        /// Each input line is a plain text (its id is the line number).
+        #[arg(long)]
+        lines: bool,
+        /// Split each text into sentences and score each sentence.
+        #[arg(long)]
+        sentences: bool,
+        /// Rules: vader (vaderSentiment 3.3.2 exactly), vader-news, none.
+        #[arg(long, default_value = "vader", value_parser = ["vader", "vader-news", "none"])]
+        rules: String,
+        /// Lexicon: `vader` or a file; repeat to layer (later ones override).
+        #[arg(long, value_name = "LEXICON")]
+        lexicon: Vec<String>,
+        /// Add which tokens and rules carried each score.
+        #[arg(long)]
+        explain: bool,
+        /// Worker threads.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+        threads: Option<u16>,
+    },
     /// Check pipeline files without running them; report every error at once.
     Validate {
         /// Pipeline files (.toml or .json) or directories of them.
@@ -180,6 +204,23 @@ fn run() -> Result<ExitCode> {
         }
         Command::Map { pipeline, ordinal_offset, ordinal_field, path_field, threads } => {
             state::cmd_map(&pipeline, ordinal_offset, ordinal_field, path_field, threads.map(usize::from))
+        }
+        Command::Sentiment { input, lines, sentences, rules, lexicon, explain, threads } => {
+            let rules = match rules.as_str() {
+                "vader-news" => wordmill_analyse::Rules::VaderNews,
+                "none" => wordmill_analyse::Rules::None,
+                _ => wordmill_analyse::Rules::Vader,
+            };
+            let options = wordmill_pipeline::AdhocOptions {
+                lines,
+                sentences,
+                rules,
+                lexicon: if lexicon.is_empty() { vec!["vader".into()] } else { lexicon },
+                explain,
+                threads: threads.map(usize::from),
+                ..Default::default()
+            };
+            cmd_sentiment(&input, &options)
         }
         Command::Reduce { pipeline } => state::cmd_reduce(&pipeline),
         Command::Merge { pipeline, states, out, quiet } => state::cmd_merge(&pipeline, &states, out, quiet),
@@ -408,4 +449,36 @@ fn cmd_compare(a: &str, b: &str, json: bool) -> Result<ExitCode> {
         write!(w, "{}", c.render())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_sentiment(input: &std::path::Path, options: &wordmill_pipeline::AdhocOptions) -> Result<ExitCode> {
+    let origin = if input.as_os_str() == "-" { "<stdin>".to_string() } else { input.display().to_string() };
+    let mut report = |e: String| eprintln!("wordmill: {origin}: {e}");
+    let result = if input.as_os_str() == "-" {
+        wordmill_pipeline::score_stdio(options, &mut report)
+    } else {
+        match std::fs::File::open(input) {
+            Ok(f) => {
+                let stdout = io::stdout();
+                let mut out = io::BufWriter::new(stdout.lock());
+                wordmill_pipeline::score_stream(&mut io::BufReader::new(f), &mut out, options, &mut report)
+            }
+            Err(e) => {
+                eprintln!("wordmill: {origin}: cannot read: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        }
+    };
+    match result {
+        Ok(stats) if stats.bad > 0 => {
+            eprintln!("wordmill: {origin}: {} of {} lines could not be scored (listed above)", stats.bad, stats.lines);
+            Ok(ExitCode::from(1))
+        }
+        Ok(_) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.contains("Broken pipe") => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("wordmill: {origin}: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
 }

@@ -37,6 +37,7 @@
 //! fixed order and documents numbered), analysis is parallel, and every partial state merges
 //! order-independently, so 1 thread and N threads write byte-identical reports.
 
+mod adhoc;
 mod bench;
 mod compare;
 mod config;
@@ -46,6 +47,7 @@ mod expect;
 mod manifest;
 mod node;
 
+pub use adhoc::{AdhocOptions, AdhocStats, build_vader, score_stdio, score_stream};
 pub use bench::{
     BASELINE_DIR, BASELINE_VERSION, Baseline, Spread, StageSpread, baseline_path, bench,
     save_baseline,
