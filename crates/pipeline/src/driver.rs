@@ -7,11 +7,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
-use wordmill_analyse::{Analyser, DocumentStats, Documents, DocumentsPartial, Terms, TermsPartial};
+use wordmill_analyse::{
+    Analyser, DocumentStats, Documents, DocumentsPartial, LexiconSource, Rules, Sentiment, SentimentConfig, SentimentPartial,
+    Terms, TermsPartial, Unit,
+};
 use wordmill_ingest::{Format, Skip, Source, SourceConfig};
 use wordmill_model::{Document, Merge, Metadata};
 use wordmill_normalise::Normaliser;
-use wordmill_report::{CorpusSummary, OutputDir, Report, TermsSummary};
+use wordmill_report::{CorpusSummary, OutputDir, Report, SentimentReport, TermsSummary};
 
 use crate::config::Pipeline;
 use crate::error::RunError;
@@ -85,12 +88,16 @@ pub struct RunPartial {
     pub documents: DocumentsPartial,
     /// Term counts, when the pipeline has `[analyse.terms]`.
     pub terms: Option<TermsPartial>,
+    /// Sentiment scores, when the pipeline has `[analyse.sentiment]`.
+    #[serde(default)]
+    pub sentiment: Option<SentimentPartial>,
 }
 
 impl Merge for RunPartial {
     fn merge(&mut self, other: Self) {
         self.documents.merge(other.documents);
         self.terms.merge(other.terms);
+        self.sentiment.merge(other.sentiment);
     }
 }
 
@@ -191,16 +198,44 @@ struct Stages {
     normaliser: Normaliser,
     documents: Documents,
     terms: Option<Terms>,
+    sentiment: Option<Sentiment>,
+}
+
+/// The analyser configuration of a pipeline's `[analyse.sentiment]`.
+pub(crate) fn sentiment_config(spec: &crate::config::SentimentSpec) -> SentimentConfig {
+    SentimentConfig {
+        lexicon: spec
+            .lexicon
+            .iter()
+            .map(|l| if l == "vader" { LexiconSource::Vader } else { LexiconSource::File(PathBuf::from(l)) })
+            .collect(),
+        rules: match spec.rules.as_str() {
+            "vader-news" => Rules::VaderNews,
+            "none" => Rules::None,
+            _ => Rules::Vader,
+        },
+        unit: if spec.unit == "document" { Unit::Document } else { Unit::Sentence },
+        group_by: spec.group_by.clone(),
+        explain: spec.explain,
+    }
 }
 
 impl Stages {
     fn new(p: &Pipeline) -> Result<Stages, RunError> {
         let normaliser = Normaliser::new(p.normalise.clone()).map_err(|e| RunError::Setup(e.to_string()))?;
-        Ok(Stages { normaliser, documents: Documents, terms: p.terms.clone().map(Terms::new) })
+        let sentiment = match &p.sentiment {
+            Some(spec) => Some(Sentiment::new(sentiment_config(spec)).map_err(|e| RunError::Setup(e.to_string()))?),
+            None => None,
+        };
+        Ok(Stages { normaliser, documents: Documents, terms: p.terms.clone().map(Terms::new), sentiment })
     }
 
     fn partial(&self) -> RunPartial {
-        RunPartial { documents: self.documents.partial(), terms: self.terms.as_ref().map(|t| t.partial()) }
+        RunPartial {
+            documents: self.documents.partial(),
+            terms: self.terms.as_ref().map(|t| t.partial()),
+            sentiment: self.sentiment.as_ref().map(|s| s.partial()),
+        }
     }
 
     fn observe(&self, partial: &mut RunPartial, doc: &Document) {
@@ -208,6 +243,9 @@ impl Stages {
         self.documents.observe(&mut partial.documents, &nd);
         if let (Some(t), Some(tp)) = (&self.terms, partial.terms.as_mut()) {
             t.observe(tp, &nd);
+        }
+        if let (Some(s), Some(sp)) = (&self.sentiment, partial.sentiment.as_mut()) {
+            s.observe(sp, &nd);
         }
     }
 }
@@ -540,6 +578,10 @@ fn render(
         (Some(t), Some(tp)) => Some(t.finish(tp)),
         _ => None,
     };
+    let sentiment = match (&stages.sentiment, partial.sentiment) {
+        (Some(s), Some(sp)) => Some(s.finish(sp)),
+        _ => None,
+    };
     let text_bytes: u64 = documents.iter().map(|d| d.bytes).sum();
     let corpus = CorpusSummary {
         documents: documents.len() as u64,
@@ -550,6 +592,9 @@ fn render(
     };
     let mut report = Report::new(&pipeline.name, &pipeline.config_hash, corpus);
     report.terms = terms.as_ref().map(TermsSummary::from_output);
+    if let (Some(out), Some(spec)) = (&sentiment, &pipeline.sentiment) {
+        report.sentiment = Some(SentimentReport::from_output(out, &spec.rules, &spec.unit));
+    }
     timings.push(("finish", finish_started.elapsed(), false));
 
     let write_started = Instant::now();
@@ -571,7 +616,22 @@ fn render(
                 write("tfidf.csv", &|w| wordmill_report::write_tfidf_csv(w, t))?;
             }
         }
-        write("documents.csv", &|w| wordmill_report::write_documents_csv(w, &documents, None))?;
+        match &sentiment {
+            Some(st) => {
+                let cells = |i: usize| wordmill_report::document_cells(st, i);
+                let extra: wordmill_report::ExtraColumns<'_> = (&wordmill_report::DOCUMENT_COLUMNS, &cells);
+                write("documents.csv", &|w| wordmill_report::write_documents_csv(w, &documents, Some(extra)))?;
+                if !st.group_by.is_empty() {
+                    write("groups.csv", &|w| wordmill_report::write_groups_csv(w, st))?;
+                }
+            }
+            None => write("documents.csv", &|w| wordmill_report::write_documents_csv(w, &documents, None))?,
+        }
+    }
+    if let Some(st) = &sentiment {
+        if wants("json") {
+            write("sentences.jsonl", &|w| wordmill_report::write_sentences_jsonl(w, st))?;
+        }
     }
     if wants("md") {
         write("report.md", &|w| w.write_all(wordmill_report::render_markdown(&report).as_bytes()))?;
@@ -627,7 +687,8 @@ fn next_batch(rx: &Mutex<Receiver<Vec<Document>>>) -> Option<Vec<Document>> {
 }
 
 /// Every file name wordmill may write into a report directory.
-const KNOWN_OUTPUTS: &[&str] = &["report.json", "terms.csv", "tfidf.csv", "documents.csv", "report.md"];
+const KNOWN_OUTPUTS: &[&str] =
+    &["report.json", "terms.csv", "tfidf.csv", "documents.csv", "groups.csv", "sentences.jsonl", "report.md"];
 
 /// Removes outputs of an earlier run that this run did not write (e.g. `tfidf.csv` after
 /// `per_document` was turned off), so a report directory never mixes two runs.

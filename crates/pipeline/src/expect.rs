@@ -169,7 +169,7 @@ pub fn lookup<'j>(root: &'j Json, path: &str) -> Result<&'j Json, String> {
                     .ok_or_else(|| format!("`[{sel}]`: expected [index] or [key=value]"))?;
                 items
                     .iter()
-                    .find(|item| match &item[k] {
+                    .find(|item| match item.get(k).unwrap_or(&item["key"][k]) {
                         Json::String(s) => s == v,
                         Json::Number(n) => v.parse::<f64>().ok() == n.as_f64(),
                         Json::Bool(b) => v.parse::<bool>().ok() == Some(*b),

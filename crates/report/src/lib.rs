@@ -6,7 +6,8 @@
 //!   and the terminal summary. It holds no timings, so the same corpus and pipeline always give
 //!   the same bytes.
 //! - Table writers: [`write_terms_csv`] (`terms.csv`), [`write_tfidf_csv`] (`tfidf.csv`),
-//!   [`write_documents_csv`] (`documents.csv`).
+//!   [`write_documents_csv`] (`documents.csv`), [`write_sentences_jsonl`] (`sentences.jsonl`),
+//!   [`write_groups_csv`] (`groups.csv`).
 //! - [`render_markdown`] and [`render_terminal`] for people.
 //! - [`OutputDir`]: writes every file atomically (a temporary file in the same directory, then
 //!   a rename), so a failed or killed run never leaves a torn file.
@@ -36,9 +37,13 @@
 mod markdown;
 mod model;
 mod output;
+mod sentiment;
 mod tables;
 
 pub use markdown::{render_markdown, render_terminal};
 pub use model::{CorpusSummary, PipelineInfo, Report, SCHEMA_VERSION, TermsSummary, TopTerm};
 pub use output::OutputDir;
-pub use tables::{write_documents_csv, write_terms_csv, write_tfidf_csv};
+pub use sentiment::{
+    DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_cells, write_groups_csv, write_sentences_jsonl,
+};
+pub use tables::{ExtraColumns, write_documents_csv, write_terms_csv, write_tfidf_csv};

@@ -96,6 +96,9 @@ pub fn render_markdown(report: &Report) -> String {
             s.push('\n');
         }
     }
+    if let Some(st) = &report.sentiment {
+        sentiment_markdown(&mut s, st);
+    }
     let _ = writeln!(
         s,
         "---\nPipeline `{}`, configuration `{}`.",
@@ -103,6 +106,82 @@ pub fn render_markdown(report: &Report) -> String {
         &report.pipeline.config_hash[..report.pipeline.config_hash.len().min(12)]
     );
     s
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1} %", x * 100.0)
+}
+
+fn sentiment_markdown(s: &mut String, st: &crate::sentiment::SentimentReport) {
+    let unit = if st.unit == "document" { "documents" } else { "sentences" };
+    let _ = writeln!(s, "## Sentiment\n");
+    let _ = writeln!(
+        s,
+        "VADER (`{}` rules) over {} {unit} of {} documents. Compound ≥ 0.05 is positive, ≤ -0.05 negative.\n",
+        md(&st.rules),
+        thousands(st.sentences),
+        thousands(st.documents)
+    );
+    let _ = writeln!(s, "| mean compound | document mean | positive | neutral | negative |");
+    let _ = writeln!(s, "| ---: | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(
+        s,
+        "| {:.4} | {:.4} | {} | {} | {} |\n",
+        st.compound_mean,
+        st.document_compound_mean,
+        pct(st.positive_share),
+        pct(st.neutral_share),
+        pct(st.negative_share)
+    );
+    let total: u64 = st.histogram.iter().sum();
+    if total > 0 {
+        let max = st.histogram.iter().copied().max().unwrap_or(1).max(1);
+        let _ = writeln!(s, "Distribution of compound scores:\n\n```text");
+        for (i, n) in st.histogram.iter().enumerate() {
+            let lo = -1.0 + 0.1 * i as f64;
+            let bar = "#".repeat(((*n as f64 / max as f64) * 40.0).round() as usize);
+            let _ = writeln!(s, "{:>5.1} .. {:>4.1} | {:<40} {}", lo, lo + 0.1, bar, n);
+        }
+        let _ = writeln!(s, "```\n");
+    }
+    for (title, quotes) in [("Most positive", &st.most_positive), ("Most negative", &st.most_negative)] {
+        if quotes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "### {title} {unit}\n");
+        for q in quotes.iter() {
+            let _ = writeln!(s, "- **{:+.4}** ({} #{}): {}", q.compound, md(&q.doc_id), q.index, md(&q.text));
+        }
+        s.push('\n');
+    }
+    if !st.groups.is_empty() {
+        let _ = writeln!(s, "### By {}\n", st.group_by.iter().map(|k| md(k)).collect::<Vec<_>>().join(", "));
+        let mut header = String::from("|");
+        let mut rule = String::from("|");
+        for k in &st.group_by {
+            header.push_str(&format!(" {} |", md(k)));
+            rule.push_str(" --- |");
+        }
+        header.push_str(" documents | sentences | mean compound | positive | negative |");
+        rule.push_str(" ---: | ---: | ---: | ---: | ---: |");
+        let _ = writeln!(s, "{header}\n{rule}");
+        for g in &st.groups {
+            let mut row = String::from("|");
+            for k in &st.group_by {
+                row.push_str(&format!(" {} |", md(g.key.get(k).map_or("", String::as_str))));
+            }
+            row.push_str(&format!(
+                " {} | {} | {:.4} | {} | {} |",
+                thousands(g.documents),
+                thousands(g.sentences),
+                g.compound_mean,
+                pct(g.positive_share),
+                pct(g.negative_share)
+            ));
+            let _ = writeln!(s, "{row}");
+        }
+        s.push('\n');
+    }
 }
 
 /// Renders the short summary `wordmill run` prints: at most 80 columns wide.
@@ -136,6 +215,18 @@ pub fn render_terminal(report: &Report) -> String {
         }
         if !line.trim().is_empty() {
             lines.push(line);
+        }
+    }
+    if let Some(st) = &report.sentiment {
+        lines.push(format!(
+            "  sentiment: compound {:+.4}; {} pos, {} neu, {} neg",
+            st.compound_mean,
+            pct(st.positive_share),
+            pct(st.neutral_share),
+            pct(st.negative_share)
+        ));
+        if let Some(q) = st.most_negative.first() {
+            lines.push(format!("  most negative ({:+.4}): {}", q.compound, q.text));
         }
     }
     let mut s = String::new();

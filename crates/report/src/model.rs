@@ -20,6 +20,9 @@ pub struct Report {
     /// Term statistics, when the pipeline counts terms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms: Option<TermsSummary>,
+    /// Sentiment, when the pipeline scores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<crate::sentiment::SentimentReport>,
 }
 
 /// The pipeline a report came from.
@@ -112,6 +115,7 @@ impl Report {
             },
             corpus,
             terms: None,
+            sentiment: None,
         }
     }
 

@@ -99,7 +99,8 @@ impl SentimentConfig {
 /// sentiment.observe(&mut partial, &nd);
 /// let out = sentiment.finish(partial);
 /// assert_eq!(out.sentences.len(), 2);
-/// assert_eq!(out.documents[0].most_negative.unwrap().index, 1);
+/// let worst = out.documents[0].most_negative.as_ref().unwrap();
+/// assert_eq!((worst.index, worst.text.as_str()), (1, "The election was stolen."));
 /// assert_eq!(out.groups[0].key, ["2020"]);
 /// ```
 #[derive(Debug, Clone)]
@@ -149,6 +150,9 @@ struct DocState {
     id: String,
     group: Vec<String>,
     units: Vec<UnitState>,
+    /// Texts of the most positive and the most negative unit (the first one on ties).
+    #[serde(default)]
+    extremes: Option<(String, String)>,
 }
 
 /// The mergeable state of [`Sentiment`]: per-document scores keyed by ordinal. Floats are
@@ -157,10 +161,48 @@ struct DocState {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SentimentPartial {
     docs: BTreeMap<Ordinal, DocState>,
+    /// The corpus's most positive units (at most [`QUOTES`]), best first.
+    #[serde(default)]
+    most_positive: Vec<Quote>,
+    /// The corpus's most negative units (at most [`QUOTES`]), worst first.
+    #[serde(default)]
+    most_negative: Vec<Quote>,
+}
+
+/// How many of the corpus's most positive and most negative units are kept with their text.
+pub const QUOTES: usize = 5;
+
+/// A unit of the corpus quoted for its score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    /// Ordinal of its document.
+    pub ordinal: Ordinal,
+    /// Id of its document.
+    pub doc_id: String,
+    /// Index of the unit in its document.
+    pub index: usize,
+    /// Its compound score.
+    pub compound: f64,
+    /// Its text.
+    pub text: String,
+}
+
+/// Keeps the `QUOTES` best of `list` by `better` (ties: lower ordinal, then lower index).
+fn keep_best(list: &mut Vec<Quote>, positive: bool) {
+    list.sort_by(|a, b| {
+        let by_score = if positive { b.compound.total_cmp(&a.compound) } else { a.compound.total_cmp(&b.compound) };
+        by_score.then(a.ordinal.cmp(&b.ordinal)).then(a.index.cmp(&b.index))
+    });
+    list.dedup_by(|a, b| a.ordinal == b.ordinal && a.index == b.index);
+    list.truncate(QUOTES);
 }
 
 impl Merge for SentimentPartial {
-    fn merge(&mut self, other: Self) {
+    fn merge(&mut self, mut other: Self) {
+        self.most_positive.append(&mut other.most_positive);
+        keep_best(&mut self.most_positive, true);
+        self.most_negative.append(&mut other.most_negative);
+        keep_best(&mut self.most_negative, false);
         if self.docs.len() < other.docs.len() {
             let mine = std::mem::replace(&mut self.docs, other.docs);
             for (k, v) in mine {
@@ -198,8 +240,8 @@ pub struct SentenceRecord {
     pub explanation: Option<Explanation>,
 }
 
-/// A pointer to one sentence of a document.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// One sentence of a document, quoted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SentenceRef {
     /// Index of the sentence.
     pub index: usize,
@@ -209,6 +251,8 @@ pub struct SentenceRef {
     pub end: usize,
     /// Its compound score.
     pub compound: f64,
+    /// Its text.
+    pub text: String,
 }
 
 /// Sentiment of one document.
@@ -280,6 +324,10 @@ pub struct SentimentOutput {
     pub groups: Vec<GroupSentiment>,
     /// The whole corpus.
     pub corpus: SentimentSummary,
+    /// The corpus's most positive units with compound > 0 (at most [`QUOTES`]), best first.
+    pub most_positive: Vec<Quote>,
+    /// The corpus's most negative units with compound < 0 (at most [`QUOTES`]), worst first.
+    pub most_negative: Vec<Quote>,
 }
 
 /// Running sums, fed in a fixed order.
@@ -371,17 +419,56 @@ impl Analyser for Sentiment {
                 .collect(),
             Unit::Document => vec![score(0, Span::new(0, d.text.len()))],
         };
+        let units: Vec<UnitState> = units;
+        let mut best: Option<&UnitState> = None;
+        let mut worst: Option<&UnitState> = None;
+        for u in &units {
+            let c = u.scores.compound;
+            if best.is_none_or(|b| c > b.scores.compound) {
+                best = Some(u);
+            }
+            if worst.is_none_or(|w| c < w.scores.compound) {
+                worst = Some(u);
+            }
+        }
+        let extremes = best
+            .zip(worst)
+            .map(|(b, w)| (b.span.slice(&d.text).to_string(), w.span.slice(&d.text).to_string()));
+        let quote = |u: &UnitState| Quote {
+            ordinal: d.ordinal,
+            doc_id: d.id.clone(),
+            index: u.index,
+            compound: u.scores.compound,
+            text: u.span.slice(&d.text).to_string(),
+        };
+        // Only units that could enter the lists are copied.
+        let worst_kept = |list: &Vec<Quote>| if list.len() < QUOTES { None } else { list.last().map(|q| q.compound) };
+        let (pos_floor, neg_ceiling) = (worst_kept(&partial.most_positive), worst_kept(&partial.most_negative));
+        for u in &units {
+            let c = u.scores.compound;
+            if c > 0.0 && pos_floor.is_none_or(|f| c >= f) {
+                partial.most_positive.push(quote(u));
+            }
+            if c < 0.0 && neg_ceiling.is_none_or(|f| c <= f) {
+                partial.most_negative.push(quote(u));
+            }
+        }
+        keep_best(&mut partial.most_positive, true);
+        keep_best(&mut partial.most_negative, false);
         partial.docs.insert(
             d.ordinal,
             DocState {
                 id: d.id.clone(),
                 group,
                 units,
+                extremes,
             },
         );
     }
 
-    fn finish(&self, partial: SentimentPartial) -> SentimentOutput {
+    fn finish(&self, mut partial: SentimentPartial) -> SentimentOutput {
+        let most_positive = std::mem::take(&mut partial.most_positive);
+        let most_negative = std::mem::take(&mut partial.most_negative);
         let mut documents = Vec::with_capacity(partial.docs.len());
         let mut sentences = Vec::new();
         let mut groups: BTreeMap<Vec<String>, Acc> = BTreeMap::new();
@@ -401,17 +488,18 @@ impl Analyser for Sentiment {
                 sum += c;
                 pos += usize::from(c >= POSITIVE);
                 neg += usize::from(c <= -POSITIVE);
-                let r = SentenceRef {
+                let r = || SentenceRef {
                     index: u.index,
                     start: u.span.start,
                     end: u.span.end,
                     compound: c,
+                    text: String::new(),
                 };
-                if best.is_none_or(|b| c > b.compound) {
-                    best = Some(r);
+                if best.as_ref().is_none_or(|b| c > b.compound) {
+                    best = Some(r());
                 }
-                if worst.is_none_or(|w| c < w.compound) {
-                    worst = Some(r);
+                if worst.as_ref().is_none_or(|w| c < w.compound) {
+                    worst = Some(r());
                 }
                 for acc in [&mut *group, &mut corpus] {
                     acc.sentences += 1;
@@ -427,6 +515,14 @@ impl Analyser for Sentiment {
                 for acc in [&mut *group, &mut corpus] {
                     acc.doc_means += mean;
                     acc.docs_with_sentences += 1;
+                }
+            }
+            if let Some((best_text, worst_text)) = doc.extremes {
+                if let Some(b) = best.as_mut() {
+                    b.text = best_text;
+                }
+                if let Some(w) = worst.as_mut() {
+                    w.text = worst_text;
                 }
             }
             for u in doc.units {
@@ -456,6 +552,8 @@ impl Analyser for Sentiment {
             });
         }
         SentimentOutput {
+            most_positive,
+            most_negative,
             group_by: self.group_by.clone(),
             documents,
             sentences,
@@ -529,8 +627,8 @@ mod tests {
         s.observe(&mut p, &nd);
         let out = s.finish(p);
         assert_eq!(out.groups[0].key, [""]);
-        assert_eq!(out.documents[0].most_positive.unwrap().index, 0);
-        assert_eq!(out.documents[0].most_negative.unwrap().index, 2);
+        assert_eq!(out.documents[0].most_positive.as_ref().unwrap().index, 0);
+        assert_eq!(out.documents[0].most_negative.as_ref().unwrap().index, 2);
         assert_eq!(out.corpus.histogram.iter().sum::<u64>(), 3);
     }
 }

@@ -93,7 +93,7 @@ mod text;
 mod vader;
 
 pub use analyser::{
-    DocumentSentiment, GroupSentiment, HISTOGRAM_BINS, LexiconSource, SentenceRecord, SentenceRef,
+    DocumentSentiment, GroupSentiment, HISTOGRAM_BINS, LexiconSource, QUOTES, Quote, SentenceRecord, SentenceRef,
     Sentiment, SentimentConfig, SentimentOutput, SentimentPartial, SentimentSummary, Unit,
 };
 pub use explain::{Applied, Explanation, Rule, TokenExplanation};

@@ -1,0 +1,206 @@
+//! The sentiment section of a report and its tables.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::{Deserialize, Serialize};
+use wordmill_analyse::{SentenceRef, SentimentOutput, SentimentSummary};
+
+/// How many of the most positive and most negative sentences a report quotes.
+/// Sentiment in `report.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentReport {
+    /// `vader`, `vader-news` or `none`.
+    pub rules: String,
+    /// `sentence` or `document`.
+    pub unit: String,
+    /// Metadata keys of the groups.
+    pub group_by: Vec<String>,
+    /// Documents scored.
+    pub documents: u64,
+    /// Units scored (sentences, or documents with `unit = "document"`).
+    pub sentences: u64,
+    /// Mean compound over all units.
+    pub compound_mean: f64,
+    /// Mean of the documents' mean compounds.
+    pub document_compound_mean: f64,
+    /// Share of units with compound ≥ 0.05.
+    pub positive_share: f64,
+    /// Share of units with -0.05 < compound < 0.05.
+    pub neutral_share: f64,
+    /// Share of units with compound ≤ -0.05.
+    pub negative_share: f64,
+    /// Counts of compound in 20 bins of width 0.1 over [-1, 1] (the last bin includes 1).
+    pub histogram: Vec<u64>,
+    /// The most positive units of the corpus, best first.
+    pub most_positive: Vec<Quote>,
+    /// The most negative units of the corpus, worst first.
+    pub most_negative: Vec<Quote>,
+    /// One entry per group, sorted by key.
+    pub groups: Vec<GroupReport>,
+}
+
+/// A quoted sentence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    /// Document id.
+    pub doc_id: String,
+    /// Sentence index in the document.
+    pub index: usize,
+    /// Its compound score.
+    pub compound: f64,
+    /// Its text (at most 400 characters; longer ones end with `…`).
+    pub text: String,
+}
+
+/// One group's aggregates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupReport {
+    /// The group: each `group_by` key with its value.
+    pub key: BTreeMap<String, String>,
+    /// Documents in the group.
+    pub documents: u64,
+    /// Units in the group.
+    pub sentences: u64,
+    /// Mean compound over the group's units.
+    pub compound_mean: f64,
+    /// Mean of its documents' mean compounds.
+    pub document_compound_mean: f64,
+    /// Share of positive units.
+    pub positive_share: f64,
+    /// Share of neutral units.
+    pub neutral_share: f64,
+    /// Share of negative units.
+    pub negative_share: f64,
+    /// Histogram as for the corpus.
+    pub histogram: Vec<u64>,
+}
+
+fn clip(text: &str) -> String {
+    let clean: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if clean.chars().count() <= 400 {
+        clean
+    } else {
+        let mut s: String = clean.chars().take(399).collect();
+        s.push('…');
+        s
+    }
+}
+
+impl SentimentReport {
+    /// Summarises a finished sentiment analysis.
+    pub fn from_output(out: &SentimentOutput, rules: &str, unit: &str) -> Self {
+        let s = &out.corpus;
+        let quote = |q: &wordmill_analyse::Quote| Quote {
+            doc_id: q.doc_id.clone(),
+            index: q.index,
+            compound: q.compound,
+            text: clip(&q.text),
+        };
+        SentimentReport {
+            rules: rules.to_string(),
+            unit: unit.to_string(),
+            group_by: out.group_by.clone(),
+            documents: s.documents as u64,
+            sentences: s.sentences as u64,
+            compound_mean: s.mean_compound,
+            document_compound_mean: s.mean_document_compound,
+            positive_share: s.positive,
+            neutral_share: s.neutral,
+            negative_share: s.negative,
+            histogram: s.histogram.clone(),
+            most_positive: out.most_positive.iter().map(quote).collect(),
+            most_negative: out.most_negative.iter().map(quote).collect(),
+            groups: if out.group_by.is_empty() {
+                Vec::new()
+            } else {
+                out.groups.iter().map(|g| group(&out.group_by, &g.key, &g.summary)).collect()
+            },
+        }
+    }
+}
+
+fn group(keys: &[String], values: &[String], s: &SentimentSummary) -> GroupReport {
+    GroupReport {
+        key: keys.iter().cloned().zip(values.iter().cloned()).collect(),
+        documents: s.documents as u64,
+        sentences: s.sentences as u64,
+        compound_mean: s.mean_compound,
+        document_compound_mean: s.mean_document_compound,
+        positive_share: s.positive,
+        neutral_share: s.neutral,
+        negative_share: s.negative,
+        histogram: s.histogram.clone(),
+    }
+}
+
+/// Writes `sentences.jsonl`: one JSON object per scored unit, in document then sentence order:
+/// `doc_id,index,start,end,neg,neu,pos,compound` (and `explanation` when asked for).
+pub fn write_sentences_jsonl(w: &mut dyn Write, out: &SentimentOutput) -> io::Result<()> {
+    for s in &out.sentences {
+        serde_json::to_writer(&mut *w, s).map_err(io::Error::other)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Writes `groups.csv`: one column per `group_by` key, then
+/// `documents,sentences,compound_mean,document_compound_mean,positive_share,neutral_share,negative_share`.
+pub fn write_groups_csv(w: &mut dyn Write, out: &SentimentOutput) -> io::Result<()> {
+    let mut wr = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(w);
+    let mut header: Vec<String> = out.group_by.clone();
+    header.extend(
+        ["documents", "sentences", "compound_mean", "document_compound_mean", "positive_share", "neutral_share", "negative_share"]
+            .map(String::from),
+    );
+    wr.write_record(&header).map_err(io::Error::other)?;
+    for g in &out.groups {
+        let s = &g.summary;
+        let mut row = g.key.clone();
+        row.extend([
+            s.documents.to_string(),
+            s.sentences.to_string(),
+            s.mean_compound.to_string(),
+            s.mean_document_compound.to_string(),
+            s.positive.to_string(),
+            s.neutral.to_string(),
+            s.negative.to_string(),
+        ]);
+        wr.write_record(&row).map_err(io::Error::other)?;
+    }
+    wr.flush()
+}
+
+/// The sentiment columns of `documents.csv`.
+pub const DOCUMENT_COLUMNS: [&str; 11] = [
+    "scored_sentences",
+    "compound_mean",
+    "positive_share",
+    "neutral_share",
+    "negative_share",
+    "most_positive_index",
+    "most_positive_compound",
+    "most_positive_sentence",
+    "most_negative_index",
+    "most_negative_compound",
+    "most_negative_sentence",
+];
+
+/// The sentiment cells of `documents.csv` for document `i` of `out`.
+pub fn document_cells(out: &SentimentOutput, i: usize) -> Vec<String> {
+    let Some(d) = out.documents.get(i) else { return vec![String::new(); DOCUMENT_COLUMNS.len()] };
+    let refs = |r: &Option<SentenceRef>| match r {
+        Some(r) => [r.index.to_string(), r.compound.to_string(), clip(&r.text)],
+        None => [String::new(), String::new(), String::new()],
+    };
+    let mut cells = vec![
+        d.sentences.to_string(),
+        d.mean_compound.to_string(),
+        d.positive.to_string(),
+        d.neutral.to_string(),
+        d.negative.to_string(),
+    ];
+    cells.extend(refs(&d.most_positive));
+    cells.extend(refs(&d.most_negative));
+    cells
+}
