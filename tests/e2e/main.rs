@@ -4,6 +4,7 @@
 mod common;
 mod determinism;
 mod pipelines;
+mod reliability;
 mod scale;
 mod sklearn;
 mod validate;

@@ -14,7 +14,7 @@ use wordmill_analyse::{
 use wordmill_ingest::{Format, Skip, Source, SourceConfig};
 use wordmill_model::{Document, Merge, Metadata};
 use wordmill_normalise::Normaliser;
-use wordmill_report::{CorpusSummary, OutputDir, Report, SentimentReport, TermsSummary};
+use wordmill_report::{CorpusSummary, OutputDir, Report, SentimentReport, StagedDir, TermsSummary};
 
 use crate::config::Pipeline;
 use crate::error::RunError;
@@ -598,7 +598,8 @@ fn render(
     timings.push(("finish", finish_started.elapsed(), false));
 
     let write_started = Instant::now();
-    let out = OutputDir::create(dir).map_err(|source| RunError::Write { path: dir.to_path_buf(), source })?;
+    let staged = StagedDir::begin(dir).map_err(|source| RunError::Write { path: dir.to_path_buf(), source })?;
+    let out = staged.output();
     let mut outputs: Vec<OutputFile> = Vec::new();
     let mut write = |name: &str, body: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
         let bytes = out.write(name, body).map_err(|source| RunError::Write { path: dir.join(name), source })?;
@@ -636,7 +637,6 @@ fn render(
     if wants("md") {
         write("report.md", &|w| w.write_all(wordmill_report::render_markdown(&report).as_bytes()))?;
     }
-    remove_stale_outputs(dir, &outputs);
     timings.push(("write", write_started.elapsed(), false));
 
     let wall = started.elapsed();
@@ -679,25 +679,12 @@ fn render(
         w.write_all(b"\n")
     })
     .map_err(|source| RunError::Write { path: dir.join("run.json"), source })?;
+    staged.commit().map_err(|source| RunError::Write { path: dir.to_path_buf(), source })?;
     Ok(RunOutcome { report, manifest, dir: dir.to_path_buf(), documents })
 }
 
 fn next_batch(rx: &Mutex<Receiver<Vec<Document>>>) -> Option<Vec<Document>> {
     rx.lock().unwrap_or_else(PoisonError::into_inner).recv().ok()
-}
-
-/// Every file name wordmill may write into a report directory.
-const KNOWN_OUTPUTS: &[&str] =
-    &["report.json", "terms.csv", "tfidf.csv", "documents.csv", "groups.csv", "sentences.jsonl", "report.md"];
-
-/// Removes outputs of an earlier run that this run did not write (e.g. `tfidf.csv` after
-/// `per_document` was turned off), so a report directory never mixes two runs.
-fn remove_stale_outputs(dir: &Path, written: &[OutputFile]) {
-    for name in KNOWN_OUTPUTS {
-        if !written.iter().any(|o| o.file == *name) {
-            let _ = std::fs::remove_file(dir.join(name));
-        }
-    }
 }
 
 /// Refuses a report directory that holds any of the run's input files.

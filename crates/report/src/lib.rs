@@ -42,7 +42,7 @@ mod tables;
 
 pub use markdown::{render_markdown, render_terminal};
 pub use model::{CorpusSummary, PipelineInfo, Report, SCHEMA_VERSION, TermsSummary, TopTerm};
-pub use output::OutputDir;
+pub use output::{OutputDir, StagedDir};
 pub use sentiment::{
     DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_cells, write_groups_csv, write_sentences_jsonl,
 };

@@ -97,3 +97,155 @@ mod tests {
         fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// A report directory replaced as a whole: every file is written into a hidden staging
+/// directory beside it, and [`StagedDir::commit`] swaps the staging directory with the old
+/// report directory in one atomic step (Linux `renameat2(RENAME_EXCHANGE)`), then removes the
+/// old one. A run killed at any moment leaves either the previous report directory intact or
+/// the new one complete, never a mixture.
+///
+/// An existing directory is only replaced when it is a wordmill report directory (it holds a
+/// `run.json`) or empty: a run never deletes a directory it did not write.
+#[derive(Debug)]
+pub struct StagedDir {
+    target: PathBuf,
+    stage: PathBuf,
+    out: OutputDir,
+}
+
+const STAGE_MARK: &str = ".wordmill-stage-";
+
+fn process_alive(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+impl StagedDir {
+    /// Starts a staging directory for `target`; refuses a `target` that is neither absent,
+    /// empty, nor a wordmill report directory. Removes staging directories left by killed runs.
+    pub fn begin(target: &Path) -> io::Result<Self> {
+        if target.exists() {
+            if !target.is_dir() {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("{} exists and is not a directory; expected a report directory", target.display()),
+                ));
+            }
+            let empty = fs::read_dir(target)?.next().is_none();
+            if !empty && !target.join("run.json").is_file() {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!(
+                        "{} exists and is not a wordmill report directory (it has files but no run.json); choose a new or empty directory",
+                        target.display()
+                    ),
+                ));
+            }
+        }
+        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{}: expected a directory name", target.display())))?;
+        let prefix = format!(".{name}{STAGE_MARK}");
+        if let Ok(entries) = fs::read_dir(parent) {
+            for e in entries.flatten() {
+                let file = e.file_name();
+                let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else { continue };
+                let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+                if pid.is_some_and(|p| p != std::process::id() && !process_alive(p)) {
+                    let _ = fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let stage = parent.join(format!("{prefix}{}-{nanos}", std::process::id()));
+        fs::create_dir(&stage)?;
+        let out = OutputDir { dir: stage.clone() };
+        Ok(StagedDir { target: target.to_path_buf(), stage, out })
+    }
+
+    /// Where to write the files.
+    pub fn output(&self) -> &OutputDir {
+        &self.out
+    }
+
+    /// Puts the staged directory in place of the target, atomically, and removes the old one.
+    pub fn commit(self) -> io::Result<()> {
+        if let Ok(d) = File::open(&self.stage) {
+            let _ = d.sync_all();
+        }
+        if self.target.is_dir() {
+            match exchange(&self.stage, &self.target) {
+                Ok(()) => {
+                    // The staging path now holds the previous report.
+                    let _ = fs::remove_dir_all(&self.stage);
+                }
+                Err(_) => {
+                    // No atomic exchange on this file system: the short window between two
+                    // renames is the best that can be done.
+                    let old = self.stage.with_extension("old");
+                    fs::rename(&self.target, &old)?;
+                    fs::rename(&self.stage, &self.target)?;
+                    let _ = fs::remove_dir_all(&old);
+                }
+            }
+        } else {
+            fs::rename(&self.stage, &self.target)?;
+        }
+        if let Some(parent) = self.target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Ok(d) = File::open(parent) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    }
+
+    /// Gives up: removes the staging directory, leaving the target as it was.
+    pub fn abandon(self) {
+        let _ = fs::remove_dir_all(&self.stage);
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic directory exchange on this platform"))
+}
+
+#[cfg(test)]
+mod staged_tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_the_whole_directory_and_refuses_foreign_ones() {
+        let base = std::env::temp_dir().join(format!("wordmill-staged-test-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        let target = base.join("report");
+        let s = StagedDir::begin(&target).unwrap();
+        s.output().write("run.json", |w| w.write_all(b"{}")).unwrap();
+        s.output().write("old.csv", |w| w.write_all(b"x")).unwrap();
+        s.commit().unwrap();
+        assert!(target.join("old.csv").is_file());
+        let s = StagedDir::begin(&target).unwrap();
+        s.output().write("run.json", |w| w.write_all(b"{\"new\":1}")).unwrap();
+        s.commit().unwrap();
+        assert!(!target.join("old.csv").exists(), "files of the previous run are gone");
+        assert_eq!(fs::read(target.join("run.json")).unwrap(), b"{\"new\":1}");
+        let left: Vec<_> = fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left.len(), 1, "no staging directory left: {left:?}");
+
+        let foreign = base.join("mine");
+        fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("thesis.tex"), "precious").unwrap();
+        let err = StagedDir::begin(&foreign).unwrap_err();
+        assert!(err.to_string().contains("not a wordmill report directory"), "{err}");
+        assert!(foreign.join("thesis.tex").is_file());
+        fs::remove_dir_all(&base).unwrap();
+    }
+}
