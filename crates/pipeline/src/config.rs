@@ -1171,3 +1171,42 @@ mod docs_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// No pipeline file, however broken, makes the parser panic; every error has a
+        /// position inside the file.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            for name in ["p.toml", "p.json"] {
+                if let Err(errs) = Pipeline::parse(Path::new(name), &bytes) {
+                    prop_assert!(!errs.0.is_empty());
+                    for e in errs.0 {
+                        prop_assert!(e.line >= 1 && e.col >= 1);
+                    }
+                }
+            }
+        }
+
+        /// Near-valid files (valid skeleton, random values and keys) never panic either.
+        #[test]
+        fn mutated_pipelines_never_panic(
+            key in "[a-z_]{1,12}",
+            value in prop_oneof![
+                Just("1".to_string()), Just("-1".to_string()), Just("1.5".to_string()), Just("\"x\"".to_string()),
+                Just("[1, 2]".to_string()), Just("{ pattern = '(' }".to_string()), Just("true".to_string()),
+                "\"[^\"\\\\]{0,12}\"".prop_map(|s| s),
+            ],
+            section in prop_oneof![Just("ingest"), Just("normalise"), Just("analyse.terms"), Just("analyse.sentiment"), Just("report")],
+        ) {
+            let src = format!("version = 1\n[ingest]\ninputs = [\"x\"]\n[analyse.terms]\n[{section}]\n{key} = {value}\n");
+            let _ = Pipeline::parse(Path::new("p.toml"), src.as_bytes());
+        }
+    }
+}
