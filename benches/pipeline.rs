@@ -1,2 +1,123 @@
-//! pipeline benchmarks (placeholder).
-fn main() {}
+#![allow(missing_docs)]
+//! The whole pipeline (`wordmill_pipeline::run`: read, normalise, analyse, finish, write the
+//! report directory) on SOTU, at 1 and 2 threads, in bytes of text per second.
+//!
+//! Each variant is a pipeline file given as a string; adding one (e.g. with
+//! `[analyse.sentiment]` once it is wired into the driver) is one more entry in [`VARIANTS`].
+//! Corpus: `corpus/sotu-full` when fetched by `scripts/fetch-sotu.sh`, else `corpus/sotu`.
+//!
+//! Run with `cargo bench --bench pipeline`.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use wordmill_pipeline::{Pipeline, RunOptions};
+
+/// (name, pipeline file body after `[ingest]`). `{inputs}` is replaced by the corpus glob.
+const VARIANTS: &[(&str, &str)] = &[
+    // pipelines/default.toml's settings: terms only.
+    (
+        "terms",
+        r#"
+[normalise]
+unicode = "nfkc"
+lowercase = true
+tokenizer = "words"
+stopwords = "en"
+min_len = 2
+
+[analyse.terms]
+ngrams = [1, 1]
+top = 25
+
+[report]
+dir = "unused"
+formats = ["json", "csv", "md"]
+"#,
+    ),
+    // The scikit-learn-compatible configuration with per-document TF-IDF.
+    (
+        "sklearn_tfidf",
+        r#"
+[normalise]
+unicode = "none"
+lowercase = true
+tokenizer = { pattern = '(?u)\b\w\w+\b' }
+
+[analyse.terms]
+ngrams = [1, 1]
+top = 50
+per_document = true
+
+[report]
+dir = "unused"
+formats = ["json", "csv", "md"]
+"#,
+    ),
+];
+
+fn corpus_dir() -> (&'static str, PathBuf) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let full = root.join("corpus/sotu-full");
+    if full.is_dir() {
+        ("sotu-full", full)
+    } else {
+        ("sotu", root.join("corpus/sotu"))
+    }
+}
+
+fn dir_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn pipeline(c: &mut Criterion) {
+    let (name, dir) = corpus_dir();
+    let glob = dir.join("*.txt");
+    let glob = glob.to_string_lossy().replace('\\', "/");
+    let out = std::env::temp_dir().join(format!("wordmill-bench-pipeline-{}", std::process::id()));
+
+    let mut group = c.benchmark_group("pipeline");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(8));
+    group.warm_up_time(Duration::from_secs(1));
+    group.throughput(Throughput::Bytes(dir_bytes(&dir)));
+    for (variant, body) in VARIANTS {
+        let toml = format!(
+            "version = 1\nname = \"bench-{variant}\"\n\n[ingest]\ninputs = [\"{glob}\"]\nformat = \"text\"\n{body}"
+        );
+        let p = Pipeline::parse(Path::new("bench.toml"), toml.as_bytes())
+            .unwrap_or_else(|e| panic!("bench pipeline {variant}: {e}"));
+        for threads in [1usize, 2] {
+            let options = RunOptions {
+                threads: Some(threads),
+                out: Some(out.join(variant)),
+                ..Default::default()
+            };
+            group.bench_with_input(
+                BenchmarkId::new(format!("{variant}/{name}"), threads),
+                &options,
+                |b, options| {
+                    b.iter(|| {
+                        let outcome = wordmill_pipeline::run(&p, options).expect("run");
+                        black_box(outcome.report.corpus.tokens)
+                    })
+                },
+            );
+        }
+    }
+    group.finish();
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+criterion_group!(benches, pipeline);
+criterion_main!(benches);

@@ -1,4 +1,5 @@
-//! What to read and how: [`SourceConfig`], [`Format`], [`OnError`].
+//! What to read and how: [`SourceConfig`], [`Format`], [`OnError`], [`EncodingErrors`],
+//! [`Oversize`].
 
 use std::fmt;
 use std::path::PathBuf;
@@ -109,7 +110,108 @@ impl FromStr for OnError {
     }
 }
 
-/// A [`Format`] or [`OnError`] name that is not one of the known ones.
+/// What to do with bytes that are not valid text in the file's encoding (UTF-8, or UTF-16 when
+/// the file starts with a UTF-16 byte-order mark).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum EncodingErrors {
+    /// The record (or text file) is an error at the first bad byte, skipped or failing as
+    /// [`SourceConfig::on_error`] says.
+    #[default]
+    Reject,
+    /// Each bad sequence becomes U+FFFD (the replacement character), the document is kept, and
+    /// the replacements are listed in [`IngestStats::replaced`](crate::IngestStats::replaced).
+    Replace,
+}
+
+impl EncodingErrors {
+    /// The name used in pipeline files: `reject` or `replace`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            EncodingErrors::Reject => "reject",
+            EncodingErrors::Replace => "replace",
+        }
+    }
+}
+
+impl fmt::Display for EncodingErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for EncodingErrors {
+    type Err = ParseNameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "reject" => Ok(EncodingErrors::Reject),
+            "replace" => Ok(EncodingErrors::Replace),
+            _ => Err(ParseNameError {
+                what: "encoding_errors",
+                found: s.to_owned(),
+                expected: "`reject` or `replace`",
+            }),
+        }
+    }
+}
+
+/// What to do with a document larger than [`SourceConfig::max_document_bytes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Oversize {
+    /// Split it into parts of at most the limit, cutting after the last sentence end (`. `,
+    /// `! `, `? `) or line break before the limit, else after the last whitespace, else at a
+    /// character boundary. Part `k` of document `ID` gets the id `ID#k` and the same metadata;
+    /// every split is listed in [`IngestStats::split`](crate::IngestStats::split).
+    #[default]
+    Split,
+    /// Skip it as a record error ("document of N bytes exceeds max_document_bytes = M").
+    Skip,
+}
+
+impl Oversize {
+    /// The name used in pipeline files: `split` or `skip`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Oversize::Split => "split",
+            Oversize::Skip => "skip",
+        }
+    }
+}
+
+impl fmt::Display for Oversize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Oversize {
+    type Err = ParseNameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "split" => Ok(Oversize::Split),
+            "skip" => Ok(Oversize::Skip),
+            _ => Err(ParseNameError {
+                what: "oversize",
+                found: s.to_owned(),
+                expected: "`split` or `skip`",
+            }),
+        }
+    }
+}
+
+/// Default [`SourceConfig::max_document_bytes`]: 64 MiB.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 64 << 20;
+/// Default [`SourceConfig::max_decompressed_bytes`]: 4 GiB.
+pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 4 << 30;
+/// Default [`SourceConfig::max_line_bytes`]: 256 MiB.
+pub const DEFAULT_MAX_LINE_BYTES: u64 = 256 << 20;
+
+/// A [`Format`], [`OnError`], [`EncodingErrors`] or [`Oversize`] name that is not one of the known ones.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} `{found}`: expected {expected}")]
 pub struct ParseNameError {
@@ -143,11 +245,37 @@ pub struct SourceConfig {
     pub meta_from_path: Option<regex::Regex>,
     /// What to do with records that cannot be read.
     pub on_error: OnError,
+    /// What to do with bytes that are not valid UTF-8 (or UTF-16, after a UTF-16 byte-order
+    /// mark). Default [`EncodingErrors::Reject`].
+    pub encoding_errors: EncodingErrors,
+    /// The largest document, in bytes of UTF-8 text; larger ones are split or skipped as
+    /// [`SourceConfig::oversize`] says. `None`: no limit. Default 64 MiB.
+    ///
+    /// A plain-text file is one document however long, and has no line limit: it is read
+    /// whole, then measured (a 200 MB file with no line break is one document, or parts of
+    /// at most this size).
+    pub max_document_bytes: Option<u64>,
+    /// What to do with a document over [`SourceConfig::max_document_bytes`]. Default
+    /// [`Oversize::Split`].
+    pub oversize: Oversize,
+    /// The most bytes one compressed file (`.gz`, `.zst`, compressed standard input) may
+    /// decompress to. Past it reading the file stops with a file error (a decompression bomb
+    /// is refused); JSON Lines and CSV records read before stay valid. `None`: no limit.
+    /// Default 4 GiB.
+    pub max_decompressed_bytes: Option<u64>,
+    /// The longest JSON Lines line (without its line break) or CSV record, in bytes. A longer
+    /// JSON Lines line is skipped as a record error without being held in memory, and reading
+    /// goes on at the next line. A longer CSV record is a record error too; when it is still
+    /// growing past the limit (an unbalanced quote, typically) reading the file stops there,
+    /// as a CSV parser cannot find the next record inside an open quoted field. Plain text
+    /// has no lines to limit. `None`: no limit. Default 256 MiB.
+    pub max_line_bytes: Option<u64>,
 }
 
 impl Default for SourceConfig {
     /// No inputs, base directory `.`, text format, text field `text`, id field `id`, no
-    /// metadata, skip bad records.
+    /// metadata, skip bad records, reject invalid text, documents of at most 64 MiB (split
+    /// beyond), at most 4 GiB decompressed per file, lines of at most 256 MiB.
     fn default() -> Self {
         SourceConfig {
             inputs: Vec::new(),
@@ -158,6 +286,11 @@ impl Default for SourceConfig {
             meta_fields: Vec::new(),
             meta_from_path: None,
             on_error: OnError::Skip,
+            encoding_errors: EncodingErrors::Reject,
+            max_document_bytes: Some(DEFAULT_MAX_DOCUMENT_BYTES),
+            oversize: Oversize::Split,
+            max_decompressed_bytes: Some(DEFAULT_MAX_DECOMPRESSED_BYTES),
+            max_line_bytes: Some(DEFAULT_MAX_LINE_BYTES),
         }
     }
 }

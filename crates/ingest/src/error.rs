@@ -46,7 +46,9 @@ pub enum IngestError {
         /// 1-based line where the record starts, when known.
         line: Option<u64>,
         /// Byte offset in the file, when there is no line (invalid UTF-8 in a text file, a
-        /// corrupt compressed stream: then the number of compressed bytes consumed).
+        /// binary file's first NUL byte: counted in the decompressed bytes; a corrupt
+        /// compressed stream: the number of compressed bytes consumed). JSON Lines lines over
+        /// the length limit have both the line and the offset where it starts.
         byte_offset: Option<u64>,
         /// What went wrong and what was expected.
         reason: String,

@@ -1,67 +1,202 @@
 //! JSON Lines: one JSON object per line.
 
-use std::io::BufRead;
+use std::borrow::Cow;
+use std::io::{BufRead, Read};
 
 use serde_json::Value;
 use wordmill_model::Metadata;
 
-use crate::source::{Ctx, Problem, Step};
+use crate::config::EncodingErrors;
+use crate::decode;
+use crate::read;
+use crate::source::{Ctx, Problem, Replaced, Step};
 
 /// Reads a JSON Lines stream one line at a time (as bytes, so one bad line spoils only itself).
 pub(crate) struct JsonlReader {
     reader: Box<dyn BufRead + Send>,
     line: u64,
+    /// Offset of the next line in the decoded bytes, counted from the start of the file.
+    offset: u64,
     buf: Vec<u8>,
 }
 
+/// What reading one line gave.
+enum Line {
+    /// The end of the stream.
+    End,
+    /// A line (in the buffer), starting at this offset.
+    Read { start: u64 },
+    /// A line longer than the limit, read past without being kept.
+    TooLong { start: u64, len: u64 },
+}
+
 impl JsonlReader {
-    pub(crate) fn new(reader: Box<dyn BufRead + Send>) -> Self {
+    /// Reads `reader`, whose first `offset` bytes (a byte-order mark) were already consumed.
+    pub(crate) fn new(reader: Box<dyn BufRead + Send>, offset: u64) -> Self {
         JsonlReader {
             reader,
             line: 0,
+            offset,
             buf: Vec::new(),
+        }
+    }
+
+    /// Reads the next line into `self.buf` (with its line break), keeping at most
+    /// `max_line_bytes` of it: a longer line is streamed past.
+    fn read_line(&mut self, limit: Option<u64>) -> std::io::Result<Line> {
+        self.buf.clear();
+        let start = self.offset;
+        let n = match limit {
+            None => self.reader.read_until(b'\n', &mut self.buf)?,
+            Some(limit) => {
+                // The content and its line break, and one byte more to see that it is longer.
+                let n = (&mut self.reader)
+                    .take(limit.saturating_add(1))
+                    .read_until(b'\n', &mut self.buf)?;
+                if !self.buf.ends_with(b"\n") && n as u64 > limit {
+                    let (rest, newline) = self.skip_line()?;
+                    let consumed = n as u64 + rest;
+                    self.buf.clear();
+                    self.offset += consumed;
+                    let len = consumed - u64::from(newline);
+                    return Ok(Line::TooLong { start, len });
+                }
+                n
+            }
+        };
+        self.offset += n as u64;
+        Ok(if n == 0 {
+            Line::End
+        } else {
+            Line::Read { start }
+        })
+    }
+
+    /// Reads past the rest of a line without keeping it: the bytes consumed, and whether they
+    /// ended with a line break.
+    fn skip_line(&mut self) -> std::io::Result<(u64, bool)> {
+        let mut consumed = 0;
+        loop {
+            let buf = match self.reader.fill_buf() {
+                Ok(buf) => buf,
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(err) => return Err(err),
+            };
+            if buf.is_empty() {
+                return Ok((consumed, false));
+            }
+            if let Some(i) = buf.iter().position(|&b| b == b'\n') {
+                self.reader.consume(i + 1);
+                return Ok((consumed + i as u64 + 1, true));
+            }
+            let n = buf.len();
+            self.reader.consume(n);
+            consumed += n as u64;
         }
     }
 
     /// The next document, problem, or the end of the file.
     pub(crate) fn next(&mut self, ctx: &Ctx<'_>) -> Step {
         loop {
-            self.buf.clear();
-            match self.reader.read_until(b'\n', &mut self.buf) {
-                Ok(0) => return Step::End,
-                Ok(_) => {}
-                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(err) => {
-                    let mut problem =
-                        Problem::at_byte(ctx.bytes_consumed(), ctx.compression.describe(&err));
-                    problem.ends_file = true;
+            let read = loop {
+                match self.read_line(ctx.config.max_line_bytes) {
+                    Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+                    other => break other,
+                }
+            };
+            let start = match read {
+                Ok(Line::End) => return Step::End,
+                Ok(Line::Read { start }) => start,
+                Ok(Line::TooLong { start, len }) => {
+                    self.line += 1;
+                    let limit = ctx.config.max_line_bytes.unwrap_or(u64::MAX);
+                    let mut problem = Problem::at_line(
+                        self.line,
+                        format!(
+                            "line of {len} bytes exceeds max_line_bytes = {limit} (expected one \
+                             JSON object per line of at most {limit} bytes; the line was not read)"
+                        ),
+                    );
+                    problem.byte_offset = Some(start);
                     return Step::Problem(problem);
                 }
-            }
+                Err(err) => {
+                    return Step::Problem(read::io_problem(
+                        &err,
+                        ctx.compression,
+                        ctx.bytes_consumed(),
+                    ));
+                }
+            };
             self.line += 1;
-            let mut bytes = self.buf.as_slice();
-            if self.line == 1 {
-                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            }
+            let bytes = self.buf.as_slice();
+            let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+            let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             return match parse(bytes, self.line, ctx) {
-                Ok((id, text, meta)) => Step::Doc { id, text, meta },
+                Ok(mut record) => {
+                    if let Some(replaced) = &mut record.replaced {
+                        replaced.byte_offset += start;
+                    }
+                    Step::Doc {
+                        id: record.id,
+                        text: record.text,
+                        meta: record.meta,
+                        line: Some(self.line),
+                        replaced: record.replaced,
+                    }
+                }
                 Err(reason) => Step::Problem(Problem::at_line(self.line, reason)),
             };
         }
     }
 }
 
-/// One line to (id, text, metadata), or the reason it is not a document.
-fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<(String, String, Metadata), String> {
-    let mut value: Value = serde_json::from_slice(bytes).map_err(|err| {
+/// A JSON Lines record turned into a document's parts.
+#[derive(Debug)]
+pub(crate) struct Record {
+    pub id: String,
+    pub text: String,
+    pub meta: Metadata,
+    /// Bad UTF-8 replaced (under `EncodingErrors::Replace`); the offset is within the line.
+    pub replaced: Option<Replaced>,
+}
+
+/// One line to a record, or the reason it is not a document.
+pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, String> {
+    let (json, replaced): (Cow<'_, str>, _) = match std::str::from_utf8(bytes) {
+        Ok(json) => (Cow::Borrowed(json), None),
+        Err(err) => match ctx.config.encoding_errors {
+            EncodingErrors::Replace => {
+                let (json, tally) = decode::utf8_lossy(bytes);
+                let replaced = tally.first.map(|first| Replaced {
+                    byte_offset: first,
+                    count: tally.count,
+                });
+                (Cow::Owned(json), replaced)
+            }
+            _ => {
+                return Err(format!(
+                    "invalid UTF-8 at column {} (expected UTF-8 text; the column is of the first \
+                     bad byte)",
+                    err.valid_up_to() + 1
+                ));
+            }
+        },
+    };
+    let mut value: Value = serde_json::from_str(&json).map_err(|err| {
         let full = err.to_string();
         let suffix = format!(" at line {} column {}", err.line(), err.column());
         let message = full.strip_suffix(&suffix).unwrap_or(&full);
+        let hint = if message.contains("recursion limit") {
+            " (nesting deeper than 128 arrays or objects)"
+        } else {
+            ""
+        };
         format!(
-            "invalid JSON at column {}: {message} (expected one JSON object per line)",
+            "invalid JSON at column {}: {message}{hint} (expected one JSON object per line)",
             err.column()
         )
     })?;
@@ -111,7 +246,12 @@ fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<(String, String, Meta
             ));
         }
     };
-    Ok((id, text, meta))
+    Ok(Record {
+        id,
+        text,
+        meta,
+        replaced,
+    })
 }
 
 /// Follows a dotted path (`body.text`, `items.0.text`) into nested objects and arrays. A key
@@ -244,10 +384,9 @@ mod tests {
             reasons[4],
             "expected a string or number at `id` (the id), found an array"
         );
-        assert!(
-            reasons[5].starts_with("invalid JSON at column"),
-            "{}",
-            reasons[5]
+        assert_eq!(
+            reasons[5],
+            "invalid UTF-8 at column 11 (expected UTF-8 text; the column is of the first bad byte)"
         );
         assert_eq!(stats.skipped[0].file, "d.jsonl");
         assert_eq!(stats.records_seen, 8);

@@ -12,8 +12,9 @@
 //!   and the metadata, and what to do on a bad record ([`OnError`]).
 //! - [`Source`]: built by [`Source::open`], which resolves the inputs to an ordered list of
 //!   [`InputFile`]s at once; then an `Iterator<Item = Result<Document, IngestError>>`.
-//! - [`IngestStats`]: documents, records seen, bytes read and the [`Skip`] list, live while
-//!   iterating and complete at the end.
+//! - [`IngestStats`]: documents, records seen, bytes read, the [`Skip`] list, and what was
+//!   repaired rather than skipped ([`Replacement`]s of invalid text, [`Split`]s of oversized
+//!   documents), live while iterating and complete at the end.
 //! - [`IngestError`]: `file:line: message` (or `file: byte N: message`), saying what was
 //!   expected.
 //!
@@ -59,6 +60,30 @@
 //! # }
 //! ```
 //!
+//! ## Hostile input
+//!
+//! Corpora are messy. Whatever the bytes, a [`Source`] never panics and never drops a record
+//! silently; each outcome below is a test in `tests/hostile.rs`.
+//!
+//! | input | outcome |
+//! | --- | --- |
+//! | invalid UTF-8 | [`EncodingErrors::Reject`] (default): a record error at the first bad byte (text: `file: byte N`; JSON Lines: `file:line` and column; CSV: `file:line`, column name). [`EncodingErrors::Replace`]: U+FFFD, the document kept and listed in [`IngestStats::replaced`] |
+//! | UTF-8 byte-order mark | dropped (offsets still count it) |
+//! | UTF-16 LE/BE byte-order mark | decoded in every format; an odd byte count or an unpaired surrogate follows the encoding policy |
+//! | a NUL byte in the first 8 KiB (no UTF-16 mark) | the file is refused: `file: byte N: binary file (NUL byte), expected text` |
+//! | empty text file | one document with empty text: it is data |
+//! | empty `.gz`/`.zst` (0 bytes) | `file: byte 0: empty gzip file (0 bytes): expected a complete gzip stream` |
+//! | truncated or corrupt `.gz`/`.zst` | `corrupt gzip stream: … (expected a complete gzip file)` at the compressed offset reached; earlier JSON Lines/CSV records stay |
+//! | more than [`SourceConfig::max_decompressed_bytes`] decompressed | a file error, `decompressed size exceeds limit N (decompression bomb?)` |
+//! | document over [`SourceConfig::max_document_bytes`] | split at sentence ends into `ID#1`, `ID#2`, … ([`Oversize::Split`]), or skipped ([`Oversize::Skip`]) |
+//! | JSON Lines line over [`SourceConfig::max_line_bytes`] | a record error at its line, streamed past without being held; reading goes on |
+//! | malformed JSON, non-object, missing or non-string text field | a record error at the line, saying what was expected and found |
+//! | JSON nested deeper than 128 levels | a record error (`recursion limit exceeded`), no stack overflow |
+//! | CSV ragged row | `expected N fields (as many as the header), found M` at its line |
+//! | CSV quote never closed | `unbalanced quote: the quoted field opened at byte N runs to the end of the file` |
+//! | symbolic-link loop, unreadable file | a whole-file skip naming it (or the error, under [`OnError::Fail`]) |
+//! | input or glob matching nothing | [`Source::open`] fails at once |
+//!
 //! ## Why the design is so
 //!
 //! - **Resolve first, read later.** [`Source::open`] expands every input before a byte is read,
@@ -69,24 +94,36 @@
 //!   one record (or one text file, which is one document), never the corpus.
 //! - **Per-record errors.** One bad line does not lose a file and no error is silent: under
 //!   [`OnError::Skip`] every skipped record is listed with its file and line (or byte offset),
-//!   and `records_seen == documents + skipped.len()` always holds. The library never prints; it
-//!   is the caller's choice how to show them.
+//!   and `records_seen == documents + skipped.len()` always holds (each part of a split
+//!   document counts as a record and a document). The library never prints; it is the
+//!   caller's choice how to show them.
+//! - **Bounded memory, whatever the input.** Lines and CSV records have a length limit,
+//!   decompression a size limit, documents a size limit; a binary file is recognised by its
+//!   first 8 KiB instead of being read as text.
 //! - **Configuration decides the format.** Compression is recognised by the last extension
 //!   (`.gz`, `.zst`); the format comes from [`SourceConfig::format`], never from a file name.
 
 mod config;
+mod decode;
 mod error;
+mod harness;
 mod jsonl;
 mod read;
 mod resolve;
 mod source;
+mod split;
 mod table;
 mod text;
 
-pub use config::{Format, OnError, ParseNameError, SourceConfig};
+pub use config::{
+    DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
+    EncodingErrors, Format, OnError, Oversize, ParseNameError, SourceConfig,
+};
 pub use error::{IngestError, Skip};
+#[doc(hidden)]
+pub use harness::{Outcome, parse_jsonl_record, read_bytes};
 pub use resolve::InputFile;
-pub use source::{IngestStats, Source};
+pub use source::{IngestStats, Replacement, Source, Split};
 
 #[cfg(test)]
 mod testutil;

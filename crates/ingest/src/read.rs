@@ -1,12 +1,18 @@
 //! Opening an input: standard input or a file, counting the bytes consumed, decompressing
-//! gzip and zstd by extension.
+//! gzip and zstd by extension (within the decompressed-size limit), then looking at the first
+//! bytes: a UTF-16 byte-order mark turns on transcoding, a UTF-8 one is dropped, a NUL byte
+//! marks a binary file.
 
+use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
-use std::sync::Arc;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
+use crate::config::SourceConfig;
+use crate::decode::{self, BINARY_SNIFF, Tally, UTF8_BOM, Utf16, Utf16Reader};
 use crate::resolve::InputFile;
+use crate::source::Problem;
 
 /// Buffer size for file reads.
 const BUFFER: usize = 64 * 1024;
@@ -44,10 +50,18 @@ impl Compression {
         }
     }
 
+    fn name(self) -> &'static str {
+        match self {
+            Compression::None => "file",
+            Compression::Gzip => "gzip file",
+            Compression::Zstd => "zstd file",
+        }
+    }
+
     /// Describes a read error in terms of what was being read.
     pub(crate) fn describe(self, err: &io::Error) -> String {
         match self {
-            Compression::None => format!("read error: {err}"),
+            Compression::None => format!("read error: {err} (expected a readable file)"),
             Compression::Gzip => {
                 format!("corrupt gzip stream: {err} (expected a complete gzip file)")
             }
@@ -73,52 +87,236 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// An opened input: decoded bytes, and how they were compressed.
-pub(crate) struct Opened {
-    pub reader: Box<dyn BufRead + Send>,
-    pub compression: Compression,
+/// A read error raised by wordmill's own readers (carried inside an [`io::Error`] so that it
+/// passes through decoders and the CSV parser unchanged).
+#[derive(Debug)]
+pub(crate) enum ReadFault {
+    /// The decompressed bytes passed `max_decompressed_bytes`.
+    Bomb { limit: u64 },
+    /// Bytes that are not valid in the file's encoding, under `EncodingErrors::Reject`.
+    Encoding { offset: u64, reason: String },
+    /// A CSV record still growing past `max_line_bytes`.
+    CsvRecordTooLong { start: u64, limit: u64 },
 }
 
-/// Opens `file` (or standard input), counting raw bytes into `count` and decompressing.
-pub(crate) fn open(file: &InputFile, count: &Arc<AtomicU64>) -> io::Result<Opened> {
-    let count = Arc::clone(count);
-    if file.is_stdin() {
-        let mut raw = BufReader::with_capacity(
-            BUFFER,
-            Counting {
-                inner: io::stdin(),
-                count,
-            },
-        );
-        let compression = Compression::sniff(raw.fill_buf()?);
-        decode(raw, compression)
-    } else {
-        let handle = File::open(&file.path)?;
-        let raw = BufReader::with_capacity(
-            BUFFER,
-            Counting {
-                inner: handle,
-                count,
-            },
-        );
-        decode(raw, Compression::of(file))
+impl fmt::Display for ReadFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadFault::Bomb { limit } => write!(
+                f,
+                "decompressed size exceeds limit {limit} (decompression bomb?); expected at most \
+                 max_decompressed_bytes = {limit} bytes once decompressed"
+            ),
+            ReadFault::Encoding { reason, .. } => f.write_str(reason),
+            ReadFault::CsvRecordTooLong { limit, .. } => write!(
+                f,
+                "CSV record longer than max_line_bytes = {limit} (an unbalanced quote?); \
+                 expected records of at most {limit} bytes; the rest of the file is not read"
+            ),
+        }
     }
 }
 
-fn decode<R: BufRead + Send + 'static>(raw: R, compression: Compression) -> io::Result<Opened> {
-    let reader: Box<dyn BufRead + Send> = match compression {
-        Compression::None => Box::new(raw),
+impl std::error::Error for ReadFault {}
+
+/// The problem a read error makes: a fault of ours where it is one, else a read error (or a
+/// corrupt stream) at `consumed` raw bytes. Nothing more can be read from the file after it.
+pub(crate) fn io_problem(err: &io::Error, compression: Compression, consumed: u64) -> Problem {
+    let fault = err
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<ReadFault>());
+    let mut problem = match fault {
+        Some(fault @ ReadFault::Bomb { .. }) => Problem::whole_file(fault.to_string()),
+        Some(fault @ ReadFault::Encoding { offset, .. }) => {
+            Problem::at_byte(*offset, fault.to_string())
+        }
+        Some(fault @ ReadFault::CsvRecordTooLong { start, .. }) => {
+            Problem::at_byte(*start, fault.to_string())
+        }
+        None => Problem::at_byte(consumed, compression.describe(err)),
+    };
+    problem.ends_file = true;
+    problem
+}
+
+/// Fails once more than `limit` bytes have come out of a decompressor.
+struct Limited<R> {
+    inner: R,
+    read: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > self.limit {
+            return Err(io::Error::other(ReadFault::Bomb { limit: self.limit }));
+        }
+        Ok(n)
+    }
+}
+
+/// How the text of an opened input is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Encoding {
+    /// UTF-8; `bom` bytes of byte-order mark were dropped.
+    Utf8 { bom: u64 },
+    /// UTF-16, transcoded to UTF-8 as it is read.
+    Utf16,
+}
+
+/// An opened input: UTF-8 bytes (transcoded when the file is UTF-16), how it was compressed
+/// and encoded.
+pub(crate) struct Opened {
+    pub reader: Box<dyn BufRead + Send>,
+    pub compression: Compression,
+    pub encoding: Encoding,
+    /// Replacements made by the UTF-16 transcoder (under `EncodingErrors::Replace`).
+    pub utf16_tally: Option<Arc<Mutex<Tally>>>,
+}
+
+/// Opens `file` (or standard input, or `memory` in its place), counting raw bytes into
+/// `count`, decompressing, and checking the first bytes.
+///
+/// # Errors
+///
+/// A file that cannot be opened (a whole-file problem), a stream that fails in its first
+/// bytes, an empty compressed file, or a binary file (problems at a byte offset).
+pub(crate) fn open(
+    file: &InputFile,
+    count: &Arc<AtomicU64>,
+    memory: Option<&Arc<[u8]>>,
+    config: &SourceConfig,
+) -> Result<Opened, Problem> {
+    let counter = Arc::clone(count);
+    let start = count.load(Ordering::Relaxed);
+    let consumed = || count.load(Ordering::Relaxed) - start;
+    let mut raw: Box<dyn BufRead + Send> = if let Some(bytes) = memory {
+        Box::new(BufReader::with_capacity(
+            BUFFER,
+            Counting {
+                inner: Cursor::new(Arc::clone(bytes)),
+                count: counter,
+            },
+        ))
+    } else if file.is_stdin() {
+        Box::new(BufReader::with_capacity(
+            BUFFER,
+            Counting {
+                inner: io::stdin(),
+                count: counter,
+            },
+        ))
+    } else {
+        let handle = File::open(&file.path).map_err(|err| {
+            Problem::whole_file(format!(
+                "cannot open the file: {err} (expected a readable file)"
+            ))
+        })?;
+        Box::new(BufReader::with_capacity(
+            BUFFER,
+            Counting {
+                inner: handle,
+                count: counter,
+            },
+        ))
+    };
+    let compression = if file.is_stdin() {
+        let head = raw.fill_buf().map_err(|err| {
+            Problem::whole_file(format!(
+                "cannot read standard input: {err} (expected a readable stream)"
+            ))
+        })?;
+        Compression::sniff(head)
+    } else {
+        Compression::of(file)
+    };
+    if compression != Compression::None {
+        match raw.fill_buf() {
+            Ok([]) => {
+                let mut problem = Problem::at_byte(
+                    0,
+                    format!(
+                        "empty {} (0 bytes): expected a complete {} stream",
+                        compression.name(),
+                        compression.name().trim_end_matches(" file")
+                    ),
+                );
+                problem.ends_file = true;
+                return Err(problem);
+            }
+            Ok(_) => {}
+            Err(err) => return Err(io_problem(&err, Compression::None, consumed())),
+        }
+    }
+    let limit = config.max_decompressed_bytes.unwrap_or(u64::MAX);
+    let decoded: Box<dyn BufRead + Send> = match compression {
+        Compression::None => raw,
         Compression::Gzip => Box::new(BufReader::with_capacity(
             BUFFER,
-            flate2::bufread::MultiGzDecoder::new(raw),
+            Limited {
+                inner: flate2::bufread::MultiGzDecoder::new(raw),
+                read: 0,
+                limit,
+            },
         )),
-        Compression::Zstd => Box::new(BufReader::with_capacity(
-            BUFFER,
-            zstd::stream::read::Decoder::with_buffer(raw)?,
-        )),
+        Compression::Zstd => {
+            let decoder = zstd::stream::read::Decoder::with_buffer(raw)
+                .map_err(|err| io_problem(&err, compression, consumed()))?;
+            Box::new(BufReader::with_capacity(
+                BUFFER,
+                Limited {
+                    inner: decoder,
+                    read: 0,
+                    limit,
+                },
+            ))
+        }
     };
-    Ok(Opened {
-        reader,
+    sniff(decoded, compression, config).map_err(|err| io_problem(&err, compression, consumed()))?
+}
+
+/// Reads the first bytes of `reader`: a UTF-16 byte-order mark, a UTF-8 one, or a NUL byte.
+fn sniff(
+    mut reader: Box<dyn BufRead + Send>,
+    compression: Compression,
+    config: &SourceConfig,
+) -> io::Result<Result<Opened, Problem>> {
+    let mut head = Vec::with_capacity(BINARY_SNIFF);
+    (&mut reader)
+        .take(BINARY_SNIFF as u64)
+        .read_to_end(&mut head)?;
+    if let Some(order) = Utf16::from_bom(&head) {
+        let tally = Arc::new(Mutex::new(Tally::default()));
+        let rest = Cursor::new(head.split_off(2)).chain(reader);
+        let utf16 = Utf16Reader::new(rest, order, config.encoding_errors, 2, Arc::clone(&tally));
+        return Ok(Ok(Opened {
+            reader: Box::new(BufReader::with_capacity(BUFFER, utf16)),
+            compression,
+            encoding: Encoding::Utf16,
+            utf16_tally: Some(tally),
+        }));
+    }
+    if let Some(at) = decode::first_nul(&head) {
+        let mut problem = Problem::at_byte(
+            at as u64,
+            "binary file (NUL byte), expected text (UTF-8, or UTF-16 with a byte-order mark)"
+                .to_owned(),
+        );
+        problem.ends_file = true;
+        return Ok(Err(problem));
+    }
+    let bom = if head.starts_with(UTF8_BOM) {
+        head.drain(..UTF8_BOM.len());
+        UTF8_BOM.len() as u64
+    } else {
+        0
+    };
+    Ok(Ok(Opened {
+        reader: Box::new(Cursor::new(head).chain(reader)),
         compression,
-    })
+        encoding: Encoding::Utf8 { bom },
+        utf16_tally: None,
+    }))
 }

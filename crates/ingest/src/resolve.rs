@@ -61,6 +61,17 @@ impl InputFile {
         self.stdin
     }
 
+    /// A file known only by `name` (its bytes come from memory).
+    pub(crate) fn named(name: &str, bytes: u64) -> Self {
+        InputFile {
+            path: PathBuf::from(name),
+            display: name.to_owned(),
+            bytes,
+            relative: name.to_owned(),
+            stdin: false,
+        }
+    }
+
     pub(crate) fn stdin() -> Self {
         InputFile {
             path: PathBuf::from("-"),

@@ -1,26 +1,31 @@
 //! The running source: an iterator of documents over the resolved files.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use wordmill_model::{Document, Metadata, Ordinal};
 
-use crate::config::{Format, OnError, SourceConfig};
+use crate::config::{Format, OnError, Oversize, SourceConfig};
+use crate::decode::Tally;
 use crate::error::{IngestError, Skip};
 use crate::jsonl::JsonlReader;
-use crate::read::{self, Compression};
+use crate::read::{self, Compression, Encoding};
 use crate::resolve::{self, InputFile};
+use crate::split::split_points;
 use crate::table::CsvReader;
 use crate::text;
 
 /// Counters of a [`Source`], updated as it is iterated and complete once it has returned
 /// `None`.
 ///
-/// Invariant: `records_seen == documents + skipped.len()`.
+/// Invariant: `records_seen == documents + skipped.len()`. A document split into parts (see
+/// [`Oversize::Split`]) counts as that many records and documents, so the invariant holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestStats {
-    /// Records met so far: documents yielded plus records (and files) skipped.
+    /// Records met so far: documents yielded plus records (and files) skipped; each part of a
+    /// split document is a record.
     pub records_seen: u64,
     /// Documents yielded.
     pub documents: u64,
@@ -30,6 +35,47 @@ pub struct IngestStats {
     pub files_opened: u64,
     /// What was skipped and why, in input order.
     pub skipped: Vec<Skip>,
+    /// Documents kept with invalid bytes replaced by U+FFFD (under
+    /// [`EncodingErrors::Replace`](crate::EncodingErrors::Replace)), in input order.
+    #[serde(default)]
+    pub replaced: Vec<Replacement>,
+    /// Documents split into parts for being over
+    /// [`SourceConfig::max_document_bytes`], in input order.
+    #[serde(default)]
+    pub split: Vec<Split>,
+}
+
+/// Invalid text replaced by U+FFFD in a document that was kept: where, and how many
+/// sequences.
+///
+/// For a UTF-16 JSON Lines or CSV file there is one entry for the whole file (`line` is
+/// `None`); otherwise one per document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replacement {
+    /// The file, as displayed.
+    pub file: String,
+    /// 1-based line where the record starts (JSON Lines, CSV); `None` for a text file.
+    pub line: Option<u64>,
+    /// Offset of the first replaced byte, counted in the file's decompressed bytes (for CSV,
+    /// in the row's unquoted field bytes after the row's start, so quotes before it are not
+    /// counted).
+    pub byte_offset: u64,
+    /// How many invalid sequences were replaced (each by one U+FFFD).
+    pub count: u64,
+}
+
+/// A document over [`SourceConfig::max_document_bytes`] that was split into parts `ID#1`,
+/// `ID#2`, ... (each a document with the same metadata).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Split {
+    /// The file, as displayed.
+    pub file: String,
+    /// 1-based line where the record starts (JSON Lines, CSV); `None` for a text file.
+    pub line: Option<u64>,
+    /// The id of the whole document (the parts add `#1`, `#2`, ...).
+    pub id: String,
+    /// How many parts it became.
+    pub parts: u64,
 }
 
 /// Streams [`Document`]s out of the configured inputs, in input order.
@@ -50,6 +96,10 @@ pub struct Source {
     consumed: Arc<AtomicU64>,
     next_ordinal: Ordinal,
     finished: bool,
+    /// Parts of a split document still to be yielded.
+    pending: VecDeque<(String, String, Metadata)>,
+    /// In-memory bytes read in place of the (single) file; for the fuzzing entry points.
+    memory: Option<Arc<[u8]>>,
 }
 
 impl std::fmt::Debug for Source {
@@ -72,6 +122,8 @@ struct OpenFile {
     start: u64,
     compression: Compression,
     reader: Reader,
+    /// Replacements made by the UTF-16 transcoder, listed when the file ends.
+    utf16_tally: Option<Arc<Mutex<Tally>>>,
 }
 
 enum Reader {
@@ -87,8 +139,8 @@ pub(crate) struct Ctx<'a> {
     /// Metadata from `meta_from_path`, the start of every document's metadata.
     pub path_meta: &'a Metadata,
     pub compression: Compression,
-    consumed: &'a AtomicU64,
-    start: u64,
+    pub consumed: &'a AtomicU64,
+    pub start: u64,
 }
 
 impl Ctx<'_> {
@@ -98,12 +150,22 @@ impl Ctx<'_> {
     }
 }
 
+/// Invalid bytes replaced in a document: the first one's offset, and how many sequences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Replaced {
+    pub byte_offset: u64,
+    pub count: u64,
+}
+
 /// One step of reading a file.
 pub(crate) enum Step {
     Doc {
         id: String,
         text: String,
         meta: Metadata,
+        /// The record's line, for JSON Lines and CSV.
+        line: Option<u64>,
+        replaced: Option<Replaced>,
     },
     Problem(Problem),
     End,
@@ -188,7 +250,26 @@ impl Source {
             consumed: Arc::new(AtomicU64::new(0)),
             next_ordinal: 0,
             finished: false,
+            pending: VecDeque::new(),
+            memory: None,
         })
+    }
+
+    /// A source reading `bytes` as if they were the file `name` (whose extension says how it
+    /// is compressed), for the fuzzing and property-test entry points.
+    pub(crate) fn from_bytes(name: &str, bytes: &[u8], config: SourceConfig) -> Source {
+        Source {
+            config,
+            files: vec![InputFile::named(name, bytes.len() as u64)],
+            next_file: 0,
+            current: None,
+            stats: IngestStats::default(),
+            consumed: Arc::new(AtomicU64::new(0)),
+            next_ordinal: 0,
+            finished: false,
+            pending: VecDeque::new(),
+            memory: Some(Arc::from(bytes)),
+        }
     }
 
     /// The files to read, in the order they will be read.
@@ -219,18 +300,9 @@ impl Source {
         let path_meta = path_metadata(&self.config, &file.display);
         let id = file.id(self.config.format);
         let start = self.consumed.load(Ordering::Relaxed);
-        let opened = match read::open(file, &self.consumed) {
+        let opened = match read::open(file, &self.consumed, self.memory.as_ref(), &self.config) {
             Ok(opened) => opened,
-            Err(err) => {
-                let what = if file.is_stdin() {
-                    "standard input"
-                } else {
-                    "the file"
-                };
-                return Some(Step::Problem(Problem::whole_file(format!(
-                    "cannot open {what}: {err} (expected a readable file)"
-                ))));
-            }
+            Err(problem) => return Some(Step::Problem(problem)),
         };
         let ctx = Ctx {
             config: &self.config,
@@ -241,9 +313,14 @@ impl Source {
             start,
         };
         let compression = opened.compression;
+        let utf16_tally = opened.utf16_tally.clone();
+        let bom = match opened.encoding {
+            Encoding::Utf8 { bom } => bom,
+            Encoding::Utf16 => 0,
+        };
         let reader = match self.config.format {
             Format::Text => return Some(text::read(opened, &ctx)),
-            Format::Jsonl => Reader::Jsonl(JsonlReader::new(opened.reader)),
+            Format::Jsonl => Reader::Jsonl(JsonlReader::new(opened.reader, bom)),
             Format::Csv => match CsvReader::open(opened, &ctx) {
                 Ok(reader) => Reader::Csv(Box::new(reader)),
                 Err(problem) => return Some(Step::Problem(problem)),
@@ -256,8 +333,96 @@ impl Source {
             start,
             compression,
             reader,
+            utf16_tally,
         });
         None
+    }
+
+    /// Closes the current file, listing what its UTF-16 transcoder replaced.
+    fn close_file(&mut self) {
+        let Some(open) = self.current.take() else {
+            return;
+        };
+        let tally = open
+            .utf16_tally
+            .and_then(|t| t.lock().ok().map(|t| *t))
+            .unwrap_or_default();
+        if let Some(first) = tally.first {
+            self.stats.replaced.push(Replacement {
+                file: self.files[open.index].display.clone(),
+                line: None,
+                byte_offset: first,
+                count: tally.count,
+            });
+        }
+    }
+
+    /// Queues a document read from file `index` (or its parts, when it is over the size
+    /// limit), or makes it a problem when it is over the limit and the policy is to skip.
+    fn document(
+        &mut self,
+        index: usize,
+        id: String,
+        text: String,
+        meta: Metadata,
+        line: Option<u64>,
+        replaced: Option<Replaced>,
+    ) -> Result<(), Problem> {
+        let limit = self.config.max_document_bytes.unwrap_or(u64::MAX);
+        let len = text.len() as u64;
+        if len > limit {
+            if self.config.oversize == Oversize::Skip {
+                let reason =
+                    format!("document of {len} bytes exceeds max_document_bytes = {limit}");
+                return Err(match line {
+                    Some(line) => Problem::at_line(line, reason),
+                    None => Problem {
+                        line: None,
+                        byte_offset: None,
+                        reason,
+                        whole_file: false,
+                        ends_file: false,
+                    },
+                });
+            }
+            let cuts = split_points(&text, usize::try_from(limit).unwrap_or(usize::MAX));
+            let mut start = 0;
+            for (k, &end) in cuts.iter().enumerate() {
+                self.pending.push_back((
+                    format!("{id}#{}", k + 1),
+                    text[start..end].to_owned(),
+                    meta.clone(),
+                ));
+                start = end;
+            }
+            self.stats.split.push(Split {
+                file: self.files[index].display.clone(),
+                line,
+                id,
+                parts: cuts.len() as u64,
+            });
+        } else {
+            self.pending.push_back((id, text, meta));
+        }
+        if let Some(replaced) = replaced {
+            self.stats.replaced.push(Replacement {
+                file: self.files[index].display.clone(),
+                line,
+                byte_offset: replaced.byte_offset,
+                count: replaced.count,
+            });
+        }
+        Ok(())
+    }
+
+    /// The next queued document (a part of a split one), counted.
+    fn next_pending(&mut self) -> Option<Document> {
+        let (id, text, meta) = self.pending.pop_front()?;
+        let doc = Document::new(self.next_ordinal, id, text, meta);
+        self.next_ordinal += 1;
+        self.stats.documents += 1;
+        self.stats.records_seen += 1;
+        Some(doc)
     }
 
     /// Turns a problem with file `index` into an error, or a skip.
@@ -292,6 +457,9 @@ impl Iterator for Source {
 
     fn next(&mut self) -> Option<Self::Item> {
         let item = loop {
+            if let Some(doc) = self.next_pending() {
+                break Some(Ok(doc));
+            }
             if self.finished {
                 break None;
             }
@@ -324,25 +492,30 @@ impl Iterator for Source {
                     }
                 }
             };
-            match step {
-                Step::End => self.current = None,
-                Step::Doc { id, text, meta } => {
-                    let doc = Document::new(self.next_ordinal, id, text, meta);
-                    self.next_ordinal += 1;
-                    self.stats.documents += 1;
-                    self.stats.records_seen += 1;
-                    break Some(Ok(doc));
+            let problem = match step {
+                Step::End => {
+                    self.close_file();
+                    continue;
                 }
-                Step::Problem(problem) => {
-                    if problem.ends_file {
-                        self.current = None;
-                    }
-                    if let Some(err) = self.problem(index, problem) {
-                        self.current = None;
-                        self.finished = true;
-                        break Some(Err(err));
-                    }
-                }
+                Step::Doc {
+                    id,
+                    text,
+                    meta,
+                    line,
+                    replaced,
+                } => match self.document(index, id, text, meta, line, replaced) {
+                    Ok(()) => continue,
+                    Err(problem) => problem,
+                },
+                Step::Problem(problem) => problem,
+            };
+            if problem.ends_file {
+                self.close_file();
+            }
+            if let Some(err) = self.problem(index, problem) {
+                self.close_file();
+                self.finished = true;
+                break Some(Err(err));
             }
         };
         self.stats.bytes_read = self.consumed.load(Ordering::Relaxed);

@@ -2,38 +2,54 @@
 
 use std::io::Read;
 
-use crate::read::Opened;
-use crate::source::{Ctx, Problem, Step};
+use crate::decode;
+use crate::read::{self, Encoding, Opened};
+use crate::source::{Ctx, Problem, Replaced, Step};
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Reads the whole (decoded) file as one document: BOM dropped, UTF-8 checked.
+/// Reads the whole (decoded) file as one document: byte-order mark dropped, UTF-8 checked
+/// under the encoding policy. An empty file is a document with empty text: it is data.
 pub(crate) fn read(mut opened: Opened, ctx: &Ctx<'_>) -> Step {
     let mut bytes = Vec::new();
     if let Err(err) = opened.reader.read_to_end(&mut bytes) {
-        return Step::Problem(Problem::at_byte(
+        return Step::Problem(read::io_problem(
+            &err,
+            opened.compression,
             ctx.bytes_consumed(),
-            opened.compression.describe(&err),
         ));
     }
-    let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
-    if bom > 0 {
-        bytes.drain(..bom);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Step::Doc {
-            id: ctx.file_id.to_owned(),
-            text,
-            meta: ctx.path_meta.clone(),
-        },
-        Err(err) => {
-            let offset = (err.utf8_error().valid_up_to() + bom) as u64;
-            Step::Problem(Problem::at_byte(
-                offset,
+    let bom = match opened.encoding {
+        Encoding::Utf8 { bom } => bom,
+        Encoding::Utf16 => 0,
+    };
+    let (text, tally) = match decode::utf8(bytes, ctx.config.encoding_errors) {
+        Ok(decoded) => decoded,
+        Err(offset) => {
+            return Step::Problem(Problem::at_byte(
+                offset + bom,
                 "invalid UTF-8 (expected UTF-8 text; the byte offset is of the first bad byte)"
                     .to_owned(),
-            ))
+            ));
         }
+    };
+    let utf16 = opened
+        .utf16_tally
+        .as_ref()
+        .and_then(|t| t.lock().ok().map(|t| *t))
+        .unwrap_or_default();
+    let replaced = [(tally, bom), (utf16, 0)]
+        .into_iter()
+        .find_map(|(t, shift)| {
+            t.first.map(|first| Replaced {
+                byte_offset: first + shift,
+                count: t.count,
+            })
+        });
+    Step::Doc {
+        id: ctx.file_id.to_owned(),
+        text,
+        meta: ctx.path_meta.clone(),
+        line: None,
+        replaced,
     }
 }
 

@@ -37,10 +37,10 @@ impl MinLenFilter {
     }
 }
 
-impl TokenFilter for MinLenFilter {
+impl MinLenFilter {
+    /// True when `text` is long enough.
     #[inline]
-    fn apply(&self, token: &mut Token<'_>) -> bool {
-        let text: &str = &token.text;
+    pub(crate) fn keeps(&self, text: &str) -> bool {
         // A char is 1 to 4 bytes: decide from the byte length when that is enough.
         if text.len() < self.min_len {
             false
@@ -49,5 +49,12 @@ impl TokenFilter for MinLenFilter {
         } else {
             text.chars().count() >= self.min_len
         }
+    }
+}
+
+impl TokenFilter for MinLenFilter {
+    #[inline]
+    fn apply(&self, token: &mut Token<'_>) -> bool {
+        self.keeps(&token.text)
     }
 }

@@ -97,6 +97,10 @@ pub use stopwords::{
     StopWordFilter, builtin_stopword_names, builtin_stopwords, read_stopword_file,
 };
 
+/// The `unicode-segmentation` crate whose word and sentence boundaries this crate reproduces,
+/// re-exported so that benchmarks and tests can compare against exactly the same version.
+pub use unicode_segmentation;
+
 /// The Unicode version of the Python database behind [`is_python_word_char`] and the pattern
 /// tokenisers' `\w` (`"14.0.0"`, from CPython 3.11).
 pub const PYTHON_UNICODE_VERSION: &str = tables::PYTHON_UNICODE_VERSION;

@@ -64,6 +64,12 @@ impl Tokenizer {
 pub struct Normaliser {
     config: NormaliserConfig,
     tokenizer: Tokenizer,
+    /// The stop words, checked on the token text before a token is built (so a stop word
+    /// that needed lowercasing never allocates).
+    stop: Option<StopWordFilter>,
+    /// `min_len` as a filter, when it can drop anything (`min_len > 1`).
+    min_len: Option<MinLenFilter>,
+    /// The filters that may rewrite a token (stemming), applied after the two above.
     filters: Vec<Box<dyn TokenFilter>>,
 }
 
@@ -83,6 +89,7 @@ impl Normaliser {
             TokenizerKind::Pattern(p) => Tokenizer::Pattern(PatternTokenizer::new(p)?),
         };
         let mut filters: Vec<Box<dyn TokenFilter>> = Vec::new();
+        let mut stop = None;
         let stop_words: Option<Vec<String>> = match &config.stopwords {
             StopWords::None => None,
             StopWords::Builtin(name) => {
@@ -106,17 +113,17 @@ impl Normaliser {
                     w
                 }
             });
-            filters.push(Box::new(StopWordFilter::new(words)));
+            stop = Some(StopWordFilter::new(words));
         }
-        if config.min_len > 1 {
-            filters.push(Box::new(MinLenFilter::new(config.min_len)));
-        }
+        let min_len = (config.min_len > 1).then(|| MinLenFilter::new(config.min_len));
         if let Some(language) = config.stem {
             filters.push(Box::new(StemFilter::new(language)));
         }
         Ok(Normaliser {
             config,
             tokenizer,
+            stop,
+            min_len,
             filters,
         })
     }
@@ -144,32 +151,53 @@ impl Normaliser {
     /// The filtered tokens of `text` alone (what [`normalise`](Self::normalise) puts in
     /// `tokens`).
     pub fn tokens<'a>(&self, text: &'a str) -> Vec<Token<'a>> {
-        let mut tokens = Vec::with_capacity(text.len() / 6 + 1);
+        let mut tokens = Vec::with_capacity(text.len() / 8 + 1);
         let mut position: u32 = 0;
-        let push = |token: Token<'a>, tokens: &mut Vec<Token<'a>>| {
-            let mut token = token;
-            if self.filters.iter().all(|f| f.apply(&mut token)) {
-                tokens.push(token);
-            }
-        };
 
         if text.is_ascii() && self.tokenizer.case_blind() {
-            // Fast path: tokenise the original, lowercase each token on its own.
+            // Fast path: tokenise the original; a token is lowercased on its own, on the stack,
+            // and allocated only when it has an upper-case letter and survives the filters.
             let lowercase = self.config.lowercase;
             self.tokenizer.tokens(text, &mut |s, e| {
                 let slice = &text[s..e];
+                let at = position;
+                position = position.saturating_add(1);
                 let token_text = if lowercase && slice.bytes().any(|b| b.is_ascii_uppercase()) {
-                    Cow::Owned(slice.to_ascii_lowercase())
+                    let mut buf = [0u8; 32];
+                    let owned = match buf.get_mut(..slice.len()) {
+                        Some(lower) => {
+                            lower.copy_from_slice(slice.as_bytes());
+                            lower.make_ascii_lowercase();
+                            // ASCII stays UTF-8 whatever its case.
+                            let lower = std::str::from_utf8(lower).unwrap_or_default();
+                            if !self.keeps(lower) {
+                                return;
+                            }
+                            lower.to_string()
+                        }
+                        None => {
+                            let lower = slice.to_ascii_lowercase();
+                            if !self.keeps(&lower) {
+                                return;
+                            }
+                            lower
+                        }
+                    };
+                    Cow::Owned(owned)
                 } else {
+                    if !self.keeps(slice) {
+                        return;
+                    }
                     Cow::Borrowed(slice)
                 };
-                let token = Token {
-                    text: token_text,
-                    span: wordmill_model::Span::new(s, e),
-                    position,
-                };
-                position = position.saturating_add(1);
-                push(token, &mut tokens);
+                self.push(
+                    Token {
+                        text: token_text,
+                        span: wordmill_model::Span::new(s, e),
+                        position: at,
+                    },
+                    &mut tokens,
+                );
             });
             return tokens;
         }
@@ -177,23 +205,44 @@ impl Normaliser {
         let transformed = Transformed::new(text, self.config.unicode, self.config.lowercase);
         let t_text: &str = &transformed.text;
         self.tokenizer.tokens(t_text, &mut |s, e| {
-            let (os, oe) = transformed.original_span(s, e);
+            let at = position;
+            position = position.saturating_add(1);
             let piece = &t_text[s..e];
+            if !self.keeps(piece) {
+                return;
+            }
+            let (os, oe) = transformed.original_span(s, e);
             let original = &text[os..oe];
             let token_text = if piece == original {
                 Cow::Borrowed(original)
             } else {
                 Cow::Owned(piece.to_string())
             };
-            let token = Token {
-                text: token_text,
-                span: wordmill_model::Span::new(os, oe),
-                position,
-            };
-            position = position.saturating_add(1);
-            push(token, &mut tokens);
+            self.push(
+                Token {
+                    text: token_text,
+                    span: wordmill_model::Span::new(os, oe),
+                    position: at,
+                },
+                &mut tokens,
+            );
         });
         tokens
+    }
+
+    /// True when a token with this text passes the stop words and `min_len`.
+    #[inline]
+    fn keeps(&self, text: &str) -> bool {
+        self.stop.as_ref().is_none_or(|f| !f.contains(text))
+            && self.min_len.is_none_or(|f| f.keeps(text))
+    }
+
+    /// Runs the rewriting filters and keeps the token if they all do.
+    #[inline]
+    fn push<'a>(&self, mut token: Token<'a>, tokens: &mut Vec<Token<'a>>) {
+        if self.filters.iter().all(|f| f.apply(&mut token)) {
+            tokens.push(token);
+        }
     }
 }
 

@@ -70,35 +70,84 @@ impl PatternTokenizer {
 /// that are at least two code points long.
 pub(crate) fn sklearn_tokens(text: &str, emit: &mut impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
+    let len = bytes.len();
     let mut i = 0;
-    // Start of the current run, and how many characters it has (capped at 2).
-    let mut run: Option<(usize, u8)> = None;
-    while i < bytes.len() {
+    while i < len {
+        // Skip to the start of a run of word characters.
         let b = bytes[i];
-        let (word, len) = if b < 0x80 {
-            (b.is_ascii_alphanumeric() || b == b'_', 1)
-        } else {
-            // `i` is always on a character boundary.
-            let c = text[i..].chars().next().unwrap_or_default();
-            (is_python_word_char(c), c.len_utf8())
-        };
-        match (&mut run, word) {
-            (Some((_, n)), true) => *n = n.saturating_add(1).min(2),
-            (None, true) => run = Some((i, 1)),
-            (Some((start, n)), false) => {
-                if *n >= 2 {
-                    emit(*start, i);
-                }
-                run = None;
+        if b < 0x80 {
+            if !is_ascii_word(b) {
+                i += 1;
+                continue;
             }
-            (None, false) => {}
+        } else {
+            let (word, n) = char_at(text, i);
+            if !word {
+                i += n;
+                continue;
+            }
         }
-        i += len;
+        let start = i;
+        i += utf8_len(b);
+        let mut chars = 1usize;
+        // Extend it: ASCII word bytes in a tight loop, other characters one at a time.
+        while i < len {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !is_ascii_word(b) {
+                    break;
+                }
+                i += 1;
+            } else {
+                let (word, n) = char_at(text, i);
+                if !word {
+                    break;
+                }
+                i += n;
+            }
+            chars += 1;
+        }
+        if chars >= 2 {
+            emit(start, i);
+        }
     }
-    if let Some((start, n)) = run {
-        if n >= 2 {
-            emit(start, bytes.len());
-        }
+}
+
+/// ASCII letters, digits and `_`: Python's `\w` restricted to ASCII.
+static ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
+#[inline]
+fn is_ascii_word(b: u8) -> bool {
+    ASCII_WORD[(b & 0x7f) as usize]
+}
+
+/// The UTF-8 length of a character from its first byte.
+#[inline]
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
+    }
+}
+
+/// Whether the character at byte `i` (a character boundary) is a Python word character, and
+/// its length.
+#[inline]
+fn char_at(text: &str, i: usize) -> (bool, usize) {
+    match text[i..].chars().next() {
+        Some(c) => (is_python_word_char(c), c.len_utf8()),
+        None => (false, 1),
     }
 }
 

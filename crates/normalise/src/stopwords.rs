@@ -171,6 +171,35 @@ fn strip_comment(line: &str) -> &str {
 pub struct StopWordFilter {
     words: HashSet<String>,
     max_len: usize,
+    /// The words of at most [`PACKED_MAX`] bytes, packed (see [`pack`]), in an open-addressing
+    /// table of a power-of-two size; 0 marks an empty slot. Looking a token up costs one
+    /// multiplication and (almost always) one or two 16-byte compares, where the `HashSet`
+    /// costs a SipHash of the token.
+    packed: Box<[u128]>,
+    /// Whether the empty word is a stop word (it packs to 0, the empty-slot marker).
+    has_empty: bool,
+}
+
+/// Words up to this many bytes are packed into a `u128`.
+const PACKED_MAX: usize = 15;
+
+/// A word of at most [`PACKED_MAX`] bytes as one number: the bytes in the low 15 bytes, the
+/// length in the top byte (so `"ab"` and `"ab\0"` differ, and only `""` packs to 0).
+#[inline]
+fn pack(word: &[u8]) -> Option<u128> {
+    if word.len() > PACKED_MAX {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    buf[..word.len()].copy_from_slice(word);
+    buf[15] = word.len() as u8;
+    Some(u128::from_le_bytes(buf))
+}
+
+#[inline]
+fn slot_of(key: u128, mask: usize) -> usize {
+    let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+    (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask
 }
 
 impl StopWordFilter {
@@ -182,13 +211,54 @@ impl StopWordFilter {
     {
         let words: HashSet<String> = words.into_iter().map(Into::into).collect();
         let max_len = words.iter().map(String::len).max().unwrap_or(0);
-        StopWordFilter { words, max_len }
+        let size = (words.len() * 4).next_power_of_two().max(16);
+        let mut packed = vec![0u128; size].into_boxed_slice();
+        let mut has_empty = false;
+        for w in &words {
+            match pack(w.as_bytes()) {
+                Some(0) => has_empty = true,
+                Some(key) => {
+                    let mut i = slot_of(key, size - 1);
+                    while packed[i] != 0 {
+                        i = (i + 1) & (size - 1);
+                    }
+                    packed[i] = key;
+                }
+                None => {}
+            }
+        }
+        StopWordFilter {
+            words,
+            max_len,
+            packed,
+            has_empty,
+        }
     }
 
     /// True when `word` is a stop word.
     #[inline]
     pub fn contains(&self, word: &str) -> bool {
-        word.len() <= self.max_len && self.words.contains(word)
+        if word.len() > self.max_len {
+            return false;
+        }
+        match pack(word.as_bytes()) {
+            Some(0) => self.has_empty,
+            Some(key) => {
+                if self.packed.is_empty() {
+                    return false;
+                }
+                let mask = self.packed.len() - 1;
+                let mut i = slot_of(key, mask);
+                loop {
+                    match self.packed[i] {
+                        0 => return false,
+                        k if k == key => return true,
+                        _ => i = (i + 1) & mask,
+                    }
+                }
+            }
+            None => self.words.contains(word),
+        }
     }
 
     /// Number of distinct stop words.
@@ -226,6 +296,43 @@ mod tests {
         assert!(builtin_stopwords("ENGLISH").is_some());
         assert!(builtin_stopwords("ru").unwrap().contains(&"не"));
         assert!(builtin_stopwords("de").unwrap().contains(&"und"));
+    }
+
+    #[test]
+    fn packed_lookup_agrees_with_the_set() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ab\0",
+            "the",
+            "fifteen_bytes__",
+            "sixteen_bytes___",
+            "москва",
+            "a-much-longer-stop-word",
+        ];
+        let filter = StopWordFilter::new(words);
+        for w in words {
+            assert!(filter.contains(w), "{w:?}");
+        }
+        for w in [
+            "b",
+            "ab\0\0",
+            "th",
+            "thee",
+            "fifteen_bytes_",
+            "sixteen_bytes__",
+            "москв",
+        ] {
+            assert!(!filter.contains(w), "{w:?}");
+        }
+        let en = StopWordFilter::new(builtin_stopwords("en").unwrap().iter().copied());
+        for w in builtin_stopwords("en").unwrap() {
+            assert!(en.contains(w));
+            assert!(!en.contains(&format!("{w}qq")));
+        }
+        assert!(!en.contains(""));
+        assert!(!StopWordFilter::default().contains("a"));
     }
 
     #[test]

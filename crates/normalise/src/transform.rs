@@ -32,6 +32,9 @@ impl<'t> Transformed<'t> {
             return Transformed { text, map: None };
         }
         let normalised = normalise_units(original, form);
+        if lowercase && normalised.is_none() && !original.contains('Σ') {
+            return lower_in_one_pass(original);
+        }
         let lowered = if lowercase {
             let source = normalised.as_ref().map_or(original, |n| n.text.as_str());
             Some(source.to_lowercase())
@@ -81,6 +84,95 @@ impl<'t> Transformed<'t> {
     #[cfg(test)]
     pub fn offsets_preserved(&self) -> bool {
         self.map.is_none()
+    }
+}
+
+/// Lowercases `original` (no Unicode normalisation) and builds its offset map in the same pass.
+///
+/// Equal to `str::to_lowercase` followed by [`build_map`] for a text without `Σ` (the only
+/// character whose lowercase depends on its context): every other character is mapped by
+/// `char::to_lowercase`. ASCII runs are copied and lowercased in bulk, and the map is only
+/// started at the first character whose lowercase is not one character of the same length
+/// (before it, offsets are shared), so a text like most news text, ASCII with curly quotes,
+/// dashes and accented letters, gets no map at all.
+fn lower_in_one_pass(original: &str) -> Transformed<'_> {
+    let bytes = original.as_bytes();
+    let mut out = String::with_capacity(original.len() + 8);
+    let mut changed = false;
+    let mut map: Option<OffsetMap> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| b >= 0x80)
+            .unwrap_or(bytes.len() - i);
+        if run > 0 {
+            let t = out.len();
+            let ascii = &original[i..i + run];
+            changed |= ascii.bytes().any(|b| b.is_ascii_uppercase());
+            out.push_str(ascii);
+            out[t..].make_ascii_lowercase();
+            if let Some(map) = &mut map {
+                map.push(Segment {
+                    t,
+                    o: i,
+                    t_len: run,
+                    o_len: run,
+                    exact: true,
+                });
+            }
+            i += run;
+            if i == bytes.len() {
+                break;
+            }
+        }
+        let Some(c) = original[i..].chars().next() else {
+            break;
+        };
+        let t = out.len();
+        let mut n = 0;
+        for l in c.to_lowercase() {
+            out.push(l);
+            n += 1;
+        }
+        let t_len = out.len() - t;
+        let c_len = c.len_utf8();
+        let exact = n == 1 && t_len == c_len;
+        if !(n == 1 && out[t..].starts_with(c)) {
+            changed = true;
+        }
+        if !exact && map.is_none() {
+            // Offsets were shared up to here.
+            let mut m = OffsetMap::default();
+            m.push(Segment {
+                t: 0,
+                o: 0,
+                t_len: t,
+                o_len: i,
+                exact: true,
+            });
+            map = Some(m);
+        }
+        if let Some(map) = &mut map {
+            map.push(Segment {
+                t,
+                o: i,
+                t_len,
+                o_len: c_len,
+                exact,
+            });
+        }
+        i += c_len;
+    }
+    if !changed {
+        return Transformed {
+            text: Cow::Borrowed(original),
+            map: None,
+        };
+    }
+    Transformed {
+        text: Cow::Owned(out),
+        map,
     }
 }
 
@@ -393,6 +485,22 @@ mod tests {
                 proptest::prop_assert_eq!(&Transformed::new(&text, form, false).text, &whole);
                 proptest::prop_assert_eq!(&Transformed::new(&text, form, true).text, &whole.to_lowercase());
             }
+        }
+
+        #[test]
+        fn one_pass_lowering_equals_lowercase_then_map(text in "([a-cA-C .]|[ÀàİIΣσς\u{130}\u{1e9e}ßǅǄ\u{212a}\u{2126}ﬁ\u{301}\u{10400}’—])*") {
+            let old = {
+                let lowered = text.to_lowercase();
+                let map = build_map(&text, None, Some(&lowered));
+                (lowered.clone(), if lowered == text || map.is_identity(lowered.len()) { None } else { Some(map.segments) })
+            };
+            if !text.contains('Σ') {
+                let new = lower_in_one_pass(&text);
+                proptest::prop_assert_eq!(new.text.as_ref(), old.0.as_str());
+                proptest::prop_assert_eq!(new.map.map(|m| m.segments), old.1);
+            }
+            let whole = Transformed::new(&text, UnicodeForm::None, true);
+            proptest::prop_assert_eq!(whole.text.as_ref(), old.0.as_str());
         }
 
         #[test]

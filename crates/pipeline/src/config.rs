@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use sha2::{Digest, Sha256};
 use wordmill_analyse::{DocFreq, Norm, TermsConfig, TfidfConfig};
-use wordmill_ingest::{Format, OnError};
+use wordmill_ingest::{
+    DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES, EncodingErrors, Format, OnError, Oversize,
+};
 use wordmill_normalise::{NormaliserConfig, StemLanguage, StopWords, TokenizerKind, UnicodeForm};
 
 use crate::error::{ConfigError, ConfigErrors};
@@ -42,6 +44,11 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
             "meta_fields",
             "meta_from_path",
             "on_error",
+            "encoding_errors",
+            "max_document_bytes",
+            "oversize",
+            "max_decompressed_bytes",
+            "max_line_bytes",
         ],
     ),
     (
@@ -132,6 +139,16 @@ pub struct IngestSpec {
     pub meta_from_path: Option<Regex>,
     /// What a bad record does.
     pub on_error: OnError,
+    /// Invalid UTF-8: reject the record, or replace with U+FFFD and count.
+    pub encoding_errors: EncodingErrors,
+    /// Documents larger than this are split or skipped (`None`: no limit).
+    pub max_document_bytes: Option<u64>,
+    /// What an oversize document does.
+    pub oversize: Oversize,
+    /// Limit on the decompressed size of one compressed file (`None`: no limit).
+    pub max_decompressed_bytes: Option<u64>,
+    /// Limit on one JSON Lines line or CSV record (`None`: no limit).
+    pub max_line_bytes: Option<u64>,
 }
 
 /// `[analyse.sentiment]` after validation.
@@ -506,13 +523,16 @@ impl<'s> Walker<'s> {
         let ingest = ingest?;
         let normalise = normalise?;
         let analysis = format!(
-            "format={:?} text_field={:?} id_field={:?} meta_fields={:?} meta_from_path={:?} on_error={:?}\nnormalise={:?}\nterms={:?}\nsentiment={:?}",
+            "format={:?} text_field={:?} id_field={:?} meta_fields={:?} meta_from_path={:?} on_error={:?} encoding={:?} max_doc={:?} oversize={:?}\nnormalise={:?}\nterms={:?}\nsentiment={:?}",
             ingest.format,
             ingest.text_field,
             ingest.id_field,
             ingest.meta_fields,
             ingest.meta_from_path.as_ref().map(|r| r.as_str()),
             ingest.on_error,
+            ingest.encoding_errors,
+            ingest.max_document_bytes,
+            ingest.oversize,
             normalise,
             terms,
             sentiment
@@ -686,6 +706,22 @@ impl<'s> Walker<'s> {
             Some("fail") => OnError::Fail,
             _ => OnError::Skip,
         };
+        let encoding_errors = match self.choice(t, "encoding_errors", &["reject", "replace"]).as_deref() {
+            Some("replace") => EncodingErrors::Replace,
+            _ => EncodingErrors::Reject,
+        };
+        let oversize = match self.choice(t, "oversize", &["split", "skip"]).as_deref() {
+            Some("skip") => Oversize::Skip,
+            _ => Oversize::Split,
+        };
+        let mut limit = |key: &str, default: u64| match self.integer(t, key, 0, i64::MAX) {
+            Some(0) => None,
+            Some(n) => Some(n as u64),
+            None => Some(default),
+        };
+        let max_document_bytes = limit("max_document_bytes", DEFAULT_MAX_DOCUMENT_BYTES);
+        let max_decompressed_bytes = limit("max_decompressed_bytes", DEFAULT_MAX_DECOMPRESSED_BYTES);
+        let max_line_bytes = limit("max_line_bytes", DEFAULT_MAX_LINE_BYTES);
         Some(IngestSpec {
             inputs: inputs?,
             format,
@@ -694,6 +730,11 @@ impl<'s> Walker<'s> {
             meta_fields,
             meta_from_path,
             on_error,
+            encoding_errors,
+            max_document_bytes,
+            oversize,
+            max_decompressed_bytes,
+            max_line_bytes,
         })
     }
 

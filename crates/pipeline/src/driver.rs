@@ -11,7 +11,7 @@ use wordmill_analyse::{
     Analyser, DocumentStats, Documents, DocumentsPartial, LexiconSource, Rules, Sentiment, SentimentConfig, SentimentPartial,
     Terms, TermsPartial, Unit,
 };
-use wordmill_ingest::{Format, Skip, Source, SourceConfig};
+use wordmill_ingest::{Format, Replacement, Skip, Source, SourceConfig, Split};
 use wordmill_model::{Document, Merge, Metadata};
 use wordmill_normalise::Normaliser;
 use wordmill_report::{CorpusSummary, OutputDir, Report, SentimentReport, StagedDir, TermsSummary};
@@ -114,6 +114,12 @@ pub struct IngestTally {
     pub documents: u64,
     /// Records skipped, with reasons.
     pub skipped: Vec<Skip>,
+    /// Records whose invalid UTF-8 was replaced (with `encoding_errors = "replace"`).
+    #[serde(default)]
+    pub replaced: Vec<Replacement>,
+    /// Oversize documents split into parts.
+    #[serde(default)]
+    pub split: Vec<Split>,
 }
 
 impl Merge for IngestTally {
@@ -124,6 +130,10 @@ impl Merge for IngestTally {
         self.files.extend(other.files);
         self.files.sort_by(|a, b| a.path.cmp(&b.path));
         self.files.dedup();
+        self.replaced.extend(other.replaced);
+        self.replaced.sort_by(|a, b| (&a.file, a.line, a.byte_offset).cmp(&(&b.file, b.line, b.byte_offset)));
+        self.split.extend(other.split);
+        self.split.sort_by(|a, b| (&a.file, a.line, &a.id).cmp(&(&b.file, b.line, &b.id)));
         self.skipped.extend(other.skipped);
         self.skipped.sort_by(|a, b| (&a.file, a.line, a.byte_offset, &a.reason).cmp(&(&b.file, b.line, b.byte_offset, &b.reason)));
     }
@@ -265,7 +275,11 @@ fn source_config(p: &Pipeline) -> SourceConfig {
         meta_fields: p.ingest.meta_fields.clone(),
         meta_from_path: p.ingest.meta_from_path.clone(),
         on_error: p.ingest.on_error,
-        ..SourceConfig::default()
+        encoding_errors: p.ingest.encoding_errors,
+        max_document_bytes: p.ingest.max_document_bytes,
+        oversize: p.ingest.oversize,
+        max_decompressed_bytes: p.ingest.max_decompressed_bytes,
+        max_line_bytes: p.ingest.max_line_bytes,
     }
 }
 
@@ -420,6 +434,8 @@ fn analyse(
         records_seen: stats.records_seen,
         documents: stats.documents,
         skipped: stats.skipped,
+        replaced: stats.replaced,
+        split: stats.split,
     };
     Ok(Analysed {
         state: RunState {
@@ -659,6 +675,8 @@ fn render(
             documents: ingest.documents,
             skipped: ingest.skipped.len() as u64,
             skipped_records: ingest.skipped,
+            replaced: ingest.replaced,
+            split: ingest.split,
         },
         stages: timings
             .into_iter()

@@ -1,7 +1,7 @@
 //! `run.json`: what a run read, did, took and wrote.
 
 use serde::{Deserialize, Serialize};
-use wordmill_ingest::Skip;
+use wordmill_ingest::{Replacement, Skip, Split};
 
 /// Version of the `run.json` layout.
 pub const MANIFEST_VERSION: u32 = 1;
@@ -63,6 +63,12 @@ pub struct ManifestInputs {
     pub skipped: u64,
     /// Each skipped record with its reason.
     pub skipped_records: Vec<Skip>,
+    /// Records whose invalid UTF-8 was replaced, with the count of replacements.
+    #[serde(default)]
+    pub replaced: Vec<Replacement>,
+    /// Documents larger than `max_document_bytes` that were split, with their parts.
+    #[serde(default)]
+    pub split: Vec<Split>,
 }
 
 /// One input file.

@@ -1,0 +1,183 @@
+//! Property tests: arbitrary bytes and strings fed to every parser (the JSON Lines record
+//! parser on its own, and JSON Lines, CSV and plain-text files in memory, plain or compressed)
+//! never panic, and the counts always reconcile.
+
+use proptest::prelude::*;
+use wordmill_ingest::{
+    EncodingErrors, Format, OnError, Outcome, Oversize, SourceConfig, parse_jsonl_record,
+    read_bytes,
+};
+
+/// A configuration with the knobs chosen by the strategy.
+fn config(format: Format, replace: bool, skip_oversize: bool, small: bool) -> SourceConfig {
+    SourceConfig {
+        format,
+        on_error: OnError::Skip,
+        meta_fields: vec!["a".into(), "b.c".into()],
+        encoding_errors: if replace {
+            EncodingErrors::Replace
+        } else {
+            EncodingErrors::Reject
+        },
+        oversize: if skip_oversize {
+            Oversize::Skip
+        } else {
+            Oversize::Split
+        },
+        max_document_bytes: small.then_some(7),
+        max_line_bytes: small.then_some(24),
+        max_decompressed_bytes: small.then_some(300),
+        ..SourceConfig::default()
+    }
+}
+
+/// What every outcome must satisfy.
+fn check(outcome: &Outcome, config: &SourceConfig) -> Result<(), TestCaseError> {
+    let stats = &outcome.stats;
+    prop_assert_eq!(
+        stats.records_seen,
+        stats.documents + stats.skipped.len() as u64
+    );
+    prop_assert_eq!(stats.documents as usize, outcome.items.len());
+    for (ordinal, item) in outcome.items.iter().enumerate() {
+        let Ok(doc) = item else {
+            return Err(TestCaseError::fail("an error was yielded under skip"));
+        };
+        prop_assert_eq!(doc.ordinal as usize, ordinal);
+        if let Some(limit) = config.max_document_bytes {
+            let first = doc.text.chars().next().map_or(0, char::len_utf8) as u64;
+            prop_assert!(doc.text.len() as u64 <= limit.max(first));
+        }
+    }
+    for skip in &stats.skipped {
+        prop_assert!(!skip.reason.is_empty());
+        prop_assert!(skip.file.starts_with("x."));
+    }
+    Ok(())
+}
+
+fn bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(any::<u8>(), 0..max)
+}
+
+/// Bytes that look like JSON Lines or CSV more often than random ones do.
+fn structured() -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just(&b"{\"text\": \""[..]),
+            Just(&b"\"}\n"[..]),
+            Just(&b"\"a\": {\"c\": 1}, "[..]),
+            Just(&b"text,a,b.c\n"[..]),
+            Just(&b"\""[..]),
+            Just(&b","[..]),
+            Just(&b"\n"[..]),
+            Just(&b"\r\n"[..]),
+            Just(&b"\xff"[..]),
+            Just(&b"\xEF\xBB\xBF"[..]),
+            Just(&b"\xFF\xFE"[..]),
+            Just(&b"\0"[..]),
+            Just(&b"words. more! "[..]),
+            Just(&b"\xd0\xb6"[..]),
+        ],
+        0..24,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn the_jsonl_record_parser_never_panics(
+        line in bytes(256),
+        replace in any::<bool>(),
+    ) {
+        let config = config(Format::Jsonl, replace, false, false);
+        match parse_jsonl_record(&line, 3, "x", &config) {
+            Ok(doc) => prop_assert!(!doc.id.is_empty()),
+            Err(err) => prop_assert_eq!(err.line(), Some(3)),
+        }
+    }
+
+    #[test]
+    fn the_jsonl_record_parser_never_panics_on_strings(line in "\\PC{0,120}") {
+        let _ = parse_jsonl_record(line.as_bytes(), 1, "x", &SourceConfig::default());
+    }
+
+    #[test]
+    fn every_format_survives_arbitrary_bytes(
+        input in bytes(512),
+        replace in any::<bool>(),
+        skip_oversize in any::<bool>(),
+        small in any::<bool>(),
+    ) {
+        for (name, format) in [("x.jsonl", Format::Jsonl), ("x.csv", Format::Csv), ("x.txt", Format::Text)] {
+            let config = config(format, replace, skip_oversize, small);
+            check(&read_bytes(name, &input, &config), &config)?;
+        }
+    }
+
+    #[test]
+    fn every_format_survives_structured_bytes(
+        input in structured(),
+        replace in any::<bool>(),
+        skip_oversize in any::<bool>(),
+        small in any::<bool>(),
+    ) {
+        for (name, format) in [("x.jsonl", Format::Jsonl), ("x.csv", Format::Csv), ("x.txt", Format::Text)] {
+            let config = config(format, replace, skip_oversize, small);
+            check(&read_bytes(name, &input, &config), &config)?;
+        }
+    }
+
+    #[test]
+    fn utf16_files_survive_arbitrary_units(
+        units in bytes(256),
+        big_endian in any::<bool>(),
+        replace in any::<bool>(),
+    ) {
+        let mut input = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+        input.extend(units);
+        for (name, format) in [("x.jsonl", Format::Jsonl), ("x.csv", Format::Csv), ("x.txt", Format::Text)] {
+            let config = config(format, replace, false, false);
+            let outcome = read_bytes(name, &input, &config);
+            check(&outcome, &config)?;
+            if replace && format == Format::Text {
+                prop_assert_eq!(outcome.stats.documents, 1, "{:?}", outcome.stats.skipped);
+            }
+        }
+    }
+
+    #[test]
+    fn compressed_streams_survive_arbitrary_bytes(
+        input in bytes(256),
+        small in any::<bool>(),
+    ) {
+        for name in ["x.jsonl.gz", "x.csv.zst", "x.txt.gz", "x.txt.zst"] {
+            let format = if name.contains("jsonl") {
+                Format::Jsonl
+            } else if name.contains("csv") {
+                Format::Csv
+            } else {
+                Format::Text
+            };
+            let config = config(format, false, false, small);
+            check(&read_bytes(name, &input, &config), &config)?;
+        }
+    }
+
+    #[test]
+    fn valid_utf8_text_is_kept_whole_or_split_losslessly(text in "\\PC{0,200}", limit in 1u64..64) {
+        prop_assume!(!text.contains('\0'));
+        let mut config = config(Format::Text, false, false, false);
+        config.max_document_bytes = Some(limit);
+        let outcome = read_bytes("x.txt", text.as_bytes(), &config);
+        check(&outcome, &config)?;
+        let joined: String = outcome
+            .items
+            .iter()
+            .map(|d| d.as_ref().map(|d| d.text.as_str()).unwrap_or(""))
+            .collect();
+        prop_assert_eq!(joined.as_str(), text.strip_prefix('\u{feff}').unwrap_or(&text));
+    }
+}
