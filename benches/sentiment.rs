@@ -6,6 +6,8 @@
 //!
 //! Run with `cargo bench --bench sentiment`.
 
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 use std::path::PathBuf;
 
