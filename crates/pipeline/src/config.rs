@@ -92,7 +92,7 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
 ];
 
 /// Output formats a report can be rendered in.
-pub const FORMATS: &[&str] = &["json", "csv", "md"];
+pub const FORMATS: &[&str] = &["json", "csv", "md", "html"];
 
 /// A validated pipeline, ready to run.
 #[derive(Debug, Clone)]

@@ -650,6 +650,15 @@ fn render(
             write("sentences.jsonl", &|w| wordmill_report::write_sentences_jsonl(w, st))?;
         }
     }
+    if wants("html") {
+        let input = wordmill_report::HtmlInput {
+            report: &report,
+            documents: &documents,
+            terms: terms.as_ref(),
+            sentiment: sentiment.as_ref(),
+        };
+        write("report.html", &|w| w.write_all(wordmill_report::render_html(&input).as_bytes()))?;
+    }
     if wants("md") {
         write("report.md", &|w| w.write_all(wordmill_report::render_markdown(&report).as_bytes()))?;
     }

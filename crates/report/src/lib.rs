@@ -8,7 +8,8 @@
 //! - Table writers: [`write_terms_csv`] (`terms.csv`), [`write_tfidf_csv`] (`tfidf.csv`),
 //!   [`write_documents_csv`] (`documents.csv`), [`write_sentences_jsonl`] (`sentences.jsonl`),
 //!   [`write_groups_csv`] (`groups.csv`).
-//! - [`render_markdown`] and [`render_terminal`] for people.
+//! - [`render_markdown`], [`render_html`] (one self-contained page with inline SVG charts) and
+//!   [`render_terminal`] for people.
 //! - [`OutputDir`]: writes every file atomically (a temporary file in the same directory, then
 //!   a rename), so a failed or killed run never leaves a torn file.
 //!
@@ -34,12 +35,14 @@
 //! analysers' outputs and never copied into the report model; `report.json` stays small and
 //! readable whatever the corpus size.
 
+mod html;
 mod markdown;
 mod model;
 mod output;
 mod sentiment;
 mod tables;
 
+pub use html::{HtmlInput, render_html};
 pub use markdown::{render_markdown, render_terminal};
 pub use model::{CorpusSummary, PipelineInfo, Report, SCHEMA_VERSION, TermsSummary, TopTerm};
 pub use output::{OutputDir, StagedDir};
