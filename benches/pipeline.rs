@@ -1,3 +1,4 @@
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 #![allow(missing_docs)]
 //! The whole pipeline (`wordmill_pipeline::run`: read, normalise, analyse, finish, write the
 //! report directory) on SOTU, at 1 and 2 threads, in bytes of text per second.

@@ -6,6 +6,7 @@
 //!
 //! Run with `cargo bench --bench sentiment`.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 #![allow(missing_docs)]
 
 use std::hint::black_box;

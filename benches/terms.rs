@@ -1,3 +1,4 @@
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 #![allow(missing_docs)]
 //! Term counting (`Terms::observe`) and TF-IDF (`Terms::finish`) on pre-normalised documents.
 //!

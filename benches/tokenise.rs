@@ -1,3 +1,4 @@
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 #![allow(missing_docs)]
 //! Tokenising and normalising speed, in bytes of text per second, on one core, with the
 //! yardsticks measured in the same run:

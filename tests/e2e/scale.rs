@@ -5,12 +5,23 @@ use std::process::{Command, Stdio};
 
 use crate::common::*;
 
-const REPORT_FILES: [&str; 5] = ["report.json", "terms.csv", "tfidf.csv", "documents.csv", "report.md"];
+const REPORT_FILES: [&str; 5] = [
+    "report.json",
+    "terms.csv",
+    "tfidf.csv",
+    "documents.csv",
+    "report.md",
+];
 
 fn sotu_files() -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(root().join("corpus/sotu"))
         .unwrap()
-        .map(|e| format!("corpus/sotu/{}", e.unwrap().file_name().into_string().unwrap()))
+        .map(|e| {
+            format!(
+                "corpus/sotu/{}",
+                e.unwrap().file_name().into_string().unwrap()
+            )
+        })
         .collect();
     v.sort();
     v
@@ -28,7 +39,16 @@ fn assert_same_report(a: &std::path::Path, b: &std::path::Path, what: &str) {
 fn merged_shard_states_equal_one_run_for_several_splits() {
     let dir = scratch("shards");
     let full = dir.join("full");
-    assert_exit(&wordmill(&["run", "pipelines/sotu-terms.toml", "--out", full.to_str().unwrap(), "--quiet"]), 0);
+    assert_exit(
+        &wordmill(&[
+            "run",
+            "pipelines/sotu-terms.toml",
+            "--out",
+            full.to_str().unwrap(),
+            "--quiet",
+        ]),
+        0,
+    );
     let files = sotu_files();
     // Several splits: halves, uneven thirds, one document per shard at the ends.
     let splits: Vec<Vec<usize>> = vec![vec![31], vec![1, 20, 61], vec![7, 8, 40, 41]];
@@ -88,11 +108,28 @@ fn overlapping_or_foreign_states_are_refused() {
         0,
     );
     // The same shard twice: both documents have ordinal 0.
-    let res = wordmill(&["merge", "pipelines/sotu-terms.toml", s.to_str().unwrap(), s.to_str().unwrap(), "--out", dir.join("m").to_str().unwrap()]);
+    let res = wordmill(&[
+        "merge",
+        "pipelines/sotu-terms.toml",
+        s.to_str().unwrap(),
+        s.to_str().unwrap(),
+        "--out",
+        dir.join("m").to_str().unwrap(),
+    ]);
     assert_exit(&res, 1);
-    assert!(String::from_utf8_lossy(&res.stderr).contains("overlap"), "{}", String::from_utf8_lossy(&res.stderr));
+    assert!(
+        String::from_utf8_lossy(&res.stderr).contains("overlap"),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
     // A state of another pipeline.
-    let res = wordmill(&["merge", "pipelines/default.toml", s.to_str().unwrap(), "--out", dir.join("m2").to_str().unwrap()]);
+    let res = wordmill(&[
+        "merge",
+        "pipelines/default.toml",
+        s.to_str().unwrap(),
+        "--out",
+        dir.join("m2").to_str().unwrap(),
+    ]);
     assert_exit(&res, 1);
     assert!(String::from_utf8_lossy(&res.stderr).contains("different analysis configuration"));
     // Not a state at all.
@@ -100,7 +137,9 @@ fn overlapping_or_foreign_states_are_refused() {
     std::fs::write(&junk, "{\"hello\": 1}\n").unwrap();
     let res = wordmill(&["merge", "pipelines/sotu-terms.toml", junk.to_str().unwrap()]);
     assert_exit(&res, 1);
-    assert!(String::from_utf8_lossy(&res.stderr).contains("junk.state:1: expected a wordmill state"));
+    assert!(
+        String::from_utf8_lossy(&res.stderr).contains("junk.state:1: expected a wordmill state")
+    );
 }
 
 fn pipe(args: &[&str], input: &[u8]) -> Vec<u8> {
@@ -125,7 +164,16 @@ fn pipe(args: &[&str], input: &[u8]) -> Vec<u8> {
 fn map_and_reduce_over_partitions_equal_one_run() {
     let dir = scratch("mapreduce");
     let full = dir.join("full");
-    assert_exit(&wordmill(&["run", "pipelines/sotu-terms.toml", "--out", full.to_str().unwrap(), "--quiet"]), 0);
+    assert_exit(
+        &wordmill(&[
+            "run",
+            "pipelines/sotu-terms.toml",
+            "--out",
+            full.to_str().unwrap(),
+            "--quiet",
+        ]),
+        0,
+    );
     // Documents as a cluster engine would hand them over: JSON Lines with the original path and
     // the position in the corpus, in three partitions.
     let lines: Vec<String> = sotu_files()
@@ -137,20 +185,45 @@ fn map_and_reduce_over_partitions_equal_one_run() {
             serde_json::json!({"id": id, "text": text, "path": f, "pos": i}).to_string()
         })
         .collect();
-    let map = ["map", "pipelines/sotu-terms.toml", "--ordinal-field", "pos", "--path-field", "path"];
+    let map = [
+        "map",
+        "pipelines/sotu-terms.toml",
+        "--ordinal-field",
+        "pos",
+        "--path-field",
+        "path",
+    ];
     let mut states = Vec::new();
     for part in [&lines[40..], &lines[..13], &lines[13..40]] {
         let out = pipe(&map, (part.join("\n") + "\n").as_bytes());
-        assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 1, "map writes exactly one line");
+        assert_eq!(
+            out.iter().filter(|&&b| b == b'\n').count(),
+            1,
+            "map writes exactly one line"
+        );
         states.push(out);
     }
     // An empty partition gives an empty state, which merges as nothing.
     states.push(pipe(&map, b""));
     let reduced = pipe(&["reduce", "pipelines/sotu-terms.toml"], &states.concat());
-    assert_eq!(reduced.iter().filter(|&&b| b == b'\n').count(), 1, "reduce writes exactly one line");
+    assert_eq!(
+        reduced.iter().filter(|&&b| b == b'\n').count(),
+        1,
+        "reduce writes exactly one line"
+    );
     let state = dir.join("all.state");
     std::fs::write(&state, &reduced).unwrap();
     let merged = dir.join("merged");
-    assert_exit(&wordmill(&["merge", "pipelines/sotu-terms.toml", state.to_str().unwrap(), "--out", merged.to_str().unwrap(), "--quiet"]), 0);
+    assert_exit(
+        &wordmill(&[
+            "merge",
+            "pipelines/sotu-terms.toml",
+            state.to_str().unwrap(),
+            "--out",
+            merged.to_str().unwrap(),
+            "--quiet",
+        ]),
+        0,
+    );
     assert_same_report(&full, &merged, "map/reduce");
 }

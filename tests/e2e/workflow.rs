@@ -6,7 +6,11 @@ use crate::common::*;
 fn a_batch_keeps_going_past_a_failure_and_ends_with_a_summary() {
     let dir = scratch("batch");
     let bad = dir.join("b-missing-input.toml");
-    std::fs::write(&bad, "version = 1\n[ingest]\ninputs = [\"no/such/dir/*.txt\"]\n[analyse.terms]\n").unwrap();
+    std::fs::write(
+        &bad,
+        "version = 1\n[ingest]\ninputs = [\"no/such/dir/*.txt\"]\n[analyse.terms]\n",
+    )
+    .unwrap();
     let good = dir.join("a-good.toml");
     std::fs::write(
         &good,
@@ -22,13 +26,30 @@ fn a_batch_keeps_going_past_a_failure_and_ends_with_a_summary() {
     let res = wordmill(&["run", dir.to_str().unwrap(), "--jobs", "2"]);
     assert_exit(&res, 1);
     let out = String::from_utf8(res.stdout).unwrap();
-    let table: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("pipeline ")).collect();
-    assert!(table[0].contains("documents") && table[0].contains("MB/s") && table[0].contains("status"), "{out}");
-    assert!(table[1].contains("a-good.toml") && table[1].trim_end().ends_with("ok"), "{out}");
-    assert!(table[2].contains("b-missing-input.toml") && table[2].contains("FAILED"), "{out}");
-    assert!(table[3].contains("c-good.toml") && table[3].trim_end().ends_with("ok"), "{out}");
+    let table: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("pipeline "))
+        .collect();
+    assert!(
+        table[0].contains("documents") && table[0].contains("MB/s") && table[0].contains("status"),
+        "{out}"
+    );
+    assert!(
+        table[1].contains("a-good.toml") && table[1].trim_end().ends_with("ok"),
+        "{out}"
+    );
+    assert!(
+        table[2].contains("b-missing-input.toml") && table[2].contains("FAILED"),
+        "{out}"
+    );
+    assert!(
+        table[3].contains("c-good.toml") && table[3].trim_end().ends_with("ok"),
+        "{out}"
+    );
     assert_eq!(table[4], "3 pipelines: 2 ok, 1 failed");
-    assert!(dir.join("out-good/report.json").is_file() && dir.join("out-good2/report.json").is_file());
+    assert!(
+        dir.join("out-good/report.json").is_file() && dir.join("out-good2/report.json").is_file()
+    );
     assert!(String::from_utf8_lossy(&res.stderr).contains("no/such/dir/*.txt"));
 }
 
@@ -51,9 +72,22 @@ fn expectations_pass_and_fail_with_actual_values() {
     assert_exit(&res, 1);
     let out = String::from_utf8(res.stdout).unwrap();
     let lines: Vec<&str> = out.lines().collect();
-    assert!(lines[0].starts_with("pass  news: top 3 terms include workers, belarus (workers #1, belarus #2)"), "{out}");
-    assert!(lines[1].starts_with("pass  news: corpus.documents = 1"), "{out}");
-    assert!(lines[2].starts_with("FAIL  news: terms.vocabulary_size >= 100000 (actual: terms.vocabulary_size = "), "{out}");
+    assert!(
+        lines[0].starts_with(
+            "pass  news: top 3 terms include workers, belarus (workers #1, belarus #2)"
+        ),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with("pass  news: corpus.documents = 1"),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with(
+            "FAIL  news: terms.vocabulary_size >= 100000 (actual: terms.vocabulary_size = "
+        ),
+        "{out}"
+    );
     assert_eq!(lines[3], "2 passed, 1 failed");
 }
 
@@ -64,7 +98,10 @@ fn shipped_pipelines_carry_expectations_that_hold() {
     let out = String::from_utf8(res.stdout).unwrap();
     let last = out.lines().last().unwrap();
     let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
-    assert!(passed >= shipped_pipelines().len(), "every shipped pipeline carries expectations: {out}");
+    assert!(
+        passed >= shipped_pipelines().len(),
+        "every shipped pipeline carries expectations: {out}"
+    );
     assert!(last.ends_with(" 0 failed"), "{out}");
 }
 
@@ -73,36 +110,81 @@ fn bench_saves_a_baseline_and_compare_reads_every_kind_of_side() {
     let dir = scratch("bench");
     let out = dir.join("out");
     let baseline = dir.join("baseline.json");
-    let res = wordmill(&["bench", "pipelines/default.toml", "--repeat", "3", "--out", out.to_str().unwrap(), "--json"]);
+    let res = wordmill(&[
+        "bench",
+        "pipelines/default.toml",
+        "--repeat",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
     assert_exit(&res, 0);
     std::fs::write(&baseline, &res.stdout).unwrap();
     let b = json(&baseline);
     assert_eq!(b["repeat"], 3);
     for s in b["stages"].as_array().unwrap() {
-        let (lo, mid, hi) = (s["seconds"]["min"].as_f64().unwrap(), s["seconds"]["median"].as_f64().unwrap(), s["seconds"]["max"].as_f64().unwrap());
+        let (lo, mid, hi) = (
+            s["seconds"]["min"].as_f64().unwrap(),
+            s["seconds"]["median"].as_f64().unwrap(),
+            s["seconds"]["max"].as_f64().unwrap(),
+        );
         assert!(lo <= mid && mid <= hi, "{s}");
     }
     assert_eq!(b["report"]["corpus"]["documents"], 1);
 
     // A second run with other settings: fewer top terms, so the top-term ranks drift.
     let other = dir.join("other.toml");
-    let text = std::fs::read_to_string(root().join("pipelines/default.toml")).unwrap().replace("top = 25", "top = 5");
+    let text = std::fs::read_to_string(root().join("pipelines/default.toml"))
+        .unwrap()
+        .replace("top = 25", "top = 5");
     std::fs::write(&other, text).unwrap();
     let out2 = dir.join("out2");
-    assert_exit(&wordmill(&["run", other.to_str().unwrap(), "--out", out2.to_str().unwrap(), "--quiet"]), 0);
+    assert_exit(
+        &wordmill(&[
+            "run",
+            other.to_str().unwrap(),
+            "--out",
+            out2.to_str().unwrap(),
+            "--quiet",
+        ]),
+        0,
+    );
 
-    let res = wordmill(&["compare", baseline.to_str().unwrap(), out2.to_str().unwrap(), "--json"]);
+    let res = wordmill(&[
+        "compare",
+        baseline.to_str().unwrap(),
+        out2.to_str().unwrap(),
+        "--json",
+    ]);
     assert_exit(&res, 0);
     let c: serde_json::Value = serde_json::from_slice(&res.stdout).unwrap();
     assert_eq!(c["runs"], serde_json::json!([3, 1]));
-    let names: Vec<&str> = c["timing"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
-    assert!(names.contains(&"analyse") && names.contains(&"wall"), "{names:?}");
+    let names: Vec<&str> = c["timing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"analyse") && names.contains(&"wall"),
+        "{names:?}"
+    );
     assert_eq!(c["drift"]["documents"], serde_json::json!([1, 1]));
     // Ranks 6..25 left the top list.
-    assert_eq!(c["drift"]["top_terms"].as_array().unwrap().len(), 20, "{}", c["drift"]);
+    assert_eq!(
+        c["drift"]["top_terms"].as_array().unwrap().len(),
+        20,
+        "{}",
+        c["drift"]
+    );
 
     // A run.json works as a side too, and the text form fits 80 columns.
-    let res = wordmill(&["compare", out.join("run.json").to_str().unwrap(), out2.to_str().unwrap()]);
+    let res = wordmill(&[
+        "compare",
+        out.join("run.json").to_str().unwrap(),
+        out2.to_str().unwrap(),
+    ]);
     assert_exit(&res, 0);
     let text = String::from_utf8(res.stdout).unwrap();
     assert!(text.contains("top terms whose rank changed"), "{text}");

@@ -93,7 +93,10 @@ fn one(path: &Path, base: &RunOptions, bar: Option<ProgressBar>, quiet: bool) ->
         });
         f
     });
-    let options = RunOptions { progress, ..base.clone() };
+    let options = RunOptions {
+        progress,
+        ..base.clone()
+    };
     match wordmill_pipeline::run(&pipeline, &options) {
         Ok(o) => {
             if let Some(bar) = bar {
@@ -148,14 +151,24 @@ pub fn run_batch(
             return Ok(std::process::ExitCode::from(2));
         }
     };
-    if files.len() > 1 && (base.out.is_some() || base.state_out.is_some() || base.ordinal_offset > 0 || base.inputs.is_some()) {
-        eprintln!("wordmill: --out, --state-out, --ordinal-offset and --input apply to one pipeline, so they take exactly one");
+    if files.len() > 1
+        && (base.out.is_some()
+            || base.state_out.is_some()
+            || base.ordinal_offset > 0
+            || base.inputs.is_some())
+    {
+        eprintln!(
+            "wordmill: --out, --state-out, --ordinal-offset and --input apply to one pipeline, so they take exactly one"
+        );
         return Ok(std::process::ExitCode::from(2));
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = jobs.clamp(1, files.len().max(1));
     // Without --threads, the cores are shared between the pipelines running at once.
-    let base = RunOptions { threads: base.threads.or(Some((cores / jobs).max(1))), ..base };
+    let base = RunOptions {
+        threads: base.threads.or(Some((cores / jobs).max(1))),
+        ..base
+    };
     let multi = MultiProgress::with_draw_target(if progress {
         ProgressDrawTarget::stderr()
     } else {

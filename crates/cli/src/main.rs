@@ -196,16 +196,50 @@ fn run() -> Result<ExitCode> {
         }
     };
     match cli.command {
-        Command::Run { pipelines, out, threads, jobs, quiet, state_out, ordinal_offset, inputs } => {
+        Command::Run {
+            pipelines,
+            out,
+            threads,
+            jobs,
+            quiet,
+            state_out,
+            ordinal_offset,
+            inputs,
+        } => {
             let progress = !quiet && io::stderr().is_terminal();
             let inputs = (!inputs.is_empty()).then_some(inputs);
-            let base = RunOptions { threads: threads.map(usize::from), out, state_out, ordinal_offset, inputs, ..Default::default() };
+            let base = RunOptions {
+                threads: threads.map(usize::from),
+                out,
+                state_out,
+                ordinal_offset,
+                inputs,
+                ..Default::default()
+            };
             batch::run_batch(&pipelines, base, usize::from(jobs), quiet, progress)
         }
-        Command::Map { pipeline, ordinal_offset, ordinal_field, path_field, threads } => {
-            state::cmd_map(&pipeline, ordinal_offset, ordinal_field, path_field, threads.map(usize::from))
-        }
-        Command::Sentiment { input, lines, sentences, rules, lexicon, explain, threads } => {
+        Command::Map {
+            pipeline,
+            ordinal_offset,
+            ordinal_field,
+            path_field,
+            threads,
+        } => state::cmd_map(
+            &pipeline,
+            ordinal_offset,
+            ordinal_field,
+            path_field,
+            threads.map(usize::from),
+        ),
+        Command::Sentiment {
+            input,
+            lines,
+            sentences,
+            rules,
+            lexicon,
+            explain,
+            threads,
+        } => {
             let rules = match rules.as_str() {
                 "vader-news" => wordmill_analyse::Rules::VaderNews,
                 "none" => wordmill_analyse::Rules::None,
@@ -215,7 +249,11 @@ fn run() -> Result<ExitCode> {
                 lines,
                 sentences,
                 rules,
-                lexicon: if lexicon.is_empty() { vec!["vader".into()] } else { lexicon },
+                lexicon: if lexicon.is_empty() {
+                    vec!["vader".into()]
+                } else {
+                    lexicon
+                },
                 explain,
                 threads: threads.map(usize::from),
                 ..Default::default()
@@ -223,7 +261,12 @@ fn run() -> Result<ExitCode> {
             cmd_sentiment(&input, &options)
         }
         Command::Reduce { pipeline } => state::cmd_reduce(&pipeline),
-        Command::Merge { pipeline, states, out, quiet } => state::cmd_merge(&pipeline, &states, out, quiet),
+        Command::Merge {
+            pipeline,
+            states,
+            out,
+            quiet,
+        } => state::cmd_merge(&pipeline, &states, out, quiet),
         Command::Validate { pipelines } => cmd_validate(&pipelines),
         Command::Test {
             pipelines,
@@ -451,8 +494,15 @@ fn cmd_compare(a: &str, b: &str, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn cmd_sentiment(input: &std::path::Path, options: &wordmill_pipeline::AdhocOptions) -> Result<ExitCode> {
-    let origin = if input.as_os_str() == "-" { "<stdin>".to_string() } else { input.display().to_string() };
+fn cmd_sentiment(
+    input: &std::path::Path,
+    options: &wordmill_pipeline::AdhocOptions,
+) -> Result<ExitCode> {
+    let origin = if input.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        input.display().to_string()
+    };
     let mut report = |e: String| eprintln!("wordmill: {origin}: {e}");
     let result = if input.as_os_str() == "-" {
         wordmill_pipeline::score_stdio(options, &mut report)
@@ -461,7 +511,12 @@ fn cmd_sentiment(input: &std::path::Path, options: &wordmill_pipeline::AdhocOpti
             Ok(f) => {
                 let stdout = io::stdout();
                 let mut out = io::BufWriter::new(stdout.lock());
-                wordmill_pipeline::score_stream(&mut io::BufReader::new(f), &mut out, options, &mut report)
+                wordmill_pipeline::score_stream(
+                    &mut io::BufReader::new(f),
+                    &mut out,
+                    options,
+                    &mut report,
+                )
             }
             Err(e) => {
                 eprintln!("wordmill: {origin}: cannot read: {e}");
@@ -471,7 +526,10 @@ fn cmd_sentiment(input: &std::path::Path, options: &wordmill_pipeline::AdhocOpti
     };
     match result {
         Ok(stats) if stats.bad > 0 => {
-            eprintln!("wordmill: {origin}: {} of {} lines could not be scored (listed above)", stats.bad, stats.lines);
+            eprintln!(
+                "wordmill: {origin}: {} of {} lines could not be scored (listed above)",
+                stats.bad, stats.lines
+            );
             Ok(ExitCode::from(1))
         }
         Ok(_) => Ok(ExitCode::SUCCESS),

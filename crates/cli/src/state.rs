@@ -9,7 +9,11 @@ use wordmill_pipeline::{Pipeline, RunState};
 
 use crate::load_or_report;
 
-fn read_states(pipeline: &Pipeline, reader: impl BufRead, origin: &str) -> Result<Vec<RunState>, String> {
+fn read_states(
+    pipeline: &Pipeline,
+    reader: impl BufRead,
+    origin: &str,
+) -> Result<Vec<RunState>, String> {
     let mut states = Vec::new();
     for (i, line) in reader.lines().enumerate() {
         let line = line.map_err(|e| format!("{origin}: {e}"))?;
@@ -42,7 +46,13 @@ pub fn cmd_map(
         Ok(p) => p,
         Err(code) => return Ok(ExitCode::from(code)),
     };
-    match wordmill_pipeline::map(&pipeline, threads, ordinal_offset, ordinal_field, path_field) {
+    match wordmill_pipeline::map(
+        &pipeline,
+        threads,
+        ordinal_offset,
+        ordinal_field,
+        path_field,
+    ) {
         Ok(state) => write_line(&state),
         Err(e) => {
             eprintln!("wordmill: map {}: {e}", path.display());
@@ -72,7 +82,12 @@ pub fn cmd_reduce(path: &Path) -> Result<ExitCode> {
     }
 }
 
-pub fn cmd_merge(path: &Path, files: &[PathBuf], out: Option<PathBuf>, quiet: bool) -> Result<ExitCode> {
+pub fn cmd_merge(
+    path: &Path,
+    files: &[PathBuf],
+    out: Option<PathBuf>,
+    quiet: bool,
+) -> Result<ExitCode> {
     let pipeline = match load_or_report(path) {
         Ok(p) => p,
         Err(code) => return Ok(ExitCode::from(code)),
@@ -83,7 +98,11 @@ pub fn cmd_merge(path: &Path, files: &[PathBuf], out: Option<PathBuf>, quiet: bo
             read_states(&pipeline, io::stdin().lock(), "<stdin>")
         } else {
             match std::fs::File::open(f) {
-                Ok(file) => read_states(&pipeline, io::BufReader::new(file), &f.display().to_string()),
+                Ok(file) => read_states(
+                    &pipeline,
+                    io::BufReader::new(file),
+                    &f.display().to_string(),
+                ),
                 Err(e) => Err(format!("{}: cannot read the state file: {e}", f.display())),
             }
         };
@@ -101,7 +120,12 @@ pub fn cmd_merge(path: &Path, files: &[PathBuf], out: Option<PathBuf>, quiet: bo
                 let stdout = io::stdout();
                 let mut w = stdout.lock();
                 write!(w, "{}", wordmill_report::render_terminal(&outcome.report))?;
-                writeln!(w, "  merged {} states -> {}", files.len(), outcome.dir.display())?;
+                writeln!(
+                    w,
+                    "  merged {} states -> {}",
+                    files.len(),
+                    outcome.dir.display()
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }

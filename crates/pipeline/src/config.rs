@@ -11,7 +11,8 @@ use regex::Regex;
 use sha2::{Digest, Sha256};
 use wordmill_analyse::{DocFreq, Norm, TermsConfig, TfidfConfig};
 use wordmill_ingest::{
-    DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES, EncodingErrors, Format, OnError, Oversize,
+    DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
+    EncodingErrors, Format, OnError, Oversize,
 };
 use wordmill_normalise::{NormaliserConfig, StemLanguage, StopWords, TokenizerKind, UnicodeForm};
 
@@ -706,7 +707,10 @@ impl<'s> Walker<'s> {
             Some("fail") => OnError::Fail,
             _ => OnError::Skip,
         };
-        let encoding_errors = match self.choice(t, "encoding_errors", &["reject", "replace"]).as_deref() {
+        let encoding_errors = match self
+            .choice(t, "encoding_errors", &["reject", "replace"])
+            .as_deref()
+        {
             Some("replace") => EncodingErrors::Replace,
             _ => EncodingErrors::Reject,
         };
@@ -720,7 +724,8 @@ impl<'s> Walker<'s> {
             None => Some(default),
         };
         let max_document_bytes = limit("max_document_bytes", DEFAULT_MAX_DOCUMENT_BYTES);
-        let max_decompressed_bytes = limit("max_decompressed_bytes", DEFAULT_MAX_DECOMPRESSED_BYTES);
+        let max_decompressed_bytes =
+            limit("max_decompressed_bytes", DEFAULT_MAX_DECOMPRESSED_BYTES);
         let max_line_bytes = limit("max_line_bytes", DEFAULT_MAX_LINE_BYTES);
         Some(IngestSpec {
             inputs: inputs?,

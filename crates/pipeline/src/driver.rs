@@ -8,8 +8,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use wordmill_analyse::{
-    Analyser, DocumentStats, Documents, DocumentsPartial, LexiconSource, Rules, Sentiment, SentimentConfig, SentimentPartial,
-    Terms, TermsPartial, Unit,
+    Analyser, DocumentStats, Documents, DocumentsPartial, LexiconSource, Rules, Sentiment,
+    SentimentConfig, SentimentPartial, Terms, TermsPartial, Unit,
 };
 use wordmill_ingest::{Format, Replacement, Skip, Source, SourceConfig, Split};
 use wordmill_model::{Document, Merge, Metadata};
@@ -19,7 +19,8 @@ use wordmill_report::{CorpusSummary, OutputDir, Report, SentimentReport, StagedD
 use crate::config::Pipeline;
 use crate::error::RunError;
 use crate::manifest::{
-    InputFileEntry, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile, Stage, peak_rss_bytes,
+    InputFileEntry, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile,
+    Stage, peak_rss_bytes,
 };
 
 /// How far a run has got, reported while it reads.
@@ -131,11 +132,21 @@ impl Merge for IngestTally {
         self.files.sort_by(|a, b| a.path.cmp(&b.path));
         self.files.dedup();
         self.replaced.extend(other.replaced);
-        self.replaced.sort_by(|a, b| (&a.file, a.line, a.byte_offset).cmp(&(&b.file, b.line, b.byte_offset)));
+        self.replaced.sort_by(|a, b| {
+            (&a.file, a.line, a.byte_offset).cmp(&(&b.file, b.line, b.byte_offset))
+        });
         self.split.extend(other.split);
-        self.split.sort_by(|a, b| (&a.file, a.line, &a.id).cmp(&(&b.file, b.line, &b.id)));
+        self.split
+            .sort_by(|a, b| (&a.file, a.line, &a.id).cmp(&(&b.file, b.line, &b.id)));
         self.skipped.extend(other.skipped);
-        self.skipped.sort_by(|a, b| (&a.file, a.line, a.byte_offset, &a.reason).cmp(&(&b.file, b.line, b.byte_offset, &b.reason)));
+        self.skipped.sort_by(|a, b| {
+            (&a.file, a.line, a.byte_offset, &a.reason).cmp(&(
+                &b.file,
+                b.line,
+                b.byte_offset,
+                &b.reason,
+            ))
+        });
     }
 }
 
@@ -167,23 +178,34 @@ pub struct RunState {
 impl RunState {
     /// Reads a state line, checking it belongs to `pipeline` and this wordmill version.
     pub fn from_json(pipeline: &Pipeline, text: &str, origin: &str) -> Result<RunState, RunError> {
-        let probe: serde_json::Value = serde_json::from_str(text.trim_end())
-            .map_err(|e| RunError::State(format!("{origin}: not a wordmill state (invalid JSON: {e})")))?;
-        let version = probe.get("wordmill_state").and_then(serde_json::Value::as_u64);
+        let probe: serde_json::Value = serde_json::from_str(text.trim_end()).map_err(|e| {
+            RunError::State(format!(
+                "{origin}: not a wordmill state (invalid JSON: {e})"
+            ))
+        })?;
+        let version = probe
+            .get("wordmill_state")
+            .and_then(serde_json::Value::as_u64);
         if version != Some(u64::from(STATE_VERSION)) {
             return Err(RunError::State(format!(
                 "{origin}: expected a wordmill state of format {STATE_VERSION}, found {}",
                 version.map_or("no format version".to_string(), |v| format!("format {v}"))
             )));
         }
-        let wv = probe.get("wordmill_version").and_then(serde_json::Value::as_str).unwrap_or("?");
+        let wv = probe
+            .get("wordmill_version")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("?");
         if wv != env!("CARGO_PKG_VERSION") {
             return Err(RunError::State(format!(
                 "{origin}: written by wordmill {wv}, this is {}; states merge only within one version",
                 env!("CARGO_PKG_VERSION")
             )));
         }
-        let hash = probe.get("analysis_hash").and_then(serde_json::Value::as_str).unwrap_or("?");
+        let hash = probe
+            .get("analysis_hash")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("?");
         if hash != pipeline.analysis_hash {
             return Err(RunError::State(format!(
                 "{origin}: made with a different analysis configuration (analysis hash {}…, {} has {}…); states merge only when ingest parsing, [normalise] and [analyse] are the same",
@@ -192,7 +214,8 @@ impl RunState {
                 &pipeline.analysis_hash[..12]
             )));
         }
-        serde_json::from_value(probe).map_err(|e| RunError::State(format!("{origin}: damaged state: {e}")))
+        serde_json::from_value(probe)
+            .map_err(|e| RunError::State(format!("{origin}: damaged state: {e}")))
     }
 
     /// The state as one JSON line (with the final newline).
@@ -217,14 +240,24 @@ pub(crate) fn sentiment_config(spec: &crate::config::SentimentSpec) -> Sentiment
         lexicon: spec
             .lexicon
             .iter()
-            .map(|l| if l == "vader" { LexiconSource::Vader } else { LexiconSource::File(PathBuf::from(l)) })
+            .map(|l| {
+                if l == "vader" {
+                    LexiconSource::Vader
+                } else {
+                    LexiconSource::File(PathBuf::from(l))
+                }
+            })
             .collect(),
         rules: match spec.rules.as_str() {
             "vader-news" => Rules::VaderNews,
             "none" => Rules::None,
             _ => Rules::Vader,
         },
-        unit: if spec.unit == "document" { Unit::Document } else { Unit::Sentence },
+        unit: if spec.unit == "document" {
+            Unit::Document
+        } else {
+            Unit::Sentence
+        },
         group_by: spec.group_by.clone(),
         explain: spec.explain,
     }
@@ -232,12 +265,21 @@ pub(crate) fn sentiment_config(spec: &crate::config::SentimentSpec) -> Sentiment
 
 impl Stages {
     fn new(p: &Pipeline) -> Result<Stages, RunError> {
-        let normaliser = Normaliser::new(p.normalise.clone()).map_err(|e| RunError::Setup(e.to_string()))?;
+        let normaliser =
+            Normaliser::new(p.normalise.clone()).map_err(|e| RunError::Setup(e.to_string()))?;
         let sentiment = match &p.sentiment {
-            Some(spec) => Some(Sentiment::new(sentiment_config(spec)).map_err(|e| RunError::Setup(e.to_string()))?),
+            Some(spec) => Some(
+                Sentiment::new(sentiment_config(spec))
+                    .map_err(|e| RunError::Setup(e.to_string()))?,
+            ),
             None => None,
         };
-        Ok(Stages { normaliser, documents: Documents, terms: p.terms.clone().map(Terms::new), sentiment })
+        Ok(Stages {
+            normaliser,
+            documents: Documents,
+            terms: p.terms.clone().map(Terms::new),
+            sentiment,
+        })
     }
 
     fn partial(&self) -> RunPartial {
@@ -288,7 +330,10 @@ fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, RunError> {
         .num_threads(threads)
         .thread_name(|i| format!("wordmill-worker-{i}"))
         .build()
-        .map_err(|e| RunError::Threads { threads, message: e.to_string() })
+        .map_err(|e| RunError::Threads {
+            threads,
+            message: e.to_string(),
+        })
 }
 
 /// Changes applied to each document as it is read (shard numbering, fields of map input).
@@ -331,7 +376,10 @@ impl Fixup {
         }
         if let Some(field) = &self.ordinal_field {
             if doc.meta.get(field).is_none() {
-                return Err(format!("document {}: no `{field}` field (its position in the corpus)", doc.id));
+                return Err(format!(
+                    "document {}: no `{field}` field (its position in the corpus)",
+                    doc.id
+                ));
             }
         }
         doc.meta = meta;
@@ -360,7 +408,12 @@ fn analyse(
     let report_progress = |source: &Source, done: bool| {
         if let Some(p) = progress {
             let stats = source.stats();
-            p(Progress { bytes_read: stats.bytes_read, bytes_total, documents: stats.documents, done });
+            p(Progress {
+                bytes_read: stats.bytes_read,
+                bytes_total,
+                documents: stats.documents,
+                done,
+            });
         }
     };
 
@@ -417,7 +470,9 @@ fn analyse(
         }
         drop(tx);
         report_progress(&source, true);
-        workers.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        workers
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
     if let Some(e) = failure {
         return Err(e);
@@ -429,7 +484,14 @@ fn analyse(
     }
     let stats = source.stats().clone();
     let ingest = IngestTally {
-        files: source.files().iter().map(|f| InputFileEntry { path: f.display.clone(), bytes: f.bytes }).collect(),
+        files: source
+            .files()
+            .iter()
+            .map(|f| InputFileEntry {
+                path: f.display.clone(),
+                bytes: f.bytes,
+            })
+            .collect(),
         bytes_read: stats.bytes_read,
         records_seen: stats.records_seen,
         documents: stats.documents,
@@ -453,11 +515,16 @@ fn analyse(
 }
 
 fn threads_of(options: &RunOptions) -> usize {
-    options.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1)
+    options
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1)
 }
 
 fn now_unix() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// Runs a pipeline: reads, analyses and writes the report directory with `run.json` (and the
@@ -466,15 +533,28 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
     let started = Instant::now();
     let started_unix = now_unix();
     let stages = Stages::new(pipeline)?;
-    let dir = options.out.clone().unwrap_or_else(|| pipeline.report.dir.clone());
+    let dir = options
+        .out
+        .clone()
+        .unwrap_or_else(|| pipeline.report.dir.clone());
     let mut cfg = source_config(pipeline);
     if let Some(inputs) = &options.inputs {
         cfg.inputs = inputs.clone();
     }
     let source = Source::open(cfg)?;
     refuse_output_over_inputs(&dir, &source)?;
-    let fixup = Fixup { ordinal_offset: options.ordinal_offset, ..Fixup::default() };
-    let analysed = analyse(pipeline, &stages, source, threads_of(options), &fixup, options.progress.as_ref())?;
+    let fixup = Fixup {
+        ordinal_offset: options.ordinal_offset,
+        ..Fixup::default()
+    };
+    let analysed = analyse(
+        pipeline,
+        &stages,
+        source,
+        threads_of(options),
+        &fixup,
+        options.progress.as_ref(),
+    )?;
     if let Some(path) = &options.state_out {
         write_state_file(path, &analysed.state)?;
     }
@@ -482,7 +562,16 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
         ("read", analysed.read_time, true),
         ("analyse", analysed.analyse_time, true),
     ];
-    render(pipeline, &stages, analysed.state, &dir, analysed.threads, started, started_unix, timings)
+    render(
+        pipeline,
+        &stages,
+        analysed.state,
+        &dir,
+        analysed.threads,
+        started,
+        started_unix,
+        timings,
+    )
 }
 
 /// `wordmill map`: analyses JSON Lines documents from standard input into one state.
@@ -514,8 +603,14 @@ pub fn map(
         (Some(f), Some(re)) => Some((f, re.clone())),
         _ => None,
     };
-    let fixup = Fixup { ordinal_offset, ordinal_field, path_field };
-    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let fixup = Fixup {
+        ordinal_offset,
+        ordinal_field,
+        path_field,
+    };
+    let threads = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
     let mut state = analyse(pipeline, &stages, source, threads, &fixup, None)?.state;
     state.ingest.files.clear();
     Ok(state)
@@ -545,7 +640,11 @@ pub fn merge_states(pipeline: &Pipeline, states: Vec<RunState>) -> Result<RunSta
 }
 
 /// `wordmill merge`: renders the report of merged states.
-pub fn render_states(pipeline: &Pipeline, states: Vec<RunState>, out: Option<PathBuf>) -> Result<RunOutcome, RunError> {
+pub fn render_states(
+    pipeline: &Pipeline,
+    states: Vec<RunState>,
+    out: Option<PathBuf>,
+) -> Result<RunOutcome, RunError> {
     let started = Instant::now();
     let started_unix = now_unix();
     let stages = Stages::new(pipeline)?;
@@ -553,20 +652,38 @@ pub fn render_states(pipeline: &Pipeline, states: Vec<RunState>, out: Option<Pat
     let state = merge_states(pipeline, states)?;
     let merge_time = merge_started.elapsed();
     let dir = out.unwrap_or_else(|| pipeline.report.dir.clone());
-    render(pipeline, &stages, state, &dir, 1, started, started_unix, vec![("merge", merge_time, false)])
+    render(
+        pipeline,
+        &stages,
+        state,
+        &dir,
+        1,
+        started,
+        started_unix,
+        vec![("merge", merge_time, false)],
+    )
 }
 
 /// Writes a state file atomically.
 fn write_state_file(path: &Path, state: &RunState) -> Result<(), RunError> {
     let line = state.to_json_line()?;
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
-        RunError::Setup(format!("{}: expected a file name for the state", path.display()))
+        RunError::Setup(format!(
+            "{}: expected a file name for the state",
+            path.display()
+        ))
     })?;
     OutputDir::create(parent)
         .and_then(|d| d.write(name, |w| w.write_all(line.as_bytes())))
         .map(|_| ())
-        .map_err(|source| RunError::Write { path: path.to_path_buf(), source })
+        .map_err(|source| RunError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 /// Finishes a state and writes the report directory and `run.json`.
@@ -582,7 +699,9 @@ fn render(
     mut timings: Vec<(&'static str, Duration, bool)>,
 ) -> Result<RunOutcome, RunError> {
     let finish_started = Instant::now();
-    let RunState { ingest, partial, .. } = state;
+    let RunState {
+        ingest, partial, ..
+    } = state;
     let documents = stages.documents.finish(partial.documents);
     if let Some(w) = documents.windows(2).find(|w| w[0].ordinal == w[1].ordinal) {
         return Err(RunError::State(format!(
@@ -614,12 +733,21 @@ fn render(
     timings.push(("finish", finish_started.elapsed(), false));
 
     let write_started = Instant::now();
-    let staged = StagedDir::begin(dir).map_err(|source| RunError::Write { path: dir.to_path_buf(), source })?;
+    let staged = StagedDir::begin(dir).map_err(|source| RunError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let out = staged.output();
     let mut outputs: Vec<OutputFile> = Vec::new();
     let mut write = |name: &str, body: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
-        let bytes = out.write(name, body).map_err(|source| RunError::Write { path: dir.join(name), source })?;
-        outputs.push(OutputFile { file: name.to_string(), bytes });
+        let bytes = out.write(name, body).map_err(|source| RunError::Write {
+            path: dir.join(name),
+            source,
+        })?;
+        outputs.push(OutputFile {
+            file: name.to_string(),
+            bytes,
+        });
         Ok::<(), RunError>(())
     };
     let wants = |f: &str| pipeline.report.wants(f);
@@ -636,18 +764,25 @@ fn render(
         match &sentiment {
             Some(st) => {
                 let cells = |i: usize| wordmill_report::document_cells(st, i);
-                let extra: wordmill_report::ExtraColumns<'_> = (&wordmill_report::DOCUMENT_COLUMNS, &cells);
-                write("documents.csv", &|w| wordmill_report::write_documents_csv(w, &documents, Some(extra)))?;
+                let extra: wordmill_report::ExtraColumns<'_> =
+                    (&wordmill_report::DOCUMENT_COLUMNS, &cells);
+                write("documents.csv", &|w| {
+                    wordmill_report::write_documents_csv(w, &documents, Some(extra))
+                })?;
                 if !st.group_by.is_empty() {
                     write("groups.csv", &|w| wordmill_report::write_groups_csv(w, st))?;
                 }
             }
-            None => write("documents.csv", &|w| wordmill_report::write_documents_csv(w, &documents, None))?,
+            None => write("documents.csv", &|w| {
+                wordmill_report::write_documents_csv(w, &documents, None)
+            })?,
         }
     }
     if let Some(st) = &sentiment {
         if wants("json") {
-            write("sentences.jsonl", &|w| wordmill_report::write_sentences_jsonl(w, st))?;
+            write("sentences.jsonl", &|w| {
+                wordmill_report::write_sentences_jsonl(w, st)
+            })?;
         }
     }
     if wants("html") {
@@ -657,15 +792,25 @@ fn render(
             terms: terms.as_ref(),
             sentiment: sentiment.as_ref(),
         };
-        write("report.html", &|w| w.write_all(wordmill_report::render_html(&input).as_bytes()))?;
+        write("report.html", &|w| {
+            w.write_all(wordmill_report::render_html(&input).as_bytes())
+        })?;
     }
     if wants("md") {
-        write("report.md", &|w| w.write_all(wordmill_report::render_markdown(&report).as_bytes()))?;
+        write("report.md", &|w| {
+            w.write_all(wordmill_report::render_markdown(&report).as_bytes())
+        })?;
     }
     timings.push(("write", write_started.elapsed(), false));
 
     let wall = started.elapsed();
-    let per_sec = |n: u64, t: Duration| if t.as_secs_f64() > 0.0 { n as f64 / t.as_secs_f64() } else { 0.0 };
+    let per_sec = |n: u64, t: Duration| {
+        if t.as_secs_f64() > 0.0 {
+            n as f64 / t.as_secs_f64()
+        } else {
+            0.0
+        }
+    };
     let manifest = Manifest {
         manifest_version: MANIFEST_VERSION,
         wordmill_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -705,18 +850,34 @@ fn render(
         serde_json::to_writer_pretty(&mut *w, &manifest).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
     })
-    .map_err(|source| RunError::Write { path: dir.join("run.json"), source })?;
-    staged.commit().map_err(|source| RunError::Write { path: dir.to_path_buf(), source })?;
-    Ok(RunOutcome { report, manifest, dir: dir.to_path_buf(), documents })
+    .map_err(|source| RunError::Write {
+        path: dir.join("run.json"),
+        source,
+    })?;
+    staged.commit().map_err(|source| RunError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    Ok(RunOutcome {
+        report,
+        manifest,
+        dir: dir.to_path_buf(),
+        documents,
+    })
 }
 
 fn next_batch(rx: &Mutex<Receiver<Vec<Document>>>) -> Option<Vec<Document>> {
-    rx.lock().unwrap_or_else(PoisonError::into_inner).recv().ok()
+    rx.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .recv()
+        .ok()
 }
 
 /// Refuses a report directory that holds any of the run's input files.
 fn refuse_output_over_inputs(dir: &Path, source: &Source) -> Result<(), RunError> {
-    let Ok(out) = absolute(dir) else { return Ok(()) };
+    let Ok(out) = absolute(dir) else {
+        return Ok(());
+    };
     for f in source.files() {
         if let Ok(input) = absolute(&f.path) {
             if input.starts_with(&out) {

@@ -55,8 +55,8 @@ pub use bench::{
 pub use compare::{CompareError, Comparison, Drift, RankChange, Side, TimingRow, compare};
 pub use config::{FORMATS, IngestSpec, Pipeline, ReportSpec, SCHEMA, SentimentSpec};
 pub use driver::{
-    IngestTally, Progress, ProgressFn, RunOptions, RunOutcome, RunPartial, RunState, STATE_VERSION, map, merge_states,
-    render_states, run,
+    IngestTally, Progress, ProgressFn, RunOptions, RunOutcome, RunPartial, RunState, STATE_VERSION,
+    map, merge_states, render_states, run,
 };
 pub use error::{ConfigError, ConfigErrors, RunError};
 pub use expect::{Expectation, ExpectationResult, lookup};

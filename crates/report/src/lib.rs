@@ -47,6 +47,7 @@ pub use markdown::{render_markdown, render_terminal};
 pub use model::{CorpusSummary, PipelineInfo, Report, SCHEMA_VERSION, TermsSummary, TopTerm};
 pub use output::{OutputDir, StagedDir};
 pub use sentiment::{
-    DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_cells, write_groups_csv, write_sentences_jsonl,
+    DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_cells, write_groups_csv,
+    write_sentences_jsonl,
 };
 pub use tables::{ExtraColumns, write_documents_csv, write_terms_csv, write_tfidf_csv};

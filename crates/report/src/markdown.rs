@@ -113,7 +113,11 @@ fn pct(x: f64) -> String {
 }
 
 fn sentiment_markdown(s: &mut String, st: &crate::sentiment::SentimentReport) {
-    let unit = if st.unit == "document" { "documents" } else { "sentences" };
+    let unit = if st.unit == "document" {
+        "documents"
+    } else {
+        "sentences"
+    };
     let _ = writeln!(s, "## Sentiment\n");
     let _ = writeln!(
         s,
@@ -122,7 +126,10 @@ fn sentiment_markdown(s: &mut String, st: &crate::sentiment::SentimentReport) {
         thousands(st.sentences),
         thousands(st.documents)
     );
-    let _ = writeln!(s, "| mean compound | document mean | positive | neutral | negative |");
+    let _ = writeln!(
+        s,
+        "| mean compound | document mean | positive | neutral | negative |"
+    );
     let _ = writeln!(s, "| ---: | ---: | ---: | ---: | ---: |");
     let _ = writeln!(
         s,
@@ -144,18 +151,36 @@ fn sentiment_markdown(s: &mut String, st: &crate::sentiment::SentimentReport) {
         }
         let _ = writeln!(s, "```\n");
     }
-    for (title, quotes) in [("Most positive", &st.most_positive), ("Most negative", &st.most_negative)] {
+    for (title, quotes) in [
+        ("Most positive", &st.most_positive),
+        ("Most negative", &st.most_negative),
+    ] {
         if quotes.is_empty() {
             continue;
         }
         let _ = writeln!(s, "### {title} {unit}\n");
         for q in quotes.iter() {
-            let _ = writeln!(s, "- **{:+.4}** ({} #{}): {}", q.compound, md(&q.doc_id), q.index, md(&q.text));
+            let _ = writeln!(
+                s,
+                "- **{:+.4}** ({} #{}): {}",
+                q.compound,
+                md(&q.doc_id),
+                q.index,
+                md(&q.text)
+            );
         }
         s.push('\n');
     }
     if !st.groups.is_empty() {
-        let _ = writeln!(s, "### By {}\n", st.group_by.iter().map(|k| md(k)).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            s,
+            "### By {}\n",
+            st.group_by
+                .iter()
+                .map(|k| md(k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         let mut header = String::from("|");
         let mut rule = String::from("|");
         for k in &st.group_by {
@@ -168,7 +193,10 @@ fn sentiment_markdown(s: &mut String, st: &crate::sentiment::SentimentReport) {
         for g in &st.groups {
             let mut row = String::from("|");
             for k in &st.group_by {
-                row.push_str(&format!(" {} |", md(g.key.get(k).map_or("", String::as_str))));
+                row.push_str(&format!(
+                    " {} |",
+                    md(g.key.get(k).map_or("", String::as_str))
+                ));
             }
             row.push_str(&format!(
                 " {} | {} | {:.4} | {} | {} |",

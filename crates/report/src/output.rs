@@ -127,7 +127,10 @@ impl StagedDir {
             if !target.is_dir() {
                 return Err(io::Error::new(
                     io::ErrorKind::AlreadyExists,
-                    format!("{} exists and is not a directory; expected a report directory", target.display()),
+                    format!(
+                        "{} exists and is not a directory; expected a report directory",
+                        target.display()
+                    ),
                 ));
             }
             let empty = fs::read_dir(target)?.next().is_none();
@@ -141,28 +144,41 @@ impl StagedDir {
                 ));
             }
         }
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
-        let name = target
-            .file_name()
-            .and_then(|n| n.to_str())
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{}: expected a directory name", target.display())))?;
+        let name = target.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{}: expected a directory name", target.display()),
+            )
+        })?;
         let prefix = format!(".{name}{STAGE_MARK}");
         if let Ok(entries) = fs::read_dir(parent) {
             for e in entries.flatten() {
                 let file = e.file_name();
-                let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else { continue };
+                let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+                    continue;
+                };
                 let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
                 if pid.is_some_and(|p| p != std::process::id() && !process_alive(p)) {
                     let _ = fs::remove_dir_all(e.path());
                 }
             }
         }
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
         let stage = parent.join(format!("{prefix}{}-{nanos}", std::process::id()));
         fs::create_dir(&stage)?;
         let out = OutputDir { dir: stage.clone() };
-        Ok(StagedDir { target: target.to_path_buf(), stage, out })
+        Ok(StagedDir {
+            target: target.to_path_buf(),
+            stage,
+            out,
+        })
     }
 
     /// Where to write the files.
@@ -215,7 +231,10 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> io::Result<()> {
-    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic directory exchange on this platform"))
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic directory exchange on this platform",
+    ))
 }
 
 #[cfg(test)]
@@ -224,27 +243,41 @@ mod staged_tests {
 
     #[test]
     fn commit_replaces_the_whole_directory_and_refuses_foreign_ones() {
-        let base = std::env::temp_dir().join(format!("wordmill-staged-test-{}", std::process::id()));
+        let base =
+            std::env::temp_dir().join(format!("wordmill-staged-test-{}", std::process::id()));
         let _ = fs::remove_dir_all(&base);
         let target = base.join("report");
         let s = StagedDir::begin(&target).unwrap();
-        s.output().write("run.json", |w| w.write_all(b"{}")).unwrap();
+        s.output()
+            .write("run.json", |w| w.write_all(b"{}"))
+            .unwrap();
         s.output().write("old.csv", |w| w.write_all(b"x")).unwrap();
         s.commit().unwrap();
         assert!(target.join("old.csv").is_file());
         let s = StagedDir::begin(&target).unwrap();
-        s.output().write("run.json", |w| w.write_all(b"{\"new\":1}")).unwrap();
+        s.output()
+            .write("run.json", |w| w.write_all(b"{\"new\":1}"))
+            .unwrap();
         s.commit().unwrap();
-        assert!(!target.join("old.csv").exists(), "files of the previous run are gone");
+        assert!(
+            !target.join("old.csv").exists(),
+            "files of the previous run are gone"
+        );
         assert_eq!(fs::read(target.join("run.json")).unwrap(), b"{\"new\":1}");
-        let left: Vec<_> = fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let left: Vec<_> = fs::read_dir(&base)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(left.len(), 1, "no staging directory left: {left:?}");
 
         let foreign = base.join("mine");
         fs::create_dir_all(&foreign).unwrap();
         fs::write(foreign.join("thesis.tex"), "precious").unwrap();
         let err = StagedDir::begin(&foreign).unwrap_err();
-        assert!(err.to_string().contains("not a wordmill report directory"), "{err}");
+        assert!(
+            err.to_string().contains("not a wordmill report directory"),
+            "{err}"
+        );
         assert!(foreign.join("thesis.tex").is_file());
         fs::remove_dir_all(&base).unwrap();
     }

@@ -114,7 +114,10 @@ impl SentimentReport {
             groups: if out.group_by.is_empty() {
                 Vec::new()
             } else {
-                out.groups.iter().map(|g| group(&out.group_by, &g.key, &g.summary)).collect()
+                out.groups
+                    .iter()
+                    .map(|g| group(&out.group_by, &g.key, &g.summary))
+                    .collect()
             },
         }
     }
@@ -147,11 +150,21 @@ pub fn write_sentences_jsonl(w: &mut dyn Write, out: &SentimentOutput) -> io::Re
 /// Writes `groups.csv`: one column per `group_by` key, then
 /// `documents,sentences,compound_mean,document_compound_mean,positive_share,neutral_share,negative_share`.
 pub fn write_groups_csv(w: &mut dyn Write, out: &SentimentOutput) -> io::Result<()> {
-    let mut wr = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(w);
+    let mut wr = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(w);
     let mut header: Vec<String> = out.group_by.clone();
     header.extend(
-        ["documents", "sentences", "compound_mean", "document_compound_mean", "positive_share", "neutral_share", "negative_share"]
-            .map(String::from),
+        [
+            "documents",
+            "sentences",
+            "compound_mean",
+            "document_compound_mean",
+            "positive_share",
+            "neutral_share",
+            "negative_share",
+        ]
+        .map(String::from),
     );
     wr.write_record(&header).map_err(io::Error::other)?;
     for g in &out.groups {
@@ -188,7 +201,9 @@ pub const DOCUMENT_COLUMNS: [&str; 11] = [
 
 /// The sentiment cells of `documents.csv` for document `i` of `out`.
 pub fn document_cells(out: &SentimentOutput, i: usize) -> Vec<String> {
-    let Some(d) = out.documents.get(i) else { return vec![String::new(); DOCUMENT_COLUMNS.len()] };
+    let Some(d) = out.documents.get(i) else {
+        return vec![String::new(); DOCUMENT_COLUMNS.len()];
+    };
     let refs = |r: &Option<SentenceRef>| match r {
         Some(r) => [r.index.to_string(), r.compound.to_string(), clip(&r.text)],
         None => [String::new(), String::new(), String::new()],

@@ -190,8 +190,14 @@ pub struct Quote {
 /// Keeps the `QUOTES` best of `list` by `better` (ties: lower ordinal, then lower index).
 fn keep_best(list: &mut Vec<Quote>, positive: bool) {
     list.sort_by(|a, b| {
-        let by_score = if positive { b.compound.total_cmp(&a.compound) } else { a.compound.total_cmp(&b.compound) };
-        by_score.then(a.ordinal.cmp(&b.ordinal)).then(a.index.cmp(&b.index))
+        let by_score = if positive {
+            b.compound.total_cmp(&a.compound)
+        } else {
+            a.compound.total_cmp(&b.compound)
+        };
+        by_score
+            .then(a.ordinal.cmp(&b.ordinal))
+            .then(a.index.cmp(&b.index))
     });
     list.dedup_by(|a, b| a.ordinal == b.ordinal && a.index == b.index);
     list.truncate(QUOTES);
@@ -431,9 +437,12 @@ impl Analyser for Sentiment {
                 worst = Some(u);
             }
         }
-        let extremes = best
-            .zip(worst)
-            .map(|(b, w)| (b.span.slice(&d.text).to_string(), w.span.slice(&d.text).to_string()));
+        let extremes = best.zip(worst).map(|(b, w)| {
+            (
+                b.span.slice(&d.text).to_string(),
+                w.span.slice(&d.text).to_string(),
+            )
+        });
         let quote = |u: &UnitState| Quote {
             ordinal: d.ordinal,
             doc_id: d.id.clone(),
@@ -442,8 +451,17 @@ impl Analyser for Sentiment {
             text: u.span.slice(&d.text).to_string(),
         };
         // Only units that could enter the lists are copied.
-        let worst_kept = |list: &Vec<Quote>| if list.len() < QUOTES { None } else { list.last().map(|q| q.compound) };
-        let (pos_floor, neg_ceiling) = (worst_kept(&partial.most_positive), worst_kept(&partial.most_negative));
+        let worst_kept = |list: &Vec<Quote>| {
+            if list.len() < QUOTES {
+                None
+            } else {
+                list.last().map(|q| q.compound)
+            }
+        };
+        let (pos_floor, neg_ceiling) = (
+            worst_kept(&partial.most_positive),
+            worst_kept(&partial.most_negative),
+        );
         for u in &units {
             let c = u.scores.compound;
             if c > 0.0 && pos_floor.is_none_or(|f| c >= f) {

@@ -93,8 +93,9 @@ mod text;
 mod vader;
 
 pub use analyser::{
-    DocumentSentiment, GroupSentiment, HISTOGRAM_BINS, LexiconSource, QUOTES, Quote, SentenceRecord, SentenceRef,
-    Sentiment, SentimentConfig, SentimentOutput, SentimentPartial, SentimentSummary, Unit,
+    DocumentSentiment, GroupSentiment, HISTOGRAM_BINS, LexiconSource, QUOTES, Quote,
+    SentenceRecord, SentenceRef, Sentiment, SentimentConfig, SentimentOutput, SentimentPartial,
+    SentimentSummary, Unit,
 };
 pub use explain::{Applied, Explanation, Rule, TokenExplanation};
 pub use lexicon::{EmojiLexicon, Lexicon, SentimentError};
