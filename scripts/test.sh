@@ -16,6 +16,7 @@ cargo test --workspace "$@"
 cargo build --quiet
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 export WORDMILL_BIN="${WORDMILL_BIN:-$target_dir/debug/wordmill}"
+export WORDMILL="${WORDMILL:-$WORDMILL_BIN}"
 
 status=0
 if [ -z "${WORDMILL_SKIP_BROWSER:-}" ] && [ -x scripts/test-browser.sh ]; then
