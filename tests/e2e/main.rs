@@ -6,6 +6,7 @@ mod determinism;
 mod pipelines;
 mod reliability;
 mod scale;
+mod sentiment;
 mod sklearn;
 mod validate;
 mod workflow;

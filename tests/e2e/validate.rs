@@ -45,3 +45,29 @@ fn every_error_of_a_bad_file_is_reported_with_its_position() {
     assert_exit(&res, 2);
     assert_eq!(String::from_utf8(res.stderr).unwrap(), err);
 }
+
+#[test]
+fn missing_inputs_and_lexicons_are_caught_before_running() {
+    let dir = scratch("validate-paths");
+    let bad = dir.join("paths.toml");
+    std::fs::write(
+        &bad,
+        "version = 1\n[ingest]\ninputs = [\"corpus/news\", \"corpus/nothing-here/*.txt\"]\n[analyse.sentiment]\nlexicon = [\"vader\", \"lexicons/missing.tsv\"]\n",
+    )
+    .unwrap();
+    let res = wordmill(&["validate", bad.to_str().unwrap()]);
+    assert_exit(&res, 2);
+    let err = String::from_utf8(res.stderr).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].contains(":3:26: `ingest.inputs`")
+            && lines[0].contains("corpus/nothing-here/*.txt"),
+        "{err}"
+    );
+    assert!(
+        lines[1].contains(":5:21: `analyse.sentiment.lexicon`")
+            && lines[1].contains("lexicons/missing.tsv"),
+        "{err}"
+    );
+}

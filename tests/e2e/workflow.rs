@@ -5,10 +5,20 @@ use crate::common::*;
 #[test]
 fn a_batch_keeps_going_past_a_failure_and_ends_with_a_summary() {
     let dir = scratch("batch");
-    let bad = dir.join("b-missing-input.toml");
+    // This one fails while running: a malformed record with on_error = "fail".
+    std::fs::write(
+        dir.join("bad.jsonl"),
+        "{\"id\": 1, \"text\": \"fine\"}\nnot json\n",
+    )
+    .unwrap();
+    let bad = dir.join("b-failing-run.toml");
     std::fs::write(
         &bad,
-        "version = 1\n[ingest]\ninputs = [\"no/such/dir/*.txt\"]\n[analyse.terms]\n",
+        format!(
+            "version = 1\n[ingest]\ninputs = [{:?}]\nformat = \"jsonl\"\non_error = \"fail\"\n[analyse.terms]\n[report]\ndir = {:?}\n",
+            dir.join("bad.jsonl").to_str().unwrap(),
+            dir.join("out-bad").to_str().unwrap()
+        ),
     )
     .unwrap();
     let good = dir.join("a-good.toml");
@@ -39,7 +49,7 @@ fn a_batch_keeps_going_past_a_failure_and_ends_with_a_summary() {
         "{out}"
     );
     assert!(
-        table[2].contains("b-missing-input.toml") && table[2].contains("FAILED"),
+        table[2].contains("b-failing-run.toml") && table[2].contains("FAILED"),
         "{out}"
     );
     assert!(
@@ -50,7 +60,7 @@ fn a_batch_keeps_going_past_a_failure_and_ends_with_a_summary() {
     assert!(
         dir.join("out-good/report.json").is_file() && dir.join("out-good2/report.json").is_file()
     );
-    assert!(String::from_utf8_lossy(&res.stderr).contains("no/such/dir/*.txt"));
+    assert!(String::from_utf8_lossy(&res.stderr).contains("bad.jsonl:2"));
 }
 
 #[test]

@@ -656,7 +656,19 @@ impl<'s> Walker<'s> {
                 );
                 None
             }
-            Some(v) => Some(v.into_iter().map(|(s, _)| s).collect()),
+            Some(v) => {
+                // Every input must exist now: a typo fails validation, not a run.
+                for (input, span) in &v {
+                    let probe = wordmill_ingest::SourceConfig {
+                        inputs: vec![input.clone()],
+                        ..Default::default()
+                    };
+                    if let Err(e) = wordmill_ingest::Source::open(probe) {
+                        self.error(span.clone(), format!("`ingest.inputs`: {e}"));
+                    }
+                }
+                Some(v.into_iter().map(|(s, _)| s).collect())
+            }
             None => {
                 if t.get("inputs").is_none() {
                     self.error(t.span.clone(), "missing `ingest.inputs` (files, directories, globs, or \"-\" for standard input)");
@@ -1092,7 +1104,7 @@ mod tests {
         Pipeline::parse(Path::new("p.toml"), src.as_bytes())
     }
 
-    const MINIMAL: &str = "version = 1\n[ingest]\ninputs = [\"x\"]\n[analyse.terms]\n";
+    const MINIMAL: &str = "version = 1\n[ingest]\ninputs = [\"Cargo.toml\"]\n[analyse.terms]\n";
 
     #[test]
     fn minimal_pipeline_takes_defaults() {
@@ -1106,7 +1118,7 @@ mod tests {
 
     #[test]
     fn every_error_is_reported_with_line_and_column() {
-        let src = "version = 2\n[ingest]\ninputs = [\"x\"]\nformt = \"text\"\n[normalise]\nunicode = \"nfkd\"\n[analyse.terms]\nmin_df = -1\ntop = \"ten\"\n";
+        let src = "version = 2\n[ingest]\ninputs = [\"Cargo.toml\"]\nformt = \"text\"\n[normalise]\nunicode = \"nfkd\"\n[analyse.terms]\nmin_df = -1\ntop = \"ten\"\n";
         let errs = parse(src).unwrap_err().0;
         let lines: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
         assert_eq!(lines.len(), 5, "{lines:#?}");
@@ -1141,7 +1153,7 @@ mod tests {
     #[test]
     fn min_df_follows_the_int_float_rule() {
         let p = parse(
-            "version = 1\n[ingest]\ninputs = \"x\"\n[analyse.terms]\nmin_df = 2\nmax_df = 0.9\n",
+            "version = 1\n[ingest]\ninputs = \"Cargo.toml\"\n[analyse.terms]\nmin_df = 2\nmax_df = 0.9\n",
         )
         .unwrap();
         let t = p.terms.unwrap();
@@ -1151,7 +1163,7 @@ mod tests {
 
     #[test]
     fn bad_regexes_are_caught() {
-        let src = "version = 1\n[ingest]\ninputs = \"x\"\nmeta_from_path = '(?P<year\\d{4})'\n[normalise]\ntokenizer = { pattern = '(' }\n[analyse.terms]\n";
+        let src = "version = 1\n[ingest]\ninputs = \"Cargo.toml\"\nmeta_from_path = '(?P<year\\d{4})'\n[normalise]\ntokenizer = { pattern = '(' }\n[analyse.terms]\n";
         let errs = parse(src).unwrap_err().0;
         assert_eq!(errs.len(), 2, "{errs:#?}");
         assert_eq!((errs[0].line, errs[1].line), (4, 6));
@@ -1159,7 +1171,7 @@ mod tests {
 
     #[test]
     fn json_pipelines_get_the_same_checks() {
-        let src = "{\"version\": 1, \"ingest\": {\"inputs\": [\"x\"]},\n \"analyse\": {\"terms\": {\"topp\": 3}}}";
+        let src = "{\"version\": 1, \"ingest\": {\"inputs\": [\"Cargo.toml\"]},\n \"analyse\": {\"terms\": {\"topp\": 3}}}";
         let errs = Pipeline::parse(Path::new("p.json"), src.as_bytes())
             .unwrap_err()
             .0;
@@ -1251,7 +1263,7 @@ mod proptests {
             ],
             section in prop_oneof![Just("ingest"), Just("normalise"), Just("analyse.terms"), Just("analyse.sentiment"), Just("report")],
         ) {
-            let src = format!("version = 1\n[ingest]\ninputs = [\"x\"]\n[analyse.terms]\n[{section}]\n{key} = {value}\n");
+            let src = format!("version = 1\n[ingest]\ninputs = [\"Cargo.toml\"]\n[analyse.terms]\n[{section}]\n{key} = {value}\n");
             let _ = Pipeline::parse(Path::new("p.toml"), src.as_bytes());
         }
     }
