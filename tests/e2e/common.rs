@@ -77,3 +77,25 @@ pub fn shipped_pipelines() -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+/// Runs `wordmill ARGS` with `input` on its standard input.
+pub fn wordmill_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wordmill"))
+        .args(args)
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the wordmill binary runs");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&data));
+    let out = child.wait_with_output().expect("the wordmill binary runs");
+    writer
+        .join()
+        .expect("the writer thread ends")
+        .expect("stdin is written");
+    out
+}

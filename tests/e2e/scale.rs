@@ -1,8 +1,5 @@
 //! Run states: shards and map/reduce give the same report as one run over the whole corpus.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use crate::common::*;
 
 const REPORT_FILES: [&str; 5] = [
@@ -143,19 +140,7 @@ fn overlapping_or_foreign_states_are_refused() {
 }
 
 fn pipe(args: &[&str], input: &[u8]) -> Vec<u8> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wordmill"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&data));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
+    let out = wordmill_stdin(args, input);
     assert_exit(&out, 0);
     out.stdout
 }

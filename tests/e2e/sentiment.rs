@@ -1,26 +1,6 @@
 //! `wordmill sentiment`: ad-hoc scoring equals vaderSentiment 3.3.2 on the reference texts.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use crate::common::*;
-
-fn run_with_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wordmill"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&data));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    out
-}
 
 #[test]
 fn adhoc_scores_equal_the_reference_in_input_order_on_every_thread_count() {
@@ -37,7 +17,7 @@ fn adhoc_scores_equal_the_reference_in_input_order_on_every_thread_count() {
         .map(|r| serde_json::json!({"id": r["id"], "text": r["text"]}).to_string() + "\n")
         .collect();
     for threads in ["1", "2"] {
-        let out = run_with_stdin(&["sentiment", "-", "--threads", threads], input.as_bytes());
+        let out = wordmill_stdin(&["sentiment", "-", "--threads", threads], input.as_bytes());
         assert_exit(&out, 0);
         let got: Vec<serde_json::Value> = String::from_utf8(out.stdout)
             .unwrap()
@@ -56,7 +36,7 @@ fn adhoc_scores_equal_the_reference_in_input_order_on_every_thread_count() {
 
 #[test]
 fn plain_lines_sentences_and_bad_records() {
-    let out = run_with_stdin(
+    let out = wordmill_stdin(
         &["sentiment", "--lines", "--sentences"],
         "I love it. I hate it!\n\nOk.\n".as_bytes(),
     );
@@ -81,7 +61,7 @@ fn plain_lines_sentences_and_bad_records() {
     );
     assert_eq!(lines[2]["id"].as_u64(), Some(3));
 
-    let out = run_with_stdin(
+    let out = wordmill_stdin(
         &["sentiment"],
         b"{\"id\":\"a\",\"text\":\"good\"}\nnot json\n{\"id\":\"c\"}\n",
     );

@@ -486,7 +486,7 @@ impl<'s> Walker<'s> {
         };
         let normalise = match self.sub(&top, "normalise", "normalise") {
             Some(t) => self.normalise(&t),
-            None => Some(default_normaliser()),
+            None => Some(NormaliserConfig::default()),
         };
 
         let (mut terms, mut sentiment) = (None, None);
@@ -756,7 +756,7 @@ impl<'s> Walker<'s> {
     }
 
     fn normalise(&mut self, t: &Table<'_>) -> Option<NormaliserConfig> {
-        let mut cfg = default_normaliser();
+        let mut cfg = NormaliserConfig::default();
         if let Some(form) = self.choice(t, "unicode", &["none", "nfc", "nfkc"]) {
             cfg.unicode = match form.as_str() {
                 "none" => UnicodeForm::None,
@@ -996,18 +996,6 @@ impl<'s> Walker<'s> {
             None => default_formats(),
         };
         Some(ReportSpec { dir: dir?, formats })
-    }
-}
-
-fn default_normaliser() -> NormaliserConfig {
-    NormaliserConfig {
-        unicode: UnicodeForm::Nfc,
-        lowercase: true,
-        tokenizer: TokenizerKind::Words,
-        stopwords: StopWords::None,
-        min_len: 1,
-        stem: None,
-        sentences: true,
     }
 }
 
