@@ -32,9 +32,8 @@ fn assert_same_report(a: &std::path::Path, b: &std::path::Path, what: &str) {
     }
 }
 
-#[test]
-fn merged_shard_states_equal_one_run_for_several_splits() {
-    let dir = scratch("shards");
+/// The report of one run of `pipelines/sotu-terms.toml` over the whole corpus, in `dir/full`.
+fn single_run(dir: &std::path::Path) -> std::path::PathBuf {
     let full = dir.join("full");
     assert_exit(
         &wordmill(&[
@@ -46,6 +45,13 @@ fn merged_shard_states_equal_one_run_for_several_splits() {
         ]),
         0,
     );
+    full
+}
+
+#[test]
+fn merged_shard_states_equal_one_run_for_several_splits() {
+    let dir = scratch("shards");
+    let full = single_run(&dir);
     let files = sotu_files();
     // Several splits: halves, uneven thirds, one document per shard at the ends.
     let splits: Vec<Vec<usize>> = vec![vec![31], vec![1, 20, 61], vec![7, 8, 40, 41]];
@@ -148,17 +154,7 @@ fn pipe(args: &[&str], input: &[u8]) -> Vec<u8> {
 #[test]
 fn map_and_reduce_over_partitions_equal_one_run() {
     let dir = scratch("mapreduce");
-    let full = dir.join("full");
-    assert_exit(
-        &wordmill(&[
-            "run",
-            "pipelines/sotu-terms.toml",
-            "--out",
-            full.to_str().unwrap(),
-            "--quiet",
-        ]),
-        0,
-    );
+    let full = single_run(&dir);
     // Documents as a cluster engine would hand them over: JSON Lines with the original path and
     // the position in the corpus, in three partitions.
     let lines: Vec<String> = sotu_files()

@@ -113,21 +113,9 @@ pub(crate) fn sklearn_tokens(text: &str, emit: &mut impl FnMut(usize, usize)) {
     }
 }
 
-/// ASCII letters, digits and `_`: Python's `\w` restricted to ASCII.
-static ASCII_WORD: [bool; 128] = {
-    let mut t = [false; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric() || c == b'_';
-        b += 1;
-    }
-    t
-};
-
 #[inline]
 fn is_ascii_word(b: u8) -> bool {
-    ASCII_WORD[(b & 0x7f) as usize]
+    crate::pyclass::ASCII_WORD[(b & 0x7f) as usize]
 }
 
 /// The UTF-8 length of a character from its first byte.

@@ -2,7 +2,8 @@
 
 use crate::tables::{PY_SPACE, PY_WORD};
 
-static ASCII_WORD: [bool; 128] = {
+/// ASCII letters, digits and `_`: Python's `\w` restricted to ASCII.
+pub(crate) static ASCII_WORD: [bool; 128] = {
     let mut t = [false; 128];
     let mut b = 0;
     while b < 128 {
