@@ -21,8 +21,17 @@ fn every_shipped_pipeline_runs_and_writes_a_consistent_report() {
         assert_exit(&res, 0);
         let stdout = String::from_utf8(res.stdout).unwrap();
         assert!(
-            stdout.lines().all(|l| l.chars().count() <= 80),
+            stdout
+                .lines()
+                .filter(|l| !l.starts_with("  report: "))
+                .all(|l| l.chars().count() <= 80),
             "{rel}: summary wider than 80 columns:\n{stdout}"
+        );
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l == format!("  report: {}", shown(&out))),
+            "{rel}: summary does not name the report directory:\n{stdout}"
         );
 
         let report = json(&out.join("report.json"));
@@ -247,4 +256,13 @@ fn csv_records(text: &str) -> usize {
         .from_reader(text.as_bytes())
         .records()
         .count()
+}
+
+/// The report directory as the summary shows it: relative to the working
+/// directory of the run (the repository root) when it lies below it.
+fn shown(dir: &std::path::Path) -> String {
+    dir.strip_prefix(root())
+        .unwrap_or(dir)
+        .display()
+        .to_string()
 }

@@ -107,11 +107,11 @@ fn one(path: &Path, base: &RunOptions, bar: Option<ProgressBar>, quiet: bool) ->
             if !quiet {
                 summary.push_str(&wordmill_report::render_terminal(&o.report));
                 summary.push_str(&format!(
-                    "  {:.3} s, {:.1} MB/s, {} threads -> {}\n",
+                    "  {:.3} s, {:.1} MB/s, {} threads\n  report: {}\n",
                     m.wall_seconds,
                     m.bytes_per_second / 1e6,
                     m.threads,
-                    o.dir.display()
+                    display_path(&o.dir)
                 ));
             }
             (
@@ -264,5 +264,17 @@ fn fit(s: &str, width: usize) -> String {
         s.to_string()
     } else {
         format!("…{}", s.chars().skip(n - width + 1).collect::<String>())
+    }
+}
+
+/// The report directory as the user would type it: relative to the working
+/// directory when it lies below it, as given otherwise.
+fn display_path(dir: &std::path::Path) -> String {
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| dir.strip_prefix(cwd).ok().map(|p| p.to_path_buf()));
+    match rel {
+        Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
+        _ => dir.display().to_string(),
     }
 }
