@@ -45,3 +45,35 @@ proptest! {
         }
     }
 }
+
+/// A lexicon valence too large for sums to stay finite is refused with its line; the largest
+/// allowed keeps every score finite however many times the word repeats.
+#[test]
+fn huge_valences_are_refused_and_the_largest_allowed_stay_finite() {
+    use wordmill_analyse::{MAX_VALENCE, SentimentError};
+    let err = Lexicon::parse("fine\t1.5\nhuge\t1e308\n", "custom.tsv").unwrap_err();
+    assert!(
+        matches!(&err, SentimentError::Valence { line: 2, word, .. } if word == "huge"),
+        "{err}"
+    );
+    assert!(err.to_string().starts_with("custom.tsv:2: "), "{err}");
+
+    let text = format!("top\t{MAX_VALENCE}\nbottom\t-{MAX_VALENCE}\n");
+    let lexicon = Lexicon::parse(&text, "custom.tsv").unwrap();
+    for words in ["top", "bottom", "top bottom"] {
+        let text = vec![words; 50_000].join(" ");
+        for rules in [Rules::Vader, Rules::VaderNews, Rules::None] {
+            let s = Vader::new(lexicon.clone(), rules).polarity_scores(&format!("{text}!!!"));
+            assert!(in_range(s.compound, -1.0, 1.0), "{words}: {s:?}");
+            assert!(
+                in_range(s.neg + s.neu + s.pos, 0.0, 1.002),
+                "{words}: {s:?}"
+            );
+        }
+    }
+    let mut inserted = Lexicon::default();
+    inserted.insert("x", f64::INFINITY);
+    inserted.insert("y", f64::NAN);
+    assert_eq!(inserted.get("x"), Some(MAX_VALENCE));
+    assert_eq!(inserted.get("y"), Some(0.0));
+}

@@ -1,9 +1,11 @@
 //! The streaming, parallel driver, and the portable run state that shards and cluster
 //! partitions exchange.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, sync_channel};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, channel, sync_channel};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +20,7 @@ use wordmill_report::{CorpusSummary, OutputDir, Report, SentimentReport, StagedD
 
 use crate::config::Pipeline;
 use crate::error::RunError;
+use crate::fold::{Fold, FoldPlan, Rows};
 use crate::manifest::{
     InputFileEntry, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile,
     Stage, peak_rss_bytes,
@@ -390,6 +393,8 @@ impl Fixup {
 /// The streaming part of a run: reads and analyses every document into a state.
 struct Analysed {
     state: RunState,
+    /// The fold of a streamed run, fed with every document.
+    fold: Option<Fold>,
     read_time: Duration,
     analyse_time: Duration,
     threads: usize,
@@ -402,6 +407,7 @@ fn analyse(
     threads: usize,
     fixup: &Fixup,
     progress: Option<&ProgressFn>,
+    stream: Option<(Fold, &Path)>,
 ) -> Result<Analysed, RunError> {
     let pool = worker_pool(threads)?;
     let bytes_total: u64 = source.files().iter().map(|f| f.bytes).sum();
@@ -417,20 +423,67 @@ fn analyse(
         }
     };
 
-    // One reader (this thread) numbers documents in input order and hands out batches; every
-    // worker folds batches into its own partial state for the whole run.
-    let (tx, rx) = sync_channel::<Vec<Document>>(threads * 2);
+    // One reader (this thread) numbers documents in input order and hands out numbered
+    // batches; every worker folds batches into its own partial state for the whole run. When
+    // streaming, each worker hands the per-document rows of every batch to the sequencer,
+    // which folds them in batch order (so in ordinal order) and writes them out; a worker does
+    // not start a batch more than `window` batches ahead of the sequencer, so the rows waiting
+    // to be folded stay bounded whatever the corpus size.
+    let (tx, rx) = sync_channel::<(u64, Vec<Document>)>(threads * 2);
     let rx = Mutex::new(rx);
+    let streaming = stream.is_some();
+    let window = Window::new(threads * 4);
+    let (rows_tx, rows_rx) = channel::<(u64, Rows)>();
     let mut read_time = Duration::ZERO;
     let mut failure: Option<RunError> = None;
     let analyse_started = Instant::now();
-    let partials: Vec<RunPartial> = std::thread::scope(|scope| {
-        let workers = scope.spawn(|| {
+    let (partials, folded) = std::thread::scope(|scope| {
+        let window = &window;
+        let sequencer = stream.map(|(mut fold, dir)| {
+            scope.spawn(move || {
+                let mut pending: BTreeMap<u64, Rows> = BTreeMap::new();
+                let mut next = 0u64;
+                let mut error: Option<RunError> = None;
+                for (seq, rows) in rows_rx {
+                    pending.insert(seq, rows);
+                    while let Some(rows) = pending.remove(&next) {
+                        if error.is_none() {
+                            if let Err(e) = fold.feed(rows, dir) {
+                                error = Some(e);
+                                window.abort();
+                            }
+                        }
+                        next += 1;
+                        window.folded(next);
+                    }
+                }
+                (fold, error)
+            })
+        });
+        let rx = &rx;
+        let pool = &pool;
+        // The workers own the only sender: the sequencer ends when they all have.
+        let workers = scope.spawn(move || {
             pool.broadcast(|_| {
                 let mut partial = stages.partial();
-                while let Some(batch) = next_batch(&rx) {
+                let rows_tx = rows_tx.clone();
+                while let Some((seq, batch)) = next_batch(rx) {
+                    if streaming && !window.wait_for(seq) {
+                        continue;
+                    }
                     for doc in &batch {
                         stages.observe(&mut partial, doc);
+                    }
+                    if streaming {
+                        let rows = Rows {
+                            documents: std::mem::take(&mut partial.documents.rows),
+                            sentiment: partial
+                                .sentiment
+                                .as_mut()
+                                .map(|s| s.take_documents())
+                                .unwrap_or_default(),
+                        };
+                        let _ = rows_tx.send((seq, rows));
                     }
                 }
                 partial
@@ -438,7 +491,11 @@ fn analyse(
         });
         let mut batch: Vec<Document> = Vec::new();
         let mut batch_bytes = 0usize;
+        let mut seq = 0u64;
         loop {
+            if window.aborted() {
+                break;
+            }
             let t0 = Instant::now();
             let item = source.next();
             read_time += t0.elapsed();
@@ -451,9 +508,10 @@ fn analyse(
                     batch_bytes += doc.text.len();
                     batch.push(doc);
                     if batch_bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
-                        if tx.send(std::mem::take(&mut batch)).is_err() {
+                        if tx.send((seq, std::mem::take(&mut batch))).is_err() {
                             break;
                         }
+                        seq += 1;
                         batch_bytes = 0;
                         report_progress(&source, false);
                     }
@@ -466,14 +524,29 @@ fn analyse(
             }
         }
         if !batch.is_empty() && failure.is_none() {
-            let _ = tx.send(batch);
+            let _ = tx.send((seq, batch));
         }
         drop(tx);
+        if failure.is_some() {
+            window.abort();
+        }
         report_progress(&source, true);
-        workers
+        let partials = workers
             .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let folded = sequencer.map(|s| {
+            s.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (partials, folded)
     });
+    let fold = match folded {
+        Some((fold, None)) => Some(fold),
+        Some((_, Some(e))) => {
+            return Err(failure.unwrap_or(e));
+        }
+        None => None,
+    };
     if let Some(e) = failure {
         return Err(e);
     }
@@ -500,6 +573,7 @@ fn analyse(
         split: stats.split,
     };
     Ok(Analysed {
+        fold,
         state: RunState {
             wordmill_state: STATE_VERSION,
             wordmill_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -547,17 +621,41 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
         ordinal_offset: options.ordinal_offset,
         ..Fixup::default()
     };
-    let analysed = analyse(
+    // The report directory is staged before reading: a streamed run writes its rows there as
+    // it goes. A run that also writes its state keeps every row in the state instead.
+    let finishing = Finishing::begin(pipeline, &stages, &dir)?;
+    let Finishing { staged, fold, dir } = finishing;
+    let streamed = options.state_out.is_none();
+    let (stream, kept) = if streamed {
+        (Some((fold, staged.output().path())), None)
+    } else {
+        (None, Some(fold))
+    };
+    let analysed = match analyse(
         pipeline,
         &stages,
         source,
         threads_of(options),
         &fixup,
         options.progress.as_ref(),
-    )?;
+        stream,
+    ) {
+        Ok(a) => a,
+        Err(e) => {
+            staged.abandon();
+            return Err(e);
+        }
+    };
     if let Some(path) = &options.state_out {
-        write_state_file(path, &analysed.state)?;
+        if let Err(e) = write_state_file(path, &analysed.state) {
+            staged.abandon();
+            return Err(e);
+        }
     }
+    let Some(fold) = analysed.fold.or(kept) else {
+        staged.abandon();
+        return Err(RunError::Setup("a run ended without its fold".into()));
+    };
     let timings = vec![
         ("read", analysed.read_time, true),
         ("analyse", analysed.analyse_time, true),
@@ -566,7 +664,7 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
         pipeline,
         &stages,
         analysed.state,
-        &dir,
+        Finishing { staged, fold, dir },
         analysed.threads,
         started,
         started_unix,
@@ -611,7 +709,7 @@ pub fn map(
     let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let mut state = analyse(pipeline, &stages, source, threads, &fixup, None)?.state;
+    let mut state = analyse(pipeline, &stages, source, threads, &fixup, None, None)?.state;
     state.ingest.files.clear();
     Ok(state)
 }
@@ -652,11 +750,12 @@ pub fn render_states(
     let state = merge_states(pipeline, states)?;
     let merge_time = merge_started.elapsed();
     let dir = out.unwrap_or_else(|| pipeline.report.dir.clone());
+    let finishing = Finishing::begin(pipeline, &stages, &dir)?;
     render(
         pipeline,
         &stages,
         state,
-        &dir,
+        finishing,
         1,
         started,
         started_unix,
@@ -692,116 +791,171 @@ fn render(
     pipeline: &Pipeline,
     stages: &Stages,
     state: RunState,
-    dir: &Path,
+    finishing: Finishing,
     threads: usize,
     started: Instant,
     started_unix: u64,
+    timings: Vec<(&'static str, Duration, bool)>,
+) -> Result<RunOutcome, RunError> {
+    let Finishing { staged, fold, dir } = finishing;
+    let when = Started {
+        threads,
+        started,
+        started_unix,
+    };
+    match render_into(pipeline, stages, state, &staged, fold, &dir, when, timings) {
+        Ok(outcome) => {
+            staged.commit().map_err(|source| RunError::Write {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+            Ok(outcome)
+        }
+        Err(e) => {
+            staged.abandon();
+            Err(e)
+        }
+    }
+}
+
+/// When and how a run started, for its manifest.
+struct Started {
+    threads: usize,
+    started: Instant,
+    started_unix: u64,
+}
+
+/// Writes every file of the report into `staged`.
+#[allow(clippy::too_many_arguments)]
+fn render_into(
+    pipeline: &Pipeline,
+    stages: &Stages,
+    state: RunState,
+    staged: &StagedDir,
+    mut fold: Fold,
+    dir: &Path,
+    when: Started,
     mut timings: Vec<(&'static str, Duration, bool)>,
 ) -> Result<RunOutcome, RunError> {
+    let Started {
+        threads,
+        started,
+        started_unix,
+    } = when;
     let finish_started = Instant::now();
     let RunState {
-        ingest, partial, ..
+        ingest,
+        mut partial,
+        ..
     } = state;
-    let documents = stages.documents.finish(partial.documents);
-    if let Some(w) = documents.windows(2).find(|w| w[0].ordinal == w[1].ordinal) {
-        return Err(RunError::State(format!(
-            "documents {} and {} have the same ordinal {}: the merged states overlap (number each shard's documents with --ordinal-offset or an ordinal field)",
-            w[0].id, w[1].id, w[0].ordinal
-        )));
-    }
+    // What a streamed run has not fed yet (everything, for a merged state).
+    let mut rows = Rows {
+        documents: std::mem::take(&mut partial.documents.rows),
+        sentiment: partial
+            .sentiment
+            .as_mut()
+            .map(|s| s.take_documents())
+            .unwrap_or_default(),
+    };
+    rows.documents.sort_by_key(|d| d.ordinal);
+    fold.feed(rows, dir)?;
+    let mut folded = fold.end(partial.sentiment);
     let terms = match (&stages.terms, partial.terms) {
         (Some(t), Some(tp)) => Some(t.finish(tp)),
         _ => None,
     };
-    let sentiment = match (&stages.sentiment, partial.sentiment) {
-        (Some(s), Some(sp)) => Some(s.finish(sp)),
-        _ => None,
-    };
-    let text_bytes: u64 = documents.iter().map(|d| d.bytes).sum();
+    let text_bytes = folded.corpus.bytes;
     let corpus = CorpusSummary {
-        documents: documents.len() as u64,
+        documents: folded.corpus.documents,
         bytes: text_bytes,
-        tokens: documents.iter().map(|d| d.tokens).sum(),
-        sentences: documents.iter().map(|d| d.sentences).sum(),
+        tokens: folded.corpus.tokens,
+        sentences: folded.corpus.sentences,
         skipped: ingest.skipped.len() as u64,
     };
     let mut report = Report::new(&pipeline.name, &pipeline.config_hash, corpus);
     report.terms = terms.as_ref().map(TermsSummary::from_output);
-    if let (Some(out), Some(spec)) = (&sentiment, &pipeline.sentiment) {
+    if let (Some(out), Some(spec)) = (&folded.sentiment, &pipeline.sentiment) {
         report.sentiment = Some(SentimentReport::from_output(out, &spec.rules, &spec.unit));
     }
     timings.push(("finish", finish_started.elapsed(), false));
 
     let write_started = Instant::now();
-    let staged = StagedDir::begin(dir).map_err(|source| RunError::Write {
-        path: dir.to_path_buf(),
-        source,
-    })?;
     let out = staged.output();
-    let mut outputs: Vec<OutputFile> = Vec::new();
-    let mut write = |name: &str, body: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
-        let bytes = out.write(name, body).map_err(|source| RunError::Write {
-            path: dir.join(name),
-            source,
-        })?;
-        outputs.push(OutputFile {
-            file: name.to_string(),
-            bytes,
-        });
-        Ok::<(), RunError>(())
-    };
+    let outputs: std::cell::RefCell<Vec<OutputFile>> = Default::default();
+    let write =
+        |name: &str, body: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>| {
+            let bytes = out.write(name, body).map_err(|source| RunError::Write {
+                path: dir.join(name),
+                source,
+            })?;
+            outputs.borrow_mut().push(OutputFile {
+                file: name.to_string(),
+                bytes,
+            });
+            Ok::<(), RunError>(())
+        };
     let wants = |f: &str| pipeline.report.wants(f);
     if wants("json") {
-        write("report.json", &|w| report.write_json(w))?;
+        write("report.json", &mut |w| report.write_json(w))?;
     }
+    let mut arcs = None;
     if wants("csv") {
         if let Some(t) = &terms {
-            write("terms.csv", &|w| wordmill_report::write_terms_csv(w, t))?;
+            write("terms.csv", &mut |w| wordmill_report::write_terms_csv(w, t))?;
             if t.documents.is_some() {
-                write("tfidf.csv", &|w| wordmill_report::write_tfidf_csv(w, t))?;
+                write("tfidf.csv", &mut |w| wordmill_report::write_tfidf_csv(w, t))?;
             }
         }
-        match &sentiment {
-            Some(st) => {
-                let cells = |i: usize| wordmill_report::document_cells(st, i);
-                let extra: wordmill_report::ExtraColumns<'_> =
-                    (&wordmill_report::DOCUMENT_COLUMNS, &cells);
-                write("documents.csv", &|w| {
-                    wordmill_report::write_documents_csv(w, &documents, Some(extra))
+        write("documents.csv", &mut |w| {
+            arcs = folded.replay(Some(w), wants("html"))?;
+            Ok(())
+        })?;
+        if let Some(st) = &folded.sentiment {
+            if !st.group_by.is_empty() {
+                write("groups.csv", &mut |w| {
+                    wordmill_report::write_groups_csv(w, st)
                 })?;
-                if !st.group_by.is_empty() {
-                    write("groups.csv", &|w| wordmill_report::write_groups_csv(w, st))?;
-                }
             }
-            None => write("documents.csv", &|w| {
-                wordmill_report::write_documents_csv(w, &documents, None)
-            })?,
         }
-    }
-    if let Some(st) = &sentiment {
-        if wants("json") {
-            write("sentences.jsonl", &|w| {
-                wordmill_report::write_sentences_jsonl(w, st)
+    } else if wants("html") {
+        arcs = folded
+            .replay(None, true)
+            .map_err(|source| RunError::Write {
+                path: dir.to_path_buf(),
+                source,
             })?;
-        }
+    }
+    if let Some(file) = folded.sentences_file.take() {
+        let bytes = file.commit().map_err(|source| RunError::Write {
+            path: dir.join("sentences.jsonl"),
+            source,
+        })?;
+        outputs.borrow_mut().push(OutputFile {
+            file: "sentences.jsonl".to_string(),
+            bytes,
+        });
     }
     if wants("html") {
         let input = wordmill_report::HtmlInput {
             report: &report,
-            documents: &documents,
+            documents: &folded.documents,
             terms: terms.as_ref(),
-            sentiment: sentiment.as_ref(),
+            sentiment: folded.sentiment.as_ref(),
+            arcs: arcs.as_ref(),
         };
-        write("report.html", &|w| {
+        write("report.html", &mut |w| {
             w.write_all(wordmill_report::render_html(&input).as_bytes())
         })?;
     }
     if wants("md") {
-        write("report.md", &|w| {
+        write("report.md", &mut |w| {
             w.write_all(wordmill_report::render_markdown(&report).as_bytes())
         })?;
     }
     timings.push(("write", write_started.elapsed(), false));
+    let documents = std::mem::take(&mut folded.documents);
+    // Removes the spill files before the directory is put in place.
+    drop(folded);
 
     let wall = started.elapsed();
     let per_sec = |n: u64, t: Duration| {
@@ -844,7 +998,7 @@ fn render(
         bytes_per_second: per_sec(text_bytes, wall),
         documents_per_second: per_sec(corpus.documents, wall),
         peak_rss_bytes: peak_rss_bytes(),
-        outputs,
+        outputs: outputs.into_inner(),
     };
     out.write("run.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &manifest).map_err(std::io::Error::other)?;
@@ -852,10 +1006,6 @@ fn render(
     })
     .map_err(|source| RunError::Write {
         path: dir.join("run.json"),
-        source,
-    })?;
-    staged.commit().map_err(|source| RunError::Write {
-        path: dir.to_path_buf(),
         source,
     })?;
     Ok(RunOutcome {
@@ -866,7 +1016,92 @@ fn render(
     })
 }
 
-fn next_batch(rx: &Mutex<Receiver<Vec<Document>>>) -> Option<Vec<Document>> {
+/// Where a report is being written: the staging directory and the fold writing into it.
+struct Finishing {
+    staged: StagedDir,
+    fold: Fold,
+    dir: PathBuf,
+}
+
+impl Finishing {
+    fn begin(pipeline: &Pipeline, stages: &Stages, dir: &Path) -> Result<Finishing, RunError> {
+        let staged = StagedDir::begin(dir).map_err(|source| RunError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let wants = |f: &str| pipeline.report.wants(f);
+        let plan = FoldPlan {
+            sentences: wants("json"),
+            documents_csv: wants("csv"),
+            arcs: wants("html"),
+            keep_all: pipeline.terms.as_ref().is_some_and(|t| t.per_document),
+        };
+        match Fold::new(plan, stages.sentiment.as_ref(), staged.output()) {
+            Ok(fold) => Ok(Finishing {
+                staged,
+                fold,
+                dir: dir.to_path_buf(),
+            }),
+            Err(e) => {
+                staged.abandon();
+                Err(e)
+            }
+        }
+    }
+}
+
+/// How far the sequencer of a streamed run has got, for the workers to wait on.
+struct Window {
+    /// Number of batches folded.
+    folded: Mutex<u64>,
+    changed: Condvar,
+    /// How many batches past the last folded one a worker may start.
+    ahead: u64,
+    abort: AtomicBool,
+}
+
+impl Window {
+    fn new(ahead: usize) -> Window {
+        Window {
+            folded: Mutex::new(0),
+            changed: Condvar::new(),
+            ahead: ahead.max(1) as u64,
+            abort: AtomicBool::new(false),
+        }
+    }
+
+    /// Waits until batch `seq` may start; false when the run is being abandoned. The worker
+    /// holding the oldest unfolded batch never waits, so this cannot deadlock.
+    fn wait_for(&self, seq: u64) -> bool {
+        let mut folded = self.folded.lock().unwrap_or_else(PoisonError::into_inner);
+        while seq >= *folded + self.ahead && !self.aborted() {
+            folded = self
+                .changed
+                .wait(folded)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        !self.aborted()
+    }
+
+    fn folded(&self, n: u64) {
+        *self.folded.lock().unwrap_or_else(PoisonError::into_inner) = n;
+        self.changed.notify_all();
+    }
+
+    fn abort(&self) {
+        self.abort.store(true, Ordering::Relaxed);
+        let _guard = self.folded.lock().unwrap_or_else(PoisonError::into_inner);
+        self.changed.notify_all();
+    }
+
+    fn aborted(&self) -> bool {
+        self.abort.load(Ordering::Relaxed)
+    }
+}
+
+type Batch = (u64, Vec<Document>);
+
+fn next_batch(rx: &Mutex<Receiver<Batch>>) -> Option<Batch> {
     rx.lock()
         .unwrap_or_else(PoisonError::into_inner)
         .recv()

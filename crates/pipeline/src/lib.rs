@@ -44,6 +44,7 @@ mod config;
 mod driver;
 mod error;
 mod expect;
+mod fold;
 mod manifest;
 mod node;
 

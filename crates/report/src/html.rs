@@ -59,6 +59,25 @@ pub struct HtmlInput<'a> {
     pub terms: Option<&'a TermsOutput>,
     /// The sentiment analysis, when the pipeline scores it (its sentences give the arcs).
     pub sentiment: Option<&'a SentimentOutput>,
+    /// The documents whose sentiment arcs are drawn, when chosen beforehand (a streamed run
+    /// keeps only these, see [`arc_choice`]); `None`: chosen from `sentiment`'s documents and
+    /// sentences.
+    pub arcs: Option<&'a ArcSample>,
+}
+
+/// The sentiment arcs to draw, chosen before rendering.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArcSample {
+    /// The chosen documents, in corpus order, each with its sentences' compound scores.
+    pub documents: Vec<(wordmill_analyse::DocumentSentiment, Vec<f64>)>,
+    /// Number of documents with at least one scored sentence (the ones arcs are chosen from).
+    pub total: usize,
+}
+
+/// Which of `n` documents with scored sentences (numbered in corpus order) get a sentiment arc:
+/// at most a fixed number, spread evenly over the corpus.
+pub fn arc_choice(n: usize) -> Vec<usize> {
+    spread(n, MAX_PANELS)
 }
 
 /// Renders `report.html`: a complete, self-contained HTML page.
@@ -67,7 +86,7 @@ pub struct HtmlInput<'a> {
 /// use wordmill_report::{CorpusSummary, HtmlInput, Report, render_html};
 ///
 /// let report = Report::new("<demo>", "0123abcd", CorpusSummary { documents: 1, bytes: 9, tokens: 2, sentences: 1, skipped: 0 });
-/// let html = render_html(&HtmlInput { report: &report, documents: &[], terms: None, sentiment: None });
+/// let html = render_html(&HtmlInput { report: &report, documents: &[], terms: None, sentiment: None, arcs: None });
 /// assert!(html.starts_with("<!DOCTYPE html>"));
 /// assert!(html.contains("&lt;demo&gt;") && !html.contains("<demo>"));
 /// ```
@@ -363,6 +382,9 @@ fn corpus_section(page: &mut Page, input: &HtmlInput<'_>) {
     }
     // Metadata columns: keys in order of first appearance among the shown rows.
     let shown = &docs[..docs.len().min(MAX_DOCUMENT_ROWS)];
+    // `documents` may hold only the first rows of a streamed run: the corpus summary counts
+    // them all.
+    let total = (docs.len() as u64).max(c.documents);
     let mut keys: Vec<&str> = Vec::new();
     for d in shown {
         for (k, _) in d.meta.iter() {
@@ -387,11 +409,11 @@ fn corpus_section(page: &mut Page, input: &HtmlInput<'_>) {
         headers.push("mean compound");
     }
     let s = &mut page.body;
-    let summary = if docs.len() > shown.len() {
+    let summary = if total > shown.len() as u64 {
         format!(
             "Documents (the first {} of {})",
             shown.len(),
-            thousands(docs.len() as u64)
+            thousands(total)
         )
     } else {
         format!("Documents ({})", docs.len())
@@ -422,11 +444,11 @@ fn corpus_section(page: &mut Page, input: &HtmlInput<'_>) {
         table_row(s, &row);
     }
     table_close(s);
-    if docs.len() > shown.len() {
+    if total > shown.len() as u64 {
         page.notes.push(format!(
             "The document table lists the first {} of {} documents; documents.csv has them all.",
             shown.len(),
-            thousands(docs.len() as u64)
+            thousands(total)
         ));
     }
     page.end();
@@ -795,7 +817,10 @@ fn sentiment_sections(page: &mut Page, input: &HtmlInput<'_>) {
     }
     if let Some(out) = input.sentiment {
         if unit != "document" {
-            arcs_section(page, out);
+            match input.arcs {
+                Some(sample) => arcs_section(page, sample),
+                None => arcs_section(page, &arcs_of(out)),
+            }
         }
     }
 
@@ -1030,7 +1055,8 @@ fn smooth(values: &[f64], window: usize) -> Vec<f64> {
         .collect()
 }
 
-fn arcs_section(page: &mut Page, out: &SentimentOutput) {
+/// The arcs of a complete sentiment output.
+fn arcs_of(out: &SentimentOutput) -> ArcSample {
     // Each document's records form one consecutive run of `out.sentences`.
     let mut ranges: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
     let mut offset = 0usize;
@@ -1041,34 +1067,46 @@ fn arcs_section(page: &mut Page, out: &SentimentOutput) {
         }
         offset = end;
     }
-    if ranges.is_empty() {
+    ArcSample {
+        documents: arc_choice(ranges.len())
+            .into_iter()
+            .map(|k| {
+                let (di, range) = &ranges[k];
+                let values = out.sentences[range.clone()]
+                    .iter()
+                    .map(|r| r.compound)
+                    .collect();
+                (out.documents[*di].clone(), values)
+            })
+            .collect(),
+        total: ranges.len(),
+    }
+}
+
+fn arcs_section(page: &mut Page, sample: &ArcSample) {
+    if sample.documents.is_empty() {
         return;
     }
     page.section("arcs", "Sentiment arcs");
-    let chosen = spread(ranges.len(), MAX_PANELS);
+    let (shown, total) = (sample.documents.len(), sample.total);
     let s = &mut page.body;
     s.push_str("<p>Each document’s compound score sentence by sentence, from its first sentence (left) to its last (right): blue above the zero line is positive, vermillion below it negative. The black line is a moving average that shows where the text turns. Circles mark the document’s most positive and most negative sentence (hover for the text).</p>\n");
-    if ranges.len() > chosen.len() {
+    if total > shown {
         let _ = writeln!(
             s,
             "<p class=\"note\">{} of {} documents are shown, spread evenly over the corpus order; sentences.jsonl has every score.</p>",
-            chosen.len(),
-            thousands(ranges.len() as u64)
+            shown,
+            thousands(total as u64)
         );
         page.notes.push(format!(
             "Sentiment arcs are drawn for {} of {} documents.",
-            chosen.len(),
-            thousands(ranges.len() as u64)
+            shown,
+            thousands(total as u64)
         ));
     }
     let mut sampled = 0usize;
-    for &k in &chosen {
-        let (di, range) = &ranges[k];
-        let d = &out.documents[*di];
-        let values: Vec<f64> = out.sentences[range.clone()]
-            .iter()
-            .map(|r| fin(r.compound))
-            .collect();
+    for (d, values) in &sample.documents {
+        let values: Vec<f64> = values.iter().map(|&c| fin(c)).collect();
         if values.len() > MAX_ARC_POINTS {
             sampled += 1;
         }

@@ -42,12 +42,14 @@ mod output;
 mod sentiment;
 mod tables;
 
-pub use html::{HtmlInput, render_html};
+pub use html::{ArcSample, HtmlInput, arc_choice, render_html};
 pub use markdown::{render_markdown, render_terminal};
 pub use model::{CorpusSummary, PipelineInfo, Report, SCHEMA_VERSION, TermsSummary, TopTerm};
-pub use output::{OutputDir, StagedDir};
+pub use output::{OutputDir, PendingFile, StagedDir};
 pub use sentiment::{
-    DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_cells, write_groups_csv,
-    write_sentences_jsonl,
+    DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_cells,
+    document_sentiment_cells, write_groups_csv, write_sentence_line, write_sentences_jsonl,
 };
-pub use tables::{ExtraColumns, write_documents_csv, write_terms_csv, write_tfidf_csv};
+pub use tables::{
+    DocumentsCsv, ExtraColumns, MetadataKeys, write_documents_csv, write_terms_csv, write_tfidf_csv,
+};

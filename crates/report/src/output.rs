@@ -56,6 +56,88 @@ impl OutputDir {
     }
 }
 
+/// A file of an [`OutputDir`] being written piece by piece (see [`OutputDir::begin_file`]):
+/// the data goes to a hidden temporary file that [`PendingFile::commit`] syncs and renames
+/// into place. Dropped without a commit, it removes the temporary file.
+#[derive(Debug)]
+pub struct PendingFile {
+    target: PathBuf,
+    tmp: PathBuf,
+    w: Option<CountingWriter<BufWriter<File>>>,
+}
+
+impl OutputDir {
+    /// Starts writing `name` piece by piece; nothing is visible under `name` before
+    /// [`PendingFile::commit`].
+    pub fn begin_file(&self, name: &str) -> io::Result<PendingFile> {
+        let target = self.dir.join(name);
+        let tmp = self.dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let file = File::create(&tmp)?;
+        Ok(PendingFile {
+            target,
+            tmp,
+            w: Some(CountingWriter {
+                inner: BufWriter::with_capacity(1 << 16, file),
+                bytes: 0,
+            }),
+        })
+    }
+}
+
+impl PendingFile {
+    /// Bytes written so far.
+    pub fn bytes(&self) -> u64 {
+        self.w.as_ref().map_or(0, |w| w.bytes)
+    }
+
+    /// Syncs the data and renames the file into place; returns its size.
+    pub fn commit(mut self) -> io::Result<u64> {
+        let Some(w) = self.w.take() else {
+            return Err(io::Error::other("output file already committed"));
+        };
+        let bytes = w.bytes;
+        let result = (|| {
+            let file = w.inner.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            fs::rename(&self.tmp, &self.target)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+        result.map(|()| bytes)
+    }
+}
+
+impl Write for PendingFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.w.as_mut() {
+            Some(w) => w.write(buf),
+            None => Err(io::Error::other("output file already committed")),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self.w.as_mut() {
+            Some(w) => w.write_all(buf),
+            None => Err(io::Error::other("output file already committed")),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self.w.as_mut() {
+            Some(w) => w.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if self.w.take().is_some() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+#[derive(Debug)]
 struct CountingWriter<W> {
     inner: W,
     bytes: u64,
@@ -66,6 +148,11 @@ impl<W: Write> Write for CountingWriter<W> {
         let n = self.inner.write(buf)?;
         self.bytes += n as u64;
         Ok(n)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.inner.write_all(buf)?;
+        self.bytes += buf.len() as u64;
+        Ok(())
     }
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()

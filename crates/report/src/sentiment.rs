@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
-use wordmill_analyse::{SentenceRef, SentimentOutput, SentimentSummary};
+use wordmill_analyse::{
+    DocumentSentiment, SentenceRecord, SentenceRef, SentimentOutput, SentimentSummary,
+};
 
 /// How many of the most positive and most negative sentences a report quotes.
 /// Sentiment in `report.json`.
@@ -141,10 +143,15 @@ fn group(keys: &[String], values: &[String], s: &SentimentSummary) -> GroupRepor
 /// `doc_id,index,start,end,neg,neu,pos,compound` (and `explanation` when asked for).
 pub fn write_sentences_jsonl(w: &mut dyn Write, out: &SentimentOutput) -> io::Result<()> {
     for s in &out.sentences {
-        serde_json::to_writer(&mut *w, s).map_err(io::Error::other)?;
-        w.write_all(b"\n")?;
+        write_sentence_line(w, s)?;
     }
     Ok(())
+}
+
+/// Writes one line of `sentences.jsonl`.
+pub fn write_sentence_line(w: &mut dyn Write, s: &SentenceRecord) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, s).map_err(io::Error::other)?;
+    w.write_all(b"\n")
 }
 
 /// Writes `groups.csv`: one column per `group_by` key, then
@@ -201,9 +208,14 @@ pub const DOCUMENT_COLUMNS: [&str; 11] = [
 
 /// The sentiment cells of `documents.csv` for document `i` of `out`.
 pub fn document_cells(out: &SentimentOutput, i: usize) -> Vec<String> {
-    let Some(d) = out.documents.get(i) else {
-        return vec![String::new(); DOCUMENT_COLUMNS.len()];
-    };
+    match out.documents.get(i) {
+        Some(d) => document_sentiment_cells(d),
+        None => vec![String::new(); DOCUMENT_COLUMNS.len()],
+    }
+}
+
+/// The sentiment cells of `documents.csv` ([`DOCUMENT_COLUMNS`]) of one document.
+pub fn document_sentiment_cells(d: &DocumentSentiment) -> Vec<String> {
     let refs = |r: &Option<SentenceRef>| match r {
         Some(r) => [r.index.to_string(), r.compound.to_string(), clip(&r.text)],
         None => [String::new(), String::new(), String::new()],

@@ -79,44 +79,101 @@ pub fn write_documents_csv(
     docs: &[DocumentStats],
     extra: Option<ExtraColumns<'_>>,
 ) -> io::Result<()> {
-    const FIXED: [&str; 4] = ["doc_id", "bytes", "tokens", "sentences"];
-    let mut keys: Vec<&str> = Vec::new();
+    let mut keys = MetadataKeys::default();
     for d in docs {
+        keys.observe(d);
+    }
+    let extra_names: &[&str] = extra.map_or(&[], |(names, _)| names);
+    let mut out = DocumentsCsv::begin(w, keys.keys(), extra_names)?;
+    for (i, d) in docs.iter().enumerate() {
+        let cells = extra.map(|(_, f)| f(i)).unwrap_or_default();
+        out.row(d, &cells)?;
+    }
+    out.finish()
+}
+
+/// The metadata keys of a run of documents, in order of first appearance: the metadata
+/// columns of `documents.csv`.
+#[derive(Debug, Clone, Default)]
+pub struct MetadataKeys {
+    keys: Vec<String>,
+}
+
+impl MetadataKeys {
+    /// Notes the keys of one more document.
+    pub fn observe(&mut self, d: &DocumentStats) {
         for k in d.meta.keys() {
-            if !keys.contains(&k) {
-                keys.push(k);
+            if !self.keys.iter().any(|x| x == k) {
+                self.keys.push(k.to_string());
             }
         }
     }
-    let extra_names: &[&str] = extra.map_or(&[], |(names, _)| names);
-    let mut header: Vec<String> = vec!["doc_id".into()];
-    for k in &keys {
-        let clash = FIXED.contains(k) || extra_names.contains(k);
-        header.push(if clash {
-            format!("meta_{k}")
-        } else {
-            (*k).to_string()
-        });
+
+    /// The keys seen, in order of first appearance.
+    pub fn keys(&self) -> &[String] {
+        &self.keys
     }
-    header.extend(FIXED[1..].iter().map(|s| s.to_string()));
-    header.extend(extra_names.iter().map(|s| s.to_string()));
-    let mut out = csv_writer(w);
-    out.write_record(&header).map_err(io_err)?;
-    for (i, d) in docs.iter().enumerate() {
-        let mut row: Vec<String> = Vec::with_capacity(header.len());
-        row.push(d.id.clone());
-        for k in &keys {
-            row.push(d.meta.get(k).unwrap_or("").to_string());
+}
+
+/// `documents.csv` written row by row (what [`write_documents_csv`] does for a slice), for
+/// documents that arrive one at a time: the metadata keys must be known in advance (collect
+/// them with [`MetadataKeys`]).
+pub struct DocumentsCsv<'w> {
+    out: csv::Writer<&'w mut dyn Write>,
+    keys: Vec<String>,
+    width: usize,
+    extra: usize,
+}
+
+impl<'w> DocumentsCsv<'w> {
+    /// Writes the header.
+    pub fn begin(w: &'w mut dyn Write, keys: &[String], extra_names: &[&str]) -> io::Result<Self> {
+        const FIXED: [&str; 4] = ["doc_id", "bytes", "tokens", "sentences"];
+        let mut header: Vec<String> = vec!["doc_id".into()];
+        for k in keys {
+            let clash = FIXED.contains(&k.as_str()) || extra_names.contains(&k.as_str());
+            header.push(if clash {
+                format!("meta_{k}")
+            } else {
+                k.to_string()
+            });
         }
-        row.push(d.bytes.to_string());
-        row.push(d.tokens.to_string());
-        row.push(d.sentences.to_string());
-        if let Some((_, f)) = extra {
-            row.extend(f(i));
-        }
-        out.write_record(&row).map_err(io_err)?;
+        header.extend(FIXED[1..].iter().map(|s| s.to_string()));
+        header.extend(extra_names.iter().map(|s| s.to_string()));
+        let mut out = csv_writer(w);
+        out.write_record(&header).map_err(io_err)?;
+        Ok(DocumentsCsv {
+            out,
+            keys: keys.to_vec(),
+            width: header.len(),
+            extra: extra_names.len(),
+        })
     }
-    out.flush()
+
+    /// Writes one document's row; `extra` holds the cells of the extra columns (or nothing,
+    /// for empty cells).
+    pub fn row(&mut self, d: &DocumentStats, extra: &[String]) -> io::Result<()> {
+        let mut row: Vec<&str> = Vec::with_capacity(self.width);
+        row.push(&d.id);
+        for k in &self.keys {
+            row.push(d.meta.get(k).unwrap_or(""));
+        }
+        let (bytes, tokens, sentences) = (
+            d.bytes.to_string(),
+            d.tokens.to_string(),
+            d.sentences.to_string(),
+        );
+        row.extend([bytes.as_str(), tokens.as_str(), sentences.as_str()]);
+        for i in 0..self.extra {
+            row.push(extra.get(i).map_or("", |c| c.as_str()));
+        }
+        self.out.write_record(&row).map_err(io_err)
+    }
+
+    /// Flushes the rows written.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@ fn ten_thousand_documents_and_200000_sentences_stay_under_2_mb() {
         documents: &run.documents,
         terms: Some(&run.terms),
         sentiment: Some(&run.sentiment),
+        arcs: None,
     });
     assert!(html.len() < 2_000_000, "{} bytes", html.len());
     assert!(html.contains("class=\"truncated\""));
@@ -66,6 +67,7 @@ fn a_long_document_arc_is_averaged_into_buckets() {
         documents: &run.documents,
         terms: Some(&run.terms),
         sentiment: Some(&run.sentiment),
+        arcs: None,
     });
     assert!(html.contains("averaged into 400 points"));
     assert!(html.contains("1 sentiment arc average consecutive sentences into 400 points."));

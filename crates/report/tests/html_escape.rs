@@ -99,6 +99,7 @@ fn render(run: &support::Run) -> String {
         documents: &run.documents,
         terms: Some(&run.terms),
         sentiment: Some(&run.sentiment),
+        arcs: None,
     })
 }
 
@@ -243,6 +244,7 @@ fn an_empty_report_still_renders() {
         documents: &[],
         terms: None,
         sentiment: None,
+        arcs: None,
     });
     assert!(html.contains("<h1>empty</h1>"));
     assert!(html.ends_with("</html>\n"));

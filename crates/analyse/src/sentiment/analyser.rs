@@ -337,7 +337,7 @@ pub struct SentimentOutput {
 }
 
 /// Running sums, fed in a fixed order.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Acc {
     documents: usize,
     sentences: usize,
@@ -485,104 +485,211 @@ impl Analyser for Sentiment {
     }
 
     fn finish(&self, mut partial: SentimentPartial) -> SentimentOutput {
-        let most_positive = std::mem::take(&mut partial.most_positive);
-        let most_negative = std::mem::take(&mut partial.most_negative);
-        let mut documents = Vec::with_capacity(partial.docs.len());
+        let mut fold = SentimentFold::new(self);
+        let docs = partial.take_documents();
+        let mut documents = Vec::with_capacity(docs.len());
         let mut sentences = Vec::new();
-        let mut groups: BTreeMap<Vec<String>, Acc> = BTreeMap::new();
-        let mut corpus = Acc::default();
-        for (ordinal, doc) in partial.docs {
-            let n = doc.units.len();
-            let mut sum = 0.0;
-            let (mut pos, mut neg) = (0usize, 0usize);
-            let mut best: Option<SentenceRef> = None;
-            let mut worst: Option<SentenceRef> = None;
-            let group = groups.entry(doc.group.clone()).or_default();
-            for accs in [&mut *group, &mut corpus] {
-                accs.documents += 1;
+        for d in docs {
+            documents.push(fold.fold(d, &mut sentences));
+        }
+        fold.end(partial, documents, sentences)
+    }
+}
+
+/// One document's scored units, taken out of a [`SentimentPartial`] by
+/// [`SentimentPartial::take_documents`] to be folded by a [`SentimentFold`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentScores {
+    ordinal: Ordinal,
+    state: DocState,
+}
+
+impl DocumentScores {
+    /// The document's ordinal.
+    pub fn ordinal(&self) -> Ordinal {
+        self.ordinal
+    }
+}
+
+impl SentimentPartial {
+    /// Takes the per-document scores out, in ordinal order, leaving the corpus quotes.
+    ///
+    /// This is how a run streams: each batch's documents are taken out as soon as they are
+    /// scored and folded, in ordinal order, by a [`SentimentFold`] that writes the rows and keeps
+    /// only running sums; the partial keeps only what is bounded (the quotes).
+    pub fn take_documents(&mut self) -> Vec<DocumentScores> {
+        std::mem::take(&mut self.docs)
+            .into_iter()
+            .map(|(ordinal, state)| DocumentScores { ordinal, state })
+            .collect()
+    }
+
+    /// Number of documents held.
+    pub fn documents(&self) -> usize {
+        self.docs.len()
+    }
+}
+
+/// The finishing half of [`Sentiment`], one document at a time: folds documents, which must
+/// come in increasing ordinal order, into their [`DocumentSentiment`] and sentence records while
+/// keeping only the running sums of the groups and the corpus. [`Analyser::finish`] is this fold
+/// over every document of a partial, so a streamed run and a finished partial give the same
+/// bits.
+///
+/// ```
+/// use wordmill_analyse::{Analyser, Sentiment, SentimentConfig, SentimentFold};
+/// use wordmill_model::{Document, Metadata, NormalisedDoc, Span};
+///
+/// let sentiment = Sentiment::new(SentimentConfig::default()).unwrap();
+/// let mut partial = sentiment.partial();
+/// let doc = Document::new(0, "d0", "What a great day.", Metadata::new());
+/// sentiment.observe(&mut partial, &NormalisedDoc { doc: &doc, sentences: vec![Span::new(0, 17)], tokens: vec![] });
+///
+/// let mut fold = SentimentFold::new(&sentiment);
+/// let mut sentences = Vec::new();
+/// let mut documents = Vec::new();
+/// for d in partial.take_documents() {
+///     documents.push(fold.fold(d, &mut sentences));
+/// }
+/// assert!(documents[0].mean_compound > 0.5);
+/// let out = fold.end(partial, Vec::new(), Vec::new());
+/// assert_eq!(out.corpus.sentences, 1);
+/// ```
+#[derive(Debug)]
+pub struct SentimentFold {
+    group_by: Vec<String>,
+    groups: BTreeMap<Vec<String>, Acc>,
+    corpus: Acc,
+}
+
+impl SentimentFold {
+    /// An empty fold for `analyser`'s configuration.
+    pub fn new(analyser: &Sentiment) -> Self {
+        SentimentFold {
+            group_by: analyser.group_by.clone(),
+            groups: BTreeMap::new(),
+            corpus: Acc::default(),
+        }
+    }
+
+    /// Folds one document in: returns its [`DocumentSentiment`] and appends its sentence
+    /// records to `sentences`.
+    pub fn fold(
+        &mut self,
+        doc: DocumentScores,
+        sentences: &mut Vec<SentenceRecord>,
+    ) -> DocumentSentiment {
+        let DocumentScores {
+            ordinal,
+            state: doc,
+        } = doc;
+        let n = doc.units.len();
+        let mut sum = 0.0;
+        let (mut pos, mut neg) = (0usize, 0usize);
+        let mut best: Option<SentenceRef> = None;
+        let mut worst: Option<SentenceRef> = None;
+        let group = match self.groups.get_mut(&doc.group) {
+            Some(g) => g,
+            None => self.groups.entry(doc.group.clone()).or_default(),
+        };
+        let corpus = &mut self.corpus;
+        for accs in [&mut *group, &mut *corpus] {
+            accs.documents += 1;
+        }
+        for u in &doc.units {
+            let c = u.scores.compound;
+            sum += c;
+            pos += usize::from(c >= POSITIVE);
+            neg += usize::from(c <= -POSITIVE);
+            let r = || SentenceRef {
+                index: u.index,
+                start: u.span.start,
+                end: u.span.end,
+                compound: c,
+                text: String::new(),
+            };
+            if best.as_ref().is_none_or(|b| c > b.compound) {
+                best = Some(r());
             }
-            for u in &doc.units {
-                let c = u.scores.compound;
-                sum += c;
-                pos += usize::from(c >= POSITIVE);
-                neg += usize::from(c <= -POSITIVE);
-                let r = || SentenceRef {
-                    index: u.index,
-                    start: u.span.start,
-                    end: u.span.end,
-                    compound: c,
-                    text: String::new(),
-                };
-                if best.as_ref().is_none_or(|b| c > b.compound) {
-                    best = Some(r());
-                }
-                if worst.as_ref().is_none_or(|w| c < w.compound) {
-                    worst = Some(r());
-                }
-                for acc in [&mut *group, &mut corpus] {
-                    acc.sentences += 1;
-                    acc.sum += c;
-                    acc.positive += usize::from(c >= POSITIVE);
-                    acc.negative += usize::from(c <= -POSITIVE);
-                    acc.histogram[bin(c)] += 1;
-                }
+            if worst.as_ref().is_none_or(|w| c < w.compound) {
+                worst = Some(r());
             }
-            let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
-            let mean = if n == 0 { 0.0 } else { sum / n as f64 };
-            if n > 0 {
-                for acc in [&mut *group, &mut corpus] {
-                    acc.doc_means += mean;
-                    acc.docs_with_sentences += 1;
-                }
+            for acc in [&mut *group, &mut *corpus] {
+                acc.sentences += 1;
+                acc.sum += c;
+                acc.positive += usize::from(c >= POSITIVE);
+                acc.negative += usize::from(c <= -POSITIVE);
+                acc.histogram[bin(c)] += 1;
             }
-            if let Some((best_text, worst_text)) = doc.extremes {
-                if let Some(b) = best.as_mut() {
-                    b.text = best_text;
-                }
-                if let Some(w) = worst.as_mut() {
-                    w.text = worst_text;
-                }
+        }
+        let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
+        let mean = if n == 0 { 0.0 } else { sum / n as f64 };
+        if n > 0 {
+            for acc in [&mut *group, &mut *corpus] {
+                acc.doc_means += mean;
+                acc.docs_with_sentences += 1;
             }
-            for u in doc.units {
-                sentences.push(SentenceRecord {
-                    doc_id: doc.id.clone(),
-                    index: u.index,
-                    start: u.span.start,
-                    end: u.span.end,
-                    neg: u.scores.neg,
-                    neu: u.scores.neu,
-                    pos: u.scores.pos,
-                    compound: u.scores.compound,
-                    explanation: u.explanation,
-                });
+        }
+        if let Some((best_text, worst_text)) = doc.extremes {
+            if let Some(b) = best.as_mut() {
+                b.text = best_text;
             }
-            documents.push(DocumentSentiment {
-                ordinal,
-                id: doc.id,
-                group: doc.group,
-                sentences: n,
-                mean_compound: mean,
-                positive: share(pos),
-                neutral: share(n - pos - neg),
-                negative: share(neg),
-                most_positive: best,
-                most_negative: worst,
+            if let Some(w) = worst.as_mut() {
+                w.text = worst_text;
+            }
+        }
+        sentences.reserve(n);
+        for u in doc.units {
+            sentences.push(SentenceRecord {
+                doc_id: doc.id.clone(),
+                index: u.index,
+                start: u.span.start,
+                end: u.span.end,
+                neg: u.scores.neg,
+                neu: u.scores.neu,
+                pos: u.scores.pos,
+                compound: u.scores.compound,
+                explanation: u.explanation,
             });
         }
+        DocumentSentiment {
+            ordinal,
+            id: doc.id,
+            group: doc.group,
+            sentences: n,
+            mean_compound: mean,
+            positive: share(pos),
+            neutral: share(n - pos - neg),
+            negative: share(neg),
+            most_positive: best,
+            most_negative: worst,
+        }
+    }
+
+    /// The output: the sums of everything folded, the corpus quotes of `partial` (whose
+    /// documents were taken out and folded), and the `documents` and `sentences` the caller
+    /// kept (all of them, some, or none when they were written out as they came).
+    pub fn end(
+        self,
+        mut partial: SentimentPartial,
+        documents: Vec<DocumentSentiment>,
+        sentences: Vec<SentenceRecord>,
+    ) -> SentimentOutput {
         SentimentOutput {
-            most_positive,
-            most_negative,
-            group_by: self.group_by.clone(),
+            most_positive: std::mem::take(&mut partial.most_positive),
+            most_negative: std::mem::take(&mut partial.most_negative),
+            group_by: self.group_by,
             documents,
             sentences,
-            groups: groups
+            groups: self
+                .groups
                 .into_iter()
                 .map(|(key, acc)| GroupSentiment {
                     key,
                     summary: acc.summary(),
                 })
                 .collect(),
-            corpus: corpus.summary(),
+            corpus: self.corpus.summary(),
         }
     }
 }

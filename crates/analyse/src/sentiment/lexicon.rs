@@ -38,7 +38,25 @@ pub enum SentimentError {
         /// The offending line, stripped.
         found: String,
     },
+    /// A valence is a number, but too large for sums of scores to stay finite.
+    #[error(
+        "{origin}:{line}: valence {value} of {word:?} is outside [-{MAX_VALENCE}, {MAX_VALENCE}] (VADER's scale is -4 to 4)"
+    )]
+    Valence {
+        /// The file (or the name given to [`Lexicon::parse`]).
+        origin: String,
+        /// 1-based line number.
+        line: usize,
+        /// The word.
+        word: String,
+        /// Its valence.
+        value: f64,
+    },
 }
+
+/// The largest valence magnitude a lexicon may give: far beyond every published scale (VADER
+/// -4..4, AFINN -5..5), and small enough that no sum over a text can overflow.
+pub const MAX_VALENCE: f64 = 1000.0;
 
 /// The two line formats a lexicon file may use; detected per file from its first entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,6 +160,14 @@ impl Lexicon {
             if word.is_empty() || !value.is_finite() {
                 return Err(malformed());
             }
+            if value.abs() > MAX_VALENCE {
+                return Err(SentimentError::Valence {
+                    origin: origin.to_string(),
+                    line: index + 1,
+                    word: word.to_string(),
+                    value,
+                });
+            }
             words.insert(word.to_string(), value);
         }
         Ok(Lexicon {
@@ -157,8 +183,14 @@ impl Lexicon {
         }
     }
 
-    /// Sets the valence of `word` (case-sensitive key).
+    /// Sets the valence of `word` (case-sensitive key). The valence is bounded as a lexicon
+    /// file's is: clamped to ±[`MAX_VALENCE`], and NaN counts as 0, so scores stay finite.
     pub fn insert(&mut self, word: impl Into<String>, valence: f64) {
+        let valence = if valence.is_nan() {
+            0.0
+        } else {
+            valence.clamp(-MAX_VALENCE, MAX_VALENCE)
+        };
         Arc::make_mut(&mut self.words).insert(word.into(), valence);
     }
 

@@ -93,10 +93,10 @@ mod text;
 mod vader;
 
 pub use analyser::{
-    DocumentSentiment, GroupSentiment, HISTOGRAM_BINS, LexiconSource, QUOTES, Quote,
-    SentenceRecord, SentenceRef, Sentiment, SentimentConfig, SentimentOutput, SentimentPartial,
-    SentimentSummary, Unit,
+    DocumentScores, DocumentSentiment, GroupSentiment, HISTOGRAM_BINS, LexiconSource, QUOTES,
+    Quote, SentenceRecord, SentenceRef, Sentiment, SentimentConfig, SentimentFold, SentimentOutput,
+    SentimentPartial, SentimentSummary, Unit,
 };
 pub use explain::{Applied, Explanation, Rule, TokenExplanation};
-pub use lexicon::{EmojiLexicon, Lexicon, SentimentError};
+pub use lexicon::{EmojiLexicon, Lexicon, MAX_VALENCE, SentimentError};
 pub use vader::{RawScores, Rules, Scores, Vader};
