@@ -393,9 +393,10 @@ fn check_malformed(error: &SentimentError, text: &str, reread: impl Fn(&str) -> 
         SentimentError::Valence {
             origin,
             line,
-            value,
+            found: value,
             ..
         } => {
+            let value: f64 = value.parse().expect("a valence error quotes a number");
             assert!(
                 value.is_finite() && value.abs() > wordmill_analyse::MAX_VALENCE,
                 "{error}"

@@ -70,4 +70,25 @@ fn missing_inputs_and_lexicons_are_caught_before_running() {
             && lines[1].contains("lexicons/missing.tsv"),
         "{err}"
     );
+
+    // A lexicon that exists but has a bad line, or a valence too large, is caught too.
+    let lexicon = dir.join("lexicon.tsv");
+    std::fs::write(&lexicon, "fine\t1.5\nhuge\t1e308\nbroken line\n").unwrap();
+    let bad = dir.join("lexicon.toml");
+    std::fs::write(
+        &bad,
+        format!(
+            "version = 1\n[ingest]\ninputs = [\"corpus/news\"]\n[analyse.sentiment]\nlexicon = [\"vader\", {:?}]\n",
+            lexicon.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let res = wordmill(&["validate", bad.to_str().unwrap()]);
+    assert_exit(&res, 2);
+    let err = String::from_utf8(res.stderr).unwrap();
+    assert!(
+        err.contains(":5:21: `analyse.sentiment.lexicon`: ")
+            && err.contains("lexicon.tsv:2: valence 1e308 of \"huge\" is outside [-1000, 1000]"),
+        "{err}"
+    );
 }

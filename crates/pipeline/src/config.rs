@@ -934,11 +934,26 @@ impl<'s> Walker<'s> {
             }
             Some(list) => {
                 for (name, span) in &list {
-                    if name != "vader" && !Path::new(name).is_file() {
+                    if name == "vader" {
+                        continue;
+                    }
+                    if !Path::new(name).is_file() {
                         let msg = format!(
                             "`analyse.sentiment.lexicon`: \"{name}\" is neither \"vader\" nor a readable lexicon file"
                         );
                         self.error(span.clone(), msg);
+                        continue;
+                    }
+                    // A lexicon is small: reading it here reports a bad line before any run.
+                    let read = std::fs::read_to_string(name)
+                        .map_err(|e| format!("{name}: {e}"))
+                        .and_then(|text| {
+                            wordmill_analyse::Lexicon::parse(&text, name)
+                                .map(|_| ())
+                                .map_err(|e| e.to_string())
+                        });
+                    if let Err(e) = read {
+                        self.error(span.clone(), format!("`analyse.sentiment.lexicon`: {e}"));
                     }
                 }
                 list.into_iter().map(|(s, _)| s).collect()

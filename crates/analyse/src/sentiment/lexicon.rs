@@ -40,7 +40,7 @@ pub enum SentimentError {
     },
     /// A valence is a number, but too large for sums of scores to stay finite.
     #[error(
-        "{origin}:{line}: valence {value} of {word:?} is outside [-{MAX_VALENCE}, {MAX_VALENCE}] (VADER's scale is -4 to 4)"
+        "{origin}:{line}: valence {found} of {word:?} is outside [-{MAX_VALENCE}, {MAX_VALENCE}] (VADER's scale is -4 to 4)"
     )]
     Valence {
         /// The file (or the name given to [`Lexicon::parse`]).
@@ -49,8 +49,8 @@ pub enum SentimentError {
         line: usize,
         /// The word.
         word: String,
-        /// Its valence.
-        value: f64,
+        /// Its valence, as written.
+        found: String,
     },
 }
 
@@ -165,7 +165,7 @@ impl Lexicon {
                     origin: origin.to_string(),
                     line: index + 1,
                     word: word.to_string(),
-                    value,
+                    found: score.trim_matches(is_py_space).to_string(),
                 });
             }
             words.insert(word.to_string(), value);
