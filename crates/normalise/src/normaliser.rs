@@ -10,7 +10,7 @@ use crate::filter::{MinLenFilter, TokenFilter};
 use crate::pattern::PatternTokenizer;
 use crate::sentences::split_sentences;
 use crate::stem::StemFilter;
-use crate::stopwords::{StopWordFilter, builtin_stopwords};
+use crate::stopwords::{StopWordFilter, ascii_lowercase_packed, builtin_stopwords, pack, unpack};
 use crate::transform::Transformed;
 use crate::words::words;
 
@@ -155,35 +155,34 @@ impl Normaliser {
         let mut position: u32 = 0;
 
         if text.is_ascii() && self.tokenizer.case_blind() {
-            // Fast path: tokenise the original; a token is lowercased on its own, on the stack,
-            // and allocated only when it has an upper-case letter and survives the filters.
+            // Fast path: tokenise the original. A token of at most 15 bytes is packed into a
+            // `u128`, lowercased and checked against the stop words there; it is allocated only
+            // when it had an upper-case letter and survives the filters.
             let lowercase = self.config.lowercase;
             self.tokenizer.tokens(text, &mut |s, e| {
                 let slice = &text[s..e];
                 let at = position;
                 position = position.saturating_add(1);
-                let token_text = if lowercase && slice.bytes().any(|b| b.is_ascii_uppercase()) {
-                    let mut buf = [0u8; 32];
-                    let owned = match buf.get_mut(..slice.len()) {
-                        Some(lower) => {
-                            lower.copy_from_slice(slice.as_bytes());
-                            lower.make_ascii_lowercase();
-                            // ASCII stays UTF-8 whatever its case.
-                            let lower = std::str::from_utf8(lower).unwrap_or_default();
-                            if !self.keeps(lower) {
-                                return;
-                            }
-                            lower.to_string()
-                        }
-                        None => {
-                            let lower = slice.to_ascii_lowercase();
-                            if !self.keeps(&lower) {
-                                return;
-                            }
-                            lower
-                        }
+                let token_text = if let Some(key) = pack(slice.as_bytes()) {
+                    let (key, changed) = if lowercase {
+                        ascii_lowercase_packed(key)
+                    } else {
+                        (key, false)
                     };
-                    Cow::Owned(owned)
+                    if !self.keeps_packed(key, slice) {
+                        return;
+                    }
+                    if changed {
+                        Cow::Owned(unpack(key))
+                    } else {
+                        Cow::Borrowed(slice)
+                    }
+                } else if lowercase && slice.bytes().any(|b| b.is_ascii_uppercase()) {
+                    let lower = slice.to_ascii_lowercase();
+                    if !self.keeps(&lower) {
+                        return;
+                    }
+                    Cow::Owned(lower)
                 } else {
                     if !self.keeps(slice) {
                         return;
@@ -234,6 +233,14 @@ impl Normaliser {
     #[inline]
     fn keeps(&self, text: &str) -> bool {
         self.stop.as_ref().is_none_or(|f| !f.contains(text))
+            && self.min_len.is_none_or(|f| f.keeps(text))
+    }
+
+    /// As [`keeps`](Self::keeps), for an ASCII token whose text (in its final case) is packed
+    /// as `key`; `text` is the token in any case (only its length matters).
+    #[inline]
+    fn keeps_packed(&self, key: u128, text: &str) -> bool {
+        self.stop.as_ref().is_none_or(|f| !f.contains_packed(key))
             && self.min_len.is_none_or(|f| f.keeps(text))
     }
 

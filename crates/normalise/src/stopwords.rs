@@ -185,15 +185,52 @@ const PACKED_MAX: usize = 15;
 
 /// A word of at most [`PACKED_MAX`] bytes as one number: the bytes in the low 15 bytes, the
 /// length in the top byte (so `"ab"` and `"ab\0"` differ, and only `""` packs to 0).
+///
+/// Built from at most four loads, without a loop or a `memcpy` call: two loads that may overlap
+/// in the middle, whose common bytes agree, so OR-ing them is exact.
 #[inline]
-fn pack(word: &[u8]) -> Option<u128> {
-    if word.len() > PACKED_MAX {
-        return None;
-    }
-    let mut buf = [0u8; 16];
-    buf[..word.len()].copy_from_slice(word);
-    buf[15] = word.len() as u8;
-    Some(u128::from_le_bytes(buf))
+pub(crate) fn pack(b: &[u8]) -> Option<u128> {
+    let n = b.len();
+    let v: u128 = if n >= 8 {
+        if n > PACKED_MAX {
+            return None;
+        }
+        let lo = u64::from_le_bytes(b[..8].try_into().ok()?);
+        let hi = u64::from_le_bytes(b[n - 8..].try_into().ok()?);
+        u128::from(lo) | (u128::from(hi) << (8 * (n - 8)))
+    } else if n >= 4 {
+        let lo = u32::from_le_bytes(b[..4].try_into().ok()?);
+        let hi = u32::from_le_bytes(b[n - 4..].try_into().ok()?);
+        u128::from(u64::from(lo) | (u64::from(hi) << (8 * (n - 4))))
+    } else if n > 0 {
+        // n = 1, 2 or 3: first, middle and last byte (some of them the same byte).
+        u128::from(b[0])
+            | (u128::from(b[n / 2]) << (8 * (n / 2)))
+            | (u128::from(b[n - 1]) << (8 * (n - 1)))
+    } else {
+        0
+    };
+    Some(v | ((n as u128) << 120))
+}
+
+/// The packed form (see [`pack`]) of a packed ASCII word in lower case, and whether it had an
+/// upper-case letter. Every byte must be ASCII (the length byte is, at most 15).
+#[inline]
+pub(crate) fn ascii_lowercase_packed(key: u128) -> (u128, bool) {
+    const ONES: u128 = u128::MAX / 0xff; // 0x0101…01
+    // With every byte below 0x80, adding these sets a byte's top bit exactly when the byte is
+    // at least b'A', resp. greater than b'Z'; no addition carries into the next byte.
+    let ge_a = key.wrapping_add(ONES * u128::from(0x80 - b'A'));
+    let gt_z = key.wrapping_add(ONES * u128::from(0x80 - b'Z' - 1));
+    let upper = ge_a & !gt_z & (ONES * 0x80);
+    (key | (upper >> 2), upper != 0)
+}
+
+/// The text of a packed word (see [`pack`]).
+pub(crate) fn unpack(key: u128) -> String {
+    let bytes = key.to_le_bytes();
+    let len = usize::from(bytes[15]).min(PACKED_MAX);
+    String::from_utf8_lossy(&bytes[..len]).into_owned()
 }
 
 #[inline]
@@ -242,22 +279,28 @@ impl StopWordFilter {
             return false;
         }
         match pack(word.as_bytes()) {
-            Some(0) => self.has_empty,
-            Some(key) => {
-                if self.packed.is_empty() {
-                    return false;
-                }
-                let mask = self.packed.len() - 1;
-                let mut i = slot_of(key, mask);
-                loop {
-                    match self.packed[i] {
-                        0 => return false,
-                        k if k == key => return true,
-                        _ => i = (i + 1) & mask,
-                    }
-                }
-            }
+            Some(key) => self.contains_packed(key),
             None => self.words.contains(word),
+        }
+    }
+
+    /// True when the word packed as `key` (see [`pack`]) is a stop word.
+    #[inline]
+    pub(crate) fn contains_packed(&self, key: u128) -> bool {
+        if key == 0 {
+            return self.has_empty;
+        }
+        if self.packed.is_empty() || (key >> 120) as usize > self.max_len {
+            return false;
+        }
+        let mask = self.packed.len() - 1;
+        let mut i = slot_of(key, mask);
+        loop {
+            match self.packed[i] {
+                0 => return false,
+                k if k == key => return true,
+                _ => i = (i + 1) & mask,
+            }
         }
     }
 
@@ -333,6 +376,43 @@ mod tests {
         }
         assert!(!en.contains(""));
         assert!(!StopWordFilter::default().contains("a"));
+    }
+
+    #[test]
+    fn pack_agrees_with_a_byte_copy_and_unpacks() {
+        let naive = |b: &[u8]| {
+            (b.len() <= PACKED_MAX).then(|| {
+                let mut buf = [0u8; 16];
+                buf[..b.len()].copy_from_slice(b);
+                buf[15] = b.len() as u8;
+                u128::from_le_bytes(buf)
+            })
+        };
+        let text = "abcdefghijklmnopq\0\0é";
+        for s in 0..text.len() {
+            for e in s..=text.len() {
+                let b = &text.as_bytes()[s..e];
+                assert_eq!(pack(b), naive(b), "{b:?}");
+                if let (Some(key), Some(word)) = (pack(b), text.get(s..e)) {
+                    assert_eq!(unpack(key), word);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn packed_lowercasing_is_ascii_lowercasing() {
+        let all: Vec<u8> = (0u8..0x80).collect();
+        for chunk in all.chunks(7).chain(all.windows(15)) {
+            let key = pack(chunk).unwrap();
+            let (lower, changed) = ascii_lowercase_packed(key);
+            assert_eq!(
+                lower,
+                pack(&chunk.to_ascii_lowercase()).unwrap(),
+                "{chunk:?}"
+            );
+            assert_eq!(changed, chunk.iter().any(u8::is_ascii_uppercase));
+        }
     }
 
     #[test]

@@ -80,8 +80,8 @@
 //!   gives for small vocabularies).
 //! - n-gram ranges are limited to n <= [`MAX_NGRAM`] by [`TermsConfig::validate`].
 
-mod hash;
 mod partial;
+mod table;
 
 use std::cmp::Ordering;
 use std::fmt;

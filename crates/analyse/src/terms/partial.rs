@@ -1,14 +1,11 @@
 //! The mergeable state of [`Terms`](super::Terms): the corpus vocabulary and, when asked for,
 //! each document's term counts.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry as MapEntry;
-
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wordmill_model::{Merge, Ordinal, Token};
 
-use super::hash::BuildWordHasher;
+use super::table::{Entry, SHORT_MAX, TermTable};
 
 /// Where a term was first seen: the lowest (document ordinal, position in that document's
 /// feature stream). Ordering terms by it reproduces scikit-learn's CSR storage order, whatever
@@ -28,19 +25,6 @@ pub(crate) struct Totals {
     pub(crate) doc_freq: u64,
     /// First occurrence (see [`FirstSeen`]).
     pub(crate) first: FirstSeen,
-}
-
-/// One entry of the term table.
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    /// Dense id of the term in this partial (index into the id-ordered term list); per-document
-    /// rows refer to terms by it.
-    id: u32,
-    totals: Totals,
-    /// The `epoch` of the last document that contained the term (0: none since loading).
-    stamp: u64,
-    /// While observing the document of `stamp`: the term's index in the row being built.
-    slot: usize,
 }
 
 /// One document's counts. `terms` holds (term id, count) pairs, one per distinct term, in
@@ -83,7 +67,8 @@ pub(crate) struct DocRow {
 pub struct TermsPartial {
     n_docs: u64,
     n_tokens: u64,
-    vocab: HashMap<Box<str>, Entry, BuildWordHasher>,
+    /// The terms; a term's id is its index in the table.
+    vocab: TermTable,
     docs: Vec<DocRow>,
     /// Total number of (term, count) pairs in `docs`.
     row_entries: usize,
@@ -185,39 +170,26 @@ impl TermsPartial {
         }
     }
 
-    /// Counts one feature. Looks the `&str` up first and allocates only for a new term.
+    /// Counts one feature.
     #[inline]
     fn add(&mut self, term: &str, at: FirstSeen, stamp: u64, keep_row: bool) {
-        if let Some(entry) = self.vocab.get_mut(term) {
-            bump(entry, &mut self.scratch, at, stamp, keep_row);
-            return;
+        let fresh = Totals {
+            count: 0,
+            doc_freq: 0,
+            first: at,
+        };
+        let (id, _) = self.vocab.get_or_insert(term, fresh);
+        if let Some(entry) = self.vocab.entry_mut(id) {
+            bump(entry, id, &mut self.scratch, at, stamp, keep_row);
         }
-        let id = next_id(self.vocab.len());
-        let entry = self.vocab.entry(Box::from(term)).or_insert(Entry {
-            id,
-            totals: Totals {
-                count: 0,
-                doc_freq: 0,
-                first: at,
-            },
-            stamp: 0,
-            slot: 0,
-        });
-        bump(entry, &mut self.scratch, at, stamp, keep_row);
     }
 
     /// Takes the state apart for `finish`: terms in id order.
     pub(crate) fn into_parts(self) -> Parts {
-        let mut by_id: Vec<Option<(Box<str>, Totals)>> = vec![None; self.vocab.len()];
-        for (term, entry) in self.vocab {
-            if let Some(slot) = by_id.get_mut(entry.id as usize) {
-                *slot = Some((term, entry.totals));
-            }
-        }
         Parts {
             n_docs: self.n_docs,
             n_tokens: self.n_tokens,
-            terms: by_id.into_iter().flatten().collect(),
+            terms: self.vocab.into_terms(),
             docs: self.docs,
         }
     }
@@ -231,6 +203,7 @@ impl TermsPartial {
 #[inline]
 fn bump(
     entry: &mut Entry,
+    id: usize,
     scratch: &mut Vec<(u32, u64)>,
     at: FirstSeen,
     stamp: u64,
@@ -245,11 +218,11 @@ fn bump(
             entry.totals.first = at;
         }
         if keep_row {
-            entry.slot = scratch.len();
-            scratch.push((entry.id, 1));
+            entry.row = u32::try_from(scratch.len()).unwrap_or(u32::MAX);
+            scratch.push((next_id(id), 1));
         }
     } else if keep_row {
-        if let Some(cell) = scratch.get_mut(entry.slot) {
+        if let Some(cell) = scratch.get_mut(entry.row as usize) {
             cell.1 += 1;
         }
     }
@@ -260,27 +233,21 @@ impl Merge for TermsPartial {
         if other.remap_cost() > self.remap_cost() {
             std::mem::swap(self, &mut other);
         }
-        // `other` is now the cheaper side: look each of its terms up once, rewrite its rows.
-        let mut remap = vec![0u32; other.vocab.len()];
-        for (term, theirs) in other.vocab.drain() {
-            let len = self.vocab.len();
-            let target = match self.vocab.entry(term) {
-                MapEntry::Occupied(slot) => {
-                    let ours = slot.into_mut();
+        // `other` is now the cheaper side: look each of its terms up once (in id order, so
+        // the ids of its new terms follow its own first-seen order), rewrite its rows.
+        let mut remap = Vec::with_capacity(other.vocab.len());
+        let mut buf = [0u8; SHORT_MAX];
+        for theirs in other.vocab.entries() {
+            let term = other.vocab.key_of(theirs, &mut buf);
+            let (id, inserted) = self.vocab.get_or_insert(term, theirs.totals);
+            if !inserted {
+                if let Some(ours) = self.vocab.entry_mut(id) {
                     ours.totals.count += theirs.totals.count;
                     ours.totals.doc_freq += theirs.totals.doc_freq;
                     ours.totals.first = ours.totals.first.min(theirs.totals.first);
-                    ours.id
                 }
-                MapEntry::Vacant(slot) => {
-                    let id = next_id(len);
-                    slot.insert(Entry { id, ..theirs });
-                    id
-                }
-            };
-            if let Some(cell) = remap.get_mut(theirs.id as usize) {
-                *cell = target;
             }
+            remap.push(next_id(id));
         }
         for row in &mut other.docs {
             for pair in row.terms.iter_mut() {
@@ -318,17 +285,22 @@ struct Wire {
 
 impl Serialize for TermsPartial {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut by_id: Vec<Option<WireTerm<&str>>> = vec![None; self.vocab.len()];
-        for (term, entry) in &self.vocab {
-            if let Some(slot) = by_id.get_mut(entry.id as usize) {
+        let mut bufs = vec![[0u8; SHORT_MAX]; self.vocab.len()];
+        let terms = self
+            .vocab
+            .entries()
+            .iter()
+            .zip(bufs.iter_mut())
+            .map(|(entry, buf)| {
                 let t = entry.totals;
-                *slot = Some((term, t.count, t.doc_freq, t.first.ordinal, t.first.position));
-            }
-        }
+                let term = self.vocab.key_of(entry, buf);
+                (term, t.count, t.doc_freq, t.first.ordinal, t.first.position)
+            })
+            .collect();
         WireRef {
             n_docs: self.n_docs,
             n_tokens: self.n_tokens,
-            terms: by_id.into_iter().flatten().collect(),
+            terms,
             docs: &self.docs,
         }
         .serialize(serializer)
@@ -344,22 +316,17 @@ impl<'de> Deserialize<'de> for TermsPartial {
                 "terms state: too many terms (at most 2^32 - 1)",
             ));
         }
-        let mut vocab = HashMap::with_capacity_and_hasher(n_terms, BuildWordHasher::default());
+        let mut vocab = TermTable::with_capacity(n_terms);
         for (id, (term, count, doc_freq, ordinal, position)) in wire.terms.into_iter().enumerate() {
-            let entry = Entry {
-                id: next_id(id),
-                totals: Totals {
-                    count,
-                    doc_freq,
-                    first: FirstSeen { ordinal, position },
-                },
-                stamp: 0,
-                slot: 0,
+            let totals = Totals {
+                count,
+                doc_freq,
+                first: FirstSeen { ordinal, position },
             };
-            if let Some(previous) = vocab.insert(term, entry) {
+            let (previous, inserted) = vocab.get_or_insert(&term, totals);
+            if !inserted {
                 return Err(D::Error::custom(format!(
-                    "terms state: term listed twice (ids {} and {id})",
-                    previous.id
+                    "terms state: term listed twice (ids {previous} and {id})"
                 )));
             }
         }
@@ -387,8 +354,9 @@ impl<'de> Deserialize<'de> for TermsPartial {
 #[cfg(test)]
 mod tests {
     use std::borrow::Cow;
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, HashMap};
 
+    use proptest::prelude::*;
     use wordmill_model::Span;
 
     use super::*;
@@ -516,7 +484,8 @@ mod tests {
         p.observe(0, "x", &tokens("a b a"), (1, 1), false);
         assert!(p.docs.is_empty());
         assert_eq!(p.row_entries, 0);
-        assert_eq!(p.vocab["a"].totals.doc_freq, 1);
+        let a = p.vocab.get("a").unwrap();
+        assert_eq!(p.vocab.entries()[a].totals.doc_freq, 1);
     }
 
     #[test]
@@ -546,5 +515,92 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("twice"), "{err}");
+    }
+
+    /// Totals and rows computed the plain way, with a `HashMap` per document.
+    fn model(
+        docs: &[(u64, String)],
+        ngrams: (usize, usize),
+    ) -> (
+        BTreeMap<String, Totals>,
+        BTreeMap<u64, BTreeMap<String, u32>>,
+    ) {
+        let mut terms: BTreeMap<String, Totals> = BTreeMap::new();
+        let mut rows = BTreeMap::new();
+        for (ordinal, text) in docs {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let mut features = Vec::new();
+            for n in ngrams.0..=ngrams.1.min(words.len()) {
+                features.extend(words.windows(n).map(|w| w.join(" ")));
+            }
+            let mut row: HashMap<String, u32> = HashMap::new();
+            for (position, f) in features.iter().enumerate() {
+                let at = FirstSeen {
+                    ordinal: *ordinal,
+                    position: position as u64,
+                };
+                let t = terms.entry(f.clone()).or_insert(Totals {
+                    count: 0,
+                    doc_freq: 0,
+                    first: at,
+                });
+                t.count += 1;
+                t.first = t.first.min(at);
+                let c = row.entry(f.clone()).or_insert(0);
+                if *c == 0 {
+                    t.doc_freq += 1;
+                }
+                *c += 1;
+            }
+            rows.insert(*ordinal, row.into_iter().collect());
+        }
+        (terms, rows)
+    }
+
+    /// Documents with distinct ordinals over a small vocabulary (short and long words).
+    fn corpus() -> impl Strategy<Value = Vec<(u64, String)>> {
+        let word = "[ab]{1,2}|[a-c]{14,17}|é|x";
+        proptest::collection::vec(proptest::collection::vec(word, 0..12), 0..12).prop_map(|docs| {
+            docs.into_iter()
+                .enumerate()
+                .map(|(i, words)| ((i as u64 * 7) % 13 + i as u64 * 13, words.join(" ")))
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Observing in any order, split over partials merged in any grouping, then
+        /// serialised and loaded, gives the plain model's counts, document frequencies,
+        /// first occurrences and rows.
+        #[test]
+        fn partials_agree_with_a_hash_map_model(
+            docs in corpus(),
+            split in proptest::collection::vec(0usize..3, 12),
+            max_n in 1usize..4,
+            reversed in any::<bool>(),
+        ) {
+            let ngrams = (1, max_n);
+            let mut parts: Vec<TermsPartial> = (0..3).map(|_| TermsPartial::default()).collect();
+            let order: Vec<usize> = if reversed {
+                (0..docs.len()).rev().collect()
+            } else {
+                (0..docs.len()).collect()
+            };
+            for i in order {
+                let (ordinal, text) = &docs[i];
+                observe(&mut parts[split[i]], *ordinal, text, ngrams);
+            }
+            let mut merged = TermsPartial::default();
+            for p in parts {
+                let json = serde_json::to_string(&p).unwrap();
+                let back: TermsPartial = serde_json::from_str(&json).unwrap();
+                prop_assert_eq!(serde_json::to_string(&back).unwrap(), json);
+                merged.merge(back);
+            }
+            prop_assert_eq!(merged.distinct_terms(), model(&docs, ngrams).0.len());
+            prop_assert_eq!(snapshot(merged), model(&docs, ngrams));
+        }
     }
 }
