@@ -235,3 +235,44 @@ fn json_pipeline_files_run_like_toml() {
     let r = json(&dir.join("out/report.json"));
     assert_eq!(r["terms"]["top"][0]["term"], "workers");
 }
+
+/// `run --input` replaces the file's inputs, so those need not exist; a missing `--input` is
+/// still an error naming it.
+#[test]
+fn input_override_needs_no_file_inputs_but_checks_its_own() {
+    let dir = scratch("input-override");
+    let p = dir.join("p.toml");
+    std::fs::write(
+        &p,
+        "version = 1\nname = \"elsewhere\"\n[ingest]\ninputs = [\"corpus/not-here/*.txt\"]\n[analyse.terms]\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let res = wordmill(&["validate", p.to_str().unwrap()]);
+    assert_exit(&res, 2);
+    let res = wordmill(&[
+        "run",
+        p.to_str().unwrap(),
+        "--input",
+        "corpus/news",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_exit(&res, 0);
+    assert_eq!(json(&out.join("report.json"))["corpus"]["documents"], 1);
+    let res = wordmill(&[
+        "run",
+        p.to_str().unwrap(),
+        "--input",
+        "corpus/missing.txt",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_exit(&res, 1);
+    assert!(
+        String::from_utf8_lossy(&res.stderr).contains("corpus/missing.txt"),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+}

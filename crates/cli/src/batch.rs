@@ -66,7 +66,13 @@ fn one(path: &Path, base: &RunOptions, bar: Option<ProgressBar>, quiet: bool) ->
             String::new(),
         )
     };
-    let pipeline = match wordmill_pipeline::Pipeline::load(path) {
+    // With --input the file's own inputs are not read, so they need not exist.
+    let loaded = if base.inputs.is_some() {
+        wordmill_pipeline::Pipeline::load_for_other_inputs(path)
+    } else {
+        wordmill_pipeline::Pipeline::load(path)
+    };
+    let pipeline = match loaded {
         Ok(p) => p,
         Err(
             e @ (wordmill_pipeline::RunError::Config(_)

@@ -193,8 +193,22 @@ impl Pipeline {
         Ok(Pipeline::parse(path, &bytes)?)
     }
 
+    /// Reads and validates a pipeline file whose `ingest.inputs` a run replaces (`wordmill run
+    /// --input`): they need not exist.
+    pub fn load_for_other_inputs(path: &Path) -> Result<Pipeline, crate::RunError> {
+        let bytes = std::fs::read(path).map_err(|source| crate::RunError::ReadPipeline {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Pipeline::parse_with(path, &bytes, false)?)
+    }
+
     /// Validates pipeline-file bytes; `path` names the file in messages and decides the syntax.
     pub fn parse(path: &Path, bytes: &[u8]) -> Result<Pipeline, ConfigErrors> {
+        Pipeline::parse_with(path, bytes, true)
+    }
+
+    fn parse_with(path: &Path, bytes: &[u8], check_inputs: bool) -> Result<Pipeline, ConfigErrors> {
         let file = path.display().to_string();
         let src = match std::str::from_utf8(bytes) {
             Ok(s) => s,
@@ -216,6 +230,7 @@ impl Pipeline {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let mut w = Walker::new(&file, src);
+        w.check_inputs = check_inputs;
         let root = match if json {
             parse_json(src)
         } else {
@@ -246,6 +261,8 @@ struct Walker<'s> {
     file: String,
     src: &'s str,
     errors: Vec<ConfigError>,
+    /// Check that `ingest.inputs` exist (not when the run reads other inputs).
+    check_inputs: bool,
 }
 
 /// A table being read: remembers which keys were used, so the rest can be reported.
@@ -275,6 +292,7 @@ impl<'s> Walker<'s> {
             file: file.to_string(),
             src,
             errors: Vec::new(),
+            check_inputs: true,
         }
     }
 
@@ -658,7 +676,8 @@ impl<'s> Walker<'s> {
             }
             Some(v) => {
                 // Every input must exist now: a typo fails validation, not a run.
-                for (input, span) in &v {
+                let check = self.check_inputs;
+                for (input, span) in v.iter().filter(|_| check) {
                     let probe = wordmill_ingest::SourceConfig {
                         inputs: vec![input.clone()],
                         ..Default::default()
