@@ -293,21 +293,31 @@ pub(crate) const NEGATE: &[&str] = &[
     "despite",
 ];
 
-/// Everything the scorer needs to know about one lower-cased word.
+/// Everything the scorer needs to know about one lower-cased word, in 16 bytes.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Entry {
     /// Lexicon valence (meaningful when `has_lex`).
     pub lex: f64,
-    /// Booster (+0.293) or dampener (-0.293) value (meaningful when `is_booster`).
-    pub booster: f64,
     /// The word is a lexicon key.
     pub has_lex: bool,
     /// The word is a single-word booster or dampener.
     pub is_booster: bool,
+    /// The word is a dampener (meaningful when `is_booster`).
+    pub dampener: bool,
     /// The word is in the NEGATE list.
     pub negate: bool,
     /// Which rule word it is, if any.
     pub word: Word,
+    /// Length of the key in bytes (set in the short-key table only).
+    key_len: u8,
+}
+
+impl Entry {
+    /// Booster (+0.293) or dampener (-0.293) value (meaningful when `is_booster`).
+    #[inline]
+    pub(crate) fn booster(&self) -> f64 {
+        if self.dampener { B_DECR } else { B_INCR }
+    }
 }
 
 /// Longest key, in bytes, held by the fast table.
@@ -371,15 +381,27 @@ fn load_le(b: &[u8]) -> u64 {
     }
 }
 
-/// The merged word table: short ASCII keys in an open-addressing table compared as two
-/// machine words, every other key in a hash map.
+/// One slot of the short-key table: the key (zero padded) and its entry, 32 bytes, aligned so
+/// that a slot never straddles two cache lines.
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(align(32))]
+struct Slot {
+    w0: u64,
+    w1: u64,
+    entry: Entry,
+}
+
+/// The merged word table: short ASCII keys in an open-addressing table, every other key in a
+/// hash map.
+///
+/// The short-key table is two parallel arrays: 16-bit hash tags (0 = empty) that a probe walks,
+/// 32 KB for the VADER lexicon, so that it stays in the L1 cache, and the slots themselves,
+/// read only when a tag matches. Most tokens are not in the table and cost one tag read.
 #[derive(Debug, Clone)]
 pub(crate) struct Table {
-    /// Open addressing over short ASCII keys: high 32 bits a hash tag, low 32 bits the index
-    /// into `short` plus one (0 = empty). Small enough to stay in cache.
-    slots: Vec<u64>,
+    tags: Vec<u16>,
+    slots: Vec<Slot>,
     bits: u32,
-    short: Vec<(Packed, Entry)>,
     entries: Vec<Entry>,
     long: HashMap<Box<str>, u32, FxBuild>,
     /// Longest key in bytes: longer tokens skip the lookup.
@@ -398,12 +420,11 @@ impl Table {
         for &w in BOOSTERS {
             let e = map.entry(w.into()).or_default();
             e.is_booster = true;
-            e.booster = B_INCR;
         }
         for &w in DAMPENERS {
             let e = map.entry(w.into()).or_default();
             e.is_booster = true;
-            e.booster = B_DECR;
+            e.dampener = true;
         }
         for &w in NEGATE {
             map.entry(w.into()).or_default().negate = true;
@@ -412,35 +433,37 @@ impl Table {
             map.entry(w.into()).or_default().word = id;
         }
         let max_len = map.keys().map(|k| k.len()).max().unwrap_or(0);
-        let short = map
-            .keys()
-            .filter(|k| k.is_ascii() && k.len() <= SHORT)
-            .count();
+        let short = map.keys().filter(|k| is_short(k)).count();
         let mut bits = 4;
         while (1usize << bits) < short * 2 {
             bits += 1;
         }
         let mut table = Table {
-            slots: vec![0; 1 << bits],
+            tags: vec![0; 1 << bits],
+            slots: vec![Slot::default(); 1 << bits],
             bits,
-            short: Vec::with_capacity(short),
             entries: Vec::new(),
             long: HashMap::default(),
             max_len,
         };
         let mut keys: Vec<_> = map.into_iter().collect();
         keys.sort_by(|a, b| a.0.cmp(&b.0));
-        for (k, e) in keys {
-            if k.is_ascii() && k.len() <= SHORT {
+        let mask = (1usize << bits) - 1;
+        for (k, mut e) in keys {
+            if is_short(&k) {
                 let key = Packed::new(k.as_bytes());
-                table.short.push((key, e));
-                let slot = (key.hash() << 32) | table.short.len() as u64;
-                let mask = (1usize << bits) - 1;
-                let mut i = table.home(&key);
-                while table.slots[i] != 0 {
+                let hash = key.hash();
+                let mut i = (hash >> (64 - bits)) as usize;
+                while table.tags[i] != 0 {
                     i = (i + 1) & mask;
                 }
-                table.slots[i] = slot;
+                e.key_len = key.len as u8;
+                table.tags[i] = tag(hash);
+                table.slots[i] = Slot {
+                    w0: key.w0,
+                    w1: key.w1,
+                    entry: e,
+                };
             } else {
                 table.long.insert(k, table.entries.len() as u32);
                 table.entries.push(e);
@@ -449,27 +472,22 @@ impl Table {
         table
     }
 
-    #[inline]
-    fn home(&self, key: &Packed) -> usize {
-        (key.hash() >> (64 - self.bits)) as usize
-    }
-
     /// The entry of a short ASCII lower-cased key.
     #[inline]
     pub(crate) fn get_packed(&self, key: &Packed) -> Option<&Entry> {
-        let mask = self.slots.len() - 1;
+        let mask = self.tags.len() - 1;
         let hash = key.hash();
-        let tag = hash << 32;
+        let tag = tag(hash);
         let mut i = (hash >> (64 - self.bits)) as usize;
         loop {
-            let slot = self.slots[i];
-            if slot == 0 {
+            let t = self.tags[i];
+            if t == 0 {
                 return None;
             }
-            if slot & !0xFFFF_FFFF == tag {
-                let (k, e) = &self.short[(slot & 0xFFFF_FFFF) as usize - 1];
-                if k == key {
-                    return Some(e);
+            if t == tag {
+                let s = &self.slots[i];
+                if s.w0 == key.w0 && s.w1 == key.w1 && u32::from(s.entry.key_len) == key.len {
+                    return Some(&s.entry);
                 }
             }
             i = (i + 1) & mask;
@@ -487,6 +505,18 @@ impl Table {
         }
         self.long.get(word).map(|&i| &self.entries[i as usize])
     }
+}
+
+/// Keys the short-key table holds: ASCII, at most [`SHORT`] bytes.
+fn is_short(k: &str) -> bool {
+    k.is_ascii() && k.len() <= SHORT
+}
+
+/// The 16-bit tag of a hash, never 0 (the empty mark); independent of the home slot, which
+/// comes from the high bits.
+#[inline]
+fn tag(hash: u64) -> u16 {
+    (hash as u16) | 1
 }
 
 /// The value of a bigram idiom (VADER's SPECIAL_CASES).
@@ -542,8 +572,22 @@ mod tests {
         for w in BOOSTERS.iter().chain(DAMPENERS.iter()) {
             assert!(!t.get(w).unwrap().has_lex, "{w}");
         }
+        assert_eq!(t.get("very").unwrap().booster(), B_INCR);
+        assert_eq!(t.get("barely").unwrap().booster(), B_DECR);
         assert_eq!(t.get("no").unwrap().word, Word::No);
         assert!(t.get("no").unwrap().has_lex);
+    }
+
+    #[test]
+    fn entries_and_slots_are_small() {
+        assert_eq!(std::mem::size_of::<Entry>(), 16);
+        assert_eq!(std::mem::size_of::<Slot>(), 32);
+        let t = Table::new(&Lexicon::vader());
+        assert!(t.tags.len() * 2 <= 32 * 1024, "{}", t.tags.len());
+        // Keys that differ from a lexicon key only by trailing NULs are not found.
+        assert!(t.get("good").is_some());
+        assert!(t.get("good\0").is_none());
+        assert!(t.get("good\0\0\0\0\0\0\0\0").is_none());
     }
 
     #[test]

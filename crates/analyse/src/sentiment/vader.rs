@@ -146,7 +146,7 @@ impl Tok {
     fn set(&mut self, entry: &Entry) {
         self.lex = entry.lex;
         self.has_lex = entry.has_lex;
-        self.booster = entry.booster;
+        self.booster = entry.booster();
         self.is_booster = entry.is_booster;
         self.negation = entry.negate;
         self.word = entry.word;
@@ -163,8 +163,9 @@ const ONES: u64 = 0x0101_0101_0101_0101;
 fn range_mask(w: u64, lo: u8, hi: u8) -> u64 {
     // For bytes < 0x80, adding 0x80 - c sets the high bit exactly when the byte is ≥ c, and
     // never carries into the next byte.
-    let ge_lo = w + ONES * u64::from(0x80 - lo);
-    let gt_hi = w + ONES * u64::from(0x80 - (hi + 1));
+    // (Wrapping: a non-ASCII byte may carry, see `stop_mask`.)
+    let ge_lo = w.wrapping_add(ONES * u64::from(0x80 - lo));
+    let gt_hi = w.wrapping_add(ONES * u64::from(0x80 - (hi + 1)));
     ge_lo & !gt_hi & HIGH
 }
 
@@ -185,6 +186,37 @@ fn upper_mask(w: u64) -> u64 {
 #[inline]
 fn lower_mask(w: u64) -> u64 {
     range_mask(w, b'a', b'z')
+}
+
+/// Eight bytes of `b` from `i` as a little-endian word (`i + 8 <= b.len()`).
+#[inline]
+fn load8(b: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"))
+}
+
+/// High bit set in the first byte of `w` that is ASCII whitespace (Python's: `\t`..`\r`,
+/// U+001C..U+001F, space) or not ASCII, and possibly in bytes after it; 0 when there is none.
+///
+/// [`range_mask`] is exact on ASCII bytes; a non-ASCII byte may carry into the bytes after it
+/// (more significant ones), never into those before, and is itself marked by its high bit.
+#[inline]
+fn stop_mask(w: u64) -> u64 {
+    (w & HIGH) | range_mask(w, b'\t', b'\r') | range_mask(w, 0x1c, b' ')
+}
+
+/// A mask of the low `n` bytes of a word (all of them from 8 on).
+#[inline]
+fn low_bytes(n: usize) -> u64 {
+    if n >= 8 { !0 } else { (1u64 << (n * 8)) - 1 }
+}
+
+/// The number of bytes of `w` equal to `c`.
+#[inline]
+fn count_byte(w: u64, c: u8) -> u32 {
+    let x = w ^ (ONES * u64::from(c));
+    // High bit of each byte of `x` that is non-zero, exactly (no carries between bytes).
+    let nonzero = ((x & !HIGH) + !HIGH) | x;
+    (!nonzero & HIGH).count_ones()
 }
 
 /// Byte classes for the tokeniser.
@@ -607,6 +639,18 @@ impl Vader {
             let start = i;
             let mut ascii = true;
             while i < n {
+                // Eight bytes at a time while none is whitespace or non-ASCII.
+                while i + 8 <= n {
+                    let stop = stop_mask(load8(b, i));
+                    if stop != 0 {
+                        i += (stop.trailing_zeros() / 8) as usize;
+                        break;
+                    }
+                    i += 8;
+                }
+                if i >= n {
+                    break;
+                }
                 match CLASS[b[i] as usize] {
                     WORD => i += 1,
                     SPACE => break,
@@ -672,7 +716,17 @@ impl Vader {
             ..Tok::default()
         };
         if t.len() <= SHORT {
-            let mut key = Packed::new(t.as_bytes());
+            let mut key = if s + SHORT <= bytes.len() {
+                // Two unaligned loads, masked to the token: no branching on its length.
+                let len = e - s;
+                Packed {
+                    w0: load8(bytes, s) & low_bytes(len),
+                    w1: load8(bytes, s + 8) & low_bytes(len.saturating_sub(8)),
+                    len: len as u32,
+                }
+            } else {
+                Packed::new(t.as_bytes())
+            };
             if (key.w0 | key.w1) & HIGH == 0 {
                 // ASCII: case flags and lower-casing eight bytes at a time.
                 let up = upper_mask(key.w0) | upper_mask(key.w1);
@@ -988,9 +1042,16 @@ fn but_by_position<R: Recorder>(vals: &mut [f64], b: usize, rec: &mut R) {
 /// Emphasis from `!` (0.292 each, at most 4) and `?` (0.18 each for 2–3, 0.96 for 4+).
 #[inline]
 fn punctuation_amplifier(text: &str) -> f64 {
+    let bytes = text.as_bytes();
     let mut ep = 0usize;
     let mut qm = 0usize;
-    for &c in text.as_bytes() {
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        ep += count_byte(w, b'!') as usize;
+        qm += count_byte(w, b'?') as usize;
+    }
+    for &c in chunks.remainder() {
         ep += usize::from(c == b'!');
         qm += usize::from(c == b'?');
     }
@@ -1098,6 +1159,53 @@ mod tests {
         assert!(!has_byte(p("dont").w0, b'\''));
         assert!(has_byte(p("abcdefghi'").w1, b'\''));
         assert!(!has_byte(p("\u{0}\u{0}").w0, b'\''));
+    }
+
+    #[test]
+    fn swar_scans_match_bytewise() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            // Bytes biased towards whitespace, `!`, `?`, NUL and non-ASCII.
+            let mut bytes = state.to_le_bytes();
+            for (k, b) in bytes.iter_mut().enumerate() {
+                let pick = (state >> (k * 3 + 40)) & 7;
+                *b = match pick {
+                    0 => b' ',
+                    1 => [b'\t', b'\n', 0x0b, 0x0c, b'\r', 0x1c, 0x1f, 0x20][k],
+                    2 => [b'!', b'?', 0, 0x7f, 0x80, 0xff, 0x1b, 0x21][k],
+                    _ => *b,
+                };
+            }
+            let w = u64::from_le_bytes(bytes);
+            let first = bytes
+                .iter()
+                .position(|&b| b >= 0x80 || is_ascii_py_space(b));
+            let got = (stop_mask(w) != 0).then(|| (stop_mask(w).trailing_zeros() / 8) as usize);
+            assert_eq!(got, first, "{bytes:?}");
+            for c in [b'!', b'?'] {
+                let want = bytes.iter().filter(|&&b| b == c).count() as u32;
+                assert_eq!(count_byte(w, c), want, "{bytes:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn masked_loads_pack_like_packed_new() {
+        let text: Vec<u8> = (1..=40u8).collect();
+        for s in 0..8 {
+            for len in 0..=SHORT {
+                let want = Packed::new(&text[s..s + len]);
+                let got = Packed {
+                    w0: load8(&text, s) & low_bytes(len),
+                    w1: load8(&text, s + 8) & low_bytes(len.saturating_sub(8)),
+                    len: len as u32,
+                };
+                assert_eq!(got, want, "{s} {len}");
+            }
+        }
     }
 
     #[test]
