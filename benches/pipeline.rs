@@ -3,8 +3,9 @@
 //! The whole pipeline (`wordmill_pipeline::run`: read, normalise, analyse, finish, write the
 //! report directory) on SOTU, at 1 and 2 threads, in bytes of text per second.
 //!
-//! Each variant is a pipeline file given as a string; adding one (e.g. with
-//! `[analyse.sentiment]` once it is wired into the driver) is one more entry in [`VARIANTS`].
+//! Each variant is a pipeline file given as a string (`default` is pipelines/default.toml's
+//! analysis: terms, sentence sentiment, every report format); adding one is one more entry in
+//! [`VARIANTS`].
 //! Corpus: `corpus/sotu-full` when fetched by `scripts/fetch-sotu.sh`, else `corpus/sotu`.
 //!
 //! Run with `cargo bench --bench pipeline`.
@@ -18,6 +19,30 @@ use wordmill_pipeline::{Pipeline, RunOptions};
 
 /// (name, pipeline file body after `[ingest]`). `{inputs}` is replaced by the corpus glob.
 const VARIANTS: &[(&str, &str)] = &[
+    // pipelines/default.toml: terms, sentence-by-sentence VADER and every report format.
+    (
+        "default",
+        r#"
+[normalise]
+unicode = "nfkc"
+lowercase = true
+tokenizer = "words"
+stopwords = "en"
+min_len = 2
+
+[analyse.terms]
+ngrams = [1, 1]
+top = 25
+
+[analyse.sentiment]
+rules = "vader"
+unit = "sentence"
+
+[report]
+dir = "unused"
+formats = ["json", "csv", "md", "html"]
+"#,
+    ),
     // pipelines/default.toml's settings: terms only.
     (
         "terms",
