@@ -266,3 +266,65 @@ fn shown(dir: &std::path::Path) -> String {
         .display()
         .to_string()
 }
+
+/// A run that stops part way (a bad record under `on_error = "fail"`, after many good ones
+/// whose sentences were already being written) leaves the previous report as it was and no
+/// staging directory behind.
+#[test]
+fn a_run_that_fails_part_way_leaves_the_previous_report() {
+    let dir = scratch("fail-part-way");
+    let good =
+        "{\"id\": \"d\", \"text\": \"Good news today. The strike goes on. Workers wait.\"}\n";
+    let mut body = good.repeat(5_000);
+    body.push_str("{\"id\": broken\n");
+    body.push_str(&good.repeat(100));
+    std::fs::write(dir.join("docs.jsonl"), body).unwrap();
+    let out = dir.join("out");
+    let pipeline = |on_error: &str| {
+        let p = dir.join(format!("{on_error}.toml"));
+        std::fs::write(
+            &p,
+            format!(
+                "version = 1\n[ingest]\ninputs = [{:?}]\nformat = \"jsonl\"\non_error = \"{on_error}\"\n[analyse.terms]\n[analyse.sentiment]\n[report]\ndir = {:?}\nformats = [\"json\", \"csv\", \"html\"]\n",
+                dir.join("docs.jsonl").to_str().unwrap(),
+                out.to_str().unwrap()
+            ),
+        )
+        .unwrap();
+        p
+    };
+    let skip = pipeline("skip");
+    assert_exit(&wordmill(&["run", skip.to_str().unwrap(), "--quiet"]), 0);
+    let before: Vec<(String, Vec<u8>)> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    assert!(before.iter().any(|(n, _)| n == "sentences.jsonl"));
+
+    let fail = pipeline("fail");
+    for threads in ["1", "2"] {
+        let res = wordmill(&["run", fail.to_str().unwrap(), "--threads", threads]);
+        assert_exit(&res, 1);
+        let err = String::from_utf8_lossy(&res.stderr);
+        assert!(err.contains("docs.jsonl:5001"), "{err}");
+        for (name, bytes) in &before {
+            assert_eq!(
+                &std::fs::read(out.join(name)).unwrap(),
+                bytes,
+                "{name} changed"
+            );
+        }
+        let leftovers: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("wordmill-stage"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+}
