@@ -48,6 +48,8 @@
 //! documents in any order (several threads, several shards, several machines); anything kept per
 //! document is keyed by ordinal and sorted at the end, so a report never depends on scheduling.
 
+pub mod packed;
+
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};

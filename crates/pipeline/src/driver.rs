@@ -97,6 +97,20 @@ pub struct RunPartial {
     pub sentiment: Option<SentimentPartial>,
 }
 
+impl RunPartial {
+    /// Takes the per-document rows out (for the fold), leaving what is bounded.
+    fn take_rows(&mut self) -> Rows {
+        Rows {
+            documents: std::mem::take(&mut self.documents.rows),
+            sentiment: self
+                .sentiment
+                .as_mut()
+                .map(|s| s.take_documents())
+                .unwrap_or_default(),
+        }
+    }
+}
+
 impl Merge for RunPartial {
     fn merge(&mut self, other: Self) {
         self.documents.merge(other.documents);
@@ -475,15 +489,7 @@ fn analyse(
                         stages.observe(&mut partial, doc);
                     }
                     if streaming {
-                        let rows = Rows {
-                            documents: std::mem::take(&mut partial.documents.rows),
-                            sentiment: partial
-                                .sentiment
-                                .as_mut()
-                                .map(|s| s.take_documents())
-                                .unwrap_or_default(),
-                        };
-                        let _ = rows_tx.send((seq, rows));
+                        let _ = rows_tx.send((seq, partial.take_rows()));
                     }
                 }
                 partial
@@ -849,14 +855,7 @@ fn render_into(
         ..
     } = state;
     // What a streamed run has not fed yet (everything, for a merged state).
-    let mut rows = Rows {
-        documents: std::mem::take(&mut partial.documents.rows),
-        sentiment: partial
-            .sentiment
-            .as_mut()
-            .map(|s| s.take_documents())
-            .unwrap_or_default(),
-    };
+    let mut rows = partial.take_rows();
     rows.documents.sort_by_key(|d| d.ordinal);
     fold.feed(rows, dir)?;
     let mut folded = fold.end(partial.sentiment);

@@ -47,11 +47,19 @@ pub(crate) struct FoldPlan {
 }
 
 /// A spilled document: what `documents.csv` and the arcs need of it.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 struct SpillRow {
     stats: DocumentStats,
     sentiment: Option<DocumentSentiment>,
     /// Index of its first sentence in the compounds spill.
+    first: u64,
+}
+
+/// [`SpillRow`] as written, borrowing the document's rows.
+#[derive(Serialize)]
+struct SpillRowRef<'a> {
+    stats: &'a DocumentStats,
+    sentiment: Option<&'a DocumentSentiment>,
     first: u64,
 }
 
@@ -241,9 +249,9 @@ impl Fold {
                 self.line.clear();
                 serde_json::to_writer(
                     &mut self.line,
-                    &SpillRow {
-                        stats: stats.clone(),
-                        sentiment: doc_sentiment.clone(),
+                    &SpillRowRef {
+                        stats: &stats,
+                        sentiment: doc_sentiment.as_ref(),
                         first,
                     },
                 )

@@ -18,8 +18,8 @@
 
 use super::partial::Totals;
 
-/// Keys up to this many bytes are packed into the entry.
-pub(crate) const SHORT_MAX: usize = 15;
+pub(crate) use wordmill_model::packed::PACKED_MAX as SHORT_MAX;
+use wordmill_model::packed::pack;
 
 /// Top byte of a long key's `u128` (short keys have their length, at most 15, there).
 const LONG_MARK: u128 = 0xff << 120;
@@ -35,34 +35,6 @@ pub(crate) struct Entry {
     pub(crate) stamp: u64,
     /// While observing the document of `stamp`: the term's index in the row being built.
     pub(crate) row: u32,
-}
-
-/// A term of at most [`SHORT_MAX`] bytes as one number: the bytes in the low 15 bytes, the
-/// length in the top byte. Built from at most four loads, without a loop or a `memcpy` call:
-/// two loads that may overlap in the middle, whose common bytes agree, so OR-ing them is exact.
-#[inline]
-pub(crate) fn pack(b: &[u8]) -> Option<u128> {
-    let n = b.len();
-    let v: u128 = if n >= 8 {
-        if n > SHORT_MAX {
-            return None;
-        }
-        let lo = u64::from_le_bytes(b[..8].try_into().ok()?);
-        let hi = u64::from_le_bytes(b[n - 8..].try_into().ok()?);
-        u128::from(lo) | (u128::from(hi) << (8 * (n - 8)))
-    } else if n >= 4 {
-        let lo = u32::from_le_bytes(b[..4].try_into().ok()?);
-        let hi = u32::from_le_bytes(b[n - 4..].try_into().ok()?);
-        u128::from(u64::from(lo) | (u64::from(hi) << (8 * (n - 4))))
-    } else if n > 0 {
-        // n = 1, 2 or 3: first, middle and last byte (some of them the same byte).
-        u128::from(b[0])
-            | (u128::from(b[n / 2]) << (8 * (n / 2)))
-            | (u128::from(b[n - 1]) << (8 * (n - 1)))
-    } else {
-        0
-    };
-    Some(v | ((n as u128) << 120))
 }
 
 /// `a * b` folded to 64 bits (high half XOR low half): a strong mix in one multiplication.
@@ -319,27 +291,6 @@ mod tests {
                 ordinal: n,
                 position: n,
             },
-        }
-    }
-
-    fn naive_pack(b: &[u8]) -> Option<u128> {
-        if b.len() > SHORT_MAX {
-            return None;
-        }
-        let mut buf = [0u8; 16];
-        buf[..b.len()].copy_from_slice(b);
-        buf[15] = b.len() as u8;
-        Some(u128::from_le_bytes(buf))
-    }
-
-    #[test]
-    fn pack_agrees_with_a_byte_copy() {
-        let text = "abcdefghijklmnopq\0\0é";
-        for s in 0..text.len() {
-            for e in s..=text.len() {
-                let b = &text.as_bytes()[s..e];
-                assert_eq!(pack(b), naive_pack(b), "{b:?}");
-            }
         }
     }
 
