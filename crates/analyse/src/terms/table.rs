@@ -182,28 +182,24 @@ impl TermTable {
     /// The entry index of a short key (`Ok`), or the empty slot where it would go (`Err`).
     #[inline]
     fn probe_short(&self, key: u128, tag: u32) -> Result<usize, usize> {
-        if self.slots.is_empty() {
-            return Err(usize::MAX);
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = tag as usize & mask;
-        loop {
-            let s = self.slots[i];
-            if s == 0 {
-                return Err(i);
-            }
-            if (s >> 32) as u32 == tag {
-                let id = (s as u32 as usize).wrapping_sub(1);
-                if self.entries.get(id).is_some_and(|e| e.key == key) {
-                    return Ok(id);
-                }
-            }
-            i = (i + 1) & mask;
-        }
+        self.probe(tag, |e| e.key == key)
     }
 
     /// As [`probe_short`](Self::probe_short), for a long key.
     fn probe_long(&self, term: &str, tag: u32) -> Result<usize, usize> {
+        self.probe(tag, |e| {
+            e.key & LONG_MARK == LONG_MARK && (e.key >> 64) as u32 as usize == term.len() && {
+                let off = e.key as u64 as usize;
+                self.arena.get(off..off + term.len()) == Some(term)
+            }
+        })
+    }
+
+    /// Linear probing from `tag`'s home slot: the first entry with this tag that `is_key`
+    /// accepts (`Ok`), or the empty slot where the key would go (`Err`; `usize::MAX` when there
+    /// are no slots yet).
+    #[inline]
+    fn probe(&self, tag: u32, is_key: impl Fn(&Entry) -> bool) -> Result<usize, usize> {
         if self.slots.is_empty() {
             return Err(usize::MAX);
         }
@@ -216,14 +212,8 @@ impl TermTable {
             }
             if (s >> 32) as u32 == tag {
                 let id = (s as u32 as usize).wrapping_sub(1);
-                if let Some(e) = self.entries.get(id) {
-                    if e.key & LONG_MARK == LONG_MARK && (e.key >> 64) as u32 as usize == term.len()
-                    {
-                        let off = e.key as u64 as usize;
-                        if self.arena.get(off..off + term.len()) == Some(term) {
-                            return Ok(id);
-                        }
-                    }
+                if self.entries.get(id).is_some_and(&is_key) {
+                    return Ok(id);
                 }
             }
             i = (i + 1) & mask;
