@@ -257,6 +257,10 @@ def cmd_report(args):
         inproc = load(os.path.join(args.results, f"{metric}.json"))
         whole = load(os.path.join(args.results, f"{metric}.whole.json"))
         wm = load(os.path.join(args.results, f"{metric}.wordmill.json"))
+        calls = load(os.path.join(args.results, f"{metric}.wordmill-calls.json"))
+        calls_value = calls["best"] if calls and "best" in calls else None
+        calls_cpu = calls["best_cpu"] if calls and "best_cpu" in calls else None
+        peer_cpu = inproc["best_cpu"] if inproc else None
         status = None
         try:
             with open(os.path.join(args.results, f"{metric}.wordmill.status")) as f:
@@ -269,7 +273,7 @@ def cmd_report(args):
         if wm and "error" in wm:
             last = (wm.get("stderr") or "").strip().splitlines()
             status = f"failed ({wm['error']})" + (f": {last[-1]}" if last else "")
-        if not inproc and not wm and not whole and not status:
+        if not inproc and not wm and not whole and not status and not calls:
             continue  # not asked for (--only)
         rows.append(
             {
@@ -292,6 +296,11 @@ def cmd_report(args):
                 "wordmill_status": status or ("ok" if wm_value else "not built yet"),
                 "wordmill_command": wm.get("command") if wm else None,
                 "ratio": wm_value / peer_value if wm_value and peer_value else None,
+                "wordmill_in_process": calls_value,
+                "wordmill_in_process_cpu": calls_cpu,
+                "wordmill_in_process_times_s": calls.get("times_s") if calls else None,
+                "ratio_in_process": calls_value / peer_value if calls_value and peer_value else None,
+                "ratio_in_process_cpu": calls_cpu / peer_cpu if calls_cpu and peer_cpu else None,
                 "ratio_whole_command": wm_value / whole_value if wm_value and whole_value else None,
             }
         )
@@ -309,22 +318,29 @@ def cmd_report(args):
         out.write(f"Load average: {machine.get('loadavg')} at the start, {loadavg} at the end\n\n")
     out.write(
         "| peer | metric | peer value (in-process, best) | peer value (in-process, CPU time) "
-        "| peer value (whole command) | wordmill value (whole command, best) | ratio wordmill/peer |\n"
+        "| peer value (whole command) | wordmill value (whole command, best) | ratio wordmill/peer "
+        "| wordmill value (in-process, best) | ratio in process (wall) | ratio in process (CPU) |\n"
     )
-    out.write("|---|---|---:|---:|---:|---:|---:|\n")
+    out.write("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
     for r in rows:
         wm_cell = fmt(r["wordmill"]) if r["wordmill"] else f"wordmill: {r['wordmill_status']}"
         ratio = f"{r['ratio']:.1f}×" if r["ratio"] else "—"
+        r_in = f"{r['ratio_in_process']:.1f}×" if r["ratio_in_process"] else "—"
+        r_cpu = f"{r['ratio_in_process_cpu']:.1f}×" if r["ratio_in_process_cpu"] else "—"
         out.write(
             f"| {r['peer']} | {r['what']} ({r['unit']}) | {fmt(r['peer_in_process_best'])} "
-            f"| {fmt(r['peer_in_process_cpu'])} | {fmt(r['peer_whole_command'])} | {wm_cell} | {ratio} |\n"
+            f"| {fmt(r['peer_in_process_cpu'])} | {fmt(r['peer_whole_command'])} | {wm_cell} | {ratio} "
+            f"| {fmt(r['wordmill_in_process'])} | {r_in} | {r_cpu} |\n"
         )
     out.write(
         "\nPeer in-process: best of the repetitions, timing only the call (no interpreter "
         "start-up, imports or reading). Whole command: one fresh process, start-up included. "
         "wordmill: whole command (start-up, reading and writing its report included), best of the "
-        "repetitions; ratio = wordmill / peer in-process best. Values are wall-clock rates except "
-        "the CPU-time column (steadier on a busy machine; the JSON has all times).\n"
+        "repetitions; ratio = wordmill / peer in-process best. wordmill in-process: the same library "
+        "calls timed like the peer's call (examples/peer_calls.rs: inputs read first, one thread, "
+        "best of the repetitions), against the peer in-process best (wall) and CPU time (CPU). "
+        "Values are wall-clock rates except the CPU columns (steadier on a busy machine; the JSON "
+        "has all times).\n"
     )
     if args.json:
         with open(args.json, "w") as f:

@@ -11,7 +11,8 @@
 # table (peer, metric, peer value, wordmill value, ratio) and writes the numbers as JSON.
 #
 #   benches/peers/run.sh [--json PATH] [--repeat K] [--corpus DIR] [--max-sentences N]
-#                        [--only METRIC,...] [--wordmill PATH] [--threads N] [--keep]
+#                        [--only METRIC,...] [--wordmill PATH] [--calls PATH] [--threads N]
+#                        [--keep]
 #
 #   --json PATH         also write every number (and the machine) as JSON to PATH
 #   --repeat K          repetitions of each measurement; the best is reported (default 3)
@@ -20,6 +21,8 @@
 #   --max-sentences N   score only the first N sentences (default: all)
 #   --only LIST         metrics to run: vader,count,count_stop,tfidf,nltk_wordpunct,nltk_treebank
 #   --wordmill PATH     the wordmill binary (default: $WORDMILL_BIN or target/release/wordmill)
+#   --calls PATH        the in-process timer, examples/peer_calls.rs (default: $WORDMILL_CALLS
+#                       or target/release/examples/peer_calls, built with cargo when missing)
 #   --threads N         passed to `wordmill run --threads` (default: wordmill's, one per core)
 #   --keep              keep the working directory (sentences, pipelines, raw results)
 #
@@ -29,14 +32,17 @@
 #
 # Timing. Peers: in-process, best of K, only the call being measured (no interpreter start-up,
 # imports or reading the input); and once more as a whole command in a fresh process (start-up,
-# imports and reading included). wordmill: the whole command, best of K. The peers run on one
-# thread (that is how they run); wordmill uses its default threads unless --threads is given.
+# imports and reading included). wordmill: the whole command, best of K; and in process
+# (examples/peer_calls.rs: the same library calls timed like the peers' call, inputs read first,
+# one thread, best of K). The peers run on one thread (that is how they run); the wordmill
+# command uses its default threads unless --threads is given.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 venv=${WORDMILL_PEERS_VENV:-$HOME/.cache/wordmill-peers}
 wordmill=${WORDMILL_BIN:-$root/target/release/wordmill}
+calls=${WORDMILL_CALLS:-}
 json=""
 repeat=3
 corpus=""
@@ -56,6 +62,7 @@ while [ $# -gt 0 ]; do
         --max-sentences) max_sentences=${2:?--max-sentences needs a number}; shift 2 ;;
         --only) only=${2:?--only needs a list}; shift 2 ;;
         --wordmill) wordmill=${2:?--wordmill needs a path}; shift 2 ;;
+        --calls) calls=${2:?--calls needs a path}; shift 2 ;;
         --threads) threads=${2:?--threads needs a number}; shift 2 ;;
         --keep) keep=1; shift ;;
         -h | --help) usage; exit 0 ;;
@@ -202,6 +209,11 @@ formats = ["json"]
 EOF
 }
 
+stop_words_file() { # scikit-learn's own English stop-word list, one per line
+    "$py" -c 'from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as s; print("\n".join(sorted(s)))' \
+        >"$work/sklearn-english-stop-words.txt"
+}
+
 wordmill_row() { # metric
     local metric=$1 file=$work/$1.toml
     case "$metric" in
@@ -214,8 +226,7 @@ wordmill_row() { # metric
             return ;;
         count) pipeline "$metric" "{ pattern = '(?u)\\b\\w\\w+\\b' }" none "" >"$file" ;;
         count_stop)
-            "$py" -c 'from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as s; print("\n".join(sorted(s)))' \
-                >"$work/sklearn-english-stop-words.txt"
+            stop_words_file
             pipeline "$metric" "{ pattern = '(?u)\\b\\w\\w+\\b' }" "$work/sklearn-english-stop-words.txt" "" >"$file" ;;
         tfidf)
             pipeline "$metric" "{ pattern = '(?u)\\b\\w\\w+\\b' }" none \
@@ -231,12 +242,36 @@ per_document = true" >"$file" ;;
         true
 }
 
+# The same library calls in process, timed like the peers' call (examples/peer_calls.rs).
+if [ -z "$calls" ]; then
+    calls=$root/target/release/examples/peer_calls
+    if command -v cargo >/dev/null; then
+        echo "run.sh: building examples/peer_calls.rs" >&2
+        (cd "$root" && cargo build --quiet --release --example peer_calls) ||
+            echo "run.sh: could not build examples/peer_calls.rs; no in-process wordmill rows" >&2
+    fi
+fi
+inprocess_row() { # metric
+    local stop=()
+    if [ "$1" = count_stop ]; then
+        stop_words_file
+        stop=(--stop-words "$work/sklearn-english-stop-words.txt")
+    fi
+    "$calls" --metric "$1" --docs "$corpus" --sentences "$sentences" "${stop[@]}" \
+        --repeat "$repeat" --out "$results/$1.wordmill-calls.json" ||
+        echo "run.sh: $1: wordmill in process failed" >&2
+}
+
 for metric in "${metrics[@]}"; do
     if [ -x "$wordmill" ]; then
         echo "run.sh: $metric: wordmill" >&2
         wordmill_row "$metric"
     else
         not_built "$metric"
+    fi
+    if [ -x "$calls" ]; then
+        echo "run.sh: $metric: wordmill in process, $repeat repetitions" >&2
+        inprocess_row "$metric"
     fi
 done
 # ======================================== end of the wordmill hook ===============================
