@@ -306,7 +306,7 @@ fn compare(
             .get(*id)
             .and_then(Value::as_object)
             .unwrap_or_else(|| panic!("{case}: no {table} for document {id:?}"));
-        let got: BTreeMap<&str, _> = row.terms.iter().map(|t| (t.term.as_str(), t)).collect();
+        let got: BTreeMap<&str, _> = row.terms.iter().map(|t| (&*t.term, t)).collect();
         let want_terms: BTreeSet<&str> = want.keys().map(String::as_str).collect();
         let got_terms: BTreeSet<&str> = got.keys().copied().collect();
         d.check(want_terms == got_terms, || {

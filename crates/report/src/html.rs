@@ -627,7 +627,7 @@ fn distinctive_section(page: &mut Page, input: &HtmlInput<'_>) {
             if let Some(&slot) = group_of.get(&row.ordinal) {
                 sums[slot].1 += 1;
                 for t in &row.terms {
-                    *sums[slot].0.entry(t.term.as_str()).or_insert(0.0) += t.weight;
+                    *sums[slot].0.entry(&*t.term).or_insert(0.0) += t.weight;
                 }
             }
         }
@@ -653,7 +653,7 @@ fn distinctive_section(page: &mut Page, input: &HtmlInput<'_>) {
             let list = terms
                 .top_by_weight(i, DISTINCTIVE_TERMS)
                 .into_iter()
-                .map(|t| (t.term.clone(), t.weight))
+                .map(|t| (t.term.to_string(), t.weight))
                 .collect();
             panels.push((rows[i].id.clone(), list));
         }

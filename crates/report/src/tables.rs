@@ -58,7 +58,7 @@ pub fn write_tfidf_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()>
         for t in &doc.terms {
             out.write_record([
                 doc.id.as_str(),
-                t.term.as_str(),
+                &t.term,
                 &t.tf.to_string(),
                 &t.weight.to_string(),
             ])

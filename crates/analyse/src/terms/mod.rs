@@ -55,7 +55,7 @@
 //! let (w_strike, w_workers) = (2.0 * idf_strike, idf_workers);
 //! let norm = (w_strike * w_strike + w_workers * w_workers).sqrt();
 //! let row = &out.documents.as_ref().unwrap()[0];
-//! assert_eq!(row.terms[0].term, "strike");
+//! assert_eq!(&*row.terms[0].term, "strike");
 //! assert_eq!(row.terms[0].weight, w_strike / norm);
 //! ```
 //!
@@ -85,6 +85,7 @@ mod table;
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use wordmill_model::NormalisedDoc;
@@ -322,8 +323,9 @@ impl PruneStats {
 /// One non-zero cell of a document's TF-IDF row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DocTerm {
-    /// The term.
-    pub term: String,
+    /// The term (shared with every other row that has it: one allocation per term, not per
+    /// cell).
+    pub term: Arc<str>,
     /// Occurrences in the document.
     pub count: u64,
     /// Term frequency: `count`, or `ln(count) + 1` with `sublinear_tf`.
@@ -562,6 +564,10 @@ fn rows(
         rank[column] = r;
     }
 
+    let names: Vec<Arc<str>> = vocabulary
+        .iter()
+        .map(|t| Arc::from(t.term.as_str()))
+        .collect();
     let tfidf = config.tfidf;
     // (rank, column, count, tf, weight) of the row being built.
     let mut cells: Vec<(usize, usize, u64, f64, f64)> = Vec::new();
@@ -593,7 +599,7 @@ fn rows(
             terms: cells
                 .iter()
                 .map(|&(_, column, count, tf, weight)| DocTerm {
-                    term: vocabulary[column].term.clone(),
+                    term: Arc::clone(&names[column]),
                     count,
                     tf,
                     weight,
@@ -629,8 +635,8 @@ fn compare_rows(a: &DocTerms, b: &DocTerms) -> Ordering {
         .then_with(|| a.id.cmp(&b.id))
         .then_with(|| a.n_tokens.cmp(&b.n_tokens))
         .then_with(|| {
-            let ka = a.terms.iter().map(|t| (t.term.as_str(), t.count));
-            let kb = b.terms.iter().map(|t| (t.term.as_str(), t.count));
+            let ka = a.terms.iter().map(|t| (&*t.term, t.count));
+            let kb = b.terms.iter().map(|t| (&*t.term, t.count));
             ka.cmp(kb)
         })
 }
@@ -946,7 +952,7 @@ mod tests {
     }
 
     fn names_of(terms: &[DocTerm]) -> Vec<&str> {
-        terms.iter().map(|t| t.term.as_str()).collect()
+        terms.iter().map(|t| &*t.term).collect()
     }
 
     #[test]
@@ -954,7 +960,7 @@ mod tests {
         let out = run(per_doc(), &["rare common common", "common other"]);
         let best = out.top_by_weight(0, 5);
         assert_eq!(
-            best.iter().map(|t| t.term.as_str()).collect::<Vec<_>>(),
+            best.iter().map(|t| &*t.term).collect::<Vec<_>>(),
             ["common", "rare"]
         );
         assert_eq!(out.top_by_weight(0, 1).len(), 1);
