@@ -2,10 +2,13 @@
 //! VADER or the `word<TAB>score` (AFINN-style) format, and their errors.
 
 use std::collections::HashMap;
+use std::fmt;
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use super::text::is_py_space;
+use super::table::FxBuild;
+use super::text::{count_bytes, lines, py_strip, split_tab};
 
 /// The VADER lexicon shipped with vaderSentiment 3.3.2 (MIT, see `data/vader/LICENSE`).
 const VADER_LEXICON: &str = include_str!("../../data/vader/vader_lexicon.txt");
@@ -70,7 +73,8 @@ enum Format {
 /// A word → valence lexicon.
 ///
 /// Keys are case-sensitive and are looked up with the lower-cased token, as vaderSentiment
-/// does. Cloning is cheap (the table is shared until modified).
+/// does. Cloning is cheap: the built-in lexicon borrows its words from the text compiled into
+/// the crate, and any other lexicon's table is shared until modified.
 ///
 /// ```
 /// use wordmill_analyse::Lexicon;
@@ -89,7 +93,344 @@ enum Format {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lexicon {
-    words: Arc<HashMap<String, f64>>,
+    words: Words,
+}
+
+/// The entries of a [`Lexicon`].
+#[derive(Clone)]
+enum Words {
+    /// The built-in lexicon (or the empty one): words borrowed from the static text.
+    Static(&'static Builtin<f64>),
+    /// A parsed or modified lexicon, shared until modified.
+    Owned(Arc<HashMap<String, f64, FxBuild>>),
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        static EMPTY: Builtin<f64> = Builtin::new(Vec::new());
+        Words::Static(&EMPTY)
+    }
+}
+
+impl Words {
+    fn len(&self) -> usize {
+        match self {
+            Words::Static(b) => b.len(),
+            Words::Owned(m) => m.len(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Words::Static(b) => b.lines.is_empty(),
+            Words::Owned(m) => m.is_empty(),
+        }
+    }
+
+    fn get(&self, word: &str) -> Option<f64> {
+        match self {
+            Words::Static(b) => b.get(word).copied(),
+            Words::Owned(m) => m.get(word).copied(),
+        }
+    }
+
+    fn iter(&self) -> WordsIter<'_> {
+        match self {
+            Words::Static(b) => WordsIter::Static(b.iter()),
+            Words::Owned(m) => WordsIter::Owned(m.iter()),
+        }
+    }
+
+    /// See [`Lexicon::lines`].
+    fn lines(&self) -> WordsIter<'_> {
+        match self {
+            Words::Static(b) => WordsIter::Lines(b.lines.iter()),
+            Words::Owned(m) => WordsIter::Owned(m.iter()),
+        }
+    }
+
+    /// The owned table, copied out of a built-in lexicon or unshared first.
+    fn to_mut(&mut self) -> &mut HashMap<String, f64, FxBuild> {
+        if let Words::Static(b) = *self {
+            let mut map = HashMap::with_capacity_and_hasher(b.lines.len(), FxBuild::default());
+            // In file order, so that the later of two lines for one word wins.
+            map.extend(b.lines.iter().map(|&(w, v)| (w.to_string(), v)));
+            *self = Words::Owned(Arc::new(map));
+        }
+        match self {
+            Words::Owned(m) => Arc::make_mut(m),
+            Words::Static(_) => unreachable!("made owned above"),
+        }
+    }
+}
+
+/// Equal when both hold the same entries, however they are stored.
+impl PartialEq for Words {
+    fn eq(&self, other: &Self) -> bool {
+        if let (Words::Static(a), Words::Static(b)) = (self, other) {
+            if std::ptr::eq(*a, *b) {
+                return true;
+            }
+        }
+        self.len() == other.len() && self.iter().all(|(w, v)| other.get(w) == Some(v))
+    }
+}
+
+/// Printed as a map, as the table it stands for.
+impl fmt::Debug for Words {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+/// An iterator over the entries (or the lines) of [`Words`].
+enum WordsIter<'a> {
+    Static(BuiltinIter<'a, f64>),
+    Lines(std::slice::Iter<'a, (&'static str, f64)>),
+    Owned(std::collections::hash_map::Iter<'a, String, f64>),
+}
+
+impl<'a> Iterator for WordsIter<'a> {
+    type Item = (&'a str, f64);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            WordsIter::Static(it) => it.next().map(|&(w, v)| (w, v)),
+            WordsIter::Lines(it) => it.next().map(|&(w, v)| (w, v)),
+            WordsIter::Owned(it) => it.next().map(|(w, v)| (w.as_str(), *v)),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            WordsIter::Static(it) => it.size_hint(),
+            WordsIter::Lines(it) => it.size_hint(),
+            WordsIter::Owned(it) => it.size_hint(),
+        }
+    }
+}
+
+/// An upper bound on the number of entries of lexicon text: its number of lines.
+fn max_entries(text: &str) -> usize {
+    count_bytes(text.as_bytes(), b'\n') + 1
+}
+
+/// The entries of a built-in lexicon, parsed once, borrowing from its static text.
+///
+/// The lines are kept as they come; the index that finds a key, and tells which line holds
+/// its value, is built on the first lookup. A scorer needs only the lines, so building one
+/// costs no lookup structure besides its own.
+struct Builtin<V: 'static> {
+    /// Every entry in file order, a key more than once when the text has it more than once
+    /// (the later line holds its value).
+    lines: Vec<(&'static str, V)>,
+    /// The index, built on first use.
+    index: OnceLock<Index>,
+}
+
+impl<V> Builtin<V> {
+    /// Entries from `lines` (in file order).
+    const fn new(lines: Vec<(&'static str, V)>) -> Self {
+        Builtin {
+            lines,
+            index: OnceLock::new(),
+        }
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| Index::new(&self.lines))
+    }
+
+    /// Number of distinct keys.
+    fn len(&self) -> usize {
+        if self.lines.is_empty() {
+            return 0;
+        }
+        self.index().last.len()
+    }
+
+    /// The value of `key`: that of its last line.
+    #[inline]
+    fn get(&self, key: &str) -> Option<&V> {
+        if self.lines.is_empty() {
+            return None;
+        }
+        let index = self.index();
+        let k = index.find(&self.lines, key).ok()?;
+        Some(&self.lines[index.last[k] as usize].1)
+    }
+
+    /// Each key once, with its value, in the order first seen.
+    fn iter(&self) -> BuiltinIter<'_, V> {
+        BuiltinIter {
+            lines: &self.lines,
+            last: if self.lines.is_empty() {
+                [].iter()
+            } else {
+                self.index().last.iter()
+            },
+        }
+    }
+}
+
+/// The distinct keys of a [`Builtin`]'s lines and an open-addressing table over them.
+struct Index {
+    /// For each key, in the order first seen, the number of its last line.
+    last: Vec<u32>,
+    /// Per slot: 1 + the position in `last` of the key there, or 0 when empty. At most half
+    /// full.
+    slots: Vec<u32>,
+    /// `slots.len()` is `1 << bits`.
+    bits: u32,
+}
+
+impl Index {
+    fn new<V>(lines: &[(&str, V)]) -> Self {
+        let mut bits = 1;
+        while (1usize << bits) < lines.len().saturating_mul(2) {
+            bits += 1;
+        }
+        let mut index = Index {
+            last: Vec::new(),
+            slots: vec![0; 1 << bits],
+            bits,
+        };
+        for (n, &(key, _)) in lines.iter().enumerate() {
+            match index.find(lines, key) {
+                Ok(k) => index.last[k] = n as u32,
+                Err(slot) => {
+                    index.last.push(n as u32);
+                    index.slots[slot] = index.last.len() as u32;
+                }
+            }
+        }
+        index
+    }
+
+    /// The position in `last` of `key`, or the empty slot where it would go.
+    #[inline]
+    fn find<V>(&self, lines: &[(&str, V)], key: &str) -> Result<usize, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = (FxBuild::default().hash_one(key) >> (64 - self.bits)) as usize;
+        loop {
+            match self.slots[i] {
+                0 => return Err(i),
+                k => {
+                    let k = k as usize - 1;
+                    if lines[self.last[k] as usize].0 == key {
+                        return Ok(k);
+                    }
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// The entries of a [`Builtin`], each key once.
+struct BuiltinIter<'a, V: 'static> {
+    lines: &'a [(&'static str, V)],
+    last: std::slice::Iter<'a, u32>,
+}
+
+impl<'a, V> Iterator for BuiltinIter<'a, V> {
+    type Item = &'a (&'static str, V);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.last.next().map(|&n| &self.lines[n as usize])
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.last.size_hint()
+    }
+}
+
+/// Parses lexicon text with the rules of [`Lexicon::parse`], calling `entry` for each entry
+/// in file order (duplicates included); the words borrow from `text`.
+fn parse_entries<'a>(
+    text: &'a str,
+    origin: &str,
+    mut entry: impl FnMut(&'a str, f64),
+) -> Result<(), SentimentError> {
+    let mut format = None;
+    for (index, raw) in lines(text) {
+        let line = py_strip(raw);
+        if line.is_empty() {
+            continue;
+        }
+        let malformed = || SentimentError::Malformed {
+            origin: origin.to_string(),
+            line: index + 1,
+            found: line.to_string(),
+        };
+        let (word, rest) = split_tab(line);
+        let (score, more) = split_tab(rest.ok_or_else(malformed)?);
+        let this = if more.is_none() {
+            Format::WordScore
+        } else {
+            Format::Vader
+        };
+        let format = *format.get_or_insert(this);
+        if format == Format::WordScore && this != Format::WordScore {
+            return Err(malformed());
+        }
+        let score = py_strip(score);
+        let value = parse_valence(score).ok_or_else(malformed)?;
+        if word.is_empty() || !value.is_finite() {
+            return Err(malformed());
+        }
+        if value.abs() > MAX_VALENCE {
+            return Err(SentimentError::Valence {
+                origin: origin.to_string(),
+                line: index + 1,
+                word: word.to_string(),
+                found: score.to_string(),
+            });
+        }
+        entry(word, value);
+    }
+    Ok(())
+}
+
+/// `s.parse::<f64>()`, with a short cut for plain decimals such as `-1.25`.
+#[inline]
+fn parse_valence(s: &str) -> Option<f64> {
+    /// Powers of ten that are exact in an f64.
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let b = s.as_bytes();
+    let (negative, digits) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let mut mantissa = 0u64;
+    let mut count = 0usize;
+    let mut point = None;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                count += 1;
+            }
+            b'.' if point.is_none() => point = Some(i),
+            _ => return s.parse().ok(),
+        }
+        if count > 15 {
+            return s.parse().ok();
+        }
+    }
+    if count == 0 {
+        return s.parse().ok();
+    }
+    // Both operands are exact (mantissa < 10^15 < 2^53), so the one rounding of the division
+    // gives the correctly rounded value, as `parse` does.
+    let decimals = point.map_or(0, |p| digits.len() - p - 1);
+    let value = mantissa as f64 / POW10[decimals];
+    Some(if negative { -value } else { value })
 }
 
 impl Lexicon {
@@ -98,15 +439,21 @@ impl Lexicon {
         Lexicon::default()
     }
 
-    /// The built-in VADER lexicon (vaderSentiment 3.3.2's `vader_lexicon.txt`), parsed once.
+    /// The built-in VADER lexicon (vaderSentiment 3.3.2's `vader_lexicon.txt`), parsed once;
+    /// its words borrow from the text compiled into the crate.
     pub fn vader() -> Self {
-        static VADER: OnceLock<Lexicon> = OnceLock::new();
-        VADER
-            .get_or_init(|| {
-                Lexicon::parse(VADER_LEXICON, "vader_lexicon.txt")
-                    .expect("the built-in VADER lexicon is well formed")
+        static VADER: OnceLock<Builtin<f64>> = OnceLock::new();
+        let entries = VADER.get_or_init(|| {
+            let mut lines = Vec::with_capacity(max_entries(VADER_LEXICON));
+            parse_entries(VADER_LEXICON, "vader_lexicon.txt", |w, v| {
+                lines.push((w, v))
             })
-            .clone()
+            .expect("the built-in VADER lexicon is well formed");
+            Builtin::new(lines)
+        });
+        Lexicon {
+            words: Words::Static(entries),
+        }
     }
 
     /// Reads a lexicon file in either format (see [`Lexicon::parse`]).
@@ -128,58 +475,25 @@ impl Lexicon {
     /// `word<TAB>mean<TAB>sd<TAB>ratings`, two is `word<TAB>score`; in a `word<TAB>score` file
     /// every line must have exactly two fields.
     pub fn parse(text: &str, origin: &str) -> Result<Self, SentimentError> {
-        let mut words = HashMap::new();
-        let mut format = None;
-        for (index, raw) in text.split('\n').enumerate() {
-            let line = raw.trim_matches(is_py_space);
-            if line.is_empty() {
-                continue;
-            }
-            let malformed = || SentimentError::Malformed {
-                origin: origin.to_string(),
-                line: index + 1,
-                found: line.to_string(),
-            };
-            let mut fields = line.split('\t');
-            let word = fields.next().unwrap_or_default();
-            let score = fields.next().ok_or_else(malformed)?;
-            let rest = fields.count();
-            let this = if rest == 0 {
-                Format::WordScore
-            } else {
-                Format::Vader
-            };
-            let format = *format.get_or_insert(this);
-            if format == Format::WordScore && this != Format::WordScore {
-                return Err(malformed());
-            }
-            let value: f64 = score
-                .trim_matches(is_py_space)
-                .parse()
-                .map_err(|_| malformed())?;
-            if word.is_empty() || !value.is_finite() {
-                return Err(malformed());
-            }
-            if value.abs() > MAX_VALENCE {
-                return Err(SentimentError::Valence {
-                    origin: origin.to_string(),
-                    line: index + 1,
-                    word: word.to_string(),
-                    found: score.trim_matches(is_py_space).to_string(),
-                });
-            }
-            words.insert(word.to_string(), value);
-        }
+        let mut words = HashMap::with_capacity_and_hasher(max_entries(text), FxBuild::default());
+        parse_entries(text, origin, |w, v| {
+            words.insert(w.to_string(), v);
+        })?;
+        words.shrink_to_fit();
         Ok(Lexicon {
-            words: Arc::new(words),
+            words: Words::Owned(Arc::new(words)),
         })
     }
 
     /// Adds every entry of `other`; entries of `other` override entries of `self`.
     pub fn extend(&mut self, other: &Lexicon) {
-        let words = Arc::make_mut(&mut self.words);
-        for (w, v) in other.words.iter() {
-            words.insert(w.clone(), *v);
+        if self.is_empty() {
+            self.words = other.words.clone();
+            return;
+        }
+        let words = self.words.to_mut();
+        for (w, v) in other.lines() {
+            words.insert(w.to_string(), v);
         }
     }
 
@@ -191,12 +505,12 @@ impl Lexicon {
         } else {
             valence.clamp(-MAX_VALENCE, MAX_VALENCE)
         };
-        Arc::make_mut(&mut self.words).insert(word.into(), valence);
+        self.words.to_mut().insert(word.into(), valence);
     }
 
     /// The valence of `word` (an exact, case-sensitive key).
     pub fn get(&self, word: &str) -> Option<f64> {
-        self.words.get(word).copied()
+        self.words.get(word)
     }
 
     /// Number of entries.
@@ -211,56 +525,190 @@ impl Lexicon {
 
     /// The entries, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, f64)> {
-        self.words.iter().map(|(w, v)| (w.as_str(), *v))
+        self.words.iter()
+    }
+
+    /// The entries, a word possibly more than once: where it is, the later of two holds its
+    /// valence. Setting them in order gives the lexicon, without the lookup that finds each
+    /// word's last entry.
+    pub(crate) fn lines(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.words.lines()
     }
 }
 
 /// An emoji → English description lexicon (`emoji<TAB>description` lines).
+///
+/// Cloning is cheap: the built-in lexicon borrows from the text compiled into the crate, and a
+/// parsed one's table is shared.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EmojiLexicon {
-    entries: Arc<HashMap<String, String>>,
+    entries: Emojis,
+}
+
+/// The entries of an [`EmojiLexicon`].
+#[derive(Clone)]
+enum Emojis {
+    /// The built-in lexicon (or the empty one): keys and descriptions borrowed from the
+    /// static text.
+    Static(&'static Builtin<&'static str>),
+    /// A parsed lexicon.
+    Owned(Arc<HashMap<String, String, FxBuild>>),
+}
+
+impl Default for Emojis {
+    fn default() -> Self {
+        static EMPTY: Builtin<&'static str> = Builtin::new(Vec::new());
+        Emojis::Static(&EMPTY)
+    }
+}
+
+impl Emojis {
+    fn len(&self) -> usize {
+        match self {
+            Emojis::Static(b) => b.len(),
+            Emojis::Owned(m) => m.len(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Emojis::Static(b) => b.lines.is_empty(),
+            Emojis::Owned(m) => m.is_empty(),
+        }
+    }
+
+    #[inline]
+    fn get(&self, emoji: &str) -> Option<&str> {
+        match self {
+            Emojis::Static(b) => b.get(emoji).copied(),
+            Emojis::Owned(m) => m.get(emoji).map(String::as_str),
+        }
+    }
+
+    fn iter(&self) -> EmojisIter<'_> {
+        match self {
+            Emojis::Static(b) => EmojisIter::Static(b.iter()),
+            Emojis::Owned(m) => EmojisIter::Owned(m.iter()),
+        }
+    }
+
+    /// See [`EmojiLexicon::lines`].
+    fn lines(&self) -> EmojisIter<'_> {
+        match self {
+            Emojis::Static(b) => EmojisIter::Lines(b.lines.iter()),
+            Emojis::Owned(m) => EmojisIter::Owned(m.iter()),
+        }
+    }
+}
+
+/// Equal when both hold the same entries, however they are stored.
+impl PartialEq for Emojis {
+    fn eq(&self, other: &Self) -> bool {
+        if let (Emojis::Static(a), Emojis::Static(b)) = (self, other) {
+            if std::ptr::eq(*a, *b) {
+                return true;
+            }
+        }
+        self.len() == other.len() && self.iter().all(|(k, d)| other.get(k) == Some(d))
+    }
+}
+
+/// Printed as a map, as the table it stands for.
+impl fmt::Debug for Emojis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+/// An iterator over the entries (or the lines) of [`Emojis`].
+enum EmojisIter<'a> {
+    Static(BuiltinIter<'a, &'static str>),
+    Lines(std::slice::Iter<'a, (&'static str, &'static str)>),
+    Owned(std::collections::hash_map::Iter<'a, String, String>),
+}
+
+impl<'a> Iterator for EmojisIter<'a> {
+    type Item = (&'a str, &'a str);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            EmojisIter::Static(it) => it.next().copied(),
+            EmojisIter::Lines(it) => it.next().copied(),
+            EmojisIter::Owned(it) => it.next().map(|(k, d)| (k.as_str(), d.as_str())),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            EmojisIter::Static(it) => it.size_hint(),
+            EmojisIter::Lines(it) => it.size_hint(),
+            EmojisIter::Owned(it) => it.size_hint(),
+        }
+    }
+}
+
+/// Parses `emoji<TAB>description` lines with the rules of [`EmojiLexicon::parse`], calling
+/// `entry` for each in file order (duplicates included); both borrow from `text`.
+fn parse_emoji_entries<'a>(
+    text: &'a str,
+    origin: &str,
+    mut entry: impl FnMut(&'a str, &'a str),
+) -> Result<(), SentimentError> {
+    for (index, raw) in lines(text) {
+        let line = py_strip(raw);
+        if line.is_empty() {
+            continue;
+        }
+        let (key, rest) = split_tab(line);
+        let Some(rest) = rest else {
+            return Err(SentimentError::Malformed {
+                origin: origin.to_string(),
+                line: index + 1,
+                found: line.to_string(),
+            });
+        };
+        let desc = split_tab(rest).0;
+        entry(key, desc);
+    }
+    Ok(())
 }
 
 impl EmojiLexicon {
-    /// The built-in VADER emoji lexicon (vaderSentiment 3.3.2's `emoji_utf8_lexicon.txt`).
+    /// The built-in VADER emoji lexicon (vaderSentiment 3.3.2's `emoji_utf8_lexicon.txt`),
+    /// parsed once; its entries borrow from the text compiled into the crate.
     pub fn vader() -> Self {
-        static EMOJI: OnceLock<EmojiLexicon> = OnceLock::new();
-        EMOJI
-            .get_or_init(|| {
-                EmojiLexicon::parse(VADER_EMOJI, "emoji_utf8_lexicon.txt")
-                    .expect("the built-in emoji lexicon is well formed")
+        static EMOJI: OnceLock<Builtin<&'static str>> = OnceLock::new();
+        let entries = EMOJI.get_or_init(|| {
+            let mut lines = Vec::with_capacity(max_entries(VADER_EMOJI));
+            parse_emoji_entries(VADER_EMOJI, "emoji_utf8_lexicon.txt", |k, d| {
+                lines.push((k, d))
             })
-            .clone()
+            .expect("the built-in emoji lexicon is well formed");
+            Builtin::new(lines)
+        });
+        EmojiLexicon {
+            entries: Emojis::Static(entries),
+        }
     }
 
     /// Parses `emoji<TAB>description` lines with the same line rules as [`Lexicon::parse`];
     /// later lines win.
     pub fn parse(text: &str, origin: &str) -> Result<Self, SentimentError> {
-        let mut entries = HashMap::new();
-        for (index, raw) in text.split('\n').enumerate() {
-            let line = raw.trim_matches(is_py_space);
-            if line.is_empty() {
-                continue;
-            }
-            let mut fields = line.split('\t');
-            let key = fields.next().unwrap_or_default();
-            let Some(desc) = fields.next() else {
-                return Err(SentimentError::Malformed {
-                    origin: origin.to_string(),
-                    line: index + 1,
-                    found: line.to_string(),
-                });
-            };
-            entries.insert(key.to_string(), desc.to_string());
-        }
+        let mut entries = HashMap::with_capacity_and_hasher(max_entries(text), FxBuild::default());
+        parse_emoji_entries(text, origin, |k, d| {
+            entries.insert(k.to_string(), d.to_string());
+        })?;
+        entries.shrink_to_fit();
         Ok(EmojiLexicon {
-            entries: Arc::new(entries),
+            entries: Emojis::Owned(Arc::new(entries)),
         })
     }
 
     /// The description of `emoji`, if it is a key.
+    #[inline]
     pub fn get(&self, emoji: &str) -> Option<&str> {
-        self.entries.get(emoji).map(String::as_str)
+        self.entries.get(emoji)
     }
 
     /// Number of entries.
@@ -275,7 +723,12 @@ impl EmojiLexicon {
 
     /// The entries, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.entries.iter()
+    }
+
+    /// The entries, a key possibly more than once (the later of two holds its description).
+    pub(crate) fn lines(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.lines()
     }
 }
 
@@ -317,6 +770,139 @@ mod tests {
         );
         let err = Lexicon::parse("a\tone\t0.5\t[1]\n", "v.txt").unwrap_err();
         assert!(err.to_string().starts_with("v.txt:1: "));
+    }
+
+    #[test]
+    fn valences_parse_as_std_does() {
+        let mut samples: Vec<String> = [
+            "0",
+            "-0",
+            "+0",
+            "1",
+            "-1.5",
+            "2.35",
+            "1.",
+            ".5",
+            "-.5",
+            ".",
+            "-",
+            "+",
+            "",
+            "1e3",
+            "inf",
+            "-NaN",
+            "1.2.3",
+            "١",
+            "0.1",
+            "0.30000000000000004",
+            "123456789012345",
+            "1234567890123456",
+            "0.000000000000001",
+            "99999999999999.9",
+            "--1",
+            "1-",
+            "0x10",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..100_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let digits = (state % 16) as usize;
+            let point = ((state >> 8) % 17) as usize;
+            let mut s = String::new();
+            if state >> 63 == 1 {
+                s.push('-');
+            }
+            for k in 0..digits {
+                if k == point {
+                    s.push('.');
+                }
+                s.push(char::from(b'0' + ((state >> (12 + 3 * k)) % 10) as u8));
+            }
+            samples.push(s);
+        }
+        for (_, line) in lines(VADER_LEXICON).filter(|(_, l)| !l.is_empty()) {
+            samples.push(line.split('\t').nth(1).unwrap().to_string());
+        }
+        for s in &samples {
+            let want = s.parse::<f64>().ok().map(f64::to_bits);
+            assert_eq!(parse_valence(s).map(f64::to_bits), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn built_in_lexicons_equal_their_parse() {
+        let parsed = Lexicon::parse(VADER_LEXICON, "vader_lexicon.txt").unwrap();
+        let vader = Lexicon::vader();
+        assert_eq!(vader, parsed);
+        assert_eq!(parsed, vader);
+        for (w, v) in parsed.iter() {
+            assert_eq!(vader.get(w).map(f64::to_bits), Some(v.to_bits()), "{w}");
+        }
+        let parsed = EmojiLexicon::parse(VADER_EMOJI, "emoji_utf8_lexicon.txt").unwrap();
+        assert_eq!(EmojiLexicon::vader(), parsed);
+        assert_eq!(parsed, EmojiLexicon::vader());
+        assert_ne!(Lexicon::new(), vader);
+        assert_eq!(Lexicon::new(), Lexicon::parse("", "empty").unwrap());
+        assert_eq!(
+            EmojiLexicon::default(),
+            EmojiLexicon::parse("\n", "empty").unwrap()
+        );
+    }
+
+    #[test]
+    fn builtin_keeps_the_last_line_of_a_key() {
+        let b = Builtin::new(vec![
+            ("a", 1.0),
+            ("b", 2.0),
+            ("a", 3.0),
+            ("c", 4.0),
+            ("b", 5.0),
+        ]);
+        assert_eq!(b.len(), 3);
+        assert_eq!(b.get("a"), Some(&3.0));
+        assert_eq!(b.get("b"), Some(&5.0));
+        assert_eq!(b.get("d"), None);
+        let all: Vec<_> = b.iter().copied().collect();
+        assert_eq!(all, [("a", 3.0), ("b", 5.0), ("c", 4.0)]);
+        let empty: Builtin<f64> = Builtin::new(Vec::new());
+        assert_eq!(
+            (empty.len(), empty.get("a"), empty.iter().count()),
+            (0, None, 0)
+        );
+        // Replaying the lines in order gives the lexicon.
+        let vader = Lexicon::vader();
+        let mut replayed = HashMap::new();
+        for (w, v) in vader.lines() {
+            replayed.insert(w, v);
+        }
+        assert_eq!(replayed.len(), vader.len());
+        assert!(vader.iter().all(|(w, v)| replayed[w] == v));
+    }
+
+    #[test]
+    fn built_in_lexicon_becomes_owned_when_modified() {
+        let vader = Lexicon::vader();
+        let mut changed = vader.clone();
+        changed.insert("good", 0.5);
+        assert_eq!(changed.get("good"), Some(0.5));
+        assert_eq!(vader.get("good"), Some(1.9));
+        assert_eq!(changed.len(), vader.len());
+        assert_ne!(changed, vader);
+        changed.insert("good", 1.9);
+        assert_eq!(changed, vader);
+        let mut empty = Lexicon::new();
+        empty.extend(&vader);
+        assert_eq!(empty, vader);
+        let mut custom = Lexicon::parse("wordmill\t1", "c").unwrap();
+        custom.extend(&vader);
+        assert_eq!(custom.len(), vader.len() + 1);
+        assert_eq!(custom.get("lol"), Some(1.8));
+        assert!(format!("{:?}", Lexicon::parse("a\t1", "c").unwrap()).contains("\"a\": 1.0"));
     }
 
     #[test]

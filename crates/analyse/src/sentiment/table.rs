@@ -410,30 +410,14 @@ pub(crate) struct Table {
 
 impl Table {
     /// Builds the table from a lexicon and VADER's fixed word lists.
+    ///
+    /// Every key goes straight to its slot; a list word that is already there (a lexicon
+    /// word, or a word on two lists) has its flags merged into that entry.
     pub(crate) fn new(lexicon: &Lexicon) -> Self {
-        let mut map: HashMap<Box<str>, Entry, FxBuild> = HashMap::default();
-        for (w, v) in lexicon.iter() {
-            let e = map.entry(w.into()).or_default();
-            e.lex = v;
-            e.has_lex = true;
-        }
-        for &w in BOOSTERS {
-            let e = map.entry(w.into()).or_default();
-            e.is_booster = true;
-        }
-        for &w in DAMPENERS {
-            let e = map.entry(w.into()).or_default();
-            e.is_booster = true;
-            e.dampener = true;
-        }
-        for &w in NEGATE {
-            map.entry(w.into()).or_default().negate = true;
-        }
-        for (w, id) in WORDS {
-            map.entry(w.into()).or_default().word = id;
-        }
-        let max_len = map.keys().map(|k| k.len()).max().unwrap_or(0);
-        let short = map.keys().filter(|k| is_short(k)).count();
+        let lists = BOOSTERS.len() + DAMPENERS.len() + NEGATE.len() + WORDS.len();
+        // At most this many short keys (list words are all short): the table is at most half
+        // full.
+        let short = lists + lexicon.lines().filter(|(w, _)| is_short(w)).count();
         let mut bits = 4;
         while (1usize << bits) < short * 2 {
             bits += 1;
@@ -444,32 +428,73 @@ impl Table {
             bits,
             entries: Vec::new(),
             long: HashMap::default(),
-            max_len,
+            max_len: 0,
         };
-        let mut keys: Vec<_> = map.into_iter().collect();
-        keys.sort_by(|a, b| a.0.cmp(&b.0));
-        let mask = (1usize << bits) - 1;
-        for (k, mut e) in keys {
-            if is_short(&k) {
-                let key = Packed::new(k.as_bytes());
-                let hash = key.hash();
-                let mut i = (hash >> (64 - bits)) as usize;
-                while table.tags[i] != 0 {
-                    i = (i + 1) & mask;
-                }
-                e.key_len = key.len as u8;
-                table.tags[i] = tag(hash);
-                table.slots[i] = Slot {
-                    w0: key.w0,
-                    w1: key.w1,
-                    entry: e,
-                };
-            } else {
-                table.long.insert(k, table.entries.len() as u32);
-                table.entries.push(e);
-            }
+        // In order: the later of two entries for one word wins.
+        for (w, v) in lexicon.lines() {
+            let e = table.entry(w);
+            e.lex = v;
+            e.has_lex = true;
+        }
+        for &w in BOOSTERS {
+            table.entry(w).is_booster = true;
+        }
+        for &w in DAMPENERS {
+            let e = table.entry(w);
+            e.is_booster = true;
+            e.dampener = true;
+        }
+        for &w in NEGATE {
+            table.entry(w).negate = true;
+        }
+        for (w, id) in WORDS {
+            table.entry(w).word = id;
         }
         table
+    }
+
+    /// The entry of `word`, inserted empty if it is not there yet.
+    fn entry(&mut self, word: &str) -> &mut Entry {
+        self.max_len = self.max_len.max(word.len());
+        if !is_short(word) {
+            let index = match self.long.get(word) {
+                Some(&i) => i as usize,
+                None => {
+                    let i = self.entries.len();
+                    self.long.insert(word.into(), i as u32);
+                    self.entries.push(Entry::default());
+                    i
+                }
+            };
+            return &mut self.entries[index];
+        }
+        let key = Packed::new(word.as_bytes());
+        let mask = self.tags.len() - 1;
+        let hash = key.hash();
+        let tag = tag(hash);
+        let mut i = (hash >> (64 - self.bits)) as usize;
+        loop {
+            let t = self.tags[i];
+            if t == 0 {
+                self.tags[i] = tag;
+                self.slots[i] = Slot {
+                    w0: key.w0,
+                    w1: key.w1,
+                    entry: Entry {
+                        key_len: key.len as u8,
+                        ..Entry::default()
+                    },
+                };
+                break;
+            }
+            let s = &self.slots[i];
+            if t == tag && s.w0 == key.w0 && s.w1 == key.w1 && u32::from(s.entry.key_len) == key.len
+            {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        &mut self.slots[i].entry
     }
 
     /// The entry of a short ASCII lower-cased key.

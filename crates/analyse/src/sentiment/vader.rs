@@ -1,7 +1,7 @@
 //! The VADER scorer.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 use wordmill_model::Span;
@@ -299,16 +299,12 @@ pub struct Vader {
     emoji: EmojiLexicon,
     rules: Rules,
     table: Table,
-    /// Single-code-point emoji keys (all that VADER 3.3.2 can match).
-    emoji_single: HashMap<char, Box<str>, FxBuild>,
-    /// Every emoji key, for longest-match substitution ([`Rules::VaderNews`]).
-    emoji_all: HashMap<Box<str>, Box<str>, FxBuild>,
     /// Longest emoji key in code points.
     emoji_max_chars: usize,
     /// Smallest single-code-point emoji key.
     emoji_min: char,
-    /// First code points of all emoji keys.
-    emoji_first: HashMap<char, (), FxBuild>,
+    /// First code points of all emoji keys (so every single-code-point key is one).
+    emoji_first: HashSet<char, FxBuild>,
 }
 
 impl Default for Vader {
@@ -327,30 +323,26 @@ impl Vader {
     /// A scorer with `lexicon`, `emoji` and `rules`.
     pub fn with_emoji(lexicon: Lexicon, emoji: EmojiLexicon, rules: Rules) -> Self {
         let table = Table::new(&lexicon);
-        let mut emoji_single = HashMap::default();
-        let mut emoji_all = HashMap::default();
         let mut emoji_max_chars = 0;
         let mut emoji_min = char::MAX;
-        let mut emoji_first = HashMap::default();
-        for (k, v) in emoji.iter() {
-            if let Some(c) = k.chars().next() {
-                emoji_first.insert(c, ());
-            }
+        let mut emoji_first = HashSet::default();
+        for (k, _) in emoji.lines() {
             let mut chars = k.chars();
-            if let (Some(c), None) = (chars.next(), chars.next()) {
-                emoji_single.insert(c, v.into());
+            let Some(c) = chars.next() else {
+                continue;
+            };
+            emoji_first.insert(c);
+            let rest = chars.count();
+            if rest == 0 {
                 emoji_min = emoji_min.min(c);
             }
-            emoji_max_chars = emoji_max_chars.max(k.chars().count());
-            emoji_all.insert(k.into(), v.into());
+            emoji_max_chars = emoji_max_chars.max(1 + rest);
         }
         Vader {
             lexicon,
             emoji,
             rules,
             table,
-            emoji_single,
-            emoji_all,
             emoji_max_chars,
             emoji_min,
             emoji_first,
@@ -578,7 +570,7 @@ impl Vader {
                 .as_bytes()
                 .get(c.len_utf8())
                 .is_some_and(|b| *b >= 0x80);
-            if (c.is_ascii() && !next_non_ascii) || !self.emoji_first.contains_key(&c) {
+            if (c.is_ascii() && !next_non_ascii) || !self.emoji_first.contains(&c) {
                 return None;
             }
             let mut ends = [0usize; 16];
@@ -591,7 +583,7 @@ impl Vader {
                 k += 1;
             }
             for &end in ends[..k].iter().rev() {
-                if let Some(d) = self.emoji_all.get(&rest[..end]) {
+                if let Some(d) = self.emoji.get(&rest[..end]) {
                     // A variation selector after a match belongs to it.
                     let mut len = end;
                     while let Some(v) = rest[len..].chars().next() {
@@ -606,10 +598,13 @@ impl Vader {
             }
             None
         } else {
-            if c < self.emoji_min {
+            // Only single-code-point keys can match, and each of them is in `emoji_first`.
+            if c < self.emoji_min || !self.emoji_first.contains(&c) {
                 return None;
             }
-            self.emoji_single.get(&c).map(|d| (c.len_utf8(), &**d))
+            let mut buf = [0u8; 4];
+            let d = self.emoji.get(c.encode_utf8(&mut buf))?;
+            Some((c.len_utf8(), d))
         }
     }
 
