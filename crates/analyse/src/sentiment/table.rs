@@ -469,13 +469,9 @@ impl Table {
             return &mut self.entries[index];
         }
         let key = Packed::new(word.as_bytes());
-        let mask = self.tags.len() - 1;
-        let hash = key.hash();
-        let tag = tag(hash);
-        let mut i = (hash >> (64 - self.bits)) as usize;
-        loop {
-            let t = self.tags[i];
-            if t == 0 {
+        let i = match self.probe(&key) {
+            Ok(i) => i,
+            Err((i, tag)) => {
                 self.tags[i] = tag;
                 self.slots[i] = Slot {
                     w0: key.w0,
@@ -485,21 +481,16 @@ impl Table {
                         ..Entry::default()
                     },
                 };
-                break;
+                i
             }
-            let s = &self.slots[i];
-            if t == tag && s.w0 == key.w0 && s.w1 == key.w1 && u32::from(s.entry.key_len) == key.len
-            {
-                break;
-            }
-            i = (i + 1) & mask;
-        }
+        };
         &mut self.slots[i].entry
     }
 
-    /// The entry of a short ASCII lower-cased key.
+    /// Linear probing for a short key: its slot (`Ok`), or the empty slot where it would go and
+    /// its tag (`Err`).
     #[inline]
-    pub(crate) fn get_packed(&self, key: &Packed) -> Option<&Entry> {
+    fn probe(&self, key: &Packed) -> Result<usize, (usize, u16)> {
         let mask = self.tags.len() - 1;
         let hash = key.hash();
         let tag = tag(hash);
@@ -507,16 +498,22 @@ impl Table {
         loop {
             let t = self.tags[i];
             if t == 0 {
-                return None;
+                return Err((i, tag));
             }
             if t == tag {
                 let s = &self.slots[i];
                 if s.w0 == key.w0 && s.w1 == key.w1 && u32::from(s.entry.key_len) == key.len {
-                    return Some(&s.entry);
+                    return Ok(i);
                 }
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// The entry of a short ASCII lower-cased key.
+    #[inline]
+    pub(crate) fn get_packed(&self, key: &Packed) -> Option<&Entry> {
+        self.probe(key).ok().map(|i| &self.slots[i].entry)
     }
 
     /// The entry of a lower-cased word.
