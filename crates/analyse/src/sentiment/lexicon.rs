@@ -93,120 +93,176 @@ enum Format {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lexicon {
-    words: Words,
+    words: Entries<f64>,
 }
 
-/// The entries of a [`Lexicon`].
-#[derive(Clone)]
-enum Words {
-    /// The built-in lexicon (or the empty one): words borrowed from the static text.
-    Static(&'static Builtin<f64>),
-    /// A parsed or modified lexicon, shared until modified.
-    Owned(Arc<HashMap<String, f64, FxBuild>>),
+/// The value type of one kind of lexicon: what the built-in table holds (borrowed from the
+/// static text), what a parsed or modified one owns, and what a lookup gives.
+trait Value: Sized + 'static {
+    type Owned: Clone;
+    type Out<'a>: Copy + PartialEq + fmt::Debug;
+    fn of_static(v: &Self) -> Self::Out<'_>;
+    fn of_owned(v: &Self::Owned) -> Self::Out<'_>;
+    fn to_owned(&self) -> Self::Owned;
 }
 
-impl Default for Words {
-    fn default() -> Self {
-        static EMPTY: Builtin<f64> = Builtin::new(Vec::new());
-        Words::Static(&EMPTY)
+/// A valence.
+impl Value for f64 {
+    type Owned = f64;
+    type Out<'a> = f64;
+    fn of_static(v: &f64) -> f64 {
+        *v
+    }
+    fn of_owned(v: &f64) -> f64 {
+        *v
+    }
+    fn to_owned(&self) -> f64 {
+        *self
     }
 }
 
-impl Words {
+/// An emoji's description.
+impl Value for &'static str {
+    type Owned = String;
+    type Out<'a> = &'a str;
+    fn of_static<'a>(v: &'a &'static str) -> &'a str {
+        v
+    }
+    fn of_owned(v: &String) -> &str {
+        v
+    }
+    fn to_owned(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// The entries of a [`Lexicon`] or an [`EmojiLexicon`].
+enum Entries<V: Value> {
+    /// The built-in lexicon (or the empty one): keys and values borrowed from the static text.
+    Static(&'static Builtin<V>),
+    /// A parsed or modified lexicon, shared until modified.
+    Owned(Arc<HashMap<String, V::Owned, FxBuild>>),
+}
+
+impl<V: Value> Clone for Entries<V> {
+    fn clone(&self) -> Self {
+        match self {
+            Entries::Static(b) => Entries::Static(b),
+            Entries::Owned(m) => Entries::Owned(Arc::clone(m)),
+        }
+    }
+}
+
+impl Default for Entries<f64> {
+    fn default() -> Self {
+        static EMPTY: Builtin<f64> = Builtin::new(Vec::new());
+        Entries::Static(&EMPTY)
+    }
+}
+
+impl Default for Entries<&'static str> {
+    fn default() -> Self {
+        static EMPTY: Builtin<&'static str> = Builtin::new(Vec::new());
+        Entries::Static(&EMPTY)
+    }
+}
+
+impl<V: Value> Entries<V> {
     fn len(&self) -> usize {
         match self {
-            Words::Static(b) => b.len(),
-            Words::Owned(m) => m.len(),
+            Entries::Static(b) => b.len(),
+            Entries::Owned(m) => m.len(),
         }
     }
 
     fn is_empty(&self) -> bool {
         match self {
-            Words::Static(b) => b.lines.is_empty(),
-            Words::Owned(m) => m.is_empty(),
+            Entries::Static(b) => b.lines.is_empty(),
+            Entries::Owned(m) => m.is_empty(),
         }
     }
 
-    fn get(&self, word: &str) -> Option<f64> {
+    #[inline]
+    fn get(&self, key: &str) -> Option<V::Out<'_>> {
         match self {
-            Words::Static(b) => b.get(word).copied(),
-            Words::Owned(m) => m.get(word).copied(),
+            Entries::Static(b) => b.get(key).map(V::of_static),
+            Entries::Owned(m) => m.get(key).map(V::of_owned),
         }
     }
 
-    fn iter(&self) -> WordsIter<'_> {
+    fn iter(&self) -> EntriesIter<'_, V> {
         match self {
-            Words::Static(b) => WordsIter::Static(b.iter()),
-            Words::Owned(m) => WordsIter::Owned(m.iter()),
+            Entries::Static(b) => EntriesIter::Static(b.iter()),
+            Entries::Owned(m) => EntriesIter::Owned(m.iter()),
         }
     }
 
     /// See [`Lexicon::lines`].
-    fn lines(&self) -> WordsIter<'_> {
+    fn lines(&self) -> EntriesIter<'_, V> {
         match self {
-            Words::Static(b) => WordsIter::Lines(b.lines.iter()),
-            Words::Owned(m) => WordsIter::Owned(m.iter()),
+            Entries::Static(b) => EntriesIter::Lines(b.lines.iter()),
+            Entries::Owned(m) => EntriesIter::Owned(m.iter()),
         }
     }
 
     /// The owned table, copied out of a built-in lexicon or unshared first.
-    fn to_mut(&mut self) -> &mut HashMap<String, f64, FxBuild> {
-        if let Words::Static(b) = *self {
+    fn to_mut(&mut self) -> &mut HashMap<String, V::Owned, FxBuild> {
+        if let Entries::Static(b) = *self {
             let mut map = HashMap::with_capacity_and_hasher(b.lines.len(), FxBuild::default());
-            // In file order, so that the later of two lines for one word wins.
-            map.extend(b.lines.iter().map(|&(w, v)| (w.to_string(), v)));
-            *self = Words::Owned(Arc::new(map));
+            // In file order, so that the later of two lines for one key wins.
+            map.extend(b.lines.iter().map(|(k, v)| (k.to_string(), v.to_owned())));
+            *self = Entries::Owned(Arc::new(map));
         }
         match self {
-            Words::Owned(m) => Arc::make_mut(m),
-            Words::Static(_) => unreachable!("made owned above"),
+            Entries::Owned(m) => Arc::make_mut(m),
+            Entries::Static(_) => unreachable!("made owned above"),
         }
     }
 }
 
 /// Equal when both hold the same entries, however they are stored.
-impl PartialEq for Words {
+impl<V: Value> PartialEq for Entries<V> {
     fn eq(&self, other: &Self) -> bool {
-        if let (Words::Static(a), Words::Static(b)) = (self, other) {
+        if let (Entries::Static(a), Entries::Static(b)) = (self, other) {
             if std::ptr::eq(*a, *b) {
                 return true;
             }
         }
-        self.len() == other.len() && self.iter().all(|(w, v)| other.get(w) == Some(v))
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
     }
 }
 
 /// Printed as a map, as the table it stands for.
-impl fmt::Debug for Words {
+impl<V: Value> fmt::Debug for Entries<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
 }
 
-/// An iterator over the entries (or the lines) of [`Words`].
-enum WordsIter<'a> {
-    Static(BuiltinIter<'a, f64>),
-    Lines(std::slice::Iter<'a, (&'static str, f64)>),
-    Owned(std::collections::hash_map::Iter<'a, String, f64>),
+/// An iterator over the entries (or the lines) of [`Entries`].
+enum EntriesIter<'a, V: Value> {
+    Static(BuiltinIter<'a, V>),
+    Lines(std::slice::Iter<'a, (&'static str, V)>),
+    Owned(std::collections::hash_map::Iter<'a, String, V::Owned>),
 }
 
-impl<'a> Iterator for WordsIter<'a> {
-    type Item = (&'a str, f64);
+impl<'a, V: Value> Iterator for EntriesIter<'a, V> {
+    type Item = (&'a str, V::Out<'a>);
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         match self {
-            WordsIter::Static(it) => it.next().map(|&(w, v)| (w, v)),
-            WordsIter::Lines(it) => it.next().map(|&(w, v)| (w, v)),
-            WordsIter::Owned(it) => it.next().map(|(w, v)| (w.as_str(), *v)),
+            EntriesIter::Static(it) => it.next().map(|(k, v)| (*k, V::of_static(v))),
+            EntriesIter::Lines(it) => it.next().map(|(k, v)| (*k, V::of_static(v))),
+            EntriesIter::Owned(it) => it.next().map(|(k, v)| (k.as_str(), V::of_owned(v))),
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         match self {
-            WordsIter::Static(it) => it.size_hint(),
-            WordsIter::Lines(it) => it.size_hint(),
-            WordsIter::Owned(it) => it.size_hint(),
+            EntriesIter::Static(it) => it.size_hint(),
+            EntriesIter::Lines(it) => it.size_hint(),
+            EntriesIter::Owned(it) => it.size_hint(),
         }
     }
 }
@@ -452,7 +508,7 @@ impl Lexicon {
             Builtin::new(lines)
         });
         Lexicon {
-            words: Words::Static(entries),
+            words: Entries::Static(entries),
         }
     }
 
@@ -481,7 +537,7 @@ impl Lexicon {
         })?;
         words.shrink_to_fit();
         Ok(Lexicon {
-            words: Words::Owned(Arc::new(words)),
+            words: Entries::Owned(Arc::new(words)),
         })
     }
 
@@ -542,110 +598,7 @@ impl Lexicon {
 /// parsed one's table is shared.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EmojiLexicon {
-    entries: Emojis,
-}
-
-/// The entries of an [`EmojiLexicon`].
-#[derive(Clone)]
-enum Emojis {
-    /// The built-in lexicon (or the empty one): keys and descriptions borrowed from the
-    /// static text.
-    Static(&'static Builtin<&'static str>),
-    /// A parsed lexicon.
-    Owned(Arc<HashMap<String, String, FxBuild>>),
-}
-
-impl Default for Emojis {
-    fn default() -> Self {
-        static EMPTY: Builtin<&'static str> = Builtin::new(Vec::new());
-        Emojis::Static(&EMPTY)
-    }
-}
-
-impl Emojis {
-    fn len(&self) -> usize {
-        match self {
-            Emojis::Static(b) => b.len(),
-            Emojis::Owned(m) => m.len(),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        match self {
-            Emojis::Static(b) => b.lines.is_empty(),
-            Emojis::Owned(m) => m.is_empty(),
-        }
-    }
-
-    #[inline]
-    fn get(&self, emoji: &str) -> Option<&str> {
-        match self {
-            Emojis::Static(b) => b.get(emoji).copied(),
-            Emojis::Owned(m) => m.get(emoji).map(String::as_str),
-        }
-    }
-
-    fn iter(&self) -> EmojisIter<'_> {
-        match self {
-            Emojis::Static(b) => EmojisIter::Static(b.iter()),
-            Emojis::Owned(m) => EmojisIter::Owned(m.iter()),
-        }
-    }
-
-    /// See [`EmojiLexicon::lines`].
-    fn lines(&self) -> EmojisIter<'_> {
-        match self {
-            Emojis::Static(b) => EmojisIter::Lines(b.lines.iter()),
-            Emojis::Owned(m) => EmojisIter::Owned(m.iter()),
-        }
-    }
-}
-
-/// Equal when both hold the same entries, however they are stored.
-impl PartialEq for Emojis {
-    fn eq(&self, other: &Self) -> bool {
-        if let (Emojis::Static(a), Emojis::Static(b)) = (self, other) {
-            if std::ptr::eq(*a, *b) {
-                return true;
-            }
-        }
-        self.len() == other.len() && self.iter().all(|(k, d)| other.get(k) == Some(d))
-    }
-}
-
-/// Printed as a map, as the table it stands for.
-impl fmt::Debug for Emojis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
-    }
-}
-
-/// An iterator over the entries (or the lines) of [`Emojis`].
-enum EmojisIter<'a> {
-    Static(BuiltinIter<'a, &'static str>),
-    Lines(std::slice::Iter<'a, (&'static str, &'static str)>),
-    Owned(std::collections::hash_map::Iter<'a, String, String>),
-}
-
-impl<'a> Iterator for EmojisIter<'a> {
-    type Item = (&'a str, &'a str);
-
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        match self {
-            EmojisIter::Static(it) => it.next().copied(),
-            EmojisIter::Lines(it) => it.next().copied(),
-            EmojisIter::Owned(it) => it.next().map(|(k, d)| (k.as_str(), d.as_str())),
-        }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        match self {
-            EmojisIter::Static(it) => it.size_hint(),
-            EmojisIter::Lines(it) => it.size_hint(),
-            EmojisIter::Owned(it) => it.size_hint(),
-        }
-    }
+    entries: Entries<&'static str>,
 }
 
 /// Parses `emoji<TAB>description` lines with the rules of [`EmojiLexicon::parse`], calling
@@ -688,7 +641,7 @@ impl EmojiLexicon {
             Builtin::new(lines)
         });
         EmojiLexicon {
-            entries: Emojis::Static(entries),
+            entries: Entries::Static(entries),
         }
     }
 
@@ -701,7 +654,7 @@ impl EmojiLexicon {
         })?;
         entries.shrink_to_fit();
         Ok(EmojiLexicon {
-            entries: Emojis::Owned(Arc::new(entries)),
+            entries: Entries::Owned(Arc::new(entries)),
         })
     }
 
