@@ -26,7 +26,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use wordmill_analyse::{Analyser, Lexicon, Rules, Terms, TermsConfig, Vader};
-use wordmill_model::{Document, Metadata};
+use wordmill_model::{DocBuffers, Document, Metadata};
 use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
 
 struct Args {
@@ -111,9 +111,11 @@ type Call<'a> = Box<dyn Fn() -> f64 + 'a>;
 fn counting<'a>(docs: &'a [Document], normaliser: Normaliser, terms: Terms) -> Call<'a> {
     Box::new(move || {
         let mut partial = terms.partial();
+        let mut buffers = DocBuffers::default();
         for doc in docs {
-            let nd = normaliser.normalise(doc);
+            let nd = normaliser.normalise_with(doc, buffers);
             terms.observe(&mut partial, &nd);
+            buffers = nd.recycle();
         }
         let out = terms.finish(partial);
         let cells: usize = out.documents.iter().flatten().map(|d| d.terms.len()).sum();

@@ -235,6 +235,45 @@ impl<'a> NormalisedDoc<'a> {
     pub fn sentence_text(&self, index: usize) -> &'a str {
         self.sentences[index].slice(&self.doc.text)
     }
+
+    /// Gives back this document's token and sentence vectors, emptied and free of any borrow
+    /// of the document, so that the next document can be normalised into them without
+    /// allocating (see `Normaliser::normalise_with` in `wordmill-normalise`).
+    ///
+    /// ```
+    /// use wordmill_model::{Document, Metadata, NormalisedDoc, Span};
+    ///
+    /// let doc = Document::new(0, "d", "One.", Metadata::new());
+    /// let nd = NormalisedDoc { doc: &doc, sentences: vec![Span::new(0, 4)], tokens: Vec::new() };
+    /// let buffers = nd.recycle();
+    /// assert!(buffers.sentences.is_empty() && buffers.sentences.capacity() >= 1);
+    /// ```
+    // `filter_map` (not `filter`) is what changes the item type while collecting in place.
+    #[allow(clippy::unnecessary_filter_map)]
+    pub fn recycle(self) -> DocBuffers {
+        let mut tokens = self.tokens;
+        tokens.clear();
+        let mut sentences = self.sentences;
+        sentences.clear();
+        DocBuffers {
+            // An empty vector collected in place: the same allocation, with the lifetime of
+            // the tokens no longer tied to the document.
+            tokens: tokens.into_iter().filter_map(|_| None).collect(),
+            sentences,
+        }
+    }
+}
+
+/// Empty vectors to normalise a document into, taken back from an earlier document with
+/// [`NormalisedDoc::recycle`]; `DocBuffers::default()` has no allocation yet.
+///
+/// Whatever they hold when handed over is cleared first.
+#[derive(Debug, Default)]
+pub struct DocBuffers {
+    /// Space for tokens.
+    pub tokens: Vec<Token<'static>>,
+    /// Space for sentence spans.
+    pub sentences: Vec<Span>,
 }
 
 /// Partial analysis state that can absorb another one.
@@ -276,6 +315,27 @@ impl<T: Merge> Merge for Option<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recycling_keeps_the_allocations() {
+        let doc = Document::new(0, "d", "a b", Metadata::new());
+        let mut tokens = Vec::with_capacity(100);
+        tokens.push(Token {
+            text: Cow::Borrowed(&doc.text[..1]),
+            span: Span::new(0, 1),
+            position: 0,
+        });
+        let ptr = tokens.as_ptr() as usize;
+        let nd = NormalisedDoc {
+            doc: &doc,
+            sentences: Vec::with_capacity(10),
+            tokens,
+        };
+        let buffers = nd.recycle();
+        assert!(buffers.tokens.is_empty() && buffers.tokens.capacity() >= 100);
+        assert_eq!(buffers.tokens.as_ptr() as usize, ptr);
+        assert!(buffers.sentences.capacity() >= 10);
+    }
 
     #[test]
     fn metadata_keeps_order_and_replaces_in_place() {

@@ -91,7 +91,7 @@ pub use error::NormaliseError;
 pub use filter::{MinLenFilter, TokenFilter};
 pub use normaliser::Normaliser;
 pub use pyclass::{is_python_whitespace, is_python_word_char};
-pub use sentences::split_sentences;
+pub use sentences::{split_sentences, split_sentences_into};
 pub use stem::{StemFilter, StemLanguage};
 pub use stopwords::{
     StopWordFilter, builtin_stopword_names, builtin_stopwords, read_stopword_file,

@@ -2,17 +2,17 @@ use std::borrow::Cow;
 use std::fmt;
 
 use unicode_normalization::UnicodeNormalization;
-use wordmill_model::{Document, NormalisedDoc, Token};
+use wordmill_model::{DocBuffers, Document, NormalisedDoc, Token};
 
 use crate::config::{NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
 use crate::error::NormaliseError;
 use crate::filter::{MinLenFilter, TokenFilter};
-use crate::pattern::PatternTokenizer;
-use crate::sentences::split_sentences;
+use crate::pattern::{PatternTokenizer, next_sklearn_ascii};
+use crate::sentences::split_sentences_into;
 use crate::stem::StemFilter;
 use crate::stopwords::{StopWordFilter, ascii_lowercase_packed, builtin_stopwords, pack, unpack};
 use crate::transform::Transformed;
-use crate::words::words;
+use crate::words::{next_ascii_word, words};
 
 /// The compiled tokeniser.
 #[derive(Debug, Clone)]
@@ -28,15 +28,6 @@ impl Tokenizer {
             Tokenizer::Words => words(text, emit),
             Tokenizer::Pattern(p) => p.tokens(text, emit),
         }
-    }
-
-    /// True when ASCII case never changes where the tokens are, so an ASCII text can be
-    /// tokenised before it is lowercased.
-    fn case_blind(&self) -> bool {
-        matches!(
-            self,
-            Tokenizer::Words | Tokenizer::Pattern(PatternTokenizer::Sklearn)
-        )
     }
 }
 
@@ -135,12 +126,47 @@ impl Normaliser {
 
     /// Normalises one document. Never panics, whatever the text.
     pub fn normalise<'a>(&self, doc: &'a Document) -> NormalisedDoc<'a> {
-        let sentences = if self.config.sentences {
-            split_sentences(&doc.text)
-        } else {
-            Vec::new()
+        self.normalise_with(doc, DocBuffers::default())
+    }
+
+    /// As [`normalise`](Self::normalise), filling the vectors of `buffers` (cleared first)
+    /// instead of allocating new ones. A loop over many documents hands each document's
+    /// vectors to the next with [`NormalisedDoc::recycle`], and so allocates them once:
+    ///
+    /// ```
+    /// use wordmill_model::{DocBuffers, Document, Metadata};
+    /// use wordmill_normalise::{Normaliser, NormaliserConfig};
+    ///
+    /// let normaliser = Normaliser::new(NormaliserConfig::default())?;
+    /// let docs = [
+    ///     Document::new(0, "a", "Strikes spread.", Metadata::new()),
+    ///     Document::new(1, "b", "Workers walked out. Plants stopped.", Metadata::new()),
+    /// ];
+    /// let mut buffers = DocBuffers::default();
+    /// let mut n_tokens = 0;
+    /// for doc in &docs {
+    ///     let nd = normaliser.normalise_with(doc, buffers);
+    ///     n_tokens += nd.tokens.len();
+    ///     buffers = nd.recycle();
+    /// }
+    /// assert_eq!(n_tokens, 7);
+    /// # Ok::<(), wordmill_normalise::NormaliseError>(())
+    /// ```
+    pub fn normalise_with<'a>(&self, doc: &'a Document, buffers: DocBuffers) -> NormalisedDoc<'a> {
+        let DocBuffers {
+            mut tokens,
+            mut sentences,
+        } = buffers;
+        sentences.clear();
+        if self.config.sentences {
+            sentences.reserve(doc.text.len() / 128 + 1);
+            split_sentences_into(&doc.text, &mut sentences);
+        }
+        let mut tokens: Vec<Token<'a>> = {
+            tokens.clear();
+            tokens
         };
-        let tokens = self.tokens(&doc.text);
+        self.tokens_into(&doc.text, &mut tokens);
         NormalisedDoc {
             doc,
             sentences,
@@ -151,54 +177,38 @@ impl Normaliser {
     /// The filtered tokens of `text` alone (what [`normalise`](Self::normalise) puts in
     /// `tokens`).
     pub fn tokens<'a>(&self, text: &'a str) -> Vec<Token<'a>> {
-        let mut tokens = Vec::with_capacity(text.len() / 8 + 1);
+        let mut tokens = Vec::new();
+        self.tokens_into(text, &mut tokens);
+        tokens
+    }
+
+    /// As [`tokens`](Self::tokens), appending to `tokens`.
+    pub fn tokens_into<'a>(&self, text: &'a str, tokens: &mut Vec<Token<'a>>) {
+        tokens.reserve(text.len() / 8 + 1);
         let mut position: u32 = 0;
 
-        if text.is_ascii() && self.tokenizer.case_blind() {
-            // Fast path: tokenise the original. A token of at most 15 bytes is packed into a
-            // `u128`, lowercased and checked against the stop words there; it is allocated only
-            // when it had an upper-case letter and survives the filters.
+        if text.is_ascii() {
+            // Fast path: tokenise the original (see `ascii_token`), where ASCII case never
+            // changes where the tokens are. The tokens are taken one by one in this loop, so
+            // that tokenising and filtering are one function.
             let lowercase = self.config.lowercase;
-            self.tokenizer.tokens(text, &mut |s, e| {
-                let slice = &text[s..e];
-                let at = position;
-                position = position.saturating_add(1);
-                let token_text = if let Some(key) = pack(slice.as_bytes()) {
-                    let (key, changed) = if lowercase {
-                        ascii_lowercase_packed(key)
-                    } else {
-                        (key, false)
-                    };
-                    if !self.keeps_packed(key, slice) {
-                        return;
+            let bytes = text.as_bytes();
+            let mut i = 0;
+            match &self.tokenizer {
+                Tokenizer::Words => {
+                    while let Some(span) = next_ascii_word(bytes, bytes.len(), &mut i) {
+                        self.ascii_token(text, span, lowercase, &mut position, tokens);
                     }
-                    if changed {
-                        Cow::Owned(unpack(key))
-                    } else {
-                        Cow::Borrowed(slice)
+                    return;
+                }
+                Tokenizer::Pattern(PatternTokenizer::Sklearn) => {
+                    while let Some(span) = next_sklearn_ascii(bytes, &mut i) {
+                        self.ascii_token(text, span, lowercase, &mut position, tokens);
                     }
-                } else if lowercase && slice.bytes().any(|b| b.is_ascii_uppercase()) {
-                    let lower = slice.to_ascii_lowercase();
-                    if !self.keeps(&lower) {
-                        return;
-                    }
-                    Cow::Owned(lower)
-                } else {
-                    if !self.keeps(slice) {
-                        return;
-                    }
-                    Cow::Borrowed(slice)
-                };
-                self.push(
-                    Token {
-                        text: token_text,
-                        span: wordmill_model::Span::new(s, e),
-                        position: at,
-                    },
-                    &mut tokens,
-                );
-            });
-            return tokens;
+                    return;
+                }
+                Tokenizer::Pattern(_) => {}
+            }
         }
 
         let transformed = Transformed::new(text, self.config.unicode, self.config.lowercase);
@@ -223,10 +233,9 @@ impl Normaliser {
                     span: wordmill_model::Span::new(os, oe),
                     position: at,
                 },
-                &mut tokens,
+                tokens,
             );
         });
-        tokens
     }
 
     /// True when a token with this text passes the stop words and `min_len`.
@@ -238,10 +247,63 @@ impl Normaliser {
 
     /// As [`keeps`](Self::keeps), for an ASCII token whose text (in its final case) is packed
     /// as `key`; `text` is the token in any case (only its length matters).
-    #[inline]
+    #[inline(always)]
     fn keeps_packed(&self, key: u128, text: &str) -> bool {
         self.stop.as_ref().is_none_or(|f| !f.contains_packed(key))
             && self.min_len.is_none_or(|f| f.keeps(text))
+    }
+
+    /// The fast path of [`tokens_into`](Self::tokens_into) for one token `text[s..e]` of an
+    /// ASCII text. A token of at most 15 bytes is packed into a `u128`, lowercased and
+    /// checked against the stop words there; it is allocated only when it had an upper-case
+    /// letter and survives the filters. Inlined so that the tokeniser's loop calls no function
+    /// per token.
+    #[inline(always)]
+    fn ascii_token<'a>(
+        &self,
+        text: &'a str,
+        (s, e): (usize, usize),
+        lowercase: bool,
+        position: &mut u32,
+        tokens: &mut Vec<Token<'a>>,
+    ) {
+        let slice = &text[s..e];
+        let at = *position;
+        *position = position.saturating_add(1);
+        let token_text = if let Some(key) = pack(slice.as_bytes()) {
+            let (key, changed) = if lowercase {
+                ascii_lowercase_packed(key)
+            } else {
+                (key, false)
+            };
+            if !self.keeps_packed(key, slice) {
+                return;
+            }
+            if changed {
+                Cow::Owned(unpack(key))
+            } else {
+                Cow::Borrowed(slice)
+            }
+        } else if lowercase && slice.bytes().any(|b| b.is_ascii_uppercase()) {
+            let lower = slice.to_ascii_lowercase();
+            if !self.keeps(&lower) {
+                return;
+            }
+            Cow::Owned(lower)
+        } else {
+            if !self.keeps(slice) {
+                return;
+            }
+            Cow::Borrowed(slice)
+        };
+        self.push(
+            Token {
+                text: token_text,
+                span: wordmill_model::Span::new(s, e),
+                position: at,
+            },
+            tokens,
+        );
     }
 
     /// Runs the rewriting filters and keeps the token if they all do.

@@ -71,63 +71,96 @@ impl PatternTokenizer {
 pub(crate) fn sklearn_tokens(text: &str, emit: &mut impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
     let len = bytes.len();
+    let class = |i: usize| BYTE_CLASS[usize::from(bytes[i])];
     let mut i = 0;
     while i < len {
-        // Skip to the start of a run of word characters.
-        let b = bytes[i];
-        if b < 0x80 {
-            if !is_ascii_word(b) {
-                i += 1;
-                continue;
-            }
-        } else {
-            let (word, n) = char_at(text, i);
-            if !word {
-                i += n;
-                continue;
-            }
+        // Skip ASCII non-word bytes in a tight loop.
+        while i < len && class(i) == OTHER {
+            i += 1;
+        }
+        if i >= len {
+            break;
         }
         let start = i;
-        i += utf8_len(b);
-        let mut chars = 1usize;
-        // Extend it: ASCII word bytes in a tight loop, other characters one at a time.
-        while i < len {
-            let b = bytes[i];
-            if b < 0x80 {
-                if !is_ascii_word(b) {
-                    break;
-                }
-                i += 1;
-            } else {
-                let (word, n) = char_at(text, i);
-                if !word {
-                    break;
-                }
-                i += n;
+        let mut ascii = true;
+        if class(i) == NON_ASCII {
+            let (word, n) = char_at(text, i);
+            i += n;
+            if !word {
+                continue;
             }
-            chars += 1;
+            ascii = false;
+        } else {
+            i += 1;
         }
-        if chars >= 2 {
+        // Extend the run: ASCII word bytes in a tight loop, other characters one at a time.
+        loop {
+            while i < len && class(i) == WORD {
+                i += 1;
+            }
+            if i >= len || class(i) != NON_ASCII {
+                break;
+            }
+            let (word, n) = char_at(text, i);
+            if !word {
+                break;
+            }
+            ascii = false;
+            i += n;
+        }
+        let run = &bytes[start..i];
+        let at_least_two = if ascii {
+            run.len() >= 2
+        } else {
+            run.iter().filter(|&&b| b & 0xc0 != 0x80).nth(1).is_some()
+        };
+        if at_least_two {
             emit(start, i);
         }
     }
 }
 
-#[inline]
-fn is_ascii_word(b: u8) -> bool {
-    crate::pyclass::ASCII_WORD[(b & 0x7f) as usize]
-}
-
-/// The UTF-8 length of a character from its first byte.
-#[inline]
-fn utf8_len(b: u8) -> usize {
-    match b {
-        0..=0x7f => 1,
-        0xc0..=0xdf => 2,
-        0xe0..=0xef => 3,
-        _ => 4,
+/// The next token of [`sklearn_tokens`] at or after byte `*i` of an ASCII text, leaving `*i`
+/// just past it; `None` at the end. (In ASCII a code point is a byte.)
+#[inline(always)]
+pub(crate) fn next_sklearn_ascii(bytes: &[u8], i: &mut usize) -> Option<(usize, usize)> {
+    let len = bytes.len();
+    loop {
+        while *i < len && BYTE_CLASS[usize::from(bytes[*i])] != WORD {
+            *i += 1;
+        }
+        if *i >= len {
+            return None;
+        }
+        let start = *i;
+        while *i < len && BYTE_CLASS[usize::from(bytes[*i])] == WORD {
+            *i += 1;
+        }
+        if *i - start >= 2 {
+            return Some((start, *i));
+        }
     }
 }
+
+/// Byte classes for [`sklearn_tokens`]: an ASCII byte that is not a word character, an ASCII
+/// word character, or a byte of a non-ASCII character (looked at as a whole character).
+const OTHER: u8 = 0;
+const WORD: u8 = 1;
+const NON_ASCII: u8 = 2;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = if crate::pyclass::ASCII_WORD[b] {
+            WORD
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    t
+};
 
 /// Whether the character at byte `i` (a character boundary) is a Python word character, and
 /// its length.

@@ -35,19 +35,25 @@ const ABBREVIATIONS: &[&str] = &[
 /// ```
 pub fn split_sentences(text: &str) -> Vec<Span> {
     let mut out = Vec::with_capacity(text.len() / 128 + 1);
+    split_sentences_into(text, &mut out);
+    out
+}
+
+/// As [`split_sentences`], appending the spans to `out` (whose allocation can then be reused
+/// from one text to the next).
+pub fn split_sentences_into(text: &str, out: &mut Vec<Span>) {
     let mut start: Option<usize> = None;
     sentence_pieces(text, &mut |i, end| {
         let piece = &text[i..end];
         let begin = *start.get_or_insert(i);
         if ends_with_line_break(piece) || !ends_with_abbreviation(piece) || end == text.len() {
-            push_trimmed(text, begin, end, &mut out);
+            push_trimmed(text, begin, end, out);
             start = None;
         }
     });
     if let Some(begin) = start {
-        push_trimmed(text, begin, text.len(), &mut out);
+        push_trimmed(text, begin, text.len(), out);
     }
-    out
 }
 
 /// Calls `piece(start, end)` for every UAX #29 sentence piece of `text`, in order, exactly as

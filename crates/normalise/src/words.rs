@@ -122,38 +122,48 @@ fn is_split(text: &str, i: usize) -> bool {
 #[inline]
 fn ascii_words(bytes: &[u8], start: usize, end: usize, emit: &mut impl FnMut(usize, usize)) {
     let mut i = start;
-    while i < end {
+    while let Some((s, e)) = next_ascii_word(bytes, end, &mut i) {
+        emit(s, e);
+    }
+}
+
+/// The next word of [`ascii_words`] at or after byte `*i` of the ASCII range `bytes[..end]`,
+/// leaving `*i` just past it; `None` at the end.
+#[inline(always)]
+pub(crate) fn next_ascii_word(bytes: &[u8], end: usize, i: &mut usize) -> Option<(usize, usize)> {
+    while *i < end {
         // Skip to the next word character.
-        let c = class(bytes[i]);
+        let c = class(bytes[*i]);
         if !matches!(c, LETTER | DIGIT | UNDERSCORE) {
-            i += 1;
+            *i += 1;
             continue;
         }
-        let word_start = i;
+        let word_start = *i;
         let mut has_alnum = c != UNDERSCORE;
-        i += 1;
-        while i < end {
-            match class(bytes[i]) {
+        *i += 1;
+        while *i < end {
+            match class(bytes[*i]) {
                 LETTER | DIGIT => has_alnum = true,
                 UNDERSCORE => {}
-                mid @ (MID_NUM_LET | MID_LETTER | MID_NUM) if i + 1 < end => {
-                    let before = class(bytes[i - 1]);
-                    let after = class(bytes[i + 1]);
+                mid @ (MID_NUM_LET | MID_LETTER | MID_NUM) if *i + 1 < end => {
+                    let before = class(bytes[*i - 1]);
+                    let after = class(bytes[*i + 1]);
                     let joins = (before == LETTER && after == LETTER && mid != MID_NUM)
                         || (before == DIGIT && after == DIGIT && mid != MID_LETTER);
                     if !joins {
                         break;
                     }
-                    i += 1; // the letter or digit after it is taken next round
+                    *i += 1; // the letter or digit after it is taken next round
                 }
                 _ => break,
             }
-            i += 1;
+            *i += 1;
         }
         if has_alnum {
-            emit(word_start, i);
+            return Some((word_start, *i));
         }
     }
+    None
 }
 
 #[cfg(test)]

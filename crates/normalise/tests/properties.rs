@@ -135,3 +135,54 @@ fn words_tokens_equal_unicode_segmentation_on_the_transformed_text() {
     let expected: Vec<&str> = lowered.unicode_words().collect();
     assert_eq!(got, expected);
 }
+
+/// Tokens as (text, span, position).
+fn summary(tokens: &[wordmill_model::Token<'_>]) -> Vec<(String, (usize, usize), u32)> {
+    tokens
+        .iter()
+        .map(|t| (t.text.to_string(), (t.span.start, t.span.end), t.position))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// An ASCII text takes a path of its own (tokenised before lowercasing, stop words checked
+    /// on packed keys). Appending " é" sends the same text down the general path (lowercase
+    /// first, then tokenise); the tokens before the appended word must be the same.
+    #[test]
+    fn ascii_fast_path_agrees_with_the_general_path(
+        config in config(),
+        text in "([A-Za-z0-9 .,:;'_\n-]|The|AND|Of|WORKERS|strike)*",
+    ) {
+        let normaliser = Normaliser::new(config).unwrap();
+        let fast = normaliser.tokens(&text);
+        let forced = format!("{text} é");
+        let general: Vec<_> = normaliser
+            .tokens(&forced)
+            .into_iter()
+            .filter(|t| t.span.end <= text.len())
+            .collect();
+        prop_assert_eq!(summary(&fast), summary(&general));
+    }
+
+    /// Normalising into recycled buffers gives what normalising afresh gives.
+    #[test]
+    fn recycled_buffers_change_nothing(config in config(), texts in proptest::collection::vec(text(), 1..5)) {
+        let normaliser = Normaliser::new(config).unwrap();
+        let docs: Vec<Document> = texts
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| Document::new(i as u64, "d", t, Metadata::new()))
+            .collect();
+        let mut buffers = wordmill_model::DocBuffers::default();
+        for doc in &docs {
+            let fresh = normaliser.normalise(doc);
+            let reused = normaliser.normalise_with(doc, buffers);
+            prop_assert_eq!(summary(&fresh.tokens), summary(&reused.tokens));
+            prop_assert_eq!(&fresh.sentences, &reused.sentences);
+            buffers = reused.recycle();
+            prop_assert!(buffers.tokens.is_empty() && buffers.sentences.is_empty());
+        }
+    }
+}

@@ -14,7 +14,7 @@ use wordmill_analyse::{
     SentimentConfig, SentimentPartial, Terms, TermsPartial, Unit,
 };
 use wordmill_ingest::{Format, Replacement, Skip, Source, SourceConfig, Split};
-use wordmill_model::{Document, Merge, Metadata};
+use wordmill_model::{DocBuffers, Document, Merge, Metadata};
 use wordmill_normalise::Normaliser;
 use wordmill_report::{CorpusSummary, OutputDir, Report, SentimentReport, StagedDir, TermsSummary};
 
@@ -307,8 +307,10 @@ impl Stages {
         }
     }
 
-    fn observe(&self, partial: &mut RunPartial, doc: &Document) {
-        let nd = self.normaliser.normalise(doc);
+    /// Observes one document; `buffers` holds the vectors of the previous document's tokens
+    /// and sentences, to be filled again (and holds this document's afterwards).
+    fn observe(&self, partial: &mut RunPartial, doc: &Document, buffers: &mut DocBuffers) {
+        let nd = self.normaliser.normalise_with(doc, std::mem::take(buffers));
         self.documents.observe(&mut partial.documents, &nd);
         if let (Some(t), Some(tp)) = (&self.terms, partial.terms.as_mut()) {
             t.observe(tp, &nd);
@@ -316,6 +318,7 @@ impl Stages {
         if let (Some(s), Some(sp)) = (&self.sentiment, partial.sentiment.as_mut()) {
             s.observe(sp, &nd);
         }
+        *buffers = nd.recycle();
     }
 }
 
@@ -480,13 +483,14 @@ fn analyse(
         let workers = scope.spawn(move || {
             pool.broadcast(|_| {
                 let mut partial = stages.partial();
+                let mut buffers = DocBuffers::default();
                 let rows_tx = rows_tx.clone();
                 while let Some((seq, batch)) = next_batch(rx) {
                     if streaming && !window.wait_for(seq) {
                         continue;
                     }
                     for doc in &batch {
-                        stages.observe(&mut partial, doc);
+                        stages.observe(&mut partial, doc, &mut buffers);
                     }
                     if streaming {
                         let _ = rows_tx.send((seq, partial.take_rows()));
