@@ -569,40 +569,59 @@ fn rows(
         .map(|t| Arc::from(t.term.as_str()))
         .collect();
     let tfidf = config.tfidf;
-    // (rank, column, count, tf, weight) of the row being built.
-    let mut cells: Vec<(usize, usize, u64, f64, f64)> = Vec::new();
+    // The row being built, sorted on plain integers: (rank << 32 | column, count) in
+    // first-seen order, then (tf, weight) in that order, then (column << 32 | index into
+    // those) in column order. Ranks and columns are below 2^32 (term ids are `u32`).
+    let mut cells: Vec<(u64, u64)> = Vec::new();
+    let mut weights: Vec<(f64, f64)> = Vec::new();
+    let mut by_column: Vec<u64> = Vec::new();
     let mut out: Vec<DocTerms> = Vec::with_capacity(docs.len());
     for row in docs.drain(..) {
         cells.clear();
         for &(id, count) in row.terms.iter() {
             let column = column_of.get(id as usize).copied().unwrap_or(PRUNED);
             if column != PRUNED && count > 0 {
-                cells.push((rank[column], column, u64::from(count), 0.0, 0.0));
+                cells.push((
+                    ((rank[column] as u64) << 32) | column as u64,
+                    u64::from(count),
+                ));
             }
         }
         cells.sort_unstable_by_key(|cell| cell.0);
-        for cell in &mut cells {
+        weights.clear();
+        weights.extend(cells.iter().map(|&(key, count)| {
             let tf = if tfidf.sublinear_tf {
-                (cell.2 as f64).ln() + 1.0
+                (count as f64).ln() + 1.0
             } else {
-                cell.2 as f64
+                count as f64
             };
-            cell.3 = tf;
-            cell.4 = if tfidf.use_idf { tf * idf[cell.1] } else { tf };
-        }
-        normalise_row(tfidf.norm, &mut cells);
-        cells.sort_unstable_by_key(|cell| cell.1);
+            let column = key as u32 as usize;
+            (tf, if tfidf.use_idf { tf * idf[column] } else { tf })
+        }));
+        normalise_row(tfidf.norm, &mut weights);
+        by_column.clear();
+        by_column.extend(
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, &(key, _))| ((key as u32 as u64) << 32) | i as u64),
+        );
+        by_column.sort_unstable();
         out.push(DocTerms {
             ordinal: row.ordinal,
             id: row.id.into(),
             n_tokens: row.n_tokens,
-            terms: cells
+            terms: by_column
                 .iter()
-                .map(|&(_, column, count, tf, weight)| DocTerm {
-                    term: Arc::clone(&names[column]),
-                    count,
-                    tf,
-                    weight,
+                .map(|&key| {
+                    let (column, i) = ((key >> 32) as usize, key as u32 as usize);
+                    let (tf, weight) = weights[i];
+                    DocTerm {
+                        term: Arc::clone(&names[column]),
+                        count: cells[i].1,
+                        tf,
+                        weight,
+                    }
                 })
                 .collect(),
         });
@@ -613,19 +632,20 @@ fn rows(
     out
 }
 
-/// scikit-learn's `normalize`: sum in storage order (`cells` is sorted by first-seen rank),
-/// leave a row whose sum is zero as it is, divide (not multiply by a reciprocal).
-fn normalise_row(norm: Norm, cells: &mut [(usize, usize, u64, f64, f64)]) {
+/// scikit-learn's `normalize` of the weights (the second of each pair): sum in storage order
+/// (`cells` is in first-seen order), leave a row whose sum is zero as it is, divide (not
+/// multiply by a reciprocal).
+fn normalise_row(norm: Norm, cells: &mut [(f64, f64)]) {
     let divisor = match norm {
         Norm::None => return,
-        Norm::L1 => cells.iter().fold(0.0, |s, c| s + c.4.abs()),
-        Norm::L2 => cells.iter().fold(0.0, |s, c| s + c.4 * c.4).sqrt(),
+        Norm::L1 => cells.iter().fold(0.0, |s, c| s + c.1.abs()),
+        Norm::L2 => cells.iter().fold(0.0, |s, c| s + c.1 * c.1).sqrt(),
     };
     if divisor == 0.0 {
         return;
     }
     for cell in cells {
-        cell.4 /= divisor;
+        cell.1 /= divisor;
     }
 }
 
