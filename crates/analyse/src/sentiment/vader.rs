@@ -729,9 +729,7 @@ impl Vader {
                 tok.upper = up != 0 && low == 0;
                 key.w0 |= upper_mask(key.w0) >> 2;
                 key.w1 |= upper_mask(key.w1) >> 2;
-                if let Some(entry) = self.table.get_packed(&key) {
-                    tok.set(entry);
-                }
+                tok.set(self.table.find(&key));
                 if !tok.negation && (has_byte(key.w0, b'\'') || has_byte(key.w1, b'\'')) {
                     let mut buf = [0u8; SHORT];
                     buf[..8].copy_from_slice(&key.w0.to_le_bytes());
