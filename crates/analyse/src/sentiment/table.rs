@@ -312,14 +312,6 @@ pub(crate) struct Entry {
     key_len: u8,
 }
 
-impl Entry {
-    /// Booster (+0.293) or dampener (-0.293) value (meaningful when `is_booster`).
-    #[inline]
-    pub(crate) fn booster(&self) -> f64 {
-        if self.dampener { B_DECR } else { B_INCR }
-    }
-}
-
 /// Longest key, in bytes, held by the fast table.
 pub(crate) const SHORT: usize = 16;
 
@@ -702,8 +694,10 @@ mod tests {
         for w in BOOSTERS.iter().chain(DAMPENERS.iter()) {
             assert!(!t.get(w).unwrap().has_lex, "{w}");
         }
-        assert_eq!(t.get("very").unwrap().booster(), B_INCR);
-        assert_eq!(t.get("barely").unwrap().booster(), B_DECR);
+        let very = t.get("very").unwrap();
+        assert!(very.is_booster && !very.dampener);
+        let barely = t.get("barely").unwrap();
+        assert!(barely.is_booster && barely.dampener);
         assert_eq!(t.get("no").unwrap().word, Word::No);
         assert!(t.get("no").unwrap().has_lex);
     }
