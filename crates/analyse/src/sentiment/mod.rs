@@ -80,10 +80,11 @@
 //! Analysts adopt a port only if its numbers are VADER's, so [`Rules::Vader`] follows the
 //! reference step by step, including its order of floating-point operations and its
 //! rounding. Speed comes from doing each token's work once: one lower-casing into a reused
-//! buffer and one hash lookup (a hand-written Fx-style hasher) into a table that merges the
-//! lexicon, boosters, negations and the words the rules compare against; the rules then
-//! compare small integers. Explanations go through a recorder that is a no-op type on the
-//! scoring path, so they cost nothing there.
+//! buffer and one hash lookup (one folded multiply for a short ASCII word, a hand-written
+//! Fx-style hasher for any other) into a table that merges the lexicon, boosters, negations
+//! and the words the rules compare against; the rules then compare small integers, and only
+//! the tokens with a lexicon value go through them. Explanations go through a recorder that is
+//! a no-op type on the scoring path, so they cost nothing there.
 
 mod analyser;
 mod explain;

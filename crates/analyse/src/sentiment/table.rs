@@ -312,14 +312,6 @@ pub(crate) struct Entry {
     key_len: u8,
 }
 
-impl Entry {
-    /// Booster (+0.293) or dampener (-0.293) value (meaningful when `is_booster`).
-    #[inline]
-    pub(crate) fn booster(&self) -> f64 {
-        if self.dampener { B_DECR } else { B_INCR }
-    }
-}
-
 /// Longest key, in bytes, held by the fast table.
 pub(crate) const SHORT: usize = 16;
 
@@ -352,10 +344,17 @@ impl Packed {
         }
     }
 
+    /// One full multiply of the two words (each offset by a constant), its halves folded
+    /// together. Every byte of both constants has its high bit set, so for the ASCII keys the
+    /// table holds neither factor is ever zero.
     #[inline]
     fn hash(&self) -> u64 {
-        let h = (self.w0.wrapping_mul(SEED)).rotate_left(23) ^ self.w1;
-        (h.wrapping_mul(SEED).rotate_left(17) ^ u64::from(self.len)).wrapping_mul(SEED)
+        const K0: u64 = 0xa0f6_9de4_f8bd_e4af;
+        const K1: u64 = 0xe783_fed1_a0b4_a8db;
+        let a = self.w0 ^ K0;
+        let b = self.w1 ^ K1 ^ u64::from(self.len);
+        let p = u128::from(a) * u128::from(b);
+        (p as u64) ^ ((p >> 64) as u64)
     }
 }
 
@@ -391,16 +390,28 @@ struct Slot {
     entry: Entry,
 }
 
+/// Tags a probe reads at once, as one little-endian word.
+const GROUP: usize = 8;
+
 /// The merged word table: short ASCII keys in an open-addressing table, every other key in a
 /// hash map.
 ///
-/// The short-key table is two parallel arrays: 16-bit hash tags (0 = empty) that a probe walks,
-/// 32 KB for the VADER lexicon, so that it stays in the L1 cache, and the slots themselves,
-/// read only when a tag matches. Most tokens are not in the table and cost one tag read.
+/// The short-key table is two parallel arrays: 8-bit hash tags (1..=255, 0 = empty), 16 KB for
+/// the VADER lexicon, so that they stay in the L1 cache even when other work shares it, and
+/// the slots themselves, read only when a tag matches. Probing is linear without wrapping
+/// around: a key that runs past the last home slot goes on into extra slots at the end, and
+/// [`GROUP`] empty tags always follow the last slot. A probe reads [`GROUP`] tags in one load
+/// and compares them all at once, so a token that is not in the table (most are not) costs one
+/// load of tags and no read of the slots; [`Table::find`], the scorer's look-up, compares it
+/// with a slot of its own instead, to select the result without branching on it.
 #[derive(Debug, Clone)]
 pub(crate) struct Table {
-    tags: Vec<u16>,
+    /// One tag per slot, then [`GROUP`] zeros.
+    tags: Vec<u8>,
     slots: Vec<Slot>,
+    /// A slot no key matches, with an empty entry: what [`Table::find`] reads for a key that
+    /// has no candidate slot, and returns for a key that is not in the table.
+    absent: Slot,
     bits: u32,
     entries: Vec<Entry>,
     long: HashMap<Box<str>, u32, FxBuild>,
@@ -418,13 +429,17 @@ impl Table {
         // At most this many short keys (list words are all short): the table is at most half
         // full.
         let short = lists + lexicon.lines().filter(|(w, _)| is_short(w)).count();
-        let mut bits = 4;
-        while (1usize << bits) < short * 2 {
-            bits += 1;
-        }
+        let bits = home_bits(short);
         let mut table = Table {
-            tags: vec![0; 1 << bits],
+            tags: vec![0; (1 << bits) + GROUP],
             slots: vec![Slot::default(); 1 << bits],
+            absent: Slot {
+                entry: Entry {
+                    key_len: u8::MAX,
+                    ..Entry::default()
+                },
+                ..Slot::default()
+            },
             bits,
             entries: Vec::new(),
             long: HashMap::default(),
@@ -472,6 +487,12 @@ impl Table {
         let i = match self.probe(&key) {
             Ok(i) => i,
             Err((i, tag)) => {
+                // Past the last slot, the first empty tag is the first of the trailing zeros:
+                // one more slot, and one more zero to keep [`GROUP`] of them.
+                if i == self.slots.len() {
+                    self.slots.push(Slot::default());
+                    self.tags.push(0);
+                }
                 self.tags[i] = tag;
                 self.slots[i] = Slot {
                     w0: key.w0,
@@ -490,23 +511,31 @@ impl Table {
     /// Linear probing for a short key: its slot (`Ok`), or the empty slot where it would go and
     /// its tag (`Err`).
     #[inline]
-    fn probe(&self, key: &Packed) -> Result<usize, (usize, u16)> {
-        let mask = self.tags.len() - 1;
+    fn probe(&self, key: &Packed) -> Result<usize, (usize, u8)> {
         let hash = key.hash();
         let tag = tag(hash);
+        let pattern = ONES * u64::from(tag);
         let mut i = (hash >> (64 - self.bits)) as usize;
         loop {
-            let t = self.tags[i];
-            if t == 0 {
-                return Err((i, tag));
-            }
-            if t == tag {
-                let s = &self.slots[i];
-                if s.w0 == key.w0 && s.w1 == key.w1 && u32::from(s.entry.key_len) == key.len {
-                    return Ok(i);
+            // `i` is at most the number of slots (every tag before it was taken), and
+            // [`GROUP`] tags follow that index.
+            let group = self.tags.get(i..i + GROUP).map_or(0, load_group);
+            let empty = first_zero(group);
+            // Tags equal to the key's, up to the first empty one (all of them if none is).
+            let mut hits = zero_bytes(group ^ pattern) & (empty ^ empty.wrapping_sub(1));
+            while hits != 0 {
+                let j = i + (hits.trailing_zeros() / 8) as usize;
+                if let Some(s) = self.slots.get(j) {
+                    if s.w0 == key.w0 && s.w1 == key.w1 && u32::from(s.entry.key_len) == key.len {
+                        return Ok(j);
+                    }
                 }
+                hits &= hits - 1;
             }
-            i = (i + 1) & mask;
+            if empty != 0 {
+                return Err((i + (empty.trailing_zeros() / 8) as usize, tag));
+            }
+            i += GROUP;
         }
     }
 
@@ -514,6 +543,40 @@ impl Table {
     #[inline]
     pub(crate) fn get_packed(&self, key: &Packed) -> Option<&Entry> {
         self.probe(key).ok().map(|i| &self.slots[i].entry)
+    }
+
+    /// The entry of a short ASCII lower-cased key, or an empty entry (no flags, no value) when
+    /// the key is not in the table.
+    ///
+    /// The same search as [`Table::probe`], arranged so that the common cases do not branch
+    /// on whether the key is there: the first tag that matches picks a slot (or the slot no key
+    /// matches), the slot is compared with the key, and the comparison selects the entry. Only
+    /// a key that may lie further on (a second matching tag, or no empty tag in the group)
+    /// takes the probe loop.
+    #[inline(always)]
+    pub(crate) fn find(&self, key: &Packed) -> &Entry {
+        let hash = key.hash();
+        let pattern = ONES * u64::from(tag(hash));
+        let home = (hash >> (64 - self.bits)) as usize;
+        let group = self.tags.get(home..home + GROUP).map_or(0, load_group);
+        let empty = first_zero(group);
+        let hits = zero_bytes(group ^ pattern) & (empty ^ empty.wrapping_sub(1));
+        if hits & hits.wrapping_sub(1) != 0 || empty == 0 {
+            return self.get_packed(key).unwrap_or(&self.absent.entry);
+        }
+        let at = home + (hits.trailing_zeros() / 8) as usize;
+        let slot = match self.slots.get(at) {
+            Some(s) if hits != 0 => s,
+            _ => &self.absent,
+        };
+        // `&`, not `&&`: one comparison result, no branch on each part.
+        let found =
+            (slot.w0 == key.w0) & (slot.w1 == key.w1) & (u32::from(slot.entry.key_len) == key.len);
+        if found {
+            &slot.entry
+        } else {
+            &self.absent.entry
+        }
     }
 
     /// The entry of a lower-cased word.
@@ -529,16 +592,53 @@ impl Table {
     }
 }
 
+/// The number of bits of a home slot index for at most `short` short keys: at least twice as
+/// many home slots as keys, so that the table is at most half full.
+fn home_bits(short: usize) -> u32 {
+    let mut bits = 4;
+    while (1usize << bits) < short.saturating_mul(2) {
+        bits += 1;
+    }
+    bits
+}
+
 /// Keys the short-key table holds: ASCII, at most [`SHORT`] bytes.
 fn is_short(k: &str) -> bool {
     k.is_ascii() && k.len() <= SHORT
 }
 
-/// The 16-bit tag of a hash, never 0 (the empty mark); independent of the home slot, which
-/// comes from the high bits.
+/// The 8-bit tag of a hash, 1..=255 (0 is the empty mark), from the low 16 bits so that it is
+/// independent of the home slot, which comes from the high bits.
 #[inline]
-fn tag(hash: u64) -> u16 {
-    (hash as u16) | 1
+fn tag(hash: u64) -> u8 {
+    (((u32::from(hash as u16) * 255) >> 16) + 1) as u8
+}
+
+/// One in every byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// [`GROUP`] tags as a little-endian word.
+#[inline]
+fn load_group(tags: &[u8]) -> u64 {
+    tags.try_into().map_or(0, u64::from_le_bytes)
+}
+
+/// The high bit of every zero byte of `x`, exactly.
+#[inline]
+fn zero_bytes(x: u64) -> u64 {
+    // Bytes without their high bit plus 0x7F carry into the high bit unless they are zero, and
+    // never into the next byte.
+    !(((x & !HIGH) + !HIGH) | x) & HIGH
+}
+
+/// The high bit of the first zero byte of `x` and possibly of bytes after it; 0 when no byte
+/// is zero.
+#[inline]
+fn first_zero(x: u64) -> u64 {
+    // A borrow only ever flags bytes above a zero one.
+    x.wrapping_sub(ONES) & !x & HIGH
 }
 
 /// The value of a bigram idiom (VADER's SPECIAL_CASES).
@@ -594,8 +694,10 @@ mod tests {
         for w in BOOSTERS.iter().chain(DAMPENERS.iter()) {
             assert!(!t.get(w).unwrap().has_lex, "{w}");
         }
-        assert_eq!(t.get("very").unwrap().booster(), B_INCR);
-        assert_eq!(t.get("barely").unwrap().booster(), B_DECR);
+        let very = t.get("very").unwrap();
+        assert!(very.is_booster && !very.dampener);
+        let barely = t.get("barely").unwrap();
+        assert!(barely.is_booster && barely.dampener);
         assert_eq!(t.get("no").unwrap().word, Word::No);
         assert!(t.get("no").unwrap().has_lex);
     }
@@ -605,7 +707,10 @@ mod tests {
         assert_eq!(std::mem::size_of::<Entry>(), 16);
         assert_eq!(std::mem::size_of::<Slot>(), 32);
         let t = Table::new(&Lexicon::vader());
-        assert!(t.tags.len() * 2 <= 32 * 1024, "{}", t.tags.len());
+        // The tags fit 16 KB (and the group of empty tags after the last slot).
+        assert!(t.tags.len() <= 16 * 1024 + GROUP, "{}", t.tags.len());
+        assert_eq!(t.tags.len(), t.slots.len() + GROUP);
+        assert!(t.tags[t.slots.len()..].iter().all(|&x| x == 0));
         // Keys that differ from a lexicon key only by trailing NULs are not found.
         assert!(t.get("good").is_some());
         assert!(t.get("good\0").is_none());
@@ -651,5 +756,131 @@ mod tests {
         assert!(t.get("a\0").is_none());
         assert!(t.get(":-þ").is_none());
         assert!(t.get(":-Þ").is_some());
+    }
+
+    /// The entry [`Table::find`] gives for `key`, checked against the probe loop.
+    fn find_checked<'t>(t: &'t Table, key: &Packed) -> &'t Entry {
+        let got = t.find(key);
+        match t.get_packed(key) {
+            Some(want) => assert!(std::ptr::eq(got, want), "{key:?}"),
+            None => assert!(std::ptr::eq(got, &t.absent.entry), "{key:?}"),
+        }
+        got
+    }
+
+    /// True when `key`'s first group of tags leaves [`Table::find`] to the probe loop.
+    fn takes_the_loop(t: &Table, key: &Packed) -> bool {
+        let hash = key.hash();
+        let home = (hash >> (64 - t.bits)) as usize;
+        let group = load_group(&t.tags[home..home + GROUP]);
+        let empty = first_zero(group);
+        let hits = zero_bytes(group ^ (ONES * u64::from(tag(hash))));
+        let hits = hits & (empty ^ empty.wrapping_sub(1));
+        hits & hits.wrapping_sub(1) != 0 || empty == 0
+    }
+
+    #[test]
+    fn find_agrees_with_the_probe_loop() {
+        let lex = Lexicon::vader();
+        let t = Table::new(&lex);
+        let keys: Vec<String> = lex
+            .iter()
+            .map(|(w, _)| w.to_string())
+            .chain(
+                BOOSTERS
+                    .iter()
+                    .chain(DAMPENERS)
+                    .chain(NEGATE)
+                    .map(|w| w.to_string()),
+            )
+            .chain(WORDS.iter().map(|(w, _)| w.to_string()))
+            .filter(|w| is_short(w))
+            .collect();
+        let mut words = keys.clone();
+        // Near misses of every key: one byte more, one less, one changed.
+        for w in &keys {
+            words.push(format!("{w}s"));
+            words.push(format!("q{w}"));
+            words.push(w[..w.len() - 1].to_string());
+            words.push(w.replacen('e', "a", 1));
+        }
+        // And pseudo-random ASCII words of 1 to 16 bytes.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = 1 + (state % 16) as usize;
+            let word: String = (0..len)
+                .map(|k| char::from(b'a' + ((state >> (4 + 3 * k)) % 26) as u8))
+                .collect();
+            words.push(word);
+        }
+        let (mut found, mut looped) = (0, 0);
+        for w in words.iter().filter(|w| is_short(w)) {
+            let key = Packed::new(w.as_bytes());
+            found += usize::from(find_checked(&t, &key).has_lex);
+            looped += usize::from(takes_the_loop(&t, &key));
+        }
+        // Both the selecting path and the probe loop were taken, for keys and non-keys.
+        assert!(found > 7000, "{found}");
+        assert!(looped > 1000, "{looped}");
+        assert!(std::ptr::eq(
+            find_checked(&t, &Packed::new(b"wordmill")),
+            &t.absent.entry
+        ));
+    }
+
+    #[test]
+    fn keys_past_the_last_home_slot_go_on_into_extra_slots() {
+        // Words whose home is one of the last two slots of the table their lexicon makes.
+        let lists = BOOSTERS.len() + DAMPENERS.len() + NEGATE.len() + WORDS.len();
+        let n = 40;
+        let bits = home_bits(lists + n);
+        let last = 1usize << bits;
+        let home = |w: &str| (Packed::new(w.as_bytes()).hash() >> (64 - bits)) as usize;
+        let words: Vec<String> = (0..1_000_000)
+            .map(|i| format!("w{i}"))
+            .filter(|w| home(w) >= last - 2)
+            .take(n)
+            .collect();
+        assert_eq!(words.len(), n);
+        let mut lex = Lexicon::new();
+        for (i, w) in words.iter().enumerate() {
+            lex.insert(w.clone(), i as f64 / 10.0);
+        }
+        let t = Table::new(&lex);
+        assert_eq!(t.bits, bits);
+        assert!(t.slots.len() > last, "{}", t.slots.len());
+        assert_eq!(t.tags.len(), t.slots.len() + GROUP);
+        assert!(t.tags[t.slots.len()..].iter().all(|&x| x == 0));
+        for (i, w) in words.iter().enumerate() {
+            let e = find_checked(&t, &Packed::new(w.as_bytes()));
+            assert!(e.has_lex && e.lex == i as f64 / 10.0, "{w}");
+            assert!(std::ptr::eq(e, t.get(w).unwrap()));
+        }
+        for w in ["w", "wx", "very", "no", "kind-of"] {
+            find_checked(&t, &Packed::new(w.as_bytes()));
+        }
+        for i in 0..10_000 {
+            let w = format!("v{i}");
+            assert!(!find_checked(&t, &Packed::new(w.as_bytes())).has_lex);
+        }
+    }
+
+    #[test]
+    fn tags_use_every_value_but_zero() {
+        let mut seen = [false; 256];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..100_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            seen[usize::from(tag(state))] = true;
+        }
+        assert!(!seen[0]);
+        assert!(seen[1..].iter().all(|&s| s));
+        assert_eq!(tag(0), 1);
+        assert_eq!(tag(0xFFFF), 255);
     }
 }

@@ -9,7 +9,7 @@ use wordmill_model::Span;
 use super::explain::{Explanation, NoRecord, Record, Recorder, Rule, TokenExplanation};
 use super::lexicon::{EmojiLexicon, Lexicon};
 use super::table::{
-    B_DECR, Entry, FxBuild, Packed, SHORT, Table, Word, idiom2, idiom3, multi_dampener,
+    B_DECR, B_INCR, Entry, FxBuild, Packed, SHORT, Table, Word, idiom2, idiom3, multi_dampener,
 };
 use super::text::{count_chars_upto, is_ascii_punct, is_ascii_py_space, is_py_space, py_isupper};
 
@@ -76,6 +76,7 @@ impl RawScores {
 
 /// Python's `round(x, digits)` for f64: the exact binary value rounded half to even, then
 /// the nearest f64 to that decimal.
+#[inline]
 pub(crate) fn py_round(x: f64, digits: u32) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
@@ -95,6 +96,16 @@ pub(crate) fn py_round(x: f64, digits: u32) -> f64 {
             return if x < 0.0 { -y } else { y };
         }
     }
+    py_round_exact(x, digits)
+}
+
+/// [`py_round`] from the exact binary value of `x` (finite, non-zero), for the values the
+/// fast path cannot round.
+#[cold]
+#[inline(never)]
+fn py_round_exact(x: f64, digits: u32) -> f64 {
+    let a = x.abs();
+    let scale = 10u64.pow(digits);
     if a >= 1e9 || digits > 6 {
         let s = format!("{:.*}", digits as usize, x);
         return s.parse().unwrap_or(x);
@@ -131,12 +142,12 @@ pub(crate) fn py_round(x: f64, digits: u32) -> f64 {
 #[derive(Debug, Clone, Copy, Default)]
 struct Tok {
     lex: f64,
-    booster: f64,
     has_lex: bool,
     is_booster: bool,
+    dampener: bool,
     negation: bool,
-    upper: bool,
     word: Word,
+    upper: bool,
     start: u32,
     end: u32,
 }
@@ -146,10 +157,16 @@ impl Tok {
     fn set(&mut self, entry: &Entry) {
         self.lex = entry.lex;
         self.has_lex = entry.has_lex;
-        self.booster = entry.booster();
         self.is_booster = entry.is_booster;
+        self.dampener = entry.dampener;
         self.negation = entry.negate;
         self.word = entry.word;
+    }
+
+    /// Booster (+0.293) or dampener (-0.293) value (meaningful when `is_booster`).
+    #[inline]
+    fn booster(&self) -> f64 {
+        if self.dampener { B_DECR } else { B_INCR }
     }
 }
 
@@ -245,6 +262,8 @@ static CLASS: [u8; 256] = {
 struct Scratch {
     toks: Vec<Tok>,
     vals: Vec<f64>,
+    /// Indices of the tokens with a lexicon value, in order.
+    lexical: Vec<usize>,
     lower: String,
     emoji: String,
     /// Emoji replacements: (out_start, out_end, in_start, in_end), recorded when explaining.
@@ -448,6 +467,7 @@ impl Vader {
         let Scratch {
             toks,
             vals,
+            lexical,
             lower,
             emoji,
             segs,
@@ -462,18 +482,34 @@ impl Vader {
         if n == 0 {
             return RawScores::default();
         }
+        // Only a token with a lexicon value can have a non-zero valence: every other token
+        // keeps the 0 it starts with, and is left out of the loops below.
+        lexical.clear();
+        lexical.resize(n, 0);
+        let mut found = 0;
+        let mut uppers = 0;
+        for (i, t) in toks.iter().enumerate() {
+            // Written at every token, kept (by moving on) only at lexicon tokens.
+            if let Some(x) = lexical.get_mut(found) {
+                *x = i;
+            }
+            found += usize::from(t.has_lex);
+            uppers += usize::from(t.upper);
+        }
+        lexical.truncate(found);
+        vals.resize(n, 0.0);
         let amp = match self.rules {
             Rules::None => {
-                vals.extend(toks.iter().map(|t| if t.has_lex { t.lex } else { 0.0 }));
+                for &i in lexical.iter() {
+                    vals[i] = toks[i].lex;
+                }
                 0.0
             }
             Rules::Vader | Rules::VaderNews => {
                 let news = self.rules == Rules::VaderNews;
-                let uppers = toks.iter().filter(|t| t.upper).count();
                 let cap_diff = uppers > 0 && uppers < n;
-                for i in 0..n {
-                    let v = valence(toks, i, cap_diff, news, rec);
-                    vals.push(v);
+                for &i in lexical.iter() {
+                    vals[i] = valence(toks, i, cap_diff, news, rec);
                 }
                 if let Some(b) = toks.iter().position(|t| t.word == Word::But) {
                     if news {
@@ -485,7 +521,7 @@ impl Vader {
                 punctuation_amplifier(work)
             }
         };
-        score(vals, amp)
+        score(vals, lexical, amp)
     }
 
     /// Replaces emoji by their descriptions into `out`; false (and `out` untouched) when the
@@ -729,9 +765,7 @@ impl Vader {
                 tok.upper = up != 0 && low == 0;
                 key.w0 |= upper_mask(key.w0) >> 2;
                 key.w1 |= upper_mask(key.w1) >> 2;
-                if let Some(entry) = self.table.get_packed(&key) {
-                    tok.set(entry);
-                }
+                tok.set(self.table.find(&key));
                 if !tok.negation && (has_byte(key.w0, b'\'') || has_byte(key.w1, b'\'')) {
                     let mut buf = [0u8; SHORT];
                     buf[..8].copy_from_slice(&key.w0.to_le_bytes());
@@ -829,7 +863,7 @@ fn valence<R: Recorder>(toks: &[Tok], i: usize, cap_diff: bool, news: bool, rec:
         // Booster / dampener.
         let mut s = 0.0;
         if p.is_booster {
-            s = p.booster;
+            s = p.booster();
             if v < 0.0 {
                 s *= -1.0;
             }
@@ -850,7 +884,7 @@ fn valence<R: Recorder>(toks: &[Tok], i: usize, cap_diff: bool, news: bool, rec:
         let before = v;
         v += s;
         if R::ON && p.is_booster {
-            let rule = if p.booster > 0.0 {
+            let rule = if p.booster() > 0.0 {
                 Rule::Booster
             } else {
                 Rule::Dampener
@@ -1060,11 +1094,16 @@ fn punctuation_amplifier(text: &str) -> f64 {
 }
 
 /// VADER's `score_valence`, in Python's order of operations.
+///
+/// Only the values at `lexical` (in order) are read: every other value is a zero (of either
+/// sign), which adds nothing to a sum (the sum starts at +0.0, so it is never -0.0) and counts
+/// as neutral.
 #[inline]
-fn score(vals: &[f64], amp: f64) -> RawScores {
+fn score(vals: &[f64], lexical: &[usize], amp: f64) -> RawScores {
+    let at = |i: usize| vals.get(i).copied().unwrap_or(0.0);
     let mut sum = 0.0f64;
-    for &v in vals {
-        sum += v;
+    for &i in lexical {
+        sum += at(i);
     }
     let mut s = sum;
     if s > 0.0 {
@@ -1075,8 +1114,9 @@ fn score(vals: &[f64], amp: f64) -> RawScores {
     let compound = (s / (s * s + 15.0).sqrt()).clamp(-1.0, 1.0);
     let mut pos_sum = 0.0f64;
     let mut neg_sum = 0.0f64;
-    let mut neu = 0u32;
-    for &v in vals {
+    let mut neu = vals.len() - lexical.len();
+    for &i in lexical {
+        let v = at(i);
         if v > 0.0 {
             pos_sum += v + 1.0;
         }
@@ -1092,7 +1132,7 @@ fn score(vals: &[f64], amp: f64) -> RawScores {
     } else if pos_sum < neg_sum.abs() {
         neg_sum -= amp;
     }
-    let neu = f64::from(neu);
+    let neu = neu as f64;
     let total = pos_sum + neg_sum.abs() + neu;
     RawScores {
         pos: (pos_sum / total).abs(),
@@ -1334,6 +1374,86 @@ mod tests {
         assert_eq!(happy.span, Some(Span::new(8, 13)));
         let face = e.tokens.iter().find(|t| t.text == "grinning").unwrap();
         assert_eq!(face.span, Some(Span::new(3, 7)));
+    }
+
+    /// VADER's `score_valence` over every value, as 3.3.2 computes it.
+    fn score_all(vals: &[f64], amp: f64) -> RawScores {
+        let sum = vals.iter().fold(0.0, |s, &v| s + v);
+        let s = if sum > 0.0 {
+            sum + amp
+        } else if sum < 0.0 {
+            sum - amp
+        } else {
+            sum
+        };
+        let compound = (s / (s * s + 15.0).sqrt()).clamp(-1.0, 1.0);
+        let (mut pos_sum, mut neg_sum, mut neu) = (0.0f64, 0.0f64, 0u32);
+        for &v in vals {
+            if v > 0.0 {
+                pos_sum += v + 1.0;
+            }
+            if v < 0.0 {
+                neg_sum += v - 1.0;
+            }
+            if v == 0.0 {
+                neu += 1;
+            }
+        }
+        if pos_sum > neg_sum.abs() {
+            pos_sum += amp;
+        } else if pos_sum < neg_sum.abs() {
+            neg_sum -= amp;
+        }
+        let total = pos_sum + neg_sum.abs() + f64::from(neu);
+        RawScores {
+            pos: (pos_sum / total).abs(),
+            neg: (neg_sum / total).abs(),
+            neu: (f64::from(neu) / total).abs(),
+            compound,
+            sum,
+            punct_amp: amp,
+        }
+    }
+
+    #[test]
+    fn score_of_the_lexical_values_is_score_of_all() {
+        let bits =
+            |r: RawScores| [r.neg, r.neu, r.pos, r.compound, r.sum, r.punct_amp].map(f64::to_bits);
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..100_000 {
+            let n = 1 + (next() % 12) as usize;
+            let mut vals = Vec::new();
+            let mut lexical = Vec::new();
+            for i in 0..n {
+                let r = next();
+                // Non-lexical tokens hold a zero of either sign (the "but" rule can leave
+                // -0.0); lexical ones any valence, zeros and cancelling values included.
+                let v = match r % 8 {
+                    0 | 1 => {
+                        vals.push(if r & 8 == 0 { 0.0 } else { -0.0 });
+                        continue;
+                    }
+                    2 => 0.0,
+                    3 => -0.0,
+                    4 => [1.9, -1.9, 0.45, -0.9, 2.0 * 0.74][(r >> 8) as usize % 5],
+                    _ => ((r >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 8.0,
+                };
+                vals.push(v);
+                lexical.push(i);
+            }
+            let amp = [0.0, 0.292, 0.96, 1.168][(next() % 4) as usize];
+            assert_eq!(
+                bits(score(&vals, &lexical, amp)),
+                bits(score_all(&vals, amp)),
+                "{vals:?} {lexical:?} {amp}"
+            );
+        }
     }
 
     #[test]
