@@ -5,7 +5,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wordmill_model::{Merge, Ordinal, Token};
 
-use super::table::{Cold, Entry, SHORT_MAX, TermTable};
+use super::table::{Entry, SHORT_MAX, TermTable};
 
 /// Where a term was first seen: the lowest (document ordinal, position in that document's
 /// feature stream). Ordering terms by it reproduces scikit-learn's CSR storage order, whatever
@@ -73,8 +73,7 @@ pub struct TermsPartial {
     /// Total number of (term, count) pairs in `docs`.
     row_entries: usize,
     /// Incremented for every observed document; strictly greater than every entry's `stamp`.
-    /// When it would pass `u32::MAX`, every stamp is cleared and it starts again from 1.
-    epoch: u32,
+    epoch: u64,
     /// The row being built by `observe`: (term id, count).
     scratch: Vec<(u32, u64)>,
     /// Buffer in which n-grams are joined (reused: no allocation per n-gram).
@@ -120,10 +119,6 @@ impl TermsPartial {
         (min_n, max_n): (usize, usize),
         keep_row: bool,
     ) {
-        if self.epoch == u32::MAX {
-            self.vocab.clear_stamps();
-            self.epoch = 0;
-        }
         self.epoch += 1;
         let stamp = self.epoch;
         self.n_docs += 1;
@@ -177,15 +172,15 @@ impl TermsPartial {
 
     /// Counts one feature.
     #[inline]
-    fn add(&mut self, term: &str, at: FirstSeen, stamp: u32, keep_row: bool) {
+    fn add(&mut self, term: &str, at: FirstSeen, stamp: u64, keep_row: bool) {
         let fresh = Totals {
             count: 0,
             doc_freq: 0,
             first: at,
         };
         let (id, _) = self.vocab.get_or_insert(term, fresh);
-        if let Some((entry, cold)) = self.vocab.parts_mut(id) {
-            bump(entry, cold, id, &mut self.scratch, at, stamp, keep_row);
+        if let Some(entry) = self.vocab.entry_mut(id) {
+            bump(entry, id, &mut self.scratch, at, stamp, keep_row);
         }
     }
 
@@ -208,20 +203,19 @@ impl TermsPartial {
 #[inline]
 fn bump(
     entry: &mut Entry,
-    cold: &mut Cold,
     id: usize,
     scratch: &mut Vec<(u32, u64)>,
     at: FirstSeen,
-    stamp: u32,
+    stamp: u64,
     keep_row: bool,
 ) {
-    entry.count += 1;
+    entry.totals.count += 1;
     if entry.stamp != stamp {
         // First occurrence in this document.
         entry.stamp = stamp;
-        cold.doc_freq += 1;
-        if at < cold.first {
-            cold.first = at;
+        entry.totals.doc_freq += 1;
+        if at < entry.totals.first {
+            entry.totals.first = at;
         }
         if keep_row {
             entry.row = u32::try_from(scratch.len()).unwrap_or(u32::MAX);
@@ -243,12 +237,15 @@ impl Merge for TermsPartial {
         // the ids of its new terms follow its own first-seen order), rewrite its rows.
         let mut remap = Vec::with_capacity(other.vocab.len());
         let mut buf = [0u8; SHORT_MAX];
-        for theirs in 0..other.vocab.len() {
+        for theirs in other.vocab.entries() {
             let term = other.vocab.key_of(theirs, &mut buf);
-            let totals = other.vocab.totals(theirs);
-            let (id, inserted) = self.vocab.get_or_insert(term, totals);
+            let (id, inserted) = self.vocab.get_or_insert(term, theirs.totals);
             if !inserted {
-                self.vocab.add_totals(id, totals);
+                if let Some(ours) = self.vocab.entry_mut(id) {
+                    ours.totals.count += theirs.totals.count;
+                    ours.totals.doc_freq += theirs.totals.doc_freq;
+                    ours.totals.first = ours.totals.first.min(theirs.totals.first);
+                }
             }
             remap.push(next_id(id));
         }
@@ -289,12 +286,14 @@ struct Wire {
 impl Serialize for TermsPartial {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut bufs = vec![[0u8; SHORT_MAX]; self.vocab.len()];
-        let terms = bufs
-            .iter_mut()
-            .enumerate()
-            .map(|(id, buf)| {
-                let t = self.vocab.totals(id);
-                let term = self.vocab.key_of(id, buf);
+        let terms = self
+            .vocab
+            .entries()
+            .iter()
+            .zip(bufs.iter_mut())
+            .map(|(entry, buf)| {
+                let t = entry.totals;
+                let term = self.vocab.key_of(entry, buf);
                 (term, t.count, t.doc_freq, t.first.ordinal, t.first.position)
             })
             .collect();
@@ -405,22 +404,6 @@ mod tests {
     }
 
     #[test]
-    fn epoch_wrapping_keeps_document_frequencies() {
-        let texts = ["a b a", "b c", "a a", "c b a", "d"];
-        let mut plain = TermsPartial::default();
-        let mut wrapping = TermsPartial {
-            epoch: u32::MAX - 2,
-            ..TermsPartial::default()
-        };
-        for (i, text) in texts.iter().enumerate() {
-            observe(&mut plain, i as u64, text, (1, 2));
-            observe(&mut wrapping, i as u64, text, (1, 2));
-        }
-        assert!(wrapping.epoch < 10, "the epoch wrapped: {}", wrapping.epoch);
-        assert_eq!(snapshot(wrapping), snapshot(plain));
-    }
-
-    #[test]
     fn counts_doc_freq_and_first_occurrence() {
         let mut p = TermsPartial::default();
         observe(&mut p, 3, "b a b", (1, 2));
@@ -502,7 +485,7 @@ mod tests {
         assert!(p.docs.is_empty());
         assert_eq!(p.row_entries, 0);
         let a = p.vocab.get("a").unwrap();
-        assert_eq!(p.vocab.totals(a).doc_freq, 1);
+        assert_eq!(p.vocab.entries()[a].totals.doc_freq, 1);
     }
 
     #[test]

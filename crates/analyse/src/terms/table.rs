@@ -4,11 +4,8 @@
 //! # Layout
 //!
 //! - `entries`: one [`Entry`] per term, in insertion order; a term's index in it is its id.
-//!   An entry holds the key and what every occurrence updates (count, last document, place in
-//!   the row being built) side by side in 32 bytes, half a cache line, so a hit touches one
-//!   slot and one entry, and never follows a pointer to the key's text.
-//! - `cold`: the rest of each term's totals (document frequency, first occurrence), in id
-//!   order, touched once per document that contains the term, not once per occurrence.
+//!   An entry holds the key and the term's counters side by side (64 bytes), so a hit touches
+//!   one slot and one entry, and never follows a pointer to the key's text.
 //! - `slots`: a power-of-two array of `u64`; 0 is empty, otherwise the high 32 bits are the
 //!   key's hash tag and the low 32 bits the entry index plus one. Collisions probe linearly.
 //!   The home slot is taken from the tag, so growing rehashes from the slots alone.
@@ -19,7 +16,7 @@
 //!
 //! The hash only places keys; nothing observable depends on it: ids follow insertion order.
 
-use super::partial::{FirstSeen, Totals};
+use super::partial::Totals;
 
 pub(crate) use wordmill_model::packed::PACKED_MAX as SHORT_MAX;
 use wordmill_model::packed::pack;
@@ -27,30 +24,17 @@ use wordmill_model::packed::pack;
 /// Top byte of a long key's `u128` (short keys have their length, at most 15, there).
 const LONG_MARK: u128 = 0xff << 120;
 
-/// One term: its key and the counters every occurrence updates (see the module docs).
-///
-/// Aligned to 32 bytes so that no entry straddles two cache lines.
+/// One term: its key and its counters.
 #[derive(Debug, Clone, Copy)]
-#[repr(C, align(32))]
 pub(crate) struct Entry {
     /// Packed short key, or a long key's (offset, length, [`LONG_MARK`]).
     key: u128,
-    /// Occurrences in the corpus.
-    pub(crate) count: u64,
-    /// The epoch of the last document that contained the term (0: none since loading or since
-    /// the stamps were last cleared).
-    pub(crate) stamp: u32,
+    /// Corpus totals.
+    pub(crate) totals: Totals,
+    /// The epoch of the last document that contained the term (0: none since loading).
+    pub(crate) stamp: u64,
     /// While observing the document of `stamp`: the term's index in the row being built.
     pub(crate) row: u32,
-}
-
-/// The totals of one term that change once per document, not once per occurrence.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Cold {
-    /// Number of documents containing the term.
-    pub(crate) doc_freq: u64,
-    /// First occurrence.
-    pub(crate) first: FirstSeen,
 }
 
 /// `a * b` folded to 64 bits (high half XOR low half): a strong mix in one multiplication.
@@ -95,8 +79,6 @@ pub(crate) struct TermTable {
     /// Power-of-two length (or empty); see the module documentation.
     slots: Box<[u64]>,
     entries: Vec<Entry>,
-    /// Parallel to `entries`.
-    cold: Vec<Cold>,
     /// The text of the long keys, one after another.
     arena: String,
 }
@@ -106,7 +88,6 @@ impl TermTable {
     pub(crate) fn with_capacity(n: usize) -> Self {
         let mut t = TermTable {
             entries: Vec::with_capacity(n),
-            cold: Vec::with_capacity(n),
             ..TermTable::default()
         };
         t.resize(Self::slots_for(n));
@@ -119,52 +100,19 @@ impl TermTable {
         self.entries.len()
     }
 
-    /// The hot and the cold part of the term with id `id`.
+    /// The entries in id order.
+    pub(crate) fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry with id `id`.
     #[inline]
-    pub(crate) fn parts_mut(&mut self, id: usize) -> Option<(&mut Entry, &mut Cold)> {
-        Some((self.entries.get_mut(id)?, self.cold.get_mut(id)?))
+    pub(crate) fn entry_mut(&mut self, id: usize) -> Option<&mut Entry> {
+        self.entries.get_mut(id)
     }
 
-    /// The totals of the term with id `id` (all zero for an unknown id).
-    pub(crate) fn totals(&self, id: usize) -> Totals {
-        match (self.entries.get(id), self.cold.get(id)) {
-            (Some(e), Some(c)) => Totals {
-                count: e.count,
-                doc_freq: c.doc_freq,
-                first: c.first,
-            },
-            _ => Totals {
-                count: 0,
-                doc_freq: 0,
-                first: FirstSeen {
-                    ordinal: 0,
-                    position: 0,
-                },
-            },
-        }
-    }
-
-    /// Adds `more` to the totals of the term with id `id`.
-    pub(crate) fn add_totals(&mut self, id: usize, more: Totals) {
-        if let Some((e, c)) = self.parts_mut(id) {
-            e.count += more.count;
-            c.doc_freq += more.doc_freq;
-            c.first = c.first.min(more.first);
-        }
-    }
-
-    /// Sets every entry's `stamp` to 0 ("no document since").
-    pub(crate) fn clear_stamps(&mut self) {
-        for e in &mut self.entries {
-            e.stamp = 0;
-        }
-    }
-
-    /// The text of the term with id `id` (empty for an unknown id).
-    pub(crate) fn key_of<'a>(&'a self, id: usize, buf: &'a mut [u8; SHORT_MAX]) -> &'a str {
-        let Some(entry) = self.entries.get(id) else {
-            return "";
-        };
+    /// The text of an entry's key.
+    pub(crate) fn key_of<'a>(&'a self, entry: &Entry, buf: &'a mut [u8; SHORT_MAX]) -> &'a str {
         if entry.key & LONG_MARK == LONG_MARK {
             let off = entry.key as u64 as usize;
             let len = (entry.key >> 64) as u32 as usize;
@@ -181,8 +129,9 @@ impl TermTable {
     /// The terms and their totals, in id order.
     pub(crate) fn into_terms(self) -> Vec<(Box<str>, Totals)> {
         let mut buf = [0u8; SHORT_MAX];
-        (0..self.len())
-            .map(|id| (Box::from(self.key_of(id, &mut buf)), self.totals(id)))
+        self.entries
+            .iter()
+            .map(|e| (Box::from(self.key_of(e, &mut buf)), e.totals))
             .collect()
     }
 
@@ -279,13 +228,9 @@ impl TermTable {
         };
         self.entries.push(Entry {
             key,
-            count: totals.count,
+            totals,
             stamp: 0,
             row: 0,
-        });
-        self.cold.push(Cold {
-            doc_freq: totals.doc_freq,
-            first: totals.first,
         });
         let value = (u64::from(tag) << 32) | u64::from(stored);
         // Grow past a load of 3/4 (then the load is 3/8).
