@@ -61,12 +61,19 @@ pub fn render_markdown(report: &Report) -> String {
     }
     if let Some(t) = &report.terms {
         let _ = writeln!(s, "## Top terms\n");
+        let n = |count: u64, one: &str, many: &str| {
+            format!(
+                "{} {}",
+                thousands(count),
+                if count == 1 { one } else { many }
+            )
+        };
         let _ = writeln!(
             s,
-            "{} distinct terms kept from {} tokens in {} documents.\n",
-            thousands(t.vocabulary_size),
-            thousands(t.tokens),
-            thousands(t.documents)
+            "{} kept from {} in {}.\n",
+            n(t.vocabulary_size, "distinct term", "distinct terms"),
+            n(t.tokens, "token", "tokens"),
+            n(t.documents, "document", "documents")
         );
         if t.top.is_empty() {
             let _ = writeln!(s, "No term survived the filters.\n");
