@@ -123,6 +123,23 @@ fn counting<'a>(docs: &'a [Document], normaliser: Normaliser, terms: Terms) -> C
     })
 }
 
+/// A counting metric: `docs` normalised with `config` and counted by `Terms` (with every
+/// document's TF-IDF row when `per_document`); the call, its unit, items and bytes.
+fn counting_metric(
+    docs: &[Document],
+    config: NormaliserConfig,
+    per_document: bool,
+) -> Result<(Call<'_>, &'static str, usize, usize), String> {
+    let normaliser = Normaliser::new(config).map_err(|e| e.to_string())?;
+    let terms = Terms::try_new(TermsConfig {
+        per_document,
+        ..TermsConfig::default()
+    })
+    .map_err(|e| e.to_string())?;
+    let bytes = docs.iter().map(|d| d.text.len()).sum();
+    Ok((counting(docs, normaliser, terms), "MB/s", docs.len(), bytes))
+}
+
 fn run() -> Result<(), String> {
     let args = parse_args()?;
     let need_docs = || {
@@ -134,10 +151,6 @@ fn run() -> Result<(), String> {
         stopwords: stop,
         sentences: false,
         ..NormaliserConfig::scikit_learn()
-    };
-    let terms_config = |per_document: bool| TermsConfig {
-        per_document,
-        ..TermsConfig::default()
     };
     let docs;
     let sentences: Vec<String>;
@@ -168,36 +181,19 @@ fn run() -> Result<(), String> {
             } else {
                 StopWords::None
             };
-            let normaliser = Normaliser::new(sklearn(stop)).map_err(|e| e.to_string())?;
-            let per_document = metric == "tfidf";
-            let terms = Terms::try_new(terms_config(per_document)).map_err(|e| e.to_string())?;
-            let bytes = docs.iter().map(|d| d.text.len()).sum();
-            (
-                counting(&docs, normaliser, terms),
-                "MB/s",
-                docs.len(),
-                bytes,
-            )
+            counting_metric(&docs, sklearn(stop), metric == "tfidf")?
         }
         "nltk_wordpunct" | "nltk_treebank" => {
             docs = read_documents(need_docs()?)?;
-            let normaliser = Normaliser::new(NormaliserConfig {
+            let words = NormaliserConfig {
                 unicode: UnicodeForm::None,
                 lowercase: true,
                 tokenizer: TokenizerKind::Words,
                 stopwords: StopWords::None,
                 sentences: false,
                 ..NormaliserConfig::default()
-            })
-            .map_err(|e| e.to_string())?;
-            let terms = Terms::try_new(terms_config(false)).map_err(|e| e.to_string())?;
-            let bytes = docs.iter().map(|d| d.text.len()).sum();
-            (
-                counting(&docs, normaliser, terms),
-                "MB/s",
-                docs.len(),
-                bytes,
-            )
+            };
+            counting_metric(&docs, words, false)?
         }
         other => return Err(format!("unknown metric {other:?}")),
     };

@@ -162,10 +162,7 @@ impl Normaliser {
             sentences.reserve(doc.text.len() / 128 + 1);
             split_sentences_into(&doc.text, &mut sentences);
         }
-        let mut tokens: Vec<Token<'a>> = {
-            tokens.clear();
-            tokens
-        };
+        tokens.clear();
         self.tokens_into(&doc.text, &mut tokens);
         NormalisedDoc {
             doc,
