@@ -16,7 +16,7 @@ use wordmill_analyse::{
 use wordmill_model::Ordinal;
 use wordmill_report::{
     ArcSample, DOCUMENT_COLUMNS, DocumentsCsv, MetadataKeys, OutputDir, PendingFile, arc_choice,
-    document_sentiment_cells, write_sentence_line,
+    document_sentiment_cells, push_sentence_line,
 };
 
 use crate::error::RunError;
@@ -281,10 +281,12 @@ impl Fold {
     /// Writes the sentence records of the document just folded.
     fn write_units(&mut self, dir: &Path) -> Result<(), RunError> {
         if let Some(file) = &mut self.sentences {
+            let failed = |e| spill_error(&dir.join("sentences.jsonl"), e);
+            self.line.clear();
             for r in &self.scratch {
-                write_sentence_line(file, r)
-                    .map_err(|e| spill_error(&dir.join("sentences.jsonl"), e))?;
+                push_sentence_line(&mut self.line, r).map_err(failed)?;
             }
+            file.write_all(&self.line).map_err(failed)?;
         }
         if let Some(c) = &mut self.compounds {
             let w = c.writer();

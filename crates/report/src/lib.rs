@@ -48,7 +48,8 @@ pub use model::{CorpusSummary, PipelineInfo, Report, SCHEMA_VERSION, TermsSummar
 pub use output::{OutputDir, PendingFile, StagedDir};
 pub use sentiment::{
     DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_cells,
-    document_sentiment_cells, write_groups_csv, write_sentence_line, write_sentences_jsonl,
+    document_sentiment_cells, push_sentence_line, write_groups_csv, write_sentence_line,
+    write_sentences_jsonl,
 };
 pub use tables::{
     DocumentsCsv, ExtraColumns, MetadataKeys, write_documents_csv, write_terms_csv, write_tfidf_csv,

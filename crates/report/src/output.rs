@@ -3,15 +3,20 @@
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// A report directory whose files are each written atomically.
 ///
 /// [`OutputDir::write`] writes to a hidden temporary file in the same directory and renames it
 /// over the target only when the writer succeeded and the data reached the disk, so readers see
-/// the old file or the new one, never a part of one.
+/// the old file or the new one, never a part of one. (In a [`StagedDir`], which nobody reads
+/// before it is committed, the files reach the disk together at [`StagedDir::commit`].)
 #[derive(Debug, Clone)]
 pub struct OutputDir {
     dir: PathBuf,
+    /// In a [`StagedDir`]: the written files, synced together when the directory is committed
+    /// (nothing is visible before that, so each file need not reach the disk on its own).
+    unsynced: Option<Arc<Mutex<Vec<Syncing>>>>,
 }
 
 impl OutputDir {
@@ -20,7 +25,13 @@ impl OutputDir {
         fs::create_dir_all(dir)?;
         Ok(OutputDir {
             dir: dir.to_path_buf(),
+            unsynced: None,
         })
+    }
+
+    /// Syncs `file` now, or, in a staging directory, when the directory is committed.
+    fn sync_or_defer(&self, file: File) -> io::Result<()> {
+        sync_or_defer(self.unsynced.as_ref(), file)
     }
 
     /// The directory.
@@ -45,7 +56,7 @@ impl OutputDir {
             body(&mut w)?;
             let bytes = w.bytes;
             let file = w.inner.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
+            self.sync_or_defer(file)?;
             fs::rename(&tmp, &target)?;
             Ok(bytes)
         })();
@@ -64,6 +75,42 @@ pub struct PendingFile {
     target: PathBuf,
     tmp: PathBuf,
     w: Option<CountingWriter<BufWriter<File>>>,
+    unsynced: Option<Arc<Mutex<Vec<Syncing>>>>,
+}
+
+/// A file being synced by a thread of its own.
+type Syncing = std::thread::JoinHandle<io::Result<()>>;
+
+/// Syncs `file` now, or, with a list, starts syncing it in the background (the list is
+/// waited for by [`StagedDir::commit`]): the device works while the next file is rendered.
+fn sync_or_defer(unsynced: Option<&Arc<Mutex<Vec<Syncing>>>>, file: File) -> io::Result<()> {
+    match unsynced {
+        Some(list) => {
+            let mut list = list
+                .lock()
+                .map_err(|_| io::Error::other("output file list poisoned"))?;
+            let handle = std::thread::Builder::new()
+                .name("wordmill-sync".into())
+                .spawn(move || file.sync_all())?;
+            list.push(handle);
+            Ok(())
+        }
+        None => file.sync_all(),
+    }
+}
+
+/// Waits for every background sync; the first error, if any.
+fn wait_for(syncing: Vec<Syncing>) -> io::Result<()> {
+    let mut first = Ok(());
+    for handle in syncing {
+        let result = handle
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("a sync thread failed")));
+        if first.is_ok() {
+            first = result;
+        }
+    }
+    first
 }
 
 impl OutputDir {
@@ -80,6 +127,7 @@ impl OutputDir {
                 inner: BufWriter::with_capacity(1 << 16, file),
                 bytes: 0,
             }),
+            unsynced: self.unsynced.clone(),
         })
     }
 }
@@ -98,7 +146,7 @@ impl PendingFile {
         let bytes = w.bytes;
         let result = (|| {
             let file = w.inner.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
+            sync_or_defer(self.unsynced.as_ref(), file)?;
             fs::rename(&self.tmp, &self.target)
         })();
         if result.is_err() {
@@ -260,7 +308,10 @@ impl StagedDir {
             .map_or(0, |d| d.subsec_nanos());
         let stage = parent.join(format!("{prefix}{}-{nanos}", std::process::id()));
         fs::create_dir(&stage)?;
-        let out = OutputDir { dir: stage.clone() };
+        let out = OutputDir {
+            dir: stage.clone(),
+            unsynced: Some(Arc::default()),
+        };
         Ok(StagedDir {
             target: target.to_path_buf(),
             stage,
@@ -273,8 +324,19 @@ impl StagedDir {
         &self.out
     }
 
-    /// Puts the staged directory in place of the target, atomically, and removes the old one.
+    /// Waits until every file written into the staging directory is synced (each file starts
+    /// syncing in the background when it is written), then puts the directory in place of the
+    /// target, atomically, and removes the old one.
     pub fn commit(self) -> io::Result<()> {
+        let files = match &self.out.unsynced {
+            Some(list) => std::mem::take(
+                &mut *list
+                    .lock()
+                    .map_err(|_| io::Error::other("output file list poisoned"))?,
+            ),
+            None => Vec::new(),
+        };
+        wait_for(files)?;
         if let Ok(d) = File::open(&self.stage) {
             let _ = d.sync_all();
         }

@@ -142,16 +142,112 @@ fn group(keys: &[String], values: &[String], s: &SentimentSummary) -> GroupRepor
 /// Writes `sentences.jsonl`: one JSON object per scored unit, in document then sentence order:
 /// `doc_id,index,start,end,neg,neu,pos,compound` (and `explanation` when asked for).
 pub fn write_sentences_jsonl(w: &mut dyn Write, out: &SentimentOutput) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(LINES_BUFFER + 4096);
     for s in &out.sentences {
-        write_sentence_line(w, s)?;
+        push_sentence_line(&mut buf, s)?;
+        if buf.len() >= LINES_BUFFER {
+            w.write_all(&buf)?;
+            buf.clear();
+        }
     }
-    Ok(())
+    w.write_all(&buf)
 }
+
+/// How many bytes of lines [`write_sentences_jsonl`] gathers before each write.
+const LINES_BUFFER: usize = 64 * 1024;
 
 /// Writes one line of `sentences.jsonl`.
 pub fn write_sentence_line(w: &mut dyn Write, s: &SentenceRecord) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, s).map_err(io::Error::other)?;
-    w.write_all(b"\n")
+    let mut buf = Vec::with_capacity(128);
+    push_sentence_line(&mut buf, s)?;
+    w.write_all(&buf)
+}
+
+/// Appends one line of `sentences.jsonl` (with its newline) to `buf`: the same bytes as
+/// [`write_sentence_line`], without a call through `dyn Write` for every piece of the line.
+pub fn push_sentence_line(buf: &mut Vec<u8>, s: &SentenceRecord) -> io::Result<()> {
+    if s.explanation.is_some() {
+        serde_json::to_writer(&mut *buf, s).map_err(io::Error::other)?;
+        buf.push(b'\n');
+        return Ok(());
+    }
+    // The same bytes serde_json writes for the record, field by field, without its
+    // serializer: this runs once per sentence of the corpus.
+    buf.extend_from_slice(b"{\"doc_id\":");
+    push_json_str(buf, &s.doc_id)?;
+    buf.extend_from_slice(b",\"index\":");
+    push_uint(buf, s.index as u64);
+    buf.extend_from_slice(b",\"start\":");
+    push_uint(buf, s.start as u64);
+    buf.extend_from_slice(b",\"end\":");
+    push_uint(buf, s.end as u64);
+    buf.extend_from_slice(b",\"neg\":");
+    push_score(buf, s.neg)?;
+    buf.extend_from_slice(b",\"neu\":");
+    push_score(buf, s.neu)?;
+    buf.extend_from_slice(b",\"pos\":");
+    push_score(buf, s.pos)?;
+    buf.extend_from_slice(b",\"compound\":");
+    push_score(buf, s.compound)?;
+    buf.extend_from_slice(b"}\n");
+    Ok(())
+}
+
+/// A JSON string as serde_json writes it: copied as is when nothing needs escaping.
+fn push_json_str(buf: &mut Vec<u8>, s: &str) -> io::Result<()> {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+        Ok(())
+    } else {
+        serde_json::to_writer(&mut *buf, s).map_err(io::Error::other)
+    }
+}
+
+/// An unsigned integer in decimal.
+fn push_uint(buf: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[i..]);
+}
+
+/// A score as serde_json writes it (the shortest decimal that reads back as the same `f64`).
+/// VADER's scores are rounded to 3 or 4 decimals, so each is the `f64` nearest to some
+/// `k / 10_000` with `|k| ≤ 10_000`, and that decimal, without trailing zeros, is its shortest
+/// form; anything else goes through serde_json.
+fn push_score(buf: &mut Vec<u8>, x: f64) -> io::Result<()> {
+    let scaled = (x * 10_000.0).round();
+    if !(scaled.abs() <= 10_000.0 && scaled / 10_000.0 == x) {
+        return serde_json::to_writer(&mut *buf, &x).map_err(io::Error::other);
+    }
+    if x.is_sign_negative() {
+        buf.push(b'-');
+    }
+    let k = scaled.abs() as u32;
+    buf.push(b'0' + (k / 10_000) as u8);
+    buf.push(b'.');
+    let mut frac = k % 10_000;
+    let mut width = 4;
+    while width > 1 && frac % 10 == 0 {
+        frac /= 10;
+        width -= 1;
+    }
+    let mut digits = [b'0'; 4];
+    for d in digits[..width].iter_mut().rev() {
+        *d = b'0' + (frac % 10) as u8;
+        frac /= 10;
+    }
+    buf.extend_from_slice(&digits[..width]);
+    Ok(())
 }
 
 /// Writes `groups.csv`: one column per `group_by` key, then
