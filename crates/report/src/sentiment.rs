@@ -173,6 +173,7 @@ pub fn push_sentence_line(buf: &mut Vec<u8>, s: &SentenceRecord) -> io::Result<(
     }
     // The same bytes serde_json writes for the record, field by field, without its
     // serializer: this runs once per sentence of the corpus.
+    buf.reserve(s.doc_id.len() + 192);
     buf.extend_from_slice(b"{\"doc_id\":");
     push_json_str(buf, &s.doc_id)?;
     buf.extend_from_slice(b",\"index\":");
@@ -194,6 +195,7 @@ pub fn push_sentence_line(buf: &mut Vec<u8>, s: &SentenceRecord) -> io::Result<(
 }
 
 /// A JSON string as serde_json writes it: copied as is when nothing needs escaping.
+#[inline]
 fn push_json_str(buf: &mut Vec<u8>, s: &str) -> io::Result<()> {
     if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
         buf.push(b'"');
@@ -206,6 +208,7 @@ fn push_json_str(buf: &mut Vec<u8>, s: &str) -> io::Result<()> {
 }
 
 /// An unsigned integer in decimal.
+#[inline]
 fn push_uint(buf: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
@@ -225,28 +228,31 @@ fn push_uint(buf: &mut Vec<u8>, mut n: u64) {
 /// `k / 10_000` with `|k| ≤ 10_000`, and that decimal, without trailing zeros, is its shortest
 /// form; anything else goes through serde_json.
 fn push_score(buf: &mut Vec<u8>, x: f64) -> io::Result<()> {
-    let scaled = (x * 10_000.0).round();
-    if !(scaled.abs() <= 10_000.0 && scaled / 10_000.0 == x) {
+    let scaled = x * 10_000.0;
+    // Rounded half away from zero (`f64::round` is a library call on baseline x86-64); the
+    // check below makes any candidate safe: only the true `k` gives back `x`.
+    let k = (scaled + 0.5_f64.copysign(scaled)) as i64;
+    if !(k.unsigned_abs() <= 10_000 && k as f64 / 10_000.0 == x) {
         return serde_json::to_writer(&mut *buf, &x).map_err(io::Error::other);
     }
-    if x.is_sign_negative() {
-        buf.push(b'-');
+    let k = k.unsigned_abs() as u32;
+    let frac = k % 10_000;
+    let text = [
+        b'-',
+        b'0' + (k / 10_000) as u8,
+        b'.',
+        b'0' + (frac / 1_000) as u8,
+        b'0' + (frac / 100 % 10) as u8,
+        b'0' + (frac / 10 % 10) as u8,
+        b'0' + (frac % 10) as u8,
+    ];
+    // At least one digit after the point; no trailing zeros after it.
+    let mut end = text.len();
+    while end > 4 && text[end - 1] == b'0' {
+        end -= 1;
     }
-    let k = scaled.abs() as u32;
-    buf.push(b'0' + (k / 10_000) as u8);
-    buf.push(b'.');
-    let mut frac = k % 10_000;
-    let mut width = 4;
-    while width > 1 && frac % 10 == 0 {
-        frac /= 10;
-        width -= 1;
-    }
-    let mut digits = [b'0'; 4];
-    for d in digits[..width].iter_mut().rev() {
-        *d = b'0' + (frac % 10) as u8;
-        frac /= 10;
-    }
-    buf.extend_from_slice(&digits[..width]);
+    let start = usize::from(!x.is_sign_negative());
+    buf.extend_from_slice(&text[start..end]);
     Ok(())
 }
 
