@@ -174,7 +174,13 @@ pub(crate) struct Opened {
     pub encoding: Encoding,
     /// Replacements made by the UTF-16 transcoder (under `EncodingErrors::Replace`).
     pub utf16_tally: Option<Arc<Mutex<Tally>>>,
+    /// The bytes a whole-file read should expect (the size of an uncompressed file; 0 when not
+    /// known), so the buffer is allocated once.
+    pub size_hint: usize,
 }
+
+/// The largest buffer allocated up front from a file's size.
+const SIZE_HINT_MAX: u64 = 1 << 30;
 
 /// Opens `file` (or standard input, or `memory` in its place), counting raw bytes into
 /// `count`, decompressing, and checking the first bytes.
@@ -274,7 +280,20 @@ pub(crate) fn open(
             ))
         }
     };
-    sniff(decoded, compression, config).map_err(|err| io_problem(&err, compression, consumed()))?
+    let opened = sniff(decoded, compression, config)
+        .map_err(|err| io_problem(&err, compression, consumed()))??;
+    let known = match memory {
+        Some(bytes) => Some(bytes.len() as u64),
+        None if file.is_stdin() => None,
+        None => Some(file.bytes),
+    };
+    Ok(Opened {
+        size_hint: match (compression, &opened.encoding, known) {
+            (Compression::None, Encoding::Utf8 { .. }, Some(n)) => n.min(SIZE_HINT_MAX) as usize,
+            _ => 0,
+        },
+        ..opened
+    })
 }
 
 /// Reads the first bytes of `reader`: a UTF-16 byte-order mark, a UTF-8 one, or a NUL byte.
@@ -296,6 +315,7 @@ fn sniff(
             compression,
             encoding: Encoding::Utf16,
             utf16_tally: Some(tally),
+            size_hint: 0,
         }));
     }
     if let Some(at) = decode::first_nul(&head) {
@@ -318,5 +338,6 @@ fn sniff(
         compression,
         encoding: Encoding::Utf8 { bom },
         utf16_tally: None,
+        size_hint: 0,
     }))
 }

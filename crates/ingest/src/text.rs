@@ -9,7 +9,7 @@ use crate::source::{Ctx, Problem, Replaced, Step};
 /// Reads the whole (decoded) file as one document: byte-order mark dropped, UTF-8 checked
 /// under the encoding policy. An empty file is a document with empty text: it is data.
 pub(crate) fn read(mut opened: Opened, ctx: &Ctx<'_>) -> Step {
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(opened.size_hint);
     if let Err(err) = opened.reader.read_to_end(&mut bytes) {
         return Step::Problem(read::io_problem(
             &err,
