@@ -5,7 +5,12 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wordmill_model::{Merge, Ordinal, Token};
 
-use super::table::{Entry, SHORT_MAX, TermTable};
+use super::table::{Entry, Prepared, SHORT_MAX, TermTable};
+
+/// How many tokens ahead a unigram's key is hashed and its slot prefetched.
+const AHEAD: usize = 8;
+/// The ring of prepared keys (a power of two above `AHEAD`).
+const RING: usize = 16;
 
 /// Where a term was first seen: the lowest (document ordinal, position in that document's
 /// feature stream). Ordering terms by it reproduces scikit-learn's CSR storage order, whatever
@@ -130,13 +135,41 @@ impl TermsPartial {
         let mut gram = std::mem::take(&mut self.gram);
         for n in min_n.max(1)..=top_n {
             if n == 1 {
-                for token in tokens {
-                    self.add(
-                        &token.text,
-                        FirstSeen { ordinal, position },
-                        stamp,
-                        keep_row,
-                    );
+                // Keys are packed and hashed AHEAD tokens early, their slots prefetched then,
+                // and their entries prefetched AHEAD / 2 tokens early, so that a rare term's
+                // two cache misses overlap with the work on the tokens before it.
+                let mut ring = [Prepared::default(); RING];
+                for (i, token) in tokens.iter().enumerate().take(AHEAD) {
+                    ring[i] = TermTable::prepare(&token.text);
+                    self.vocab.prefetch_slot(&ring[i]);
+                }
+                for (i, token) in tokens.iter().enumerate() {
+                    if let Some(ahead) = tokens.get(i + AHEAD) {
+                        let p = TermTable::prepare(&ahead.text);
+                        self.vocab.prefetch_slot(&p);
+                        ring[(i + AHEAD) % RING] = p;
+                    }
+                    if i + AHEAD / 2 < tokens.len() {
+                        self.vocab.prefetch_entry(&ring[(i + AHEAD / 2) % RING]);
+                    }
+                    let fresh = Totals {
+                        count: 0,
+                        doc_freq: 0,
+                        first: FirstSeen { ordinal, position },
+                    };
+                    let (id, _) =
+                        self.vocab
+                            .get_or_insert_prepared(&token.text, ring[i % RING], fresh);
+                    if let Some(entry) = self.vocab.entry_mut(id) {
+                        bump(
+                            entry,
+                            id,
+                            &mut self.scratch,
+                            FirstSeen { ordinal, position },
+                            stamp,
+                            keep_row,
+                        );
+                    }
                     position += 1;
                 }
             } else {
@@ -557,10 +590,11 @@ mod tests {
         (terms, rows)
     }
 
-    /// Documents with distinct ordinals over a small vocabulary (short and long words).
+    /// Documents with distinct ordinals over a small vocabulary (short and long words), some
+    /// longer than the look-ahead of the unigram loop and its ring.
     fn corpus() -> impl Strategy<Value = Vec<(u64, String)>> {
         let word = "[ab]{1,2}|[a-c]{14,17}|é|x";
-        proptest::collection::vec(proptest::collection::vec(word, 0..12), 0..12).prop_map(|docs| {
+        proptest::collection::vec(proptest::collection::vec(word, 0..40), 0..12).prop_map(|docs| {
             docs.into_iter()
                 .enumerate()
                 .map(|(i, words)| ((i as u64 * 7) % 13 + i as u64 * 13, words.join(" ")))

@@ -73,6 +73,29 @@ fn tag_long(b: &[u8]) -> u32 {
     (fold_mul(h, SEED_LONG) >> 32) as u32
 }
 
+/// A key packed and hashed ahead of its look-up ([`TermTable::prepare`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Prepared {
+    /// The packed short key, or [`LONG_MARK`] for a long key (hashed again when looked up).
+    key: u128,
+    tag: u32,
+}
+
+/// A hint to load the cache line of `r`; no effect on the result.
+#[inline(always)]
+fn prefetch<T>(r: &T) {
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    // SAFETY: SSE is part of every x86-64 CPU, and a prefetch reads nothing into the program:
+    // it only moves the cache line of `r` (a valid reference) closer to the core.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>((r as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = r;
+}
+
 /// Term → dense index, with each term's counters. See the module documentation.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TermTable {
@@ -161,6 +184,63 @@ impl TermTable {
             }
         } else {
             self.get_or_insert_long(term, totals)
+        }
+    }
+
+    /// The packed key (short keys only) and tag of `term`: what a look-up computes first, so
+    /// that it can be computed ahead (see [`prefetch_slot`](Self::prefetch_slot)).
+    #[inline]
+    pub(crate) fn prepare(term: &str) -> Prepared {
+        match pack(term.as_bytes()) {
+            Some(key) => Prepared {
+                key,
+                tag: tag_short(key),
+            },
+            None => Prepared {
+                key: LONG_MARK,
+                tag: tag_long(term.as_bytes()),
+            },
+        }
+    }
+
+    /// Asks the CPU to start loading the home slot of a prepared key.
+    #[inline]
+    pub(crate) fn prefetch_slot(&self, p: &Prepared) {
+        if !self.slots.is_empty() {
+            let i = p.tag as usize & (self.slots.len() - 1);
+            prefetch(&self.slots[i]);
+        }
+    }
+
+    /// Asks the CPU to start loading the entry that the home slot of a prepared key names,
+    /// when the slot's tag matches (the slot itself should have been prefetched earlier).
+    #[inline]
+    pub(crate) fn prefetch_entry(&self, p: &Prepared) {
+        if !self.slots.is_empty() {
+            let s = self.slots[p.tag as usize & (self.slots.len() - 1)];
+            if (s >> 32) as u32 == p.tag {
+                if let Some(e) = self.entries.get((s as u32 as usize).wrapping_sub(1)) {
+                    prefetch(e);
+                }
+            }
+        }
+    }
+
+    /// [`get_or_insert`](Self::get_or_insert) with the key prepared by
+    /// [`prepare`](Self::prepare) for the same `term`.
+    #[inline]
+    pub(crate) fn get_or_insert_prepared(
+        &mut self,
+        term: &str,
+        p: Prepared,
+        totals: Totals,
+    ) -> (usize, bool) {
+        if p.key & LONG_MARK == LONG_MARK {
+            return self.get_or_insert_long(term, totals);
+        }
+        match self.probe_short(p.key, p.tag) {
+            Ok(id) => (id, false),
+            Err(slot) => (self.insert_at(slot, p.tag, p.key, totals), true),
         }
     }
 
