@@ -477,7 +477,7 @@ fn finish(config: &TermsConfig, parts: Parts) -> TermsOutput {
         }
     }
     // Feature order: code-point order (UTF-8 byte order is code-point order).
-    kept.sort_unstable_by(|&a, &b| terms[a].0.cmp(&terms[b].0));
+    sort_by_text(&mut kept, |id| &terms[id].0);
 
     let tfidf = config.tfidf;
     let idf: Vec<f64> = if tfidf.use_idf {
@@ -526,6 +526,24 @@ fn finish(config: &TermsConfig, parts: Parts) -> TermsOutput {
         pruned,
         documents,
     }
+}
+
+/// Sorts `ids` by their text in byte order: on the first 16 bytes read as one big-endian number
+/// (zero-padded), and on the whole texts only when those are equal. A shorter text that is a
+/// prefix of a longer one has zeros where the other has bytes, so it sorts first, as it should.
+fn sort_by_text<'a>(ids: &mut Vec<usize>, text: impl Fn(usize) -> &'a str) {
+    let mut keyed: Vec<(u128, usize)> = ids.iter().map(|&id| (prefix16(text(id)), id)).collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| text(a.1).cmp(text(b.1))));
+    ids.clear();
+    ids.extend(keyed.iter().map(|&(_, id)| id));
+}
+
+/// The first 16 bytes of `s` as a big-endian number, zero-padded.
+fn prefix16(s: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = s.len().min(16);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(b)
 }
 
 /// scikit-learn's idf: the quotient first, then the natural log, then + 1.
@@ -665,9 +683,27 @@ fn compare_rows(a: &DocTerms, b: &DocTerms) -> Ordering {
 mod tests {
     use std::borrow::Cow;
 
+    use proptest::prelude::*;
     use wordmill_model::{Document, Merge, Metadata, Span, Token};
 
     use super::*;
+
+    proptest! {
+        /// The prefix sort gives the plain string sort: texts that share long prefixes, are
+        /// prefixes of each other, hold NULs or are empty.
+        #[test]
+        fn sort_by_text_is_byte_order(
+            texts in proptest::collection::hash_set("[ab\0é]{0,3}|[ab]{14,20}|a{15,17}\0?", 0..60),
+        ) {
+            let texts: Vec<String> = texts.into_iter().collect();
+            let mut ids: Vec<usize> = (0..texts.len()).collect();
+            sort_by_text(&mut ids, |id| &texts[id]);
+            let got: Vec<&str> = ids.iter().map(|&id| texts[id].as_str()).collect();
+            let mut want: Vec<&str> = texts.iter().map(String::as_str).collect();
+            want.sort_unstable();
+            prop_assert_eq!(got, want);
+        }
+    }
 
     fn docs(texts: &[&str]) -> Vec<Document> {
         texts
