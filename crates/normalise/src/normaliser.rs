@@ -179,6 +179,17 @@ impl Normaliser {
         tokens
     }
 
+    /// What [`tokens`](Self::tokens) gives, computed by the general path alone (normalise and
+    /// case-fold the whole text, then tokenise), without the fast paths for ASCII stretches.
+    /// Slower; for checking that the fast paths agree with it.
+    #[doc(hidden)]
+    pub fn tokens_general<'a>(&self, text: &'a str) -> Vec<Token<'a>> {
+        let mut tokens = Vec::new();
+        let mut position = 0;
+        self.general_tokens(text, 0, text.len(), &mut position, &mut tokens);
+        tokens
+    }
+
     /// As [`tokens`](Self::tokens), appending to `tokens`.
     pub fn tokens_into<'a>(&self, text: &'a str, tokens: &mut Vec<Token<'a>>) {
         tokens.reserve(text.len() / 8 + 1);
@@ -208,17 +219,69 @@ impl Normaliser {
             }
         }
 
-        let transformed = Transformed::new(text, self.config.unicode, self.config.lowercase);
+        match &self.tokenizer {
+            Tokenizer::Words | Tokenizer::Pattern(PatternTokenizer::Sklearn) => {
+                // Mixed text: the ASCII stretches take the fast path, and only the stretches
+                // around non-ASCII characters the general one. The stretches are cut where an
+                // ASCII whitespace character is followed by an ASCII character (see
+                // `next_cut`), where the result cannot depend on what lies across the cut.
+                let bytes = text.as_bytes();
+                let lowercase = self.config.lowercase;
+                let mut done = 0;
+                while done < bytes.len() {
+                    let (ascii_end, island_end) =
+                        match bytes[done..].iter().position(|b| !b.is_ascii()) {
+                            Some(k) => {
+                                let first = done + k;
+                                (last_cut(bytes, done, first), next_cut(bytes, first))
+                            }
+                            None => (bytes.len(), bytes.len()),
+                        };
+                    let mut i = done;
+                    if matches!(self.tokenizer, Tokenizer::Words) {
+                        while let Some(span) = next_ascii_word(bytes, ascii_end, &mut i) {
+                            self.ascii_token(text, span, lowercase, &mut position, tokens);
+                        }
+                    } else {
+                        while let Some(span) = next_sklearn_ascii(&bytes[..ascii_end], &mut i) {
+                            self.ascii_token(text, span, lowercase, &mut position, tokens);
+                        }
+                    }
+                    if island_end > ascii_end {
+                        self.general_tokens(text, ascii_end, island_end, &mut position, tokens);
+                    }
+                    done = island_end;
+                }
+            }
+            Tokenizer::Pattern(_) => {
+                self.general_tokens(text, 0, text.len(), &mut position, tokens);
+            }
+        }
+    }
+
+    /// The general path of [`tokens_into`](Self::tokens_into) for `text[from..to]` (a whole
+    /// text, or a stretch of one cut as `next_cut` says): Unicode normalisation and case
+    /// folding, then the tokeniser, with spans mapped back to `text`.
+    fn general_tokens<'a>(
+        &self,
+        text: &'a str,
+        from: usize,
+        to: usize,
+        position: &mut u32,
+        tokens: &mut Vec<Token<'a>>,
+    ) {
+        let part = &text[from..to];
+        let transformed = Transformed::new(part, self.config.unicode, self.config.lowercase);
         let t_text: &str = &transformed.text;
         self.tokenizer.tokens(t_text, &mut |s, e| {
-            let at = position;
-            position = position.saturating_add(1);
+            let at = *position;
+            *position = position.saturating_add(1);
             let piece = &t_text[s..e];
             if !self.keeps(piece) {
                 return;
             }
             let (os, oe) = transformed.original_span(s, e);
-            let original = &text[os..oe];
+            let original = &part[os..oe];
             let token_text = if piece == original {
                 Cow::Borrowed(original)
             } else {
@@ -227,7 +290,7 @@ impl Normaliser {
             self.push(
                 Token {
                     text: token_text,
-                    span: wordmill_model::Span::new(os, oe),
+                    span: wordmill_model::Span::new(from + os, from + oe),
                     position: at,
                 },
                 tokens,
@@ -310,6 +373,32 @@ impl Normaliser {
             tokens.push(token);
         }
     }
+}
+
+/// True when `bytes[..c]` and `bytes[c..]` can be normalised and tokenised apart with the
+/// same result as together: `c` follows an ASCII whitespace character and is an ASCII
+/// character. An ASCII character never composes with what precedes it (NFC, NFKC), and no
+/// word-boundary rule of UAX #29, nor `\b` of a pattern, joins anything across whitespace;
+/// lower-casing's one context rule (final sigma) stops at whitespace too.
+#[inline]
+fn is_cut(bytes: &[u8], c: usize) -> bool {
+    matches!(
+        bytes[c - 1],
+        b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c'
+    ) && bytes[c].is_ascii()
+}
+
+/// The last cut in `lo..=at` (`lo` itself, a cut already, when there is none after it);
+/// `bytes[at]` is not ASCII.
+fn last_cut(bytes: &[u8], lo: usize, at: usize) -> usize {
+    (lo + 1..at).rev().find(|&c| is_cut(bytes, c)).unwrap_or(lo)
+}
+
+/// The first cut after `at` (or the end of the text).
+fn next_cut(bytes: &[u8], at: usize) -> usize {
+    (at + 1..bytes.len())
+        .find(|&c| is_cut(bytes, c))
+        .unwrap_or(bytes.len())
 }
 
 #[cfg(test)]
