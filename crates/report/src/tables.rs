@@ -17,6 +17,73 @@ fn io_err(e: csv::Error) -> io::Error {
     }
 }
 
+/// Rows written into one buffer, quoted exactly as the `csv` crate's default writer (with a
+/// `\n` terminator) quotes them: a field is quoted when it holds `,`, `"`, `\r` or `\n`, and a
+/// `"` inside is doubled. For the large tables, where the `csv` crate's per-field calls and
+/// the `String` made for every number were most of the time.
+struct Rows<'w> {
+    w: &'w mut dyn Write,
+    buf: Vec<u8>,
+}
+
+impl<'w> Rows<'w> {
+    const FLUSH_AT: usize = 64 * 1024;
+
+    fn new(w: &'w mut dyn Write) -> Self {
+        Rows {
+            w,
+            buf: Vec::with_capacity(Self::FLUSH_AT + 1024),
+        }
+    }
+
+    /// The header row, as is.
+    fn header(&mut self, names: &str) -> io::Result<()> {
+        self.buf.extend_from_slice(names.as_bytes());
+        self.end()
+    }
+
+    /// A text field (after a comma unless it is the first of its row).
+    fn text(&mut self, s: &str, first: bool) {
+        if !first {
+            self.buf.push(b',');
+        }
+        if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+            self.buf.push(b'"');
+            for b in s.bytes() {
+                if b == b'"' {
+                    self.buf.push(b'"');
+                }
+                self.buf.push(b);
+            }
+            self.buf.push(b'"');
+        } else {
+            self.buf.extend_from_slice(s.as_bytes());
+        }
+    }
+
+    /// A number field (never quoted), as `Display` writes it.
+    fn number(&mut self, n: impl std::fmt::Display) {
+        // Writing into a Vec cannot fail.
+        let _ = write!(self.buf, ",{n}");
+    }
+
+    /// Ends a row; writes the buffer out when it is full.
+    fn end(&mut self) -> io::Result<()> {
+        self.buf.push(b'\n');
+        if self.buf.len() >= Self::FLUSH_AT {
+            self.w.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        self.w.write_all(&self.buf)?;
+        self.buf.clear();
+        self.w.flush()
+    }
+}
+
 /// Writes `terms.csv`: `term,count,doc_freq[,idf]`, every surviving term, sorted by count
 /// descending then term ascending (code-point order). `idf` is present when idf is used.
 pub fn write_terms_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()> {
@@ -24,48 +91,41 @@ pub fn write_terms_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()>
     let mut order: Vec<usize> = (0..terms.vocabulary.len()).collect();
     // The vocabulary is in code-point order, so a stable sort by count keeps ties by term.
     order.sort_by(|&a, &b| terms.vocabulary[b].count.cmp(&terms.vocabulary[a].count));
-    let mut out = csv_writer(w);
-    if with_idf {
-        out.write_record(["term", "count", "doc_freq", "idf"])
-            .map_err(io_err)?;
+    let mut out = Rows::new(w);
+    out.header(if with_idf {
+        "term,count,doc_freq,idf"
     } else {
-        out.write_record(["term", "count", "doc_freq"])
-            .map_err(io_err)?;
-    }
+        "term,count,doc_freq"
+    })?;
     for i in order {
         let t = &terms.vocabulary[i];
-        let count = t.count.to_string();
-        let df = t.doc_freq.to_string();
-        match t.idf {
-            Some(idf) if with_idf => {
-                out.write_record([t.term.as_str(), &count, &df, &idf.to_string()])
-            }
-            _ => out.write_record([t.term.as_str(), &count, &df]),
+        out.text(&t.term, true);
+        out.number(t.count);
+        out.number(t.doc_freq);
+        if let (Some(idf), true) = (t.idf, with_idf) {
+            out.number(idf);
         }
-        .map_err(io_err)?;
+        out.end()?;
     }
-    out.flush()
+    out.finish()
 }
 
 /// Writes `tfidf.csv`: `doc_id,term,tf,weight`, one row per non-zero (document, term), documents
 /// in input order and terms in code-point order. Floats are written as the shortest text that
 /// reads back to the same f64.
 pub fn write_tfidf_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()> {
-    let mut out = csv_writer(w);
-    out.write_record(["doc_id", "term", "tf", "weight"])
-        .map_err(io_err)?;
+    let mut out = Rows::new(w);
+    out.header("doc_id,term,tf,weight")?;
     for doc in terms.documents.iter().flatten() {
         for t in &doc.terms {
-            out.write_record([
-                doc.id.as_str(),
-                &t.term,
-                &t.tf.to_string(),
-                &t.weight.to_string(),
-            ])
-            .map_err(io_err)?;
+            out.text(&doc.id, true);
+            out.text(&t.term, false);
+            out.number(t.tf);
+            out.number(t.weight);
+            out.end()?;
         }
     }
-    out.flush()
+    out.finish()
 }
 
 /// Extra per-document columns an analyser contributes to `documents.csv` (e.g. sentiment).
