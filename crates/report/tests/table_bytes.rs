@@ -37,7 +37,7 @@ fn output(vocabulary: Vec<TermStat>, documents: Option<Vec<DocTerms>>) -> TermsO
 fn expected_terms(t: &TermsOutput) -> Vec<u8> {
     let with_idf = t.vocabulary.first().is_some_and(|s| s.idf.is_some());
     let mut order: Vec<&TermStat> = t.vocabulary.iter().collect();
-    order.sort_by(|a, b| b.count.cmp(&a.count));
+    order.sort_by_key(|s| std::cmp::Reverse(s.count));
     let rows: Vec<Vec<String>> = order
         .iter()
         .map(|s| {
