@@ -61,10 +61,28 @@ impl<'w> Rows<'w> {
         }
     }
 
-    /// A number field (never quoted), as `Display` writes it.
-    fn number(&mut self, n: impl std::fmt::Display) {
+    /// An integer field (never quoted).
+    fn integer(&mut self, mut n: u64) {
+        let mut digits = [0u8; 21];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        i -= 1;
+        digits[i] = b',';
+        self.buf.extend_from_slice(&digits[i..]);
+    }
+
+    /// A float field (never quoted), as `Display` writes it: the shortest text that reads
+    /// back as the same `f64`, never with an exponent.
+    fn float(&mut self, x: f64) {
         // Writing into a Vec cannot fail.
-        let _ = write!(self.buf, ",{n}");
+        let _ = write!(self.buf, ",{x}");
     }
 
     /// Ends a row; writes the buffer out when it is full.
@@ -100,10 +118,10 @@ pub fn write_terms_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()>
     for i in order {
         let t = &terms.vocabulary[i];
         out.text(&t.term, true);
-        out.number(t.count);
-        out.number(t.doc_freq);
+        out.integer(t.count);
+        out.integer(t.doc_freq);
         if let (Some(idf), true) = (t.idf, with_idf) {
-            out.number(idf);
+            out.float(idf);
         }
         out.end()?;
     }
@@ -120,8 +138,8 @@ pub fn write_tfidf_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()>
         for t in &doc.terms {
             out.text(&doc.id, true);
             out.text(&t.term, false);
-            out.number(t.tf);
-            out.number(t.weight);
+            out.float(t.tf);
+            out.float(t.weight);
             out.end()?;
         }
     }

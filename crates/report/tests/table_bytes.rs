@@ -77,6 +77,11 @@ fn text() -> impl Strategy<Value = String> {
 fn float() -> impl Strategy<Value = f64> {
     prop_oneof![
         any::<f64>(),
+        0.0f64..1.0,
+        -1e7f64..1e7,
+        1e-12f64..1e-3,
+        1e14f64..1e22,
+        (1u32..50).prop_map(|n| f64::from(n).ln() + 1.0),
         (0u32..1_000_000).prop_map(|k| f64::from(k) / 997.0),
         Just(0.0),
         Just(-0.0),
