@@ -487,13 +487,15 @@ fn finish(config: &TermsConfig, parts: Parts) -> TermsOutput {
     } else {
         Vec::new()
     };
+    // The texts move into the vocabulary (no copy); `terms` keeps the totals.
+    let mut terms = terms;
     let vocabulary: Vec<TermStat> = kept
         .iter()
         .enumerate()
         .map(|(column, &id)| {
-            let (term, totals) = &terms[id];
+            let (term, totals) = &mut terms[id];
             TermStat {
-                term: term.to_string(),
+                term: String::from(std::mem::take(term)),
                 count: totals.count,
                 doc_freq: totals.doc_freq,
                 idf: idf.get(column).copied(),
@@ -557,6 +559,9 @@ fn idf_of(n_docs: u64, doc_freq: u64, smooth: bool) -> f64 {
 }
 
 /// The per-document rows, in ordinal order.
+///
+/// `terms` gives the totals by term id (the texts of the kept terms have moved into
+/// `vocabulary`, in column order).
 fn rows(
     config: &TermsConfig,
     terms: &[(Box<str>, Totals)],
@@ -574,8 +579,10 @@ fn rows(
     // Column → rank in first-seen order (scikit-learn's CSR storage order).
     let mut by_first: Vec<usize> = (0..kept.len()).collect();
     by_first.sort_unstable_by(|&a, &b| {
-        let (ta, tb) = (&terms[kept[a]], &terms[kept[b]]);
-        ta.1.first.cmp(&tb.1.first).then_with(|| ta.0.cmp(&tb.0))
+        let (ta, tb) = (&terms[kept[a]].1, &terms[kept[b]].1);
+        ta.first
+            .cmp(&tb.first)
+            .then_with(|| vocabulary[a].term.cmp(&vocabulary[b].term))
     });
     let mut rank = vec![0usize; kept.len()];
     for (r, &column) in by_first.iter().enumerate() {
