@@ -600,6 +600,9 @@ fn rows(
     let mut cells: Vec<(u64, u64)> = Vec::new();
     let mut weights: Vec<(f64, f64)> = Vec::new();
     let mut by_column: Vec<u64> = Vec::new();
+    let (mut spare_cells, mut spare_keys) = (Vec::new(), Vec::new());
+    // Ranks and columns are below the number of kept terms.
+    let key_max = u32::try_from(kept.len()).unwrap_or(u32::MAX);
     let mut out: Vec<DocTerms> = Vec::with_capacity(docs.len());
     for row in docs.drain(..) {
         cells.clear();
@@ -612,7 +615,12 @@ fn rows(
                 ));
             }
         }
-        cells.sort_unstable_by_key(|cell| cell.0);
+        radix_sort(
+            &mut cells,
+            &mut spare_cells,
+            |cell| (cell.0 >> 32) as u32,
+            key_max,
+        );
         weights.clear();
         weights.extend(cells.iter().map(|&(key, count)| {
             let tf = if tfidf.sublinear_tf {
@@ -631,7 +639,12 @@ fn rows(
                 .enumerate()
                 .map(|(i, &(key, _))| ((key as u32 as u64) << 32) | i as u64),
         );
-        by_column.sort_unstable();
+        radix_sort(
+            &mut by_column,
+            &mut spare_keys,
+            |&k| (k >> 32) as u32,
+            key_max,
+        );
         out.push(DocTerms {
             ordinal: row.ordinal,
             id: row.id.into(),
@@ -655,6 +668,45 @@ fn rows(
     // twice, and makes the order independent of how the work was scheduled even then.
     out.sort_by(compare_rows);
     out
+}
+
+/// Sorts `items` by `key` (keys at most `key_max`, distinct within `items`): a radix sort, 8
+/// bits a pass over only the bits `key_max` needs, for rows of more than a few dozen cells
+/// (a comparison sort mispredicts a branch on about every other comparison of such keys);
+/// `spare` is scratch space kept between calls.
+fn radix_sort<T: Copy>(
+    items: &mut Vec<T>,
+    spare: &mut Vec<T>,
+    key: impl Fn(&T) -> u32,
+    key_max: u32,
+) {
+    if items.len() < 64 {
+        items.sort_unstable_by_key(|item| key(item));
+        return;
+    }
+    let bits = u32::BITS - key_max.leading_zeros();
+    let mut shift = 0;
+    while shift < bits {
+        let mut starts = [0usize; 256];
+        for item in items.iter() {
+            starts[((key(item) >> shift) & 0xff) as usize] += 1;
+        }
+        let mut total = 0;
+        for start in &mut starts {
+            let n = *start;
+            *start = total;
+            total += n;
+        }
+        spare.clear();
+        spare.resize(items.len(), items[0]);
+        for item in items.iter() {
+            let digit = ((key(item) >> shift) & 0xff) as usize;
+            spare[starts[digit]] = *item;
+            starts[digit] += 1;
+        }
+        std::mem::swap(items, spare);
+        shift += 8;
+    }
 }
 
 /// scikit-learn's `normalize` of the weights (the second of each pair): sum in storage order
@@ -696,6 +748,28 @@ mod tests {
     use super::*;
 
     proptest! {
+        /// The radix sort orders distinct keys as a comparison sort does, short and long rows,
+        /// small and large key ranges.
+        #[test]
+        fn radix_sort_is_a_sort(
+            keys in proptest::collection::hash_set(0u32..70_000, 0..400),
+            wide in any::<bool>(),
+        ) {
+            let key_max = if wide { u32::MAX >> 1 } else { 70_000 };
+            let mut items: Vec<(u64, u64)> = keys
+                .iter()
+                .map(|&k| {
+                    let k = if wide { k.wrapping_mul(30_011) & (u32::MAX >> 1) } else { k };
+                    ((u64::from(k) << 32) | u64::from(k % 97), u64::from(k))
+                })
+                .collect();
+            let mut want = items.clone();
+            want.sort_unstable_by_key(|c| c.0 >> 32);
+            let mut spare = Vec::new();
+            radix_sort(&mut items, &mut spare, |c| (c.0 >> 32) as u32, key_max);
+            prop_assert_eq!(items, want);
+        }
+
         /// The prefix sort gives the plain string sort: texts that share long prefixes, are
         /// prefixes of each other, hold NULs or are empty.
         #[test]
