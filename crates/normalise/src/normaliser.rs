@@ -195,55 +195,33 @@ impl Normaliser {
         tokens.reserve(text.len() / 8 + 1);
         let mut position: u32 = 0;
 
-        if text.is_ascii() {
-            // Fast path: tokenise the original (see `ascii_token`), where ASCII case never
-            // changes where the tokens are. The tokens are taken one by one in this loop, so
-            // that tokenising and filtering are one function.
-            let lowercase = self.config.lowercase;
-            let bytes = text.as_bytes();
-            let mut i = 0;
-            match &self.tokenizer {
-                Tokenizer::Words => {
-                    while let Some(span) = next_ascii_word(bytes, bytes.len(), &mut i) {
-                        self.ascii_token(text, span, lowercase, &mut position, tokens);
-                    }
-                    return;
-                }
-                Tokenizer::Pattern(PatternTokenizer::Sklearn) => {
-                    while let Some(span) = next_sklearn_ascii(bytes, &mut i) {
-                        self.ascii_token(text, span, lowercase, &mut position, tokens);
-                    }
-                    return;
-                }
-                Tokenizer::Pattern(_) => {}
-            }
-        }
-
         match &self.tokenizer {
             Tokenizer::Words | Tokenizer::Pattern(PatternTokenizer::Sklearn) => {
-                // Mixed text: the ASCII stretches take the fast path, and only the stretches
-                // around non-ASCII characters the general one. The stretches are cut where an
-                // ASCII whitespace character is followed by an ASCII character (see
-                // `next_cut`), where the result cannot depend on what lies across the cut.
+                // ASCII stretches take the fast path: tokenised in the original (see
+                // `ascii_token`), where ASCII case never changes where the tokens are, one by
+                // one in this loop, so that tokenising and filtering are one function. Only the
+                // stretches around non-ASCII characters take the general path. The stretches
+                // are cut where an ASCII whitespace character is followed by an ASCII character
+                // (see `next_cut`), where the result cannot depend on what lies across the cut;
+                // an ASCII text is one stretch.
                 let bytes = text.as_bytes();
                 let lowercase = self.config.lowercase;
                 let mut done = 0;
                 while done < bytes.len() {
-                    let (ascii_end, island_end) =
-                        match bytes[done..].iter().position(|b| !b.is_ascii()) {
-                            Some(k) => {
-                                let first = done + k;
-                                (last_cut(bytes, done, first), next_cut(bytes, first))
-                            }
-                            None => (bytes.len(), bytes.len()),
-                        };
+                    let (ascii_end, island_end) = match first_non_ascii(bytes, done) {
+                        Some(first) => (last_cut(bytes, done, first), next_cut(bytes, first)),
+                        None => (bytes.len(), bytes.len()),
+                    };
                     let mut i = done;
+                    // The stretch as a slice ending where it ends (spans stay offsets in
+                    // `text`): the tokenisers' loops then need no bounds checks.
+                    let stretch = &bytes[..ascii_end];
                     if matches!(self.tokenizer, Tokenizer::Words) {
-                        while let Some(span) = next_ascii_word(bytes, ascii_end, &mut i) {
+                        while let Some(span) = next_ascii_word(stretch, stretch.len(), &mut i) {
                             self.ascii_token(text, span, lowercase, &mut position, tokens);
                         }
                     } else {
-                        while let Some(span) = next_sklearn_ascii(&bytes[..ascii_end], &mut i) {
+                        while let Some(span) = next_sklearn_ascii(stretch, &mut i) {
                             self.ascii_token(text, span, lowercase, &mut position, tokens);
                         }
                     }
@@ -386,6 +364,26 @@ fn is_cut(bytes: &[u8], c: usize) -> bool {
         bytes[c - 1],
         b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c'
     ) && bytes[c].is_ascii()
+}
+
+/// The position of the first non-ASCII byte from `from` on, read eight bytes at a time.
+fn first_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut chunks = bytes[from..].chunks_exact(8);
+    let mut at = from;
+    for chunk in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let high = u64::from_le_bytes(w) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return Some(at + (high.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map(|k| at + k)
 }
 
 /// The last cut in `lo..=at` (`lo` itself, a cut already, when there is none after it);

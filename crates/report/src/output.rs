@@ -29,11 +29,6 @@ impl OutputDir {
         })
     }
 
-    /// Syncs `file` now, or, in a staging directory, when the directory is committed.
-    fn sync_or_defer(&self, file: File) -> io::Result<()> {
-        sync_or_defer(self.unsynced.as_ref(), file)
-    }
-
     /// The directory.
     pub fn path(&self) -> &Path {
         &self.dir
@@ -56,7 +51,7 @@ impl OutputDir {
             body(&mut w)?;
             let bytes = w.bytes;
             let file = w.inner.into_inner().map_err(|e| e.into_error())?;
-            self.sync_or_defer(file)?;
+            sync_or_defer(self.unsynced.as_ref(), file)?;
             fs::rename(&tmp, &target)?;
             Ok(bytes)
         })();

@@ -207,9 +207,9 @@ fn push_json_str(buf: &mut Vec<u8>, s: &str) -> io::Result<()> {
     }
 }
 
-/// An unsigned integer in decimal.
+/// An unsigned integer in decimal (also the integer cells of the CSV tables).
 #[inline]
-fn push_uint(buf: &mut Vec<u8>, mut n: u64) {
+pub(crate) fn push_uint(buf: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {

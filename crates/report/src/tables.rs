@@ -4,6 +4,8 @@ use std::io::{self, Write};
 
 use wordmill_analyse::{DocumentStats, TermsOutput};
 
+use crate::sentiment::push_uint;
+
 fn csv_writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
@@ -62,20 +64,9 @@ impl<'w> Rows<'w> {
     }
 
     /// An integer field (never quoted).
-    fn integer(&mut self, mut n: u64) {
-        let mut digits = [0u8; 21];
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        i -= 1;
-        digits[i] = b',';
-        self.buf.extend_from_slice(&digits[i..]);
+    fn integer(&mut self, n: u64) {
+        self.buf.push(b',');
+        push_uint(&mut self.buf, n);
     }
 
     /// A float field (never quoted), as `Display` writes it: the shortest text that reads

@@ -152,24 +152,13 @@ impl TermsPartial {
                     if i + AHEAD / 2 < tokens.len() {
                         self.vocab.prefetch_entry(&ring[(i + AHEAD / 2) % RING]);
                     }
-                    let fresh = Totals {
-                        count: 0,
-                        doc_freq: 0,
-                        first: FirstSeen { ordinal, position },
-                    };
-                    let (id, _) =
-                        self.vocab
-                            .get_or_insert_prepared(&token.text, ring[i % RING], fresh);
-                    if let Some(entry) = self.vocab.entry_mut(id) {
-                        bump(
-                            entry,
-                            id,
-                            &mut self.scratch,
-                            FirstSeen { ordinal, position },
-                            stamp,
-                            keep_row,
-                        );
-                    }
+                    self.add(
+                        &token.text,
+                        ring[i % RING],
+                        FirstSeen { ordinal, position },
+                        stamp,
+                        keep_row,
+                    );
                     position += 1;
                 }
             } else {
@@ -180,7 +169,8 @@ impl TermsPartial {
                         gram.push(' ');
                         gram.push_str(&token.text);
                     }
-                    self.add(&gram, FirstSeen { ordinal, position }, stamp, keep_row);
+                    let key = TermTable::prepare(&gram);
+                    self.add(&gram, key, FirstSeen { ordinal, position }, stamp, keep_row);
                     position += 1;
                 }
             }
@@ -203,15 +193,15 @@ impl TermsPartial {
         }
     }
 
-    /// Counts one feature.
+    /// Counts one feature, whose key `key` was prepared from `term`.
     #[inline]
-    fn add(&mut self, term: &str, at: FirstSeen, stamp: u64, keep_row: bool) {
+    fn add(&mut self, term: &str, key: Prepared, at: FirstSeen, stamp: u64, keep_row: bool) {
         let fresh = Totals {
             count: 0,
             doc_freq: 0,
             first: at,
         };
-        let (id, _) = self.vocab.get_or_insert(term, fresh);
+        let (id, _) = self.vocab.get_or_insert_prepared(term, key, fresh);
         if let Some(entry) = self.vocab.entry_mut(id) {
             bump(entry, id, &mut self.scratch, at, stamp, keep_row);
         }

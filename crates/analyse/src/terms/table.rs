@@ -176,15 +176,7 @@ impl TermTable {
     /// inserted.
     #[inline]
     pub(crate) fn get_or_insert(&mut self, term: &str, totals: Totals) -> (usize, bool) {
-        if let Some(key) = pack(term.as_bytes()) {
-            let tag = tag_short(key);
-            match self.probe_short(key, tag) {
-                Ok(id) => (id, false),
-                Err(slot) => (self.insert_at(slot, tag, key, totals), true),
-            }
-        } else {
-            self.get_or_insert_long(term, totals)
-        }
+        self.get_or_insert_prepared(term, Self::prepare(term), totals)
     }
 
     /// The packed key (short keys only) and tag of `term`: what a look-up computes first, so
@@ -236,7 +228,7 @@ impl TermTable {
         totals: Totals,
     ) -> (usize, bool) {
         if p.key & LONG_MARK == LONG_MARK {
-            return self.get_or_insert_long(term, totals);
+            return self.get_or_insert_long(term, p.tag, totals);
         }
         match self.probe_short(p.key, p.tag) {
             Ok(id) => (id, false),
@@ -245,8 +237,7 @@ impl TermTable {
     }
 
     #[inline(never)]
-    fn get_or_insert_long(&mut self, term: &str, totals: Totals) -> (usize, bool) {
-        let tag = tag_long(term.as_bytes());
+    fn get_or_insert_long(&mut self, term: &str, tag: u32, totals: Totals) -> (usize, bool) {
         match self.probe_long(term, tag) {
             Ok(id) => (id, false),
             Err(slot) => {
