@@ -1,7 +1,7 @@
 //! Turning the configured inputs (files, directories, globs, `-`) into the ordered list of
 //! files to read.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -26,6 +26,8 @@ pub struct InputFile {
     /// The path relative to its input root, with `/` separators; see [`InputFile::id`].
     relative: String,
     stdin: bool,
+    /// The path with every symbolic link resolved (see [`InputFile::canonical`]).
+    canonical: Option<PathBuf>,
 }
 
 impl InputFile {
@@ -61,6 +63,13 @@ impl InputFile {
         self.stdin
     }
 
+    /// The file's absolute path with every symbolic link resolved, as
+    /// [`std::fs::canonicalize`] gives it when the file was listed; `None` for standard input,
+    /// files known only by name, and files whose path could not be resolved.
+    pub fn canonical(&self) -> Option<&Path> {
+        self.canonical.as_deref()
+    }
+
     /// A file known only by `name` (its bytes come from memory).
     pub(crate) fn named(name: &str, bytes: u64) -> Self {
         InputFile {
@@ -69,6 +78,7 @@ impl InputFile {
             bytes,
             relative: name.to_owned(),
             stdin: false,
+            canonical: None,
         }
     }
 
@@ -79,6 +89,7 @@ impl InputFile {
             bytes: 0,
             relative: "stdin".to_owned(),
             stdin: true,
+            canonical: None,
         }
     }
 }
@@ -113,6 +124,7 @@ pub(crate) fn resolve(config: &SourceConfig) -> Result<Resolved, IngestError> {
         base: &config.base_dir,
         on_error: config.on_error,
         seen: HashSet::new(),
+        dirs: HashMap::new(),
         stdin_seen: false,
         out: Resolved::default(),
     };
@@ -126,6 +138,8 @@ struct Resolver<'a> {
     base: &'a Path,
     on_error: OnError,
     seen: HashSet<PathBuf>,
+    /// Canonical paths of the directories files were listed from (see `canonical_of`).
+    dirs: HashMap<PathBuf, Option<PathBuf>>,
     stdin_seen: bool,
     out: Resolved,
 }
@@ -169,7 +183,8 @@ impl Resolver<'_> {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| input.to_owned());
-                self.push(full, slashed(input), meta.len(), relative);
+                let canonical = fs::canonicalize(&full).ok();
+                self.push(full, canonical, slashed(input), meta.len(), relative);
                 Ok(())
             }
             Err(err) if err.kind() == io::ErrorKind::NotFound && input.contains(GLOB_META) => {
@@ -257,7 +272,8 @@ impl Resolver<'_> {
                         }
                     };
                     let display = format!("{display_prefix}{relative}");
-                    self.push(entry.into_path(), display, bytes, relative);
+                    let canonical = self.canonical_of(&entry);
+                    self.push(entry.into_path(), canonical, display, bytes, relative);
                 }
                 Err(err) => {
                     let Some(path) = err.path() else {
@@ -317,7 +333,8 @@ impl Resolver<'_> {
                     match entry.metadata() {
                         Ok(meta) => {
                             let display = join(&relative);
-                            self.push(entry.into_path(), display, meta.len(), relative);
+                            let canonical = self.canonical_of(&entry);
+                            self.push(entry.into_path(), canonical, display, meta.len(), relative);
                         }
                         Err(err) => self.problem(join(&relative), walk_reason(&err))?,
                     }
@@ -339,8 +356,34 @@ impl Resolver<'_> {
         Ok(found)
     }
 
-    fn push(&mut self, path: PathBuf, display: String, bytes: u64, relative: String) {
-        let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    /// The canonical path of a listed file: its directory's (resolved once per directory)
+    /// joined with its name when the entry itself is not a symbolic link, which is what
+    /// `fs::canonicalize` of the whole path gives, without resolving every component of every
+    /// file's path again.
+    fn canonical_of(&mut self, entry: &walkdir::DirEntry) -> Option<PathBuf> {
+        let path = entry.path();
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return fs::canonicalize(path).ok();
+        };
+        if entry.path_is_symlink() || name == ".." || name == "." {
+            return fs::canonicalize(path).ok();
+        }
+        let dir = self
+            .dirs
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| fs::canonicalize(dir).ok());
+        dir.as_ref().map(|d| d.join(name))
+    }
+
+    fn push(
+        &mut self,
+        path: PathBuf,
+        canonical: Option<PathBuf>,
+        display: String,
+        bytes: u64,
+        relative: String,
+    ) {
+        let key = canonical.clone().unwrap_or_else(|| path.clone());
         if self.seen.insert(key) {
             self.out.files.push(InputFile {
                 path,
@@ -348,6 +391,7 @@ impl Resolver<'_> {
                 bytes,
                 relative,
                 stdin: false,
+                canonical,
             });
         }
     }
@@ -573,6 +617,51 @@ mod tests {
         assert!(!err.is_skippable());
     }
 
+    /// Files listed by walking or globbing get their canonical path from their directory's;
+    /// it must be what resolving the whole path gives, through links to files and to
+    /// directories, and duplicates reached through links are read once.
+    #[cfg(unix)]
+    #[test]
+    fn canonical_paths_are_what_canonicalize_gives() {
+        let dir = TempDir::new("canonical");
+        dir.write("real/a.txt", "a");
+        dir.write("real/sub/b.txt", "b");
+        dir.write("other/c.txt", "c");
+        let link = |to: &str, at: &str| {
+            std::os::unix::fs::symlink(dir.path().join(to), dir.path().join(at)).unwrap()
+        };
+        link("real", "corpus");
+        link("other/c.txt", "real/sub/c-link.txt");
+        link("real/sub", "real/sub-link");
+        for inputs in [
+            &["corpus"][..],
+            &["corpus/**/*.txt"],
+            &["real", "corpus/*.txt"],
+            &["corpus/sub-link/b.txt"],
+        ] {
+            let source = Source::open(dir.config(inputs, Format::Text)).unwrap();
+            let mut seen = HashSet::new();
+            for f in source.files() {
+                let want = fs::canonicalize(&f.path).unwrap();
+                assert_eq!(
+                    f.canonical(),
+                    Some(want.as_path()),
+                    "{inputs:?} {}",
+                    f.display
+                );
+                assert!(seen.insert(want), "{inputs:?}: {} listed twice", f.display);
+            }
+            assert!(!source.files().is_empty());
+        }
+        let source = Source::open(dir.config(&["real", "corpus"], Format::Text)).unwrap();
+        let names: Vec<&str> = source.files().iter().map(|f| f.display.as_str()).collect();
+        assert_eq!(
+            names,
+            ["real/a.txt", "real/sub/b.txt", "real/sub/c-link.txt"],
+            "the files reached again through `corpus` are dropped"
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn symbolic_link_loops_are_reported_not_followed_forever() {
@@ -626,6 +715,7 @@ mod tests {
             bytes: 0,
             relative: relative.to_owned(),
             stdin: false,
+            canonical: None,
         };
         assert_eq!(
             file("sotu/1990_bush_r.txt.gz").id(Format::Text),

@@ -560,11 +560,12 @@ fn analyse(
     if let Some(e) = failure {
         return Err(e);
     }
-    let analyse_time = analyse_started.elapsed();
     let mut total = stages.partial();
     for p in partials {
         total.merge(p);
     }
+    // Merging the workers' states is the end of the analysis.
+    let analyse_time = analyse_started.elapsed();
     let stats = source.stats().clone();
     let ingest = IngestTally {
         files: source
@@ -1117,7 +1118,11 @@ fn refuse_output_over_inputs(dir: &Path, source: &Source) -> Result<(), RunError
         return Ok(());
     };
     for f in source.files() {
-        if let Ok(input) = absolute(&f.path) {
+        let input = match f.canonical() {
+            Some(c) => Ok(c.to_path_buf()),
+            None => absolute(&f.path),
+        };
+        if let Ok(input) = input {
             if input.starts_with(&out) {
                 return Err(RunError::Setup(format!(
                     "the report directory {} contains the input {}: a run never writes into its own inputs; choose another `report.dir` or `--out`",

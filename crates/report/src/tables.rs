@@ -26,6 +26,55 @@ fn io_err(e: csv::Error) -> io::Error {
 struct Rows<'w> {
     w: &'w mut dyn Write,
     buf: Vec<u8>,
+    floats: FloatTexts,
+}
+
+/// The texts of recently written floats, for the columns whose values repeat (`idf` depends
+/// only on a term's document frequency, `tf` on its count): a direct-mapped cache keyed by the
+/// bits of the value. `Display` of an `f64` costs far more than copying its bytes.
+struct FloatTexts {
+    /// Per slot: the value's bits, the length of its text (0: empty slot), its text.
+    slots: Vec<(u64, u8, [u8; FloatTexts::WIDTH])>,
+    /// Where a value is formatted.
+    scratch: String,
+}
+
+impl FloatTexts {
+    const SLOTS: usize = 512;
+    /// Texts longer than this are formatted every time.
+    const WIDTH: usize = 30;
+
+    fn new() -> Self {
+        FloatTexts {
+            slots: Vec::new(),
+            scratch: String::with_capacity(32),
+        }
+    }
+
+    /// Appends `x` as `Display` writes it.
+    fn push(&mut self, buf: &mut Vec<u8>, x: f64) {
+        use std::fmt::Write as _;
+        let bits = x.to_bits();
+        if self.slots.is_empty() {
+            self.slots = vec![(0, 0, [0; Self::WIDTH]); Self::SLOTS];
+        }
+        let at = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 55) as usize % Self::SLOTS;
+        let slot = &mut self.slots[at];
+        if slot.1 != 0 && slot.0 == bits {
+            buf.extend_from_slice(&slot.2[..usize::from(slot.1)]);
+            return;
+        }
+        self.scratch.clear();
+        // Writing into a String cannot fail.
+        let _ = write!(self.scratch, "{x}");
+        let text = self.scratch.as_bytes();
+        buf.extend_from_slice(text);
+        if !text.is_empty() && text.len() <= Self::WIDTH {
+            slot.0 = bits;
+            slot.1 = text.len() as u8;
+            slot.2[..text.len()].copy_from_slice(text);
+        }
+    }
 }
 
 impl<'w> Rows<'w> {
@@ -35,6 +84,7 @@ impl<'w> Rows<'w> {
         Rows {
             w,
             buf: Vec::with_capacity(Self::FLUSH_AT + 1024),
+            floats: FloatTexts::new(),
         }
     }
 
@@ -72,8 +122,8 @@ impl<'w> Rows<'w> {
     /// A float field (never quoted), as `Display` writes it: the shortest text that reads
     /// back as the same `f64`, never with an exponent.
     fn float(&mut self, x: f64) {
-        // Writing into a Vec cannot fail.
-        let _ = write!(self.buf, ",{x}");
+        self.buf.push(b',');
+        self.floats.push(&mut self.buf, x);
     }
 
     /// Ends a row; writes the buffer out when it is full.
@@ -97,16 +147,21 @@ impl<'w> Rows<'w> {
 /// descending then term ascending (code-point order). `idf` is present when idf is used.
 pub fn write_terms_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()> {
     let with_idf = terms.vocabulary.first().is_some_and(|t| t.idf.is_some());
-    let mut order: Vec<usize> = (0..terms.vocabulary.len()).collect();
-    // The vocabulary is in code-point order, so a stable sort by count keeps ties by term.
-    order.sort_by(|&a, &b| terms.vocabulary[b].count.cmp(&terms.vocabulary[a].count));
+    // The vocabulary is in code-point order, so ties by index are ties by term.
+    let mut order: Vec<(std::cmp::Reverse<u64>, usize)> = terms
+        .vocabulary
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (std::cmp::Reverse(t.count), i))
+        .collect();
+    order.sort_unstable();
     let mut out = Rows::new(w);
     out.header(if with_idf {
         "term,count,doc_freq,idf"
     } else {
         "term,count,doc_freq"
     })?;
-    for i in order {
+    for (_, i) in order {
         let t = &terms.vocabulary[i];
         out.text(&t.term, true);
         out.integer(t.count);

@@ -157,3 +157,46 @@ fn a_large_table_is_written_whole() {
     assert!(got.len() > 200_000);
     assert_eq!(got, expected_terms(&t));
 }
+
+proptest! {
+    /// The writers keep the texts of recent floats; values that repeat, collide in that cache
+    /// or differ only in sign or in their last bit must still be written as `Display` writes
+    /// each of them.
+    #[test]
+    fn repeated_floats_are_written_as_each_one_reads(
+        pool in proptest::collection::vec(float(), 1..2000),
+        picks in proptest::collection::vec(any::<proptest::sample::Index>(), 0..3000),
+    ) {
+        let mut pool = pool;
+        // Neighbours and opposites of the pool's values.
+        let extra: Vec<f64> = pool
+            .iter()
+            .flat_map(|&x| [-x, f64::from_bits(x.to_bits() ^ 1)])
+            .collect();
+        pool.extend(extra);
+        let cells: Vec<DocTerm> = picks
+            .iter()
+            .enumerate()
+            .map(|(i, pick)| DocTerm {
+                term: Arc::from("t"),
+                count: 1,
+                tf: pool[pick.index(pool.len())],
+                weight: pool[(pick.index(pool.len()) + i) % pool.len()],
+            })
+            .collect();
+        let vocabulary = cells
+            .iter()
+            .map(|c| TermStat { term: "t".into(), count: 1, doc_freq: 1, idf: Some(c.tf) })
+            .collect();
+        let documents = vec![DocTerms { ordinal: 0, id: "d".into(), n_tokens: 0, terms: cells }];
+        let t = output(vocabulary, Some(documents));
+        let mut got = Vec::new();
+        write_tfidf_csv(&mut got, &t).unwrap();
+        let want = expected_tfidf(&t);
+        prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+        let mut got = Vec::new();
+        write_terms_csv(&mut got, &t).unwrap();
+        let want = expected_terms(&t);
+        prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+    }
+}

@@ -83,7 +83,7 @@
 mod partial;
 mod table;
 
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
 use std::fmt;
 use std::sync::Arc;
 
@@ -503,18 +503,21 @@ fn finish(config: &TermsConfig, parts: Parts) -> TermsOutput {
         })
         .collect();
 
-    let mut ranked: Vec<usize> = (0..vocabulary.len()).collect();
-    ranked.sort_by(|&a, &b| {
-        vocabulary[b]
-            .count
-            .cmp(&vocabulary[a].count)
-            .then_with(|| a.cmp(&b))
-    });
-    let top = ranked
+    // The `top` columns by count descending, ties by column (so by term): the first `top` of
+    // that order picked out, then only those sorted.
+    let mut ranked: Vec<(Reverse<u64>, usize)> = vocabulary
         .iter()
-        .take(config.top)
-        .map(|&c| vocabulary[c].clone())
+        .enumerate()
+        .map(|(column, t)| (Reverse(t.count), column))
         .collect();
+    if config.top < ranked.len() {
+        if config.top > 0 {
+            ranked.select_nth_unstable(config.top - 1);
+        }
+        ranked.truncate(config.top);
+    }
+    ranked.sort_unstable();
+    let top = ranked.iter().map(|&(_, c)| vocabulary[c].clone()).collect();
 
     let documents = config
         .per_document

@@ -260,9 +260,28 @@ impl Merge for TermsPartial {
         // the ids of its new terms follow its own first-seen order), rewrite its rows.
         let mut remap = Vec::with_capacity(other.vocab.len());
         let mut buf = [0u8; SHORT_MAX];
-        for theirs in other.vocab.entries() {
+        self.vocab.reserve(other.vocab.len());
+        // As in `observe`: keys prepared and slots prefetched AHEAD terms early, entries
+        // AHEAD / 2 early, so that the look-ups' cache misses overlap.
+        let theirs_all = other.vocab.entries();
+        let mut ring = [Prepared::default(); RING];
+        for (i, theirs) in theirs_all.iter().enumerate().take(AHEAD) {
+            ring[i] = other.vocab.prepared_of(theirs);
+            self.vocab.prefetch_slot(&ring[i]);
+        }
+        for (i, theirs) in theirs_all.iter().enumerate() {
+            if let Some(ahead) = theirs_all.get(i + AHEAD) {
+                let p = other.vocab.prepared_of(ahead);
+                self.vocab.prefetch_slot(&p);
+                ring[(i + AHEAD) % RING] = p;
+            }
+            if i + AHEAD / 2 < theirs_all.len() {
+                self.vocab.prefetch_entry(&ring[(i + AHEAD / 2) % RING]);
+            }
             let term = other.vocab.key_of(theirs, &mut buf);
-            let (id, inserted) = self.vocab.get_or_insert(term, theirs.totals);
+            let (id, inserted) =
+                self.vocab
+                    .get_or_insert_prepared(term, ring[i % RING], theirs.totals);
             if !inserted {
                 if let Some(ours) = self.vocab.entry_mut(id) {
                     ours.totals.count += theirs.totals.count;

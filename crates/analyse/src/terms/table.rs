@@ -195,6 +195,34 @@ impl TermTable {
         }
     }
 
+    /// The prepared key of an entry of `self` (for looking it up in another table): a short
+    /// key is already packed, so only its tag is computed.
+    #[inline]
+    pub(crate) fn prepared_of(&self, entry: &Entry) -> Prepared {
+        if entry.key & LONG_MARK == LONG_MARK {
+            let mut buf = [0u8; SHORT_MAX];
+            Prepared {
+                key: LONG_MARK,
+                tag: tag_long(self.key_of(entry, &mut buf).as_bytes()),
+            }
+        } else {
+            Prepared {
+                key: entry.key,
+                tag: tag_short(entry.key),
+            }
+        }
+    }
+
+    /// Makes room for `more` terms beyond those present, so that inserting them does not
+    /// grow the slots on the way.
+    pub(crate) fn reserve(&mut self, more: usize) {
+        let want = Self::slots_for(self.len().saturating_add(more));
+        if want > self.slots.len() {
+            self.resize(want);
+        }
+        self.entries.reserve(more);
+    }
+
     /// Asks the CPU to start loading the home slot of a prepared key.
     #[inline]
     pub(crate) fn prefetch_slot(&self, p: &Prepared) {
