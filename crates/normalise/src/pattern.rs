@@ -124,20 +124,12 @@ pub(crate) fn sklearn_tokens(text: &str, emit: &mut impl FnMut(usize, usize)) {
 /// just past it; `None` at the end. (In ASCII a code point is a byte.)
 #[inline(always)]
 pub(crate) fn next_sklearn_ascii(bytes: &[u8], i: &mut usize) -> Option<(usize, usize)> {
-    let len = bytes.len();
+    // Python's `\w` in ASCII is `[A-Za-z0-9_]`, the characters the word scanners skip over.
     loop {
-        while *i < len && BYTE_CLASS[usize::from(bytes[*i])] != WORD {
-            *i += 1;
-        }
-        if *i >= len {
-            return None;
-        }
-        let start = *i;
-        while *i < len && BYTE_CLASS[usize::from(bytes[*i])] == WORD {
-            *i += 1;
-        }
-        if *i - start >= 2 {
-            return Some((start, *i));
+        let (start, end, _) = crate::words::next_word_char_run(bytes, *i, bytes.len())?;
+        *i = end;
+        if end - start >= 2 {
+            return Some((start, end));
         }
     }
 }

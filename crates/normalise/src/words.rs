@@ -131,39 +131,158 @@ fn ascii_words(bytes: &[u8], start: usize, end: usize, emit: &mut impl FnMut(usi
 /// leaving `*i` just past it; `None` at the end.
 #[inline(always)]
 pub(crate) fn next_ascii_word(bytes: &[u8], end: usize, i: &mut usize) -> Option<(usize, usize)> {
-    while *i < end {
-        // Skip to the next word character.
-        let c = class(bytes[*i]);
-        if !matches!(c, LETTER | DIGIT | UNDERSCORE) {
-            *i += 1;
-            continue;
-        }
-        let word_start = *i;
-        let mut has_alnum = c != UNDERSCORE;
-        *i += 1;
-        while *i < end {
-            match class(bytes[*i]) {
-                LETTER | DIGIT => has_alnum = true,
-                UNDERSCORE => {}
-                mid @ (MID_NUM_LET | MID_LETTER | MID_NUM) if *i + 1 < end => {
-                    let before = class(bytes[*i - 1]);
-                    let after = class(bytes[*i + 1]);
-                    let joins = (before == LETTER && after == LETTER && mid != MID_NUM)
-                        || (before == DIGIT && after == DIGIT && mid != MID_LETTER);
-                    if !joins {
-                        break;
-                    }
-                    *i += 1; // the letter or digit after it is taken next round
-                }
-                _ => break,
+    loop {
+        // The next run of word characters, and the runs joined to it.
+        let (word_start, first_end, first_alnum) = next_word_char_run(bytes, *i, end)?;
+        *i = first_end;
+        let mut has_alnum = first_alnum;
+        loop {
+            if *i > first_end {
+                let (run_end, alnum) = word_char_run(bytes, *i, end);
+                has_alnum |= alnum;
+                *i = run_end;
             }
+            if *i + 1 >= end {
+                break;
+            }
+            // A run of letters, digits and `_` ends here; a middle character joins it to the
+            // next run only between two letters or two digits.
+            let mid = class(bytes[*i]);
+            if !matches!(mid, MID_NUM_LET | MID_LETTER | MID_NUM) {
+                break;
+            }
+            let before = class(bytes[*i - 1]);
+            let after = class(bytes[*i + 1]);
+            let joins = (before == LETTER && after == LETTER && mid != MID_NUM)
+                || (before == DIGIT && after == DIGIT && mid != MID_LETTER);
+            if !joins {
+                break;
+            }
+            // The middle character; the run from the letter or digit after it follows.
             *i += 1;
         }
         if has_alnum {
             return Some((word_start, *i));
         }
     }
-    None
+}
+
+/// The high bit of every byte.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// One in every byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// Eight bytes of `b` from `i` as a little-endian word (`i + 8 <= b.len()`).
+#[inline(always)]
+fn load8(b: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// The high bit of each byte of `w` in `lo..=hi`, for a word of ASCII bytes (below 0x80: the
+/// additions then carry into no other byte).
+#[inline(always)]
+fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+    let ge_lo = w.wrapping_add(ONES * u64::from(0x80 - lo));
+    let gt_hi = w.wrapping_add(ONES * u64::from(0x7f - hi));
+    ge_lo & !gt_hi & HIGH
+}
+
+/// The high bit of each ASCII letter or digit of `w` (ASCII bytes). Setting bit 5 maps
+/// `A`..`Z` onto `a`..`z` and nothing else into that range.
+#[inline(always)]
+fn alnum_mask(w: u64) -> u64 {
+    in_range(w | (ONES * 0x20), b'a', b'z') | in_range(w, b'0', b'9')
+}
+
+/// The high bit of each word character (letter, digit, `_`) of `w` (ASCII bytes).
+#[inline(always)]
+fn word_mask(w: u64) -> u64 {
+    alnum_mask(w) | in_range(w, b'_', b'_')
+}
+
+/// The first index in `i..end` holding a letter, digit or `_`, or `end` (at least `i`);
+/// `bytes[i..end]` is ASCII. Eight bytes at a time.
+#[inline(always)]
+pub(crate) fn skip_to_word_char(bytes: &[u8], mut i: usize, end: usize) -> usize {
+    while i + 8 <= end {
+        let m = word_mask(load8(bytes, i));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < end && !is_word_char(bytes[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// The end of the run of letters, digits and `_` starting at `i` (at most `end`), and whether
+/// it holds a letter or digit; `bytes[i..end]` is ASCII. Eight bytes at a time.
+#[inline(always)]
+pub(crate) fn word_char_run(bytes: &[u8], mut i: usize, end: usize) -> (usize, bool) {
+    let mut alnum = 0u64;
+    while i + 8 <= end {
+        let w = load8(bytes, i);
+        let stop = !word_mask(w) & HIGH;
+        if stop != 0 {
+            let n = stop.trailing_zeros() / 8;
+            // The bytes before the stop.
+            let before = (1u64 << (8 * n)).wrapping_sub(1);
+            alnum |= alnum_mask(w) & before;
+            return (i + n as usize, alnum != 0);
+        }
+        alnum |= alnum_mask(w);
+        i += 8;
+    }
+    while i < end && is_word_char(bytes[i]) {
+        alnum |= u64::from(bytes[i] != b'_');
+        i += 1;
+    }
+    (i, alnum != 0)
+}
+
+/// The next run of letters, digits and `_` at or after `i` in `bytes[..end]` (ASCII): its start,
+/// its end, and whether it holds a letter or digit; `None` when there is none. A short run and
+/// the gap before it are usually found in one eight-byte word.
+#[inline(always)]
+pub(crate) fn next_word_char_run(
+    bytes: &[u8],
+    i: usize,
+    end: usize,
+) -> Option<(usize, usize, bool)> {
+    if i + 8 <= end {
+        let w = load8(bytes, i);
+        let alnum = alnum_mask(w);
+        let word = alnum | in_range(w, b'_', b'_');
+        if word != 0 {
+            let start = word.trailing_zeros() / 8;
+            // Non-word bytes from the start on.
+            let stops = !word & HIGH & (!0u64 << (8 * start));
+            if stops != 0 {
+                let stop = stops.trailing_zeros() / 8;
+                // The bytes before the stop (those before the start are not word characters).
+                let before = (1u64 << (8 * stop)).wrapping_sub(1);
+                return Some((i + start as usize, i + stop as usize, alnum & before != 0));
+            }
+            let (run_end, more) = word_char_run(bytes, i + 8, end);
+            return Some((i + start as usize, run_end, more || alnum != 0));
+        }
+    }
+    let start = skip_to_word_char(bytes, i, end);
+    if start >= end {
+        return None;
+    }
+    let (run_end, alnum) = word_char_run(bytes, start, end);
+    Some((start, run_end, alnum))
+}
+
+/// A letter, digit or `_`.
+#[inline(always)]
+fn is_word_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 #[cfg(test)]
@@ -273,6 +392,43 @@ mod tests {
         #[test]
         fn any_text_matches(text in any::<String>()) {
             prop_assert_eq!(ours(&text), theirs(&text));
+        }
+
+        /// The eight-bytes-at-a-time scanners against a byte loop, from every start and up to
+        /// every end, on text dense in characters next to the word characters in ASCII
+        /// (`@` `[` `]` `^` `` ` `` `{` `~` `/` `:`, and control characters that bit 5 maps
+        /// onto digits).
+        #[test]
+        fn word_scanners_match_a_byte_loop(
+            text in "[a-zA-Z0-9_@\\[\\]\\\\^`{|}~/:\x10-\x19\x00\x7f ]{0,40}",
+        ) {
+            let b = text.as_bytes();
+            let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+            for end in 0..=b.len() {
+                for i in 0..=end {
+                    let skip = (i..end).find(|&k| word(b[k])).unwrap_or(end);
+                    prop_assert_eq!(skip_to_word_char(b, i, end), skip, "skip {} {}", i, end);
+                    let run = (i..end).find(|&k| !word(b[k])).unwrap_or(end);
+                    let alnum = b[i..run].iter().any(|c| c.is_ascii_alphanumeric());
+                    prop_assert_eq!(word_char_run(b, i, end), (run, alnum), "run {} {}", i, end);
+                    let next = (skip < end).then(|| {
+                        let run = (skip..end).find(|&k| !word(b[k])).unwrap_or(end);
+                        (skip, run, b[skip..run].iter().any(|c| c.is_ascii_alphanumeric()))
+                    });
+                    prop_assert_eq!(next_word_char_run(b, i, end), next, "next {} {}", i, end);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_characters_are_pythons_ascii_word_characters() {
+        for b in 0..128u8 {
+            assert_eq!(
+                is_word_char(b),
+                crate::pyclass::ASCII_WORD[usize::from(b)],
+                "{b}"
+            );
         }
     }
 }
