@@ -322,10 +322,24 @@ impl Stages {
     }
 }
 
-/// A batch is cut when it holds this many bytes of text (or one larger document).
+/// A batch is cut when it holds this many bytes of text (or one larger document)...
 const BATCH_BYTES: usize = 1 << 20;
+/// ... or fewer, down to this many, at the start and towards the end of the input (see
+/// [`batch_target`]).
+const BATCH_MIN_BYTES: usize = 64 << 10;
 /// ... or this many documents.
 const BATCH_DOCS: usize = 1024;
+
+/// The bytes of text to gather into batch `seq` when `remaining` bytes of input are left (as
+/// the input files' sizes tell): the first batches grow from [`BATCH_MIN_BYTES`], so that every
+/// worker starts soon, and the last ones shrink with what is left, a quarter of a worker's share,
+/// so that the workers finish together. Batching changes no result, only how the work is spread.
+fn batch_target(seq: u64, remaining: u64, threads: usize) -> usize {
+    let ramp = BATCH_MIN_BYTES << seq.min(16);
+    let share = remaining / (threads as u64).saturating_mul(4).max(1);
+    let share = usize::try_from(share).unwrap_or(usize::MAX);
+    ramp.min(share).clamp(BATCH_MIN_BYTES, BATCH_BYTES)
+}
 
 fn source_config(p: &Pipeline) -> SourceConfig {
     SourceConfig {
@@ -502,6 +516,16 @@ fn analyse(
         let mut batch: Vec<Document> = Vec::new();
         let mut batch_bytes = 0usize;
         let mut seq = 0u64;
+        // Standard input has no size: its batches only ramp up.
+        let sized = !source.files().iter().any(|f| f.is_stdin());
+        let remaining = |read: u64| {
+            if sized {
+                bytes_total.saturating_sub(read)
+            } else {
+                u64::MAX
+            }
+        };
+        let mut target = batch_target(seq, remaining(0), threads);
         loop {
             if window.aborted() {
                 break;
@@ -517,12 +541,13 @@ fn analyse(
                     }
                     batch_bytes += doc.text.len();
                     batch.push(doc);
-                    if batch_bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
+                    if batch_bytes >= target || batch.len() >= BATCH_DOCS {
                         if tx.send((seq, std::mem::take(&mut batch))).is_err() {
                             break;
                         }
                         seq += 1;
                         batch_bytes = 0;
+                        target = batch_target(seq, remaining(source.stats().bytes_read), threads);
                         report_progress(&source, false);
                     }
                 }
@@ -1139,5 +1164,28 @@ fn absolute(p: &Path) -> std::io::Result<PathBuf> {
     match p.canonicalize() {
         Ok(c) => Ok(c),
         Err(_) => std::path::absolute(p),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_ramp_up_then_shrink_with_what_is_left() {
+        // The first batches grow from the minimum to the full size.
+        let ramp: Vec<usize> = (0..6).map(|s| batch_target(s, u64::MAX, 2)).collect();
+        assert_eq!(
+            ramp,
+            [64 << 10, 128 << 10, 256 << 10, 512 << 10, 1 << 20, 1 << 20]
+        );
+        // Towards the end: a quarter of each worker's share of what is left, never below the
+        // minimum.
+        assert_eq!(batch_target(100, 4 << 20, 2), 512 << 10);
+        assert_eq!(batch_target(100, 1 << 20, 1), 256 << 10);
+        assert_eq!(batch_target(100, 0, 2), BATCH_MIN_BYTES);
+        assert_eq!(batch_target(u64::MAX, u64::MAX, 2), BATCH_BYTES);
+        assert_eq!(batch_target(3, u64::MAX, usize::MAX), BATCH_MIN_BYTES);
+        assert_eq!(batch_target(0, u64::MAX, 0), BATCH_MIN_BYTES);
     }
 }
