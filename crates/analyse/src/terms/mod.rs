@@ -1,84 +1,4 @@
-//! Term counts, n-grams, document-frequency pruning and TF-IDF, equal to scikit-learn's
-//! `CountVectorizer` and `TfidfVectorizer` when configured alike.
-//!
-//! # Overview
-//!
-//! - [`TermsConfig`] is plain data (`ngram_range`, `min_df`, `max_df`, `max_features`,
-//!   [`TfidfConfig`], `top`, `per_document`); [`TermsConfig::validate`] names the offending key.
-//! - [`Terms`] is the [`Analyser`](crate::Analyser): `observe` counts the features of a
-//!   normalised document into a [`TermsPartial`], partials [`Merge`](wordmill_model::Merge) in
-//!   any grouping and order, and `finish` prunes, weighs and sorts into a [`TermsOutput`].
-//! - [`TermsOutput`] holds the surviving vocabulary in scikit-learn's feature order
-//!   (code-point order), the `top` terms by count, what pruning removed ([`PruneStats`]) and,
-//!   with `per_document`, every document's non-zero TF-IDF row ([`DocTerms`]).
-//!
-//! # Example
-//!
-//! ```
-//! use std::borrow::Cow;
-//! use wordmill_analyse::{Analyser, Terms, TermsConfig};
-//! use wordmill_model::{Document, Merge, Metadata, NormalisedDoc, Span, Token};
-//!
-//! // Tokens as a normaliser would give them: here, split at spaces.
-//! fn normalise(doc: &Document) -> NormalisedDoc<'_> {
-//!     let mut tokens = Vec::new();
-//!     let mut start = 0;
-//!     for (position, word) in doc.text.split(' ').enumerate() {
-//!         let span = Span::new(start, start + word.len());
-//!         tokens.push(Token { text: Cow::Borrowed(word), span, position: position as u32 });
-//!         start = span.end + 1;
-//!     }
-//!     NormalisedDoc { doc, sentences: vec![Span::new(0, doc.text.len())], tokens }
-//! }
-//!
-//! let docs = [
-//!     Document::new(0, "a", "strike workers strike", Metadata::new()),
-//!     Document::new(1, "b", "workers march", Metadata::new()),
-//! ];
-//! let terms = Terms::new(TermsConfig { per_document: true, ..TermsConfig::default() });
-//!
-//! // Two partial states (say, two threads), merged.
-//! let mut left = terms.partial();
-//! terms.observe(&mut left, &normalise(&docs[0]));
-//! let mut right = terms.partial();
-//! terms.observe(&mut right, &normalise(&docs[1]));
-//! left.merge(right);
-//! let out = terms.finish(left);
-//!
-//! assert_eq!(out.n_docs, 2);
-//! assert_eq!(out.top[0].term, "strike");
-//! assert_eq!((out.top[0].count, out.top[0].doc_freq), (2, 1));
-//!
-//! // scikit-learn's defaults: smooth idf, raw tf, l2 norm.
-//! let idf_strike = (3.0_f64 / 2.0).ln() + 1.0;
-//! let idf_workers = (3.0_f64 / 3.0).ln() + 1.0;
-//! let (w_strike, w_workers) = (2.0 * idf_strike, idf_workers);
-//! let norm = (w_strike * w_strike + w_workers * w_workers).sqrt();
-//! let row = &out.documents.as_ref().unwrap()[0];
-//! assert_eq!(&*row.terms[0].term, "strike");
-//! assert_eq!(row.terms[0].weight, w_strike / norm);
-//! ```
-//!
-//! # Exactness
-//!
-//! Counts, document frequencies and the vocabulary are equal to scikit-learn's; idf values and
-//! weights are equal bit for bit. That needs scikit-learn's arithmetic in scikit-learn's order:
-//! idf is `ln(quotient) + 1`, and a row's norm is summed in the order in which its terms were
-//! *first seen in the corpus* (scikit-learn's CSR storage order), not in alphabetical order.
-//! Each term therefore records the lowest (document ordinal, stream position) at which it
-//! occurs; that minimum is the same whatever order documents are observed and merged in.
-//!
-//! # Differences from scikit-learn
-//!
-//! - When pruning leaves no term, scikit-learn raises "After pruning, no terms remain"; here
-//!   the output has an empty vocabulary, empty rows and [`PruneStats`] telling what removed the
-//!   terms. An empty corpus (or one without a single token) likewise gives empty outputs.
-//! - `max_features` keeps the terms with the highest corpus count. scikit-learn picks them with
-//!   NumPy's default `argsort`, which is not a stable sort, so which of several terms tied at
-//!   the cut-off survive is up to NumPy's sorting code. Here ties are broken by code-point order
-//!   of the term (the result of a stable sort over scikit-learn's feature order, and what NumPy
-//!   gives for small vocabularies).
-//! - n-gram ranges are limited to n <= [`MAX_NGRAM`] by [`TermsConfig::validate`].
+//! Term counts and TF-IDF: [`Terms`] and its configuration and output.
 
 mod partial;
 mod table;
@@ -388,7 +308,87 @@ impl TermsOutput {
     }
 }
 
-/// Term counts and TF-IDF over a corpus; see the [module documentation](self).
+/// Term counts, n-grams, document-frequency pruning and TF-IDF, equal to scikit-learn's
+/// `CountVectorizer` and `TfidfVectorizer` when configured alike.
+///
+/// # Overview
+///
+/// - [`TermsConfig`] is plain data (`ngram_range`, `min_df`, `max_df`, `max_features`,
+///   [`TfidfConfig`], `top`, `per_document`); [`TermsConfig::validate`] names the offending key.
+/// - [`Terms`] is the [`Analyser`](crate::Analyser): `observe` counts the features of a
+///   normalised document into a [`TermsPartial`], partials [`Merge`](wordmill_model::Merge) in
+///   any grouping and order, and `finish` prunes, weighs and sorts into a [`TermsOutput`].
+/// - [`TermsOutput`] holds the surviving vocabulary in scikit-learn's feature order
+///   (code-point order), the `top` terms by count, what pruning removed ([`PruneStats`]) and,
+///   with `per_document`, every document's non-zero TF-IDF row ([`DocTerms`]).
+///
+/// # Example
+///
+/// ```
+/// use std::borrow::Cow;
+/// use wordmill_analyse::{Analyser, Terms, TermsConfig};
+/// use wordmill_model::{Document, Merge, Metadata, NormalisedDoc, Span, Token};
+///
+/// // Tokens as a normaliser would give them: here, split at spaces.
+/// fn normalise(doc: &Document) -> NormalisedDoc<'_> {
+///     let mut tokens = Vec::new();
+///     let mut start = 0;
+///     for (position, word) in doc.text.split(' ').enumerate() {
+///         let span = Span::new(start, start + word.len());
+///         tokens.push(Token { text: Cow::Borrowed(word), span, position: position as u32 });
+///         start = span.end + 1;
+///     }
+///     NormalisedDoc { doc, sentences: vec![Span::new(0, doc.text.len())], tokens }
+/// }
+///
+/// let docs = [
+///     Document::new(0, "a", "strike workers strike", Metadata::new()),
+///     Document::new(1, "b", "workers march", Metadata::new()),
+/// ];
+/// let terms = Terms::new(TermsConfig { per_document: true, ..TermsConfig::default() });
+///
+/// // Two partial states (say, two threads), merged.
+/// let mut left = terms.partial();
+/// terms.observe(&mut left, &normalise(&docs[0]));
+/// let mut right = terms.partial();
+/// terms.observe(&mut right, &normalise(&docs[1]));
+/// left.merge(right);
+/// let out = terms.finish(left);
+///
+/// assert_eq!(out.n_docs, 2);
+/// assert_eq!(out.top[0].term, "strike");
+/// assert_eq!((out.top[0].count, out.top[0].doc_freq), (2, 1));
+///
+/// // scikit-learn's defaults: smooth idf, raw tf, l2 norm.
+/// let idf_strike = (3.0_f64 / 2.0).ln() + 1.0;
+/// let idf_workers = (3.0_f64 / 3.0).ln() + 1.0;
+/// let (w_strike, w_workers) = (2.0 * idf_strike, idf_workers);
+/// let norm = (w_strike * w_strike + w_workers * w_workers).sqrt();
+/// let row = &out.documents.as_ref().unwrap()[0];
+/// assert_eq!(&*row.terms[0].term, "strike");
+/// assert_eq!(row.terms[0].weight, w_strike / norm);
+/// ```
+///
+/// # Exactness
+///
+/// Counts, document frequencies and the vocabulary are equal to scikit-learn's; idf values and
+/// weights are equal bit for bit. That needs scikit-learn's arithmetic in scikit-learn's order:
+/// idf is `ln(quotient) + 1`, and a row's norm is summed in the order in which its terms were
+/// *first seen in the corpus* (scikit-learn's CSR storage order), not in alphabetical order.
+/// Each term therefore records the lowest (document ordinal, stream position) at which it
+/// occurs; that minimum is the same whatever order documents are observed and merged in.
+///
+/// # Differences from scikit-learn
+///
+/// - When pruning leaves no term, scikit-learn raises "After pruning, no terms remain"; here
+///   the output has an empty vocabulary, empty rows and [`PruneStats`] telling what removed the
+///   terms. An empty corpus (or one without a single token) likewise gives empty outputs.
+/// - `max_features` keeps the terms with the highest corpus count. scikit-learn picks them with
+///   NumPy's default `argsort`, which is not a stable sort, so which of several terms tied at
+///   the cut-off survive is up to NumPy's sorting code. Here ties are broken by code-point order
+///   of the term (the result of a stable sort over scikit-learn's feature order, and what NumPy
+///   gives for small vocabularies).
+/// - n-gram ranges are limited to n <= [`MAX_NGRAM`] by [`TermsConfig::validate`].
 #[derive(Debug, Clone)]
 pub struct Terms {
     config: TermsConfig,
