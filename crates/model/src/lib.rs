@@ -49,6 +49,7 @@
 //! document is keyed by ordinal and sorted at the end, so a report never depends on scheduling.
 
 pub mod packed;
+pub mod swar;
 
 use std::borrow::Cow;
 

@@ -373,7 +373,7 @@ fn first_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
     for chunk in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(chunk);
-        let high = u64::from_le_bytes(w) & 0x8080_8080_8080_8080;
+        let high = u64::from_le_bytes(w) & wordmill_model::swar::HIGH;
         if high != 0 {
             return Some(at + (high.trailing_zeros() / 8) as usize);
         }

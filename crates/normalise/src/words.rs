@@ -1,6 +1,7 @@
 //! UAX #29 word tokens: a hand-written loop for ASCII, `unicode-segmentation` for the rest.
 
 use unicode_segmentation::UnicodeSegmentation;
+use wordmill_model::swar::{HIGH, ONES, load8, range_mask};
 
 // Word_Break classes of the ASCII characters that matter to words (UAX #29, table 3).
 const OTHER: u8 = 0;
@@ -167,45 +168,23 @@ pub(crate) fn next_ascii_word(bytes: &[u8], end: usize, i: &mut usize) -> Option
     }
 }
 
-/// The high bit of every byte.
-const HIGH: u64 = 0x8080_8080_8080_8080;
-/// One in every byte.
-const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// Eight bytes of `b` from `i` as a little-endian word (`i + 8 <= b.len()`).
-#[inline(always)]
-fn load8(b: &[u8], i: usize) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&b[i..i + 8]);
-    u64::from_le_bytes(w)
-}
-
-/// The high bit of each byte of `w` in `lo..=hi`, for a word of ASCII bytes (below 0x80: the
-/// additions then carry into no other byte).
-#[inline(always)]
-fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
-    let ge_lo = w.wrapping_add(ONES * u64::from(0x80 - lo));
-    let gt_hi = w.wrapping_add(ONES * u64::from(0x7f - hi));
-    ge_lo & !gt_hi & HIGH
-}
-
 /// The high bit of each ASCII letter or digit of `w` (ASCII bytes). Setting bit 5 maps
 /// `A`..`Z` onto `a`..`z` and nothing else into that range.
 #[inline(always)]
 fn alnum_mask(w: u64) -> u64 {
-    in_range(w | (ONES * 0x20), b'a', b'z') | in_range(w, b'0', b'9')
+    range_mask(w | (ONES * 0x20), b'a', b'z') | range_mask(w, b'0', b'9')
 }
 
 /// The high bit of each word character (letter, digit, `_`) of `w` (ASCII bytes).
 #[inline(always)]
 fn word_mask(w: u64) -> u64 {
-    alnum_mask(w) | in_range(w, b'_', b'_')
+    alnum_mask(w) | range_mask(w, b'_', b'_')
 }
 
 /// The first index in `i..end` holding a letter, digit or `_`, or `end` (at least `i`);
 /// `bytes[i..end]` is ASCII. Eight bytes at a time.
 #[inline(always)]
-pub(crate) fn skip_to_word_char(bytes: &[u8], mut i: usize, end: usize) -> usize {
+fn skip_to_word_char(bytes: &[u8], mut i: usize, end: usize) -> usize {
     while i + 8 <= end {
         let m = word_mask(load8(bytes, i));
         if m != 0 {
@@ -222,7 +201,7 @@ pub(crate) fn skip_to_word_char(bytes: &[u8], mut i: usize, end: usize) -> usize
 /// The end of the run of letters, digits and `_` starting at `i` (at most `end`), and whether
 /// it holds a letter or digit; `bytes[i..end]` is ASCII. Eight bytes at a time.
 #[inline(always)]
-pub(crate) fn word_char_run(bytes: &[u8], mut i: usize, end: usize) -> (usize, bool) {
+fn word_char_run(bytes: &[u8], mut i: usize, end: usize) -> (usize, bool) {
     let mut alnum = 0u64;
     while i + 8 <= end {
         let w = load8(bytes, i);
@@ -256,7 +235,7 @@ pub(crate) fn next_word_char_run(
     if i + 8 <= end {
         let w = load8(bytes, i);
         let alnum = alnum_mask(w);
-        let word = alnum | in_range(w, b'_', b'_');
+        let word = alnum | range_mask(w, b'_', b'_');
         if word != 0 {
             let start = word.trailing_zeros() / 8;
             // Non-word bytes from the start on.

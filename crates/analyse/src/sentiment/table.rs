@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use wordmill_model::swar::{HIGH, ONES};
+
 use super::lexicon::Lexicon;
 
 /// A small, fast, non-cryptographic hasher in the style of rustc's FxHash (multiply-rotate
@@ -613,11 +615,6 @@ fn is_short(k: &str) -> bool {
 fn tag(hash: u64) -> u8 {
     (((u32::from(hash as u16) * 255) >> 16) + 1) as u8
 }
-
-/// One in every byte.
-const ONES: u64 = 0x0101_0101_0101_0101;
-/// The high bit of every byte.
-const HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// [`GROUP`] tags as a little-endian word.
 #[inline]

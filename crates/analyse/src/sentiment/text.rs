@@ -1,5 +1,7 @@
 //! Python string semantics VADER depends on: `str.isspace()`, `str.isupper()`, `string.punctuation`.
 
+use wordmill_model::swar::{HIGH, ONES};
+
 /// Python's `str.isspace()` for one character: Rust's `char::is_whitespace` plus the
 /// information separators U+001C..U+001F.
 #[inline]
@@ -39,11 +41,6 @@ pub(crate) fn py_strip(s: &str) -> &str {
         s
     }
 }
-
-/// One in every byte.
-const ONES: u64 = 0x0101_0101_0101_0101;
-/// The high bit of every byte.
-const HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// The index of the first `byte` in `b`, eight bytes at a time.
 #[inline]

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 use wordmill_model::Span;
+use wordmill_model::swar::{HIGH, ONES, load8, range_mask};
 
 use super::explain::{Explanation, NoRecord, Record, Recorder, Rule, TokenExplanation};
 use super::lexicon::{EmojiLexicon, Lexicon};
@@ -170,22 +171,6 @@ impl Tok {
     }
 }
 
-/// The high bit of every byte.
-const HIGH: u64 = 0x8080_8080_8080_8080;
-/// One in every byte.
-const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// High bit set in each byte of `w` (all bytes ASCII) that is in `lo..=hi`.
-#[inline]
-fn range_mask(w: u64, lo: u8, hi: u8) -> u64 {
-    // For bytes < 0x80, adding 0x80 - c sets the high bit exactly when the byte is ≥ c, and
-    // never carries into the next byte.
-    // (Wrapping: a non-ASCII byte may carry, see `stop_mask`.)
-    let ge_lo = w.wrapping_add(ONES * u64::from(0x80 - lo));
-    let gt_hi = w.wrapping_add(ONES * u64::from(0x80 - (hi + 1)));
-    ge_lo & !gt_hi & HIGH
-}
-
 /// True when some byte of `w` equals `b` (`b` non-zero, so zero padding never matches).
 #[inline]
 fn has_byte(w: u64, b: u8) -> bool {
@@ -203,12 +188,6 @@ fn upper_mask(w: u64) -> u64 {
 #[inline]
 fn lower_mask(w: u64) -> u64 {
     range_mask(w, b'a', b'z')
-}
-
-/// Eight bytes of `b` from `i` as a little-endian word (`i + 8 <= b.len()`).
-#[inline]
-fn load8(b: &[u8], i: usize) -> u64 {
-    u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"))
 }
 
 /// High bit set in the first byte of `w` that is ASCII whitespace (Python's: `\t`..`\r`,
