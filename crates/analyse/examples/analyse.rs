@@ -8,11 +8,10 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::borrow::Cow;
 use std::io::BufRead;
 
 use wordmill_analyse::{Analyser, Sentiment, SentimentConfig, Terms, TermsConfig};
-use wordmill_model::{Document, Metadata, NormalisedDoc, Span, Token};
+use wordmill_model::{Document, Metadata, NormalisedDoc, Span, Token, TokenText};
 
 fn normalise(doc: &Document) -> NormalisedDoc<'_> {
     let mut tokens = Vec::new();
@@ -28,9 +27,9 @@ fn normalise(doc: &Document) -> NormalisedDoc<'_> {
                 let word = &text[s..i];
                 let position = tokens.len() as u32;
                 let text = if word.chars().any(char::is_uppercase) {
-                    Cow::Owned(word.to_lowercase())
+                    TokenText::from(word.to_lowercase())
                 } else {
-                    Cow::Borrowed(word)
+                    TokenText::borrowed(word)
                 };
                 tokens.push(Token {
                     text,

@@ -2,13 +2,11 @@
 //! in any order, and saving/loading a partial state never change the output; no configuration
 //! or corpus makes it panic.
 
-use std::borrow::Cow;
-
 use proptest::prelude::*;
 use wordmill_analyse::{
     Analyser, DocFreq, Norm, Terms, TermsConfig, TermsOutput, TermsPartial, TfidfConfig,
 };
-use wordmill_model::{Document, Merge, Metadata, NormalisedDoc, Span, Token};
+use wordmill_model::{Document, Merge, Metadata, NormalisedDoc, Span, Token, TokenText};
 
 /// A small alphabet, so that terms, n-grams and ties repeat across documents.
 const WORDS: &[&str] = &[
@@ -40,7 +38,7 @@ fn normalise(doc: &Document) -> NormalisedDoc<'_> {
         for (position, word) in doc.text.split(' ').enumerate() {
             let span = Span::new(start, start + word.len());
             tokens.push(Token {
-                text: Cow::Borrowed(word),
+                text: TokenText::borrowed(word),
                 span,
                 position: position as u32,
             });

@@ -1,8 +1,8 @@
 //! # wordmill-model
 //!
 //! The seam every wordmill crate shares: a [`Document`] (id, text, ordered [`Metadata`]),
-//! byte [`Span`]s into a document's original text, [`Token`]s that borrow that text until a
-//! filter has to change them, the [`NormalisedDoc`] an analyser reads, and the [`Merge`] trait
+//! byte [`Span`]s into a document's original text, [`Token`]s whose [`TokenText`] borrows that
+//! text until a filter has to change it, the [`NormalisedDoc`] an analyser reads, and the [`Merge`] trait
 //! that lets partial analysis states be combined in any grouping and any order.
 //!
 //! The crate has no heavy dependencies (only `serde`) so that any program can build documents
@@ -11,8 +11,7 @@
 //! ## Example
 //!
 //! ```
-//! use std::borrow::Cow;
-//! use wordmill_model::{Document, Merge, Metadata, NormalisedDoc, Span, Token};
+//! use wordmill_model::{Document, Merge, Metadata, NormalisedDoc, Span, Token, TokenText};
 //!
 //! let mut meta = Metadata::new();
 //! meta.insert("year", "2020");
@@ -21,7 +20,7 @@
 //!
 //! // A token borrows the original text; its span always points into `doc.text`.
 //! let span = Span::new(0, 7);
-//! let token = Token { text: Cow::Borrowed(span.slice(&doc.text)), span, position: 0 };
+//! let token = Token { text: TokenText::borrowed(span.slice(&doc.text)), span, position: 0 };
 //! assert_eq!(token.text, "Workers");
 //!
 //! let normalised = NormalisedDoc {
@@ -50,8 +49,9 @@
 
 pub mod packed;
 pub mod swar;
+mod text;
 
-use std::borrow::Cow;
+pub use text::TokenText;
 
 use serde::{Deserialize, Serialize};
 
@@ -201,12 +201,13 @@ impl Document {
 /// A token: its (possibly normalised) text, the byte span of the original text it came from, and
 /// its position among the document's tokens.
 ///
-/// `text` borrows the original text until a filter really changes it (lowercasing an already
-/// lower-case word allocates nothing). Filters never change `span`.
+/// `text` borrows the original text until a filter really changes it, and holds a changed
+/// text of up to 15 bytes inline (lowercasing a word allocates nothing unless it is long); see
+/// [`TokenText`]. Filters never change `span`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token<'a> {
     /// The token text after normalisation.
-    pub text: Cow<'a, str>,
+    pub text: TokenText<'a>,
     /// Where the token stands in the original text.
     pub span: Span,
     /// Index of the token in the document's token stream, before any token was filtered out.
@@ -322,7 +323,7 @@ mod tests {
         let doc = Document::new(0, "d", "a b", Metadata::new());
         let mut tokens = Vec::with_capacity(100);
         tokens.push(Token {
-            text: Cow::Borrowed(&doc.text[..1]),
+            text: TokenText::borrowed(&doc.text[..1]),
             span: Span::new(0, 1),
             position: 0,
         });

@@ -15,13 +15,12 @@ pub trait TokenFilter: Send + Sync {
 /// Drops tokens shorter than a number of characters (Unicode code points, not bytes).
 ///
 /// ```
-/// use std::borrow::Cow;
-/// use wordmill_model::{Span, Token};
+/// use wordmill_model::{Span, Token, TokenText};
 /// use wordmill_normalise::{MinLenFilter, TokenFilter};
 ///
 /// let filter = MinLenFilter::new(3);
-/// let mut short = Token { text: Cow::Borrowed("ок"), span: Span::new(0, 4), position: 0 };
-/// let mut long = Token { text: Cow::Borrowed("год"), span: Span::new(5, 11), position: 1 };
+/// let mut short = Token { text: TokenText::borrowed("ок"), span: Span::new(0, 4), position: 0 };
+/// let mut long = Token { text: TokenText::borrowed("год"), span: Span::new(5, 11), position: 1 };
 /// assert!(!filter.apply(&mut short)); // 2 characters, though 4 bytes
 /// assert!(filter.apply(&mut long));
 /// ```

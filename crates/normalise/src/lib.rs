@@ -65,8 +65,11 @@
 //!   and sentiment reads the original sentences; so normalisation keeps a map from offsets of
 //!   the transformed text back to the original (a token inside a character that normalisation
 //!   expanded or merged covers that whole character).
-//! - **Borrow until changed**: a token is `Cow::Borrowed` from the document whenever its text
-//!   equals the original slice, so most tokens of most texts allocate nothing.
+//! - **Allocate only for long changed text**: a token's text (a `TokenText`) borrows the
+//!   document whenever it equals the original slice, and a short one (up to 15 bytes, almost
+//!   every word) is held inline, packed as the stop-word set and a term table key it; so
+//!   lowercasing allocates nothing for most words, and a term table need not pack the word
+//!   again.
 //! - **ASCII fast paths with proofs**: ASCII text needs no offset map and is tokenised by
 //!   hand-written byte loops; property tests check them against `unicode-segmentation` and a
 //!   naive statement of the rules. Non-ASCII stretches of a text go to the full algorithms.

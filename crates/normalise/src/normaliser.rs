@@ -1,8 +1,7 @@
-use std::borrow::Cow;
 use std::fmt;
 
 use unicode_normalization::UnicodeNormalization;
-use wordmill_model::{DocBuffers, Document, NormalisedDoc, Token};
+use wordmill_model::{DocBuffers, Document, NormalisedDoc, Token, TokenText};
 
 use crate::config::{NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
 use crate::error::NormaliseError;
@@ -10,7 +9,7 @@ use crate::filter::{MinLenFilter, TokenFilter};
 use crate::pattern::{PatternTokenizer, next_sklearn_ascii};
 use crate::sentences::split_sentences_into;
 use crate::stem::StemFilter;
-use crate::stopwords::{StopWordFilter, ascii_lowercase_packed, builtin_stopwords, pack, unpack};
+use crate::stopwords::{StopWordFilter, ascii_lowercase_packed, builtin_stopwords, pack};
 use crate::transform::Transformed;
 use crate::words::{next_ascii_word, words};
 
@@ -261,9 +260,9 @@ impl Normaliser {
             let (os, oe) = transformed.original_span(s, e);
             let original = &part[os..oe];
             let token_text = if piece == original {
-                Cow::Borrowed(original)
+                TokenText::borrowed(original)
             } else {
-                Cow::Owned(piece.to_string())
+                TokenText::copied(piece)
             };
             self.push(
                 Token {
@@ -293,9 +292,10 @@ impl Normaliser {
 
     /// The fast path of [`tokens_into`](Self::tokens_into) for one token `text[s..e]` of an
     /// ASCII text. A token of at most 15 bytes is packed into a `u128`, lowercased and
-    /// checked against the stop words there; it is allocated only when it had an upper-case
-    /// letter and survives the filters. Inlined so that the tokeniser's loop calls no function
-    /// per token.
+    /// checked against the stop words there, and kept in that packed form (a term table
+    /// reads the key without packing it again); a longer token is allocated only when it had
+    /// an upper-case letter and survives the filters. Inlined so that the tokeniser's loop
+    /// calls no function per token.
     #[inline(always)]
     fn ascii_token<'a>(
         &self,
@@ -317,22 +317,24 @@ impl Normaliser {
             if !self.keeps_packed(key, slice) {
                 return;
             }
-            if changed {
-                Cow::Owned(unpack(key))
-            } else {
-                Cow::Borrowed(slice)
-            }
+            TokenText::from_packed_ascii(key).unwrap_or_else(|| {
+                if changed {
+                    TokenText::from(slice.to_ascii_lowercase())
+                } else {
+                    TokenText::borrowed(slice)
+                }
+            })
         } else if lowercase && slice.bytes().any(|b| b.is_ascii_uppercase()) {
             let lower = slice.to_ascii_lowercase();
             if !self.keeps(&lower) {
                 return;
             }
-            Cow::Owned(lower)
+            TokenText::from(lower)
         } else {
             if !self.keeps(slice) {
                 return;
             }
-            Cow::Borrowed(slice)
+            TokenText::borrowed(slice)
         };
         self.push(
             Token {
@@ -405,17 +407,20 @@ mod tests {
     use crate::stem::StemLanguage;
     use wordmill_model::{Metadata, Span};
 
-    fn run(config: NormaliserConfig, text: &str) -> Vec<(String, Span, u32, bool)> {
+    /// Text, span, position and how the text is held: "borrowed", "inline" or "owned".
+    fn run(config: NormaliserConfig, text: &str) -> Vec<(String, Span, u32, &'static str)> {
         let n = Normaliser::new(config).unwrap();
         n.tokens(text)
             .into_iter()
             .map(|t| {
-                (
-                    t.text.to_string(),
-                    t.span,
-                    t.position,
-                    matches!(t.text, Cow::Borrowed(_)),
-                )
+                let held = if t.text.as_borrowed().is_some() {
+                    "borrowed"
+                } else if t.text.is_owned() {
+                    "owned"
+                } else {
+                    "inline"
+                };
+                (t.text.to_string(), t.span, t.position, held)
             })
             .collect()
     }
@@ -427,13 +432,23 @@ mod tests {
     }
 
     #[test]
-    fn ascii_tokens_borrow_unless_lowercased() {
-        let got = run(NormaliserConfig::default(), "The strike");
+    fn ascii_tokens_are_inline_when_short_and_borrowed_unless_lowercased_when_long() {
+        let got = run(
+            NormaliserConfig::default(),
+            "The strike Internationalisation internationalisation",
+        );
         assert_eq!(
             got,
             [
-                ("the".into(), Span::new(0, 3), 0, false),
-                ("strike".into(), Span::new(4, 10), 1, true),
+                ("the".into(), Span::new(0, 3), 0, "inline"),
+                ("strike".into(), Span::new(4, 10), 1, "inline"),
+                ("internationalisation".into(), Span::new(11, 31), 2, "owned"),
+                (
+                    "internationalisation".into(),
+                    Span::new(32, 52),
+                    3,
+                    "borrowed"
+                ),
             ]
         );
     }
@@ -456,7 +471,7 @@ mod tests {
         assert_eq!(texts, ["stanbul", "café", "naïve", "x²"]);
         // The İ became "i" + U+0307; the dropped "i" took it along, the rest maps one to one.
         assert_eq!(got[0].1.slice(text), "stanbul");
-        assert!(got[0].3);
+        assert_eq!(got[0].3, "borrowed");
     }
 
     #[test]
@@ -470,8 +485,8 @@ mod tests {
         let got = run(config, "The walkers of the city walked");
         let summary: Vec<(&str, u32)> = got.iter().map(|t| (t.0.as_str(), t.2)).collect();
         assert_eq!(summary, [("walker", 1), ("citi", 4), ("walk", 5)]);
-        // "walk" is a prefix of the original "walked": still borrowed.
-        assert!(got[2].3);
+        // "walk" is short: nothing is allocated for it.
+        assert_eq!(got[2].3, "inline");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
-use wordmill_model::Token;
+use wordmill_model::{Token, TokenText};
 
 use crate::error::NormaliseError;
 use crate::filter::TokenFilter;
@@ -162,15 +162,15 @@ impl FromStr for StemLanguage {
 
 /// Replaces each token's text by its Snowball stem. Expects lower-case input.
 ///
-/// The token stays borrowed when the stem equals its text.
+/// The token stays borrowed when the stem equals its text or is a prefix of its borrowed
+/// text; a changed short text is held inline (see [`TokenText`]).
 ///
 /// ```
-/// use std::borrow::Cow;
-/// use wordmill_model::{Span, Token};
+/// use wordmill_model::{Span, Token, TokenText};
 /// use wordmill_normalise::{StemFilter, StemLanguage, TokenFilter};
 ///
 /// let filter = StemFilter::new(StemLanguage::English);
-/// let mut token = Token { text: Cow::Borrowed("walked"), span: Span::new(0, 6), position: 0 };
+/// let mut token = Token { text: TokenText::borrowed("walked"), span: Span::new(0, 6), position: 0 };
 /// assert!(filter.apply(&mut token));
 /// assert_eq!(token.text, "walk");
 /// assert_eq!(token.span, Span::new(0, 6)); // filters never change spans
@@ -210,20 +210,19 @@ impl fmt::Debug for StemFilter {
 
 impl TokenFilter for StemFilter {
     fn apply(&self, token: &mut Token<'_>) -> bool {
-        let stemmed = match self.stemmer.stem(&token.text) {
+        let text = match self.stemmer.stem(&token.text) {
             Cow::Borrowed(s) if s.len() == token.text.len() => return true,
-            Cow::Borrowed(s) => s.to_string(),
-            Cow::Owned(s) => s,
+            Cow::Owned(s) if s == *token.text => return true,
+            stemmed => match token.text.as_borrowed() {
+                // Keep a borrow when the stem is a prefix of borrowed text.
+                Some(b) if b.starts_with(&*stemmed) => TokenText::borrowed(&b[..stemmed.len()]),
+                _ => match stemmed {
+                    Cow::Borrowed(s) => TokenText::copied(s),
+                    Cow::Owned(s) => TokenText::from(s),
+                },
+            },
         };
-        if stemmed != *token.text {
-            // Keep a borrow when the stem is a prefix of borrowed text.
-            token.text = match &token.text {
-                Cow::Borrowed(b) if b.starts_with(stemmed.as_str()) => {
-                    Cow::Borrowed(&b[..stemmed.len()])
-                }
-                _ => Cow::Owned(stemmed),
-            };
-        }
+        token.text = text;
         true
     }
 }

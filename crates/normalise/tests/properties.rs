@@ -1,7 +1,5 @@
 //! Invariants of `Normaliser::normalise` on arbitrary text and arbitrary configurations.
 
-use std::borrow::Cow;
-
 use proptest::prelude::*;
 use wordmill_model::{Document, Metadata};
 use wordmill_normalise::{
@@ -87,7 +85,7 @@ fn check(config: NormaliserConfig, text: String) -> Result<(), TestCaseError> {
         );
         last_start = t.span.start;
         last_position = Some(t.position);
-        if let Cow::Borrowed(b) = &t.text {
+        if let Some(b) = t.text.as_borrowed() {
             // A borrowed token points into the document's text.
             let base = text.as_ptr() as usize;
             let p = b.as_ptr() as usize;

@@ -3,13 +3,11 @@
 
 #![allow(dead_code)]
 
-use std::borrow::Cow;
-
 use wordmill_analyse::{
     Analyser, DocumentStats, Documents, Sentiment, SentimentConfig, SentimentOutput, Terms,
     TermsConfig, TermsOutput,
 };
-use wordmill_model::{Document, Metadata, NormalisedDoc, Span, Token};
+use wordmill_model::{Document, Metadata, NormalisedDoc, Span, Token, TokenText};
 use wordmill_report::{CorpusSummary, Report, SentimentReport, TermsSummary};
 
 /// Everything `render_html` reads, owned.
@@ -57,9 +55,9 @@ fn tokens(text: &str) -> Vec<Token<'_>> {
         }
         let lower = word.to_lowercase();
         let text = if lower == word {
-            Cow::Borrowed(word)
+            TokenText::borrowed(word)
         } else {
-            Cow::Owned(lower)
+            TokenText::from(lower)
         };
         out.push(Token {
             text,

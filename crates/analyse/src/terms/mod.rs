@@ -325,9 +325,8 @@ impl TermsOutput {
 /// # Example
 ///
 /// ```
-/// use std::borrow::Cow;
 /// use wordmill_analyse::{Analyser, Terms, TermsConfig};
-/// use wordmill_model::{Document, Merge, Metadata, NormalisedDoc, Span, Token};
+/// use wordmill_model::{Document, Merge, Metadata, NormalisedDoc, Span, Token, TokenText};
 ///
 /// // Tokens as a normaliser would give them: here, split at spaces.
 /// fn normalise(doc: &Document) -> NormalisedDoc<'_> {
@@ -335,7 +334,7 @@ impl TermsOutput {
 ///     let mut start = 0;
 ///     for (position, word) in doc.text.split(' ').enumerate() {
 ///         let span = Span::new(start, start + word.len());
-///         tokens.push(Token { text: Cow::Borrowed(word), span, position: position as u32 });
+///         tokens.push(Token { text: TokenText::borrowed(word), span, position: position as u32 });
 ///         start = span.end + 1;
 ///     }
 ///     NormalisedDoc { doc, sentences: vec![Span::new(0, doc.text.len())], tokens }
@@ -743,10 +742,9 @@ fn compare_rows(a: &DocTerms, b: &DocTerms) -> Ordering {
 
 #[cfg(test)]
 mod tests {
-    use std::borrow::Cow;
 
     use proptest::prelude::*;
-    use wordmill_model::{Document, Merge, Metadata, Span, Token};
+    use wordmill_model::{Document, Merge, Metadata, Span, Token, TokenText};
 
     use super::*;
 
@@ -803,7 +801,7 @@ mod tests {
             .split_whitespace()
             .enumerate()
             .map(|(i, w)| Token {
-                text: Cow::Borrowed(w),
+                text: TokenText::borrowed(w),
                 span: Span::default(),
                 position: i as u32,
             })

@@ -140,12 +140,12 @@ impl TermsPartial {
                 // two cache misses overlap with the work on the tokens before it.
                 let mut ring = [Prepared::default(); RING];
                 for (i, token) in tokens.iter().enumerate().take(AHEAD) {
-                    ring[i] = TermTable::prepare(&token.text);
+                    ring[i] = TermTable::prepare_token(&token.text);
                     self.vocab.prefetch_slot(&ring[i]);
                 }
                 for (i, token) in tokens.iter().enumerate() {
                     if let Some(ahead) = tokens.get(i + AHEAD) {
-                        let p = TermTable::prepare(&ahead.text);
+                        let p = TermTable::prepare_token(&ahead.text);
                         self.vocab.prefetch_slot(&p);
                         ring[(i + AHEAD) % RING] = p;
                     }
@@ -195,7 +195,14 @@ impl TermsPartial {
 
     /// Counts one feature, whose key `key` was prepared from `term`.
     #[inline]
-    fn add(&mut self, term: &str, key: Prepared, at: FirstSeen, stamp: u64, keep_row: bool) {
+    fn add<T: AsRef<str> + ?Sized>(
+        &mut self,
+        term: &T,
+        key: Prepared,
+        at: FirstSeen,
+        stamp: u64,
+        keep_row: bool,
+    ) {
         let fresh = Totals {
             count: 0,
             doc_freq: 0,
@@ -395,11 +402,10 @@ impl<'de> Deserialize<'de> for TermsPartial {
 
 #[cfg(test)]
 mod tests {
-    use std::borrow::Cow;
     use std::collections::{BTreeMap, HashMap};
 
     use proptest::prelude::*;
-    use wordmill_model::Span;
+    use wordmill_model::{Span, TokenText};
 
     use super::*;
 
@@ -407,7 +413,7 @@ mod tests {
         text.split_whitespace()
             .enumerate()
             .map(|(i, w)| Token {
-                text: Cow::Borrowed(w),
+                text: TokenText::borrowed(w),
                 span: Span::default(),
                 position: i as u32,
             })

@@ -18,6 +18,7 @@
 
 use super::partial::Totals;
 
+use wordmill_model::TokenText;
 pub(crate) use wordmill_model::packed::PACKED_MAX as SHORT_MAX;
 use wordmill_model::packed::pack;
 
@@ -183,7 +184,23 @@ impl TermTable {
     /// that it can be computed ahead (see [`prefetch_slot`](Self::prefetch_slot)).
     #[inline]
     pub(crate) fn prepare(term: &str) -> Prepared {
-        match pack(term.as_bytes()) {
+        Self::prepare_packed(pack(term.as_bytes()), term)
+    }
+
+    /// [`prepare`](Self::prepare) for a token's text: a short text held inline is packed
+    /// already.
+    #[inline(always)]
+    pub(crate) fn prepare_token(text: &TokenText<'_>) -> Prepared {
+        match text.packed_key() {
+            Some(key) => Self::prepare_packed(Some(key), ""),
+            None => Self::prepare_packed(None, text),
+        }
+    }
+
+    /// The prepared key from `term` packed (`Some`) or, for a long key, from its text.
+    #[inline(always)]
+    fn prepare_packed(packed: Option<u128>, term: &str) -> Prepared {
+        match packed {
             Some(key) => Prepared {
                 key,
                 tag: tag_short(key),
@@ -249,14 +266,15 @@ impl TermTable {
     /// [`get_or_insert`](Self::get_or_insert) with the key prepared by
     /// [`prepare`](Self::prepare) for the same `term`.
     #[inline]
-    pub(crate) fn get_or_insert_prepared(
+    pub(crate) fn get_or_insert_prepared<T: AsRef<str> + ?Sized>(
         &mut self,
-        term: &str,
+        term: &T,
         p: Prepared,
         totals: Totals,
     ) -> (usize, bool) {
         if p.key & LONG_MARK == LONG_MARK {
-            return self.get_or_insert_long(term, p.tag, totals);
+            // Only a long key needs its text (a token's text is not read otherwise).
+            return self.get_or_insert_long(term.as_ref(), p.tag, totals);
         }
         match self.probe_short(p.key, p.tag) {
             Ok(id) => (id, false),
