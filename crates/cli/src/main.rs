@@ -121,7 +121,8 @@ enum Command {
         #[arg(required = true, value_name = "PIPELINE")]
         pipelines: Vec<PathBuf>,
     },
-    /// Run pipelines and check their [[expect]] entries; exit 1 if any fails.
+    // Set as an attribute, not a doc comment: rustdoc would read `[[expect]]` as a link.
+    #[command(about = "Run pipelines and check their [[expect]] entries; exit 1 if any fails")]
     Test {
         /// Pipeline files (.toml or .json) or directories of them.
         #[arg(required = true, value_name = "PIPELINE")]
