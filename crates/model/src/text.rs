@@ -73,6 +73,12 @@ const NOT_ASCII_KEY: [u128; PACKED_MAX + 1] = {
 };
 
 impl<'a> TokenText<'a> {
+    /// A packed key (as [`pack`] makes it from a `&str` or ASCII bytes), held inline.
+    #[inline(always)]
+    fn inline(key: u128) -> Self {
+        TokenText(Repr::Inline(key.to_le_bytes()))
+    }
+
     /// Text borrowed from the document.
     #[inline]
     pub fn borrowed(text: &'a str) -> Self {
@@ -83,7 +89,7 @@ impl<'a> TokenText<'a> {
     #[inline]
     pub fn copied(text: &str) -> Self {
         match pack(text.as_bytes()) {
-            Some(key) => TokenText(Repr::Inline(key.to_le_bytes())),
+            Some(key) => Self::inline(key),
             None => TokenText(Repr::Owned(Box::from(text))),
         }
     }
@@ -95,7 +101,7 @@ impl<'a> TokenText<'a> {
     pub fn from_packed_ascii(key: u128) -> Option<Self> {
         let len = (key >> 120) as usize;
         match NOT_ASCII_KEY.get(len) {
-            Some(&mask) if key & mask == 0 => Some(TokenText(Repr::Inline(key.to_le_bytes()))),
+            Some(&mask) if key & mask == 0 => Some(Self::inline(key)),
             _ => None,
         }
     }
@@ -185,7 +191,7 @@ impl From<String> for TokenText<'_> {
     /// Inline when short (the `String` is dropped), else the `String`'s own allocation.
     fn from(text: String) -> Self {
         match pack(text.as_bytes()) {
-            Some(key) => TokenText(Repr::Inline(key.to_le_bytes())),
+            Some(key) => Self::inline(key),
             None => TokenText(Repr::Owned(text.into_boxed_str())),
         }
     }

@@ -742,7 +742,6 @@ fn compare_rows(a: &DocTerms, b: &DocTerms) -> Ordering {
 
 #[cfg(test)]
 mod tests {
-
     use proptest::prelude::*;
     use wordmill_model::{Document, Merge, Metadata, Span, Token, TokenText};
 

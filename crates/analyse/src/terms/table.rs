@@ -82,6 +82,26 @@ pub(crate) struct Prepared {
     tag: u32,
 }
 
+impl Prepared {
+    /// A packed short key and its tag.
+    #[inline(always)]
+    fn short(key: u128) -> Self {
+        Prepared {
+            key,
+            tag: tag_short(key),
+        }
+    }
+
+    /// A long key: only its tag (the text is compared when looked up).
+    #[inline]
+    fn long(term: &str) -> Self {
+        Prepared {
+            key: LONG_MARK,
+            tag: tag_long(term.as_bytes()),
+        }
+    }
+}
+
 /// A hint to load the cache line of `r`; no effect on the result.
 #[inline(always)]
 fn prefetch<T>(r: &T) {
@@ -184,31 +204,19 @@ impl TermTable {
     /// that it can be computed ahead (see [`prefetch_slot`](Self::prefetch_slot)).
     #[inline]
     pub(crate) fn prepare(term: &str) -> Prepared {
-        Self::prepare_packed(pack(term.as_bytes()), term)
-    }
-
-    /// [`prepare`](Self::prepare) for a token's text: a short text held inline is packed
-    /// already.
-    #[inline(always)]
-    pub(crate) fn prepare_token(text: &TokenText<'_>) -> Prepared {
-        match text.packed_key() {
-            Some(key) => Self::prepare_packed(Some(key), ""),
-            None => Self::prepare_packed(None, text),
+        match pack(term.as_bytes()) {
+            Some(key) => Prepared::short(key),
+            None => Prepared::long(term),
         }
     }
 
-    /// The prepared key from `term` packed (`Some`) or, for a long key, from its text.
+    /// [`prepare`](Self::prepare) for a token's text: a short text held inline is packed
+    /// already (and its text is not read).
     #[inline(always)]
-    fn prepare_packed(packed: Option<u128>, term: &str) -> Prepared {
-        match packed {
-            Some(key) => Prepared {
-                key,
-                tag: tag_short(key),
-            },
-            None => Prepared {
-                key: LONG_MARK,
-                tag: tag_long(term.as_bytes()),
-            },
+    pub(crate) fn prepare_token(text: &TokenText<'_>) -> Prepared {
+        match text.packed_key() {
+            Some(key) => Prepared::short(key),
+            None => Prepared::long(text),
         }
     }
 
@@ -218,15 +226,9 @@ impl TermTable {
     pub(crate) fn prepared_of(&self, entry: &Entry) -> Prepared {
         if entry.key & LONG_MARK == LONG_MARK {
             let mut buf = [0u8; SHORT_MAX];
-            Prepared {
-                key: LONG_MARK,
-                tag: tag_long(self.key_of(entry, &mut buf).as_bytes()),
-            }
+            Prepared::long(self.key_of(entry, &mut buf))
         } else {
-            Prepared {
-                key: entry.key,
-                tag: tag_short(entry.key),
-            }
+            Prepared::short(entry.key)
         }
     }
 
