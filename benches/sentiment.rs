@@ -1,8 +1,8 @@
 //! VADER scoring speed, in sentences per second, on one core.
 //!
-//! Corpora: the texts of the VADER reference file (`shared/reference/vader/public.jsonl`,
-//! or `WORDMILL_VADER_REFERENCE`) and the seed news article split on lines. Each is scored
-//! with `Rules::Vader` and `Rules::VaderNews`.
+//! Corpora: the texts of the VADER reference file (`tests/reference/vader/public.jsonl`, or
+//! `vader/public.jsonl` under `WORDMILL_REFERENCE`) and the seed news article split on lines.
+//! Each is scored with `Rules::Vader` and `Rules::VaderNews`.
 //!
 //! Run with `cargo bench --bench sentiment`.
 
@@ -16,14 +16,12 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use wordmill_analyse::{Lexicon, Rules, Vader};
 
 fn reference_texts() -> Vec<String> {
-    let path = std::env::var_os("WORDMILL_VADER_REFERENCE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../shared/reference/vader/public.jsonl"
-            ))
-        });
+    let path = std::env::var_os("WORDMILL_REFERENCE")
+        .map_or_else(
+            || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference")),
+            PathBuf::from,
+        )
+        .join("vader/public.jsonl");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     text.lines()

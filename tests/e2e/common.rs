@@ -9,11 +9,11 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The reference data directory: `WORDMILL_REFERENCE` or `../shared/reference`.
+/// The reference data directory: `WORDMILL_REFERENCE` or the repository's `tests/reference`.
 pub fn reference_dir() -> PathBuf {
     let dir = std::env::var_os("WORDMILL_REFERENCE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/reference"));
+        .unwrap_or_else(|| root().join("tests/reference"));
     assert!(
         dir.is_dir(),
         "reference data not found at {} (set WORDMILL_REFERENCE)",

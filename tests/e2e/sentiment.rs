@@ -4,9 +4,7 @@ use crate::common::*;
 
 #[test]
 fn adhoc_scores_equal_the_reference_in_input_order_on_every_thread_count() {
-    let path = std::env::var_os("WORDMILL_VADER_REFERENCE")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| reference_dir().join("vader/public.jsonl"));
+    let path = reference_dir().join("vader/public.jsonl");
     let reference = std::fs::read_to_string(&path).unwrap();
     let rows: Vec<serde_json::Value> = reference
         .lines()

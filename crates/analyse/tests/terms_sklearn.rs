@@ -1,7 +1,7 @@
 //! Golden test: `Terms` against scikit-learn's `CountVectorizer` / `TfidfVectorizer`.
 //!
 //! For every `*.json.gz` case file in `tfidf/` and `tfidf_edge/` of the reference directory
-//! (`WORDMILL_REFERENCE`, by default the workspace's `../shared/reference`), the configuration
+//! (`WORDMILL_REFERENCE`, by default the repository's `tests/reference`), the configuration
 //! is derived from the file's `options`, the directory's `docs.jsonl` is tokenised by
 //! wordmill-normalise configured like scikit-learn (lower-case, then `(?u)\b\w\w+\b`), and
 //! the output must equal the reference exactly: vocabulary, document frequencies, counts, idf
@@ -37,13 +37,15 @@ fn sklearn_normaliser() -> Normaliser {
 }
 
 fn reference_dir() -> PathBuf {
-    match std::env::var_os("WORDMILL_REFERENCE") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/reference"
-        )),
-    }
+    std::env::var_os("WORDMILL_REFERENCE").map_or_else(
+        || {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../tests/reference"
+            ))
+        },
+        PathBuf::from,
+    )
 }
 
 fn load_docs(dir: &Path) -> Vec<Document> {

@@ -1,8 +1,8 @@
 //! The pattern tokeniser with scikit-learn's settings gives exactly scikit-learn's tokens:
 //! checked against the reference CountVectorizer output (vocabulary and per-document counts).
 //!
-//! The reference directory is `$WORDMILL_REFERENCE`, or `shared/reference` beside the
-//! repository; the test fails when it is missing.
+//! The reference directory is `$WORDMILL_REFERENCE`, or the repository's `tests/reference`; the
+//! test fails when it is missing.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
@@ -14,14 +14,15 @@ use wordmill_model::{Document, Metadata};
 use wordmill_normalise::{Normaliser, NormaliserConfig};
 
 fn reference_dir() -> PathBuf {
-    let dir = std::env::var_os("WORDMILL_REFERENCE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
+    let dir = std::env::var_os("WORDMILL_REFERENCE").map_or_else(
+        || {
             PathBuf::from(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/reference"
+                "/../../tests/reference"
             ))
-        });
+        },
+        PathBuf::from,
+    );
     assert!(
         dir.is_dir(),
         "reference data not found at {} (set WORDMILL_REFERENCE to the reference directory)",
