@@ -33,6 +33,17 @@ impl Format {
         }
     }
 
+    /// The file-name extensions (without the compression extension) a directory input reads in
+    /// this format unless [`SourceConfig::extensions`] says otherwise: `txt`, `md`; `jsonl`,
+    /// `json`, `ndjson`; `csv`.
+    pub const fn default_extensions(self) -> &'static [&'static str] {
+        match self {
+            Format::Text => &["txt", "md"],
+            Format::Jsonl => &["jsonl", "json", "ndjson"],
+            Format::Csv => &["csv"],
+        }
+    }
+
     /// File-name extensions (without the compression extension) dropped when a file's path is
     /// turned into a document id.
     pub(crate) const fn id_extensions(self) -> &'static [&'static str] {
@@ -204,6 +215,51 @@ impl FromStr for Oversize {
     }
 }
 
+/// The order in which the files of a directory or glob input are read (and so numbered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum InputOrder {
+    /// By name, byte by byte, each directory level in turn: `chapter_10` before `chapter_2`.
+    #[default]
+    Name,
+    /// By name with runs of digits compared as numbers: `chapter_2` before `chapter_10`
+    /// (ties, such as `a01` and `a1`, fall back to the byte order).
+    Natural,
+}
+
+impl InputOrder {
+    /// The name used in pipeline files: `name` or `natural`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            InputOrder::Name => "name",
+            InputOrder::Natural => "natural",
+        }
+    }
+}
+
+impl fmt::Display for InputOrder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for InputOrder {
+    type Err = ParseNameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "name" => Ok(InputOrder::Name),
+            "natural" => Ok(InputOrder::Natural),
+            _ => Err(ParseNameError {
+                what: "order",
+                found: s.to_owned(),
+                expected: "`name` or `natural`",
+            }),
+        }
+    }
+}
+
 /// Default [`SourceConfig::max_document_bytes`]: 64 MiB.
 pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 64 << 20;
 /// Default [`SourceConfig::max_decompressed_bytes`]: 4 GiB.
@@ -211,7 +267,8 @@ pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 4 << 30;
 /// Default [`SourceConfig::max_line_bytes`]: 256 MiB.
 pub const DEFAULT_MAX_LINE_BYTES: u64 = 256 << 20;
 
-/// A [`Format`], [`OnError`], [`EncodingErrors`] or [`Oversize`] name that is not one of the known ones.
+/// A [`Format`], [`OnError`], [`EncodingErrors`], [`Oversize`] or [`InputOrder`] name that is not
+/// one of the known ones.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} `{found}`: expected {expected}")]
 pub struct ParseNameError {
@@ -229,6 +286,15 @@ pub struct SourceConfig {
     /// Files, directories (walked recursively), or glob patterns (`corpus/*.txt`,
     /// `data/**/*.jsonl`); `-` is standard input.
     pub inputs: Vec<String>,
+    /// The extensions a directory input reads (without the dot, ASCII case-insensitive; each
+    /// also with `.gz`, `.zst` or `.zstd` after it); `*` reads every file. Files named
+    /// directly and files matched by a glob are always read. `None`: the format's
+    /// [`Format::default_extensions`]. The files left out are counted in
+    /// [`IngestStats::files_left_out`](crate::IngestStats::files_left_out).
+    pub extensions: Option<Vec<String>>,
+    /// The order the files of each directory or glob input are read in. Default
+    /// [`InputOrder::Name`].
+    pub order: InputOrder,
     /// The directory relative inputs are resolved against (a pipeline file's directory).
     pub base_dir: PathBuf,
     /// How files are parsed.
@@ -273,12 +339,14 @@ pub struct SourceConfig {
 }
 
 impl Default for SourceConfig {
-    /// No inputs, base directory `.`, text format, text field `text`, id field `id`, no
+    /// No inputs, the format's extensions, files by name, base directory `.`, text format, text field `text`, id field `id`, no
     /// metadata, skip bad records, reject invalid text, documents of at most 64 MiB (split
     /// beyond), at most 4 GiB decompressed per file, lines of at most 256 MiB.
     fn default() -> Self {
         SourceConfig {
             inputs: Vec::new(),
+            extensions: None,
+            order: InputOrder::Name,
             base_dir: PathBuf::from("."),
             format: Format::Text,
             text_field: "text".to_owned(),

@@ -35,6 +35,8 @@ pub enum IngestError {
     File {
         /// The file, as displayed (relative to the base directory when the input was).
         file: String,
+        /// The kind of problem, for counting skips by reason.
+        kind: SkipKind,
         /// What went wrong and what was expected.
         reason: String,
     },
@@ -50,6 +52,8 @@ pub enum IngestError {
         /// compressed stream: the number of compressed bytes consumed). JSON Lines lines over
         /// the length limit have both the line and the offset where it starts.
         byte_offset: Option<u64>,
+        /// The kind of problem, for counting skips by reason.
+        kind: SkipKind,
         /// What went wrong and what was expected.
         reason: String,
     },
@@ -96,21 +100,118 @@ impl IngestError {
         }
     }
 
-    /// The error as a [`Skip`] entry (file, line or byte offset, reason).
+    /// The kind of problem: [`SkipKind::Unreadable`] for inputs that matched nothing.
+    pub fn kind(&self) -> SkipKind {
+        match self {
+            IngestError::File { kind, .. } | IngestError::Record { kind, .. } => *kind,
+            IngestError::NoMatch { .. } | IngestError::Glob { .. } => SkipKind::Unreadable,
+        }
+    }
+
+    /// The error as a [`Skip`] entry (file, line or byte offset, kind, reason).
     pub fn to_skip(&self) -> Skip {
         Skip {
             file: self.file().to_owned(),
             line: self.line(),
             byte_offset: self.byte_offset(),
+            kind: self.kind(),
             reason: self.reason(),
         }
     }
 }
 
+/// What kind of problem made a record (or a file) unusable: the key skipped records are
+/// counted by. [`Skip::reason`] says the rest.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SkipKind {
+    /// A file that could not be opened, listed or read (permissions, a vanished file, a
+    /// symbolic-link loop, an I/O error).
+    Unreadable,
+    /// A file with a NUL byte near its start: not text.
+    Binary,
+    /// Bytes that are not valid UTF-8 (or UTF-16 after its byte-order mark).
+    Encoding,
+    /// A corrupt, truncated or empty compressed stream, or one that decompresses past
+    /// `max_decompressed_bytes`.
+    Compression,
+    /// A JSON Lines line that is not a JSON object.
+    InvalidJson,
+    /// A record without its text (or with a text, id or field of the wrong type).
+    MissingField,
+    /// A CSV file or record that does not parse (no header, unequal fields, an unbalanced
+    /// quote).
+    InvalidCsv,
+    /// A line or record longer than `max_line_bytes`.
+    TooLong,
+    /// A document longer than `max_document_bytes`, with `oversize = "skip"`.
+    Oversize,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+impl SkipKind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [SkipKind; 10] = [
+        SkipKind::Unreadable,
+        SkipKind::Binary,
+        SkipKind::Encoding,
+        SkipKind::Compression,
+        SkipKind::InvalidJson,
+        SkipKind::MissingField,
+        SkipKind::InvalidCsv,
+        SkipKind::TooLong,
+        SkipKind::Oversize,
+        SkipKind::Other,
+    ];
+
+    /// The name `run.json` uses (`invalid_json`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            SkipKind::Unreadable => "unreadable",
+            SkipKind::Binary => "binary",
+            SkipKind::Encoding => "encoding",
+            SkipKind::Compression => "compression",
+            SkipKind::InvalidJson => "invalid_json",
+            SkipKind::MissingField => "missing_field",
+            SkipKind::InvalidCsv => "invalid_csv",
+            SkipKind::TooLong => "too_long",
+            SkipKind::Oversize => "oversize",
+            SkipKind::Other => "other",
+        }
+    }
+
+    /// A few words for people: "not valid JSON".
+    pub const fn describe(self) -> &'static str {
+        match self {
+            SkipKind::Unreadable => "unreadable file",
+            SkipKind::Binary => "binary file, not text",
+            SkipKind::Encoding => "invalid UTF-8",
+            SkipKind::Compression => "bad compressed stream",
+            SkipKind::InvalidJson => "not a JSON object",
+            SkipKind::MissingField => "missing or mistyped field",
+            SkipKind::InvalidCsv => "invalid CSV",
+            SkipKind::TooLong => "line over max_line_bytes",
+            SkipKind::Oversize => "document over max_document_bytes",
+            SkipKind::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for SkipKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// A record or file that was skipped under [`OnError::Skip`](crate::OnError::Skip).
 ///
-/// Serialises as `{"file", "line", "byte_offset", "reason"}` (absent positions are `null`), the
-/// shape the run manifest lists. `Display` is the same `file:line: reason` as the error.
+/// Serialises as `{"file", "line", "byte_offset", "kind", "reason"}` (absent positions are
+/// `null`), the shape the run manifest lists. `Display` is the same `file:line: reason` as the error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skip {
     /// The file, as displayed.
@@ -120,6 +221,9 @@ pub struct Skip {
     pub line: Option<u64>,
     /// Byte offset in the file, when that is the position known.
     pub byte_offset: Option<u64>,
+    /// The kind of problem (what skipped records are counted by).
+    #[serde(default)]
+    pub kind: SkipKind,
     /// What went wrong and what was expected.
     pub reason: String,
 }

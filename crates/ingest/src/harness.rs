@@ -61,10 +61,11 @@ pub fn parse_jsonl_record(
     };
     match jsonl::parse(line_bytes, line, &ctx) {
         Ok(record) => Ok(Document::new(0, record.id, record.text, record.meta)),
-        Err(reason) => Err(IngestError::Record {
+        Err((kind, reason)) => Err(IngestError::Record {
             file: file_id.to_owned(),
             line: Some(line),
             byte_offset: None,
+            kind,
             reason,
         }),
     }

@@ -8,6 +8,7 @@ use wordmill_model::Metadata;
 
 use crate::config::EncodingErrors;
 use crate::decode;
+use crate::error::SkipKind;
 use crate::read;
 use crate::source::{Ctx, Problem, Replaced, Step};
 
@@ -112,6 +113,7 @@ impl JsonlReader {
                     let limit = ctx.config.max_line_bytes.unwrap_or(u64::MAX);
                     let mut problem = Problem::at_line(
                         self.line,
+                        SkipKind::TooLong,
                         format!(
                             "line of {len} bytes exceeds max_line_bytes = {limit} (expected one \
                              JSON object per line of at most {limit} bytes; the line was not read)"
@@ -148,7 +150,7 @@ impl JsonlReader {
                         replaced: record.replaced,
                     }
                 }
-                Err(reason) => Step::Problem(Problem::at_line(self.line, reason)),
+                Err((kind, reason)) => Step::Problem(Problem::at_line(self.line, kind, reason)),
             };
         }
     }
@@ -165,7 +167,7 @@ pub(crate) struct Record {
 }
 
 /// One line to a record, or the reason it is not a document.
-pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, String> {
+pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, (SkipKind, String)> {
     let (json, replaced): (Cow<'_, str>, _) = match std::str::from_utf8(bytes) {
         Ok(json) => (Cow::Borrowed(json), None),
         Err(err) => match ctx.config.encoding_errors {
@@ -178,10 +180,13 @@ pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, St
                 (Cow::Owned(json), replaced)
             }
             _ => {
-                return Err(format!(
-                    "invalid UTF-8 at column {} (expected UTF-8 text; the column is of the first \
-                     bad byte)",
-                    err.valid_up_to() + 1
+                return Err((
+                    SkipKind::Encoding,
+                    format!(
+                        "invalid UTF-8 at column {} (expected UTF-8 text; the column is of the \
+                         first bad byte)",
+                        err.valid_up_to() + 1
+                    ),
                 ));
             }
         },
@@ -195,13 +200,19 @@ pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, St
         } else {
             ""
         };
-        format!(
-            "invalid JSON at column {}: {message}{hint} (expected one JSON object per line)",
-            err.column()
+        (
+            SkipKind::InvalidJson,
+            format!(
+                "invalid JSON at column {}: {message}{hint} (expected one JSON object per line)",
+                err.column()
+            ),
         )
     })?;
     if !value.is_object() {
-        return Err(format!("expected a JSON object, found {}", kind(&value)));
+        return Err((
+            SkipKind::InvalidJson,
+            format!("expected a JSON object, found {}", kind(&value)),
+        ));
     }
     let config = ctx.config;
 
@@ -212,9 +223,12 @@ pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, St
             Some(Value::String(s)) => Some(s.clone()),
             Some(Value::Number(n)) => Some(n.to_string()),
             Some(other) => {
-                return Err(format!(
-                    "expected a string or number at `{field}` (the id), found {}",
-                    kind(other)
+                return Err((
+                    SkipKind::MissingField,
+                    format!(
+                        "expected a string or number at `{field}` (the id), found {}",
+                        kind(other)
+                    ),
                 ));
             }
         },
@@ -235,14 +249,18 @@ pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, St
     let text = match lookup_mut(&mut value, field) {
         Some(Value::String(s)) => std::mem::take(s),
         Some(other) => {
-            return Err(format!(
-                "expected a string at `{field}` (the text), found {}",
-                kind(other)
+            return Err((
+                SkipKind::MissingField,
+                format!(
+                    "expected a string at `{field}` (the text), found {}",
+                    kind(other)
+                ),
             ));
         }
         None => {
-            return Err(format!(
-                "expected a string at `{field}` (the text), found no such field"
+            return Err((
+                SkipKind::MissingField,
+                format!("expected a string at `{field}` (the text), found no such field"),
             ));
         }
     };

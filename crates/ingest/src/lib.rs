@@ -117,9 +117,9 @@ mod text;
 
 pub use config::{
     DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
-    EncodingErrors, Format, OnError, Oversize, ParseNameError, SourceConfig,
+    EncodingErrors, Format, InputOrder, OnError, Oversize, ParseNameError, SourceConfig,
 };
-pub use error::{IngestError, Skip};
+pub use error::{IngestError, Skip, SkipKind};
 #[doc(hidden)]
 pub use harness::{Outcome, parse_jsonl_record, read_bytes};
 pub use resolve::InputFile;

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::config::SourceConfig;
 use crate::decode::{self, BINARY_SNIFF, Tally, UTF8_BOM, Utf16, Utf16Reader};
+use crate::error::SkipKind;
 use crate::resolve::InputFile;
 use crate::source::Problem;
 
@@ -126,14 +127,23 @@ pub(crate) fn io_problem(err: &io::Error, compression: Compression, consumed: u6
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<ReadFault>());
     let mut problem = match fault {
-        Some(fault @ ReadFault::Bomb { .. }) => Problem::whole_file(fault.to_string()),
+        Some(fault @ ReadFault::Bomb { .. }) => {
+            Problem::whole_file(SkipKind::Compression, fault.to_string())
+        }
         Some(fault @ ReadFault::Encoding { offset, .. }) => {
-            Problem::at_byte(*offset, fault.to_string())
+            Problem::at_byte(*offset, SkipKind::Encoding, fault.to_string())
         }
         Some(fault @ ReadFault::CsvRecordTooLong { start, .. }) => {
-            Problem::at_byte(*start, fault.to_string())
+            Problem::at_byte(*start, SkipKind::TooLong, fault.to_string())
         }
-        None => Problem::at_byte(consumed, compression.describe(err)),
+        None => {
+            let kind = if compression == Compression::None {
+                SkipKind::Unreadable
+            } else {
+                SkipKind::Compression
+            };
+            Problem::at_byte(consumed, kind, compression.describe(err))
+        }
     };
     problem.ends_file = true;
     problem
@@ -216,9 +226,10 @@ pub(crate) fn open(
         ))
     } else {
         let handle = File::open(&file.path).map_err(|err| {
-            Problem::whole_file(format!(
-                "cannot open the file: {err} (expected a readable file)"
-            ))
+            Problem::whole_file(
+                SkipKind::Unreadable,
+                format!("cannot open the file: {err} (expected a readable file)"),
+            )
         })?;
         Box::new(BufReader::with_capacity(
             BUFFER,
@@ -230,9 +241,10 @@ pub(crate) fn open(
     };
     let compression = if file.is_stdin() {
         let head = raw.fill_buf().map_err(|err| {
-            Problem::whole_file(format!(
-                "cannot read standard input: {err} (expected a readable stream)"
-            ))
+            Problem::whole_file(
+                SkipKind::Unreadable,
+                format!("cannot read standard input: {err} (expected a readable stream)"),
+            )
         })?;
         Compression::sniff(head)
     } else {
@@ -243,6 +255,7 @@ pub(crate) fn open(
             Ok([]) => {
                 let mut problem = Problem::at_byte(
                     0,
+                    SkipKind::Compression,
                     format!(
                         "empty {} (0 bytes): expected a complete {} stream",
                         compression.name(),
@@ -321,6 +334,7 @@ fn sniff(
     if let Some(at) = decode::first_nul(&head) {
         let mut problem = Problem::at_byte(
             at as u64,
+            SkipKind::Binary,
             "binary file (NUL byte), expected text (UTF-8, or UTF-16 with a byte-order mark)"
                 .to_owned(),
         );

@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use globset::GlobBuilder;
 use walkdir::WalkDir;
 
-use crate::config::{Format, OnError, SourceConfig};
+use crate::config::{Format, InputOrder, OnError, SourceConfig};
 use crate::error::IngestError;
 
 /// One file a [`Source`](crate::Source) will read.
@@ -111,11 +111,85 @@ pub(crate) struct WalkProblem {
     pub reason: String,
 }
 
+/// How many files of directory inputs were left out for their extension, with the first few.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct LeftOut {
+    pub count: u64,
+    pub examples: Vec<String>,
+}
+
+/// How many left-out files are named as examples.
+pub(crate) const LEFT_OUT_EXAMPLES: usize = 10;
+
+impl LeftOut {
+    fn add(&mut self, display: String) {
+        self.count += 1;
+        if self.examples.len() < LEFT_OUT_EXAMPLES {
+            self.examples.push(display);
+        }
+    }
+}
+
 /// The outcome of resolving every input.
 #[derive(Debug, Default)]
 pub(crate) struct Resolved {
     pub files: Vec<InputFile>,
     pub problems: Vec<WalkProblem>,
+    pub left_out: LeftOut,
+}
+
+/// Which files a directory input reads: those whose name ends in one of the extensions (each
+/// optionally followed by a compression extension), or every file.
+struct Extensions {
+    /// Lower-case, without the dot; empty for every file.
+    wanted: Vec<String>,
+}
+
+impl Extensions {
+    fn new(config: &SourceConfig) -> Extensions {
+        let wanted: Vec<String> = match &config.extensions {
+            Some(list) => list
+                .iter()
+                .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
+                .collect(),
+            None => config
+                .format
+                .default_extensions()
+                .iter()
+                .map(|e| (*e).to_owned())
+                .collect(),
+        };
+        if wanted.iter().any(|e| e == "*") {
+            return Extensions { wanted: Vec::new() };
+        }
+        Extensions { wanted }
+    }
+
+    fn admits(&self, name: &str) -> bool {
+        if self.wanted.is_empty() {
+            return true;
+        }
+        let mut name = name;
+        for compression in ["gz", "zst", "zstd"] {
+            if let Some(stem) = strip_extension(name, compression) {
+                name = stem;
+                break;
+            }
+        }
+        self.wanted
+            .iter()
+            .any(|ext| strip_extension(name, ext).is_some())
+    }
+
+    /// `.jsonl, .json or .ndjson`.
+    fn describe(&self) -> String {
+        let dotted: Vec<String> = self.wanted.iter().map(|e| format!("`.{e}`")).collect();
+        match dotted.split_last() {
+            None => "any extension".to_owned(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        }
+    }
 }
 
 /// Expands `config.inputs` in order; each input in sorted order; duplicates dropped.
@@ -123,6 +197,8 @@ pub(crate) fn resolve(config: &SourceConfig) -> Result<Resolved, IngestError> {
     let mut resolver = Resolver {
         base: &config.base_dir,
         on_error: config.on_error,
+        order: config.order,
+        extensions: Extensions::new(config),
         seen: HashSet::new(),
         dirs: HashMap::new(),
         stdin_seen: false,
@@ -137,6 +213,8 @@ pub(crate) fn resolve(config: &SourceConfig) -> Result<Resolved, IngestError> {
 struct Resolver<'a> {
     base: &'a Path,
     on_error: OnError,
+    order: InputOrder,
+    extensions: Extensions,
     seen: HashSet<PathBuf>,
     /// Canonical paths of the directories files were listed from (see `canonical_of`).
     dirs: HashMap<PathBuf, Option<PathBuf>>,
@@ -166,17 +244,38 @@ impl Resolver<'_> {
         let full = self.full_path(Path::new(input));
         match fs::metadata(&full) {
             Ok(meta) if meta.is_dir() => {
+                let before = self.out.left_out.clone();
                 if self.walk(input, &full)? {
-                    Ok(())
-                } else {
-                    Err(IngestError::NoMatch {
-                        input: input.to_owned(),
-                        reason: format!(
-                            "expected files in directory `{}`, found none that is not hidden",
-                            full.display()
-                        ),
-                    })
+                    return Ok(());
                 }
+                let left_out = self.out.left_out.count - before.count;
+                let reason = if left_out == 0 {
+                    format!(
+                        "expected files in directory `{}`, found none that is not hidden",
+                        full.display()
+                    )
+                } else {
+                    let examples = &self.out.left_out.examples[before.examples.len()..];
+                    format!(
+                        "expected files ending in {} in directory `{}`, found {left_out} other \
+                         file{} ({}{}); `ingest.extensions` sets the extensions to read \
+                         (`[\"*\"]` for every file)",
+                        self.extensions.describe(),
+                        full.display(),
+                        if left_out == 1 { "" } else { "s" },
+                        examples
+                            .iter()
+                            .take(3)
+                            .map(|e| format!("`{e}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        if left_out > 3 { ", …" } else { "" }
+                    )
+                };
+                Err(IngestError::NoMatch {
+                    input: input.to_owned(),
+                    reason,
+                })
             }
             Ok(meta) => {
                 let relative = Path::new(input)
@@ -252,7 +351,7 @@ impl Resolver<'_> {
             format!("{prefix}/")
         };
         let mut matched_any = false;
-        let walk = walker(&root, max_depth, show_hidden);
+        let walk = walker(&root, max_depth, show_hidden, self.order);
         for entry in walk {
             match entry {
                 Ok(entry) => {
@@ -322,14 +421,18 @@ impl Resolver<'_> {
             }
         };
         let mut found = false;
-        for entry in walker(root, None, false) {
+        for entry in walker(root, None, false, self.order) {
             match entry {
                 Ok(entry) => {
                     if !entry.file_type().is_file() {
                         continue;
                     }
-                    found = true;
                     let relative = relative_slashed(entry.path(), root);
+                    if !self.extensions.admits(&relative) {
+                        self.out.left_out.add(join(&relative));
+                        continue;
+                    }
+                    found = true;
                     match entry.metadata() {
                         Ok(meta) => {
                             let display = join(&relative);
@@ -401,6 +504,7 @@ impl Resolver<'_> {
         match self.on_error {
             OnError::Fail => Err(IngestError::File {
                 file: display,
+                kind: crate::error::SkipKind::Unreadable,
                 reason,
             }),
             OnError::Skip => {
@@ -412,18 +516,69 @@ impl Resolver<'_> {
 }
 
 /// A recursive walk of `root`, following symbolic links (loops are reported, not followed),
-/// entries sorted by name, hidden entries below the root skipped unless `show_hidden`.
+/// entries sorted by name in `order`, hidden entries below the root skipped unless
+/// `show_hidden`.
 fn walker(
     root: &Path,
     max_depth: Option<usize>,
     show_hidden: bool,
+    order: InputOrder,
 ) -> walkdir::FilterEntry<walkdir::IntoIter, impl FnMut(&walkdir::DirEntry) -> bool> {
-    let mut walk = WalkDir::new(root).follow_links(true).sort_by_file_name();
+    let mut walk = WalkDir::new(root).follow_links(true);
+    walk = match order {
+        InputOrder::Natural => walk.sort_by(|a, b| {
+            natural_cmp(
+                a.file_name().as_encoded_bytes(),
+                b.file_name().as_encoded_bytes(),
+            )
+        }),
+        _ => walk.sort_by_file_name(),
+    };
     if let Some(depth) = max_depth {
         walk = walk.max_depth(depth);
     }
     walk.into_iter()
         .filter_entry(move |e| show_hidden || e.depth() == 0 || !is_hidden_name(e.file_name()))
+}
+
+/// Compares names with runs of ASCII digits taken as numbers (`a2` < `a10`), everything else
+/// byte by byte; names equal that way (`a01`, `a1`) are ordered byte by byte, so the order is
+/// total and the same on every machine.
+pub(crate) fn natural_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i].is_ascii_digit() && b[j].is_ascii_digit() {
+            let run = |s: &[u8], mut k: usize| {
+                while k < s.len() && s[k] == b'0' {
+                    k += 1;
+                }
+                let start = k;
+                while k < s.len() && s[k].is_ascii_digit() {
+                    k += 1;
+                }
+                (start, k)
+            };
+            let ((sa, ea), (sb, eb)) = (run(a, i), run(b, j));
+            // Without leading zeros, a longer run is a larger number; equal lengths compare
+            // digit by digit.
+            let by_value = (ea - sa)
+                .cmp(&(eb - sb))
+                .then_with(|| a[sa..ea].cmp(&b[sb..eb]));
+            if by_value != Ordering::Equal {
+                return by_value;
+            }
+            i = ea;
+            j = eb;
+        } else {
+            if a[i] != b[j] {
+                return a[i].cmp(&b[j]);
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    (a.len() - i).cmp(&(b.len() - j)).then_with(|| a.cmp(b))
 }
 
 fn is_hidden_name(name: &std::ffi::OsStr) -> bool {
@@ -728,5 +883,137 @@ mod tests {
         assert_eq!(file("table.csv.gz").id(Format::Csv), "table");
         assert_eq!(file(".txt").id(Format::Text), ".txt");
         assert_eq!(file("d/.gz").id(Format::Text), "d/.gz");
+    }
+
+    #[test]
+    fn directories_read_only_the_files_of_their_format() {
+        let dir = TempDir::new("extensions");
+        dir.write("mixed/a.jsonl", "{\"text\": \"one\"}\n");
+        dir.write("mixed/b.ndjson.gz", "");
+        dir.write_gz("mixed/b.ndjson.gz", "{\"text\": \"two\"}\n");
+        dir.write("mixed/c.JSON", "{\"text\": \"three\"}\n");
+        dir.write("mixed/notes.txt", "not json\n");
+        dir.write("mixed/app.js", "var x = 1;\n");
+        dir.write("mixed/sub/readme", "no extension\n");
+        let (docs, stats) = read_all(dir.config(&["mixed"], Format::Jsonl));
+        assert_eq!(docs.len(), 3);
+        assert!(stats.skipped.is_empty(), "{:?}", stats.skipped);
+        assert_eq!(stats.files_left_out, 3);
+        assert_eq!(
+            stats.left_out_examples,
+            ["mixed/app.js", "mixed/notes.txt", "mixed/sub/readme"]
+        );
+
+        // Text reads .txt and .md; a glob and a file named directly are read whatever their
+        // extension.
+        let (docs, stats) = read_all(dir.config(&["mixed"], Format::Text));
+        assert_eq!(ids(&docs), ["notes"]);
+        assert_eq!(stats.files_left_out, 5);
+        let (docs, stats) = read_all(dir.config(&["mixed/*.js", "mixed/sub/readme"], Format::Text));
+        assert_eq!(ids(&docs), ["app.js", "readme"]);
+        assert_eq!(stats.files_left_out, 0);
+
+        // `extensions` replaces the defaults; `*` reads everything.
+        let mut config = dir.config(&["mixed"], Format::Text);
+        config.extensions = Some(vec![".JS".into(), "txt".into()]);
+        let (docs, _) = read_all(config);
+        assert_eq!(ids(&docs), ["app.js", "notes"]);
+        let mut config = dir.config(&["mixed"], Format::Text);
+        config.extensions = Some(vec!["*".into()]);
+        let (docs, stats) = read_all(config);
+        assert_eq!(docs.len(), 6);
+        assert_eq!(stats.files_left_out, 0);
+    }
+
+    #[test]
+    fn a_directory_with_only_other_files_is_an_error_naming_them() {
+        let dir = TempDir::new("extensions-none");
+        dir.write("logs/a.log", "x");
+        dir.write("logs/b.log", "y");
+        let err = Source::open(dir.config(&["logs"], Format::Csv)).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("expected files ending in `.csv`"),
+            "{message}"
+        );
+        assert!(
+            message.contains("found 2 other files (`logs/a.log`, `logs/b.log`)"),
+            "{message}"
+        );
+        assert!(message.contains("ingest.extensions"), "{message}");
+    }
+
+    #[test]
+    fn natural_order_reads_numbers_as_numbers() {
+        let dir = TempDir::new("natural");
+        for name in [
+            "chapter_10.txt",
+            "chapter_2.txt",
+            "chapter_1.txt",
+            "chapter_02.txt",
+            "appendix.txt",
+        ] {
+            dir.write(&format!("book/{name}"), name);
+        }
+        let (docs, _) = read_all(dir.config(&["book"], Format::Text));
+        assert_eq!(
+            ids(&docs),
+            [
+                "appendix",
+                "chapter_02",
+                "chapter_1",
+                "chapter_10",
+                "chapter_2"
+            ]
+        );
+        let mut config = dir.config(&["book/*.txt"], Format::Text);
+        config.order = InputOrder::Natural;
+        let (docs, _) = read_all(config);
+        assert_eq!(
+            ids(&docs),
+            [
+                "appendix",
+                "chapter_1",
+                "chapter_02",
+                "chapter_2",
+                "chapter_10"
+            ]
+        );
+    }
+
+    #[test]
+    fn natural_comparison_examples() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let cmp = |a: &str, b: &str| natural_cmp(a.as_bytes(), b.as_bytes());
+        assert_eq!(cmp("a2", "a10"), Less);
+        assert_eq!(cmp("a10", "a9b"), Greater);
+        assert_eq!(cmp("x", "x1"), Less);
+        assert_eq!(cmp("a01", "a1"), Less);
+        assert_eq!(cmp("a1", "a01"), Greater);
+        assert_eq!(cmp("a1b", "a01c"), Less);
+        assert_eq!(
+            cmp("99999999999999999999999", "100000000000000000000000"),
+            Less
+        );
+        assert_eq!(cmp("same", "same"), Equal);
+    }
+
+    proptest::proptest! {
+        /// Natural comparison is a total order: antisymmetric, equal only for equal names,
+        /// transitive, and it agrees with the numeric order of plain numbers.
+        #[test]
+        fn natural_comparison_is_a_total_order(
+            a in "[a0-9._-]{0,8}", b in "[a0-9._-]{0,8}", c in "[a0-9._-]{0,8}",
+            x in 0u64..1_000_000, y in 0u64..1_000_000,
+        ) {
+            let (a, b, c) = (a.as_bytes(), b.as_bytes(), c.as_bytes());
+            proptest::prop_assert_eq!(natural_cmp(a, b), natural_cmp(b, a).reverse());
+            proptest::prop_assert_eq!(natural_cmp(a, b).is_eq(), a == b);
+            if natural_cmp(a, b).is_le() && natural_cmp(b, c).is_le() {
+                proptest::prop_assert!(natural_cmp(a, c).is_le());
+            }
+            let (nx, ny) = (format!("p{x}q"), format!("p{y}q"));
+            proptest::prop_assert_eq!(natural_cmp(nx.as_bytes(), ny.as_bytes()), x.cmp(&y));
+        }
     }
 }

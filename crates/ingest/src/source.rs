@@ -9,7 +9,7 @@ use wordmill_model::{Document, Metadata, Ordinal};
 
 use crate::config::{Format, OnError, Oversize, SourceConfig};
 use crate::decode::Tally;
-use crate::error::{IngestError, Skip};
+use crate::error::{IngestError, Skip, SkipKind};
 use crate::jsonl::JsonlReader;
 use crate::read::{self, Compression, Encoding};
 use crate::resolve::{self, InputFile};
@@ -43,6 +43,13 @@ pub struct IngestStats {
     /// [`SourceConfig::max_document_bytes`], in input order.
     #[serde(default)]
     pub split: Vec<Split>,
+    /// Files found in directory inputs and not read, for their extension (see
+    /// [`SourceConfig::extensions`]).
+    #[serde(default)]
+    pub files_left_out: u64,
+    /// The first of them (at most ten), as displayed.
+    #[serde(default)]
+    pub left_out_examples: Vec<String>,
 }
 
 /// Invalid text replaced by U+FFFD in a document that was kept: where, and how many
@@ -176,6 +183,7 @@ pub(crate) enum Step {
 pub(crate) struct Problem {
     pub line: Option<u64>,
     pub byte_offset: Option<u64>,
+    pub kind: SkipKind,
     pub reason: String,
     /// The whole file is unusable (reported as [`IngestError::File`]).
     pub whole_file: bool,
@@ -184,30 +192,33 @@ pub(crate) struct Problem {
 }
 
 impl Problem {
-    pub(crate) fn at_line(line: u64, reason: String) -> Self {
+    pub(crate) fn at_line(line: u64, kind: SkipKind, reason: String) -> Self {
         Problem {
             line: Some(line),
             byte_offset: None,
+            kind,
             reason,
             whole_file: false,
             ends_file: false,
         }
     }
 
-    pub(crate) fn at_byte(byte: u64, reason: String) -> Self {
+    pub(crate) fn at_byte(byte: u64, kind: SkipKind, reason: String) -> Self {
         Problem {
             line: None,
             byte_offset: Some(byte),
+            kind,
             reason,
             whole_file: false,
             ends_file: false,
         }
     }
 
-    pub(crate) fn whole_file(reason: String) -> Self {
+    pub(crate) fn whole_file(kind: SkipKind, reason: String) -> Self {
         Problem {
             line: None,
             byte_offset: None,
+            kind,
             reason,
             whole_file: true,
             ends_file: true,
@@ -233,12 +244,15 @@ impl Source {
                 file: p.display,
                 line: None,
                 byte_offset: None,
+                kind: SkipKind::Unreadable,
                 reason: p.reason,
             })
             .collect();
         let stats = IngestStats {
             records_seen: skipped.len() as u64,
             skipped,
+            files_left_out: resolved.left_out.count,
+            left_out_examples: resolved.left_out.examples,
             ..IngestStats::default()
         };
         Ok(Source {
@@ -375,10 +389,11 @@ impl Source {
                 let reason =
                     format!("document of {len} bytes exceeds max_document_bytes = {limit}");
                 return Err(match line {
-                    Some(line) => Problem::at_line(line, reason),
+                    Some(line) => Problem::at_line(line, SkipKind::Oversize, reason),
                     None => Problem {
                         line: None,
                         byte_offset: None,
+                        kind: SkipKind::Oversize,
                         reason,
                         whole_file: false,
                         ends_file: false,
@@ -431,6 +446,7 @@ impl Source {
         let err = if problem.whole_file {
             IngestError::File {
                 file,
+                kind: problem.kind,
                 reason: problem.reason,
             }
         } else {
@@ -438,6 +454,7 @@ impl Source {
                 file,
                 line: problem.line,
                 byte_offset: problem.byte_offset,
+                kind: problem.kind,
                 reason: problem.reason,
             }
         };
@@ -683,6 +700,7 @@ mod tests {
                 "file": "d.jsonl",
                 "line": 2,
                 "byte_offset": null,
+                "kind": "invalid_json",
                 "reason": "invalid JSON at column 2: expected ident (expected one JSON object per line)"
             })
         );

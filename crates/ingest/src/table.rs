@@ -8,6 +8,7 @@ use csv::{ByteRecord, ErrorKind};
 
 use crate::config::EncodingErrors;
 use crate::decode;
+use crate::error::SkipKind;
 use crate::read::{self, Encoding, Opened, ReadFault};
 use crate::source::{Ctx, Problem, Replaced, Step};
 
@@ -99,24 +100,30 @@ impl CsvReader {
             Err(err) => {
                 return Err(match err.kind() {
                     ErrorKind::Io(io) => read::io_problem(io, opened.compression, 0),
-                    _ => Problem::whole_file(format!("cannot read the CSV header: {err}")),
+                    _ => Problem::whole_file(
+                        SkipKind::InvalidCsv,
+                        format!("cannot read the CSV header: {err}"),
+                    ),
                 });
             }
         };
         let find = |name: &str, role: &str| {
             columns.iter().position(|c| c == name).ok_or_else(|| {
-                Problem::whole_file(if columns.iter().all(String::is_empty) {
-                    format!("no column `{name}` ({role}): expected a header row, found none")
-                } else {
-                    format!(
-                        "no column `{name}` ({role}); the header has columns: {}",
-                        columns
-                            .iter()
-                            .map(|c| format!("`{c}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                })
+                Problem::whole_file(
+                    SkipKind::MissingField,
+                    if columns.iter().all(String::is_empty) {
+                        format!("no column `{name}` ({role}): expected a header row, found none")
+                    } else {
+                        format!(
+                            "no column `{name}` ({role}); the header has columns: {}",
+                            columns
+                                .iter()
+                                .map(|c| format!("`{c}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    },
+                )
             })
         };
         let config = ctx.config;
@@ -171,6 +178,7 @@ impl CsvReader {
                     if let Some(at) = unclosed_quote(&raw) {
                         return Step::Problem(Problem::at_line(
                             line,
+                            SkipKind::InvalidCsv,
                             format!(
                                 "unbalanced quote: the quoted field opened at byte {} runs to \
                                  the end of the file (expected a closing `\"`)",
@@ -182,6 +190,7 @@ impl CsvReader {
                 if len > limit {
                     return Step::Problem(Problem::at_line(
                         line,
+                        SkipKind::TooLong,
                         format!(
                             "CSV record of {len} bytes exceeds max_line_bytes = {limit} \
                              (expected records of at most {limit} bytes)"
@@ -190,7 +199,7 @@ impl CsvReader {
                 }
                 match self.document(line, byte, ctx) {
                     Ok(step) => step,
-                    Err(reason) => Step::Problem(Problem::at_line(line, reason)),
+                    Err((kind, reason)) => Step::Problem(Problem::at_line(line, kind, reason)),
                 }
             }
             Err(err) => match err.kind() {
@@ -206,6 +215,7 @@ impl CsvReader {
                     Step::Problem(Problem {
                         line: pos.as_ref().map(|p| p.line()),
                         byte_offset: pos.as_ref().map(|p| p.byte()),
+                        kind: SkipKind::InvalidCsv,
                         reason: format!(
                             "expected {expected_len} fields (as many as the header), found {len}"
                         ),
@@ -216,6 +226,7 @@ impl CsvReader {
                 _ => Step::Problem(Problem {
                     line: err.position().map(|p| p.line()),
                     byte_offset: err.position().map(|p| p.byte()),
+                    kind: SkipKind::InvalidCsv,
                     reason: format!("invalid CSV: {err}"),
                     whole_file: false,
                     ends_file: false,
@@ -224,7 +235,7 @@ impl CsvReader {
         }
     }
 
-    fn document(&self, line: u64, byte: u64, ctx: &Ctx<'_>) -> Result<Step, String> {
+    fn document(&self, line: u64, byte: u64, ctx: &Ctx<'_>) -> Result<Step, (SkipKind, String)> {
         let config = ctx.config;
         let policy = config.encoding_errors;
         let mut replaced: Option<Replaced> = None;
@@ -286,19 +297,25 @@ fn field<'r>(
     column: usize,
     name: &str,
     policy: EncodingErrors,
-) -> Result<(Cow<'r, str>, decode::Tally), String> {
-    let bytes = record
-        .get(column)
-        .ok_or_else(|| format!("expected a value in column `{name}`, found none"))?;
+) -> Result<(Cow<'r, str>, decode::Tally), (SkipKind, String)> {
+    let bytes = record.get(column).ok_or_else(|| {
+        (
+            SkipKind::MissingField,
+            format!("expected a value in column `{name}`, found none"),
+        )
+    })?;
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok((Cow::Borrowed(text), decode::Tally::default())),
         Err(_) if policy == EncodingErrors::Replace => {
             let (text, tally) = decode::utf8_lossy(bytes);
             Ok((Cow::Owned(text), tally))
         }
-        Err(err) => Err(format!(
-            "invalid UTF-8 in column `{name}` at byte {} of the field (expected UTF-8 text)",
-            err.valid_up_to()
+        Err(err) => Err((
+            SkipKind::Encoding,
+            format!(
+                "invalid UTF-8 in column `{name}` at byte {} of the field (expected UTF-8 text)",
+                err.valid_up_to()
+            ),
         )),
     }
 }

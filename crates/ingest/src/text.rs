@@ -3,6 +3,7 @@
 use std::io::Read;
 
 use crate::decode;
+use crate::error::SkipKind;
 use crate::read::{self, Encoding, Opened};
 use crate::source::{Ctx, Problem, Replaced, Step};
 
@@ -26,6 +27,7 @@ pub(crate) fn read(mut opened: Opened, ctx: &Ctx<'_>) -> Step {
         Err(offset) => {
             return Step::Problem(Problem::at_byte(
                 offset + bom,
+                SkipKind::Encoding,
                 "invalid UTF-8 (expected UTF-8 text; the byte offset is of the first bad byte)"
                     .to_owned(),
             ));
@@ -123,7 +125,7 @@ mod tests {
         // Two gzip members concatenated read as one stream.
         let mut multi = std::fs::read(&gz).unwrap();
         multi.extend(std::fs::read(&gz).unwrap());
-        dir.write("sotu/1992_c_r.gz", &multi);
+        dir.write("sotu/1992_c_r.txt.gz", &multi);
         let (docs, stats) = read_all(dir.config(&["sotu"], Format::Text));
         assert_eq!(ids(&docs), ["1990_a_r", "1991_b_d", "1992_c_r"]);
         assert_eq!(docs[0].text, text);

@@ -359,9 +359,23 @@ fn binary_files_are_refused_as_one_skip_each() {
     dir.write("corpus/image.png", &png);
     dir.write("corpus/program", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0");
     dir.write("corpus/speech.txt", "Fellow citizens.");
+    // A directory input reads only the text files by default: the others are left out, unread.
     let (docs, stats) = read_all(dir.config(&["corpus"], Format::Text));
     assert_eq!(ids(&docs), ["speech"]);
+    assert!(stats.skipped.is_empty());
+    assert_eq!(stats.files_left_out, 2);
+    // Asked to read every file, each binary one is refused as one skip.
+    let mut config = dir.config(&["corpus"], Format::Text);
+    config.extensions = Some(vec!["*".into()]);
+    let (docs, stats) = read_all(config);
+    assert_eq!(ids(&docs), ["speech"]);
     assert_eq!(stats.skipped.len(), 2);
+    assert!(
+        stats
+            .skipped
+            .iter()
+            .all(|s| s.kind == wordmill_ingest::SkipKind::Binary)
+    );
     assert_eq!(at(&stats.skipped[0]), ("corpus/image.png", None, Some(8)));
     assert_eq!(at(&stats.skipped[1]), ("corpus/program", None, Some(7)));
     assert!(

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use wordmill_analyse::{DocFreq, Norm, TermsConfig, TfidfConfig};
 use wordmill_ingest::{
     DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
-    EncodingErrors, Format, OnError, Oversize,
+    EncodingErrors, Format, InputOrder, OnError, Oversize,
 };
 use wordmill_normalise::{NormaliserConfig, StemLanguage, StopWords, TokenizerKind, UnicodeForm};
 
@@ -39,6 +39,8 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
         "ingest",
         &[
             "inputs",
+            "extensions",
+            "order",
             "format",
             "text_field",
             "id_field",
@@ -50,6 +52,8 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
             "oversize",
             "max_decompressed_bytes",
             "max_line_bytes",
+            "allow_empty",
+            "duplicate_ids",
         ],
     ),
     (
@@ -123,11 +127,44 @@ pub struct Pipeline {
     pub expect: Vec<Expectation>,
 }
 
+/// What a run does about two documents with the same id (`ingest.duplicate_ids`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum DuplicateIds {
+    /// Count them, name the first few in a warning and in `run.json`, keep them as they are.
+    #[default]
+    Warn,
+    /// Fail the run at the first repeated id.
+    Fail,
+    /// Make them unique: the second `x` becomes `x#2`, the third `x#3` (counted and listed
+    /// like warnings).
+    Suffix,
+}
+
+impl DuplicateIds {
+    /// The name used in pipeline files.
+    pub const fn name(self) -> &'static str {
+        match self {
+            DuplicateIds::Warn => "warn",
+            DuplicateIds::Fail => "fail",
+            DuplicateIds::Suffix => "suffix",
+        }
+    }
+}
+
 /// `[ingest]` after validation.
 #[derive(Debug, Clone)]
 pub struct IngestSpec {
     /// Files, directories, globs, or `-` for standard input.
     pub inputs: Vec<String>,
+    /// Extensions a directory input reads (`None`: the format's own).
+    pub extensions: Option<Vec<String>>,
+    /// The order of the files of each directory or glob input.
+    pub order: InputOrder,
+    /// A run that reads no document is not an error.
+    pub allow_empty: bool,
+    /// What two documents with the same id do.
+    pub duplicate_ids: DuplicateIds,
     /// Input format.
     pub format: Format,
     /// JSON Lines / CSV field holding the text.
@@ -674,20 +711,7 @@ impl<'s> Walker<'s> {
                 );
                 None
             }
-            Some(v) => {
-                // Every input must exist now: a typo fails validation, not a run.
-                let check = self.check_inputs;
-                for (input, span) in v.iter().filter(|_| check) {
-                    let probe = wordmill_ingest::SourceConfig {
-                        inputs: vec![input.clone()],
-                        ..Default::default()
-                    };
-                    if let Err(e) = wordmill_ingest::Source::open(probe) {
-                        self.error(span.clone(), format!("`ingest.inputs`: {e}"));
-                    }
-                }
-                Some(v.into_iter().map(|(s, _)| s).collect())
-            }
+            Some(v) => Some(v),
             None => {
                 if t.get("inputs").is_none() {
                     self.error(t.span.clone(), "missing `ingest.inputs` (files, directories, globs, or \"-\" for standard input)");
@@ -702,6 +726,54 @@ impl<'s> Walker<'s> {
             Some("jsonl") => Format::Jsonl,
             Some("csv") => Format::Csv,
             _ => Format::Text,
+        };
+        let extensions = self.strings(t, "extensions").map(|list| {
+            if list.is_empty() {
+                let span = t.get("extensions").map_or(t.span.clone(), |n| n.span.clone());
+                self.error(
+                    span,
+                    "`ingest.extensions` is empty: name the extensions to read, or `\"*\"` for every file",
+                );
+            }
+            for (ext, span) in &list {
+                let bare = ext.trim_start_matches('.');
+                if bare.is_empty() || bare.contains(['/', '\\']) || (bare.contains('*') && bare != "*") {
+                    self.error(
+                        span.clone(),
+                        format!("`ingest.extensions`: expected an extension such as \"txt\" or \".jsonl\", or \"*\" for every file, found \"{ext}\""),
+                    );
+                }
+            }
+            list.into_iter().map(|(s, _)| s).collect::<Vec<_>>()
+        });
+        let order = match self.choice(t, "order", &["name", "natural"]).as_deref() {
+            Some("natural") => InputOrder::Natural,
+            _ => InputOrder::Name,
+        };
+        // Every input must exist now, with files of the format: a typo fails validation, not
+        // a run.
+        if let (Some(inputs), true) = (&inputs, self.check_inputs) {
+            for (input, span) in inputs {
+                let probe = wordmill_ingest::SourceConfig {
+                    inputs: vec![input.clone()],
+                    format,
+                    extensions: extensions.clone(),
+                    ..Default::default()
+                };
+                if let Err(e) = wordmill_ingest::Source::open(probe) {
+                    self.error(span.clone(), format!("`ingest.inputs`: {e}"));
+                }
+            }
+        }
+        let inputs: Option<Vec<String>> = inputs.map(|v| v.into_iter().map(|(s, _)| s).collect());
+        let allow_empty = self.boolean(t, "allow_empty", false);
+        let duplicate_ids = match self
+            .choice(t, "duplicate_ids", &["warn", "fail", "suffix"])
+            .as_deref()
+        {
+            Some("fail") => DuplicateIds::Fail,
+            Some("suffix") => DuplicateIds::Suffix,
+            _ => DuplicateIds::Warn,
         };
         let text_field = self
             .string(t, "text_field")
@@ -760,6 +832,10 @@ impl<'s> Walker<'s> {
         let max_line_bytes = limit("max_line_bytes", DEFAULT_MAX_LINE_BYTES);
         Some(IngestSpec {
             inputs: inputs?,
+            extensions,
+            order,
+            allow_empty,
+            duplicate_ids,
             format,
             text_field,
             id_field,

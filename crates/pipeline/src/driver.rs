@@ -344,6 +344,8 @@ fn batch_target(seq: u64, remaining: u64, threads: usize) -> usize {
 fn source_config(p: &Pipeline) -> SourceConfig {
     SourceConfig {
         inputs: p.ingest.inputs.clone(),
+        extensions: p.ingest.extensions.clone(),
+        order: p.ingest.order,
         base_dir: PathBuf::from("."),
         format: p.ingest.format,
         text_field: p.ingest.text_field.clone(),
