@@ -54,7 +54,7 @@ pub use bench::{
     save_baseline,
 };
 pub use compare::{CompareError, Comparison, Drift, RankChange, Side, TimingRow, compare};
-pub use config::{FORMATS, IngestSpec, Pipeline, ReportSpec, SCHEMA, SentimentSpec};
+pub use config::{FORMATS, IngestSpec, Pipeline, ReportSpec, SCHEMA, SentimentSpec, Settings};
 pub use driver::{
     IngestTally, Progress, ProgressFn, RunOptions, RunOutcome, RunPartial, RunState, STATE_VERSION,
     map, merge_states, render_states, run,
