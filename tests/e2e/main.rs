@@ -2,6 +2,7 @@
 //! pipeline files in, report directories out.
 
 mod common;
+mod compare;
 mod determinism;
 mod pipelines;
 mod reliability;

@@ -1,6 +1,12 @@
-//! `wordmill compare A B`: speed and result drift between two runs, report directories or
-//! baselines.
+//! `wordmill compare A B`: what differs between two runs, report directories or baselines.
+//!
+//! A comparison leads with the configuration (each setting whose effective value differs), then
+//! the corpus counts, the vocabulary size and the skipped records, then the drift of top-term
+//! ranks and sentiment, and ends with the timings. A run that differs in its settings is read
+//! as such before its numbers are; two runs of one configuration (as `wordmill bench` makes)
+//! reduce the first parts to a line each, so the timings follow at once.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -8,13 +14,23 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::bench::{Baseline, Spread, baseline_path};
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, ManifestPipeline};
+
+/// Text width the rendering keeps to (but for the lines naming the sides as given).
+const WIDTH: usize = 80;
+
+/// Characters of a config hash shown in text.
+const HASH_CHARS: usize = 12;
 
 /// One side of a comparison, whatever it was read from.
 #[derive(Debug, Clone)]
 pub struct Side {
     /// What the user named.
     pub label: String,
+    /// The pipeline: name, file, config hash and (when recorded) settings.
+    pub pipeline: Option<ManifestPipeline>,
+    /// Corpus counts, from `report.json` where it is there, else from `run.json` or the baseline.
+    pub counts: Counts,
     /// Whole-run wall seconds.
     pub wall_seconds: Option<Spread>,
     /// Text bytes per second.
@@ -27,6 +43,38 @@ pub struct Side {
     pub report: Option<Json>,
     /// Document ids in input order, when available.
     pub document_ids: Option<Vec<String>>,
+}
+
+/// The counts of one side; `None` where the side does not record one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Documents analysed.
+    pub documents: Option<u64>,
+    /// Tokens after normalisation.
+    pub tokens: Option<u64>,
+    /// Sentences.
+    pub sentences: Option<u64>,
+    /// Bytes of text analysed.
+    pub bytes: Option<u64>,
+    /// Terms kept (after `min_df`, `max_df`, `max_features`).
+    pub vocabulary: Option<u64>,
+    /// Records skipped by ingest.
+    pub skipped: Option<u64>,
+}
+
+impl Counts {
+    /// The counts `report.json` holds (its `corpus` and `terms.vocabulary_size`).
+    pub fn from_report(report: &Json) -> Counts {
+        let corpus = |k: &str| report["corpus"][k].as_u64();
+        Counts {
+            documents: corpus("documents"),
+            tokens: corpus("tokens"),
+            sentences: corpus("sentences"),
+            bytes: corpus("bytes"),
+            vocabulary: report["terms"]["vocabulary_size"].as_u64(),
+            skipped: corpus("skipped"),
+        }
+    }
 }
 
 /// Errors reading a side.
@@ -126,8 +174,19 @@ impl Side {
         } else {
             None
         };
+        let counts = report.as_ref().map_or(
+            Counts {
+                documents: Some(m.inputs.documents),
+                bytes: Some(m.inputs.text_bytes),
+                skipped: Some(m.inputs.skipped),
+                ..Counts::default()
+            },
+            Counts::from_report,
+        );
         Ok(Side {
             label: label.to_string(),
+            pipeline: Some(m.pipeline),
+            counts,
             wall_seconds: Some(one(m.wall_seconds)),
             bytes_per_second: Some(one(m.bytes_per_second)),
             stages: m
@@ -146,8 +205,13 @@ impl Side {
             path: path.display().to_string(),
             message: format!("not a baseline: {e}"),
         })?;
+        let mut counts = Counts::from_report(&b.report);
+        counts.documents = counts.documents.or(Some(b.documents));
+        counts.bytes = counts.bytes.or(Some(b.text_bytes));
         Ok(Side {
             label: label.to_string(),
+            pipeline: Some(b.pipeline),
+            counts,
             wall_seconds: Some(b.wall_seconds),
             bytes_per_second: Some(b.bytes_per_second),
             stages: b
@@ -160,6 +224,70 @@ impl Side {
             document_ids: b.document_ids,
         })
     }
+}
+
+/// One setting that differs between A and B.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettingChange {
+    /// The dotted key, e.g. `analyse.terms.min_df`.
+    pub key: String,
+    /// A's effective value; absent when only B has the key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub a: Option<Json>,
+    /// B's effective value; absent when only A has the key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub b: Option<Json>,
+    /// `"A"` or `"B"` when only that side has the key (an analyser one side does not run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub only_in: Option<&'static str>,
+}
+
+/// What differs in the configuration of A and B.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConfigDiff {
+    /// A's and B's config hashes (SHA-256 of the pipeline file), when known.
+    pub config_hash: (Option<String>, Option<String>),
+    /// True when both hashes are known and differ: the pipeline files are not the same bytes.
+    pub hash_differs: bool,
+    /// Whether A and B recorded their settings (runs and baselines of older versions did not).
+    pub settings_recorded: (bool, bool),
+    /// Every setting whose effective value differs or that one side only has, by key; empty
+    /// when either side did not record its settings.
+    pub changes: Vec<SettingChange>,
+}
+
+/// A count on both sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CountChange {
+    /// A's count, when known.
+    pub a: Option<u64>,
+    /// B's count, when known.
+    pub b: Option<u64>,
+    /// B − A, when both are known.
+    pub change: Option<i64>,
+}
+
+impl CountChange {
+    fn of(a: Option<u64>, b: Option<u64>) -> CountChange {
+        let change = match (a, b) {
+            (Some(x), Some(y)) => i64::try_from(i128::from(y) - i128::from(x)).ok(),
+            _ => None,
+        };
+        CountChange { a, b, change }
+    }
+}
+
+/// The corpus counts of A and B.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CorpusChange {
+    /// Documents analysed.
+    pub documents: CountChange,
+    /// Tokens after normalisation.
+    pub tokens: CountChange,
+    /// Sentences.
+    pub sentences: CountChange,
+    /// Bytes of text analysed.
+    pub bytes: CountChange,
 }
 
 /// A timing row of a comparison.
@@ -201,13 +329,17 @@ pub struct Drift {
     pub documents_added_count: usize,
     /// See `documents_added_count`.
     pub documents_removed_count: usize,
+    /// Whether A's and B's reports count terms; `None` when a side has no `report.json`.
+    pub terms_in: Option<(bool, bool)>,
     /// Top terms whose rank changed, entered or left.
     pub top_terms: Vec<RankChange>,
+    /// Whether A's and B's reports score sentiment; `None` when a side has no `report.json`.
+    pub sentiment_in: Option<(bool, bool)>,
     /// Sentiment numbers that changed: (name, A, B).
     pub sentiment: Vec<(String, f64, f64)>,
 }
 
-/// The comparison `wordmill compare` prints.
+/// The comparison `wordmill compare` prints, in the order it prints it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     /// A's label.
@@ -216,10 +348,18 @@ pub struct Comparison {
     pub b: String,
     /// Runs behind each side.
     pub runs: (usize, usize),
-    /// Timings.
-    pub timing: Vec<TimingRow>,
+    /// What differs in the configuration.
+    pub config: ConfigDiff,
+    /// Corpus counts.
+    pub corpus: CorpusChange,
+    /// Terms kept.
+    pub vocabulary: CountChange,
+    /// Records skipped by ingest.
+    pub skipped: CountChange,
     /// Result drift.
     pub drift: Drift,
+    /// Timings.
+    pub timing: Vec<TimingRow>,
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -228,6 +368,64 @@ fn ratio(a: f64, b: f64) -> f64 {
 
 /// Compares two sides.
 pub fn compare(a: &Side, b: &Side) -> Comparison {
+    let (ca, cb) = (&a.counts, &b.counts);
+    Comparison {
+        a: a.label.clone(),
+        b: b.label.clone(),
+        runs: (a.runs, b.runs),
+        config: config_diff(a, b),
+        corpus: CorpusChange {
+            documents: CountChange::of(ca.documents, cb.documents),
+            tokens: CountChange::of(ca.tokens, cb.tokens),
+            sentences: CountChange::of(ca.sentences, cb.sentences),
+            bytes: CountChange::of(ca.bytes, cb.bytes),
+        },
+        vocabulary: CountChange::of(ca.vocabulary, cb.vocabulary),
+        skipped: CountChange::of(ca.skipped, cb.skipped),
+        drift: drift(a, b),
+        timing: timing(a, b),
+    }
+}
+
+fn settings_of(s: &Side) -> Option<&crate::Settings> {
+    s.pipeline.as_ref().and_then(|p| p.settings.as_ref())
+}
+
+fn config_diff(a: &Side, b: &Side) -> ConfigDiff {
+    let hash = |s: &Side| s.pipeline.as_ref().map(|p| p.config_hash.clone());
+    let config_hash = (hash(a), hash(b));
+    let hash_differs = matches!(&config_hash, (Some(x), Some(y)) if x != y);
+    let (sa, sb) = (settings_of(a), settings_of(b));
+    let mut changes = Vec::new();
+    if let (Some(sa), Some(sb)) = (sa, sb) {
+        let keys: BTreeSet<&String> = sa.keys().chain(sb.keys()).collect();
+        for key in keys {
+            let (x, y) = (sa.get(key), sb.get(key));
+            if x == y {
+                continue;
+            }
+            changes.push(SettingChange {
+                key: key.clone(),
+                a: x.cloned(),
+                b: y.cloned(),
+                only_in: match (x, y) {
+                    (Some(_), None) => Some("A"),
+                    (None, Some(_)) => Some("B"),
+                    _ => None,
+                },
+            });
+        }
+    }
+    ConfigDiff {
+        config_hash,
+        hash_differs,
+        settings_recorded: (sa.is_some(), sb.is_some()),
+        changes,
+    }
+}
+
+fn timing(a: &Side, b: &Side) -> Vec<TimingRow> {
+    let spread = a.runs > 1 && b.runs > 1;
     let mut timing = Vec::new();
     for (name, sa) in &a.stages {
         if let Some((_, sb)) = b.stages.iter().find(|(n, _)| n == name) {
@@ -236,7 +434,7 @@ pub fn compare(a: &Side, b: &Side) -> Comparison {
                 a: sa.median,
                 b: sb.median,
                 ratio: ratio(sa.median, sb.median),
-                beyond_spread: a.runs > 1 && b.runs > 1 && sa.differs_from(sb),
+                beyond_spread: spread && sa.differs_from(sb),
             });
         }
     }
@@ -246,7 +444,7 @@ pub fn compare(a: &Side, b: &Side) -> Comparison {
             a: wa.median,
             b: wb.median,
             ratio: ratio(wa.median, wb.median),
-            beyond_spread: a.runs > 1 && b.runs > 1 && wa.differs_from(&wb),
+            beyond_spread: spread && wa.differs_from(&wb),
         });
     }
     if let (Some(ta), Some(tb)) = (a.bytes_per_second, b.bytes_per_second) {
@@ -255,16 +453,10 @@ pub fn compare(a: &Side, b: &Side) -> Comparison {
             a: ta.median / 1e6,
             b: tb.median / 1e6,
             ratio: ratio(ta.median, tb.median),
-            beyond_spread: a.runs > 1 && b.runs > 1 && ta.differs_from(&tb),
+            beyond_spread: spread && ta.differs_from(&tb),
         });
     }
-    Comparison {
-        a: a.label.clone(),
-        b: b.label.clone(),
-        runs: (a.runs, b.runs),
-        timing,
-        drift: drift(a, b),
-    }
+    timing
 }
 
 fn drift(a: &Side, b: &Side) -> Drift {
@@ -276,6 +468,8 @@ fn drift(a: &Side, b: &Side) -> Drift {
         ) {
             d.documents = Some((x, y));
         }
+        d.terms_in = Some((ra["terms"].is_object(), rb["terms"].is_object()));
+        d.sentiment_in = Some((ra["sentiment"].is_object(), rb["sentiment"].is_object()));
         let top = |r: &Json| -> Vec<String> {
             r["terms"]["top"]
                 .as_array()
@@ -289,7 +483,7 @@ fn drift(a: &Side, b: &Side) -> Drift {
         let (ta, tb) = (top(ra), top(rb));
         let rank =
             |list: &[String], t: &str| list.iter().position(|x| x == t).map(|i| i as u32 + 1);
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = BTreeSet::new();
         for t in ta.iter().chain(tb.iter()) {
             if !seen.insert(t.clone()) {
                 continue;
@@ -343,93 +537,239 @@ fn drift(a: &Side, b: &Side) -> Drift {
     d
 }
 
+/// A setting's value as text: strings quoted, arrays bracketed, numbers as written.
+fn show(v: &Json) -> String {
+    match v {
+        Json::Array(items) => format!(
+            "[{}]",
+            items.iter().map(show).collect::<Vec<_>>().join(", ")
+        ),
+        // `Display` of a JSON value: strings quoted and escaped, `5`, `0.9`, `true`, `null`.
+        other => other.to_string(),
+    }
+}
+
+fn short_hash(h: &str) -> &str {
+    h.get(..HASH_CHARS).unwrap_or(h)
+}
+
+/// Writes `first` then `rest` on as many lines as `WIDTH` needs, each continuation indented.
+fn wrapped(s: &mut String, first: &str, rest: &str, indent: usize) {
+    let mut line = first.to_string();
+    let mut chars = rest.chars().peekable();
+    while chars.peek().is_some() {
+        let room = WIDTH.saturating_sub(line.chars().count()).max(1);
+        line.extend(chars.by_ref().take(room));
+        let _ = writeln!(s, "{line}");
+        line = " ".repeat(indent);
+    }
+    if rest.is_empty() {
+        let _ = writeln!(s, "{line}");
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn both_sides(pair: (bool, bool)) -> Option<&'static str> {
+    match pair {
+        (true, true) => None,
+        (true, false) => Some("A"),
+        (false, true) => Some("B"),
+        (false, false) => Some("A or B"),
+    }
+}
+
+impl ConfigDiff {
+    fn render(&self, s: &mut String) {
+        let hashes = match &self.config_hash {
+            (Some(x), Some(y)) if x == y => format!("same config hash {}", short_hash(x)),
+            (Some(x), Some(y)) => format!("config hash {} -> {}", short_hash(x), short_hash(y)),
+            _ => "config hash not known for both".to_string(),
+        };
+        let missing = match self.settings_recorded {
+            (true, true) => None,
+            (false, true) => Some("A"),
+            (true, false) => Some("B"),
+            (false, false) => Some("A or B"),
+        };
+        if let Some(missing) = missing {
+            let _ = writeln!(
+                s,
+                "configuration: not recorded by {missing} (written by an older wordmill)"
+            );
+            let verdict = match &self.config_hash {
+                (Some(x), Some(y)) if x == y => {
+                    format!("same pipeline file (config hash {})", short_hash(x))
+                }
+                (Some(_), Some(_)) => format!("the pipeline files differ ({hashes})"),
+                _ => hashes,
+            };
+            let _ = writeln!(s, "  {verdict}");
+            return;
+        }
+        if self.changes.is_empty() {
+            if self.hash_differs {
+                let _ = writeln!(
+                    s,
+                    "configuration: same settings, config hash differs (comments, layout, report.dir)"
+                );
+            } else {
+                let _ = writeln!(s, "configuration: same settings ({hashes})");
+            }
+            return;
+        }
+        let _ = writeln!(
+            s,
+            "configuration: {} ({hashes})",
+            plural(self.changes.len(), "setting differs", "settings differ")
+        );
+        for c in &self.changes {
+            let value = |v: &Option<Json>, side: &str| {
+                v.as_ref().map_or_else(|| format!("(not in {side})"), show)
+            };
+            let (a, b) = (value(&c.a, "A"), value(&c.b, "B"));
+            let line = format!("  {}: {a} -> {b}", c.key);
+            if line.chars().count() <= WIDTH {
+                let _ = writeln!(s, "{line}");
+            } else {
+                wrapped(s, &format!("  {}:", c.key), "", 0);
+                wrapped(s, "    A: ", &a, 7);
+                wrapped(s, "    B: ", &b, 7);
+            }
+        }
+    }
+}
+
+fn count_row(s: &mut String, name: &str, c: &CountChange) {
+    let n = |x: Option<u64>| x.map_or("-".to_string(), |v| v.to_string());
+    let change = match c.change {
+        Some(0) => "0".to_string(),
+        Some(d) => format!("{d:+}"),
+        None => "-".to_string(),
+    };
+    let _ = writeln!(
+        s,
+        "  {name:<18} {:>15} {:>15} {:>15}",
+        n(c.a),
+        n(c.b),
+        change
+    );
+}
+
 impl Comparison {
-    /// The comparison as text for a terminal (80 columns).
+    /// The comparison as text for a terminal (80 columns, but for the lines naming the sides):
+    /// configuration, counts, drift, then timings.
     pub fn render(&self) -> String {
         let mut s = String::new();
+        let runs = |n: usize| plural(n, "run", "runs");
+        let _ = writeln!(s, "A: {} ({})", self.a, runs(self.runs.0));
+        let _ = writeln!(s, "B: {} ({})", self.b, runs(self.runs.1));
+        let _ = writeln!(s);
+        self.config.render(&mut s);
+
         let _ = writeln!(
             s,
-            "A: {} ({} run{})",
-            self.a,
-            self.runs.0,
-            if self.runs.0 == 1 { "" } else { "s" }
+            "\n{:<20} {:>15} {:>15} {:>15}",
+            "results", "A", "B", "B-A"
         );
+        count_row(&mut s, "documents", &self.corpus.documents);
+        count_row(&mut s, "tokens", &self.corpus.tokens);
+        count_row(&mut s, "sentences", &self.corpus.sentences);
+        count_row(&mut s, "text bytes", &self.corpus.bytes);
+        count_row(&mut s, "vocabulary", &self.vocabulary);
+        count_row(&mut s, "skipped records", &self.skipped);
+        let d = &self.drift;
+        if d.documents_added_count + d.documents_removed_count > 0 {
+            let _ = writeln!(
+                s,
+                "  documents: {} added, {} removed",
+                d.documents_added_count, d.documents_removed_count
+            );
+            for id in &d.documents_added {
+                let _ = writeln!(s, "    + {id}");
+            }
+            for id in &d.documents_removed {
+                let _ = writeln!(s, "    - {id}");
+            }
+        }
+        match d.terms_in.map(both_sides) {
+            None => {
+                let _ = writeln!(s, "  top terms: not known (report.json missing)");
+            }
+            Some(Some("A or B")) => {
+                let _ = writeln!(s, "  top terms: not counted by A or B");
+            }
+            Some(Some(side)) => {
+                let _ = writeln!(s, "  top terms: counted by {side} only");
+            }
+            Some(None) if d.top_terms.is_empty() => {
+                let _ = writeln!(s, "  top terms: same ranks");
+            }
+            Some(None) => {
+                let _ = writeln!(s, "  top terms whose rank changed:");
+                for c in &d.top_terms {
+                    let r = |x: Option<u32>| x.map_or("-".to_string(), |n| format!("#{n}"));
+                    let _ = writeln!(
+                        s,
+                        "    {:<30} {:>5} -> {}",
+                        c.term,
+                        r(c.rank_a),
+                        r(c.rank_b)
+                    );
+                }
+            }
+        }
+        match d.sentiment_in.map(both_sides) {
+            None => {
+                let _ = writeln!(s, "  sentiment: not known (report.json missing)");
+            }
+            Some(Some("A or B")) => {
+                let _ = writeln!(s, "  sentiment: not scored by A or B");
+            }
+            Some(Some(side)) => {
+                let _ = writeln!(s, "  sentiment: scored by {side} only");
+            }
+            Some(None) if d.sentiment.is_empty() => {
+                let _ = writeln!(s, "  sentiment: no change");
+            }
+            Some(None) => {
+                let _ = writeln!(s, "  sentiment:");
+                for (k, x, y) in &d.sentiment {
+                    if k.starts_with("histogram") {
+                        // Counts of units per bin.
+                        let _ = writeln!(s, "    {k:<20} {x:>10} -> {y:<10} ({:+})", y - x);
+                    } else {
+                        let _ = writeln!(s, "    {k:<20} {x:>10.4} -> {y:<10.4} ({:+.4})", y - x);
+                    }
+                }
+            }
+        }
+
+        let spread = self.runs.0 > 1 && self.runs.1 > 1;
         let _ = writeln!(
             s,
-            "B: {} ({} run{})",
-            self.b,
-            self.runs.1,
-            if self.runs.1 == 1 { "" } else { "s" }
-        );
-        let _ = writeln!(
-            s,
-            "\n{:<20} {:>12} {:>12} {:>8}  beyond spread",
-            "stage", "A", "B", "B/A"
+            "\n{:<20} {:>15} {:>15} {:>8}  beyond spread",
+            "timing", "A", "B", "B/A"
         );
         for r in &self.timing {
-            let unit = if r.name.starts_with("throughput") {
-                ""
+            let (a, b) = if r.name.starts_with("throughput") {
+                (format!("{:.2}", r.a), format!("{:.2}", r.b))
             } else {
-                " s"
+                (format!("{:.4} s", r.a), format!("{:.4} s", r.b))
             };
-            let flag = if r.beyond_spread {
-                "yes"
-            } else if self.runs.0 > 1 && self.runs.1 > 1 {
-                "no"
-            } else {
-                "n/a (1 run)"
+            let flag = match (r.beyond_spread, spread) {
+                (true, _) => "yes",
+                (false, true) => "no",
+                (false, false) => "n/a (1 run)",
             };
             let _ = writeln!(
                 s,
-                "{:<20} {:>12} {:>12} {:>8}  {flag}",
+                "  {:<18} {a:>15} {b:>15} {:>8}  {flag}",
                 r.name,
-                format!("{:.4}{unit}", r.a),
-                format!("{:.4}{unit}", r.b),
                 format!("{:.3}", r.ratio)
             );
-        }
-        let d = &self.drift;
-        let _ = writeln!(s, "\nresults");
-        match d.documents {
-            Some((x, y)) => {
-                let _ = writeln!(
-                    s,
-                    "  documents: {x} -> {y} ({} added, {} removed)",
-                    d.documents_added_count, d.documents_removed_count
-                );
-            }
-            None => {
-                let _ = writeln!(s, "  documents: not known for both sides");
-            }
-        }
-        for id in &d.documents_added {
-            let _ = writeln!(s, "    + {id}");
-        }
-        for id in &d.documents_removed {
-            let _ = writeln!(s, "    - {id}");
-        }
-        if d.top_terms.is_empty() {
-            let _ = writeln!(s, "  top terms: same ranks");
-        } else {
-            let _ = writeln!(s, "  top terms whose rank changed:");
-            for c in &d.top_terms {
-                let r = |x: Option<u32>| x.map_or("-".to_string(), |n| format!("#{n}"));
-                let _ = writeln!(
-                    s,
-                    "    {:<30} {:>5} -> {:<5}",
-                    c.term,
-                    r(c.rank_a),
-                    r(c.rank_b)
-                );
-            }
-        }
-        if d.sentiment.is_empty() {
-            let _ = writeln!(s, "  sentiment: no change");
-        } else {
-            let _ = writeln!(s, "  sentiment:");
-            for (k, x, y) in &d.sentiment {
-                let _ = writeln!(s, "    {k:<20} {x:>10.4} -> {y:<10.4} ({:+.4})", y - x);
-            }
         }
         s
     }
@@ -440,22 +780,50 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn pipeline(hash: &str, settings: Option<Json>) -> ManifestPipeline {
+        ManifestPipeline {
+            name: "p".into(),
+            file: "p.toml".into(),
+            config_hash: hash.into(),
+            settings: settings.map(|s| serde_json::from_value(s).unwrap()),
+        }
+    }
+
     fn side(label: &str, wall: &[f64], top: &[&str], ids: &[&str], compound: f64) -> Side {
+        let report = json!({
+            "corpus": {"documents": ids.len(), "tokens": 100, "sentences": 10, "bytes": 600,
+                       "skipped": 0},
+            "terms": {"vocabulary_size": 40,
+                      "top": top.iter().map(|t| json!({"term": t})).collect::<Vec<_>>()},
+            "sentiment": {"compound_mean": compound},
+        });
         Side {
             label: label.into(),
+            pipeline: Some(pipeline(
+                &"0".repeat(64),
+                Some(json!({"analyse.terms.min_df": 1})),
+            )),
+            counts: Counts::from_report(&report),
             wall_seconds: Some(Spread::of(wall)),
             bytes_per_second: Some(Spread::of(
                 &wall.iter().map(|w| 1e6 / w).collect::<Vec<_>>(),
             )),
             stages: vec![("analyse".into(), Spread::of(wall))],
             runs: wall.len(),
-            report: Some(json!({
-                "corpus": {"documents": ids.len()},
-                "terms": {"top": top.iter().map(|t| json!({"term": t})).collect::<Vec<_>>()},
-                "sentiment": {"compound_mean": compound},
-            })),
+            report: Some(report),
             document_ids: Some(ids.iter().map(|s| s.to_string()).collect()),
         }
+    }
+
+    fn fits(text: &str) -> bool {
+        text.lines()
+            .filter(|l| !l.starts_with("A: ") && !l.starts_with("B: "))
+            .all(|l| l.chars().count() <= WIDTH)
+    }
+
+    /// The lines after the two naming the sides and the blank one.
+    fn body(text: &str) -> Vec<&str> {
+        text.lines().skip(3).collect()
     }
 
     #[test]
@@ -488,7 +856,12 @@ mod tests {
             vec![("compound_mean".to_string(), 0.1, 0.3)]
         );
         let text = c.render();
-        assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+        assert!(fits(&text), "{text}");
+        assert!(text.contains("documents: 1 added, 1 removed"), "{text}");
+        assert!(
+            text.contains("    + d3\n") && text.contains("    - d1\n"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -496,5 +869,239 @@ mod tests {
         let a = side("a", &[1.0, 1.5], &[], &[], 0.0);
         let b = side("b", &[1.4, 1.6], &[], &[], 0.0);
         assert!(!compare(&a, &b).timing.iter().any(|r| r.beyond_spread));
+    }
+
+    #[test]
+    fn a_changed_setting_leads_and_counts_print_as_integers() {
+        let mut a = side("a", &[1.0], &["x"], &["d1"], 0.1);
+        let mut b = side("b", &[1.0], &["x"], &["d1"], 0.1);
+        a.pipeline = Some(pipeline(
+            &"a".repeat(64),
+            Some(json!({"analyse.terms.min_df": 5, "analyse.terms.max_df": 1.0, "name": "p"})),
+        ));
+        b.pipeline = Some(pipeline(
+            &"b".repeat(64),
+            Some(json!({"analyse.terms.min_df": 50, "analyse.terms.max_df": 1.0, "name": "p"})),
+        ));
+        a.counts.vocabulary = Some(20_412);
+        b.counts.vocabulary = Some(3_281);
+        let c = compare(&a, &b);
+        assert_eq!(
+            c.config.changes,
+            vec![SettingChange {
+                key: "analyse.terms.min_df".into(),
+                a: Some(json!(5)),
+                b: Some(json!(50)),
+                only_in: None,
+            }]
+        );
+        assert!(c.config.hash_differs);
+        assert_eq!(c.vocabulary.change, Some(3_281 - 20_412));
+
+        let text = c.render();
+        assert!(fits(&text), "{text}");
+        let lines = body(&text);
+        assert!(
+            lines[0].starts_with("configuration: 1 setting differs"),
+            "{text}"
+        );
+        assert_eq!(lines[1], "  analyse.terms.min_df: 5 -> 50", "{text}");
+        let vocabulary = lines
+            .iter()
+            .find(|l| l.trim_start().starts_with("vocabulary"))
+            .unwrap();
+        let fields: Vec<&str> = vocabulary.split_whitespace().collect();
+        assert_eq!(fields, ["vocabulary", "20412", "3281", "-17131"], "{text}");
+        // Results come after the configuration, timings after the results.
+        let at = |needle: &str| {
+            text.find(needle)
+                .unwrap_or_else(|| panic!("{needle}: {text}"))
+        };
+        assert!(at("configuration") < at("\nresults"));
+        assert!(at("\nresults") < at("top terms") && at("top terms") < at("\ntiming"));
+        assert!(at("  skipped records") < at("top terms"));
+
+        // The JSON carries the same, in the same order.
+        let json = serde_json::to_string(&c).unwrap();
+        let order: Vec<usize> = [
+            "\"config\"",
+            "\"corpus\"",
+            "\"vocabulary\"",
+            "\"skipped\"",
+            "\"drift\"",
+            "\"timing\"",
+        ]
+        .iter()
+        .map(|k| json.find(k).unwrap_or_else(|| panic!("{k}: {json}")))
+        .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{json}");
+        let v: Json = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            v["vocabulary"],
+            json!({"a": 20412, "b": 3281, "change": -17131})
+        );
+        assert_eq!(
+            v["config"]["changes"],
+            json!([{"key": "analyse.terms.min_df", "a": 5, "b": 50}])
+        );
+    }
+
+    #[test]
+    fn keys_of_one_side_only_are_shown_as_such() {
+        let mut a = side("a", &[1.0], &["x"], &["d1"], 0.1);
+        let mut b = a.clone();
+        a.pipeline = Some(pipeline(&"a".repeat(64), Some(json!({"name": "p"}))));
+        b.pipeline = Some(pipeline(
+            &"b".repeat(64),
+            Some(json!({"name": "p", "analyse.sentiment.rules": "vader"})),
+        ));
+        let c = compare(&a, &b);
+        assert_eq!(c.config.changes.len(), 1);
+        assert_eq!(c.config.changes[0].only_in, Some("B"));
+        assert_eq!(c.config.changes[0].a, None);
+        let text = c.render();
+        assert!(
+            text.contains("  analyse.sentiment.rules: (not in A) -> \"vader\"\n"),
+            "{text}"
+        );
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(
+            v["config"]["changes"][0],
+            json!({"key": "analyse.sentiment.rules", "b": "vader", "only_in": "B"})
+        );
+    }
+
+    #[test]
+    fn same_settings_under_another_hash_is_one_line() {
+        let mut a = side("a", &[1.0], &["x"], &["d1"], 0.1);
+        let mut b = a.clone();
+        let settings = json!({"name": "p", "analyse.terms.min_df": 2});
+        a.pipeline = Some(pipeline(&"a".repeat(64), Some(settings.clone())));
+        b.pipeline = Some(pipeline(&"b".repeat(64), Some(settings)));
+        let c = compare(&a, &b);
+        assert!(c.config.changes.is_empty() && c.config.hash_differs);
+        let text = c.render();
+        let lines = body(&text);
+        assert!(
+            lines[0].starts_with("configuration: same settings, config hash differs"),
+            "{text}"
+        );
+        assert_eq!(lines[1], "", "{text}");
+        assert!(fits(&text), "{text}");
+    }
+
+    #[test]
+    fn sides_without_settings_still_compare() {
+        let mut a = side("a", &[1.0], &["x"], &["d1"], 0.1);
+        let b = side("b", &[1.0], &["x"], &["d1"], 0.1);
+        a.pipeline = Some(pipeline(&"a".repeat(64), None));
+        let c = compare(&a, &b);
+        assert_eq!(c.config.settings_recorded, (false, true));
+        assert!(c.config.changes.is_empty() && c.config.hash_differs);
+        let text = c.render();
+        let lines = body(&text);
+        assert!(
+            lines[0].starts_with("configuration: not recorded by A"),
+            "{text}"
+        );
+        assert!(
+            lines[1].contains("pipeline files differ")
+                && lines[1].contains(&"a".repeat(HASH_CHARS)),
+            "{text}"
+        );
+        assert!(fits(&text), "{text}");
+    }
+
+    #[test]
+    fn long_values_wrap_within_the_width() {
+        let mut a = side("a", &[1.0], &["x"], &["d1"], 0.1);
+        let mut b = a.clone();
+        let long: Vec<String> = (0..12)
+            .map(|i| format!("corpus/part-{i:04}.jsonl"))
+            .collect();
+        a.pipeline = Some(pipeline(
+            &"a".repeat(64),
+            Some(json!({"ingest.inputs": long})),
+        ));
+        b.pipeline = Some(pipeline(
+            &"b".repeat(64),
+            Some(json!({"ingest.inputs": ["corpus/news"]})),
+        ));
+        let text = compare(&a, &b).render();
+        assert!(fits(&text), "{text}");
+        // Nothing is cut: the wrapped value reads back whole.
+        let lines = body(&text);
+        assert_eq!(lines[1], "  ingest.inputs:");
+        let mut joined = lines[2].trim_start_matches("    A: ").to_string();
+        for l in &lines[3..] {
+            if l.starts_with("    B: ") {
+                break;
+            }
+            joined.push_str(l.trim_start());
+        }
+        assert_eq!(
+            joined.replace(", ", ","),
+            serde_json::to_string(&long).unwrap()
+        );
+        assert!(text.contains("    B: [\"corpus/news\"]\n"), "{text}");
+    }
+
+    #[test]
+    fn missing_analysers_and_reports_are_said_not_to_be_unchanged() {
+        let mut a = side("a", &[1.0], &["x"], &["d1"], 0.1);
+        let mut b = a.clone();
+        a.report.as_mut().unwrap()["sentiment"] = Json::Null;
+        b.report.as_mut().unwrap()["sentiment"] = Json::Null;
+        let text = compare(&a, &b).render();
+        assert!(
+            text.contains("  sentiment: not scored by A or B\n"),
+            "{text}"
+        );
+        assert!(!text.contains("no change"), "{text}");
+        b.report = None;
+        b.counts = Counts::default();
+        let text = compare(&a, &b).render();
+        assert!(text.contains("  top terms: not known"), "{text}");
+        assert!(!text.contains("same ranks"), "{text}");
+        let vocabulary: Vec<&str> = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("vocabulary"))
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        assert_eq!(vocabulary, ["vocabulary", "40", "-", "-"]);
+    }
+
+    #[test]
+    fn histogram_counts_print_as_integers() {
+        let mut a = side("a", &[1.0], &["x"], &["d1"], 0.1);
+        let mut b = a.clone();
+        a.report.as_mut().unwrap()["sentiment"]["histogram"] = json!([3, 950]);
+        b.report.as_mut().unwrap()["sentiment"]["histogram"] = json!([3, 1000]);
+        let text = compare(&a, &b).render();
+        let fields: Vec<&str> = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("histogram[1]"))
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        assert_eq!(
+            fields,
+            ["histogram[1]", "950", "->", "1000", "(+50)"],
+            "{text}"
+        );
+        assert!(!text.contains("histogram[0]"), "{text}");
+        assert!(text.lines().all(|l| l == l.trim_end()), "{text:?}");
+    }
+
+    #[test]
+    fn values_show_as_a_pipeline_file_writes_them() {
+        assert_eq!(show(&json!(5)), "5");
+        assert_eq!(show(&json!(0.5)), "0.5");
+        assert_eq!(show(&json!(1.0)), "1.0");
+        assert_eq!(show(&json!("nfc")), "\"nfc\"");
+        assert_eq!(show(&json!(["a", "b"])), "[\"a\", \"b\"]");
+        assert_eq!(show(&json!([1, 2])), "[1, 2]");
+        assert_eq!(show(&json!(null)), "null");
     }
 }

@@ -1366,3 +1366,474 @@ mod proptests {
         }
     }
 }
+
+pub use settings::Settings;
+
+/// The effective settings of a validated pipeline, recorded in `run.json` and baselines so that
+/// `wordmill compare` can say what differs between two runs.
+mod settings {
+    use std::collections::BTreeMap;
+
+    use serde::Serialize;
+    use sha2::{Digest, Sha256};
+    use wordmill_analyse::{DocFreq, Norm, TermsConfig, TfidfConfig};
+    use wordmill_normalise::{NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
+
+    use super::{IngestSpec, Pipeline, ReportSpec, SentimentSpec, hex};
+
+    /// Every setting of a pipeline: dotted key (`analyse.terms.min_df`) to its effective value,
+    /// written as the pipeline file would write it.
+    pub type Settings = BTreeMap<String, serde_json::Value>;
+
+    impl Pipeline {
+        /// The effective value of every pipeline-file key, defaults included, as a flat map from
+        /// dotted key to value: `analyse.terms.min_df` → `5`, `normalise.tokenizer` →
+        /// `"words"` (or `normalise.tokenizer.pattern` → the pattern). The keys of an analyser
+        /// the pipeline does not run are absent.
+        ///
+        /// Values are as a pipeline file writes them (`0` for "no limit" on the byte limits),
+        /// except `max_features`, which is `null` when there is no limit, and a stop-word file,
+        /// which is read at validation and recorded as `"a list of N words (sha256 …)"`.
+        /// `report.dir` is left out (a run's directory names it, and `--out` overrides it), as
+        /// are the `[[expect]]` entries, which check a run rather than make it.
+        pub fn settings(&self) -> Settings {
+            let mut out = Settings::new();
+            if let Ok(value) = serde_json::to_value(View::of(self)) {
+                flatten(String::new(), value, &mut out);
+            }
+            out
+        }
+    }
+
+    /// Objects become dotted keys; anything else is a value.
+    fn flatten(prefix: String, value: serde_json::Value, out: &mut Settings) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let key = if prefix.is_empty() {
+                        k
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    flatten(key, v, out);
+                }
+            }
+            other => {
+                out.insert(prefix, other);
+            }
+        }
+    }
+
+    // The views below destructure every configuration struct without `..`: a field added to
+    // one of them does not compile until it is given a setting here (or is said not to be one).
+
+    #[derive(Serialize)]
+    struct View<'p> {
+        version: u32,
+        name: &'p str,
+        ingest: IngestView<'p>,
+        normalise: NormaliseView<'p>,
+        analyse: AnalyseView<'p>,
+        report: ReportView<'p>,
+    }
+
+    impl<'p> View<'p> {
+        fn of(p: &'p Pipeline) -> View<'p> {
+            let Pipeline {
+                path: _,
+                name,
+                config_hash: _,
+                analysis_hash: _,
+                ingest,
+                normalise,
+                terms,
+                sentiment,
+                report,
+                expect: _,
+            } = p;
+            View {
+                version: 1,
+                name,
+                ingest: IngestView::of(ingest),
+                normalise: NormaliseView::of(normalise),
+                analyse: AnalyseView {
+                    terms: terms.as_ref().map(TermsView::of),
+                    sentiment: sentiment.as_ref().map(SentimentView::of),
+                },
+                report: ReportView::of(report),
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    struct IngestView<'p> {
+        inputs: &'p [String],
+        format: &'static str,
+        text_field: &'p str,
+        id_field: Option<&'p str>,
+        meta_fields: &'p [String],
+        meta_from_path: Option<&'p str>,
+        on_error: &'static str,
+        encoding_errors: &'static str,
+        max_document_bytes: u64,
+        oversize: &'static str,
+        max_decompressed_bytes: u64,
+        max_line_bytes: u64,
+    }
+
+    impl<'p> IngestView<'p> {
+        fn of(i: &'p IngestSpec) -> IngestView<'p> {
+            let IngestSpec {
+                inputs,
+                format,
+                text_field,
+                id_field,
+                meta_fields,
+                meta_from_path,
+                on_error,
+                encoding_errors,
+                max_document_bytes,
+                oversize,
+                max_decompressed_bytes,
+                max_line_bytes,
+            } = i;
+            IngestView {
+                inputs,
+                format: format.name(),
+                text_field,
+                id_field: id_field.as_deref(),
+                meta_fields,
+                meta_from_path: meta_from_path.as_ref().map(|r| r.as_str()),
+                on_error: on_error.name(),
+                encoding_errors: encoding_errors.name(),
+                // As the file writes it: 0 is no limit.
+                max_document_bytes: max_document_bytes.unwrap_or(0),
+                oversize: oversize.name(),
+                max_decompressed_bytes: max_decompressed_bytes.unwrap_or(0),
+                max_line_bytes: max_line_bytes.unwrap_or(0),
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    struct NormaliseView<'p> {
+        unicode: &'static str,
+        lowercase: bool,
+        tokenizer: TokenizerView<'p>,
+        stopwords: String,
+        min_len: usize,
+        stem: &'static str,
+    }
+
+    /// `"words"`, or `{ pattern = '...' }` (flattened to `normalise.tokenizer.pattern`).
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum TokenizerView<'p> {
+        Words(&'static str),
+        Pattern { pattern: &'p str },
+    }
+
+    impl<'p> NormaliseView<'p> {
+        fn of(n: &'p NormaliserConfig) -> NormaliseView<'p> {
+            let NormaliserConfig {
+                unicode,
+                lowercase,
+                tokenizer,
+                stopwords,
+                min_len,
+                stem,
+                // Not a pipeline key: the driver turns sentence spans on for the analysers.
+                sentences: _,
+            } = n;
+            NormaliseView {
+                unicode: match unicode {
+                    UnicodeForm::None => "none",
+                    UnicodeForm::Nfc => "nfc",
+                    UnicodeForm::Nfkc => "nfkc",
+                },
+                lowercase: *lowercase,
+                tokenizer: match tokenizer {
+                    TokenizerKind::Words => TokenizerView::Words("words"),
+                    TokenizerKind::Pattern(p) => TokenizerView::Pattern { pattern: p },
+                },
+                stopwords: match stopwords {
+                    StopWords::None => "none".to_string(),
+                    StopWords::Builtin(name) => name.clone(),
+                    // The file's path is not kept after validation; its words are.
+                    StopWords::List(words) => {
+                        let digest = Sha256::digest(words.join("\n").as_bytes());
+                        format!(
+                            "a list of {} words (sha256 {})",
+                            words.len(),
+                            &hex(&digest)[..16]
+                        )
+                    }
+                },
+                min_len: *min_len,
+                stem: stem.map_or("none", |l| l.name()),
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    struct AnalyseView<'p> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        terms: Option<TermsView>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sentiment: Option<SentimentView<'p>>,
+    }
+
+    #[derive(Serialize)]
+    struct TermsView {
+        ngrams: [usize; 2],
+        top: usize,
+        min_df: DocFreqView,
+        max_df: DocFreqView,
+        max_features: Option<usize>,
+        tfidf: TfidfView,
+        per_document: bool,
+    }
+
+    /// An integer count or a float fraction, as the file tells them apart.
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum DocFreqView {
+        Count(u64),
+        Fraction(f64),
+    }
+
+    impl From<DocFreq> for DocFreqView {
+        fn from(d: DocFreq) -> Self {
+            match d {
+                DocFreq::Count(n) => DocFreqView::Count(n),
+                DocFreq::Fraction(x) => DocFreqView::Fraction(x),
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    struct TfidfView {
+        use_idf: bool,
+        smooth_idf: bool,
+        sublinear_tf: bool,
+        norm: &'static str,
+    }
+
+    impl TermsView {
+        fn of(t: &TermsConfig) -> TermsView {
+            let TermsConfig {
+                ngram_range,
+                top,
+                min_df,
+                max_df,
+                max_features,
+                tfidf,
+                per_document,
+            } = t;
+            let TfidfConfig {
+                use_idf,
+                smooth_idf,
+                sublinear_tf,
+                norm,
+            } = tfidf;
+            TermsView {
+                ngrams: [ngram_range.0, ngram_range.1],
+                top: *top,
+                min_df: (*min_df).into(),
+                max_df: (*max_df).into(),
+                max_features: *max_features,
+                tfidf: TfidfView {
+                    use_idf: *use_idf,
+                    smooth_idf: *smooth_idf,
+                    sublinear_tf: *sublinear_tf,
+                    norm: match norm {
+                        Norm::L1 => "l1",
+                        Norm::L2 => "l2",
+                        Norm::None => "none",
+                    },
+                },
+                per_document: *per_document,
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    struct SentimentView<'p> {
+        lexicon: &'p [String],
+        rules: &'p str,
+        unit: &'p str,
+        group_by: &'p [String],
+        explain: bool,
+    }
+
+    impl<'p> SentimentView<'p> {
+        fn of(s: &'p SentimentSpec) -> SentimentView<'p> {
+            let SentimentSpec {
+                lexicon,
+                rules,
+                unit,
+                group_by,
+                explain,
+            } = s;
+            SentimentView {
+                lexicon,
+                rules,
+                unit,
+                group_by,
+                explain: *explain,
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    struct ReportView<'p> {
+        formats: &'p [String],
+    }
+
+    impl<'p> ReportView<'p> {
+        fn of(r: &'p ReportSpec) -> ReportView<'p> {
+            // `dir` is where the run went, not how it was made; `--out` overrides it.
+            let ReportSpec { dir: _, formats } = r;
+            ReportView { formats }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use std::path::Path;
+
+        use serde_json::json;
+
+        use super::super::SCHEMA;
+        use super::*;
+
+        fn parse(src: &str) -> Pipeline {
+            Pipeline::parse(Path::new("p.toml"), src.as_bytes()).unwrap()
+        }
+
+        /// Every table and analyser, and a pattern tokenizer, so that every key can appear.
+        const FULL: &str = "version = 1\nname = \"full\"\n[ingest]\ninputs = [\"Cargo.toml\"]\n\
+            meta_from_path = '(?P<stem>[a-z]+)'\n\
+            [normalise]\ntokenizer = { pattern = '\\w+' }\nstopwords = \"en\"\nstem = \"english\"\n\
+            [analyse.terms]\n[analyse.terms.tfidf]\n[analyse.sentiment]\n[report]\ndir = \"x\"\n\
+            [[expect]]\nmetric = \"corpus.documents\"\nequals = 1\n";
+
+        /// A key added to the parser's SCHEMA without a setting fails here; so does a setting
+        /// under a name the parser does not accept.
+        #[test]
+        fn every_schema_key_has_a_setting_and_every_setting_is_a_schema_key() {
+            let settings = parse(FULL).settings();
+            // Left out on purpose (see `Pipeline::settings`).
+            let left_out = ["expect", "report.dir"];
+            for (section, keys) in SCHEMA {
+                if *section == "expect" {
+                    continue;
+                }
+                for key in *keys {
+                    let q = if section.is_empty() {
+                        key.to_string()
+                    } else {
+                        format!("{section}.{key}")
+                    };
+                    if left_out.contains(&q.as_str()) {
+                        assert!(
+                            !settings
+                                .keys()
+                                .any(|k| k == &q || k.starts_with(&format!("{q}."))),
+                            "`{q}` is meant to be left out"
+                        );
+                        continue;
+                    }
+                    let prefix = format!("{q}.");
+                    assert!(
+                        settings.contains_key(&q)
+                            || settings.keys().any(|k| k.starts_with(&prefix)),
+                        "pipeline key `{q}` has no setting in Pipeline::settings"
+                    );
+                }
+            }
+            for key in settings.keys() {
+                let (section, last) = key.rsplit_once('.').unwrap_or(("", key.as_str()));
+                let accepted = SCHEMA
+                    .iter()
+                    .any(|(s, keys)| *s == section && keys.contains(&last));
+                assert!(accepted, "setting `{key}` is not a key the parser accepts");
+            }
+        }
+
+        #[test]
+        fn defaults_are_effective_values() {
+            let minimal =
+                "version = 1\nname = \"p\"\n[ingest]\ninputs = [\"Cargo.toml\"]\n[analyse.terms]\n";
+            let explicit = "version = 1\nname = \"p\"\n[ingest]\ninputs = \"Cargo.toml\"\n\
+                format = \"text\"\non_error = \"skip\"\nencoding_errors = \"reject\"\noversize = \"split\"\n\
+                [normalise]\nunicode = \"nfc\"\nlowercase = true\ntokenizer = \"words\"\n\
+                stopwords = \"none\"\nmin_len = 1\nstem = \"none\"\n\
+                [analyse.terms]\nngrams = [1, 1]\ntop = 50\nmin_df = 1\nmax_df = 1.0\n\
+                per_document = false\n[analyse.terms.tfidf]\nuse_idf = true\nsmooth_idf = true\n\
+                sublinear_tf = false\nnorm = \"l2\"\n\
+                [report]\ndir = \"elsewhere\"\nformats = [\"json\", \"csv\", \"md\", \"html\"]\n";
+            let (a, b) = (parse(minimal), parse(explicit));
+            assert_ne!(a.config_hash, b.config_hash);
+            assert_eq!(a.settings(), b.settings());
+
+            let s = a.settings();
+            assert_eq!(s["version"], json!(1));
+            assert_eq!(s["name"], json!("p"));
+            assert_eq!(s["ingest.inputs"], json!(["Cargo.toml"]));
+            assert_eq!(s["ingest.id_field"], json!("id"));
+            assert_eq!(s["ingest.meta_from_path"], json!(null));
+            assert_eq!(
+                s["ingest.max_document_bytes"],
+                json!(wordmill_ingest::DEFAULT_MAX_DOCUMENT_BYTES)
+            );
+            assert_eq!(s["normalise.tokenizer"], json!("words"));
+            assert_eq!(s["analyse.terms.ngrams"], json!([1, 1]));
+            assert_eq!(s["analyse.terms.min_df"], json!(1));
+            assert_eq!(s["analyse.terms.max_df"], json!(1.0));
+            assert!(s["analyse.terms.max_df"].is_f64());
+            assert_eq!(s["analyse.terms.max_features"], json!(null));
+            assert_eq!(s["analyse.terms.tfidf.norm"], json!("l2"));
+            assert!(!s.keys().any(|k| k.starts_with("analyse.sentiment")));
+            assert!(!s.contains_key("report.dir"));
+        }
+
+        #[test]
+        fn one_changed_key_is_the_one_difference() {
+            let src = |min_df: &str| {
+                format!(
+                    "version = 1\n[ingest]\ninputs = [\"Cargo.toml\"]\n[analyse.terms]\nmin_df = {min_df}\n"
+                )
+            };
+            let (a, b) = (parse(&src("5")).settings(), parse(&src("50")).settings());
+            let differ: Vec<&String> = a.keys().filter(|k| a[*k] != b[*k]).collect();
+            assert_eq!(differ, vec!["analyse.terms.min_df"]);
+            assert_eq!((&a[differ[0]], &b[differ[0]]), (&json!(5), &json!(50)));
+            assert_eq!(a.len(), b.len());
+            // A count and a fraction of the same size are different settings.
+            assert_ne!(parse(&src("1")).settings(), parse(&src("1.0")).settings());
+        }
+
+        #[test]
+        fn limits_of_zero_are_no_limit_and_patterns_are_kept() {
+            let p = parse(
+                "version = 1\n[ingest]\ninputs = [\"Cargo.toml\"]\nmax_line_bytes = 0\n\
+                 [normalise]\ntokenizer = { pattern = '(?u)\\b\\w\\w+\\b' }\n[analyse.sentiment]\n",
+            );
+            let s = p.settings();
+            assert_eq!(s["ingest.max_line_bytes"], json!(0));
+            assert_eq!(s["normalise.tokenizer.pattern"], json!("(?u)\\b\\w\\w+\\b"));
+            assert!(!s.contains_key("normalise.tokenizer"));
+            assert_eq!(s["analyse.sentiment.lexicon"], json!(["vader"]));
+            assert!(!s.keys().any(|k| k.starts_with("analyse.terms")));
+        }
+
+        #[test]
+        fn settings_survive_a_json_round_trip() {
+            let s = parse(FULL).settings();
+            let text = serde_json::to_string(&s).unwrap();
+            let back: Settings = serde_json::from_str(&text).unwrap();
+            assert_eq!(s, back);
+        }
+    }
+}

@@ -1003,6 +1003,7 @@ fn render_into(
             name: pipeline.name.clone(),
             file: pipeline.path.display().to_string(),
             config_hash: pipeline.config_hash.clone(),
+            settings: Some(pipeline.settings()),
         },
         started_unix,
         threads,

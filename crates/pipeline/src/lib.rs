@@ -53,8 +53,11 @@ pub use bench::{
     BASELINE_DIR, BASELINE_VERSION, Baseline, Spread, StageSpread, baseline_path, bench,
     save_baseline,
 };
-pub use compare::{CompareError, Comparison, Drift, RankChange, Side, TimingRow, compare};
-pub use config::{FORMATS, IngestSpec, Pipeline, ReportSpec, SCHEMA, SentimentSpec};
+pub use compare::{
+    CompareError, Comparison, ConfigDiff, CorpusChange, CountChange, Counts, Drift, RankChange,
+    SettingChange, Side, TimingRow, compare,
+};
+pub use config::{FORMATS, IngestSpec, Pipeline, ReportSpec, SCHEMA, SentimentSpec, Settings};
 pub use driver::{
     IngestTally, Progress, ProgressFn, RunOptions, RunOutcome, RunPartial, RunState, STATE_VERSION,
     map, merge_states, render_states, run,

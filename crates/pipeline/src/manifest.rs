@@ -44,6 +44,12 @@ pub struct ManifestPipeline {
     pub file: String,
     /// SHA-256 of the pipeline file.
     pub config_hash: String,
+    /// The effective value of every pipeline key ([`Pipeline::settings`]); `None` in manifests
+    /// and baselines written before settings were recorded.
+    ///
+    /// [`Pipeline::settings`]: crate::Pipeline::settings
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<crate::Settings>,
 }
 
 /// Inputs and how they were read.
