@@ -103,7 +103,7 @@ fn expectations_pass_and_fail_with_actual_values() {
 
 #[test]
 fn shipped_pipelines_carry_expectations_that_hold() {
-    let res = wordmill(&["test", "pipelines", "--quiet"]);
+    let res = wordmill(&["test", "pipelines"]);
     assert_exit(&res, 0);
     let out = String::from_utf8(res.stdout).unwrap();
     let last = out.lines().last().unwrap();

@@ -112,6 +112,9 @@ fn one(path: &Path, base: &RunOptions, bar: Option<ProgressBar>, quiet: bool) ->
             let mut summary = String::new();
             if !quiet {
                 summary.push_str(&wordmill_report::render_terminal(&o.report));
+                for line in m.inputs.notices() {
+                    summary.push_str(&format!("  {line}\n"));
+                }
                 summary.push_str(&format!(
                     "  {:.3} s, {:.1} MB/s, {} threads\n  report: {}\n",
                     m.wall_seconds,
@@ -224,7 +227,7 @@ pub fn run_batch(
         .flatten()
         .collect();
     let worst = rows.iter().map(|r| r.code).max().unwrap_or(0);
-    if rows.len() > 1 {
+    if rows.len() > 1 && !quiet {
         let stdout = io::stdout();
         let mut w = stdout.lock();
         writeln!(w)?;

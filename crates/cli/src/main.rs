@@ -130,7 +130,7 @@ enum Command {
         /// Worker threads per pipeline.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
         threads: Option<u16>,
-        /// Print only failures.
+        /// Print nothing but failures and errors.
         #[arg(long, short)]
         quiet: bool,
     },
@@ -353,7 +353,7 @@ fn cmd_test(paths: &[PathBuf], threads: Option<usize>, quiet: bool) -> Result<Ex
                 continue;
             }
         };
-        if pipeline.expect.is_empty() {
+        if pipeline.expect.is_empty() && !quiet {
             eprintln!("{}: no [[expect]] entries to check", f.display());
         }
         let outcome = match wordmill_pipeline::run(
@@ -390,7 +390,9 @@ fn cmd_test(paths: &[PathBuf], threads: Option<usize>, quiet: bool) -> Result<Ex
             }
         }
     }
-    writeln!(stdout.lock(), "{passed} passed, {failed} failed")?;
+    if !quiet {
+        writeln!(stdout.lock(), "{passed} passed, {failed} failed")?;
+    }
     Ok(ExitCode::from(worst))
 }
 

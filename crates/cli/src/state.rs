@@ -122,8 +122,9 @@ pub fn cmd_merge(
                 write!(w, "{}", wordmill_report::render_terminal(&outcome.report))?;
                 writeln!(
                     w,
-                    "  merged {} states -> {}",
+                    "  merged {} state file{} -> {}",
                     files.len(),
+                    if files.len() == 1 { "" } else { "s" },
                     outcome.dir.display()
                 )?;
             }

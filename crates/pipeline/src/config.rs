@@ -1168,13 +1168,18 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
+/// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo:
+/// at most one edit in three characters of the shorter of the two (at least one edit), and
+/// never a rewrite of a whole word (`pdf` suggests nothing, not `md`).
 pub(crate) fn nearest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let limit = (word.chars().count() / 3).max(1) + 1;
+    let len = word.chars().count();
     candidates
         .iter()
         .map(|c| (levenshtein(word, c), *c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|(d, c)| {
+            let shorter = len.min(c.chars().count());
+            *d <= (shorter / 3).max(1) && *d < shorter
+        })
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
 }
@@ -1291,6 +1296,16 @@ mod tests {
             Some("stopwords")
         );
         assert_eq!(nearest("zzzzzz", &["stopwords", "stem"]), None);
+        // Close misspellings are suggested; a different short word is not.
+        assert_eq!(nearest("jsn", FORMATS), Some("json"));
+        assert_eq!(nearest("htm", FORMATS), Some("html"));
+        assert_eq!(nearest("pdf", FORMATS), None);
+        assert_eq!(nearest("txt", FORMATS), None);
+        assert_eq!(nearest("formt", &["format", "inputs"]), Some("format"));
+        assert_eq!(
+            nearest("sentimnet", &["terms", "sentiment"]),
+            Some("sentiment")
+        );
     }
 }
 
@@ -1468,6 +1483,10 @@ mod settings {
     #[derive(Serialize)]
     struct IngestView<'p> {
         inputs: &'p [String],
+        extensions: Vec<String>,
+        order: &'static str,
+        allow_empty: bool,
+        duplicate_ids: &'static str,
         format: &'static str,
         text_field: &'p str,
         id_field: Option<&'p str>,
@@ -1485,6 +1504,10 @@ mod settings {
         fn of(i: &'p IngestSpec) -> IngestView<'p> {
             let IngestSpec {
                 inputs,
+                extensions,
+                order,
+                allow_empty,
+                duplicate_ids,
                 format,
                 text_field,
                 id_field,
@@ -1499,6 +1522,17 @@ mod settings {
             } = i;
             IngestView {
                 inputs,
+                // The effective list: the format's own when the file names none.
+                extensions: extensions.clone().unwrap_or_else(|| {
+                    format
+                        .default_extensions()
+                        .iter()
+                        .map(|e| (*e).to_owned())
+                        .collect()
+                }),
+                order: order.name(),
+                allow_empty: *allow_empty,
+                duplicate_ids: duplicate_ids.name(),
                 format: format.name(),
                 text_field,
                 id_field: id_field.as_deref(),

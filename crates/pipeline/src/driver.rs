@@ -23,7 +23,7 @@ use crate::error::RunError;
 use crate::fold::{Fold, FoldPlan, Rows};
 use crate::manifest::{
     InputFileEntry, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile,
-    Stage, peak_rss_bytes,
+    SKIPPED_LISTED, Stage, peak_rss_bytes, skips_by_kind,
 };
 
 /// How far a run has got, reported while it reads.
@@ -138,6 +138,12 @@ pub struct IngestTally {
     /// Oversize documents split into parts.
     #[serde(default)]
     pub split: Vec<Split>,
+    /// Files of directory inputs left out for their extension.
+    #[serde(default)]
+    pub files_left_out: u64,
+    /// The first of them (sorted).
+    #[serde(default)]
+    pub left_out_examples: Vec<String>,
 }
 
 impl Merge for IngestTally {
@@ -156,15 +162,28 @@ impl Merge for IngestTally {
         self.split
             .sort_by(|a, b| (&a.file, a.line, &a.id).cmp(&(&b.file, b.line, &b.id)));
         self.skipped.extend(other.skipped);
-        self.skipped.sort_by(|a, b| {
-            (&a.file, a.line, a.byte_offset, &a.reason).cmp(&(
-                &b.file,
-                b.line,
-                b.byte_offset,
-                &b.reason,
-            ))
-        });
+        sort_skips(&mut self.skipped);
+        self.files_left_out += other.files_left_out;
+        self.left_out_examples.extend(other.left_out_examples);
+        self.left_out_examples.sort();
+        self.left_out_examples.dedup();
+        self.left_out_examples.truncate(LEFT_OUT_EXAMPLES);
     }
+}
+
+/// How many left-out files a state and `run.json` name.
+const LEFT_OUT_EXAMPLES: usize = 10;
+
+/// The order skipped records are listed in, whatever split of the corpus they came from.
+fn sort_skips(skipped: &mut [Skip]) {
+    skipped.sort_by(|a, b| {
+        (&a.file, a.line, a.byte_offset, &a.reason).cmp(&(
+            &b.file,
+            b.line,
+            b.byte_offset,
+            &b.reason,
+        ))
+    });
 }
 
 /// Version of the state format.
@@ -609,6 +628,8 @@ fn analyse(
         skipped: stats.skipped,
         replaced: stats.replaced,
         split: stats.split,
+        files_left_out: stats.files_left_out,
+        left_out_examples: stats.left_out_examples,
     };
     Ok(Analysed {
         fold,
@@ -882,19 +903,32 @@ fn render_into(
     } = when;
     let finish_started = Instant::now();
     let RunState {
-        ingest,
+        mut ingest,
         mut partial,
         ..
     } = state;
+    if ingest.documents == 0 && !pipeline.ingest.allow_empty {
+        return Err(RunError::Empty(empty_run_message(&ingest)));
+    }
+    sort_skips(&mut ingest.skipped);
+    ingest.left_out_examples.sort();
     // What a streamed run has not fed yet (everything, for a merged state).
     let mut rows = partial.take_rows();
     rows.documents.sort_by_key(|d| d.ordinal);
     fold.feed(rows, dir)?;
     let mut folded = fold.end(partial.sentiment);
-    let terms = match (&stages.terms, partial.terms) {
+    let mut terms = match (&stages.terms, partial.terms) {
         (Some(t), Some(tp)) => Some(t.finish(tp)),
         _ => None,
     };
+    // Repeated ids the fold made unique, in the per-document TF-IDF rows too.
+    if let Some(rows) = terms.as_mut().and_then(|t| t.documents.as_mut()) {
+        for row in rows {
+            if let Some(id) = folded.ids.renamed.get(&row.ordinal) {
+                row.id.clone_from(id);
+            }
+        }
+    }
     let text_bytes = folded.corpus.bytes;
     let corpus = CorpusSummary {
         documents: folded.corpus.documents,
@@ -956,6 +990,18 @@ fn render_into(
                 source,
             })?;
     }
+    if !ingest.skipped.is_empty() {
+        write("skipped.jsonl", &mut |w| {
+            let mut line = Vec::new();
+            for s in &ingest.skipped {
+                line.clear();
+                serde_json::to_writer(&mut line, s).map_err(std::io::Error::other)?;
+                line.push(b'\n');
+                w.write_all(&line)?;
+            }
+            Ok(())
+        })?;
+    }
     if let Some(file) = folded.sentences_file.take() {
         let bytes = file.commit().map_err(|source| RunError::Write {
             path: dir.join("sentences.jsonl"),
@@ -985,6 +1031,7 @@ fn render_into(
     }
     timings.push(("write", write_started.elapsed(), false));
     let documents = std::mem::take(&mut folded.documents);
+    let duplicate_ids = std::mem::take(&mut folded.ids.report);
     // Removes the spill files before the directory is put in place.
     drop(folded);
 
@@ -1014,9 +1061,21 @@ fn render_into(
             records_seen: ingest.records_seen,
             documents: ingest.documents,
             skipped: ingest.skipped.len() as u64,
-            skipped_records: ingest.skipped,
+            skipped_by_kind: skips_by_kind(&ingest.skipped)
+                .into_iter()
+                .map(|(kind, n, _)| (kind, n))
+                .collect(),
+            skipped_records_omitted: ingest.skipped.len().saturating_sub(SKIPPED_LISTED) as u64,
+            skipped_records: {
+                let mut listed = ingest.skipped;
+                listed.truncate(SKIPPED_LISTED);
+                listed
+            },
             replaced: ingest.replaced,
             split: ingest.split,
+            files_left_out: ingest.files_left_out,
+            left_out_examples: ingest.left_out_examples,
+            duplicate_ids,
         },
         stages: timings
             .into_iter()
@@ -1048,6 +1107,41 @@ fn render_into(
     })
 }
 
+/// Why a run that read no document fails: how many records there were and, when they were
+/// all skipped, the kinds of skip, most frequent first, each with an example.
+fn empty_run_message(ingest: &IngestTally) -> String {
+    let files = crate::manifest::count(ingest.files.len() as u64, "file", "files");
+    let mut msg = if ingest.skipped.is_empty() {
+        format!("no document was read: the inputs ({files}) hold no record")
+    } else {
+        let kinds = skips_by_kind(&ingest.skipped);
+        let (kind, n, example) = kinds[0];
+        let mut m = format!(
+            "no document was read: {} skipped, {} of them for {} (e.g. {example})",
+            crate::manifest::count(ingest.skipped.len() as u64, "record was", "records were"),
+            crate::manifest::thousands(n),
+            kind.describe()
+        );
+        for (kind, n, example) in kinds.iter().skip(1).take(3) {
+            m.push_str(&format!(
+                "\n  and {} for {} (e.g. {example})",
+                crate::manifest::thousands(*n),
+                kind.describe()
+            ));
+        }
+        m
+    };
+    if ingest.files_left_out > 0 {
+        msg.push_str(&format!(
+            "\n  {} of directory inputs were left out for their extension (e.g. {}); `ingest.extensions` chooses what is read",
+            crate::manifest::count(ingest.files_left_out, "file", "files"),
+            ingest.left_out_examples.first().map_or("", String::as_str)
+        ));
+    }
+    msg.push_str("\n  (set `ingest.allow_empty = true` if an empty input is expected)");
+    msg
+}
+
 /// Where a report is being written: the staging directory and the fold writing into it.
 struct Finishing {
     staged: StagedDir,
@@ -1067,6 +1161,7 @@ impl Finishing {
             documents_csv: wants("csv"),
             arcs: wants("html"),
             keep_all: pipeline.terms.as_ref().is_some_and(|t| t.per_document),
+            duplicate_ids: pipeline.ingest.duplicate_ids,
         };
         match Fold::new(plan, stages.sentiment.as_ref(), staged.output()) {
             Ok(fold) => Ok(Finishing {

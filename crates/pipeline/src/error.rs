@@ -76,6 +76,21 @@ pub enum RunError {
     /// A run state could not be read, or states do not belong together.
     #[error("{0}")]
     State(String),
+    /// A document id repeats an earlier one's, with `ingest.duplicate_ids = "fail"`.
+    #[error(
+        "document id `{id}` repeats: documents {first} and {ordinal} (counted from 0 in input order) have it; `ingest.duplicate_ids` = \"warn\" or \"suffix\" lets the run go on"
+    )]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// The ordinal of the first document with it.
+        first: u64,
+        /// The ordinal of the repeat.
+        ordinal: u64,
+    },
+    /// The run read no document, and `ingest.allow_empty` is not set.
+    #[error("{0}")]
+    Empty(String),
     /// The thread pool could not be built.
     #[error("cannot start {threads} worker threads: {message}")]
     Threads {

@@ -4,6 +4,7 @@
 //! workers go on; a merged state feeds it all its documents at once. Both go through the same
 //! code, so they give the same bytes.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -19,7 +20,9 @@ use wordmill_report::{
     document_sentiment_cells, push_sentence_line,
 };
 
+use crate::config::DuplicateIds;
 use crate::error::RunError;
+use crate::manifest::{DUPLICATES_LISTED, DuplicateId, DuplicateIdsReport};
 
 /// How many leading documents are kept in memory for the report's document table.
 pub(crate) const HEAD_ROWS: usize = 100;
@@ -44,6 +47,113 @@ pub(crate) struct FoldPlan {
     /// the whole document-term matrix; the HTML report's per-group panels need every
     /// document's group).
     pub(crate) keep_all: bool,
+    /// What a repeated document id does.
+    pub(crate) duplicate_ids: DuplicateIds,
+}
+
+/// Repeated document ids, met in ordinal order (so the same whatever split of the corpus the
+/// rows came from). Ids are held as 128-bit hashes: 16 bytes a document, not the ids.
+pub(crate) struct IdCheck {
+    policy: DuplicateIds,
+    seen: HashMap<u128, Seen>,
+    /// What `run.json` says of them.
+    pub(crate) report: DuplicateIdsReport,
+    /// Ordinal → the id a repeated one was given (`suffix`), for the outputs that name
+    /// documents outside the fold.
+    pub(crate) renamed: BTreeMap<Ordinal, String>,
+}
+
+#[derive(Clone, Copy)]
+struct Seen {
+    first: Ordinal,
+    /// The last suffix given to a repeat of this id (1: none yet).
+    last_suffix: u32,
+}
+
+fn id_key(id: &str) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut a);
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    (0x5eed_u16, id).hash(&mut b);
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+}
+
+impl IdCheck {
+    fn new(policy: DuplicateIds) -> IdCheck {
+        IdCheck {
+            policy,
+            seen: HashMap::new(),
+            report: DuplicateIdsReport {
+                policy: policy.name().to_string(),
+                ..DuplicateIdsReport::default()
+            },
+            renamed: BTreeMap::new(),
+        }
+    }
+
+    /// Notes the id of the document at `ordinal`; returns the id it is to have instead, if
+    /// any, or the error of a repeated id under `fail`.
+    fn observe(&mut self, id: &str, ordinal: Ordinal) -> Result<Option<String>, RunError> {
+        let key = id_key(id);
+        let Some(seen) = self.seen.get(&key).copied() else {
+            self.seen.insert(
+                key,
+                Seen {
+                    first: ordinal,
+                    last_suffix: 1,
+                },
+            );
+            return Ok(None);
+        };
+        if self.policy == DuplicateIds::Fail {
+            return Err(RunError::DuplicateId {
+                id: id.to_string(),
+                first: seen.first,
+                ordinal,
+            });
+        }
+        self.report.count += 1;
+        let renamed = if self.policy == DuplicateIds::Suffix {
+            // `x#2`, `x#3`, ..., skipping any that an earlier document already has.
+            let mut k = seen.last_suffix;
+            let (candidate, candidate_key) = loop {
+                k += 1;
+                let candidate = format!("{id}#{k}");
+                let candidate_key = id_key(&candidate);
+                if !self.seen.contains_key(&candidate_key) {
+                    break (candidate, candidate_key);
+                }
+            };
+            self.seen.insert(
+                key,
+                Seen {
+                    last_suffix: k,
+                    ..seen
+                },
+            );
+            self.seen.insert(
+                candidate_key,
+                Seen {
+                    first: ordinal,
+                    last_suffix: 1,
+                },
+            );
+            self.renamed.insert(ordinal, candidate.clone());
+            Some(candidate)
+        } else {
+            None
+        };
+        if self.report.examples.len() < DUPLICATES_LISTED {
+            self.report.examples.push(DuplicateId {
+                id: id.to_string(),
+                first_ordinal: seen.first,
+                ordinal,
+                renamed: renamed.clone(),
+            });
+        }
+        Ok(renamed)
+    }
 }
 
 /// A spilled document: what `documents.csv` and the arcs need of it.
@@ -84,6 +194,7 @@ pub(crate) struct Fold {
     last: Option<(Ordinal, String)>,
     scratch: Vec<SentenceRecord>,
     line: Vec<u8>,
+    ids: IdCheck,
 }
 
 /// A temporary file of the staging directory, removed when dropped.
@@ -139,6 +250,8 @@ pub(crate) struct Folded {
     spill: Option<Spill>,
     compounds: Option<Spill>,
     with_sentences: u64,
+    /// Repeated document ids.
+    pub(crate) ids: IdCheck,
 }
 
 /// Corpus totals.
@@ -202,13 +315,14 @@ impl Fold {
             last: None,
             scratch: Vec::new(),
             line: Vec::new(),
+            ids: IdCheck::new(plan.duplicate_ids),
         })
     }
 
     /// Folds one batch; batches must come in ordinal order.
     pub(crate) fn feed(&mut self, rows: Rows, dir: &Path) -> Result<(), RunError> {
         let mut scores = rows.sentiment.into_iter();
-        for stats in rows.documents {
+        for mut stats in rows.documents {
             if let Some((ordinal, id)) = &self.last {
                 if stats.ordinal <= *ordinal {
                     return Err(RunError::State(format!(
@@ -218,9 +332,16 @@ impl Fold {
                 }
             }
             self.last = Some((stats.ordinal, stats.id.clone()));
+            let renamed = self.ids.observe(&stats.id, stats.ordinal)?;
+            if let Some(id) = &renamed {
+                stats.id.clone_from(id);
+            }
             let doc_sentiment = match &mut self.sentiment {
                 Some(fold) => match scores.next() {
-                    Some(s) if s.ordinal() == stats.ordinal => {
+                    Some(mut s) if s.ordinal() == stats.ordinal => {
+                        if let Some(id) = renamed {
+                            s.rename(id);
+                        }
                         Some(fold.fold(s, &mut self.scratch))
                     }
                     _ => {
@@ -301,7 +422,10 @@ impl Fold {
 
     /// Ends the fold; `partial` is the merged sentiment partial whose documents were taken
     /// out and fed (its corpus quotes remain).
-    pub(crate) fn end(self, partial: Option<SentimentPartial>) -> Folded {
+    pub(crate) fn end(self, mut partial: Option<SentimentPartial>) -> Folded {
+        if let Some(p) = &mut partial {
+            p.rename_quotes(&self.ids.renamed);
+        }
         let (documents, doc_sentiment) = if self.plan.keep_all {
             (self.all, self.all_sentiment)
         } else {
@@ -325,6 +449,7 @@ impl Fold {
             spill: self.spill,
             compounds: self.compounds,
             with_sentences: self.with_sentences,
+            ids: self.ids,
         }
     }
 }

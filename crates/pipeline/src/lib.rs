@@ -57,7 +57,9 @@ pub use compare::{
     CompareError, Comparison, ConfigDiff, CorpusChange, CountChange, Counts, Drift, RankChange,
     SettingChange, Side, TimingRow, compare,
 };
-pub use config::{FORMATS, IngestSpec, Pipeline, ReportSpec, SCHEMA, SentimentSpec, Settings};
+pub use config::{
+    DuplicateIds, FORMATS, IngestSpec, Pipeline, ReportSpec, SCHEMA, SentimentSpec, Settings,
+};
 pub use driver::{
     IngestTally, Progress, ProgressFn, RunOptions, RunOutcome, RunPartial, RunState, STATE_VERSION,
     map, merge_states, render_states, run,
@@ -65,6 +67,7 @@ pub use driver::{
 pub use error::{ConfigError, ConfigErrors, RunError};
 pub use expect::{Expectation, ExpectationResult, lookup};
 pub use manifest::{
-    InputFileEntry, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile,
-    Stage, peak_rss_bytes,
+    DUPLICATES_LISTED, DuplicateId, DuplicateIdsReport, InputFileEntry, MANIFEST_VERSION, Manifest,
+    ManifestInputs, ManifestPipeline, OutputFile, SKIPPED_LISTED, Stage, peak_rss_bytes,
+    skips_by_kind,
 };

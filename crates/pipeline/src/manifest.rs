@@ -1,7 +1,9 @@
 //! `run.json`: what a run read, did, took and wrote.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
-use wordmill_ingest::{Replacement, Skip, Split};
+use wordmill_ingest::{Replacement, Skip, SkipKind, Split};
 
 /// Version of the `run.json` layout.
 pub const MANIFEST_VERSION: u32 = 1;
@@ -67,14 +69,162 @@ pub struct ManifestInputs {
     pub documents: u64,
     /// Records skipped.
     pub skipped: u64,
-    /// Each skipped record with its reason.
+    /// Records skipped, counted by kind (`invalid_json`, `binary`, ...).
+    #[serde(default)]
+    pub skipped_by_kind: BTreeMap<SkipKind, u64>,
+    /// The first [`SKIPPED_LISTED`] skipped records with their reasons (every one is in
+    /// `skipped.jsonl`).
     pub skipped_records: Vec<Skip>,
+    /// How many skipped records `skipped_records` leaves out.
+    #[serde(default)]
+    pub skipped_records_omitted: u64,
     /// Records whose invalid UTF-8 was replaced, with the count of replacements.
     #[serde(default)]
     pub replaced: Vec<Replacement>,
     /// Documents larger than `max_document_bytes` that were split, with their parts.
     #[serde(default)]
     pub split: Vec<Split>,
+    /// Files of directory inputs not read for their extension (`ingest.extensions`).
+    #[serde(default)]
+    pub files_left_out: u64,
+    /// The first of them.
+    #[serde(default)]
+    pub left_out_examples: Vec<String>,
+    /// Documents whose id repeats an earlier one's.
+    #[serde(default)]
+    pub duplicate_ids: DuplicateIdsReport,
+}
+
+/// How many skipped records `run.json` lists in full.
+pub const SKIPPED_LISTED: usize = 1000;
+
+/// How many repeated ids `run.json` names.
+pub const DUPLICATES_LISTED: usize = 20;
+
+/// Repeated document ids: how many, what was done, and the first few.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateIdsReport {
+    /// `ingest.duplicate_ids`: `warn`, `fail` or `suffix`.
+    pub policy: String,
+    /// Documents whose id had been seen before.
+    pub count: u64,
+    /// The first [`DUPLICATES_LISTED`] of them.
+    pub examples: Vec<DuplicateId>,
+}
+
+/// A document whose id repeats an earlier document's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateId {
+    /// The id as read.
+    pub id: String,
+    /// Ordinal (position in input order, from 0) of the first document with it.
+    pub first_ordinal: u64,
+    /// Ordinal of this document.
+    pub ordinal: u64,
+    /// The id it was given, with `duplicate_ids = "suffix"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed: Option<String>,
+}
+
+/// Skipped records counted by kind, with the first of each kind, most frequent kind first
+/// (ties in kind order).
+pub fn skips_by_kind(skipped: &[Skip]) -> Vec<(SkipKind, u64, &Skip)> {
+    let mut out: Vec<(SkipKind, u64, &Skip)> = Vec::new();
+    for s in skipped {
+        match out.iter_mut().find(|(k, _, _)| *k == s.kind) {
+            Some((_, n, _)) => *n += 1,
+            None => out.push((s.kind, 1, s)),
+        }
+    }
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+impl ManifestInputs {
+    /// Lines for people about what was not read: skipped records counted by kind with an
+    /// example of each, files left out for their extension, repeated ids. Empty when nothing
+    /// was left out.
+    pub fn notices(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.skipped > 0 {
+            out.push(format!(
+                "skipped {} (listed in skipped.jsonl):",
+                count(self.skipped, "record", "records")
+            ));
+            let mut kinds: Vec<(&SkipKind, &u64)> = self.skipped_by_kind.iter().collect();
+            kinds.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            for (kind, n) in kinds {
+                let example = self.skipped_records.iter().find(|s| s.kind == *kind);
+                out.push(match example {
+                    Some(e) => format!("  {n:>9}  {}, e.g. {e}", kind.describe()),
+                    None => format!("  {n:>9}  {}", kind.describe()),
+                });
+            }
+        }
+        if self.files_left_out > 0 {
+            let shown: Vec<&str> = self
+                .left_out_examples
+                .iter()
+                .take(3)
+                .map(String::as_str)
+                .collect();
+            out.push(format!(
+                "left out {} of directory inputs for their extension ({}{}); `ingest.extensions` chooses what is read",
+                count(self.files_left_out, "file", "files"),
+                shown.join(", "),
+                if self.files_left_out > shown.len() as u64 { ", …" } else { "" }
+            ));
+        }
+        let d = &self.duplicate_ids;
+        if d.count > 0 {
+            let shown: Vec<String> = d
+                .examples
+                .iter()
+                .take(3)
+                .map(|e| match &e.renamed {
+                    Some(r) => format!("`{}` -> `{r}`", e.id),
+                    None => format!("`{}`", e.id),
+                })
+                .collect();
+            let more = if d.count > shown.len() as u64 {
+                ", …"
+            } else {
+                ""
+            };
+            out.push(if d.policy == "suffix" {
+                format!(
+                    "made {} unique ({}{more})",
+                    count(d.count, "repeated document id", "repeated document ids"),
+                    shown.join(", ")
+                )
+            } else {
+                format!(
+                    "{} an earlier document's ({}{more}); `ingest.duplicate_ids` can fail the run or suffix them",
+                    count(d.count, "document id repeats", "document ids repeat"),
+                    shown.join(", ")
+                )
+            });
+        }
+        out
+    }
+}
+
+/// `1 file`, `2 files`, `1,024 files`.
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// `1,024`.
+pub(crate) fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
 }
 
 /// One input file.

@@ -509,9 +509,27 @@ impl DocumentScores {
     pub fn ordinal(&self) -> Ordinal {
         self.ordinal
     }
+
+    /// Gives the document another id (a repeated id made unique), before it is folded.
+    pub fn rename(&mut self, id: String) {
+        self.state.id = id;
+    }
 }
 
 impl SentimentPartial {
+    /// Gives the documents of the corpus quotes the ids `renamed` holds for their ordinals
+    /// (repeated ids made unique).
+    pub fn rename_quotes(&mut self, renamed: &BTreeMap<Ordinal, String>) {
+        if renamed.is_empty() {
+            return;
+        }
+        for quote in self.most_positive.iter_mut().chain(&mut self.most_negative) {
+            if let Some(id) = renamed.get(&quote.ordinal) {
+                quote.doc_id.clone_from(id);
+            }
+        }
+    }
+
     /// Takes the per-document scores out, in ordinal order, leaving the corpus quotes.
     ///
     /// This is how a run streams: each batch's documents are taken out as soon as they are
