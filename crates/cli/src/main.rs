@@ -91,14 +91,27 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
-    /// Score texts with VADER: JSON Lines {"id","text"} (or plain lines) in, one JSON line out each.
+    /// Score texts with VADER: JSON Lines, CSV or plain lines in, one JSON line out per text.
+    #[command(after_help = SENTIMENT_HELP)]
     Sentiment {
         /// Input file, or `-` for standard input.
         #[arg(value_name = "FILE", default_value = "-")]
         input: PathBuf,
-        /// Each input line is a plain text (its id is the line number).
-        #[arg(long)]
+        /// Input format: jsonl (one JSON object per line), csv (RFC 4180, a header row first)
+        /// or lines (one plain text per line).
+        #[arg(long, value_name = "FORMAT", default_value = "jsonl", value_parser = wordmill_pipeline::AdhocFormat::NAMES)]
+        format: String,
+        /// The same as --format lines: each input line is a plain text.
+        #[arg(long, conflicts_with = "format")]
         lines: bool,
+        /// The field holding the text: a JSON key or dotted path (body.text), or a CSV column
+        /// [default: text].
+        #[arg(long, value_name = "NAME")]
+        text_field: Option<String>,
+        /// The field holding the id, named likewise; it must exist in the first record (CSV:
+        /// the header) [default: `id` where a record has one, else the record number].
+        #[arg(long, value_name = "NAME")]
+        id_field: Option<String>,
         /// Split each text into sentences and score each sentence.
         #[arg(long)]
         sentences: bool,
@@ -234,7 +247,10 @@ fn run() -> Result<ExitCode> {
         ),
         Command::Sentiment {
             input,
+            format,
             lines,
+            text_field,
+            id_field,
             sentences,
             rules,
             lexicon,
@@ -246,8 +262,27 @@ fn run() -> Result<ExitCode> {
                 "none" => wordmill_analyse::Rules::None,
                 _ => wordmill_analyse::Rules::Vader,
             };
+            let format = if lines {
+                wordmill_pipeline::AdhocFormat::Lines
+            } else {
+                match format.parse() {
+                    Ok(f) => f,
+                    Err(e) => {
+                        eprintln!("wordmill: {e}");
+                        return Ok(ExitCode::from(2));
+                    }
+                }
+            };
+            if format == wordmill_pipeline::AdhocFormat::Lines
+                && (text_field.is_some() || id_field.is_some())
+            {
+                eprintln!(
+                    "wordmill: --text-field and --id-field name fields of JSON Lines or CSV records; plain lines have none (the id is the line number)"
+                );
+                return Ok(ExitCode::from(2));
+            }
             let options = wordmill_pipeline::AdhocOptions {
-                lines,
+                format,
                 sentences,
                 rules,
                 lexicon: if lexicon.is_empty() {
@@ -257,7 +292,8 @@ fn run() -> Result<ExitCode> {
                 },
                 explain,
                 threads: threads.map(usize::from),
-                ..Default::default()
+                text_field: text_field.unwrap_or_else(|| "text".into()),
+                id_field,
             };
             cmd_sentiment(&input, &options)
         }
@@ -530,16 +566,34 @@ fn cmd_sentiment(
     match result {
         Ok(stats) if stats.bad > 0 => {
             eprintln!(
-                "wordmill: {origin}: {} of {} lines could not be scored (listed above)",
-                stats.bad, stats.lines
+                "wordmill: {origin}: {} of {} records could not be scored (listed above)",
+                stats.bad, stats.records
             );
             Ok(ExitCode::from(1))
         }
         Ok(_) => Ok(ExitCode::SUCCESS),
-        Err(e) if e.contains("Broken pipe") => Ok(ExitCode::SUCCESS),
+        Err(e) if e.is_broken_pipe() => Ok(ExitCode::SUCCESS),
+        Err(e @ wordmill_pipeline::AdhocError::Input { .. }) => {
+            eprintln!("wordmill: {origin}: {e}");
+            Ok(ExitCode::from(2))
+        }
         Err(e) => {
             eprintln!("wordmill: {origin}: {e}");
             Ok(ExitCode::from(1))
         }
     }
 }
+
+/// Shown after `wordmill sentiment --help`.
+const SENTIMENT_HELP: &str = "\
+Output: one JSON line per text (per sentence with --sentences), in input order:
+  {\"id\":…,\"neg\":…,\"neu\":…,\"pos\":…,\"compound\":…}
+The id is the id field as found (a string for CSV), or the 1-based record number.
+
+Input that does not fit --format or --text-field stops at its first record with one error
+and a hint (exit 2); a later bad record is reported with its line number and skipped (exit 1).
+
+Examples:
+  wordmill sentiment posts.jsonl --text-field body.text --id-field meta.id
+  wordmill sentiment reviews.csv --format csv --text-field review --sentences
+  wordmill sentiment --format lines < sentences.txt";

@@ -6,8 +6,9 @@
 //! cargo run -p wordmill-normalise --example normalise -- --sklearn --stop en --stem english "Text"
 //! ```
 //!
-//! Options: `--sklearn` (scikit-learn's tokens), `--nfkc`, `--keep-case`, `--stop NAME`,
-//! `--stem LANGUAGE`, `--min-len N`, `--pattern REGEX`.
+//! Options: `--sklearn` (scikit-learn's tokens), `--nfkc`, `--keep-case`, `--stop NAME|FILE`
+//! (a built-in list or a word file; repeat to drop the words of several), `--stem LANGUAGE`,
+//! `--min-len N`, `--pattern REGEX`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -44,7 +45,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             }
             "--nfkc" => config.unicode = UnicodeForm::Nfkc,
             "--keep-case" => config.lowercase = false,
-            "--stop" => config.stopwords = StopWords::Builtin(value("--stop")?),
+            "--stop" => {
+                let name = value("--stop")?;
+                let layer = if wordmill_normalise::builtin_stopwords(&name).is_some() {
+                    StopWords::builtin(name)
+                } else {
+                    StopWords::from_file(&name)?
+                };
+                config.stopwords =
+                    StopWords::layers([std::mem::take(&mut config.stopwords), layer]);
+            }
             "--stem" => config.stem = Some(value("--stem")?.parse::<StemLanguage>()?),
             "--min-len" => config.min_len = value("--min-len")?.parse()?,
             "--pattern" => config.tokenizer = TokenizerKind::Pattern(value("--pattern")?),

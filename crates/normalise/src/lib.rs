@@ -16,7 +16,8 @@
 //! - Token filters are small [`TokenFilter`]s: [`StopWordFilter`], [`MinLenFilter`],
 //!   [`StemFilter`]; usable alone.
 //! - [`split_sentences`] is the sentence splitter, usable alone.
-//! - [`builtin_stopwords`] and [`read_stopword_file`] give stop-word lists;
+//! - [`builtin_stopwords`] and [`read_stopword_file`] give stop-word lists (and
+//!   [`nearest_builtin_stopwords`] a likely meant name);
 //!   [`is_python_word_char`] and [`is_python_whitespace`] are Python's character classes.
 //!
 //! ## Example
@@ -97,7 +98,8 @@ pub use pyclass::{is_python_whitespace, is_python_word_char};
 pub use sentences::{split_sentences, split_sentences_into};
 pub use stem::{StemFilter, StemLanguage};
 pub use stopwords::{
-    StopWordFilter, builtin_stopword_names, builtin_stopwords, read_stopword_file,
+    StopWordFilter, builtin_stopword_names, builtin_stopwords, nearest_builtin_stopwords,
+    read_stopword_file,
 };
 
 /// The `unicode-segmentation` crate whose word and sentence boundaries this crate reproduces,

@@ -9,7 +9,7 @@ use crate::filter::{MinLenFilter, TokenFilter};
 use crate::pattern::{PatternTokenizer, next_sklearn_ascii};
 use crate::sentences::split_sentences_into;
 use crate::stem::StemFilter;
-use crate::stopwords::{StopWordFilter, ascii_lowercase_packed, builtin_stopwords, pack};
+use crate::stopwords::{StopWordFilter, ascii_lowercase_packed, pack};
 use crate::transform::Transformed;
 use crate::words::{next_ascii_word, words};
 
@@ -40,7 +40,7 @@ impl Tokenizer {
 /// use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords};
 ///
 /// let normaliser = Normaliser::new(NormaliserConfig {
-///     stopwords: StopWords::Builtin("en".into()),
+///     stopwords: StopWords::builtin("en"),
 ///     ..NormaliserConfig::default()
 /// })?;
 /// let doc = Document::new(0, "d", "The Strike began. Workers left.", Metadata::new());
@@ -80,14 +80,9 @@ impl Normaliser {
         };
         let mut filters: Vec<Box<dyn TokenFilter>> = Vec::new();
         let mut stop = None;
-        let stop_words: Option<Vec<String>> = match &config.stopwords {
+        let stop_words = match &config.stopwords {
             StopWords::None => None,
-            StopWords::Builtin(name) => {
-                let list = builtin_stopwords(name)
-                    .ok_or_else(|| NormaliseError::UnknownStopWords { name: name.clone() })?;
-                Some(list.iter().map(|w| w.to_string()).collect())
-            }
-            StopWords::List(list) => Some(list.clone()),
+            layers => Some(layers.words()?),
         };
         if let Some(list) = stop_words {
             // Bring the words into the tokens' form: same Unicode form, same case.
@@ -500,6 +495,77 @@ mod tests {
             err.to_string(),
             "unknown stop-word list \"xx\"; expected one of: en, ru, de, fr, es"
         );
+    }
+
+    #[test]
+    fn layered_stop_words_drop_the_union() {
+        let text = "The strike said Mr Smith of the plant";
+        let layered = NormaliserConfig {
+            stopwords: StopWords::layers([
+                StopWords::builtin("en"),
+                StopWords::List(vec!["Said".into(), "MR".into()]),
+            ]),
+            ..NormaliserConfig::default()
+        };
+        let got: Vec<String> = run(layered, text).into_iter().map(|t| t.0).collect();
+        assert_eq!(got, ["strike", "smith", "plant"]);
+        // Each layer alone drops only its own words.
+        let en_only = NormaliserConfig {
+            stopwords: StopWords::builtin("en"),
+            ..NormaliserConfig::default()
+        };
+        let got: Vec<String> = run(en_only, text).into_iter().map(|t| t.0).collect();
+        assert_eq!(got, ["strike", "said", "mr", "smith", "plant"]);
+        let err = Normaliser::new(NormaliserConfig {
+            stopwords: StopWords::layers([StopWords::builtin("en"), StopWords::builtin("xx")]),
+            ..NormaliserConfig::default()
+        })
+        .unwrap_err();
+        assert!(matches!(err, NormaliseError::UnknownStopWords { name } if name == "xx"));
+    }
+
+    /// Words from a list go through the tokens' Unicode form and case folding, so a list
+    /// written in capitals, decomposed or in full-width forms drops what the built-in list does.
+    #[test]
+    fn listed_words_are_normalised_like_the_builtin_ones() {
+        let en = crate::builtin_stopwords("en").unwrap();
+        // Full-width forms (U+FF01..U+FF5E) of ASCII letters fold to ASCII under NFKC only.
+        let full_width = |w: &str| -> String {
+            w.chars()
+                .map(|c| match c {
+                    '!'..='~' => char::from_u32(c as u32 - 0x21 + 0xff01).unwrap(),
+                    c => c,
+                })
+                .collect()
+        };
+        let shouted: Vec<String> = en.iter().map(|w| w.to_uppercase()).collect();
+        let wide: Vec<String> = en.iter().map(|w| full_width(w)).collect();
+        let text: String = en
+            .iter()
+            .map(|w| format!("{} strike {} ", w.to_uppercase(), full_width(w)))
+            .collect::<String>()
+            + "Café İstanbul";
+        let tokens = |stopwords: StopWords| -> Vec<String> {
+            let config = NormaliserConfig {
+                unicode: UnicodeForm::Nfkc,
+                stopwords,
+                ..NormaliserConfig::default()
+            };
+            run(config, &text).into_iter().map(|t| t.0).collect()
+        };
+        let builtin = tokens(StopWords::builtin("en"));
+        assert_eq!(tokens(StopWords::List(shouted)), builtin);
+        assert_eq!(tokens(StopWords::List(wide)), builtin);
+        let strikes = en.len();
+        assert!(builtin.iter().filter(|t| *t == "strike").count() == strikes);
+        assert_eq!(builtin.len(), strikes + 2, "{builtin:?}");
+        // Decomposed and capital forms of non-ASCII words too.
+        let got = tokens(StopWords::List(vec![
+            "CAFE\u{301}".into(),
+            "İSTANBUL".into(),
+        ]));
+        assert_eq!(got.len(), text.split_whitespace().count() - 2);
+        assert!(!got.iter().any(|t| t == "café" || t == "i\u{307}stanbul"));
     }
 
     #[test]

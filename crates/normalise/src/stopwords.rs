@@ -85,6 +85,45 @@ pub fn builtin_stopwords(name: &str) -> Option<&'static [&'static str]> {
     Some(words.as_slice())
 }
 
+/// The name of a built-in list (canonical, or an English alias such as `"english"`) that
+/// `name` is probably a typo of: at most one edit in three characters away (and at least one
+/// edit, any case), keeping at least one character of it.
+///
+/// ```
+/// use wordmill_normalise::nearest_builtin_stopwords;
+/// assert_eq!(nearest_builtin_stopwords("eng"), Some("en"));
+/// assert_eq!(nearest_builtin_stopwords("Englsh"), Some("english"));
+/// assert_eq!(nearest_builtin_stopwords("xx"), None); // two edits from every two-letter name
+/// assert_eq!(nearest_builtin_stopwords("italian"), None);
+/// ```
+pub fn nearest_builtin_stopwords(name: &str) -> Option<&'static str> {
+    let name = name.trim().to_lowercase();
+    let limit = (name.chars().count() / 3).max(1);
+    BUILTINS
+        .iter()
+        .flat_map(|b| std::iter::once(b.name).chain(b.aliases.iter().copied()))
+        .map(|candidate| (edit_distance(&name, candidate), candidate))
+        .filter(|&(d, candidate)| d <= limit && d < candidate.chars().count())
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 /// Reads a stop-word file: one word a line; blank lines and `#` comments (a whole line, or
 /// after whitespace at the end of a line) are ignored.
 ///

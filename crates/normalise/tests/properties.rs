@@ -28,6 +28,10 @@ fn config() -> impl Strategy<Value = NormaliserConfig> {
             Just(StopWords::Builtin("en".into())),
             Just(StopWords::Builtin("ru".into())),
             Just(StopWords::List(vec!["İ".into(), "Σ".into(), "a".into()])),
+            Just(StopWords::layers([
+                StopWords::builtin("en"),
+                StopWords::List(vec!["ǅ".into(), "ﬁ".into(), "Straße".into()]),
+            ])),
         ],
         0usize..4,
         prop_oneof![

@@ -899,27 +899,44 @@ impl<'s> Walker<'s> {
                 }
             }
         }
-        if let Some((s, span)) = self.string(t, "stopwords") {
-            cfg.stopwords = if s == "none" {
-                StopWords::None
-            } else if wordmill_normalise::builtin_stopwords(&s).is_some() {
-                StopWords::Builtin(s)
-            } else if looks_like_path(&s) {
-                match wordmill_normalise::read_stopword_file(Path::new(&s)) {
-                    Ok(words) => StopWords::List(words),
-                    Err(e) => {
-                        self.error(span, format!("`normalise.stopwords`: {e}"));
-                        StopWords::None
-                    }
-                }
-            } else {
-                let msg = format!(
-                    "`normalise.stopwords` must be \"none\", a built-in list ({}) or a path to a word list, found \"{s}\"",
-                    wordmill_normalise::builtin_stopword_names().join(", ")
+        // A string or an array: each entry a built-in list or a word file; the union is used.
+        if let Some(entries) = self.strings(t, "stopwords") {
+            if entries.is_empty() {
+                let span = t
+                    .get("stopwords")
+                    .map_or(t.span.clone(), |n| n.span.clone());
+                self.error(
+                    span,
+                    "`normalise.stopwords` is empty: name built-in lists or word files, or write \"none\" for no stop words",
                 );
-                self.error(span, msg);
-                StopWords::None
-            };
+            }
+            let alone = entries.len() == 1;
+            let mut layers = Vec::with_capacity(entries.len());
+            for (s, span) in entries {
+                if s == "none" {
+                    if !alone {
+                        self.error(span, "`normalise.stopwords`: \"none\" (no stop words) stands alone; it cannot be combined with other lists");
+                    }
+                } else if wordmill_normalise::builtin_stopwords(&s).is_some() {
+                    layers.push(StopWords::Builtin(s));
+                } else if looks_like_path(&s) || Path::new(&s).is_file() {
+                    match StopWords::from_file(&s) {
+                        Ok(words) => layers.push(words),
+                        Err(e) => self.error(span, format!("`normalise.stopwords`: {e}")),
+                    }
+                } else {
+                    let names = wordmill_normalise::builtin_stopword_names();
+                    let mut msg = format!(
+                        "`normalise.stopwords`: unknown stop-word list \"{s}\" (not a built-in list, and no file of that name); expected \"none\", a built-in list ({}) or the path of a word list",
+                        names.join(", ")
+                    );
+                    if let Some(best) = wordmill_normalise::nearest_builtin_stopwords(&s) {
+                        msg.push_str(&format!(" (did you mean \"{best}\"?)"));
+                    }
+                    self.error(span, msg);
+                }
+            }
+            cfg.stopwords = StopWords::layers(layers);
         }
         if let Some(n) = self.integer(t, "min_len", 1, 1000) {
             cfg.min_len = n as usize;
@@ -1310,6 +1327,158 @@ mod tests {
 }
 
 #[cfg(test)]
+mod normalise_tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<Pipeline, ConfigErrors> {
+        Pipeline::parse(Path::new("p.toml"), src.as_bytes())
+    }
+
+    fn with_stopwords(value: &str) -> String {
+        format!(
+            "version = 1\n[ingest]\ninputs = [\"Cargo.toml\"]\n[normalise]\nstopwords = {value}\n[analyse.terms]\n"
+        )
+    }
+
+    /// A scratch word-list file, removed when dropped.
+    struct ListFile(PathBuf);
+
+    impl ListFile {
+        fn new(name: &str, text: &str) -> ListFile {
+            let path =
+                std::env::temp_dir().join(format!("wordmill-config-{}-{name}", std::process::id()));
+            std::fs::write(&path, text).unwrap();
+            ListFile(path)
+        }
+
+        fn toml(&self) -> String {
+            format!("{:?}", self.0.display().to_string())
+        }
+    }
+
+    impl Drop for ListFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    #[test]
+    fn stopwords_layer_builtin_lists_and_files() {
+        let extra = ListFile::new("extra.txt", "# newsroom words\nSaid\n\nreuters # agency\n");
+        let p = parse(&with_stopwords(&format!(
+            "[\"en\", {}, \"de\"]",
+            extra.toml()
+        )))
+        .unwrap();
+        assert_eq!(
+            p.normalise.stopwords,
+            StopWords::Layers(vec![
+                StopWords::Builtin("en".into()),
+                StopWords::List(vec!["Said".into(), "reuters".into()]),
+                StopWords::Builtin("de".into()),
+            ])
+        );
+        let words = p.normalise.stopwords.words().unwrap();
+        for w in ["the", "Said", "reuters", "und"] {
+            assert!(words.iter().any(|x| x == w), "{w}");
+        }
+        let normaliser = wordmill_normalise::Normaliser::new(p.normalise.clone()).unwrap();
+        let tokens: Vec<String> = normaliser
+            .tokens("The workers SAID und Reuters reported")
+            .iter()
+            .map(|t| t.text.to_string())
+            .collect();
+        assert_eq!(tokens, ["workers", "reported"]);
+    }
+
+    #[test]
+    fn one_stopword_entry_is_what_the_string_form_always_was() {
+        let extra = ListFile::new("one.txt", "said\n");
+        for (value, expected) in [
+            ("\"en\"".to_string(), StopWords::Builtin("en".into())),
+            ("[\"en\"]".to_string(), StopWords::Builtin("en".into())),
+            (
+                "\"English\"".to_string(),
+                StopWords::Builtin("English".into()),
+            ),
+            ("\"none\"".to_string(), StopWords::None),
+            ("[\"none\"]".to_string(), StopWords::None),
+            (extra.toml(), StopWords::List(vec!["said".into()])),
+            (
+                format!("[{}]", extra.toml()),
+                StopWords::List(vec!["said".into()]),
+            ),
+        ] {
+            let p = parse(&with_stopwords(&value)).unwrap();
+            assert_eq!(p.normalise.stopwords, expected, "{value}");
+        }
+        let hash = |v: &str| parse(&with_stopwords(v)).unwrap().analysis_hash;
+        assert_eq!(hash("\"en\""), hash("[\"en\"]"));
+        assert_ne!(hash("\"en\""), hash("[\"en\", \"de\"]"));
+    }
+
+    #[test]
+    fn every_bad_stopword_entry_is_an_error_at_its_position() {
+        let bad = ListFile::new("bad.txt", "said\nmr smith\n");
+        let src = with_stopwords(&format!(
+            "[\n  \"en\",\n  \"englsh\",\n  \"xx\",\n  \"no/such/list.txt\",\n  {},\n  3,\n  \"none\",\n]",
+            bad.toml()
+        ));
+        let errs = parse(&src).unwrap_err().0;
+        let got: Vec<(usize, usize, &str)> = errs
+            .iter()
+            .map(|e| (e.line, e.col, e.message.as_str()))
+            .collect();
+        assert_eq!(got.len(), 6, "{got:#?}");
+        let at = |i: usize, line: usize, needle: &str| {
+            assert_eq!((got[i].0, got[i].1), (line, 3), "{got:#?}");
+            assert!(got[i].2.contains(needle), "{}", got[i].2);
+        };
+        at(0, 7, "unknown stop-word list \"englsh\"");
+        assert!(
+            got[0].2.ends_with("(did you mean \"english\"?)"),
+            "{}",
+            got[0].2
+        );
+        at(1, 8, "unknown stop-word list \"xx\"");
+        assert!(got[1].2.contains("en, ru, de, fr, es"), "{}", got[1].2);
+        assert!(!got[1].2.contains("did you mean"), "{}", got[1].2);
+        at(
+            2,
+            9,
+            "`normalise.stopwords`: no/such/list.txt: cannot read stop-word file",
+        );
+        at(
+            3,
+            10,
+            &format!(
+                "`normalise.stopwords`: {}:2: expected one word per line, found \"mr smith\"",
+                bad.0.display()
+            ),
+        );
+        at(4, 11, "must hold strings only");
+        at(5, 12, "\"none\" (no stop words) stands alone");
+
+        let errs = parse(&with_stopwords("[]")).unwrap_err().0;
+        assert_eq!(errs.len(), 1);
+        assert_eq!((errs[0].line, errs[0].col), (5, 13));
+        assert!(
+            errs[0].message.contains("`normalise.stopwords` is empty"),
+            "{}",
+            errs[0]
+        );
+
+        let errs = parse(&with_stopwords("\"eng\"")).unwrap_err().0;
+        assert_eq!((errs[0].line, errs[0].col), (5, 13));
+        assert!(
+            errs[0].message.ends_with("(did you mean \"en\"?)"),
+            "{}",
+            errs[0]
+        );
+    }
+}
+
+#[cfg(test)]
 mod docs_tests {
     use super::SCHEMA;
 
@@ -1554,7 +1723,7 @@ mod settings {
         unicode: &'static str,
         lowercase: bool,
         tokenizer: TokenizerView<'p>,
-        stopwords: String,
+        stopwords: serde_json::Value,
         min_len: usize,
         stem: &'static str,
     }
@@ -1590,22 +1759,29 @@ mod settings {
                     TokenizerKind::Words => TokenizerView::Words("words"),
                     TokenizerKind::Pattern(p) => TokenizerView::Pattern { pattern: p },
                 },
-                stopwords: match stopwords {
-                    StopWords::None => "none".to_string(),
-                    StopWords::Builtin(name) => name.clone(),
-                    // The file's path is not kept after validation; its words are.
-                    StopWords::List(words) => {
-                        let digest = Sha256::digest(words.join("\n").as_bytes());
-                        format!(
-                            "a list of {} words (sha256 {})",
-                            words.len(),
-                            &hex(&digest)[..16]
-                        )
-                    }
-                },
+                stopwords: stopwords_setting(stopwords),
                 min_len: *min_len,
                 stem: stem.map_or("none", |l| l.name()),
             }
+        }
+    }
+
+    /// A list's name, or `"none"`; several layers as an array of those.
+    fn stopwords_setting(stopwords: &StopWords) -> serde_json::Value {
+        match stopwords {
+            StopWords::None => "none".into(),
+            StopWords::Builtin(name) => name.as_str().into(),
+            // The file's path is not kept after validation; its words are.
+            StopWords::List(words) => {
+                let digest = Sha256::digest(words.join("\n").as_bytes());
+                format!(
+                    "a list of {} words (sha256 {})",
+                    words.len(),
+                    &hex(&digest)[..16]
+                )
+                .into()
+            }
+            StopWords::Layers(layers) => layers.iter().map(stopwords_setting).collect(),
         }
     }
 

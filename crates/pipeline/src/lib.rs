@@ -48,7 +48,9 @@ mod fold;
 mod manifest;
 mod node;
 
-pub use adhoc::{AdhocOptions, AdhocStats, build_vader, score_stdio, score_stream};
+pub use adhoc::{
+    AdhocError, AdhocFormat, AdhocOptions, AdhocStats, build_vader, score_stdio, score_stream,
+};
 pub use bench::{
     BASELINE_DIR, BASELINE_VERSION, Baseline, Spread, StageSpread, baseline_path, bench,
     save_baseline,
