@@ -1,6 +1,7 @@
 //! End-to-end tests of the `wordmill` binary. They read like the specification of its contract:
 //! pipeline files in, report directories out.
 
+mod accounting;
 mod common;
 mod compare;
 mod determinism;

@@ -22,8 +22,8 @@ use crate::config::Pipeline;
 use crate::error::RunError;
 use crate::fold::{Fold, FoldPlan, Rows};
 use crate::manifest::{
-    InputFileEntry, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile,
-    SKIPPED_LISTED, Stage, peak_rss_bytes, skips_by_kind,
+    InputFileEntry, KindCount, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline,
+    OutputFile, SKIPPED_LISTED, Stage, peak_rss_bytes, skips_by_kind,
 };
 
 /// How far a run has got, reported while it reads.
@@ -1063,7 +1063,15 @@ fn render_into(
             skipped: ingest.skipped.len() as u64,
             skipped_by_kind: skips_by_kind(&ingest.skipped)
                 .into_iter()
-                .map(|(kind, n, _)| (kind, n))
+                .map(|(kind, count, first)| {
+                    (
+                        kind,
+                        KindCount {
+                            count,
+                            first: first.clone(),
+                        },
+                    )
+                })
                 .collect(),
             skipped_records_omitted: ingest.skipped.len().saturating_sub(SKIPPED_LISTED) as u64,
             skipped_records: {

@@ -69,7 +69,7 @@ pub use driver::{
 pub use error::{ConfigError, ConfigErrors, RunError};
 pub use expect::{Expectation, ExpectationResult, lookup};
 pub use manifest::{
-    DUPLICATES_LISTED, DuplicateId, DuplicateIdsReport, InputFileEntry, MANIFEST_VERSION, Manifest,
-    ManifestInputs, ManifestPipeline, OutputFile, SKIPPED_LISTED, Stage, peak_rss_bytes,
-    skips_by_kind,
+    DUPLICATES_LISTED, DuplicateId, DuplicateIdsReport, InputFileEntry, KindCount,
+    MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile, SKIPPED_LISTED,
+    Stage, peak_rss_bytes, skips_by_kind,
 };

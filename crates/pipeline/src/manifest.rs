@@ -69,9 +69,10 @@ pub struct ManifestInputs {
     pub documents: u64,
     /// Records skipped.
     pub skipped: u64,
-    /// Records skipped, counted by kind (`invalid_json`, `binary`, ...).
+    /// Records skipped, counted by kind (`invalid_json`, `binary`, ...), each with the first
+    /// record of that kind.
     #[serde(default)]
-    pub skipped_by_kind: BTreeMap<SkipKind, u64>,
+    pub skipped_by_kind: BTreeMap<SkipKind, KindCount>,
     /// The first [`SKIPPED_LISTED`] skipped records with their reasons (every one is in
     /// `skipped.jsonl`).
     pub skipped_records: Vec<Skip>,
@@ -93,6 +94,15 @@ pub struct ManifestInputs {
     /// Documents whose id repeats an earlier one's.
     #[serde(default)]
     pub duplicate_ids: DuplicateIdsReport,
+}
+
+/// How many records of one kind were skipped, and the first of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindCount {
+    /// Records of this kind.
+    pub count: u64,
+    /// The first (in file and line order).
+    pub first: Skip,
 }
 
 /// How many skipped records `run.json` lists in full.
@@ -151,14 +161,15 @@ impl ManifestInputs {
                 "skipped {} (listed in skipped.jsonl):",
                 count(self.skipped, "record", "records")
             ));
-            let mut kinds: Vec<(&SkipKind, &u64)> = self.skipped_by_kind.iter().collect();
-            kinds.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-            for (kind, n) in kinds {
-                let example = self.skipped_records.iter().find(|s| s.kind == *kind);
-                out.push(match example {
-                    Some(e) => format!("  {n:>9}  {}, e.g. {e}", kind.describe()),
-                    None => format!("  {n:>9}  {}", kind.describe()),
-                });
+            let mut kinds: Vec<(&SkipKind, &KindCount)> = self.skipped_by_kind.iter().collect();
+            kinds.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
+            for (kind, k) in kinds {
+                out.push(format!(
+                    "  {:>9}  {}, e.g. {}",
+                    thousands(k.count),
+                    kind.describe(),
+                    k.first
+                ));
             }
         }
         if self.files_left_out > 0 {
