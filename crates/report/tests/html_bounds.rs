@@ -70,6 +70,9 @@ fn a_long_document_arc_is_averaged_into_buckets() {
         arcs: None,
     });
     assert!(html.contains("averaged into 400 points"));
-    assert!(html.contains("1 sentiment arc average consecutive sentences into 400 points."));
+    assert!(
+        html.contains("In 1 sentiment arc, consecutive sentences are averaged into 400 points.")
+    );
+    assert!(html.contains("moving average over about 513 sentences"));
     assert!(html.len() < 200_000, "{} bytes", html.len());
 }
