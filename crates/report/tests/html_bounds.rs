@@ -73,6 +73,7 @@ fn a_long_document_arc_is_averaged_into_buckets() {
     assert!(
         html.contains("In 1 sentiment arc, consecutive sentences are averaged into 400 points.")
     );
+    // 5,000 sentences in 400 points of 12.5 each; the window is 41 points (a tenth, odd).
     assert!(html.contains("moving average over about 513 sentences"));
     assert!(html.len() < 200_000, "{} bytes", html.len());
 }
