@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Opens the HTML reports of the example pipelines in headless Chromium: each page must load
-# without console errors and draw its charts (SVG elements with shapes in them). Saves a
-# screenshot per page; those of belarus-sentiment and sotu-sentiment go to docs/screenshots/.
+# without console errors, draw its charts (SVG elements with shapes in them) and lay out their
+# text cleanly (every <text> inside its <svg>, no two unrotated texts of a chart overlapping,
+# measured by the browser in a copy of the page with scripts/browser/layout-check.html
+# appended). Saves a screenshot per page; those of belarus-sentiment and sotu-sentiment go to
+# docs/screenshots/.
 #
-# A negative check runs first: a page that calls console.error must be reported as failing,
-# which proves the console check works.
+# Negative checks run first: a page that calls console.error, and one with a label past its
+# chart's edge, must be reported as failing, which proves those checks work.
 #
 # Usage: scripts/test-browser.sh [PIPELINE...]   (default: the sentiment and terms examples)
 # Env:   WORDMILL=path/to/wordmill (default: build with cargo), KEEP=1 keeps the temp dir.
@@ -54,9 +57,40 @@ chromium_run() {
         --dump-dom "$url" >"$prefix.dom.html" 2>"$prefix.log" || true
 }
 
+# layout_run OUT_PREFIX FILE: the layout check's verdict on a copy of the page at FILE, in
+# OUT_PREFIX.layout (its first line `layout-problems: N`, then the first problems).
+layout_run() {
+    local prefix=$1 file=$2 profile
+    local flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+        --disable-background-networking --disable-component-update --disable-sync)
+    awk -v f="$root/scripts/browser/layout-check.html" \
+        '/<\/body>/ { while ((getline l < f) > 0) print l; close(f) } { print }' \
+        "$file" >"$prefix.layout.html"
+    profile=$(mktemp -d "$work/profile.XXXX")
+    timeout 120 chromium "${flags[@]}" --user-data-dir="$profile" \
+        --dump-dom "file://$prefix.layout.html" 2>/dev/null |
+        sed -n '/<pre id="wordmill-layout">/,/<\/pre>/p' |
+        sed -e 's/.*<pre id="wordmill-layout">//' -e 's#</pre>.*##' >"$prefix.layout" || true
+}
+
+# layout_problems OUT_PREFIX: empty when the layout check ran and found nothing.
+layout_problems() {
+    local prefix=$1 count
+    if [ ! -s "$prefix.layout" ]; then
+        echo "the layout check did not run"
+        return
+    fi
+    count=$(sed -n 's/^layout-problems: \([0-9]*\)$/\1/p' "$prefix.layout" | head -1)
+    if [ -z "$count" ]; then
+        echo "the layout check did not run"
+    elif [ "$count" -gt 0 ]; then
+        echo "$count text layout problems: $(tail -n +2 "$prefix.layout" | head -3 | tr '\n' ';')"
+    fi
+}
+
 # check NAME PREFIX: one line, PASS or FAIL with the reasons.
 check() {
-    local name=$1 prefix=$2 reasons=() svgs shapes errors
+    local name=$1 prefix=$2 reasons=() svgs shapes errors layout
     svgs=$(grep -o '<svg' "$prefix.dom.html" | wc -l || true)
     shapes=$(grep -oE '<(rect|path|circle|line|polyline|polygon)[ />]' "$prefix.dom.html" | wc -l || true)
     # Chromium logs every console message and uncaught exception as a `:CONSOLE` line; the
@@ -67,15 +101,18 @@ check() {
     [ "$shapes" -ge "$MIN_SHAPES" ] || reasons+=("only $shapes chart shapes (< $MIN_SHAPES)")
     [ -z "$errors" ] || reasons+=("console errors: $(echo "$errors" | head -3 | tr '\n' ' ')")
     [ -s "$prefix.png" ] || reasons+=("no screenshot")
+    layout=$(layout_problems "$prefix")
+    [ -z "$layout" ] || reasons+=("$layout")
     if [ ${#reasons[@]} -eq 0 ]; then
-        echo "PASS $name: $svgs charts, $shapes shapes, no console errors"
+        echo "PASS $name: $svgs charts, $shapes shapes, no console errors, text inside its charts"
         return 0
     fi
     echo "FAIL $name: ${reasons[*]}"
     return 1
 }
 
-# Negative check: the console check must catch console.error.
+# Negative checks: the console check must catch console.error, the layout check a label past
+# its chart's edge.
 chromium_run "$work/negative" "file://$root/scripts/browser/console-error.html"
 negative=$(check negative-check "$work/negative" || true)
 if [[ $negative != *"console errors"* ]]; then
@@ -83,6 +120,15 @@ if [[ $negative != *"console errors"* ]]; then
     failed=$((failed + 1))
 else
     echo "PASS negative-check: a page calling console.error is reported as failing"
+    passed=$((passed + 1))
+fi
+layout_run "$work/overflow" "$root/scripts/browser/overflow.html"
+overflow=$(layout_problems "$work/overflow")
+if [[ $overflow != *"overflows its chart"* || $overflow != *"overlaps"* ]]; then
+    echo "FAIL layout-negative-check: a label past its chart's edge was not caught (${overflow:-no problem found})"
+    failed=$((failed + 1))
+else
+    echo "PASS layout-negative-check: a label past its chart's edge is reported as failing"
     passed=$((passed + 1))
 fi
 
@@ -110,6 +156,7 @@ for pipeline in "${pipelines[@]}"; do
         continue
     fi
     chromium_run "$work/$name" "file://$out/report.html"
+    layout_run "$work/$name" "$out/report.html"
     if check "$name" "$work/$name"; then
         passed=$((passed + 1))
         case $name in

@@ -13,6 +13,9 @@ use std::fmt::Write as _;
 use wordmill_analyse::{DocumentStats, SentimentOutput, TermsOutput};
 
 use crate::Report;
+use crate::text::{
+    clip_chars, clip_px, plural, quotable, quote_source, sentence_number, text_px, thousands,
+};
 
 /// Bars of the top-terms chart.
 const MAX_TOP_TERMS: usize = 40;
@@ -32,8 +35,9 @@ const MAX_GROUPS: usize = 150;
 const MAX_QUOTES: usize = 5;
 /// Characters of a quoted sentence.
 const QUOTE_CHARS: usize = 400;
-/// Characters of a label drawn inside a chart (the full text is in its tooltip).
-const LABEL_CHARS: usize = 28;
+/// Widest label left of a bar chart's bars, in SVG units (longer ones are cut, the whole text
+/// in their tooltip).
+const MAX_LABEL_PX: f64 = 224.0;
 
 /// Okabe–Ito colours, readable by colour-blind readers.
 const BLUE: &str = "#0072B2";
@@ -140,31 +144,6 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
-/// At most `n` characters of `text` (whitespace collapsed), with `…` when cut.
-fn clip(text: &str, n: usize) -> String {
-    let clean = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if clean.chars().count() <= n {
-        clean
-    } else {
-        let mut s: String = clean.chars().take(n.saturating_sub(1)).collect();
-        s.push('…');
-        s
-    }
-}
-
-/// An integer with thousands separators.
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// A finite number (non-finite ones count as 0), so no `NaN` reaches the page.
 fn fin(x: f64) -> f64 {
     if x.is_finite() { x } else { 0.0 }
@@ -197,11 +176,6 @@ fn signed(x: f64) -> String {
 
 fn pct(x: f64) -> String {
     format!("{} %", num(x * 100.0, 1))
-}
-
-/// `n` and the singular or plural noun.
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// The smallest tick at or above `max` (ticks from 0 with about `target` steps) and the ticks.
@@ -278,26 +252,79 @@ fn sentiment_colour(x: f64) -> &'static str {
     }
 }
 
-/// Opens a chart: an `<svg>` with `role="img"`, a `<title>` and a visible title.
-fn svg_open(s: &mut String, height: f64, title: &str, desc: &str) {
-    let _ = write!(
-        s,
-        "<svg class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{t}\" xmlns=\"http://www.w3.org/2000/svg\"><title>{t}</title><desc>{}</desc>\n<text class=\"ct\" x=\"8\" y=\"18\">{t}</text>\n",
-        c(W),
-        c(height),
-        escape(desc),
-        t = escape(title)
-    );
+/// The font size in SVG units and the boldness of each text class of the stylesheet.
+fn font_of(class: &str) -> (f64, bool) {
+    match class {
+        "ct" => (14.0, true),
+        "inbar" => (13.0, true),
+        "lbl" | "axl" => (12.0, false),
+        _ => (11.0, false),
+    }
 }
 
-fn svg_open_w(s: &mut String, width: f64, height: f64, title: &str) {
+/// Writes an SVG `<text>` of class `class` (positioned by `attrs`, e.g. `x="1" y="2"`) showing
+/// `shown`, with `full` in a `<title>` child (its tooltip) when given.
+fn svg_text(s: &mut String, class: &str, attrs: &str, shown: &str, full: Option<&str>) {
+    let _ = write!(s, "<text class=\"{class}\" {attrs}>{}", escape(shown));
+    if let Some(full) = full {
+        let _ = write!(s, "<title>{}</title>", escape(full));
+    }
+    s.push_str("</text>");
+}
+
+/// Writes a label that is at most `max_px` wide: a longer one is cut with `…` and shown whole
+/// on hover. Every text from the data drawn in a chart goes through here.
+fn label(s: &mut String, class: &str, attrs: &str, text: &str, max_px: f64) {
+    let (size, bold) = font_of(class);
+    let (shown, cut) = clip_px(text, max_px, size, bold);
+    svg_text(s, class, attrs, &shown, cut.then_some(text));
+}
+
+/// The drawn width of `text` in text class `class`.
+fn label_px(text: &str, class: &str) -> f64 {
+    let (size, bold) = font_of(class);
+    text_px(text, size, bold)
+}
+
+/// Opens a chart `width` wide: an `<svg>` with `role="img"`, a `<title>` (and a `<desc>` when
+/// given) and the title drawn at the top left, in `room` units at most; or, when given, `shown`
+/// (a shortened title that already fits) with the whole title as its tooltip.
+fn svg_open_at(
+    s: &mut String,
+    (width, height): (f64, f64),
+    title: &str,
+    desc: &str,
+    room: f64,
+    shown: Option<&str>,
+) {
     let _ = write!(
         s,
-        "<svg class=\"chart small\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{t}\" xmlns=\"http://www.w3.org/2000/svg\"><title>{t}</title>\n<text class=\"ct\" x=\"4\" y=\"16\">{t}</text>\n",
+        "<svg class=\"chart{}\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{t}\" xmlns=\"http://www.w3.org/2000/svg\"><title>{t}</title>",
+        if width < W { " small" } else { "" },
         c(width),
         c(height),
         t = escape(title)
     );
+    if !desc.is_empty() {
+        let _ = write!(s, "<desc>{}</desc>", escape(desc));
+    }
+    s.push('\n');
+    let x = if width < W { 4.0 } else { 8.0 };
+    let at = format!(
+        "x=\"{}\" y=\"{}\"",
+        c(x),
+        c(if width < W { 16.0 } else { 18.0 })
+    );
+    match shown {
+        Some(shown) => svg_text(s, "ct", &at, shown, (shown != title).then_some(title)),
+        None => label(s, "ct", &at, title, room.min(width - 2.0 * x)),
+    }
+    s.push('\n');
+}
+
+/// Opens a full-width chart (see [`svg_open_at`]).
+fn svg_open(s: &mut String, height: f64, title: &str, desc: &str) {
+    svg_open_at(s, (W, height), title, desc, W, None);
 }
 
 /// Opens a `<details>` data table with these (already safe) header cells.
@@ -465,20 +492,31 @@ fn hbar_chart(
     rows: &[(String, f64, String)],
     colour: &str,
 ) {
+    // Room for the labels (the longest, up to a limit) and the value texts.
     let longest = rows
         .iter()
-        .map(|r| r.0.chars().count().min(LABEL_CHARS))
-        .max()
-        .unwrap_or(0);
-    let left = (longest as f64 * 7.2 + 16.0).clamp(60.0, 240.0);
-    let (top, row_h, bottom, right) = (34.0, 20.0, 46.0, 70.0);
+        .map(|r| label_px(&r.0, "lbl"))
+        .fold(0.0, f64::max);
+    let left = (longest.min(MAX_LABEL_PX) + 16.0).max(60.0);
+    let right = rows
+        .iter()
+        .map(|r| label_px(&r.2, "val"))
+        .fold(0.0, f64::max)
+        .max(24.0)
+        + 14.0;
+    let (top, row_h, bottom) = (34.0, 20.0, 46.0);
     let height = top + row_h * rows.len() as f64 + bottom;
     let max = rows.iter().map(|r| fin(r.1)).fold(0.0, f64::max);
     let (tks, dec, axis_max) = nice_axis(max, 6);
     let plot_w = W - left - right;
     let x = |v: f64| left + plot_w * fin(v) / axis_max;
     let base = top + row_h * rows.len() as f64;
-    svg_open(s, height, title, &format!("{} bars; {}", rows.len(), axis));
+    svg_open(
+        s,
+        height,
+        title,
+        &format!("{}; {}", plural(rows.len() as u64, "bar", "bars"), axis),
+    );
     for t in &tks {
         let _ = writeln!(
             s,
@@ -490,20 +528,32 @@ fn hbar_chart(
             escape(&tick_label(*t, dec))
         );
     }
-    for (i, (label, value, text)) in rows.iter().enumerate() {
+    for (i, (name, value, text)) in rows.iter().enumerate() {
         let y = top + row_h * i as f64;
-        let _ = writeln!(
+        let _ = write!(
             s,
-            "<g><title>{}: {}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{colour}\"/><text class=\"lbl\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><text class=\"val\" x=\"{}\" y=\"{}\">{}</text></g>",
-            escape(label),
+            "<g><title>{}: {}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{colour}\"/>",
+            escape(name),
             escape(text),
             c(left),
             c(y + 3.0),
             c((x(*value) - left).max(0.5)),
             c(row_h - 6.0),
-            c(left - 6.0),
-            c(y + row_h / 2.0 + 4.0),
-            escape(&clip(label, LABEL_CHARS)),
+        );
+        label(
+            s,
+            "lbl",
+            &format!(
+                "x=\"{}\" y=\"{}\" text-anchor=\"end\"",
+                c(left - 6.0),
+                c(y + row_h / 2.0 + 4.0)
+            ),
+            name,
+            left - 10.0,
+        );
+        let _ = writeln!(
+            s,
+            "<text class=\"val\" x=\"{}\" y=\"{}\">{}</text></g>",
             c(x(*value) + 4.0),
             c(y + row_h / 2.0 + 4.0),
             escape(text)
@@ -640,7 +690,10 @@ fn distinctive_section(page: &mut Page, input: &HtmlInput<'_>) {
             list.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             list.truncate(DISTINCTIVE_TERMS);
             let label = group_label(&st.group_by, &st.groups[g].key);
-            panels.push((format!("{label} ({n} documents)"), list));
+            panels.push((
+                format!("{label} ({})", plural(*n, "document", "documents")),
+                list,
+            ));
         }
         let _ = writeln!(
             page.body,
@@ -699,7 +752,7 @@ fn small_bars(s: &mut String, title: &str, list: &[(String, f64)]) {
     let max = list.iter().map(|x| fin(x.1)).fold(0.0, f64::max);
     let max = if max > 0.0 { max } else { 1.0 };
     let plot = w - left - 44.0;
-    svg_open_w(s, w, height, &clip(title, 44));
+    svg_open_at(s, (w, height), title, "", w, None);
     if list.is_empty() {
         let _ = write!(
             s,
@@ -709,18 +762,30 @@ fn small_bars(s: &mut String, title: &str, list: &[(String, f64)]) {
     }
     for (i, (term, weight)) in list.iter().enumerate() {
         let y = top + row_h * i as f64;
-        let _ = writeln!(
+        let _ = write!(
             s,
-            "<g><title>{}: {}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#009E73\"/><text class=\"lbl\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><text class=\"val\" x=\"{}\" y=\"{}\">{}</text></g>",
+            "<g><title>{}: {}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#009E73\"/>",
             escape(term),
             num(*weight, 4),
             c(left),
             c(y + 3.0),
             c((plot * fin(*weight) / max).max(0.5)),
             c(row_h - 6.0),
-            c(left - 4.0),
-            c(y + row_h / 2.0 + 4.0),
-            escape(&clip(term, 16)),
+        );
+        label(
+            s,
+            "lbl",
+            &format!(
+                "x=\"{}\" y=\"{}\" text-anchor=\"end\"",
+                c(left - 4.0),
+                c(y + row_h / 2.0 + 4.0)
+            ),
+            term,
+            left - 8.0,
+        );
+        let _ = writeln!(
+            s,
+            "<text class=\"val\" x=\"{}\" y=\"{}\">{}</text></g>",
             c(left + plot * fin(*weight) / max + 3.0),
             c(y + row_h / 2.0 + 4.0),
             num(*weight, 3)
@@ -742,6 +807,13 @@ fn small_bars(s: &mut String, title: &str, list: &[(String, f64)]) {
 
 // ---------------------------------------------------------------------------------------------
 // Sentiment
+
+/// The noun of the scored unit, singular and plural.
+#[derive(Clone, Copy)]
+struct UnitWords {
+    one: &'static str,
+    many: &'static str,
+}
 
 /// A quote, whichever list it came from.
 struct QuoteView {
@@ -785,24 +857,30 @@ fn sentiment_sections(page: &mut Page, input: &HtmlInput<'_>) {
             ),
             (None, None) => return,
         };
-    let unit_word = if unit == "document" {
-        "documents"
+    let words = if unit == "document" {
+        UnitWords {
+            one: "document",
+            many: "documents",
+        }
     } else {
-        "sentences"
+        UnitWords {
+            one: "sentence",
+            many: "sentences",
+        }
     };
     page.section("sentiment", "Sentiment distribution");
     let s = &mut page.body;
     let _ = writeln!(
         s,
-        "<p>VADER (<code>{}</code> rules) over {} {unit_word} of {}. A compound score ≥ 0.05 counts as positive, ≤ −0.05 as negative. Mean compound <strong>{}</strong>; mean of the documents’ means {}.</p>",
+        "<p>VADER (<code>{}</code> rules) over {} of {}. A compound score ≥ 0.05 counts as positive, ≤ −0.05 as negative. Mean compound <strong>{}</strong>; mean of the documents’ means {}.</p>",
         escape(&rules),
-        thousands(units),
+        plural(units, words.one, words.many),
         plural(docs, "document", "documents"),
         signed(mean),
         signed(doc_mean)
     );
-    shares_bar(s, pos, neu, neg, unit_word);
-    histogram(s, &hist, unit_word);
+    shares_bar(s, pos, neu, neg, words.many);
+    histogram(s, &hist, words);
     page.end();
 
     if let Some(r) = report.filter(|r| !r.groups.is_empty() && !r.group_by.is_empty()) {
@@ -829,7 +907,7 @@ fn sentiment_sections(page: &mut Page, input: &HtmlInput<'_>) {
         doc_id: doc_id.to_string(),
         index,
         compound,
-        text: clip(text, QUOTE_CHARS),
+        text: clip_chars(text, QUOTE_CHARS),
     };
     let (best, worst): (Vec<QuoteView>, Vec<QuoteView>) = match (report, input.sentiment) {
         (Some(r), _) => (
@@ -854,6 +932,15 @@ fn sentiment_sections(page: &mut Page, input: &HtmlInput<'_>) {
         ),
         (None, None) => (Vec::new(), Vec::new()),
     };
+    // Only positive units are "most positive", only negative ones "most negative".
+    let best: Vec<QuoteView> = best
+        .into_iter()
+        .filter(|q| quotable(q.compound, true))
+        .collect();
+    let worst: Vec<QuoteView> = worst
+        .into_iter()
+        .filter(|q| quotable(q.compound, false))
+        .collect();
     if !best.is_empty() || !worst.is_empty() {
         page.section("quotes", "Most positive and most negative");
         let s = &mut page.body;
@@ -864,21 +951,24 @@ fn sentiment_sections(page: &mut Page, input: &HtmlInput<'_>) {
         ] {
             let _ = writeln!(s, "<div><h3>{title}</h3>");
             if list.is_empty() {
-                let _ = writeln!(s, "<p>None.</p>");
+                let _ = writeln!(
+                    s,
+                    "<p>None: no {} scored {}.</p>",
+                    words.one,
+                    if class == "pos" {
+                        "0.05 or more"
+                    } else {
+                        "−0.05 or less"
+                    }
+                );
             }
             for q in list.iter().take(MAX_QUOTES) {
                 let _ = writeln!(
                     s,
-                    "<figure class=\"q {class}\"><blockquote>{}</blockquote><figcaption><span class=\"score\">{}</span> {}, {} {}</figcaption></figure>",
+                    "<figure class=\"q {class}\"><blockquote>{}</blockquote><figcaption><span class=\"score\">{}</span> {}</figcaption></figure>",
                     escape(&q.text),
                     escape(&signed(q.compound)),
-                    escape(&q.doc_id),
-                    if unit == "document" {
-                        "unit"
-                    } else {
-                        "sentence"
-                    },
-                    q.index + 1
+                    escape(&quote_source(&q.doc_id, q.index, &unit)),
                 );
             }
             s.push_str("</div>\n");
@@ -936,20 +1026,66 @@ fn shares_bar(s: &mut String, pos: f64, neu: f64, neg: f64, unit_word: &str) {
     );
 }
 
+/// A histogram bin dwarfs the rest when it holds more than this many times the next largest.
+const DOMINANT: u64 = 4;
+
+/// The bin that dwarfs the others, if any: `(its index, the largest count of the others)`.
+fn dominant_bin(hist: &[u64]) -> Option<(usize, u64)> {
+    let (top, max) = hist.iter().enumerate().fold(
+        (0, 0),
+        |(bi, bc), (i, &n)| if n > bc { (i, n) } else { (bi, bc) },
+    );
+    let second = hist
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != top)
+        .map(|(_, n)| *n)
+        .max()?;
+    (second > 0 && max > second.saturating_mul(DOMINANT)).then_some((top, second))
+}
+
 /// The 20-bin histogram of compound scores.
-fn histogram(s: &mut String, hist: &[u64], unit_word: &str) {
-    let (left, right, top, bottom, height) = (70.0, 20.0, 34.0, 52.0, 320.0);
+///
+/// When one bin dwarfs the rest (see [`dominant_bin`]) the scale is set by the other bins and
+/// that bin's bar is broken: it runs past the top of the scale with a gap cut across it and its
+/// count written above it, and a caption under the chart says so.
+fn histogram(s: &mut String, hist: &[u64], words: UnitWords) {
+    let dominant = dominant_bin(hist);
+    let top = if dominant.is_some() { 52.0 } else { 34.0 };
+    let (left, right, bottom) = (70.0, 20.0, 52.0);
+    let height = top + 234.0 + bottom;
     let plot_w = W - left - right;
     let plot_h = height - top - bottom;
-    let max = hist.iter().copied().max().unwrap_or(0).max(1) as f64;
-    let (yt, dec, ymax) = nice_axis(max, 5);
+    let max = hist.iter().copied().max().unwrap_or(0).max(1);
+    let scale_max = dominant.map_or(max, |(_, second)| second);
+    let (yt, dec, ymax) = nice_axis(scale_max as f64, 5);
     let x = |v: f64| left + plot_w * (v + 1.0) / 2.0;
-    let y = |v: f64| top + plot_h * (1.0 - v / ymax);
+    let y = |v: f64| top + plot_h * (1.0 - v.min(ymax) / ymax);
+    let n = hist.len().max(1);
+    let bw = 2.0 / n as f64;
+    let bin_range = |i: usize| {
+        let lo = -1.0 + bw * i as f64;
+        (lo, lo + bw)
+    };
+    let broken = dominant.map(|(i, _)| {
+        let (lo, hi) = bin_range(i);
+        format!(
+            "The bin from {} to {} holds {}, more than {DOMINANT} times as many as any other bin, so its bar is broken: the scale stops at {} to keep the other bins readable.",
+            num(lo, 1),
+            num(hi, 1),
+            plural(hist[i], words.one, words.many),
+            tick_label(ymax, dec)
+        )
+    });
     svg_open(
         s,
         height,
         &format!("Distribution of compound scores ({} bins)", hist.len()),
-        &format!("histogram of {unit_word} by compound score from -1 to 1"),
+        &format!(
+            "histogram of {} by compound score from -1 to 1{}",
+            words.many,
+            broken.as_ref().map_or(String::new(), |b| format!(". {b}"))
+        ),
     );
     for t in &yt {
         let _ = writeln!(
@@ -963,11 +1099,8 @@ fn histogram(s: &mut String, hist: &[u64], unit_word: &str) {
             tick_label(*t, dec)
         );
     }
-    let n = hist.len().max(1);
-    let bw = 2.0 / n as f64;
     for (i, count) in hist.iter().enumerate() {
-        let lo = -1.0 + bw * i as f64;
-        let hi = lo + bw;
+        let (lo, hi) = bin_range(i);
         let mid = (lo + hi) / 2.0;
         // Colour by the bin's centre; the two bins around zero hold the neutral band.
         let colour = if mid.abs() < bw {
@@ -976,18 +1109,46 @@ fn histogram(s: &mut String, hist: &[u64], unit_word: &str) {
             sentiment_colour(mid)
         };
         let opacity = 0.45 + 0.55 * mid.abs().min(1.0);
-        let _ = writeln!(
+        let is_broken = dominant.is_some_and(|(d, _)| d == i);
+        // A broken bar runs past the top of the scale, into the space above the plot.
+        let bar_top = if is_broken {
+            top - 8.0
+        } else {
+            y(*count as f64)
+        };
+        let (bx, bwidth) = (x(lo) + 1.0, plot_w * bw / 2.0 - 2.0);
+        let _ = write!(
             s,
-            "<g><title>{} to {}: {} {unit_word}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{colour}\" fill-opacity=\"{}\"/></g>",
+            "<g><title>{} to {}: {}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{colour}\" fill-opacity=\"{}\"/>",
             num(lo, 1),
             num(hi, 1),
-            thousands(*count),
-            c(x(lo) + 1.0),
-            c(y(*count as f64)),
-            c(plot_w * bw / 2.0 - 2.0),
-            c(y(0.0) - y(*count as f64)),
+            plural(*count, words.one, words.many),
+            c(bx),
+            c(bar_top),
+            c(bwidth),
+            c(y(0.0) - bar_top),
             num(opacity, 2)
         );
+        if is_broken {
+            // The break: a white band cut slantwise across the bar, and the count above it.
+            let yb = top + 10.0;
+            let _ = write!(
+                s,
+                "<path class=\"break\" d=\"M{},{}L{},{}L{},{}L{},{}Z\" fill=\"#fff\"/><text class=\"val\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                c(bx - 1.0),
+                c(yb + 3.0),
+                c(bx + bwidth + 1.0),
+                c(yb - 3.0),
+                c(bx + bwidth + 1.0),
+                c(yb + 2.0),
+                c(bx - 1.0),
+                c(yb + 8.0),
+                c(bx + bwidth / 2.0),
+                c(bar_top - 5.0),
+                thousands(*count)
+            );
+        }
+        s.push_str("</g>\n");
     }
     for t in [-1.0, -0.5, 0.0, 0.5, 1.0] {
         let _ = writeln!(
@@ -1002,19 +1163,23 @@ fn histogram(s: &mut String, hist: &[u64], unit_word: &str) {
     }
     let _ = writeln!(
         s,
-        "<line class=\"axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/><line class=\"axis\" x1=\"{0}\" x2=\"{3}\" y1=\"{2}\" y2=\"{2}\"/><text class=\"axl\" x=\"{4}\" y=\"{5}\" text-anchor=\"middle\">compound score (negative ← → positive)</text><text class=\"axl\" transform=\"translate(16 {6}) rotate(-90)\" text-anchor=\"middle\">{unit_word}</text></svg>",
+        "<line class=\"axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/><line class=\"axis\" x1=\"{0}\" x2=\"{3}\" y1=\"{2}\" y2=\"{2}\"/><text class=\"axl\" x=\"{4}\" y=\"{5}\" text-anchor=\"middle\">compound score (negative ← → positive)</text><text class=\"axl\" transform=\"translate(16 {6}) rotate(-90)\" text-anchor=\"middle\">{7}</text></svg>",
         c(left),
         c(top),
         c(y(0.0)),
         c(W - right),
         c(left + plot_w / 2.0),
         c(height - 12.0),
-        c(top + plot_h / 2.0)
+        c(top + plot_h / 2.0),
+        words.many
     );
-    table_open(s, "Data", &["from", "to", unit_word]);
+    if let Some(b) = &broken {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", escape(b));
+    }
+    table_open(s, "Data", &["from", "to", words.many]);
     for (i, count) in hist.iter().enumerate() {
-        let lo = -1.0 + bw * i as f64;
-        table_row(s, &[num(lo, 1), num(lo + bw, 1), thousands(*count)]);
+        let (lo, hi) = bin_range(i);
+        table_row(s, &[num(lo, 1), num(hi, 1), thousands(*count)]);
     }
     table_close(s);
 }
@@ -1090,18 +1255,18 @@ fn arcs_section(page: &mut Page, sample: &ArcSample) {
     page.section("arcs", "Sentiment arcs");
     let (shown, total) = (sample.documents.len(), sample.total);
     let s = &mut page.body;
-    s.push_str("<p>Each document’s compound score sentence by sentence, from its first sentence (left) to its last (right): blue above the zero line is positive, vermillion below it negative. The black line is a moving average that shows where the text turns. Circles mark the document’s most positive and most negative sentence (hover for the text).</p>\n");
+    s.push_str("<p>Each document’s compound score sentence by sentence, from its first sentence (left) to its last (right): blue above the zero line is positive, vermillion below it negative. The black line is a centred moving average that shows where the text turns; each chart states its window (about a tenth of the document, at least 3 sentences, shorter at the ends). Circles mark the document’s most positive and most negative sentence, when it has one (hover for the text).</p>\n");
     if total > shown {
         let _ = writeln!(
             s,
-            "<p class=\"note\">{} of {} documents are shown, spread evenly over the corpus order; sentences.jsonl has every score.</p>",
+            "<p class=\"note\">{} of {} are shown, spread evenly over the corpus order; sentences.jsonl has every score.</p>",
             shown,
-            thousands(total as u64)
+            plural(total as u64, "document", "documents")
         );
         page.notes.push(format!(
-            "Sentiment arcs are drawn for {} of {} documents.",
+            "Sentiment arcs are drawn for {} of {}.",
             shown,
-            thousands(total as u64)
+            plural(total as u64, "document", "documents")
         ));
     }
     let mut sampled = 0usize;
@@ -1115,14 +1280,33 @@ fn arcs_section(page: &mut Page, sample: &ArcSample) {
     if sampled > 0 {
         let _ = writeln!(
             page.body,
-            "<p class=\"note\">{sampled} of the arcs above average consecutive sentences into {MAX_ARC_POINTS} points each.</p>"
+            "<p class=\"note\">In {} of the arcs above, consecutive sentences are averaged into {MAX_ARC_POINTS} points.</p>",
+            sampled
         );
         page.notes.push(format!(
-            "{} average consecutive sentences into {MAX_ARC_POINTS} points.",
+            "In {}, consecutive sentences are averaged into {MAX_ARC_POINTS} points.",
             plural(sampled as u64, "sentiment arc", "sentiment arcs")
         ));
     }
     page.end();
+}
+
+/// The window of an arc's moving average, in points, and how it reads on the chart.
+fn arc_window(sentences: usize, points: usize) -> (usize, String) {
+    let window = (points / 10).max(3) | 1;
+    let text = if points >= sentences {
+        format!(
+            "moving average over {}",
+            plural(window as u64, "sentence", "sentences")
+        )
+    } else {
+        let per_point = sentences as f64 / points.max(1) as f64;
+        format!(
+            "moving average over about {} sentences",
+            thousands((window as f64 * per_point).round() as u64)
+        )
+    };
+    (window, text)
 }
 
 fn arc_chart(s: &mut String, d: &wordmill_analyse::DocumentSentiment, values: &[f64]) {
@@ -1131,29 +1315,53 @@ fn arc_chart(s: &mut String, d: &wordmill_analyse::DocumentSentiment, values: &[
     let plot_h = height - top - bottom;
     let n = values.len();
     let points = buckets(values, MAX_ARC_POINTS);
-    let window = (points.len() / 10).max(3) | 1;
+    let (window, window_text) = arc_window(n, points.len());
     let smoothed = smooth(&points.iter().map(|p| p.2).collect::<Vec<_>>(), window);
     let span = (n.max(2) - 1) as f64;
     let xi = |i: f64| left + plot_w * i / span;
     let centre = |p: &(usize, usize, f64)| xi((p.0 + p.1) as f64 / 2.0);
     let y = |v: f64| top + plot_h * (1.0 - (v.clamp(-1.0, 1.0) + 1.0) / 2.0);
-    let title = format!(
-        "{} — {} sentences, mean {}",
-        clip(&d.id, 60),
-        thousands(n as u64),
+    // The title names the document (cut to fit, so the figures after it always show) and
+    // leaves room for the moving average's legend on the right.
+    let trend = points.len() >= 3;
+    let legend_w = if trend {
+        label_px(&window_text, "lbl") + 30.0
+    } else {
+        0.0
+    };
+    let suffix = format!(
+        " — {}, mean {}",
+        plural(n as u64, "sentence", "sentences"),
         signed(d.mean_compound)
     );
+    let room = W - 16.0 - legend_w - 16.0 - label_px(&suffix, "ct");
+    let (id, _) = clip_px(&d.id, room.max(60.0), 14.0, true);
+    let title = format!("{}{suffix}", d.id);
+    let shown = format!("{id}{suffix}");
     let sampled = if points.len() < n {
         format!(", averaged into {} points", points.len())
     } else {
         String::new()
     };
-    svg_open(
+    svg_open_at(
         s,
-        height,
+        (W, height),
         &title,
         &format!("line chart of compound score by sentence{sampled}"),
+        W,
+        Some(&shown),
     );
+    if trend {
+        let x1 = W - right - label_px(&window_text, "lbl");
+        let _ = writeln!(
+            s,
+            "<line class=\"trend\" x1=\"{}\" x2=\"{}\" y1=\"14\" y2=\"14\"/><text class=\"lbl\" x=\"{}\" y=\"18\" text-anchor=\"end\">{}</text>",
+            c(x1 - 28.0),
+            c(x1 - 6.0),
+            c(W - right),
+            escape(&window_text)
+        );
+    }
     for t in [-1.0, -0.5, 0.0, 0.5, 1.0] {
         let _ = writeln!(
             s,
@@ -1199,7 +1407,8 @@ fn arc_chart(s: &mut String, d: &wordmill_analyse::DocumentSentiment, values: &[
         }
         let _ = writeln!(
             s,
-            "<path class=\"trend\" d=\"{path}\"><title>moving average over {window} points</title></path>"
+            "<path class=\"trend\" d=\"{path}\"><title>{}</title></path>",
+            escape(&window_text)
         );
     } else {
         for p in &points {
@@ -1216,15 +1425,19 @@ fn arc_chart(s: &mut String, d: &wordmill_analyse::DocumentSentiment, values: &[
         (&d.most_positive, BLUE, "most positive"),
         (&d.most_negative, VERMILLION, "most negative"),
     ] {
-        if let Some(r) = r.as_ref().filter(|r| r.index < n) {
+        let positive = colour == BLUE;
+        if let Some(r) = r
+            .as_ref()
+            .filter(|r| r.index < n && quotable(r.compound, positive))
+        {
             let _ = writeln!(
                 s,
                 "<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"#fff\" stroke=\"{colour}\" stroke-width=\"2.5\"><title>{what}, sentence {}: {} “{}”</title></circle>",
                 c(xi(r.index as f64)),
                 c(y(r.compound)),
-                r.index + 1,
+                sentence_number(r.index),
                 escape(&signed(r.compound)),
-                escape(&clip(&r.text, 200))
+                escape(&clip_chars(&r.text, 200))
             );
         }
     }
@@ -1273,6 +1486,85 @@ fn arc_chart(s: &mut String, d: &wordmill_analyse::DocumentSentiment, values: &[
     table_close(s);
 }
 
+/// Widest label under a bar of the group chart, in SVG units.
+const MAX_GROUP_LABEL_PX: f64 = 120.0;
+/// Widest legend entry of the group chart, in SVG units.
+const MAX_LEGEND_PX: f64 = 180.0;
+
+/// Widest label under a horizontal run of bars of the group chart, in SVG units.
+const MAX_GROUP_RUN_PX: f64 = 240.0;
+
+/// One label under the group chart: its centre, its text, and the width it may take.
+struct AxisLabel<'a> {
+    x: f64,
+    text: &'a str,
+    room: f64,
+}
+
+/// Where the labels under the group chart go, and whether they are horizontal. Consecutive bars
+/// with the same label form a run, labelled once under its middle; every `step`-th run is
+/// labelled. Labels are horizontal when each (up to [`MAX_GROUP_LABEL_PX`]) fits in the room
+/// between its neighbours (`step` is raised up to twice its least value to make room);
+/// otherwise they are rotated, at the least step.
+fn group_label_layout<'a>(
+    labels: &'a [String],
+    slot: f64,
+    left: f64,
+) -> (Vec<AxisLabel<'a>>, bool) {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for i in 0..labels.len() {
+        match runs.last_mut() {
+            Some(run) if labels[run.0] == labels[i] => run.1 = i + 1,
+            _ => runs.push((i, i + 1)),
+        }
+    }
+    let centre = |run: &(usize, usize)| left + slot * (run.0 + run.1) as f64 / 2.0;
+    let least = runs.len().div_ceil(45).max(1);
+    let place = |step: usize| -> Vec<AxisLabel<'a>> {
+        let chosen: Vec<&(usize, usize)> = runs.iter().step_by(step).collect();
+        (0..chosen.len())
+            .map(|k| {
+                let x = centre(chosen[k]);
+                // Half the distance to each neighbour (the chart's edges beyond the ends).
+                let before = k
+                    .checked_sub(1)
+                    .map_or(x, |p| (x - centre(chosen[p])) / 2.0);
+                let after = chosen.get(k + 1).map_or(W - x, |n| (centre(n) - x) / 2.0);
+                AxisLabel {
+                    x,
+                    text: &labels[chosen[k].0],
+                    room: 2.0 * before.min(after) - 6.0,
+                }
+            })
+            .collect()
+    };
+    for step in least..=2 * least {
+        let placed = place(step);
+        let fits = placed
+            .iter()
+            .all(|l| label_px(l.text, "tick").min(MAX_GROUP_LABEL_PX) <= l.room);
+        if fits {
+            let placed = placed
+                .into_iter()
+                .map(|l| AxisLabel {
+                    room: l.room.min(MAX_GROUP_RUN_PX),
+                    ..l
+                })
+                .collect();
+            return (placed, true);
+        }
+    }
+    let placed = place(least)
+        .into_iter()
+        .map(|l| AxisLabel {
+            // A rotated label runs down and to the left: it stays right of the chart's edge.
+            room: MAX_GROUP_LABEL_PX.min(2.0 * (l.x - 4.0)),
+            ..l
+        })
+        .collect();
+    (placed, false)
+}
+
 fn groups_section(page: &mut Page, r: &crate::SentimentReport) {
     page.section("groups", "Groups side by side");
     let first = &r.group_by[0];
@@ -1286,6 +1578,11 @@ fn groups_section(page: &mut Page, r: &crate::SentimentReport) {
             thousands(r.groups.len() as u64)
         ));
     }
+    let (unit_one, unit_many) = if r.unit == "document" {
+        ("document", "documents")
+    } else {
+        ("sentence", "sentences")
+    };
     // Colour by the last key when there are two or more keys and few enough values.
     let categories: BTreeSet<String> = shown.iter().map(|g| value(g, last)).collect();
     let by_category = r.group_by.len() > 1 && categories.len() <= CATEGORICAL.len();
@@ -1300,13 +1597,8 @@ fn groups_section(page: &mut Page, r: &crate::SentimentReport) {
     let s = &mut page.body;
     let _ = writeln!(
         s,
-        "<p>Mean compound score of each group’s {} ({} groups by {}).{}</p>",
-        if r.unit == "document" {
-            "documents"
-        } else {
-            "sentences"
-        },
-        thousands(r.groups.len() as u64),
+        "<p>Mean compound score of each group’s {unit_many} ({} by {}).{}</p>",
+        plural(r.groups.len() as u64, "group", "groups"),
         escape(&r.group_by.join(", ")),
         if by_category {
             format!(" Bars are coloured by <em>{}</em>.", escape(last))
@@ -1323,99 +1615,7 @@ fn groups_section(page: &mut Page, r: &crate::SentimentReport) {
         );
     }
 
-    let (left, right, top, bottom, height) = (64.0, 20.0, 40.0, 86.0, 380.0);
-    let plot_w = W - left - right;
-    let plot_h = height - top - bottom;
-    let lo = shown
-        .iter()
-        .map(|g| fin(g.compound_mean))
-        .fold(0.0, f64::min);
-    let hi = shown
-        .iter()
-        .map(|g| fin(g.compound_mean))
-        .fold(0.0, f64::max);
-    let pad = ((hi - lo) * 0.08).max(0.02);
-    let (yt, dec) = ticks(lo - if lo < 0.0 { pad } else { 0.0 }, hi + pad, 6);
-    let ymin = yt.first().copied().unwrap_or(lo).min(lo);
-    let ymax = yt.last().copied().unwrap_or(hi).max(hi);
-    let ymax = if ymax <= ymin { ymin + 1.0 } else { ymax };
-    let y = |v: f64| top + plot_h * (1.0 - (v - ymin) / (ymax - ymin));
-    let n = shown.len().max(1);
-    let slot = plot_w / n as f64;
-    let bar = (slot * 0.8).max(1.0);
-    svg_open(
-        s,
-        height,
-        &format!("Mean compound score by {}", r.group_by.join(", ")),
-        &format!("bar chart of {} groups", shown.len()),
-    );
-    for t in &yt {
-        let _ = writeln!(
-            s,
-            "<line class=\"{0}\" x1=\"{1}\" x2=\"{2}\" y1=\"{3}\" y2=\"{3}\"/><text class=\"tick\" x=\"{4}\" y=\"{5}\" text-anchor=\"end\">{6}</text>",
-            if *t == 0.0 { "zero" } else { "grid" },
-            c(left),
-            c(W - right),
-            c(y(*t)),
-            c(left - 6.0),
-            c(y(*t) + 4.0),
-            tick_label(*t, dec)
-        );
-    }
-    let every = n.div_ceil(45).max(1);
-    let mut last_label: Option<String> = None;
-    for (i, g) in shown.iter().enumerate() {
-        let x = left + slot * i as f64 + (slot - bar) / 2.0;
-        let v = fin(g.compound_mean);
-        let (y0, y1) = (y(v.max(0.0)), y(v.min(0.0)));
-        let _ = writeln!(
-            s,
-            "<g><title>{}: mean {} over {} {}, {} documents</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/></g>",
-            escape(&group_label(
-                &r.group_by,
-                &r.group_by.iter().map(|k| value(g, k)).collect::<Vec<_>>()
-            )),
-            signed(v),
-            thousands(g.sentences),
-            if r.unit == "document" {
-                "documents"
-            } else {
-                "sentences"
-            },
-            thousands(g.documents),
-            c(x),
-            c(y0),
-            c(bar),
-            c((y1 - y0).max(0.5)),
-            colour_of(g)
-        );
-        let label = value(g, first);
-        if i % every == 0 && last_label.as_deref() != Some(label.as_str()) {
-            let lx = x + bar / 2.0;
-            let ly = top + plot_h + 12.0;
-            let _ = writeln!(
-                s,
-                "<text class=\"tick\" transform=\"translate({} {}) rotate(-60)\" text-anchor=\"end\">{}</text>",
-                c(lx + 3.0),
-                c(ly),
-                escape(&clip(&label, 14))
-            );
-        }
-        last_label = Some(label);
-    }
-    let _ = writeln!(
-        s,
-        "<line class=\"axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/><text class=\"axl\" x=\"{3}\" y=\"{4}\" text-anchor=\"middle\">{5}</text><text class=\"axl\" transform=\"translate(14 {6}) rotate(-90)\" text-anchor=\"middle\">mean compound</text>",
-        c(left),
-        c(top),
-        c(top + plot_h),
-        c(left + plot_w / 2.0),
-        c(height - 6.0),
-        escape(first),
-        c(top + plot_h / 2.0)
-    );
-    // Legend.
-    let mut lx = W - right;
+    // Legend entries, laid out from the right in as many rows as they need.
     let entries: Vec<(String, &'static str)> = if by_category {
         categories
             .iter()
@@ -1434,16 +1634,178 @@ fn groups_section(page: &mut Page, r: &crate::SentimentReport) {
             ("negative".into(), VERMILLION),
         ]
     };
-    for (label, colour) in entries.iter().rev() {
-        let text = clip(label, 24);
-        lx -= text.chars().count() as f64 * 7.0 + 28.0;
+    let chart_title = format!("Mean compound score by {}", r.group_by.join(", "));
+    // The first row stays right of the chart's title, the others start at the left edge.
+    let legend_right = W - 20.0;
+    let legend_left = |row: usize| {
+        if row == 0 {
+            8.0 + label_px(&chart_title, "ct").min(W - 16.0) + 24.0
+        } else {
+            8.0
+        }
+    };
+    // Rows filled in reading order, each aligned to the right.
+    let mut rows: Vec<Vec<(f64, &(String, &'static str))>> = vec![Vec::new()];
+    for entry in &entries {
+        let w = label_px(&entry.0, "lbl").min(MAX_LEGEND_PX) + 16.0;
+        let last = rows.len() - 1;
+        let used: f64 = rows[last].iter().map(|(w, _)| w + 12.0).sum();
+        if used + w > legend_right - legend_left(last) && (!rows[last].is_empty() || last == 0) {
+            rows.push(Vec::new());
+        }
+        if let Some(r) = rows.last_mut() {
+            r.push((w, entry));
+        }
+    }
+    let mut legend: Vec<(f64, usize, &(String, &'static str))> = Vec::new();
+    for (row, items) in rows.iter().enumerate() {
+        let used: f64 = items.iter().map(|(w, _)| w + 12.0).sum::<f64>() - 12.0;
+        let mut x = legend_right - used;
+        for (w, entry) in items {
+            legend.push((x, row, entry));
+            x += w + 12.0;
+        }
+    }
+    let row = rows.len().saturating_sub(1);
+
+    let (left, right, plot_h) = (64.0, 20.0, 254.0);
+    let top = 40.0 + 16.0 * row as f64;
+    let plot_w = W - left - right;
+    let n = shown.len().max(1);
+    let slot = plot_w / n as f64;
+    let bar = (slot * 0.8).max(1.0);
+    let labels: Vec<String> = shown.iter().map(|g| value(g, first)).collect();
+    let (placed, horizontal) = group_label_layout(&labels, slot, left);
+    // Rotated labels run down and to the left of their bar, by sin and cos of 60°.
+    let label_depth = if horizontal {
+        4.0
+    } else {
+        placed
+            .iter()
+            .map(|l| label_px(l.text, "tick").min(l.room))
+            .fold(0.0, f64::max)
+            * 0.87
+            + 12.0
+    };
+    let bottom = 12.0 + label_depth + 30.0;
+    let height = top + plot_h + bottom;
+    let lo = shown
+        .iter()
+        .map(|g| fin(g.compound_mean))
+        .fold(0.0, f64::min);
+    let hi = shown
+        .iter()
+        .map(|g| fin(g.compound_mean))
+        .fold(0.0, f64::max);
+    let pad = ((hi - lo) * 0.08).max(0.02);
+    let (mut yt, dec) = ticks(lo - if lo < 0.0 { pad } else { 0.0 }, hi + pad, 6);
+    // The scale ends on a tick at or past the highest bar.
+    if let [.., a, b] = yt[..] {
+        if b < hi {
+            yt.push(b + (b - a));
+        }
+    }
+    let ymin = yt.first().copied().unwrap_or(lo).min(lo);
+    let ymax = yt.last().copied().unwrap_or(hi).max(hi);
+    let ymax = if ymax <= ymin { ymin + 1.0 } else { ymax };
+    let y = |v: f64| top + plot_h * (1.0 - (v - ymin) / (ymax - ymin));
+    svg_open(
+        s,
+        height,
+        &chart_title,
+        &format!(
+            "bar chart of {}",
+            plural(shown.len() as u64, "group", "groups")
+        ),
+    );
+    for t in &yt {
         let _ = writeln!(
             s,
-            "<rect x=\"{}\" y=\"24\" width=\"12\" height=\"12\" fill=\"{colour}\"/><text class=\"lbl\" x=\"{}\" y=\"34\">{}</text>",
-            c(lx),
-            c(lx + 16.0),
-            escape(&text)
+            "<line class=\"{0}\" x1=\"{1}\" x2=\"{2}\" y1=\"{3}\" y2=\"{3}\"/><text class=\"tick\" x=\"{4}\" y=\"{5}\" text-anchor=\"end\">{6}</text>",
+            if *t == 0.0 { "zero" } else { "grid" },
+            c(left),
+            c(W - right),
+            c(y(*t)),
+            c(left - 6.0),
+            c(y(*t) + 4.0),
+            tick_label(*t, dec)
         );
+    }
+    for (i, g) in shown.iter().enumerate() {
+        let x = left + slot * i as f64 + (slot - bar) / 2.0;
+        let v = fin(g.compound_mean);
+        let (y0, y1) = (y(v.max(0.0)), y(v.min(0.0)));
+        let _ = writeln!(
+            s,
+            "<g><title>{}: mean {} over {}, {}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/></g>",
+            escape(&group_label(
+                &r.group_by,
+                &r.group_by.iter().map(|k| value(g, k)).collect::<Vec<_>>()
+            )),
+            signed(v),
+            plural(g.sentences, unit_one, unit_many),
+            plural(g.documents, "document", "documents"),
+            c(x),
+            c(y0),
+            c(bar),
+            c((y1 - y0).max(0.5)),
+            colour_of(g)
+        );
+    }
+    let base = top + plot_h;
+    for l in &placed {
+        let at = if horizontal {
+            format!(
+                "x=\"{}\" y=\"{}\" text-anchor=\"middle\"",
+                c(l.x),
+                c(base + 16.0)
+            )
+        } else {
+            format!(
+                "transform=\"translate({} {}) rotate(-60)\" text-anchor=\"end\"",
+                c(l.x + 3.0),
+                c(base + 12.0)
+            )
+        };
+        label(s, "tick", &at, l.text, l.room);
+        s.push('\n');
+    }
+    let _ = write!(
+        s,
+        "<line class=\"axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/><text class=\"axl\" transform=\"translate(14 {3}) rotate(-90)\" text-anchor=\"middle\">mean compound</text>",
+        c(left),
+        c(top),
+        c(base),
+        c(top + plot_h / 2.0)
+    );
+    label(
+        s,
+        "axl",
+        &format!(
+            "x=\"{}\" y=\"{}\" text-anchor=\"middle\"",
+            c(left + plot_w / 2.0),
+            c(height - 8.0)
+        ),
+        first,
+        plot_w,
+    );
+    s.push('\n');
+    for (x, row, (text, colour)) in &legend {
+        let y = 24.0 + 16.0 * *row as f64;
+        let _ = write!(
+            s,
+            "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{colour}\"/>",
+            c(*x),
+            c(y)
+        );
+        label(
+            s,
+            "lbl",
+            &format!("x=\"{}\" y=\"{}\"", c(x + 16.0), c(y + 10.0)),
+            text,
+            MAX_LEGEND_PX,
+        );
+        s.push('\n');
     }
     s.push_str("</svg>\n");
     let mut headers: Vec<&str> = r.group_by.iter().map(String::as_str).collect();
@@ -1508,6 +1870,7 @@ line.axis{stroke:#333;stroke-width:1}
 line.grid{stroke:#e3e3e3;stroke-width:1}
 line.zero{stroke:#333;stroke-width:1.2;stroke-dasharray:4 3}
 path.trend{fill:none;stroke:#111;stroke-width:2}
+line.trend{stroke:#111;stroke-width:2}
 details{margin:.25rem 0 1rem}
 summary{cursor:pointer;color:var(--muted)}
 table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}
@@ -1597,6 +1960,204 @@ mod tests {
         assert_eq!(b[0].0, 0);
         assert_eq!(b[399].1, 999);
         assert_eq!(buckets(&v[..3], 400).len(), 3);
+    }
+
+    /// The visible text of each `<text>` element of `svg` (its `<title>` left out) with the
+    /// element's own `<title>`, if any.
+    fn texts(svg: &str) -> Vec<(String, Option<String>)> {
+        let mut out = Vec::new();
+        for part in svg.split("<text ").skip(1) {
+            let body = &part[part.find('>').unwrap() + 1..part.find("</text>").unwrap()];
+            match body.split_once("<title>") {
+                Some((shown, title)) => out.push((
+                    shown.to_string(),
+                    Some(title.trim_end_matches("</title>").to_string()),
+                )),
+                None => out.push((body.to_string(), None)),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_long_bar_label_is_cut_and_whole_on_hover() {
+        let long = "a very long term ".repeat(12);
+        let long = long.trim();
+        let rows = vec![
+            (long.to_string(), 5.0, "5".to_string()),
+            ("short".to_string(), 3.0, "3".to_string()),
+        ];
+        let mut s = String::new();
+        hbar_chart(&mut s, "Terms", "count", &rows, BLUE);
+        let texts = texts(&s);
+        let cut = texts
+            .iter()
+            .find(|(_, title)| title.as_deref() == Some(long))
+            .expect("the long label has its whole text as a tooltip");
+        assert!(cut.0.ends_with('…') && long.starts_with(cut.0.trim_end_matches('…')));
+        assert!(label_px(&cut.0, "lbl") <= MAX_LABEL_PX, "{}", cut.0);
+        let short = texts.iter().find(|(shown, _)| shown == "short").unwrap();
+        assert_eq!(short.1, None, "a label that fits has no tooltip of its own");
+    }
+
+    #[test]
+    fn a_long_chart_title_is_cut_and_whole_on_hover() {
+        let title = format!("Mean compound score by {}", "key, ".repeat(80));
+        let mut s = String::new();
+        svg_open(&mut s, 100.0, &title, "");
+        let (shown, tooltip) = &texts(&s)[0];
+        assert!(shown.ends_with('…'));
+        assert!(label_px(shown, "ct") <= W - 16.0);
+        assert_eq!(tooltip.as_deref(), Some(title.as_str()));
+    }
+
+    #[test]
+    fn dominant_bin_needs_more_than_four_times_the_next() {
+        let mut hist = vec![0u64; 20];
+        hist[10] = 1000;
+        hist[3] = 20;
+        hist[15] = 10;
+        assert_eq!(dominant_bin(&hist), Some((10, 20)));
+        hist[3] = 250;
+        assert_eq!(dominant_bin(&hist), None, "1000 is exactly 4 × 250");
+        hist[3] = 1000;
+        assert_eq!(dominant_bin(&hist), None, "a tie dwarfs nothing");
+        let mut alone = vec![0u64; 20];
+        alone[10] = 7;
+        assert_eq!(dominant_bin(&alone), None, "nothing else to keep readable");
+        assert_eq!(dominant_bin(&[0; 20]), None);
+    }
+
+    #[test]
+    fn a_dominant_bin_is_broken_and_the_page_says_so() {
+        let mut hist = vec![0u64; 20];
+        hist[10] = 5000;
+        hist[2] = 17;
+        hist[16] = 9;
+        let mut s = String::new();
+        histogram(
+            &mut s,
+            &hist,
+            UnitWords {
+                one: "sentence",
+                many: "sentences",
+            },
+        );
+        assert!(s.contains("class=\"break\""));
+        assert!(s.contains(
+            "<p class=\"note\">The bin from 0.0 to 0.1 holds 5,000 sentences, more than 4 times as many as any other bin, so its bar is broken: the scale stops at 20 to keep the other bins readable.</p>"
+        ));
+        // The scale is the other bins': its highest tick is 20, not thousands.
+        let ticks: Vec<f64> = texts(&s)
+            .iter()
+            .filter_map(|(t, _)| t.replace(',', "").parse::<f64>().ok())
+            .filter(|v| v.fract() == 0.0 && *v > 1.0)
+            .collect();
+        assert!(ticks.contains(&20.0), "{ticks:?}");
+        assert!(
+            ticks.iter().all(|t| *t <= 20.0 || *t == 5000.0),
+            "{ticks:?}"
+        );
+        // The 17 bin is drawn at 17/20 of the plot's height.
+        let bar = s
+            .split("<g><title>-0.8 to -0.7: 17 sentences</title><rect ")
+            .nth(1)
+            .unwrap();
+        let attr = |name: &str| -> f64 {
+            let v = bar.split(&format!("{name}=\"")).nth(1).unwrap();
+            v[..v.find('"').unwrap()].parse().unwrap()
+        };
+        assert!((attr("height") - 234.0 * 17.0 / 20.0).abs() < 0.1);
+
+        let mut even = vec![10u64; 20];
+        even[10] = 40;
+        let mut s = String::new();
+        histogram(
+            &mut s,
+            &even,
+            UnitWords {
+                one: "sentence",
+                many: "sentences",
+            },
+        );
+        assert!(!s.contains("class=\"break\"") && !s.contains("broken"));
+    }
+
+    /// Labels and their extents `(left, right)` as [`group_label_layout`] places them.
+    fn extents(labels: &[String], slot: f64, left: f64) -> (Vec<(f64, f64)>, bool) {
+        let (placed, horizontal) = group_label_layout(labels, slot, left);
+        let ext = placed
+            .iter()
+            .map(|l| {
+                let w = label_px(l.text, "tick").min(l.room);
+                (l.x - w / 2.0, l.x + w / 2.0)
+            })
+            .collect();
+        (ext, horizontal)
+    }
+
+    #[test]
+    fn group_labels_are_horizontal_when_they_fit() {
+        let plot = W - 84.0;
+        // 62 years: four digits fit when every third is labelled.
+        let years: Vec<String> = (1961..2023).map(|y| y.to_string()).collect();
+        let (ext, horizontal) = extents(&years, plot / 62.0, 64.0);
+        assert!(horizontal);
+        assert!(ext.len() >= 15, "{} labels", ext.len());
+        for pair in ext.windows(2) {
+            assert!(pair[0].1 + 6.0 <= pair[1].0 + 1e-9, "{pair:?}");
+        }
+        assert!(ext.iter().all(|(a, b)| *a >= 0.0 && *b <= W));
+        // A few groups: every label, under the middle of its run of bars.
+        let parties: Vec<String> = ["d", "d", "d", "r", "r", "r"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let (placed, horizontal) = group_label_layout(&parties, 100.0, 64.0);
+        assert!(horizontal);
+        assert_eq!(placed.len(), 2);
+        assert_eq!((placed[0].x, placed[1].x), (64.0 + 150.0, 64.0 + 450.0));
+    }
+
+    #[test]
+    fn group_labels_are_rotated_when_they_do_not_fit() {
+        let names: Vec<String> = (0..60)
+            .map(|i| format!("a rather long group name {i}"))
+            .collect();
+        let (placed, horizontal) = group_label_layout(&names, (W - 84.0) / 60.0, 64.0);
+        assert!(!horizontal);
+        // Rotated labels are cut so that they stay inside the chart on the left too.
+        assert!(placed.iter().all(|l| l.room <= 2.0 * l.x));
+    }
+
+    #[test]
+    fn each_arc_states_its_moving_average() {
+        for (n, expected) in [
+            (3, "moving average over 3 sentences"),
+            (50, "moving average over 5 sentences"),
+            (100, "moving average over 11 sentences"),
+            (120, "moving average over 13 sentences"),
+        ] {
+            let values: Vec<f64> = (0..n).map(|i| ((i % 7) as f64 - 3.0) / 4.0).collect();
+            let d = wordmill_analyse::DocumentSentiment {
+                ordinal: 0,
+                id: "doc".into(),
+                group: Vec::new(),
+                sentences: n,
+                mean_compound: 0.0,
+                positive: 0.0,
+                neutral: 1.0,
+                negative: 0.0,
+                most_positive: None,
+                most_negative: None,
+            };
+            let mut s = String::new();
+            arc_chart(&mut s, &d, &values);
+            assert!(
+                s.contains(&format!(">{expected}</text>")),
+                "{n} sentences: {expected} not drawn"
+            );
+        }
     }
 
     #[test]

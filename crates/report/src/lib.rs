@@ -41,6 +41,7 @@ mod model;
 mod output;
 mod sentiment;
 mod tables;
+mod text;
 
 pub use html::{ArcSample, HtmlInput, arc_choice, render_html};
 pub use markdown::{render_markdown, render_terminal};

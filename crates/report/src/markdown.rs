@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::model::Report;
+use crate::text::{clip_chars, plural, quotable, quote_source, thousands};
 
 /// Escapes text for a Markdown table cell or inline text.
 fn md(text: &str) -> String {
@@ -17,18 +18,6 @@ fn md(text: &str) -> String {
             c if c.is_control() => {}
             c => out.push(c),
         }
-    }
-    out
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
     }
     out
 }
@@ -61,19 +50,12 @@ pub fn render_markdown(report: &Report) -> String {
     }
     if let Some(t) = &report.terms {
         let _ = writeln!(s, "## Top terms\n");
-        let n = |count: u64, one: &str, many: &str| {
-            format!(
-                "{} {}",
-                thousands(count),
-                if count == 1 { one } else { many }
-            )
-        };
         let _ = writeln!(
             s,
             "{} kept from {} in {}.\n",
-            n(t.vocabulary_size, "distinct term", "distinct terms"),
-            n(t.tokens, "token", "tokens"),
-            n(t.documents, "document", "documents")
+            plural(t.vocabulary_size, "distinct term", "distinct terms"),
+            plural(t.tokens, "token", "tokens"),
+            plural(t.documents, "document", "documents")
         );
         if t.top.is_empty() {
             let _ = writeln!(s, "No term survived the filters.\n");
@@ -120,18 +102,18 @@ fn pct(x: f64) -> String {
 }
 
 fn sentiment_markdown(s: &mut String, st: &crate::sentiment::SentimentReport) {
-    let unit = if st.unit == "document" {
-        "documents"
+    let (one, unit) = if st.unit == "document" {
+        ("document", "documents")
     } else {
-        "sentences"
+        ("sentence", "sentences")
     };
     let _ = writeln!(s, "## Sentiment\n");
     let _ = writeln!(
         s,
-        "VADER (`{}` rules) over {} {unit} of {} documents. Compound ≥ 0.05 is positive, ≤ -0.05 negative.\n",
+        "VADER (`{}` rules) over {} of {}. Compound ≥ 0.05 is positive, ≤ -0.05 negative.\n",
         md(&st.rules),
-        thousands(st.sentences),
-        thousands(st.documents)
+        plural(st.sentences, one, unit),
+        plural(st.documents, "document", "documents")
     );
     let _ = writeln!(
         s,
@@ -158,21 +140,24 @@ fn sentiment_markdown(s: &mut String, st: &crate::sentiment::SentimentReport) {
         }
         let _ = writeln!(s, "```\n");
     }
-    for (title, quotes) in [
-        ("Most positive", &st.most_positive),
-        ("Most negative", &st.most_negative),
+    for (title, quotes, positive) in [
+        ("Most positive", &st.most_positive, true),
+        ("Most negative", &st.most_negative, false),
     ] {
+        let quotes: Vec<_> = quotes
+            .iter()
+            .filter(|q| quotable(q.compound, positive))
+            .collect();
         if quotes.is_empty() {
             continue;
         }
         let _ = writeln!(s, "### {title} {unit}\n");
-        for q in quotes.iter() {
+        for q in quotes {
             let _ = writeln!(
                 s,
-                "- **{:+.4}** ({} #{}): {}",
+                "- **{:+.4}** ({}): {}",
                 q.compound,
-                md(&q.doc_id),
-                q.index,
+                md(&quote_source(&q.doc_id, q.index, &st.unit)),
                 md(&q.text)
             );
         }
@@ -225,20 +210,20 @@ pub fn render_terminal(report: &Report) -> String {
     let c = &report.corpus;
     lines.push(report.pipeline.name.clone());
     lines.push(format!(
-        "  {} documents, {} bytes, {} skipped",
-        thousands(c.documents),
-        thousands(c.bytes),
+        "  {}, {}, {} skipped",
+        plural(c.documents, "document", "documents"),
+        plural(c.bytes, "byte", "bytes"),
         thousands(c.skipped)
     ));
     lines.push(format!(
-        "  {} tokens, {} sentences",
-        thousands(c.tokens),
-        thousands(c.sentences)
+        "  {}, {}",
+        plural(c.tokens, "token", "tokens"),
+        plural(c.sentences, "sentence", "sentences")
     ));
     if let Some(t) = &report.terms {
         lines.push(format!(
-            "  vocabulary: {} terms; top terms:",
-            thousands(t.vocabulary_size)
+            "  vocabulary: {}; top terms:",
+            plural(t.vocabulary_size, "term", "terms")
         ));
         let mut line = String::from("   ");
         for x in t.top.iter().take(12) {
@@ -260,8 +245,18 @@ pub fn render_terminal(report: &Report) -> String {
             pct(st.neutral_share),
             pct(st.negative_share)
         ));
-        if let Some(q) = st.most_negative.first() {
-            lines.push(format!("  most negative ({:+.4}): {}", q.compound, q.text));
+        if let Some(q) = st
+            .most_negative
+            .iter()
+            .find(|q| quotable(q.compound, false))
+        {
+            // The document id is cut first, so the sentence number always shows.
+            lines.push(format!(
+                "  most negative: {:+.4}, {}",
+                q.compound,
+                quote_source(&fit(&q.doc_id, 40), q.index, &st.unit)
+            ));
+            lines.push(format!("    {}", q.text));
         }
     }
     let mut s = String::new();
@@ -271,19 +266,17 @@ pub fn render_terminal(report: &Report) -> String {
     s
 }
 
-/// Cuts `text` to `width` characters, with an ellipsis when cut; control characters dropped.
-pub(crate) fn fit(text: &str, width: usize) -> String {
+/// Cuts `text` to `width` characters, with an ellipsis when cut; control characters become
+/// spaces and whitespace runs one space (leading spaces are kept for the indentation).
+fn fit(text: &str, width: usize) -> String {
+    let indent = text.len() - text.trim_start_matches(' ').len();
     let clean: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if clean.chars().count() <= width {
-        clean
-    } else {
-        let mut out: String = clean.chars().take(width.saturating_sub(1)).collect();
-        out.push('…');
-        out
-    }
+    let mut out = " ".repeat(indent.min(width));
+    out.push_str(&clip_chars(&clean, width - indent.min(width)));
+    out
 }
 
 #[cfg(test)]
@@ -304,6 +297,12 @@ mod tests {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(100), "100");
+    }
+
+    #[test]
+    fn fit_keeps_the_indent_and_cuts_the_rest() {
+        assert_eq!(fit("  ab\u{1}cd", 80), "  ab cd");
+        assert_eq!(fit("  abcdef", 5), "  ab…");
     }
 
     #[test]

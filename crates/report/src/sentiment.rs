@@ -8,7 +8,6 @@ use wordmill_analyse::{
     DocumentSentiment, SentenceRecord, SentenceRef, SentimentOutput, SentimentSummary,
 };
 
-/// How many of the most positive and most negative sentences a report quotes.
 /// Sentiment in `report.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SentimentReport {
@@ -47,7 +46,7 @@ pub struct SentimentReport {
 pub struct Quote {
     /// Document id.
     pub doc_id: String,
-    /// Sentence index in the document.
+    /// Sentence index in the document, from 0 (people read it from 1: see `docs/outputs.md`).
     pub index: usize,
     /// Its compound score.
     pub compound: f64,
@@ -78,15 +77,12 @@ pub struct GroupReport {
     pub histogram: Vec<u64>,
 }
 
+/// Characters of a quoted text in `report.json` and `documents.csv`.
+const QUOTE_CHARS: usize = 400;
+
+/// A quoted text: whitespace collapsed, at most [`QUOTE_CHARS`] characters.
 fn clip(text: &str) -> String {
-    let clean: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if clean.chars().count() <= 400 {
-        clean
-    } else {
-        let mut s: String = clean.chars().take(399).collect();
-        s.push('…');
-        s
-    }
+    crate::text::clip_chars(text, QUOTE_CHARS)
 }
 
 impl SentimentReport {

@@ -70,6 +70,10 @@ fn a_long_document_arc_is_averaged_into_buckets() {
         arcs: None,
     });
     assert!(html.contains("averaged into 400 points"));
-    assert!(html.contains("1 sentiment arc average consecutive sentences into 400 points."));
+    assert!(
+        html.contains("In 1 sentiment arc, consecutive sentences are averaged into 400 points.")
+    );
+    // 5,000 sentences in 400 points of 12.5 each; the window is 41 points (a tenth, odd).
+    assert!(html.contains("moving average over about 513 sentences"));
     assert!(html.len() < 200_000, "{} bytes", html.len());
 }

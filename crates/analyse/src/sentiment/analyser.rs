@@ -12,8 +12,10 @@ use super::lexicon::{Lexicon, SentimentError};
 use super::vader::{Rules, Scores, Vader};
 use crate::Analyser;
 
-/// Threshold of a positive compound score (VADER's convention); the negative one is its opposite.
-const POSITIVE: f64 = 0.05;
+/// Threshold of a positive compound score (VADER's convention): a unit is positive when its
+/// compound is at least this, negative when it is at most its opposite, neutral in between.
+pub const POLARITY_THRESHOLD: f64 = 0.05;
+const POSITIVE: f64 = POLARITY_THRESHOLD;
 /// Number of histogram bins over [-1, 1].
 pub const HISTOGRAM_BINS: usize = 20;
 
@@ -280,9 +282,11 @@ pub struct DocumentSentiment {
     pub neutral: f64,
     /// Share of sentences with compound ≤ -0.05.
     pub negative: f64,
-    /// The sentence with the highest compound (the lowest index on ties).
+    /// The sentence with the highest compound (the lowest index on ties), when it is positive
+    /// (compound ≥ [`POLARITY_THRESHOLD`]); `None` when the document has no positive sentence.
     pub most_positive: Option<SentenceRef>,
-    /// The sentence with the lowest compound (the lowest index on ties).
+    /// The sentence with the lowest compound (the lowest index on ties), when it is negative
+    /// (compound ≤ −[`POLARITY_THRESHOLD`]); `None` when the document has no negative sentence.
     pub most_negative: Option<SentenceRef>,
 }
 
@@ -330,9 +334,11 @@ pub struct SentimentOutput {
     pub groups: Vec<GroupSentiment>,
     /// The whole corpus.
     pub corpus: SentimentSummary,
-    /// The corpus's most positive units with compound > 0 (at most [`QUOTES`]), best first.
+    /// The corpus's most positive units, those with compound ≥ [`POLARITY_THRESHOLD`] (at most
+    /// [`QUOTES`]), best first.
     pub most_positive: Vec<Quote>,
-    /// The corpus's most negative units with compound < 0 (at most [`QUOTES`]), worst first.
+    /// The corpus's most negative units, those with compound ≤ −[`POLARITY_THRESHOLD`] (at most
+    /// [`QUOTES`]), worst first.
     pub most_negative: Vec<Quote>,
 }
 
@@ -464,10 +470,10 @@ impl Analyser for Sentiment {
         );
         for u in &units {
             let c = u.scores.compound;
-            if c > 0.0 && pos_floor.is_none_or(|f| c >= f) {
+            if c >= POSITIVE && pos_floor.is_none_or(|f| c >= f) {
                 partial.most_positive.push(quote(u));
             }
-            if c < 0.0 && neg_ceiling.is_none_or(|f| c <= f) {
+            if c <= -POSITIVE && neg_ceiling.is_none_or(|f| c <= f) {
                 partial.most_negative.push(quote(u));
             }
         }
@@ -640,6 +646,9 @@ impl SentimentFold {
                 acc.histogram[bin(c)] += 1;
             }
         }
+        // A document without a positive (negative) sentence has no most positive (negative) one.
+        let mut best = best.filter(|b| b.compound >= POSITIVE);
+        let mut worst = worst.filter(|w| w.compound <= -POSITIVE);
         let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
         let mean = if n == 0 { 0.0 } else { sum / n as f64 };
         if n > 0 {
@@ -773,5 +782,80 @@ mod tests {
         assert_eq!(out.documents[0].most_positive.as_ref().unwrap().index, 0);
         assert_eq!(out.documents[0].most_negative.as_ref().unwrap().index, 2);
         assert_eq!(out.corpus.histogram.iter().sum::<u64>(), 3);
+    }
+
+    /// Scores `texts` as the sentences of one document each.
+    fn score_documents(texts: &[&[&str]]) -> SentimentOutput {
+        let s = Sentiment::new(SentimentConfig::default()).unwrap();
+        let docs: Vec<Document> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Document::new(i as u64, format!("d{i}"), t.join(" "), Metadata::new()))
+            .collect();
+        let mut p = s.partial();
+        for (doc, sentences) in docs.iter().zip(texts) {
+            let mut spans = Vec::new();
+            let mut start = 0;
+            for t in sentences.iter() {
+                spans.push(Span::new(start, start + t.len()));
+                start += t.len() + 1;
+            }
+            let nd = NormalisedDoc {
+                doc,
+                sentences: spans,
+                tokens: vec![],
+            };
+            s.observe(&mut p, &nd);
+        }
+        s.finish(p)
+    }
+
+    #[test]
+    fn extremes_and_quotes_follow_the_polarity_threshold() {
+        let vader = Sentiment::new(SentimentConfig::default()).unwrap();
+        let compound = |t: &str| vader.vader().polarity_scores(t).compound;
+        // One positive, one negative and one neutral document, each with a neutral sentence.
+        let happy: &[&str] = &["What a wonderful day.", "The table is wooden."];
+        let gloomy: &[&str] = &["This is a terrible disaster.", "The table is wooden."];
+        let flat: &[&str] = &["The table is wooden.", "It stands there."];
+        assert!(compound(happy[0]) >= POLARITY_THRESHOLD);
+        assert!(compound(gloomy[0]) <= -POLARITY_THRESHOLD);
+        assert!(flat.iter().all(|t| compound(t).abs() < POLARITY_THRESHOLD));
+        let out = score_documents(&[happy, gloomy, flat]);
+        let d = &out.documents;
+        assert_eq!(d[0].most_positive.as_ref().unwrap().index, 0);
+        assert!(d[0].most_negative.is_none(), "{:?}", d[0].most_negative);
+        assert!(d[1].most_positive.is_none(), "{:?}", d[1].most_positive);
+        assert_eq!(d[1].most_negative.as_ref().unwrap().index, 0);
+        assert_eq!(
+            d[1].most_negative.as_ref().unwrap().text,
+            "This is a terrible disaster."
+        );
+        assert!(d[2].most_positive.is_none() && d[2].most_negative.is_none());
+        // The corpus quotes: only the one positive and the one negative sentence.
+        let ids = |q: &[Quote]| {
+            q.iter()
+                .map(|q| (q.doc_id.clone(), q.index))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&out.most_positive), [("d0".to_string(), 0)]);
+        assert_eq!(ids(&out.most_negative), [("d1".to_string(), 0)]);
+    }
+
+    #[test]
+    fn slightly_scored_sentences_are_neither_extremes_nor_quotes() {
+        // Scores strictly between -0.05 and 0.05 are neutral: no extreme, no quote.
+        let s = Sentiment::new(SentimentConfig::default()).unwrap();
+        let (up, down) = ("We went aboard the ship.", "It moved agitato.");
+        let (cu, cd) = (
+            s.vader().polarity_scores(up).compound,
+            s.vader().polarity_scores(down).compound,
+        );
+        assert!(0.0 < cu && cu < POLARITY_THRESHOLD, "{cu}");
+        assert!(-POLARITY_THRESHOLD < cd && cd < 0.0, "{cd}");
+        let out = score_documents(&[&[up, down]]);
+        assert!(out.documents[0].most_positive.is_none());
+        assert!(out.documents[0].most_negative.is_none());
+        assert!(out.most_positive.is_empty() && out.most_negative.is_empty());
     }
 }

@@ -94,9 +94,9 @@ mod text;
 mod vader;
 
 pub use analyser::{
-    DocumentScores, DocumentSentiment, GroupSentiment, HISTOGRAM_BINS, LexiconSource, QUOTES,
-    Quote, SentenceRecord, SentenceRef, Sentiment, SentimentConfig, SentimentFold, SentimentOutput,
-    SentimentPartial, SentimentSummary, Unit,
+    DocumentScores, DocumentSentiment, GroupSentiment, HISTOGRAM_BINS, LexiconSource,
+    POLARITY_THRESHOLD, QUOTES, Quote, SentenceRecord, SentenceRef, Sentiment, SentimentConfig,
+    SentimentFold, SentimentOutput, SentimentPartial, SentimentSummary, Unit,
 };
 pub use explain::{Applied, Explanation, Rule, TokenExplanation};
 pub use lexicon::{EmojiLexicon, Lexicon, MAX_VALENCE, SentimentError};
