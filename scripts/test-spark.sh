@@ -56,14 +56,16 @@ fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/wordmill-spark-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-# The speeches as JSON Lines in two files, with what a real export has: a blank line, a record
-# without an id (its id is then `<file>:<line>`, as in a single run) and metadata fields.
+# The speeches as JSON Lines in two files of one directory, with what a real export has: a blank
+# line, a record without an id (its id is then `<file>:<line>`, as in a single run), metadata
+# fields, and a file of another format beside them that the directory input leaves out. The
+# files are named so that natural order (`sotu-2` before `sotu-10`) differs from name order.
 "$VENV/bin/python" - "$TMP" <<'EOF'
 import json, os, re, sys
 tmp = sys.argv[1]
 names = sorted(n for n in os.listdir("corpus/sotu") if n.endswith(".txt"))
 os.makedirs(os.path.join(tmp, "jsonl"))
-for part, chunk in (("a", names[:30]), ("b", names[30:])):
+for part, chunk in (("2", names[:30]), ("10", names[30:])):
     with open(os.path.join(tmp, "jsonl", f"sotu-{part}.jsonl"), "w", encoding="utf-8") as out:
         for i, name in enumerate(chunk):
             year, president, party = re.match(r"(\d{4})_([a-z_]+)_([a-z])\.txt$", name).groups()
@@ -75,10 +77,12 @@ for part, chunk in (("a", names[:30]), ("b", names[30:])):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             if i == 10:
                 out.write("\n")
+with open(os.path.join(tmp, "jsonl", "README.txt"), "w", encoding="utf-8") as out:
+    out.write("Not JSON Lines: a directory input of format jsonl leaves this file out.\n")
 EOF
 sed -e 's/^name = .*/name = "sotu-terms-jsonl"/' \
-    -e "s|^inputs = .*|inputs = [\"$TMP/jsonl/*.jsonl\"]|" \
-    -e 's/^format = .*/format = "jsonl"\nmeta_fields = ["year", "president", "party"]/' \
+    -e "s|^inputs = .*|inputs = [\"$TMP/jsonl\"]|" \
+    -e 's/^format = .*/format = "jsonl"\nmeta_fields = ["year", "president", "party"]\norder = "natural"/' \
     -e '/^meta_from_path/d' \
     -e '/^\[\[expect\]\]/,$d' \
     pipelines/sotu-terms.toml > "$TMP/sotu-jsonl.toml"
@@ -140,7 +144,7 @@ fi
 "$BIN" run "$TMP/sotu-jsonl.toml" --out "$TMP/single-jsonl" --quiet || say "the single run failed"
 if spark_job --conf spark.sql.files.maxPartitionBytes=262144 --conf spark.sql.files.openCostInBytes=0 \
         scale/spark/wordmill_spark.py --pipeline "$TMP/sotu-jsonl.toml" \
-        --input "$TMP/jsonl/*.jsonl" --format jsonl --fan-in 3 \
+        --input "$TMP/jsonl" --format jsonl --fan-in 3 \
         --wordmill "$BIN" --out "$TMP/spark-jsonl" --states-dir "$TMP/states-jsonl"; then
     check jsonl "$TMP/single-jsonl" "$TMP/spark-jsonl"
     if [[ -n "$(ls "$TMP"/states-jsonl/final/part-* 2>/dev/null)" ]] \

@@ -54,6 +54,9 @@ except ImportError:  # Python < 3.11
 GLOB_META = "*?[{"
 COMPRESSION_EXTENSIONS = ("gz", "zst", "zstd")
 ID_EXTENSIONS = {"text": ("txt",), "jsonl": ("jsonl", "ndjson", "json"), "parquet": ("parquet",)}
+# The extensions a directory input reads when `ingest.extensions` names none.
+DEFAULT_EXTENSIONS = {"text": ("txt", "md"), "jsonl": ("jsonl", "json", "ndjson"), "csv": ("csv",),
+                      "parquet": ("parquet",)}
 BOM = "\ufeff"
 # Rust's `u8::is_ascii_whitespace`: what wordmill counts as a blank JSON Lines line.
 ASCII_WHITESPACE = " \t\n\r\x0c"
@@ -98,6 +101,8 @@ def load_ingest(path):
         "id_field": ingest.get("id_field", "id"),
         "meta_fields": list(ingest.get("meta_fields") or []),
         "meta_from_path": bool(ingest.get("meta_from_path")),
+        "extensions": ingest.get("extensions"),
+        "order": ingest.get("order", "name"),
     }
 
 
@@ -130,17 +135,58 @@ def file_id(relative, fmt):
     return name
 
 
-def sort_key(index, relative):
-    """Inputs in order; within one, by path component by component, bytewise (a sorted walk)."""
-    return (index, tuple(c.encode("utf-8", "surrogateescape") for c in relative.split("/")))
+def natural_key(name):
+    """wordmill's natural order of names (`ingest.order = "natural"`): runs of ASCII digits
+    compare as numbers and sort where a digit byte would; other bytes compare bytewise; names
+    equal that way fall back to their bytes."""
+    raw = name.encode("utf-8", "surrogateescape")
+    tokens, i = [], 0
+    while i < len(raw):
+        if 0x30 <= raw[i] <= 0x39:
+            j = i
+            while j < len(raw) and 0x30 <= raw[j] <= 0x39:
+                j += 1
+            digits = raw[i:j].lstrip(b"0")
+            tokens.append((0x30, 1, len(digits), digits))
+            i = j
+        else:
+            tokens.append((raw[i], 0, 0, b""))
+            i += 1
+    return (tuple(tokens), raw)
+
+
+def sort_key(index, relative, natural=False):
+    """Inputs in order; within one, by path component by component, bytewise (a sorted walk),
+    or in natural order."""
+    if natural:
+        return (index, tuple(natural_key(c) for c in relative.split("/")))
+    return (index, tuple((c.encode("utf-8", "surrogateescape"),) for c in relative.split("/")))
+
+
+def admitted(relative, extensions):
+    """Whether a directory input reads this file: its extension (before any compression
+    extension) is one of `extensions`, or `extensions` holds `*`."""
+    wanted = [e.lstrip(".").lower() for e in extensions]
+    if "*" in wanted:
+        return True
+    name = relative
+    for ext in COMPRESSION_EXTENSIONS:
+        stem = strip_extension(name, ext)
+        if stem is not None:
+            name = stem
+            break
+    return any(strip_extension(name, ext) is not None for ext in wanted)
 
 
 class Input:
     """One input as written (a file, a directory or a glob) and how its files are named."""
 
-    def __init__(self, spark, index, written):
+    def __init__(self, spark, index, written, ingest=None, fmt="text"):
         self.index = index
         self.written = written
+        ingest = ingest or {}
+        self.extensions = ingest.get("extensions") or DEFAULT_EXTENSIONS.get(fmt, ("*",))
+        self.natural = ingest.get("order") == "natural"
         slashed = written.replace("\\", "/")
         parts = slashed.split("/")
         literal = 0
@@ -182,6 +228,10 @@ class Input:
         # Path.toString(): the form binaryFiles keys and decoded _metadata paths take.
         self.root = qualified.toString().rstrip("/")
 
+    def key(self, relative):
+        """Where a file of this input comes in the corpus."""
+        return sort_key(self.index, relative, self.natural)
+
     def locate(self, full):
         """(relative path, display path) of a file Spark listed for this input, or None to drop it."""
         if self.kind == "file":
@@ -196,6 +246,8 @@ class Input:
             return None  # a directory matched by the glob: wordmill reads only files it matches
         if not self.show_hidden and any(c.startswith(".") for c in components):
             return None
+        if self.kind == "dir" and not admitted(relative, self.extensions):
+            return None  # another format's file: a directory input leaves it out
         if self.kind == "glob":
             return relative, self.display_prefix + relative
         if self.display_root == ".":
@@ -310,7 +362,7 @@ def text_documents(spark, inputs, ingest, names, partitions):
             if found is None:
                 return []
             relative, display = found
-            return [(pair[0], (sort_key(inp.index, relative), relative, display, pair[1]))]
+            return [(pair[0], (inp.key(relative), relative, display, pair[1]))]
         tagged.append(sc.binaryFiles(inp.written).flatMap(keyed))
     files = tagged[0] if len(tagged) == 1 else sc.union(tagged)
     if len(inputs) > 1:  # a file listed by several inputs is read once, for the first
@@ -356,7 +408,7 @@ def split_offsets(spark, df, inputs):
             decoded = jvm.org.apache.hadoop.fs.Path(jvm.java.net.URI(f)).toString()
             files[f] = locate(inputs, decoded)
     splits = sorted(
-        ((sort_key(files[f][0], files[f][1]), b, f, n) for (f, b), n in counts.items() if files[f]),
+        ((inputs[files[f][0]].key(files[f][1]), b, f, n) for (f, b), n in counts.items() if files[f]),
         key=lambda t: (t[0], t[1]),
     )
     offsets, pos, line, current = {}, 0, 0, None
@@ -572,7 +624,7 @@ def analyse(args, spark, ingest, fmt, written, wordmill, pipeline):
     """Map, reduce and merge; returns (merged state bytes, reduce levels, time the state was ready)."""
     sc = spark.sparkContext
     try:
-        inputs = [Input(spark, i, w) for i, w in enumerate(dict.fromkeys(written))]
+        inputs = [Input(spark, i, w, ingest, fmt) for i, w in enumerate(dict.fromkeys(written))]
         names = field_names(ingest)
         if fmt == "text":
             docs = text_documents(spark, inputs, ingest, names, args.partitions)

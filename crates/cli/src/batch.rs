@@ -116,10 +116,10 @@ fn one(path: &Path, base: &RunOptions, bar: Option<ProgressBar>, quiet: bool) ->
                     summary.push_str(&format!("  {line}\n"));
                 }
                 summary.push_str(&format!(
-                    "  {:.3} s, {:.1} MB/s, {} threads\n  report: {}\n",
+                    "  {:.3} s, {:.1} MB/s, {}\n  report: {}\n",
                     m.wall_seconds,
                     m.bytes_per_second / 1e6,
-                    m.threads,
+                    wordmill_report::plural(m.threads as u64, "thread", "threads"),
                     display_path(&o.dir)
                 ));
             }

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use wordmill_pipeline::{Pipeline, RunError, RunOptions, Side, compare, save_baseline};
+use wordmill_report::plural;
 
 /// Turns a corpus of documents into term statistics, TF-IDF and sentiment reports.
 #[derive(Debug, Parser)]
@@ -467,11 +468,11 @@ fn cmd_bench(
     } else {
         writeln!(
             w,
-            "{}: {} runs, {} threads, {} documents, {:.2} MB",
+            "{}: {}, {}, {}, {:.2} MB",
             baseline.pipeline.name,
-            baseline.repeat,
-            baseline.threads,
-            baseline.documents,
+            plural(baseline.repeat as u64, "run", "runs"),
+            plural(baseline.threads as u64, "thread", "threads"),
+            plural(baseline.documents, "document", "documents"),
             baseline.text_bytes as f64 / 1e6
         )?;
         writeln!(
@@ -566,8 +567,9 @@ fn cmd_sentiment(
     match result {
         Ok(stats) if stats.bad > 0 => {
             eprintln!(
-                "wordmill: {origin}: {} of {} records could not be scored (listed above)",
-                stats.bad, stats.records
+                "wordmill: {origin}: {} of {} could not be scored (listed above)",
+                stats.bad,
+                plural(stats.records, "record", "records")
             );
             Ok(ExitCode::from(1))
         }

@@ -569,7 +569,7 @@ fn wrapped(s: &mut String, first: &str, rest: &str, indent: usize) {
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    wordmill_report::plural(n as u64, one, many)
 }
 
 fn both_sides(pair: (bool, bool)) -> Option<&'static str> {

@@ -1118,7 +1118,7 @@ fn render_into(
 /// Why a run that read no document fails: how many records there were and, when they were
 /// all skipped, the kinds of skip, most frequent first, each with an example.
 fn empty_run_message(ingest: &IngestTally) -> String {
-    let files = crate::manifest::count(ingest.files.len() as u64, "file", "files");
+    let files = wordmill_report::plural(ingest.files.len() as u64, "file", "files");
     let mut msg = if ingest.skipped.is_empty() {
         format!("no document was read: the inputs ({files}) hold no record")
     } else {
@@ -1126,14 +1126,14 @@ fn empty_run_message(ingest: &IngestTally) -> String {
         let (kind, n, example) = kinds[0];
         let mut m = format!(
             "no document was read: {} skipped, {} of them for {} (e.g. {example})",
-            crate::manifest::count(ingest.skipped.len() as u64, "record was", "records were"),
-            crate::manifest::thousands(n),
+            wordmill_report::plural(ingest.skipped.len() as u64, "record was", "records were"),
+            wordmill_report::thousands(n),
             kind.describe()
         );
         for (kind, n, example) in kinds.iter().skip(1).take(3) {
             m.push_str(&format!(
                 "\n  and {} for {} (e.g. {example})",
-                crate::manifest::thousands(*n),
+                wordmill_report::thousands(*n),
                 kind.describe()
             ));
         }
@@ -1142,7 +1142,7 @@ fn empty_run_message(ingest: &IngestTally) -> String {
     if ingest.files_left_out > 0 {
         msg.push_str(&format!(
             "\n  {} of directory inputs were left out for their extension (e.g. {}); `ingest.extensions` chooses what is read",
-            crate::manifest::count(ingest.files_left_out, "file", "files"),
+            wordmill_report::plural(ingest.files_left_out, "file", "files"),
             ingest.left_out_examples.first().map_or("", String::as_str)
         ));
     }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use wordmill_ingest::{Replacement, Skip, SkipKind, Split};
+use wordmill_report::{plural, thousands};
 
 /// Version of the `run.json` layout.
 pub const MANIFEST_VERSION: u32 = 1;
@@ -159,7 +160,7 @@ impl ManifestInputs {
         if self.skipped > 0 {
             out.push(format!(
                 "skipped {} (listed in skipped.jsonl):",
-                count(self.skipped, "record", "records")
+                plural(self.skipped, "record", "records")
             ));
             let mut kinds: Vec<(&SkipKind, &KindCount)> = self.skipped_by_kind.iter().collect();
             kinds.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
@@ -181,7 +182,7 @@ impl ManifestInputs {
                 .collect();
             out.push(format!(
                 "left out {} of directory inputs for their extension ({}{}); `ingest.extensions` chooses what is read",
-                count(self.files_left_out, "file", "files"),
+                plural(self.files_left_out, "file", "files"),
                 shown.join(", "),
                 if self.files_left_out > shown.len() as u64 { ", …" } else { "" }
             ));
@@ -205,37 +206,19 @@ impl ManifestInputs {
             out.push(if d.policy == "suffix" {
                 format!(
                     "made {} unique ({}{more})",
-                    count(d.count, "repeated document id", "repeated document ids"),
+                    plural(d.count, "repeated document id", "repeated document ids"),
                     shown.join(", ")
                 )
             } else {
                 format!(
                     "{} an earlier document's ({}{more}); `ingest.duplicate_ids` can fail the run or suffix them",
-                    count(d.count, "document id repeats", "document ids repeat"),
+                    plural(d.count, "document id repeats", "document ids repeat"),
                     shown.join(", ")
                 )
             });
         }
         out
     }
-}
-
-/// `1 file`, `2 files`, `1,024 files`.
-pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
-/// `1,024`.
-pub(crate) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    grouped
 }
 
 /// One input file.

@@ -55,3 +55,4 @@ pub use sentiment::{
 pub use tables::{
     DocumentsCsv, ExtraColumns, MetadataKeys, write_documents_csv, write_terms_csv, write_tfidf_csv,
 };
+pub use text::{plural, thousands};

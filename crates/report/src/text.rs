@@ -5,7 +5,7 @@
 use wordmill_analyse::POLARITY_THRESHOLD;
 
 /// An integer with thousands separators: `1234567` → `1,234,567`.
-pub(crate) fn thousands(n: u64) -> String {
+pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
@@ -19,7 +19,7 @@ pub(crate) fn thousands(n: u64) -> String {
 
 /// `n` (with thousands separators) and the noun in the singular when `n` is 1, the plural
 /// otherwise: `1 document`, `0 documents`, `2,000 documents`.
-pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
+pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
