@@ -5,6 +5,7 @@ mod accounting;
 mod common;
 mod compare;
 mod determinism;
+mod docs;
 mod pipelines;
 mod reliability;
 mod scale;
