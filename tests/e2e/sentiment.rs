@@ -82,30 +82,6 @@ fn reference_rows() -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// Runs `wordmill ARGS` with `input` on its standard input, which it may stop reading early
-/// (a bad first record, bad usage): unlike `wordmill_stdin`, a closed pipe is no failure.
-fn wordmill_early_exit(args: &[&str], input: &[u8]) -> std::process::Output {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wordmill"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the wordmill binary runs");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&data));
-    let out = child.wait_with_output().expect("the wordmill binary runs");
-    match writer.join().expect("the writer thread ends") {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("writing stdin: {e}"),
-        _ => {}
-    }
-    out
-}
-
 /// Runs `wordmill sentiment ARGS` on `input` four ways, from standard input and from a file,
 /// with 1 and 3 threads; asserts all four give the same exit code, the same standard output
 /// byte for byte and the same standard error (but for the name of the input). Returns the
@@ -120,7 +96,7 @@ fn sentiment_everywhere(args: &[&str], input: &[u8]) -> (i32, String, String) {
         for source in ["-", file] {
             let mut all = vec!["sentiment", source, "--threads", threads];
             all.extend_from_slice(args);
-            let out = wordmill_early_exit(&all, if source == "-" { input } else { b"" });
+            let out = wordmill_stdin(&all, if source == "-" { input } else { b"" });
             let origin = if source == "-" { "<stdin>" } else { file };
             runs.push((
                 out.status.code().unwrap(),
@@ -327,7 +303,7 @@ fn the_lines_flag_is_format_lines() {
     ] {
         let mut all = vec!["sentiment"];
         all.extend_from_slice(args);
-        let out = wordmill_early_exit(&all, b"text\n");
+        let out = wordmill_stdin(&all, b"text\n");
         assert_exit(&out, 2);
         assert!(out.stdout.is_empty());
     }

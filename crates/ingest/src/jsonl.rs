@@ -211,14 +211,14 @@ pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, (S
     if !value.is_object() {
         return Err((
             SkipKind::InvalidJson,
-            format!("expected a JSON object, found {}", kind(&value)),
+            format!("expected a JSON object, found {}", json_kind(&value)),
         ));
     }
     let config = ctx.config;
 
     let id = match config.id_field.as_deref() {
         None => None,
-        Some(field) => match lookup(&value, field) {
+        Some(field) => match json_field(&value, field) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(Value::Number(n)) => Some(n.to_string()),
@@ -227,7 +227,7 @@ pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, (S
                     SkipKind::MissingField,
                     format!(
                         "expected a string or number at `{field}` (the id), found {}",
-                        kind(other)
+                        json_kind(other)
                     ),
                 ));
             }
@@ -237,7 +237,7 @@ pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, (S
 
     let mut meta = ctx.path_meta.clone();
     for field in &config.meta_fields {
-        let text = match lookup(&value, field) {
+        let text = match json_field(&value, field) {
             None | Some(Value::Null) => continue,
             Some(Value::String(s)) => s.clone(),
             Some(other) => other.to_string(),
@@ -246,14 +246,14 @@ pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, (S
     }
 
     let field = config.text_field.as_str();
-    let text = match lookup_mut(&mut value, field) {
+    let text = match json_field_mut(&mut value, field) {
         Some(Value::String(s)) => std::mem::take(s),
         Some(other) => {
             return Err((
                 SkipKind::MissingField,
                 format!(
                     "expected a string at `{field}` (the text), found {}",
-                    kind(other)
+                    json_kind(other)
                 ),
             ));
         }
@@ -272,9 +272,19 @@ pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, (S
     })
 }
 
-/// Follows a dotted path (`body.text`, `items.0.text`) into nested objects and arrays. A key
-/// that itself contains dots is found when it exists as written.
-pub(crate) fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+/// The value at `path` in `value`: a key, or a dotted path (`body.text`, `items.0.text`) into
+/// nested objects and arrays. A key that itself contains dots is found when it exists as
+/// written. This is how `text_field`, `id_field` and `meta_fields` reach into JSON records.
+///
+/// ```
+/// use wordmill_ingest::json_field;
+/// let v = serde_json::json!({"body": {"text": "hi", "tags": ["a", "b"]}, "a.b": 1});
+/// assert_eq!(json_field(&v, "body.text"), Some(&serde_json::json!("hi")));
+/// assert_eq!(json_field(&v, "body.tags.1"), Some(&serde_json::json!("b")));
+/// assert_eq!(json_field(&v, "a.b"), Some(&serde_json::json!(1)));
+/// assert_eq!(json_field(&v, "body.title"), None);
+/// ```
+pub fn json_field<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     if let Some(found) = value.get(path) {
         return Some(found);
     }
@@ -289,8 +299,8 @@ pub(crate) fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     Some(current)
 }
 
-/// [`lookup`], mutably.
-fn lookup_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+/// [`json_field`], mutably.
+pub fn json_field_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
     if value.get(path).is_some() {
         return value.get_mut(path);
     }
@@ -305,8 +315,9 @@ fn lookup_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
     Some(current)
 }
 
-/// "a number", "an object", ... for messages.
-fn kind(value: &Value) -> &'static str {
+/// What a JSON value is, for messages: `null`, `a boolean`, `a number`, `a string`, `an array`,
+/// `an object`.
+pub fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -357,11 +368,11 @@ mod tests {
     fn dotted_paths_reach_objects_and_arrays_and_literal_dotted_keys() {
         let value: Value =
             serde_json::from_str(r#"{"a": {"b": [{"c": 1}]}, "x.y": 2, "x": {"y": 3}}"#).unwrap();
-        assert_eq!(lookup(&value, "a.b.0.c"), Some(&Value::from(1)));
-        assert_eq!(lookup(&value, "x.y"), Some(&Value::from(2)));
-        assert_eq!(lookup(&value, "a.b.1.c"), None);
-        assert_eq!(lookup(&value, "a.b.c"), None);
-        assert_eq!(lookup(&value, "a.missing"), None);
+        assert_eq!(json_field(&value, "a.b.0.c"), Some(&Value::from(1)));
+        assert_eq!(json_field(&value, "x.y"), Some(&Value::from(2)));
+        assert_eq!(json_field(&value, "a.b.1.c"), None);
+        assert_eq!(json_field(&value, "a.b.c"), None);
+        assert_eq!(json_field(&value, "a.missing"), None);
     }
 
     #[test]

@@ -48,9 +48,11 @@
 //! document is keyed by ordinal and sorted at the end, so a report never depends on scheduling.
 
 pub mod packed;
+mod suggest;
 pub mod swar;
 mod text;
 
+pub use suggest::nearest;
 pub use text::TokenText;
 
 use serde::{Deserialize, Serialize};

@@ -98,30 +98,11 @@ pub fn builtin_stopwords(name: &str) -> Option<&'static [&'static str]> {
 /// ```
 pub fn nearest_builtin_stopwords(name: &str) -> Option<&'static str> {
     let name = name.trim().to_lowercase();
-    let limit = (name.chars().count() / 3).max(1);
-    BUILTINS
+    let candidates: Vec<&'static str> = BUILTINS
         .iter()
         .flat_map(|b| std::iter::once(b.name).chain(b.aliases.iter().copied()))
-        .map(|candidate| (edit_distance(&name, candidate), candidate))
-        .filter(|&(d, candidate)| d <= limit && d < candidate.chars().count())
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, candidate)| candidate)
-}
-
-/// Levenshtein distance in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+        .collect();
+    wordmill_model::nearest(&name, &candidates)
 }
 
 /// Reads a stop-word file: one word a line; blank lines and `#` comments (a whole line, or

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 use wordmill_analyse::{Explanation, Lexicon, Rules, Scores, Vader};
+use wordmill_ingest::{json_field, json_field_mut, json_kind as kind};
 
 /// The input format of `wordmill sentiment`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -365,7 +366,7 @@ impl Pending {
                 found: kind(&value),
             });
         }
-        let id = match lookup(&value, o.id_field()) {
+        let id = match json_field(&value, o.id_field()) {
             Some(id) => id.clone(),
             None if first && o.id_field.is_some() => {
                 return Err(Bad::NoId {
@@ -374,7 +375,7 @@ impl Pending {
             }
             None => Value::from(record),
         };
-        let found = match lookup_mut(&mut value, &o.text_field) {
+        let found = match json_field_mut(&mut value, &o.text_field) {
             Some(Value::String(s)) => {
                 let text = std::mem::take(s);
                 return Ok(Record { id, text });
@@ -554,18 +555,6 @@ fn strip_position(e: &serde_json::Error) -> String {
     full.strip_suffix(&tail).unwrap_or(&full).to_string()
 }
 
-/// "a number", "an object", ... for messages.
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// `` `a`, `b`, `c` ``, at most 20 names.
 fn list(names: &[String]) -> String {
     const MAX: usize = 20;
@@ -581,49 +570,12 @@ fn list(names: &[String]) -> String {
     s
 }
 
-/// Follows a dotted path (`body.text`, `items.0.text`) into nested objects and arrays. A key
-/// that itself contains dots is found when it exists as written.
-fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
-    if let Some(found) = value.get(path) {
-        return Some(found);
-    }
-    let mut current = value;
-    for part in path.split('.') {
-        current = step(current, part)?;
-    }
-    Some(current)
-}
-
-/// [`lookup`], mutably.
-fn lookup_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
-    if value.get(path).is_some() {
-        return value.get_mut(path);
-    }
-    let mut current = value;
-    for part in path.split('.') {
-        current = match current {
-            Value::Object(map) => map.get_mut(part)?,
-            Value::Array(items) => items.get_mut(part.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(current)
-}
-
-fn step<'v>(value: &'v Value, part: &str) -> Option<&'v Value> {
-    match value {
-        Value::Object(map) => map.get(part),
-        Value::Array(items) => items.get(part.parse::<usize>().ok()?),
-        _ => None,
-    }
-}
-
-/// Where [`lookup`] of `path` stopped in `value`, for a message.
+/// Where [`json_field`] of `path` stopped in `value`, for a message.
 fn missing_at(value: &Value, path: &str) -> Missing {
     let mut current = value;
     let mut at: Vec<&str> = Vec::new();
     for part in path.split('.') {
-        match step(current, part) {
+        match json_field(current, part) {
             Some(next) => {
                 current = next;
                 at.push(part);
@@ -972,10 +924,14 @@ mod tests {
     #[test]
     fn dotted_paths_and_where_they_stop() {
         let v = json!({"a.b": 1, "a": {"b": 2, "c": [10, {"d": "x"}]}, "s": "str"});
-        assert_eq!(lookup(&v, "a.b"), Some(&json!(1)), "a literal key first");
-        assert_eq!(lookup(&v, "a.c.1.d"), Some(&json!("x")));
-        assert_eq!(lookup(&v, "a.c.2"), None);
-        assert_eq!(lookup(&v, "s.x"), None);
+        assert_eq!(
+            json_field(&v, "a.b"),
+            Some(&json!(1)),
+            "a literal key first"
+        );
+        assert_eq!(json_field(&v, "a.c.1.d"), Some(&json!("x")));
+        assert_eq!(json_field(&v, "a.c.2"), None);
+        assert_eq!(json_field(&v, "s.x"), None);
 
         let m = missing_at(&v, "a.x.y");
         assert_eq!(m.describe(), "`a` has keys: `b`, `c`");
