@@ -304,6 +304,26 @@ fn repeated_ids_warn_fail_or_get_suffixes() {
     assert_eq!(d["count"], 3);
     assert_eq!(d["examples"][2]["renamed"], "a#3");
 
+    // "allow" does not check: no warning, ids as read.
+    let allow = pipeline(
+        &dir,
+        "allow",
+        input.to_str().unwrap(),
+        "format = \"jsonl\"\nduplicate_ids = \"allow\"",
+        analyse,
+    );
+    let res = wordmill(&["run", allow.to_str().unwrap()]);
+    assert_exit(&res, 0);
+    assert!(!stdout(&res).contains("document id"), "{}", stdout(&res));
+    assert_eq!(
+        doc_ids(&dir.join("out/allow/documents.csv")),
+        ["a", "b", "a", "a#2", "a"]
+    );
+    assert_eq!(
+        json(&dir.join("out/allow/run.json"))["inputs"]["duplicate_ids"]["count"],
+        0
+    );
+
     // Two shards merged give the same bytes as one run: ids are checked in corpus order.
     let lines: Vec<&str> = REPEATS.lines().collect();
     std::fs::write(
