@@ -255,16 +255,14 @@ impl Pipeline {
             Ok(s) => s,
             Err(e) => {
                 let mut w = Walker::new(&file, "");
-                w.errors.push(ConfigError {
-                    file: file.clone(),
-                    line: 1,
-                    col: 1,
-                    message: format!(
+                w.errors.push((
+                    0,
+                    format!(
                         "the file is not UTF-8 (invalid byte at offset {})",
                         e.valid_up_to()
                     ),
-                });
-                return Err(ConfigErrors(w.errors));
+                ));
+                return Err(w.into_errors());
             }
         };
         let json = path
@@ -301,7 +299,9 @@ impl Pipeline {
 struct Walker<'s> {
     file: String,
     src: &'s str,
-    errors: Vec<ConfigError>,
+    /// Byte offset in `src` and message; turned into lines and columns at the end, in one
+    /// pass over the file, so that a file with many errors is not read once per error.
+    errors: Vec<(usize, String)>,
     /// Check that `ingest.inputs` exist (not when the run reads other inputs).
     check_inputs: bool,
 }
@@ -338,22 +338,36 @@ impl<'s> Walker<'s> {
     }
 
     fn into_errors(mut self) -> ConfigErrors {
-        self.errors.sort_by_key(|e| (e.line, e.col));
-        self.errors.dedup();
-        ConfigErrors(self.errors)
+        self.errors.sort_by_key(|(offset, _)| *offset);
+        // One pass over the file: line and column (in characters) of each offset, in order.
+        let src = self.src;
+        let (mut line, mut col, mut at) = (1usize, 1usize, 0usize);
+        let mut out: Vec<ConfigError> = Vec::with_capacity(self.errors.len());
+        for (offset, message) in self.errors {
+            let offset = floor_char_boundary(src, offset.min(src.len()));
+            for c in src[at..offset].chars() {
+                if c == '\n' {
+                    line += 1;
+                    col = 1;
+                } else {
+                    col += 1;
+                }
+            }
+            at = offset;
+            out.push(ConfigError {
+                file: self.file.clone(),
+                line,
+                col,
+                message,
+            });
+        }
+        out.sort_by_key(|e| (e.line, e.col));
+        out.dedup();
+        ConfigErrors(out)
     }
 
     fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        let offset = span.start.min(self.src.len());
-        let before = &self.src[..floor_char_boundary(self.src, offset)];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        self.errors.push(ConfigError {
-            file: self.file.clone(),
-            line,
-            col,
-            message: message.into(),
-        });
+        self.errors.push((span.start, message.into()));
     }
 
     /// Opens `node` as the table `section`, reporting unknown keys.
@@ -1274,6 +1288,35 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert_eq!((errs[0].line, errs[0].col), (2, 24));
         assert!(errs[0].message.contains("did you mean `top`"));
+    }
+
+    #[test]
+    fn many_errors_are_each_located_and_the_printout_is_capped() {
+        // 3,000 missing inputs, one a line and then all on one line (with a multi-byte
+        // character before each): every error at its own line and column.
+        for sep in [",\n", ", "] {
+            let names: Vec<String> = (0..3000).map(|i| format!("\"é/missing-{i}\"")).collect();
+            let src = format!(
+                "version = 1\n[ingest]\ninputs = [{}]\n[analyse.terms]\n",
+                names.join(sep)
+            );
+            let errs = parse(&src).unwrap_err();
+            assert_eq!(errs.0.len(), 3000);
+            for (i, e) in errs.0.iter().enumerate() {
+                let offset = src.find(&names[i]).unwrap();
+                let before = &src[..offset];
+                let line = before.matches('\n').count() + 1;
+                let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
+                assert_eq!((e.line, e.col), (line, col), "{e}");
+            }
+            let shown = errs.to_string();
+            assert_eq!(shown.lines().count(), ConfigErrors::SHOWN + 1);
+            assert!(
+                shown.ends_with("p.toml: … and 2900 more errors (3000 in all)"),
+                "{}",
+                shown.lines().last().unwrap()
+            );
+        }
     }
 
     #[test]

@@ -27,16 +27,36 @@ impl fmt::Display for ConfigError {
 }
 
 /// Every problem found in one pipeline file (never empty).
+///
+/// `Display` writes one line per problem, the first [`ConfigErrors::SHOWN`] of them, then how
+/// many more there are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigErrors(pub Vec<ConfigError>);
 
+impl ConfigErrors {
+    /// How many problems `Display` writes out.
+    pub const SHOWN: usize = 100;
+}
+
 impl fmt::Display for ConfigErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
+        for (i, e) in self.0.iter().take(Self::SHOWN).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
             write!(f, "{e}")?;
+        }
+        if let Some(first) = self.0.first() {
+            let more = self.0.len().saturating_sub(Self::SHOWN);
+            if more > 0 {
+                write!(
+                    f,
+                    "\n{}: … and {more} more error{} ({} in all)",
+                    first.file,
+                    if more == 1 { "" } else { "s" },
+                    self.0.len()
+                )?;
+            }
         }
         Ok(())
     }
