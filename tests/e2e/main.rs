@@ -11,5 +11,6 @@ mod reliability;
 mod scale;
 mod sentiment;
 mod sklearn;
+mod states;
 mod validate;
 mod workflow;

@@ -141,7 +141,9 @@ fn overlapping_or_foreign_states_are_refused() {
     let res = wordmill(&["merge", "pipelines/sotu-terms.toml", junk.to_str().unwrap()]);
     assert_exit(&res, 1);
     assert!(
-        String::from_utf8_lossy(&res.stderr).contains("junk.state:1: expected a wordmill state")
+        String::from_utf8_lossy(&res.stderr).contains(
+            "junk.state:1: not a wordmill state: expected a line written by `wordmill map`"
+        )
     );
 }
 

@@ -9,6 +9,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use wordmill_analyse::{
     Analyser, DocumentStats, Documents, DocumentsPartial, LexiconSource, Rules, Sentiment,
     SentimentConfig, SentimentPartial, Terms, TermsPartial, Unit,
@@ -186,8 +187,35 @@ fn sort_skips(skipped: &mut [Skip]) {
     });
 }
 
-/// Version of the state format.
-pub const STATE_VERSION: u32 = 1;
+/// Version of the state format (2: each line ends with a checksum of its content).
+pub const STATE_VERSION: u32 = 2;
+
+/// What ends a state line before its closing brace: `,"checksum":"<64 hex digits>"`.
+const CHECKSUM_KEY: &str = ",\"checksum\":\"";
+
+/// The content of a state line (the JSON object without its checksum member), once the
+/// checksum is found to be that of the content.
+fn checked_content(line: &str) -> Result<String, String> {
+    let body = line
+        .strip_suffix("\"}")
+        .ok_or("the line does not end with its checksum")?;
+    let at = body
+        .rfind(CHECKSUM_KEY)
+        .ok_or("the line has no checksum (`\"checksum\"` at its end)")?;
+    let written = &body[at + CHECKSUM_KEY.len()..];
+    let mut content = String::with_capacity(at + 1);
+    content.push_str(&body[..at]);
+    content.push('}');
+    let actual = crate::config::hex(&Sha256::digest(content.as_bytes()));
+    if written != actual {
+        return Err(format!(
+            "its checksum is {}…, its content's is {}…",
+            written.chars().take(12).collect::<String>(),
+            &actual[..12]
+        ));
+    }
+    Ok(content)
+}
 
 /// A run's partial state, portable between processes and machines: one JSON line.
 ///
@@ -195,6 +223,10 @@ pub const STATE_VERSION: u32 = 1;
 /// whole corpus; its report is byte-identical to a single run's (timings aside). States carry
 /// the pipeline's configuration hash and the wordmill version, and only states with equal
 /// ones merge.
+///
+/// A state line ends with `"checksum"`: the SHA-256 of the line's content (the same JSON object
+/// without that member), so that a state damaged or edited on its way is refused. A loaded
+/// state is also checked against its own invariants ([`RunState::validate`]).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct RunState {
     /// Format version ([`STATE_VERSION`]).
@@ -214,11 +246,28 @@ pub struct RunState {
 impl RunState {
     /// Reads a state line, checking it belongs to `pipeline` and this wordmill version.
     pub fn from_json(pipeline: &Pipeline, text: &str, origin: &str) -> Result<RunState, RunError> {
-        let probe: serde_json::Value = serde_json::from_str(text.trim_end()).map_err(|e| {
+        let text = text.trim_end();
+        let probe: serde_json::Value = serde_json::from_str(text).map_err(|e| {
             RunError::State(format!(
                 "{origin}: not a wordmill state (invalid JSON: {e})"
             ))
         })?;
+        if !probe.is_object() || probe.get("wordmill_state").is_none() {
+            let found = match &probe {
+                serde_json::Value::Object(map) => format!(
+                    "a JSON object with the keys {}",
+                    map.keys()
+                        .take(8)
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                other => wordmill_ingest::json_kind(other).to_string(),
+            };
+            return Err(RunError::State(format!(
+                "{origin}: not a wordmill state: expected a line written by `wordmill map`, `reduce` or `run --state-out` (an object with `wordmill_state`), found {found}"
+            )));
+        }
         let version = probe
             .get("wordmill_state")
             .and_then(serde_json::Value::as_u64);
@@ -250,15 +299,104 @@ impl RunState {
                 &pipeline.analysis_hash[..12]
             )));
         }
-        serde_json::from_value(probe)
-            .map_err(|e| RunError::State(format!("{origin}: damaged state: {e}")))
+        drop(probe);
+        let content = checked_content(text).map_err(|e| {
+            RunError::State(format!(
+                "{origin}: damaged state: {e}; the state was changed after it was written (or cut short): make it again"
+            ))
+        })?;
+        let state: RunState = serde_json::from_str(&content)
+            .map_err(|e| RunError::State(format!("{origin}: damaged state: {e}")))?;
+        state
+            .validate(pipeline)
+            .map_err(|e| RunError::State(format!("{origin}: state refused: {e}")))?;
+        Ok(state)
     }
 
-    /// The state as one JSON line (with the final newline).
+    /// The state as one JSON line (with the final newline), ending with its checksum.
     pub fn to_json_line(&self) -> Result<String, RunError> {
-        let mut s = serde_json::to_string(self).map_err(|e| RunError::State(e.to_string()))?;
-        s.push('\n');
-        Ok(s)
+        let content = serde_json::to_string(self).map_err(|e| RunError::State(e.to_string()))?;
+        let digest = crate::config::hex(&Sha256::digest(content.as_bytes()));
+        let mut line = String::with_capacity(content.len() + CHECKSUM_KEY.len() + 68);
+        line.push_str(content.strip_suffix('}').unwrap_or(&content));
+        line.push_str(CHECKSUM_KEY);
+        line.push_str(&digest);
+        line.push_str("\"}\n");
+        Ok(line)
+    }
+
+    /// Checks the state against its own invariants, whatever split of the corpus made it:
+    /// records seen = documents + skipped; one row of per-document facts per document, with
+    /// distinct ordinals and no more tokens or sentences than bytes; the term counts consistent
+    /// with the documents (as many documents and tokens, every feature occurrence accounted
+    /// for by the documents' token counts, frequencies within the documents); sentiment scores
+    /// in range, for exactly the documents listed. Returns what is wrong.
+    pub fn validate(&self, pipeline: &Pipeline) -> Result<(), String> {
+        let ingest = &self.ingest;
+        let rows = &self.partial.documents.rows;
+        let skipped = ingest.skipped.len() as u64;
+        if ingest.records_seen != ingest.documents.saturating_add(skipped) {
+            return Err(format!(
+                "{} records seen, but {} documents and {skipped} skipped (expected records seen = documents + skipped)",
+                ingest.records_seen, ingest.documents
+            ));
+        }
+        if rows.len() as u64 != ingest.documents {
+            return Err(format!(
+                "{} documents read, but {} rows of document facts",
+                ingest.documents,
+                rows.len()
+            ));
+        }
+        let mut ordinals: Vec<u64> = rows.iter().map(|r| r.ordinal).collect();
+        ordinals.sort_unstable();
+        if let Some(w) = ordinals.windows(2).find(|w| w[0] == w[1]) {
+            return Err(format!("two documents have the ordinal {}", w[0]));
+        }
+        if let Some(r) = rows
+            .iter()
+            .find(|r| r.tokens > r.bytes || r.sentences > r.bytes)
+        {
+            return Err(format!(
+                "document {:?} has {} tokens and {} sentences in {} bytes",
+                r.id, r.tokens, r.sentences, r.bytes
+            ));
+        }
+        if let Some(terms) = &self.partial.terms {
+            terms.validate()?;
+            let tokens = rows
+                .iter()
+                .map(|r| r.tokens)
+                .fold(0u64, u64::saturating_add);
+            if terms.n_docs() != rows.len() as u64 || terms.n_tokens() != tokens {
+                return Err(format!(
+                    "the term counts are of {} documents and {} tokens, the documents {} and {tokens}",
+                    terms.n_docs(),
+                    terms.n_tokens(),
+                    rows.len()
+                ));
+            }
+            if let Some((min_n, max_n)) = pipeline.terms.as_ref().map(|t| t.ngram_range) {
+                let expected = rows.iter().fold(0u64, |sum, r| {
+                    (min_n..=max_n).fold(sum, |sum, n| {
+                        sum.saturating_add(r.tokens.saturating_sub(n as u64 - 1))
+                    })
+                });
+                if terms.total_count() != expected {
+                    return Err(format!(
+                        "the term counts add up to {} occurrences, but the documents' {tokens} tokens make {expected} n-grams of {min_n} to {max_n} tokens",
+                        terms.total_count()
+                    ));
+                }
+            }
+        }
+        if let Some(sentiment) = &self.partial.sentiment {
+            sentiment.validate()?;
+            if !sentiment.ordinals().eq(ordinals.iter().copied()) {
+                return Err("the sentiment scores are not of the documents listed".into());
+            }
+        }
+        Ok(())
     }
 }
 
@@ -403,7 +541,15 @@ struct Fixup {
 
 impl Fixup {
     fn apply(&self, doc: &mut Document) -> Result<(), String> {
-        doc.ordinal += self.ordinal_offset;
+        doc.ordinal = doc.ordinal.checked_add(self.ordinal_offset).ok_or_else(|| {
+            format!(
+                "document {} (number {} of this input) cannot be numbered from --ordinal-offset {}: the number passes {} (expected an offset that leaves room for every document of the shard)",
+                doc.id,
+                doc.ordinal,
+                self.ordinal_offset,
+                u64::MAX
+            )
+        })?;
         if self.ordinal_field.is_none() && self.path_field.is_none() {
             return Ok(());
         }

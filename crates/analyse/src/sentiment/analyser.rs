@@ -522,7 +522,78 @@ impl DocumentScores {
     }
 }
 
+/// Whether `s` are scores VADER can give: every share in `[0, 1]`, the compound in `[-1, 1]`.
+fn scores_in_range(s: &Scores) -> bool {
+    let share = |x: f64| (0.0..=1.0).contains(&x);
+    share(s.neg) && share(s.neu) && share(s.pos) && (-1.0..=1.0).contains(&s.compound)
+}
+
 impl SentimentPartial {
+    /// Checks what a loaded state must hold: every unit's scores in range (shares in `[0, 1]`,
+    /// compound in `[-1, 1]`, none `NaN`), units in order with spans that do not run backwards,
+    /// at most [`QUOTES`] quotes on each side, positive ones at or above
+    /// [`POLARITY_THRESHOLD`] and negative ones at or below its negative, within `[-1, 1]`.
+    /// Returns what is wrong, naming the document.
+    pub fn validate(&self) -> Result<(), String> {
+        for (ordinal, doc) in &self.docs {
+            let mut previous: Option<usize> = None;
+            for unit in &doc.units {
+                if !scores_in_range(&unit.scores) {
+                    return Err(format!(
+                        "sentiment state: document {:?} (ordinal {ordinal}), unit {}: scores out of range (neg {}, neu {}, pos {}, compound {}; expected shares in [0, 1] and a compound in [-1, 1])",
+                        doc.id,
+                        unit.index,
+                        unit.scores.neg,
+                        unit.scores.neu,
+                        unit.scores.pos,
+                        unit.scores.compound
+                    ));
+                }
+                if unit.span.start > unit.span.end || previous.is_some_and(|p| unit.index <= p) {
+                    return Err(format!(
+                        "sentiment state: document {:?} (ordinal {ordinal}), unit {}: a span that runs backwards or units out of order",
+                        doc.id, unit.index
+                    ));
+                }
+                previous = Some(unit.index);
+            }
+        }
+        for (list, positive) in [(&self.most_positive, true), (&self.most_negative, false)] {
+            if list.len() > QUOTES {
+                return Err(format!(
+                    "sentiment state: {} quotes on one side (at most {QUOTES})",
+                    list.len()
+                ));
+            }
+            for q in list {
+                let sign_ok = if positive {
+                    q.compound >= POLARITY_THRESHOLD
+                } else {
+                    q.compound <= -POLARITY_THRESHOLD
+                };
+                if !(-1.0..=1.0).contains(&q.compound) || !sign_ok {
+                    return Err(format!(
+                        "sentiment state: the quote of document {:?}, unit {}, has compound {} (expected {} in [-1, 1])",
+                        q.doc_id,
+                        q.index,
+                        q.compound,
+                        if positive {
+                            "at least 0.05"
+                        } else {
+                            "at most -0.05"
+                        }
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The ordinals of the documents held, in order.
+    pub fn ordinals(&self) -> impl Iterator<Item = Ordinal> + '_ {
+        self.docs.keys().copied()
+    }
+
     /// Gives the documents of the corpus quotes the ids `renamed` holds for their ordinals
     /// (repeated ids made unique).
     pub fn rename_quotes(&mut self, renamed: &BTreeMap<Ordinal, String>) {

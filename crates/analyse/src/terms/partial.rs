@@ -114,6 +114,89 @@ impl TermsPartial {
         self.vocab.len()
     }
 
+    /// Checks what a loaded state must hold, whatever split of the corpus made it: every term
+    /// occurs at least once and in at least one document, in no more documents than it occurs
+    /// or than there are; per-document rows, when kept, are one per document, with distinct
+    /// ordinals, and add up to the totals (tokens, each term's count and document frequency).
+    /// Returns what is wrong, naming the term.
+    pub fn validate(&self) -> Result<(), String> {
+        let n_docs = self.n_docs;
+        let mut buf = [0u8; SHORT_MAX];
+        let entries = self.vocab.entries();
+        for entry in entries {
+            let t = entry.totals;
+            if t.count == 0 || t.doc_freq == 0 || t.doc_freq > t.count || t.doc_freq > n_docs {
+                return Err(format!(
+                    "terms state: term {:?} has count {} and document frequency {} in {n_docs} documents (expected 1 <= document frequency <= count, and document frequency <= documents)",
+                    self.vocab.key_of(entry, &mut buf),
+                    t.count,
+                    t.doc_freq
+                ));
+            }
+        }
+        if self.docs.is_empty() {
+            return Ok(());
+        }
+        if self.docs.len() as u64 != n_docs {
+            return Err(format!(
+                "terms state: {} per-document rows for {n_docs} documents",
+                self.docs.len()
+            ));
+        }
+        let mut ordinals: Vec<Ordinal> = self.docs.iter().map(|d| d.ordinal).collect();
+        ordinals.sort_unstable();
+        if let Some(pair) = ordinals.windows(2).find(|w| w[0] == w[1]) {
+            return Err(format!(
+                "terms state: two per-document rows have the ordinal {}",
+                pair[0]
+            ));
+        }
+        let tokens = self
+            .docs
+            .iter()
+            .map(|d| d.n_tokens)
+            .fold(0u64, u64::saturating_add);
+        if tokens != self.n_tokens {
+            return Err(format!(
+                "terms state: the per-document rows hold {tokens} tokens, the totals {}",
+                self.n_tokens
+            ));
+        }
+        let mut sums = vec![(0u64, 0u64); entries.len()];
+        for row in &self.docs {
+            for &(id, count) in row.terms.iter() {
+                if let Some(s) = sums.get_mut(id as usize) {
+                    s.0 = s.0.saturating_add(u64::from(count));
+                    s.1 += 1;
+                }
+            }
+        }
+        for (entry, (rows_count, rows_df)) in entries.iter().zip(sums) {
+            let t = entry.totals;
+            // A count of one term in one document saturates at u32::MAX in the rows.
+            let saturated = rows_count >= u64::from(u32::MAX);
+            if (rows_count != t.count && !saturated) || rows_df != t.doc_freq {
+                return Err(format!(
+                    "terms state: term {:?} has count {} and document frequency {}, but the per-document rows give {rows_count} and {rows_df}",
+                    self.vocab.key_of(entry, &mut buf),
+                    t.count,
+                    t.doc_freq
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Occurrences of every feature (terms and n-grams) added up: for documents of `t`
+    /// tokens and n-grams `min_n..=max_n`, the sum over documents and `n` of `t - n + 1`
+    /// (where positive). Saturates at `u64::MAX`.
+    pub fn total_count(&self) -> u64 {
+        self.vocab
+            .entries()
+            .iter()
+            .fold(0u64, |sum, e| sum.saturating_add(e.totals.count))
+    }
+
     /// Folds one document's tokens in: every n-gram for n = `min_n..=max_n` (`min_n >= 1`), for
     /// each n in increasing order, each in token order. `keep_row` records the document's row.
     pub(crate) fn observe(
