@@ -227,3 +227,114 @@ fn shard_numbering_cannot_wrap() {
     ]);
     assert_exit(&res, 0);
 }
+
+/// Runs `wordmill ARGS` with `input` on standard input and standard output closed by its
+/// reader before the command writes (the reader is gone before the input ends).
+fn with_closed_stdout(args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wordmill"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input).unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn map_and_reduce_say_what_they_were_writing_and_a_closed_pipe_is_the_end() {
+    let docs = b"{\"id\":\"a\",\"text\":\"Workers walked out.\"}\n";
+    let p = "pipelines/sotu-terms.toml";
+    // Standard output closed early: success, silent unless asked.
+    let res = with_closed_stdout(&["map", p], docs);
+    assert_exit(&res, 0);
+    assert!(
+        res.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let res = with_closed_stdout(&["map", p, "--verbose"], docs);
+    assert_exit(&res, 0);
+    assert!(
+        String::from_utf8_lossy(&res.stderr).contains("standard output was closed by its reader"),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    // A full disk (Linux's /dev/full): exit 1, naming what could not be written.
+    if std::path::Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wordmill"))
+            .args(["map", p])
+            .current_dir(root())
+            .stdin(std::process::Stdio::piped())
+            .stdout(full)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(docs).unwrap();
+        let res = child.wait_with_output().unwrap();
+        assert_exit(&res, 1);
+        let err = String::from_utf8_lossy(&res.stderr);
+        assert!(
+            err.contains("map: cannot write the state line") && err.contains("to standard output"),
+            "{err}"
+        );
+    }
+    // A state line that is not UTF-8 is named by its line.
+    let map = wordmill_stdin(&["map", p], docs);
+    assert_exit(&map, 0);
+    let mut input = map.stdout.clone();
+    input.extend(b"{\"wordmill_state\": \"\xff\"}\n");
+    let res = wordmill_stdin(&["reduce", p], &input);
+    assert_exit(&res, 1);
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("<stdin>:2: not a wordmill state: invalid UTF-8 at byte 21 of the line"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_lexicon_is_named_with_its_line_and_clipped() {
+    let dir = scratch("bad-lexicon");
+    let long = dir.join("long.tsv");
+    std::fs::write(&long, format!("good\t1.5\n{}\n", "x".repeat(1_000_000))).unwrap();
+    let res = wordmill_stdin(
+        &["sentiment", "--lines", "--lexicon", long.to_str().unwrap()],
+        b"good day\n",
+    );
+    assert_exit(&res, 2);
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(err.starts_with("wordmill: --lexicon: "), "{err}");
+    assert!(err.contains("long.tsv:2: expected word<TAB>score"), "{err}");
+    assert!(err.contains("… (1000000 bytes)"), "{err}");
+    assert!(
+        err.len() < 400,
+        "the line is not echoed whole: {} bytes",
+        err.len()
+    );
+    assert!(!err.contains("<stdin>"), "{err}");
+    let bad = dir.join("bad.tsv");
+    std::fs::write(&bad, b"good\t1.5\nba\xffd\t-1\n").unwrap();
+    let res = wordmill_stdin(
+        &["sentiment", "--lines", "--lexicon", bad.to_str().unwrap()],
+        b"good day\n",
+    );
+    assert_exit(&res, 2);
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("bad.tsv:2: invalid UTF-8 at byte 3 of the line"),
+        "{err}"
+    );
+}

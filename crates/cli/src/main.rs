@@ -70,12 +70,20 @@ enum Command {
         /// Worker threads.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
         threads: Option<u16>,
+        /// Say so on standard error when standard output is closed before the state is
+        /// written (`| head`); the exit status is 0 either way.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Merge state lines from standard input into one state line on standard output.
     Reduce {
         /// The pipeline file the states were made with.
         #[arg(value_name = "PIPELINE")]
         pipeline: PathBuf,
+        /// Say so on standard error when standard output is closed before the state is
+        /// written (`| head`); the exit status is 0 either way.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Merge state files and write the report.
     Merge {
@@ -239,12 +247,14 @@ fn run() -> Result<ExitCode> {
             ordinal_field,
             path_field,
             threads,
+            verbose,
         } => state::cmd_map(
             &pipeline,
             ordinal_offset,
             ordinal_field,
             path_field,
             threads.map(usize::from),
+            verbose,
         ),
         Command::Sentiment {
             input,
@@ -298,7 +308,7 @@ fn run() -> Result<ExitCode> {
             };
             cmd_sentiment(&input, &options)
         }
-        Command::Reduce { pipeline } => state::cmd_reduce(&pipeline),
+        Command::Reduce { pipeline, verbose } => state::cmd_reduce(&pipeline, verbose),
         Command::Merge {
             pipeline,
             states,
@@ -577,6 +587,11 @@ fn cmd_sentiment(
         Err(e) if e.is_broken_pipe() => Ok(ExitCode::SUCCESS),
         Err(e @ wordmill_pipeline::AdhocError::Input { .. }) => {
             eprintln!("wordmill: {origin}: {e}");
+            Ok(ExitCode::from(2))
+        }
+        // The lexicon's own file and line, not the input's.
+        Err(e @ wordmill_pipeline::AdhocError::Lexicon(_)) => {
+            eprintln!("wordmill: --lexicon: {e}");
             Ok(ExitCode::from(2))
         }
         Err(e) => {

@@ -14,25 +14,58 @@ fn read_states(
     reader: impl BufRead,
     origin: &str,
 ) -> Result<Vec<RunState>, String> {
+    let mut reader = reader;
     let mut states = Vec::new();
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| format!("{origin}: {e}"))?;
+    let mut bytes = Vec::new();
+    for number in 1.. {
+        bytes.clear();
+        let read = reader
+            .read_until(b'\n', &mut bytes)
+            .map_err(|e| format!("{origin}:{number}: cannot read: {e}"))?;
+        if read == 0 {
+            break;
+        }
+        let here = format!("{origin}:{number}");
+        let line = std::str::from_utf8(&bytes).map_err(|e| {
+            format!(
+                "{here}: not a wordmill state: invalid UTF-8 at byte {} of the line",
+                e.valid_up_to() + 1
+            )
+        })?;
         if line.trim().is_empty() {
             continue;
         }
-        let here = format!("{origin}:{}", i + 1);
-        states.push(RunState::from_json(pipeline, &line, &here).map_err(|e| e.to_string())?);
+        states.push(RunState::from_json(pipeline, line, &here).map_err(|e| e.to_string())?);
     }
     Ok(states)
 }
 
-fn write_line(state: &RunState) -> Result<ExitCode> {
+/// Writes a state line to standard output. A reader that closes it early (`| head`) ends the
+/// command quietly with success (said with `verbose`); any other failure names what was being
+/// written.
+fn write_line(verb: &str, state: &RunState, verbose: bool) -> Result<ExitCode> {
     let line = state.to_json_line()?;
     let stdout = io::stdout();
     let mut w = stdout.lock();
-    w.write_all(line.as_bytes())?;
-    w.flush()?;
-    Ok(ExitCode::SUCCESS)
+    match w.write_all(line.as_bytes()).and_then(|()| w.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            if verbose {
+                eprintln!(
+                    "wordmill: {verb}: standard output was closed by its reader; the state line ({} bytes) was not written in full",
+                    line.len()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!(
+                "wordmill: {verb}: cannot write the state line ({} bytes) to standard output: {e}",
+                line.len()
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 pub fn cmd_map(
@@ -41,6 +74,7 @@ pub fn cmd_map(
     ordinal_field: Option<String>,
     path_field: Option<String>,
     threads: Option<usize>,
+    verbose: bool,
 ) -> Result<ExitCode> {
     let pipeline = match load_or_report(path) {
         Ok(p) => p,
@@ -53,7 +87,7 @@ pub fn cmd_map(
         ordinal_field,
         path_field,
     ) {
-        Ok(state) => write_line(&state),
+        Ok(state) => write_line("map", &state, verbose),
         Err(e) => {
             eprintln!("wordmill: map {}: {e}", path.display());
             Ok(ExitCode::from(1))
@@ -61,7 +95,7 @@ pub fn cmd_map(
     }
 }
 
-pub fn cmd_reduce(path: &Path) -> Result<ExitCode> {
+pub fn cmd_reduce(path: &Path, verbose: bool) -> Result<ExitCode> {
     let pipeline = match load_or_report(path) {
         Ok(p) => p,
         Err(code) => return Ok(ExitCode::from(code)),
@@ -74,7 +108,7 @@ pub fn cmd_reduce(path: &Path) -> Result<ExitCode> {
         }
     };
     match wordmill_pipeline::merge_states(&pipeline, states) {
-        Ok(state) => write_line(&state),
+        Ok(state) => write_line("reduce", &state, verbose),
         Err(e) => {
             eprintln!("wordmill: reduce: {e}");
             Ok(ExitCode::from(1))

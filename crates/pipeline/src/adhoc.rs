@@ -120,9 +120,12 @@ pub struct AdhocStats {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum AdhocError {
-    /// The scorer could not be built (a bad lexicon file, no threads).
+    /// A lexicon file could not be read or parsed (the message names the file and line).
     #[error("{0}")]
-    Setup(String),
+    Lexicon(#[from] wordmill_analyse::SentimentError),
+    /// The worker threads could not be started.
+    #[error("cannot start the worker threads: {0}")]
+    Threads(#[source] rayon::ThreadPoolBuildError),
     /// The input is not what the options say, found at its first record (or CSV header),
     /// before anything was written.
     #[error("line {line}: {message}; {hint}")]
@@ -167,13 +170,16 @@ struct Out<'a> {
 }
 
 /// Builds the scorer from lexicon names and rules.
-pub fn build_vader(lexicon: &[String], rules: Rules) -> Result<Vader, String> {
+pub fn build_vader(
+    lexicon: &[String],
+    rules: Rules,
+) -> Result<Vader, wordmill_analyse::SentimentError> {
     let mut lex = Lexicon::new();
     for (i, name) in lexicon.iter().enumerate() {
         let layer = if name == "vader" {
             Lexicon::vader()
         } else {
-            Lexicon::from_path(name).map_err(|e| e.to_string())?
+            Lexicon::from_path(name)?
         };
         if i == 0 {
             lex = layer;
@@ -193,7 +199,7 @@ const CHUNK: usize = 4096;
 /// # Errors
 ///
 /// [`AdhocError::Input`] when the first record is not what `options` say (nothing is written
-/// then); [`AdhocError::Setup`] for a bad lexicon; [`AdhocError::Read`] and
+/// then); [`AdhocError::Lexicon`] for a bad lexicon file; [`AdhocError::Read`] and
 /// [`AdhocError::Write`] for I/O errors.
 pub fn score_stream(
     input: &mut dyn BufRead,
@@ -201,14 +207,14 @@ pub fn score_stream(
     options: &AdhocOptions,
     on_error: &mut dyn FnMut(String),
 ) -> Result<AdhocStats, AdhocError> {
-    let vader = build_vader(&options.lexicon, options.rules).map_err(AdhocError::Setup)?;
+    let vader = build_vader(&options.lexicon, options.rules)?;
     let threads = options
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
-        .map_err(|e| AdhocError::Setup(e.to_string()))?;
+        .map_err(AdhocError::Threads)?;
     let mut input = without_bom(input)?;
     let input: &mut dyn BufRead = &mut input;
     let mut records = match options.format {

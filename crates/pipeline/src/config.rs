@@ -1076,14 +1076,7 @@ impl<'s> Walker<'s> {
                         continue;
                     }
                     // A lexicon is small: reading it here reports a bad line before any run.
-                    let read = std::fs::read_to_string(name)
-                        .map_err(|e| format!("{name}: {e}"))
-                        .and_then(|text| {
-                            wordmill_analyse::Lexicon::parse(&text, name)
-                                .map(|_| ())
-                                .map_err(|e| e.to_string())
-                        });
-                    if let Err(e) = read {
+                    if let Err(e) = wordmill_analyse::Lexicon::from_path(name) {
                         self.error(span.clone(), format!("`analyse.sentiment.lexicon`: {e}"));
                     }
                 }

@@ -61,9 +61,20 @@ pub(crate) fn parse_toml(src: &str) -> Result<Node, Vec<SyntaxError>> {
     if !errors.is_empty() {
         return Err(errors
             .iter()
-            .map(|e| SyntaxError {
-                span: e.span().unwrap_or(0..0),
-                message: e.message().trim().to_string(),
+            .map(|e| {
+                let message = e.message().trim().to_string();
+                // The nesting limit comes without a position: point at where the nesting is
+                // deepest, not at the top of the file.
+                let span = e.span().unwrap_or_else(|| {
+                    let at = deepest_nesting(src);
+                    at..at
+                });
+                let message = if message.contains("recursion") {
+                    format!("{message}: nested too deeply (tables, arrays or dotted keys)")
+                } else {
+                    message
+                };
+                SyntaxError { span, message }
             })
             .collect());
     }
@@ -122,6 +133,40 @@ pub(crate) fn parse_toml(src: &str) -> Result<Node, Vec<SyntaxError>> {
         value: table(root.get_ref()),
         span: root.span(),
     })
+}
+
+/// The byte offset where a TOML text is nested deepest, counting open brackets and braces
+/// (outside strings and comments) and the dots of a key: the place a nesting-limit error is
+/// about. The first such place wins.
+fn deepest_nesting(src: &str) -> usize {
+    let (mut best, mut best_at) = (0usize, 0usize);
+    let mut open = 0usize;
+    for (line_start, line) in src.split_inclusive('\n').scan(0usize, |at, l| {
+        let start = *at;
+        *at += l.len();
+        Some((start, l))
+    }) {
+        let mut dots = 0usize;
+        let mut quote: Option<char> = None;
+        for (i, c) in line.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => open += 1,
+                (None, ']' | '}') => open = open.saturating_sub(1),
+                (None, '.') => dots += 1,
+                _ => {}
+            }
+            let depth = open + dots;
+            if depth > best {
+                best = depth;
+                best_at = line_start + i;
+            }
+        }
+    }
+    best_at
 }
 
 /// Parses JSON into a [`Node`] tree, keeping the span of every key and value.
@@ -374,6 +419,22 @@ impl JsonParser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nesting_limit_points_at_the_deep_line() {
+        let deep_key = vec!["a"; 300].join(".");
+        let src = format!("version = 1\n[ingest]\ninputs = \"x\"\n\n[{deep_key}]\nx = 1\n");
+        let errs = parse_toml(&src).unwrap_err();
+        let at = errs[0].span.start;
+        assert_eq!(src[..at].matches('\n').count() + 1, 5, "{:?}", errs[0]);
+        assert!(
+            errs[0].message.contains("nested too deeply"),
+            "{:?}",
+            errs[0]
+        );
+        assert_eq!(deepest_nesting("a = [[1], [[2]]]\n"), 11);
+        assert_eq!(deepest_nesting("# [[[[\ns = \"[[[\"\n"), 0);
+    }
 
     fn table(node: &Node) -> &[Entry] {
         match &node.value {

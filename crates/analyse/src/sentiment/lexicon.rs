@@ -38,8 +38,19 @@ pub enum SentimentError {
         origin: String,
         /// 1-based line number.
         line: usize,
-        /// The offending line, stripped.
+        /// The offending line, stripped (clipped to its first 60 characters when longer than
+        /// 80, with its length in bytes).
         found: String,
+    },
+    /// A lexicon file is not UTF-8.
+    #[error("{}:{line}: invalid UTF-8 at byte {column} of the line (expected UTF-8 text)", path.display())]
+    Encoding {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the first invalid byte.
+        line: usize,
+        /// 1-based byte of the line where it stands.
+        column: usize,
     },
     /// A valence is a number, but too large for sums of scores to stay finite.
     #[error(
@@ -55,6 +66,16 @@ pub enum SentimentError {
         /// Its valence, as written.
         found: String,
     },
+}
+
+/// `text` as an error message quotes it: whole up to 80 characters, else its first 60 and its
+/// length, so that a runaway line (a file without line breaks) is not echoed in full.
+fn clip(text: &str) -> String {
+    if text.chars().count() <= 80 {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(60).collect();
+    format!("{head}… ({} bytes)", text.len())
 }
 
 /// The largest valence magnitude a lexicon may give: far beyond every published scale (VADER
@@ -419,7 +440,7 @@ fn parse_entries<'a>(
         let malformed = || SentimentError::Malformed {
             origin: origin.to_string(),
             line: index + 1,
-            found: line.to_string(),
+            found: clip(line),
         };
         let (word, rest) = split_tab(line);
         let (score, more) = split_tab(rest.ok_or_else(malformed)?);
@@ -441,8 +462,8 @@ fn parse_entries<'a>(
             return Err(SentimentError::Valence {
                 origin: origin.to_string(),
                 line: index + 1,
-                word: word.to_string(),
-                found: score.to_string(),
+                word: clip(word),
+                found: clip(score),
             });
         }
         entry(word, value);
@@ -515,11 +536,20 @@ impl Lexicon {
     /// Reads a lexicon file in either format (see [`Lexicon::parse`]).
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, SentimentError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| SentimentError::Io {
+        let bytes = std::fs::read(path).map_err(|source| SentimentError::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        Lexicon::parse(&text, &path.display().to_string())
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            let good = &bytes[..e.valid_up_to()];
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            SentimentError::Encoding {
+                path: path.to_path_buf(),
+                line: good.iter().filter(|&&b| b == b'\n').count() + 1,
+                column: good.len() - line_start + 1,
+            }
+        })?;
+        Lexicon::parse(text, &path.display().to_string())
     }
 
     /// Parses lexicon text; `origin` names it in errors.
@@ -618,7 +648,7 @@ fn parse_emoji_entries<'a>(
             return Err(SentimentError::Malformed {
                 origin: origin.to_string(),
                 line: index + 1,
-                found: line.to_string(),
+                found: clip(line),
             });
         };
         let desc = split_tab(rest).0;
