@@ -108,6 +108,9 @@ fn one(path: &Path, base: &RunOptions, bar: Option<ProgressBar>, quiet: bool) ->
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }
+            for notice in &o.notices {
+                eprintln!("wordmill: {}: {notice}", path.display());
+            }
             let m = &o.manifest;
             let mut summary = String::new();
             if !quiet {

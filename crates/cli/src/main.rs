@@ -1,6 +1,7 @@
 //! The `wordmill` command-line tool: a thin layer over `wordmill-pipeline`.
 //!
-//! Exit codes: 0 success, 1 a run or check failed, 2 bad usage or a bad pipeline file.
+//! Exit codes: 0 success, 1 a run or check failed, 2 bad usage or a bad pipeline file; 128 + the
+//! signal's number (130, 143, 129) for a run stopped by SIGINT, SIGTERM or SIGHUP.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -52,6 +53,10 @@ enum Command {
         /// Read this input instead of `ingest.inputs` (repeatable; one pipeline only).
         #[arg(long = "input", value_name = "PATH")]
         inputs: Vec<String>,
+        /// While another run is writing the same report directory, wait for it (default: fail
+        /// at once, naming the directory and the run).
+        #[arg(long)]
+        wait: bool,
     },
     /// Analyse JSON Lines documents from standard input into one state line on standard output.
     Map {
@@ -99,6 +104,10 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// While another run is writing the same report directory, wait for it (default: fail
+        /// at once).
+        #[arg(long)]
+        wait: bool,
     },
     /// Score texts with VADER: JSON Lines, CSV or plain lines in, one JSON line out per text.
     #[command(after_help = SENTIMENT_HELP)]
@@ -176,6 +185,10 @@ enum Command {
         /// Print the baseline as JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// While another run is writing the same report directory, wait for it (default: fail
+        /// at once).
+        #[arg(long)]
+        wait: bool,
     },
     /// Compare two runs: run.json files, report directories, baseline files or saved baselines.
     Compare {
@@ -218,6 +231,12 @@ fn run() -> Result<ExitCode> {
             return Ok(ExitCode::from(code));
         }
     };
+    if matches!(
+        cli.command,
+        Command::Run { .. } | Command::Merge { .. } | Command::Test { .. } | Command::Bench { .. }
+    ) {
+        clean_up_on_signals();
+    }
     match cli.command {
         Command::Run {
             pipelines,
@@ -228,6 +247,7 @@ fn run() -> Result<ExitCode> {
             state_out,
             ordinal_offset,
             inputs,
+            wait,
         } => {
             let progress = !quiet && io::stderr().is_terminal();
             let inputs = (!inputs.is_empty()).then_some(inputs);
@@ -237,6 +257,7 @@ fn run() -> Result<ExitCode> {
                 state_out,
                 ordinal_offset,
                 inputs,
+                wait,
                 ..Default::default()
             };
             batch::run_batch(&pipelines, base, usize::from(jobs), quiet, progress)
@@ -314,7 +335,8 @@ fn run() -> Result<ExitCode> {
             states,
             out,
             quiet,
-        } => state::cmd_merge(&pipeline, &states, out, quiet),
+            wait,
+        } => state::cmd_merge(&pipeline, &states, out, quiet, wait),
         Command::Validate { pipelines } => cmd_validate(&pipelines),
         Command::Test {
             pipelines,
@@ -328,6 +350,7 @@ fn run() -> Result<ExitCode> {
             out,
             threads,
             json,
+            wait,
         } => cmd_bench(
             &pipeline,
             repeat as usize,
@@ -335,9 +358,56 @@ fn run() -> Result<ExitCode> {
             out,
             threads.map(usize::from),
             json,
+            wait,
         ),
         Command::Compare { a, b, json } => cmd_compare(&a, &b, json),
     }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: removes the staging directories of the reports being written
+/// (their previous reports stay as they were), says what to remove by hand if that fails, and
+/// ends the process with 128 + the signal's number (130, 143, 129). A signal the process was
+/// started with set to be ignored (`nohup`, a background job of a script) stays ignored.
+fn clean_up_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let ignored = ignored_signals();
+    let watched: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
+        .into_iter()
+        .filter(|s| ignored & (1 << (s - 1)) == 0)
+        .collect();
+    if watched.is_empty() {
+        return;
+    }
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(watched) else {
+        return;
+    };
+    let watcher = std::thread::Builder::new()
+        .name("wordmill-signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                for left in wordmill_report::interrupt() {
+                    eprintln!("wordmill: interrupted, and the staging directory {left}");
+                }
+                std::process::exit(128 + signal);
+            }
+        });
+    if let Err(e) = watcher {
+        eprintln!(
+            "wordmill: cannot watch for signals ({e}); an interrupted run may leave a hidden staging directory beside its report directory"
+        );
+    }
+}
+
+/// The signals this process ignores, as a mask (bit `n - 1` for signal `n`), from Linux's
+/// `/proc/self/status`; none where that cannot be read.
+fn ignored_signals() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find_map(|l| l.strip_prefix("SigIgn:"))?;
+            u64::from_str_radix(line.trim(), 16).ok()
+        })
+        .unwrap_or(0)
 }
 
 fn cmd_validate(paths: &[PathBuf]) -> Result<ExitCode> {
@@ -450,6 +520,7 @@ fn cmd_bench(
     out: Option<PathBuf>,
     threads: Option<usize>,
     json: bool,
+    wait: bool,
 ) -> Result<ExitCode> {
     let pipeline = match load_or_report(path) {
         Ok(p) => p,
@@ -461,6 +532,7 @@ fn cmd_bench(
         &RunOptions {
             threads,
             out,
+            wait,
             ..Default::default()
         },
     ) {

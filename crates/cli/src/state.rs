@@ -121,6 +121,7 @@ pub fn cmd_merge(
     files: &[PathBuf],
     out: Option<PathBuf>,
     quiet: bool,
+    wait: bool,
 ) -> Result<ExitCode> {
     let pipeline = match load_or_report(path) {
         Ok(p) => p,
@@ -148,8 +149,11 @@ pub fn cmd_merge(
             }
         }
     }
-    match wordmill_pipeline::render_states(&pipeline, states, out) {
+    match wordmill_pipeline::render_states(&pipeline, states, out, wait) {
         Ok(outcome) => {
+            for notice in &outcome.notices {
+                eprintln!("wordmill: merge: {notice}");
+            }
             if !quiet {
                 let stdout = io::stdout();
                 let mut w = stdout.lock();

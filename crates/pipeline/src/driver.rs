@@ -17,7 +17,9 @@ use wordmill_analyse::{
 use wordmill_ingest::{Format, Replacement, Skip, Source, SourceConfig, Split};
 use wordmill_model::{DocBuffers, Document, Merge, Metadata};
 use wordmill_normalise::Normaliser;
-use wordmill_report::{CorpusSummary, OutputDir, Report, SentimentReport, StagedDir, TermsSummary};
+use wordmill_report::{
+    CorpusSummary, IfLocked, OutputDir, Report, SentimentReport, StagedDir, TermsSummary,
+};
 
 use crate::config::Pipeline;
 use crate::error::RunError;
@@ -58,6 +60,9 @@ pub struct RunOptions {
     pub ordinal_offset: u64,
     /// Read these inputs instead of `ingest.inputs` (e.g. one shard of a corpus).
     pub inputs: Option<Vec<String>>,
+    /// While another run is writing the same report directory, wait for it instead of failing
+    /// (see [`IfLocked`]).
+    pub wait: bool,
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -69,6 +74,7 @@ impl std::fmt::Debug for RunOptions {
             .field("state_out", &self.state_out)
             .field("ordinal_offset", &self.ordinal_offset)
             .field("inputs", &self.inputs)
+            .field("wait", &self.wait)
             .finish()
     }
 }
@@ -84,6 +90,9 @@ pub struct RunOutcome {
     pub dir: PathBuf,
     /// One row per document, in input order.
     pub documents: Vec<DocumentStats>,
+    /// What the user should be told besides the report (e.g. a previous report that could not
+    /// be removed, and how to remove it).
+    pub notices: Vec<String>,
 }
 
 /// The partial state of a whole run: every analyser's partial state.
@@ -828,7 +837,7 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
     };
     // The report directory is staged before reading: a streamed run writes its rows there as
     // it goes. A run that also writes its state keeps every row in the state instead.
-    let finishing = Finishing::begin(pipeline, &stages, &dir)?;
+    let finishing = Finishing::begin(pipeline, &stages, &dir, if_locked(options.wait))?;
     let Finishing { staged, fold, dir } = finishing;
     let streamed = options.state_out.is_none();
     let (stream, kept) = if streamed {
@@ -846,20 +855,16 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
         stream,
     ) {
         Ok(a) => a,
-        Err(e) => {
-            staged.abandon();
-            return Err(e);
-        }
+        Err(e) => return Err(abandon(staged, e)),
     };
     if let Some(path) = &options.state_out {
         if let Err(e) = write_state_file(path, &analysed.state) {
-            staged.abandon();
-            return Err(e);
+            return Err(abandon(staged, e));
         }
     }
     let Some(fold) = analysed.fold.or(kept) else {
-        staged.abandon();
-        return Err(RunError::Setup("a run ended without its fold".into()));
+        let e = RunError::Setup("a run ended without its fold".into());
+        return Err(abandon(staged, e));
     };
     let timings = vec![
         ("read", analysed.read_time, true),
@@ -943,10 +948,14 @@ pub fn merge_states(pipeline: &Pipeline, states: Vec<RunState>) -> Result<RunSta
 }
 
 /// `wordmill merge`: renders the report of merged states.
+///
+/// With `wait`, waits while another run is writing the same report directory instead of
+/// failing.
 pub fn render_states(
     pipeline: &Pipeline,
     states: Vec<RunState>,
     out: Option<PathBuf>,
+    wait: bool,
 ) -> Result<RunOutcome, RunError> {
     let started = Instant::now();
     let started_unix = now_unix();
@@ -955,7 +964,7 @@ pub fn render_states(
     let state = merge_states(pipeline, states)?;
     let merge_time = merge_started.elapsed();
     let dir = out.unwrap_or_else(|| pipeline.report.dir.clone());
-    let finishing = Finishing::begin(pipeline, &stages, &dir)?;
+    let finishing = Finishing::begin(pipeline, &stages, &dir, if_locked(wait))?;
     render(
         pipeline,
         &stages,
@@ -1009,18 +1018,36 @@ fn render(
         started_unix,
     };
     match render_into(pipeline, stages, state, &staged, fold, &dir, when, timings) {
-        Ok(outcome) => {
-            staged.commit().map_err(|source| RunError::Write {
+        Ok(mut outcome) => {
+            let committed = staged.commit().map_err(|source| RunError::Write {
                 path: dir.to_path_buf(),
                 source,
             })?;
+            if let Some(left) = committed.leftover {
+                outcome.notices.push(format!(
+                    "the new report is in place; the previous report was moved aside, and {left}"
+                ));
+            }
             Ok(outcome)
         }
-        Err(e) => {
-            staged.abandon();
-            Err(e)
-        }
+        Err(e) => Err(abandon(staged, e)),
     }
+}
+
+/// Removes the staging directory of a failed run; the error says what to remove by hand when
+/// that fails.
+fn abandon(staged: StagedDir, error: RunError) -> RunError {
+    match staged.abandon() {
+        Ok(()) => error,
+        Err(left) => RunError::Cleanup {
+            error: Box::new(error),
+            left,
+        },
+    }
+}
+
+fn if_locked(wait: bool) -> IfLocked {
+    if wait { IfLocked::Wait } else { IfLocked::Fail }
 }
 
 /// When and how a run started, for its manifest.
@@ -1258,6 +1285,7 @@ fn render_into(
         manifest,
         dir: dir.to_path_buf(),
         documents,
+        notices: Vec::new(),
     })
 }
 
@@ -1304,8 +1332,13 @@ struct Finishing {
 }
 
 impl Finishing {
-    fn begin(pipeline: &Pipeline, stages: &Stages, dir: &Path) -> Result<Finishing, RunError> {
-        let staged = StagedDir::begin(dir).map_err(|source| RunError::Write {
+    fn begin(
+        pipeline: &Pipeline,
+        stages: &Stages,
+        dir: &Path,
+        if_locked: IfLocked,
+    ) -> Result<Finishing, RunError> {
+        let staged = StagedDir::begin(dir, if_locked).map_err(|source| RunError::Write {
             path: dir.to_path_buf(),
             source,
         })?;
@@ -1323,10 +1356,7 @@ impl Finishing {
                 fold,
                 dir: dir.to_path_buf(),
             }),
-            Err(e) => {
-                staged.abandon();
-                Err(e)
-            }
+            Err(e) => Err(abandon(staged, e)),
         }
     }
 }
@@ -1389,11 +1419,35 @@ fn next_batch(rx: &Mutex<Receiver<Batch>>) -> Option<Batch> {
         .ok()
 }
 
-/// Refuses a report directory that holds any of the run's input files.
+/// Refuses a report directory that a run with the same inputs would read: one inside an input
+/// directory, one where a glob input could match its files, or one holding any input file.
 fn refuse_output_over_inputs(dir: &Path, source: &Source) -> Result<(), RunError> {
     let Ok(out) = absolute(dir) else {
         return Ok(());
     };
+    let refuse = |what: String| {
+        Err(RunError::Setup(format!(
+            "the report directory {} {what}: a run never writes into its own inputs; choose another `report.dir` or `--out`",
+            dir.display()
+        )))
+    };
+    let config = source.config();
+    for input in config.inputs.iter().filter(|i| *i != "-") {
+        let full = config.base_dir.join(input);
+        match std::fs::metadata(&full) {
+            Ok(meta) if meta.is_dir() => {
+                if absolute(&full).is_ok_and(|root| out.starts_with(root)) {
+                    return refuse(format!("is inside the input directory {input}"));
+                }
+            }
+            Ok(_) => {}
+            Err(_) => {
+                if glob_reaches(input, &config.base_dir, &out) {
+                    return refuse(format!("is where the input glob `{input}` reads"));
+                }
+            }
+        }
+    }
     for f in source.files() {
         let input = match f.canonical() {
             Some(c) => Ok(c.to_path_buf()),
@@ -1401,27 +1455,126 @@ fn refuse_output_over_inputs(dir: &Path, source: &Source) -> Result<(), RunError
         };
         if let Ok(input) = input {
             if input.starts_with(&out) {
-                return Err(RunError::Setup(format!(
-                    "the report directory {} contains the input {}: a run never writes into its own inputs; choose another `report.dir` or `--out`",
-                    dir.display(),
-                    f.display
-                )));
+                return refuse(format!("contains the input {}", f.display));
             }
         }
     }
     Ok(())
 }
 
-fn absolute(p: &Path) -> std::io::Result<PathBuf> {
-    match p.canonicalize() {
-        Ok(c) => Ok(c),
-        Err(_) => std::path::absolute(p),
+/// Every file a report directory can hold.
+const REPORT_FILES: [&str; 10] = [
+    "report.json",
+    "terms.csv",
+    "tfidf.csv",
+    "documents.csv",
+    "sentences.jsonl",
+    "groups.csv",
+    "skipped.jsonl",
+    "report.md",
+    "report.html",
+    "run.json",
+];
+
+/// Whether the glob input `pattern` (relative to `base`) matches a file of report directory
+/// `out` (absolute), as the ingest crate expands globs: from the directory of the pattern's
+/// literal components, `*` within one path component, hidden components only when the pattern
+/// names them.
+fn glob_reaches(pattern: &str, base: &Path, out: &Path) -> bool {
+    const GLOB_META: &[char] = &['*', '?', '[', '{'];
+    let parts: Vec<&str> = pattern.split('/').collect();
+    let literal = parts.iter().take_while(|p| !p.contains(GLOB_META)).count();
+    if literal == parts.len() {
+        return false;
     }
+    let prefix = parts[..literal].join("/");
+    let rest = parts[literal..].join("/");
+    let root = if literal == 0 {
+        base.to_path_buf()
+    } else if prefix.is_empty() {
+        PathBuf::from("/")
+    } else {
+        base.join(&prefix)
+    };
+    let Ok(root) = absolute(&root) else {
+        return false;
+    };
+    let Ok(inside) = out.strip_prefix(&root) else {
+        return false;
+    };
+    let inside: Vec<String> = inside
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let show_hidden = rest.split('/').any(|c| c.starts_with('.'));
+    if !show_hidden && inside.iter().any(|c| c.starts_with('.')) {
+        return false;
+    }
+    let Ok(glob) = globset::GlobBuilder::new(&rest)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+    else {
+        return false;
+    };
+    let matcher = glob.compile_matcher();
+    REPORT_FILES.iter().any(|name| {
+        let mut path = inside.join("/");
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str(name);
+        matcher.is_match(&path)
+    })
+}
+
+/// `p` absolute, with the symbolic links of its longest existing ancestor resolved (so that a
+/// report directory not made yet compares with resolved input paths).
+fn absolute(p: &Path) -> std::io::Result<PathBuf> {
+    if let Ok(c) = p.canonicalize() {
+        return Ok(c);
+    }
+    let abs = std::path::absolute(p)?;
+    let mut rest = Vec::new();
+    let mut here = abs.as_path();
+    while let (Some(parent), Some(name)) = (here.parent(), here.file_name()) {
+        rest.push(name);
+        if let Ok(mut resolved) = parent.canonicalize() {
+            resolved.extend(rest.iter().rev());
+            return Ok(resolved);
+        }
+        here = parent;
+    }
+    Ok(abs)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_glob_reaches_a_report_directory_only_where_it_could_match_its_files() {
+        let base = Path::new("/corpus");
+        let out = Path::new("/corpus/data/report");
+        for (pattern, reaches) in [
+            ("data/**/*.jsonl", true),
+            ("data/**", true),
+            ("**/*.csv", true),
+            ("data/*/*.csv", true),
+            ("/corpus/data/*/run.json", true),
+            ("data/*.jsonl", false),
+            ("*.csv", false),
+            ("data/*/*.txt", false),
+            ("other/**/*.csv", false),
+            ("data/report", false),
+        ] {
+            assert_eq!(glob_reaches(pattern, base, out), reaches, "{pattern}");
+        }
+        // Hidden directories are walked only when the pattern names one.
+        let hidden = Path::new("/corpus/data/.report");
+        assert!(!glob_reaches("data/**/*.csv", base, hidden));
+        assert!(glob_reaches("data/.*/*.csv", base, hidden));
+    }
 
     #[test]
     fn batches_ramp_up_then_shrink_with_what_is_left() {

@@ -119,4 +119,12 @@ pub enum RunError {
         /// The cause.
         message: String,
     },
+    /// A run failed, and the staging directory of its report could not be removed either.
+    #[error("{error}\n  and the staging directory {left}")]
+    Cleanup {
+        /// Why the run failed.
+        error: Box<RunError>,
+        /// What is left behind.
+        left: wordmill_report::CleanupFailure,
+    },
 }

@@ -46,7 +46,9 @@ mod text;
 pub use html::{ArcSample, HtmlInput, arc_choice, render_html};
 pub use markdown::{render_markdown, render_terminal};
 pub use model::{CorpusSummary, PipelineInfo, Report, SCHEMA_VERSION, TermsSummary, TopTerm};
-pub use output::{OutputDir, PendingFile, StagedDir};
+pub use output::{
+    CleanupFailure, Committed, IfLocked, OutputDir, PendingFile, StagedDir, interrupt,
+};
 pub use sentiment::{
     DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_cells,
     document_sentiment_cells, push_sentence_line, write_groups_csv, write_sentence_line,
