@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::time::SystemTime;
 
 use globset::GlobBuilder;
 use walkdir::WalkDir;
@@ -28,6 +29,26 @@ pub struct InputFile {
     stdin: bool,
     /// The path with every symbolic link resolved (see [`InputFile::canonical`]).
     canonical: Option<PathBuf>,
+    /// When a regular file: its modification time when it was listed (`None` where the
+    /// platform does not say). Compared again after reading, with the size.
+    listed: Option<Listed>,
+}
+
+/// What a regular file looked like when it was listed: a file that no longer looks so once it
+/// has been read changed while it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Listed {
+    pub bytes: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl Listed {
+    pub(crate) fn of(meta: &fs::Metadata) -> Option<Listed> {
+        meta.is_file().then(|| Listed {
+            bytes: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
 }
 
 impl InputFile {
@@ -70,6 +91,12 @@ impl InputFile {
         self.canonical.as_deref()
     }
 
+    /// Size and modification time when listed, for a regular file; `None` for standard input,
+    /// files known only by name and other kinds of file (a FIFO named as an input).
+    pub(crate) fn listed(&self) -> Option<Listed> {
+        self.listed
+    }
+
     /// A file known only by `name` (its bytes come from memory).
     pub(crate) fn named(name: &str, bytes: u64) -> Self {
         InputFile {
@@ -79,6 +106,7 @@ impl InputFile {
             relative: name.to_owned(),
             stdin: false,
             canonical: None,
+            listed: None,
         }
     }
 
@@ -90,6 +118,7 @@ impl InputFile {
             relative: "stdin".to_owned(),
             stdin: true,
             canonical: None,
+            listed: None,
         }
     }
 }
@@ -283,7 +312,7 @@ impl Resolver<'_> {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| input.to_owned());
                 let canonical = fs::canonicalize(&full).ok();
-                self.push(full, canonical, slashed(input), meta.len(), relative);
+                self.push(full, canonical, slashed(input), &meta, relative);
                 Ok(())
             }
             Err(err) if err.kind() == io::ErrorKind::NotFound && input.contains(GLOB_META) => {
@@ -363,8 +392,8 @@ impl Resolver<'_> {
                         continue;
                     }
                     matched_any = true;
-                    let bytes = match entry.metadata() {
-                        Ok(meta) => meta.len(),
+                    let meta = match entry.metadata() {
+                        Ok(meta) => meta,
                         Err(err) => {
                             self.problem(format!("{display_prefix}{relative}"), walk_reason(&err))?;
                             continue;
@@ -372,7 +401,7 @@ impl Resolver<'_> {
                     };
                     let display = format!("{display_prefix}{relative}");
                     let canonical = self.canonical_of(&entry);
-                    self.push(entry.into_path(), canonical, display, bytes, relative);
+                    self.push(entry.into_path(), canonical, display, &meta, relative);
                 }
                 Err(err) => {
                     let Some(path) = err.path() else {
@@ -437,7 +466,7 @@ impl Resolver<'_> {
                         Ok(meta) => {
                             let display = join(&relative);
                             let canonical = self.canonical_of(&entry);
-                            self.push(entry.into_path(), canonical, display, meta.len(), relative);
+                            self.push(entry.into_path(), canonical, display, &meta, relative);
                         }
                         Err(err) => self.problem(join(&relative), walk_reason(&err))?,
                     }
@@ -483,7 +512,7 @@ impl Resolver<'_> {
         path: PathBuf,
         canonical: Option<PathBuf>,
         display: String,
-        bytes: u64,
+        meta: &fs::Metadata,
         relative: String,
     ) {
         let key = canonical.clone().unwrap_or_else(|| path.clone());
@@ -491,10 +520,11 @@ impl Resolver<'_> {
             self.out.files.push(InputFile {
                 path,
                 display,
-                bytes,
+                bytes: meta.len(),
                 relative,
                 stdin: false,
                 canonical,
+                listed: Listed::of(meta),
             });
         }
     }
@@ -871,6 +901,7 @@ mod tests {
             relative: relative.to_owned(),
             stdin: false,
             canonical: None,
+            listed: None,
         };
         assert_eq!(
             file("sotu/1990_bush_r.txt.gz").id(Format::Text),

@@ -11,24 +11,37 @@ use crate::config::{Format, OnError, Oversize, SourceConfig};
 use crate::decode::Tally;
 use crate::error::{IngestError, Skip, SkipKind};
 use crate::jsonl::JsonlReader;
-use crate::read::{self, Compression, Encoding};
+use crate::read::{self, Compression, Encoding, Watch};
 use crate::resolve::{self, InputFile};
 use crate::split::split_points;
 use crate::table::CsvReader;
-use crate::text;
+use crate::text::TextReader;
 
 /// Counters of a [`Source`], updated as it is iterated and complete once it has returned
 /// `None`.
 ///
-/// Invariant: `records_seen == documents + skipped.len()`. A document split into parts (see
-/// [`Oversize::Split`]) counts as that many records and documents, so the invariant holds.
+/// Invariant, after every call of `next` under [`OnError::Skip`] (and under
+/// [`OnError::Fail`] until the error, which is counted nowhere):
+///
+/// `records_seen + parts_added == documents + skipped.len()`
+///
+/// where `parts_added` is the sum over [`IngestStats::split`] of `parts - 1`, plus 1 for each
+/// split whose [`Split::rest_skipped`] is true. A record (a text file, a JSON Lines line, a CSV
+/// row, a file that could not be read) is seen once; a document split into `k` parts yields
+/// `k` documents and so adds `k - 1`; a text document whose reading failed after `k` parts had
+/// been yielded adds `k` (its `k` documents and the skip of its rest, for one record). Without
+/// splits, `records_seen == documents + skipped.len()`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestStats {
-    /// Records met so far: documents yielded plus records (and files) skipped; each part of a
-    /// split document is a record.
+    /// Records met so far: records that became a document (or the parts of one) plus records
+    /// (and files) skipped. A split document is one record.
     pub records_seen: u64,
-    /// Documents yielded.
+    /// Documents yielded (each part of a split document is one).
     pub documents: u64,
+    /// Documents and skips beyond the first that split records produced (see the invariant
+    /// above).
+    #[serde(default)]
+    pub parts_added: u64,
     /// Bytes of input consumed (the compressed size for compressed files).
     pub bytes_read: u64,
     /// Files started so far, including standard input and files that could not be opened.
@@ -81,8 +94,12 @@ pub struct Split {
     pub line: Option<u64>,
     /// The id of the whole document (the parts add `#1`, `#2`, ...).
     pub id: String,
-    /// How many parts it became.
+    /// How many parts it became: documents `ID#1` to `ID#parts`.
     pub parts: u64,
+    /// Reading the document failed after these parts (a text document is split while it is
+    /// read): the rest of it is the skip listed in [`IngestStats::skipped`] after them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rest_skipped: bool,
 }
 
 /// Streams [`Document`]s out of the configured inputs, in input order.
@@ -103,8 +120,8 @@ pub struct Source {
     consumed: Arc<AtomicU64>,
     next_ordinal: Ordinal,
     finished: bool,
-    /// Parts of a split document still to be yielded.
-    pending: VecDeque<(String, String, Metadata)>,
+    /// Documents (parts of a split one) still to be yielded.
+    pending: VecDeque<Pending>,
     /// In-memory bytes read in place of the (single) file; for the fuzzing entry points.
     memory: Option<Arc<[u8]>>,
 }
@@ -121,7 +138,16 @@ impl std::fmt::Debug for Source {
     }
 }
 
-/// The file being read (JSON Lines and CSV; a text file is read in one step).
+/// A document waiting to be yielded.
+struct Pending {
+    id: String,
+    text: String,
+    meta: Metadata,
+    /// A part after the first of a split document: not a record of its own.
+    extra: bool,
+}
+
+/// The file being read.
 struct OpenFile {
     index: usize,
     id: String,
@@ -129,11 +155,16 @@ struct OpenFile {
     start: u64,
     compression: Compression,
     reader: Reader,
-    /// Replacements made by the UTF-16 transcoder, listed when the file ends.
+    /// Replacements made by the UTF-16 transcoder, listed when the file ends (JSON Lines and
+    /// CSV; a text reader lists them with its document).
     utf16_tally: Option<Arc<Mutex<Tally>>>,
+    /// The file, to be checked for changes when it ends (JSON Lines and CSV; a text reader
+    /// checks before it hands out its document).
+    watch: Option<Watch>,
 }
 
 enum Reader {
+    Text(Box<TextReader>),
     Jsonl(JsonlReader),
     Csv(Box<CsvReader>),
 }
@@ -173,6 +204,12 @@ pub(crate) enum Step {
         /// The record's line, for JSON Lines and CSV.
         line: Option<u64>,
         replaced: Option<Replaced>,
+    },
+    /// Part `number` (from 1) of a text document split while it is read.
+    Part {
+        text: String,
+        number: u64,
+        last: bool,
     },
     Problem(Problem),
     End,
@@ -306,15 +343,16 @@ impl Source {
         self.stats
     }
 
-    /// Opens the next file: reads it whole (text) or prepares its reader. Returns the step for
-    /// a text file or an opening problem; `None` when a reader was set up.
+    /// Opens the next file and prepares its reader. Returns an opening problem, or `None` when
+    /// a reader was set up.
     fn start_file(&mut self, index: usize) -> Option<Step> {
         let file = &self.files[index];
         self.stats.files_opened += 1;
         let path_meta = path_metadata(&self.config, &file.display);
         let id = file.id(self.config.format);
         let start = self.consumed.load(Ordering::Relaxed);
-        let opened = match read::open(file, &self.consumed, self.memory.as_ref(), &self.config) {
+        let mut opened = match read::open(file, &self.consumed, self.memory.as_ref(), &self.config)
+        {
             Ok(opened) => opened,
             Err(problem) => return Some(Step::Problem(problem)),
         };
@@ -327,13 +365,16 @@ impl Source {
             start,
         };
         let compression = opened.compression;
-        let utf16_tally = opened.utf16_tally.clone();
         let bom = match opened.encoding {
             Encoding::Utf8 { bom } => bom,
             Encoding::Utf16 => 0,
         };
+        let (utf16_tally, watch) = match self.config.format {
+            Format::Text => (None, None),
+            _ => (opened.utf16_tally.clone(), opened.watch.take()),
+        };
         let reader = match self.config.format {
-            Format::Text => return Some(text::read(opened, &ctx)),
+            Format::Text => Reader::Text(Box::new(TextReader::new(opened, &ctx))),
             Format::Jsonl => Reader::Jsonl(JsonlReader::new(opened.reader, bom)),
             Format::Csv => match CsvReader::open(opened, &ctx) {
                 Ok(reader) => Reader::Csv(Box::new(reader)),
@@ -348,6 +389,7 @@ impl Source {
             compression,
             reader,
             utf16_tally,
+            watch,
         });
         None
     }
@@ -403,11 +445,12 @@ impl Source {
             let cuts = split_points(&text, usize::try_from(limit).unwrap_or(usize::MAX));
             let mut start = 0;
             for (k, &end) in cuts.iter().enumerate() {
-                self.pending.push_back((
-                    format!("{id}#{}", k + 1),
-                    text[start..end].to_owned(),
-                    meta.clone(),
-                ));
+                self.pending.push_back(Pending {
+                    id: format!("{id}#{}", k + 1),
+                    text: text[start..end].to_owned(),
+                    meta: meta.clone(),
+                    extra: k > 0,
+                });
                 start = end;
             }
             self.stats.split.push(Split {
@@ -415,9 +458,15 @@ impl Source {
                 line,
                 id,
                 parts: cuts.len() as u64,
+                rest_skipped: false,
             });
         } else {
-            self.pending.push_back((id, text, meta));
+            self.pending.push_back(Pending {
+                id,
+                text,
+                meta,
+                extra: false,
+            });
         }
         if let Some(replaced) = replaced {
             self.stats.replaced.push(Replacement {
@@ -430,18 +479,88 @@ impl Source {
         Ok(())
     }
 
+    /// Queues part `number` of the text document being read from file `index`: the first
+    /// part lists the split, the others count in it; the last lists the replacements made in
+    /// the whole document.
+    fn part(&mut self, index: usize, text: String, number: u64, last: bool) {
+        let Some(open) = &self.current else {
+            return;
+        };
+        if number == 1 {
+            self.stats.split.push(Split {
+                file: self.files[index].display.clone(),
+                line: None,
+                id: open.id.clone(),
+                parts: 1,
+                rest_skipped: false,
+            });
+        } else if let Some(split) = self.stats.split.last_mut() {
+            split.parts = number;
+        }
+        self.pending.push_back(Pending {
+            id: format!("{}#{number}", open.id),
+            text,
+            meta: open.path_meta.clone(),
+            extra: number > 1,
+        });
+        if last {
+            self.text_replacements(index);
+        }
+    }
+
+    /// Lists the replacements made in the text document being read from file `index`.
+    fn text_replacements(&mut self, index: usize) {
+        let replaced = match &self.current {
+            Some(OpenFile {
+                reader: Reader::Text(text),
+                ..
+            }) => text.replaced(),
+            _ => None,
+        };
+        if let Some(replaced) = replaced {
+            self.stats.replaced.push(Replacement {
+                file: self.files[index].display.clone(),
+                line: None,
+                byte_offset: replaced.byte_offset,
+                count: replaced.count,
+            });
+        }
+    }
+
+    /// Parts of the current text document already yielded (0 when not splitting).
+    fn parts_yielded(&self) -> u64 {
+        match &self.current {
+            Some(OpenFile {
+                reader: Reader::Text(text),
+                ..
+            }) => text.parts(),
+            _ => 0,
+        }
+    }
+
     /// The next queued document (a part of a split one), counted.
     fn next_pending(&mut self) -> Option<Document> {
-        let (id, text, meta) = self.pending.pop_front()?;
+        let Pending {
+            id,
+            text,
+            meta,
+            extra,
+        } = self.pending.pop_front()?;
         let doc = Document::new(self.next_ordinal, id, text, meta);
         self.next_ordinal += 1;
         self.stats.documents += 1;
-        self.stats.records_seen += 1;
+        if extra {
+            self.stats.parts_added += 1;
+        } else {
+            self.stats.records_seen += 1;
+        }
         Some(doc)
     }
 
-    /// Turns a problem with file `index` into an error, or a skip.
-    fn problem(&mut self, index: usize, problem: Problem) -> Option<IngestError> {
+    /// Turns a problem with file `index` into an error, or a skip. When `rest` is true the
+    /// problem ends a split document some parts of which were yielded: its skip is the
+    /// document's rest, not a record of its own.
+    fn problem(&mut self, index: usize, problem: Problem, rest: bool) -> Option<IngestError> {
         let file = self.files[index].display.clone();
         let err = if problem.whole_file {
             IngestError::File {
@@ -462,7 +581,14 @@ impl Source {
             OnError::Fail => Some(err),
             OnError::Skip => {
                 self.stats.skipped.push(err.to_skip());
-                self.stats.records_seen += 1;
+                if rest {
+                    self.stats.parts_added += 1;
+                    if let Some(split) = self.stats.split.last_mut() {
+                        split.rest_skipped = true;
+                    }
+                } else {
+                    self.stats.records_seen += 1;
+                }
                 None
             }
         }
@@ -491,8 +617,16 @@ impl Iterator for Source {
                         start: open.start,
                     };
                     let step = match &mut open.reader {
+                        Reader::Text(reader) => reader.next(&ctx),
                         Reader::Jsonl(reader) => reader.next(&ctx),
                         Reader::Csv(reader) => reader.next(&ctx),
+                    };
+                    let step = match (step, &open.watch) {
+                        (Step::End, Some(watch)) => match watch.check("while it was read") {
+                            Some(problem) => Step::Problem(problem),
+                            None => Step::End,
+                        },
+                        (step, _) => step,
                     };
                     (open.index, step)
                 }
@@ -524,12 +658,20 @@ impl Iterator for Source {
                     Ok(()) => continue,
                     Err(problem) => problem,
                 },
+                Step::Part { text, number, last } => {
+                    self.part(index, text, number, last);
+                    continue;
+                }
                 Step::Problem(problem) => problem,
             };
+            let rest = self.parts_yielded() > 0;
+            if rest {
+                self.text_replacements(index);
+            }
             if problem.ends_file {
                 self.close_file();
             }
-            if let Some(err) = self.problem(index, problem) {
+            if let Some(err) = self.problem(index, problem, rest) {
                 self.close_file();
                 self.finished = true;
                 break Some(Err(err));
@@ -561,7 +703,7 @@ mod tests {
     use regex::Regex;
 
     use super::*;
-    use crate::testutil::{TempDir, ids, read_all, read_until_error};
+    use crate::testutil::{TempDir, assert_reconciles, ids, read_all, read_until_error};
 
     const SOTU: &str = r"(?P<year>\d{4})_(?P<president>.+)_(?P<party>[a-z])\.txt";
 
@@ -718,10 +860,7 @@ mod tests {
             assert!(item.is_ok());
         }
         let stats = source.stats();
-        assert_eq!(
-            stats.records_seen,
-            stats.documents + stats.skipped.len() as u64
-        );
+        assert_reconciles(stats);
         assert_eq!(stats.bytes_read, bytes.len() as u64);
         if format == Format::Text {
             assert_eq!(stats.records_seen, 1);

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use wordmill_ingest::{
-    EncodingErrors, Format, IngestError, IngestStats, OnError, Oversize, Replacement, Skip, Source,
-    SourceConfig, Split,
+    EncodingErrors, Format, IngestError, IngestStats, OnError, Oversize, Replacement, Skip,
+    SkipKind, Source, SourceConfig, Split,
 };
 use wordmill_model::Document;
 
@@ -98,9 +98,16 @@ fn read_until_error(mut config: SourceConfig) -> (Vec<Document>, IngestError) {
     panic!("expected an error after {} documents", docs.len());
 }
 
+/// `records_seen + parts_added == documents + skipped`, `parts_added` as the split list says.
 fn assert_reconciles(stats: &IngestStats) {
+    let added: u64 = stats
+        .split
+        .iter()
+        .map(|s| s.parts - 1 + u64::from(s.rest_skipped))
+        .sum();
+    assert_eq!(stats.parts_added, added, "{stats:#?}");
     assert_eq!(
-        stats.records_seen,
+        stats.records_seen + stats.parts_added,
         stats.documents + stats.skipped.len() as u64,
         "{stats:#?}"
     );
@@ -570,10 +577,15 @@ fn long_documents_and_lines_at_small_limits() {
             file: "long.txt".into(),
             line: None,
             id: "long".into(),
-            parts: 2
+            parts: 2,
+            rest_skipped: false,
         }]
     );
-    assert_eq!((stats.documents, stats.records_seen), (2, 2));
+    // One record, two documents.
+    assert_eq!(
+        (stats.documents, stats.records_seen, stats.parts_added),
+        (2, 1, 1)
+    );
 
     let mut config = dir.config(&["long.jsonl"], Format::Jsonl);
     config.max_line_bytes = Some(1 << 20);
@@ -622,7 +634,7 @@ fn oversized_documents_are_split_at_sentences_or_skipped() {
         ]
     );
     assert_eq!(texts.concat(), speech);
-    assert_eq!(stats.records_seen, 3);
+    assert_eq!((stats.records_seen, stats.parts_added), (1, 2));
 
     config.inputs = vec!["posts.jsonl".into()];
     config.format = Format::Jsonl;
@@ -636,7 +648,8 @@ fn oversized_documents_are_split_at_sentences_or_skipped() {
             file: "posts.jsonl".into(),
             line: Some(1),
             id: "p".into(),
-            parts: 3
+            parts: 3,
+            rest_skipped: false,
         }]
     );
 
@@ -877,8 +890,10 @@ fn unreadable_files_are_skipped_as_whole_files() {
     assert_reconciles(stats);
     assert_eq!(
         stats.skipped[0].to_string(),
-        "locked.txt: byte 0: read error: Is a directory (os error 21) (expected a readable file)"
+        "locked.txt: the file changed after it was listed: it is no longer a regular file \
+         (expected a file that is not replaced while it is read)"
     );
+    assert_eq!(stats.skipped[0].kind, SkipKind::Changed);
 }
 
 #[test]
