@@ -801,6 +801,174 @@ mod tests {
         assert!(source.next().is_none());
     }
 
+    /// `lines` JSON Lines records of about 100 bytes each.
+    fn jsonl_lines(lines: usize) -> String {
+        (1..=lines)
+            .map(|i| format!("{{\"id\": \"r{i}\", \"text\": \"{}\"}}\n", "w".repeat(80)))
+            .collect()
+    }
+
+    #[test]
+    fn a_file_truncated_while_read_is_a_changed_file_not_a_silent_loss() {
+        use std::io::Write as _;
+
+        let dir = TempDir::new("truncated");
+        let full = jsonl_lines(3000);
+        let path = dir.write("posts.jsonl", &full);
+        dir.write(
+            "table.csv",
+            format!("id,text\n{}", "r,some text\n".repeat(20_000)),
+        );
+        for (name, format, keep) in [
+            ("posts.jsonl", Format::Jsonl, 1000),
+            ("table.csv", Format::Csv, 15_000),
+        ] {
+            let path = dir.path().join(name);
+            let bytes = std::fs::read(&path).unwrap();
+            let mut source = Source::open(dir.config(&[name], format)).unwrap();
+            // The first record is read (and the first 64 KiB with it), then the file is cut
+            // at a line boundary, as a writer rotating it would.
+            assert!(source.next().unwrap().is_ok());
+            let cut = bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .nth(keep)
+                .unwrap()
+                .0
+                + 1;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_len(cut as u64)
+                .unwrap();
+            let rest: Vec<_> = source.by_ref().map(Result::unwrap).collect();
+            let stats = source.stats();
+            assert_reconciles(stats);
+            assert!(
+                (rest.len() as u64) < keep as u64 + 1,
+                "{name}: {}",
+                rest.len()
+            );
+            let skip = stats
+                .skipped
+                .last()
+                .unwrap_or_else(|| panic!("{name}: no skip"));
+            assert_eq!((skip.file.as_str(), skip.kind), (name, SkipKind::Changed));
+            let want = format!(
+                "the file changed while it was read: its size went from {} to {cut} bytes",
+                bytes.len()
+            );
+            assert!(skip.reason.starts_with(&want), "{}", skip.reason);
+        }
+
+        // Under `fail` the run stops with the same error.
+        std::fs::write(&path, &full).unwrap();
+        let mut config = dir.config(&["posts.jsonl"], Format::Jsonl);
+        config.on_error = OnError::Fail;
+        let mut source = Source::open(config).unwrap();
+        assert!(source.next().unwrap().is_ok());
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"{\"text\": \"appended\"}\n")
+            .unwrap();
+        let err = source.find_map(Result::err).unwrap();
+        assert_eq!(err.kind(), SkipKind::Changed);
+        assert!(
+            err.to_string()
+                .starts_with("posts.jsonl: the file changed while it was read"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_file_changed_between_listing_and_reading_is_not_read() {
+        use std::io::Write as _;
+
+        let dir = TempDir::new("changed");
+        dir.write("a.txt", "first version");
+        dir.write_gz("b.txt.gz", "compressed first version");
+        dir.write_zst("c.jsonl.zst", "{\"text\": \"one\"}\n");
+        dir.write("same.txt", "same size");
+        dir.write("kept.txt", "kept");
+        let config = dir.config(&["*.txt", "*.gz", "*.zst"], Format::Text);
+        let mut source = Source::open(config).unwrap();
+        dir.write("a.txt", "second, longer version");
+        dir.write_gz("b.txt.gz", "compressed second version, longer");
+        dir.write_zst("c.jsonl.zst", "{\"text\": \"one\"}\n{\"text\": \"two\"}\n");
+        // The same size, another modification time.
+        let same = std::fs::File::options()
+            .write(true)
+            .open(dir.path().join("same.txt"))
+            .unwrap();
+        (&same).write_all(b"SAME SIZE").unwrap();
+        same.set_modified(std::time::SystemTime::UNIX_EPOCH)
+            .unwrap();
+        let docs: Vec<_> = source.by_ref().map(Result::unwrap).collect();
+        assert_eq!(ids(&docs), ["kept"]);
+        let stats = source.stats();
+        assert_reconciles(stats);
+        let skipped: Vec<_> = stats
+            .skipped
+            .iter()
+            .map(|s| (s.file.as_str(), s.kind, s.line, s.byte_offset))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("a.txt", SkipKind::Changed, None, None),
+                ("same.txt", SkipKind::Changed, None, None),
+                ("b.txt.gz", SkipKind::Changed, None, None),
+                ("c.jsonl.zst", SkipKind::Changed, None, None),
+            ]
+        );
+        assert!(
+            stats.skipped[0]
+                .reason
+                .starts_with("the file changed after it was listed: its size went from 13 to 22"),
+            "{}",
+            stats.skipped[0].reason
+        );
+        assert!(
+            stats.skipped[1]
+                .reason
+                .starts_with("the file changed after it was listed: its modification time changed"),
+            "{}",
+            stats.skipped[1].reason
+        );
+        // Nothing of them was read.
+        assert_eq!(stats.bytes_read, 4);
+    }
+
+    #[test]
+    fn a_long_text_changed_while_split_keeps_its_parts_and_skips_the_rest() {
+        let dir = TempDir::new("changed-split");
+        let text = "A sentence of the speech. ".repeat(10_000);
+        let path = dir.write("speech.txt", &text);
+        let mut config = dir.config(&["speech.txt"], Format::Text);
+        config.max_document_bytes = Some(10_000);
+        let mut source = Source::open(config).unwrap();
+        assert_eq!(source.next().unwrap().unwrap().id, "speech#1");
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(100_000)
+            .unwrap();
+        let docs: Vec<_> = source.by_ref().map(Result::unwrap).collect();
+        let stats = source.stats();
+        assert_reconciles(stats);
+        assert!(!docs.is_empty() && docs.len() < 10);
+        assert_eq!(stats.skipped.len(), 1);
+        assert_eq!(stats.skipped[0].kind, SkipKind::Changed);
+        assert!(stats.split[0].rest_skipped);
+        assert_eq!(stats.split[0].parts, docs.len() as u64 + 1);
+        assert_eq!(stats.records_seen, 1);
+    }
+
     #[test]
     fn fail_yields_the_first_error_once_then_ends() {
         let dir = TempDir::new("fail");
