@@ -52,6 +52,25 @@ pub(crate) fn first_nul(head: &[u8]) -> Option<usize> {
     head.iter().position(|&b| b == 0)
 }
 
+/// Where a file whose first bytes are `head` shows itself binary, if it does.
+///
+/// A text file: any NUL byte in `head`. A JSON Lines or CSV file (`lines`), where a NUL byte
+/// inside a later line only spoils that record: a NUL byte in the first line, or NUL bytes
+/// together with bytes that are not UTF-8 (an image, an archive, compressed data).
+pub(crate) fn binary_at(head: &[u8], lines: bool) -> Option<usize> {
+    let at = first_nul(head)?;
+    if !lines {
+        return Some(at);
+    }
+    let first_line = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    let not_utf8 = match std::str::from_utf8(head) {
+        Ok(_) => false,
+        // A character cut by the end of `head` is not a sign of anything.
+        Err(err) => err.error_len().is_some(),
+    };
+    (at < first_line || not_utf8).then_some(at)
+}
+
 /// Replacements made while decoding: how many bad sequences, and where the first one was.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Tally {
