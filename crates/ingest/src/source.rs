@@ -281,7 +281,7 @@ impl Source {
                 file: p.display,
                 line: None,
                 byte_offset: None,
-                kind: SkipKind::Unreadable,
+                kind: p.kind,
                 reason: p.reason,
             })
             .collect();
