@@ -915,7 +915,7 @@ fn hidden_below(path: &Path, root: &Path) -> bool {
 /// starts with it.
 fn literal_start(pattern: &str) -> &str {
     let end = pattern
-        .find(|c| matches!(c, '*' | '?' | '[' | '{' | '\\'))
+        .find(['*', '?', '[', '{', '\\'])
         .unwrap_or(pattern.len());
     &pattern[..end]
 }
