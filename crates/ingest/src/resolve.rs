@@ -228,36 +228,58 @@ impl Extensions {
 
 /// Expands `config.inputs` in order; each input in sorted order; duplicates dropped.
 pub(crate) fn resolve(config: &SourceConfig) -> Result<Resolved, IngestError> {
-    let mut resolver = Resolver {
-        base: &config.base_dir,
-        on_error: config.on_error,
-        order: config.order,
-        extensions: Extensions::new(config),
-        seen: HashSet::new(),
-        dirs: HashMap::new(),
-        stdin_seen: false,
-        needs: HashMap::new(),
-        listings: HashMap::new(),
-        out: Resolved::default(),
-    };
-    // What every glob needs of its directory's listing, so that one listing serves them all.
-    for input in &config.inputs {
-        if input != "-" && input.contains(GLOB_META) {
-            let parts = resolver.glob_parts(input);
-            let need: &mut Need = resolver.needs.entry(parts.root).or_default();
-            need.max_depth = match (need.seen, need.max_depth, parts.max_depth) {
-                (false, _, depth) => depth,
-                (true, Some(a), Some(b)) => Some(a.max(b)),
-                _ => None,
-            };
-            need.seen = true;
-            need.show_hidden |= parts.show_hidden;
-        }
-    }
+    let mut resolver = Resolver::new(config);
     for input in &config.inputs {
         resolver.input(input)?;
     }
     Ok(resolver.out)
+}
+
+/// The error each input gives when it is resolved (an input that matches nothing, an invalid
+/// glob, an entry that cannot be listed under [`OnError::Fail`]), with the input's index: what
+/// resolving each input alone gives, with one listing per directory for all of them.
+pub(crate) fn check(config: &SourceConfig) -> (Vec<(usize, IngestError)>, usize) {
+    let mut resolver = Resolver::new(config);
+    let errors = config
+        .inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, input)| resolver.input(input).err().map(|err| (i, err)))
+        .collect();
+    (errors, resolver.out.walks)
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver for `config`, knowing what its globs need of the directories they list.
+    fn new(config: &'a SourceConfig) -> Self {
+        let mut resolver = Resolver {
+            base: &config.base_dir,
+            on_error: config.on_error,
+            order: config.order,
+            extensions: Extensions::new(config),
+            seen: HashSet::new(),
+            dirs: HashMap::new(),
+            stdin_seen: false,
+            needs: HashMap::new(),
+            listings: HashMap::new(),
+            out: Resolved::default(),
+        };
+        // What every glob needs of its directory's listing, so that one listing serves all.
+        for input in &config.inputs {
+            if input != "-" && input.contains(GLOB_META) {
+                let parts = resolver.glob_parts(input);
+                let need: &mut Need = resolver.needs.entry(parts.root).or_default();
+                need.max_depth = match (need.seen, need.max_depth, parts.max_depth) {
+                    (false, _, depth) => depth,
+                    (true, Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                need.seen = true;
+                need.show_hidden |= parts.show_hidden;
+            }
+        }
+        resolver
+    }
 }
 
 /// A glob input: the directory it lists (its literal start) and the pattern below it.
@@ -1038,6 +1060,53 @@ mod tests {
             .map(|i| format!("corpus/doc_{i:05}.txt"))
             .collect();
         assert_eq!(displays, want);
+    }
+
+    #[test]
+    fn checking_inputs_at_once_gives_each_input_the_error_it_gives_alone() {
+        let dir = TempDir::new("check");
+        for i in 0..1000 {
+            dir.write(&format!("corpus/doc_{i:04}.txt"), "x");
+        }
+        dir.write("a.txt", "a");
+        std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+        let mut inputs: Vec<String> = [
+            "a.txt",
+            "missing.txt",
+            "corpus/*.txt",
+            "corpus/nothing*.txt",
+            "[bad",
+            "corpus",
+            "empty",
+            "-",
+            "nowhere/*.txt",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        inputs.extend((0..1000).map(|i| format!("corpus/doc_{:04}*.txt", (i * 7) % 1100)));
+        let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        let (errors, walks) = check(&dir.config(&refs, Format::Text));
+        assert_eq!(walks, 1, "one listing of corpus/ for every glob");
+        let got: Vec<(usize, String)> = errors.iter().map(|(i, e)| (*i, e.to_string())).collect();
+        let want: Vec<(usize, String)> = refs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, input)| {
+                Source::open(dir.config(&[input], Format::Text))
+                    .err()
+                    .map(|e| (i, e.to_string()))
+            })
+            .collect();
+        assert_eq!(got, want);
+        // Missing, nothing matched, bad glob, empty directory, missing directory, and the
+        // globs past doc_0999.
+        let past = refs
+            .iter()
+            .filter(|s| s.starts_with("corpus/doc_1"))
+            .count();
+        assert!(past > 50);
+        assert_eq!(got.len(), 5 + past);
     }
 
     #[test]

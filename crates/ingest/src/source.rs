@@ -306,6 +306,16 @@ impl Source {
         })
     }
 
+    /// Checks every input of `config` at once, as [`Source::open`] resolves them, without
+    /// stopping at the first that fails: the error of each input that matches nothing or is
+    /// not a valid glob (or has an entry that cannot be listed, under [`OnError::Fail`]), with
+    /// its index in [`SourceConfig::inputs`]. Each input's error is the one opening a source
+    /// of that input alone gives; the directories that globs list are listed once for all of
+    /// them, so checking many inputs takes time in proportion to the inputs and the files.
+    pub fn check_inputs(config: &SourceConfig) -> Vec<(usize, IngestError)> {
+        resolve::check(config).0
+    }
+
     /// A source reading `bytes` as if they were the file `name` (whose extension says how it
     /// is compressed), for the fuzzing and property-test entry points.
     pub(crate) fn from_bytes(name: &str, bytes: &[u8], config: SourceConfig) -> Source {
