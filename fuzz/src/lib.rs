@@ -60,8 +60,14 @@ fn name(selector: u8, stem: &str) -> String {
 /// Checks what a source must guarantee whatever it reads.
 fn check(outcome: &Outcome, config: &SourceConfig) {
     let stats = &outcome.stats;
+    let added: u64 = stats
+        .split
+        .iter()
+        .map(|s| s.parts - 1 + u64::from(s.rest_skipped))
+        .sum();
+    assert_eq!(stats.parts_added, added, "parts added must be the splits'");
     assert_eq!(
-        stats.records_seen,
+        stats.records_seen + stats.parts_added,
         stats.documents + stats.skipped.len() as u64,
         "records seen must reconcile"
     );

@@ -2,6 +2,7 @@
 //! pipeline files in, report directories out.
 
 mod accounting;
+mod bounded;
 mod common;
 mod compare;
 mod determinism;

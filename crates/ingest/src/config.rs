@@ -317,9 +317,13 @@ pub struct SourceConfig {
     /// The largest document, in bytes of UTF-8 text; larger ones are split or skipped as
     /// [`SourceConfig::oversize`] says. `None`: no limit. Default 64 MiB.
     ///
-    /// A plain-text file is one document however long, and has no line limit: it is read
-    /// whole, then measured (a 200 MB file with no line break is one document, or parts of
-    /// at most this size).
+    /// A plain-text file is one document however long, and has no line limit. It is read in
+    /// chunks and never held whole when it is over this limit: a part is cut off each time
+    /// more than the limit has been read (at the places cutting the whole would choose), or,
+    /// to be skipped, the rest is only measured; so reading a text file holds about this many
+    /// bytes at most, whatever its length (endless standard input included). With no limit a
+    /// text file is read whole into memory; running out of memory then is a record error of
+    /// kind [`SkipKind::OutOfMemory`](crate::SkipKind::OutOfMemory), not an abort.
     pub max_document_bytes: Option<u64>,
     /// What to do with a document over [`SourceConfig::max_document_bytes`]. Default
     /// [`Oversize::Split`].

@@ -52,6 +52,25 @@ pub(crate) fn first_nul(head: &[u8]) -> Option<usize> {
     head.iter().position(|&b| b == 0)
 }
 
+/// Where a file whose first bytes are `head` shows itself binary, if it does.
+///
+/// A text file: any NUL byte in `head`. A JSON Lines or CSV file (`lines`), where a NUL byte
+/// inside a later line only spoils that record: a NUL byte in the first line, or NUL bytes
+/// together with bytes that are not UTF-8 (an image, an archive, compressed data).
+pub(crate) fn binary_at(head: &[u8], lines: bool) -> Option<usize> {
+    let at = first_nul(head)?;
+    if !lines {
+        return Some(at);
+    }
+    let first_line = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    let not_utf8 = match std::str::from_utf8(head) {
+        Ok(_) => false,
+        // A character cut by the end of `head` is not a sign of anything.
+        Err(err) => err.error_len().is_some(),
+    };
+    (at < first_line || not_utf8).then_some(at)
+}
+
 /// Replacements made while decoding: how many bad sequences, and where the first one was.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Tally {
@@ -85,7 +104,8 @@ pub(crate) fn utf8_lossy(bytes: &[u8]) -> (String, Tally) {
 }
 
 /// `bytes` as UTF-8 under `policy`: the text and its replacements, or the offset (in `bytes`)
-/// of the first bad byte.
+/// of the first bad byte (what [`Utf8Stream`] gives at any chunking).
+#[cfg(test)]
 pub(crate) fn utf8(bytes: Vec<u8>, policy: EncodingErrors) -> Result<(String, Tally), u64> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok((text, Tally::default())),
@@ -93,6 +113,128 @@ pub(crate) fn utf8(bytes: Vec<u8>, policy: EncodingErrors) -> Result<(String, Ta
             EncodingErrors::Replace => Ok(utf8_lossy(err.as_bytes())),
             _ => Err(err.utf8_error().valid_up_to() as u64),
         },
+    }
+}
+
+/// Why [`Utf8Stream`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bad {
+    /// Invalid UTF-8 under [`EncodingErrors::Reject`], at this offset.
+    Encoding(u64),
+    /// The text could not grow: memory ran out.
+    OutOfMemory,
+}
+
+/// UTF-8 checked (or repaired, under [`EncodingErrors::Replace`]) as it arrives in chunks,
+/// with the same result as [`utf8`] on the whole: a character cut by a chunk boundary is held
+/// back until its last bytes arrive.
+#[derive(Debug)]
+pub(crate) struct Utf8Stream {
+    policy: EncodingErrors,
+    /// Offset (in the stream) of the next byte to be fed.
+    offset: u64,
+    /// The first bytes of a character whose last bytes have not arrived yet (at most 3).
+    carry: Vec<u8>,
+    /// Replacements so far (offsets in the stream).
+    pub tally: Tally,
+    /// The most capacity the text is grown to ahead of need (a document's size limit and
+    /// some room); `usize::MAX` for none.
+    cap: usize,
+}
+
+impl Utf8Stream {
+    /// A stream whose first byte is at `offset` (after a byte-order mark), growing the text
+    /// it writes to no further ahead than `cap` bytes.
+    pub(crate) fn new(policy: EncodingErrors, offset: u64, cap: usize) -> Self {
+        Utf8Stream {
+            policy,
+            offset,
+            carry: Vec::new(),
+            tally: Tally::default(),
+            cap,
+        }
+    }
+
+    /// Decodes `chunk`, the next bytes of the stream, appending the text to `out` (or only
+    /// measuring it when `out` is `None`); returns how many bytes of text it made.
+    pub(crate) fn feed(&mut self, chunk: &[u8], out: Option<&mut String>) -> Result<u64, Bad> {
+        let base = self.offset - self.carry.len() as u64;
+        self.offset += chunk.len() as u64;
+        if self.carry.is_empty() {
+            return self.decode(chunk, base, false, out);
+        }
+        let mut joined = std::mem::take(&mut self.carry);
+        joined.extend_from_slice(chunk);
+        self.decode(&joined, base, false, out)
+    }
+
+    /// The end of the stream: a character still incomplete is invalid.
+    pub(crate) fn finish(&mut self, out: Option<&mut String>) -> Result<u64, Bad> {
+        let carry = std::mem::take(&mut self.carry);
+        let base = self.offset - carry.len() as u64;
+        self.decode(&carry, base, true, out)
+    }
+
+    fn decode(
+        &mut self,
+        input: &[u8],
+        base: u64,
+        end: bool,
+        mut out: Option<&mut String>,
+    ) -> Result<u64, Bad> {
+        let mut made = 0u64;
+        let mut rest = input;
+        let mut at = base;
+        loop {
+            let err = match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.push(&mut out, text)?;
+                    return Ok(made + text.len() as u64);
+                }
+                Err(err) => err,
+            };
+            let (good, bad) = rest.split_at(err.valid_up_to());
+            // Valid by construction: the bytes before the first error.
+            let good = std::str::from_utf8(good).unwrap_or_default();
+            self.push(&mut out, good)?;
+            made += good.len() as u64;
+            at += good.len() as u64;
+            let len = match err.error_len() {
+                Some(len) => len,
+                None if !end => {
+                    self.carry.extend_from_slice(bad);
+                    return Ok(made);
+                }
+                None => bad.len(),
+            };
+            match self.policy {
+                EncodingErrors::Replace => {
+                    self.tally.note(at);
+                    self.push(&mut out, "\u{fffd}")?;
+                    made += '\u{fffd}'.len_utf8() as u64;
+                }
+                _ => return Err(Bad::Encoding(at)),
+            }
+            at += len as u64;
+            rest = &bad[len..];
+        }
+    }
+
+    /// Appends `text` to `out`, growing it by doubling up to `cap` (then as needed), and
+    /// saying so when memory runs out instead of aborting.
+    fn push(&self, out: &mut Option<&mut String>, text: &str) -> Result<(), Bad> {
+        let Some(out) = out else {
+            return Ok(());
+        };
+        let need = out.len() + text.len();
+        if need > out.capacity() {
+            let want = need.max(out.capacity().saturating_mul(2).min(self.cap));
+            out.try_reserve_exact(want - out.len())
+                .or_else(|_| out.try_reserve_exact(text.len()))
+                .map_err(|_| Bad::OutOfMemory)?;
+        }
+        out.push_str(text);
+        Ok(())
     }
 }
 
@@ -327,6 +469,87 @@ mod tests {
             Ok(("ok".into(), Tally::default()))
         );
         assert_eq!(utf8(b"o\x80k".to_vec(), EncodingErrors::Reject), Err(1));
+    }
+
+    /// Feeds `bytes` to a [`Utf8Stream`] in chunks cut at `cuts` (taken modulo the length).
+    fn streamed(
+        bytes: &[u8],
+        cuts: &[usize],
+        policy: EncodingErrors,
+    ) -> Result<(String, Tally, u64), Bad> {
+        let mut stream = Utf8Stream::new(policy, 0, usize::MAX);
+        let mut out = String::new();
+        let mut made = 0;
+        let mut at = 0;
+        let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
+        cuts.sort_unstable();
+        cuts.push(bytes.len());
+        for cut in cuts {
+            made += stream.feed(&bytes[at..cut.max(at)], Some(&mut out))?;
+            at = cut.max(at);
+        }
+        made += stream.finish(Some(&mut out))?;
+        Ok((out, stream.tally, made))
+    }
+
+    #[test]
+    fn the_utf8_stream_holds_a_character_cut_by_a_chunk_boundary() {
+        let text = "ж🎉é";
+        for cut in 0..=text.len() {
+            let (out, tally, made) =
+                streamed(text.as_bytes(), &[cut], EncodingErrors::Reject).unwrap();
+            assert_eq!((out.as_str(), tally, made), (text, Tally::default(), 8));
+        }
+        // A character whose end never comes is invalid at its first byte.
+        assert_eq!(
+            streamed(b"ab\xf0\x9f", &[3], EncodingErrors::Reject),
+            Err(Bad::Encoding(2))
+        );
+        let (out, tally, _) = streamed(b"ab\xf0\x9f", &[3], EncodingErrors::Replace).unwrap();
+        assert_eq!(
+            (out.as_str(), tally),
+            (
+                "ab\u{fffd}",
+                Tally {
+                    count: 1,
+                    first: Some(2)
+                }
+            )
+        );
+        // Measuring only gives the same length.
+        let mut stream = Utf8Stream::new(EncodingErrors::Replace, 3, usize::MAX);
+        assert_eq!(stream.feed(b"a\xffb\xe2\x82", None), Ok(5));
+        assert_eq!(stream.finish(None), Ok(3));
+        assert_eq!(stream.tally.first, Some(4));
+    }
+
+    proptest::proptest! {
+        /// At any chunking, the stream gives what decoding the whole gives.
+        #[test]
+        fn the_utf8_stream_agrees_with_the_whole_decoder(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::prelude::any::<u8>(),
+                    proptest::sample::select(vec![b'a', 0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x8E, 0x89]),
+                ],
+                0..64,
+            ),
+            cuts in proptest::collection::vec(0usize..65, 0..6),
+        ) {
+            for policy in [EncodingErrors::Reject, EncodingErrors::Replace] {
+                let whole = utf8(bytes.clone(), policy);
+                let stream = streamed(&bytes, &cuts, policy);
+                match (whole, stream) {
+                    (Ok((text, tally)), Ok((out, t, made))) => {
+                        proptest::prop_assert_eq!(&out, &text);
+                        proptest::prop_assert_eq!(t, tally);
+                        proptest::prop_assert_eq!(made, text.len() as u64);
+                    }
+                    (Err(at), Err(Bad::Encoding(b))) => proptest::prop_assert_eq!(at, b),
+                    (w, s) => proptest::prop_assert!(false, "whole {:?}, streamed {:?}", w, s),
+                }
+            }
+        }
     }
 
     #[test]

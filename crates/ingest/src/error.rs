@@ -149,6 +149,14 @@ pub enum SkipKind {
     TooLong,
     /// A document longer than `max_document_bytes`, with `oversize = "skip"`.
     Oversize,
+    /// A file whose size or modification time changed between being listed and the end of
+    /// reading it (it was written to, truncated or replaced meanwhile).
+    Changed,
+    /// A directory entry that is not a regular file (a FIFO, socket or device), found in a
+    /// directory or glob input; it is never opened.
+    NotAFile,
+    /// Memory ran out while reading (an allocation failed).
+    OutOfMemory,
     /// Anything else.
     #[default]
     Other,
@@ -156,7 +164,7 @@ pub enum SkipKind {
 
 impl SkipKind {
     /// Every kind, in the order reports list them.
-    pub const ALL: [SkipKind; 10] = [
+    pub const ALL: [SkipKind; 13] = [
         SkipKind::Unreadable,
         SkipKind::Binary,
         SkipKind::Encoding,
@@ -166,6 +174,9 @@ impl SkipKind {
         SkipKind::InvalidCsv,
         SkipKind::TooLong,
         SkipKind::Oversize,
+        SkipKind::Changed,
+        SkipKind::NotAFile,
+        SkipKind::OutOfMemory,
         SkipKind::Other,
     ];
 
@@ -181,6 +192,9 @@ impl SkipKind {
             SkipKind::InvalidCsv => "invalid_csv",
             SkipKind::TooLong => "too_long",
             SkipKind::Oversize => "oversize",
+            SkipKind::Changed => "changed",
+            SkipKind::NotAFile => "not_a_file",
+            SkipKind::OutOfMemory => "out_of_memory",
             SkipKind::Other => "other",
         }
     }
@@ -197,6 +211,9 @@ impl SkipKind {
             SkipKind::InvalidCsv => "invalid CSV",
             SkipKind::TooLong => "line over max_line_bytes",
             SkipKind::Oversize => "document over max_document_bytes",
+            SkipKind::Changed => "file changed while read",
+            SkipKind::NotAFile => "not a regular file",
+            SkipKind::OutOfMemory => "out of memory",
             SkipKind::Other => "other",
         }
     }

@@ -25,7 +25,8 @@ pub struct Outcome {
 /// Reads `bytes` as the file `name` (its extension says whether it is gzip or zstd) with
 /// `config` (its inputs are ignored), through the same code as a file on disk: decompression
 /// and its limit, byte-order marks, the binary check, the format's parser, size limits and
-/// splitting. Never panics; `stats.records_seen == stats.documents + stats.skipped.len()`.
+/// splitting. Never panics; `stats.records_seen + stats.parts_added == stats.documents +
+/// stats.skipped.len()`.
 pub fn read_bytes(name: &str, bytes: &[u8], config: &SourceConfig) -> Outcome {
     let mut source = Source::from_bytes(name, bytes, config.clone());
     let items = source.by_ref().collect();

@@ -137,6 +137,17 @@ impl JsonlReader {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
+            if let Some(at) = decode::first_nul(bytes) {
+                return Step::Problem(Problem::at_line(
+                    self.line,
+                    SkipKind::Binary,
+                    format!(
+                        "NUL byte at column {} (binary data in the line; expected one JSON \
+                         object per line, as text)",
+                        at + 1
+                    ),
+                ));
+            }
             return match parse(bytes, self.line, ctx) {
                 Ok(mut record) => {
                     if let Some(replaced) = &mut record.replaced {

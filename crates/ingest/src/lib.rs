@@ -63,19 +63,24 @@
 //! ## Hostile input
 //!
 //! Corpora are messy. Whatever the bytes, a [`Source`] never panics and never drops a record
-//! silently; each outcome below is a test in `tests/hostile.rs`.
+//! silently; each outcome below is a test in `tests/hostile.rs` or beside the code it is about.
 //!
 //! | input | outcome |
 //! | --- | --- |
 //! | invalid UTF-8 | [`EncodingErrors::Reject`] (default): a record error at the first bad byte (text: `file: byte N`; JSON Lines: `file:line` and column; CSV: `file:line`, column name). [`EncodingErrors::Replace`]: U+FFFD, the document kept and listed in [`IngestStats::replaced`] |
 //! | UTF-8 byte-order mark | dropped (offsets still count it) |
 //! | UTF-16 LE/BE byte-order mark | decoded in every format; an odd byte count or an unpaired surrogate follows the encoding policy |
-//! | a NUL byte in the first 8 KiB (no UTF-16 mark) | the file is refused: `file: byte N: binary file (NUL byte), expected text` |
+//! | a NUL byte in the first 8 KiB of a text file (no UTF-16 mark) | the file is refused: `file: byte N: binary file (NUL byte), expected text` |
+//! | a NUL byte in a JSON Lines or CSV record | that record is an error of kind `binary` at its line; the file is refused whole only when a NUL byte comes in its first line, or with bytes that are not UTF-8, in its first 8 KiB |
 //! | empty text file | one document with empty text: it is data |
 //! | empty `.gz`/`.zst` (0 bytes) | `file: byte 0: empty gzip file (0 bytes): expected a complete gzip stream` |
 //! | truncated or corrupt `.gz`/`.zst` | `corrupt gzip stream: … (expected a complete gzip file)` at the compressed offset reached; earlier JSON Lines/CSV records stay |
 //! | more than [`SourceConfig::max_decompressed_bytes`] decompressed | a file error, `decompressed size exceeds limit N (decompression bomb?)` |
-//! | document over [`SourceConfig::max_document_bytes`] | split at sentence ends into `ID#1`, `ID#2`, … ([`Oversize::Split`]), or skipped ([`Oversize::Skip`]) |
+//! | document over [`SourceConfig::max_document_bytes`] | split at sentence ends into `ID#1`, `ID#2`, … ([`Oversize::Split`]), or skipped ([`Oversize::Skip`]); a text document is split (or measured) while it is read, never held whole, and a problem later in it keeps the parts before and skips the rest ([`Split::rest_skipped`]) |
+//! | a file that changes between being listed and the end of its reading (size or modification time) | a file error of kind `changed`; what was read before stays, and is counted |
+//! | a FIFO, socket or device in a directory or glob input | a skip of kind `not_a_file`; it is never opened |
+//! | a file name that is not UTF-8 | its bytes are written `\xNN` in ids and display paths |
+//! | memory running out while reading | a record error of kind `out_of_memory`, never a corrupt stream |
 //! | JSON Lines line over [`SourceConfig::max_line_bytes`] | a record error at its line, streamed past without being held; reading goes on |
 //! | malformed JSON, non-object, missing or non-string text field | a record error at the line, saying what was expected and found |
 //! | JSON nested deeper than 128 levels | a record error (`recursion limit exceeded`), no stack overflow |
@@ -90,16 +95,22 @@
 //!   so a mistyped path fails in milliseconds and the file list (with sizes) is known for
 //!   progress and for the run manifest. Inputs keep the order given and each expands in sorted
 //!   order, so document ordinals — and so every per-document output — are reproducible.
-//! - **Streaming.** JSON Lines are read line by line as bytes and CSV row by row; memory holds
-//!   one record (or one text file, which is one document), never the corpus.
+//! - **Streaming.** JSON Lines are read line by line as bytes and CSV row by row; a text file
+//!   in chunks, cut into parts as it is read when it is over the document limit; memory holds
+//!   one record (or one part), never the corpus.
 //! - **Per-record errors.** One bad line does not lose a file and no error is silent: under
 //!   [`OnError::Skip`] every skipped record is listed with its file and line (or byte offset),
-//!   and `records_seen == documents + skipped.len()` always holds (each part of a split
-//!   document counts as a record and a document). The library never prints; it is the
-//!   caller's choice how to show them.
+//!   and `records_seen + parts_added == documents + skipped.len()` always holds (a split
+//!   document is one record and several documents: see [`IngestStats`]). The library never
+//!   prints; it is the caller's choice how to show them.
 //! - **Bounded memory, whatever the input.** Lines and CSV records have a length limit,
-//!   decompression a size limit, documents a size limit; a binary file is recognised by its
-//!   first 8 KiB instead of being read as text.
+//!   decompression a size limit, documents a size limit (which holds while a text file is
+//!   read); a binary file is recognised by its first 8 KiB instead of being read as text.
+//! - **Nothing lost when an input changes.** A file's size and modification time are taken
+//!   when it is listed and compared when reading starts and ends; a file that changed is a
+//!   skip, not a silently shorter corpus.
+//! - **Linear in the inputs.** The globs below one directory share one listing of it, each
+//!   looking only at the entries that start with its literal start.
 //! - **Configuration decides the format.** Compression is recognised by the last extension
 //!   (`.gz`, `.zst`); the format comes from [`SourceConfig::format`], never from a file name.
 

@@ -9,14 +9,80 @@ use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::config::SourceConfig;
+use crate::config::{Format, SourceConfig};
 use crate::decode::{self, BINARY_SNIFF, Tally, UTF8_BOM, Utf16, Utf16Reader};
 use crate::error::SkipKind;
-use crate::resolve::InputFile;
+use crate::resolve::{InputFile, Listed};
 use crate::source::Problem;
 
 /// Buffer size for file reads.
 const BUFFER: usize = 64 * 1024;
+
+/// Reads a file shared with its [`Watch`], so that the file can be looked at again once read.
+struct SharedFile(Arc<File>);
+
+impl Read for SharedFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (&*self.0).read(buf)
+    }
+}
+
+/// An open regular file and what it looked like when it was listed: [`Watch::check`] tells
+/// whether it has changed since.
+pub(crate) struct Watch {
+    file: Arc<File>,
+    listed: Listed,
+}
+
+impl Watch {
+    /// A problem when the file no longer has the size and modification time it was listed
+    /// with (`when` says at which point: `"after it was listed"`, `"while it was read"`).
+    pub(crate) fn check(&self, when: &str) -> Option<Problem> {
+        let now = match self.file.metadata() {
+            Ok(meta) if !meta.is_file() => {
+                return Some(Problem::whole_file(
+                    SkipKind::Changed,
+                    format!(
+                        "the file changed {when}: it is no longer a regular file (expected a \
+                         file that is not replaced while it is read)"
+                    ),
+                ));
+            }
+            Ok(meta) => Listed {
+                bytes: meta.len(),
+                modified: meta.modified().ok(),
+            },
+            Err(err) => {
+                return Some(Problem::whole_file(
+                    SkipKind::Unreadable,
+                    format!("cannot check whether the file changed {when}: {err}"),
+                ));
+            }
+        };
+        changed(self.listed, now, when).map(|reason| Problem::whole_file(SkipKind::Changed, reason))
+    }
+}
+
+/// What differs between a file as listed and as found, if anything.
+pub(crate) fn changed(listed: Listed, now: Listed, when: &str) -> Option<String> {
+    let size = listed.bytes != now.bytes;
+    let time = listed.modified.is_some() && now.modified != listed.modified;
+    if !size && !time {
+        return None;
+    }
+    let what = match (size, time) {
+        (true, true) => format!(
+            "its size went from {} to {} bytes and its modification time changed",
+            listed.bytes, now.bytes
+        ),
+        (true, false) => format!("its size went from {} to {} bytes", listed.bytes, now.bytes),
+        _ => "its modification time changed".to_owned(),
+    };
+    Some(format!(
+        "the file changed {when}: {what} (expected a file that is not written to while it is \
+         read)"
+    ))
+}
 
 /// How an input's bytes are compressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,8 +125,16 @@ impl Compression {
         }
     }
 
-    /// Describes a read error in terms of what was being read.
+    /// Describes a read error in terms of what was being read. Running out of memory is said
+    /// as such, never as a corrupt stream.
     pub(crate) fn describe(self, err: &io::Error) -> String {
+        if is_out_of_memory(err) {
+            return format!(
+                "out of memory while reading the {} ({err}); expected the record being read to \
+                 fit in memory (max_document_bytes and max_line_bytes bound it)",
+                self.name()
+            );
+        }
         match self {
             Compression::None => format!("read error: {err} (expected a readable file)"),
             Compression::Gzip => {
@@ -71,6 +145,13 @@ impl Compression {
             }
         }
     }
+}
+
+/// True for an error that says memory ran out: [`io::ErrorKind::OutOfMemory`] (a buffer that
+/// could not grow), or zstd's allocation error, which comes as a plain message.
+pub(crate) fn is_out_of_memory(err: &io::Error) -> bool {
+    err.kind() == io::ErrorKind::OutOfMemory
+        || (err.get_ref().is_some() && err.to_string().starts_with("Allocation error"))
 }
 
 /// Counts the bytes read through it into a shared counter (shared so the count can be read
@@ -136,6 +217,9 @@ pub(crate) fn io_problem(err: &io::Error, compression: Compression, consumed: u6
         Some(fault @ ReadFault::CsvRecordTooLong { start, .. }) => {
             Problem::at_byte(*start, SkipKind::TooLong, fault.to_string())
         }
+        None if is_out_of_memory(err) => {
+            Problem::at_byte(consumed, SkipKind::OutOfMemory, compression.describe(err))
+        }
         None => {
             let kind = if compression == Compression::None {
                 SkipKind::Unreadable
@@ -187,6 +271,9 @@ pub(crate) struct Opened {
     /// The bytes a whole-file read should expect (the size of an uncompressed file; 0 when not
     /// known), so the buffer is allocated once.
     pub size_hint: usize,
+    /// The regular file being read, to be checked for changes once read (`None` for standard
+    /// input, bytes in memory and files that are not regular files).
+    pub watch: Option<Watch>,
 }
 
 /// The largest buffer allocated up front from a file's size.
@@ -208,6 +295,7 @@ pub(crate) fn open(
     let counter = Arc::clone(count);
     let start = count.load(Ordering::Relaxed);
     let consumed = || count.load(Ordering::Relaxed) - start;
+    let mut watch = None;
     let mut raw: Box<dyn BufRead + Send> = if let Some(bytes) = memory {
         Box::new(BufReader::with_capacity(
             BUFFER,
@@ -231,10 +319,21 @@ pub(crate) fn open(
                 format!("cannot open the file: {err} (expected a readable file)"),
             )
         })?;
+        let handle = Arc::new(handle);
+        if let Some(listed) = file.listed() {
+            let check = Watch {
+                file: Arc::clone(&handle),
+                listed,
+            };
+            if let Some(problem) = check.check("after it was listed") {
+                return Err(problem);
+            }
+            watch = Some(check);
+        }
         Box::new(BufReader::with_capacity(
             BUFFER,
             Counting {
-                inner: handle,
+                inner: SharedFile(handle),
                 count: counter,
             },
         ))
@@ -305,6 +404,7 @@ pub(crate) fn open(
             (Compression::None, Encoding::Utf8 { .. }, Some(n)) => n.min(SIZE_HINT_MAX) as usize,
             _ => 0,
         },
+        watch,
         ..opened
     })
 }
@@ -329,9 +429,10 @@ fn sniff(
             encoding: Encoding::Utf16,
             utf16_tally: Some(tally),
             size_hint: 0,
+            watch: None,
         }));
     }
-    if let Some(at) = decode::first_nul(&head) {
+    if let Some(at) = decode::binary_at(&head, config.format != Format::Text) {
         let mut problem = Problem::at_byte(
             at as u64,
             SkipKind::Binary,
@@ -353,5 +454,40 @@ fn sniff(
         encoding: Encoding::Utf8 { bom },
         utf16_tally: None,
         size_hint: 0,
+        watch: None,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_memory_is_never_a_corrupt_stream() {
+        let oom = io::Error::from(io::ErrorKind::OutOfMemory);
+        let zstd_oom = io::Error::other("Allocation error : not enough memory");
+        for compression in [Compression::None, Compression::Gzip, Compression::Zstd] {
+            for err in [&oom, &zstd_oom] {
+                let message = compression.describe(err);
+                assert!(
+                    message.starts_with("out of memory while reading"),
+                    "{message}"
+                );
+                assert!(!message.contains("corrupt"), "{message}");
+                let problem = io_problem(err, compression, 7);
+                assert_eq!(problem.kind, SkipKind::OutOfMemory);
+                assert_eq!(problem.byte_offset, Some(7));
+            }
+        }
+        let corrupt = io::Error::other("Unknown frame descriptor");
+        assert!(
+            Compression::Zstd
+                .describe(&corrupt)
+                .starts_with("corrupt zstd stream: Unknown frame descriptor")
+        );
+        assert_eq!(
+            io_problem(&corrupt, Compression::Zstd, 0).kind,
+            SkipKind::Compression
+        );
+    }
 }

@@ -5,12 +5,14 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
+use std::time::SystemTime;
 
 use globset::GlobBuilder;
 use walkdir::WalkDir;
 
 use crate::config::{Format, InputOrder, OnError, SourceConfig};
-use crate::error::IngestError;
+use crate::error::{IngestError, SkipKind};
 
 /// One file a [`Source`](crate::Source) will read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +30,26 @@ pub struct InputFile {
     stdin: bool,
     /// The path with every symbolic link resolved (see [`InputFile::canonical`]).
     canonical: Option<PathBuf>,
+    /// When a regular file: its modification time when it was listed (`None` where the
+    /// platform does not say). Compared again after reading, with the size.
+    listed: Option<Listed>,
+}
+
+/// What a regular file looked like when it was listed: a file that no longer looks so once it
+/// has been read changed while it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Listed {
+    pub bytes: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl Listed {
+    pub(crate) fn of(meta: &fs::Metadata) -> Option<Listed> {
+        meta.is_file().then(|| Listed {
+            bytes: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
 }
 
 impl InputFile {
@@ -70,6 +92,12 @@ impl InputFile {
         self.canonical.as_deref()
     }
 
+    /// Size and modification time when listed, for a regular file; `None` for standard input,
+    /// files known only by name and other kinds of file (a FIFO named as an input).
+    pub(crate) fn listed(&self) -> Option<Listed> {
+        self.listed
+    }
+
     /// A file known only by `name` (its bytes come from memory).
     pub(crate) fn named(name: &str, bytes: u64) -> Self {
         InputFile {
@@ -79,6 +107,7 @@ impl InputFile {
             relative: name.to_owned(),
             stdin: false,
             canonical: None,
+            listed: None,
         }
     }
 
@@ -90,6 +119,7 @@ impl InputFile {
             relative: "stdin".to_owned(),
             stdin: true,
             canonical: None,
+            listed: None,
         }
     }
 }
@@ -104,10 +134,12 @@ fn strip_extension<'a>(name: &'a str, ext: &str) -> Option<&'a str> {
     (matches && stem_ok).then_some(stem)
 }
 
-/// A file or directory entry that could not be listed, met while expanding an input.
+/// A file or directory entry that could not be listed, or will not be read, met while
+/// expanding an input.
 #[derive(Debug)]
 pub(crate) struct WalkProblem {
     pub display: String,
+    pub kind: SkipKind,
     pub reason: String,
 }
 
@@ -136,6 +168,8 @@ pub(crate) struct Resolved {
     pub files: Vec<InputFile>,
     pub problems: Vec<WalkProblem>,
     pub left_out: LeftOut,
+    /// How many directory listings glob inputs took (one per directory they share).
+    pub walks: usize,
 }
 
 /// Which files a directory input reads: those whose name ends in one of the extensions (each
@@ -194,20 +228,119 @@ impl Extensions {
 
 /// Expands `config.inputs` in order; each input in sorted order; duplicates dropped.
 pub(crate) fn resolve(config: &SourceConfig) -> Result<Resolved, IngestError> {
-    let mut resolver = Resolver {
-        base: &config.base_dir,
-        on_error: config.on_error,
-        order: config.order,
-        extensions: Extensions::new(config),
-        seen: HashSet::new(),
-        dirs: HashMap::new(),
-        stdin_seen: false,
-        out: Resolved::default(),
-    };
+    let mut resolver = Resolver::new(config);
     for input in &config.inputs {
         resolver.input(input)?;
     }
     Ok(resolver.out)
+}
+
+/// The error each input gives when it is resolved (an input that matches nothing, an invalid
+/// glob, an entry that cannot be listed under [`OnError::Fail`]), with the input's index: what
+/// resolving each input alone gives, with one listing per directory for all of them.
+pub(crate) fn check(config: &SourceConfig) -> (Vec<(usize, IngestError)>, usize) {
+    let mut resolver = Resolver::new(config);
+    let errors = config
+        .inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, input)| resolver.input(input).err().map(|err| (i, err)))
+        .collect();
+    (errors, resolver.out.walks)
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver for `config`, knowing what its globs need of the directories they list.
+    fn new(config: &'a SourceConfig) -> Self {
+        let mut resolver = Resolver {
+            base: &config.base_dir,
+            on_error: config.on_error,
+            order: config.order,
+            extensions: Extensions::new(config),
+            seen: HashSet::new(),
+            dirs: HashMap::new(),
+            stdin_seen: false,
+            needs: HashMap::new(),
+            listings: HashMap::new(),
+            out: Resolved::default(),
+        };
+        // What every glob needs of its directory's listing, so that one listing serves all.
+        for input in &config.inputs {
+            if input != "-" && input.contains(GLOB_META) {
+                let parts = resolver.glob_parts(input);
+                let need: &mut Need = resolver.needs.entry(parts.root).or_default();
+                need.max_depth = match (need.seen, need.max_depth, parts.max_depth) {
+                    (false, _, depth) => depth,
+                    (true, Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                need.seen = true;
+                need.show_hidden |= parts.show_hidden;
+            }
+        }
+        resolver
+    }
+}
+
+/// A glob input: the directory it lists (its literal start) and the pattern below it.
+struct GlobParts {
+    /// How many `/`-separated components are literal.
+    literal: usize,
+    /// Those components, joined with `/`.
+    prefix: String,
+    /// The pattern below them.
+    rest: String,
+    root: PathBuf,
+    /// How deep the pattern reaches below the root; `None` with `**`.
+    max_depth: Option<usize>,
+    /// A component of the pattern starts with `.`: hidden entries can match.
+    show_hidden: bool,
+}
+
+/// How deep (`None`: all the way) and whether hidden entries too, the globs below one
+/// directory need it listed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Need {
+    seen: bool,
+    max_depth: Option<usize>,
+    show_hidden: bool,
+}
+
+/// One walk of a directory, shared by the globs below it.
+#[derive(Debug)]
+struct Listing {
+    /// Files, other entries and errors, in walk order.
+    entries: Vec<Entry>,
+    /// The files and other entries, by `matched`.
+    by_name: Vec<usize>,
+    /// The errors, in walk order.
+    errors: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    File,
+    /// Not a regular file nor a directory: a FIFO, socket or device.
+    Other,
+    /// An entry that could not be listed.
+    Error,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    kind: EntryKind,
+    /// The path relative to the root as globs match it (invalid bytes as U+FFFD).
+    matched: String,
+    /// The path relative to the root as shown (invalid bytes escaped).
+    relative: String,
+    depth: usize,
+    /// A component below the root is hidden.
+    hidden: bool,
+    /// The entry itself is a symbolic link.
+    symlink: bool,
+    /// Why it could not be listed (errors).
+    reason: String,
+    path: Option<PathBuf>,
 }
 
 struct Resolver<'a> {
@@ -219,6 +352,10 @@ struct Resolver<'a> {
     /// Canonical paths of the directories files were listed from (see `canonical_of`).
     dirs: HashMap<PathBuf, Option<PathBuf>>,
     stdin_seen: bool,
+    /// What the globs need of each directory they list.
+    needs: HashMap<PathBuf, Need>,
+    /// The listings made so far.
+    listings: HashMap<PathBuf, Rc<Listing>>,
     out: Resolved,
 }
 
@@ -283,7 +420,7 @@ impl Resolver<'_> {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| input.to_owned());
                 let canonical = fs::canonicalize(&full).ok();
-                self.push(full, canonical, slashed(input), meta.len(), relative);
+                self.push(full, canonical, slashed(input), &meta, relative);
                 Ok(())
             }
             Err(err) if err.kind() == io::ErrorKind::NotFound && input.contains(GLOB_META) => {
@@ -311,12 +448,42 @@ impl Resolver<'_> {
         }
     }
 
-    fn glob(&mut self, input: &str) -> Result<(), IngestError> {
+    /// The directory a glob lists and the pattern below it.
+    fn glob_parts(&self, input: &str) -> GlobParts {
         let normalised = slashed(input);
         let parts: Vec<&str> = normalised.split('/').collect();
         let literal = parts.iter().take_while(|p| !p.contains(GLOB_META)).count();
         let prefix = parts[..literal].join("/");
         let rest = parts[literal..].join("/");
+        let root = if literal == 0 {
+            self.base.to_path_buf()
+        } else if prefix.is_empty() {
+            // The pattern starts with `/`: the file-system root.
+            PathBuf::from("/")
+        } else {
+            self.full_path(Path::new(&prefix))
+        };
+        let max_depth = (!rest.contains("**")).then(|| rest.split('/').count());
+        let show_hidden = rest.split('/').any(|c| c.starts_with('.'));
+        GlobParts {
+            literal,
+            prefix,
+            rest,
+            root,
+            max_depth,
+            show_hidden,
+        }
+    }
+
+    fn glob(&mut self, input: &str) -> Result<(), IngestError> {
+        let GlobParts {
+            literal,
+            prefix,
+            rest,
+            root,
+            max_depth,
+            show_hidden,
+        } = self.glob_parts(input);
         let matcher = GlobBuilder::new(&rest)
             .literal_separator(true)
             .backslash_escape(true)
@@ -326,14 +493,6 @@ impl Resolver<'_> {
                 source,
             })?
             .compile_matcher();
-        let root = if literal == 0 {
-            self.base.to_path_buf()
-        } else if prefix.is_empty() {
-            // The pattern starts with `/`: the file-system root.
-            PathBuf::from("/")
-        } else {
-            self.full_path(Path::new(&prefix))
-        };
         if !root.is_dir() {
             return Err(IngestError::NoMatch {
                 input: input.to_owned(),
@@ -343,53 +502,61 @@ impl Resolver<'_> {
                 ),
             });
         }
-        let max_depth = (!rest.contains("**")).then(|| rest.split('/').count());
-        let show_hidden = rest.split('/').any(|c| c.starts_with('.'));
         let display_prefix = if literal == 0 {
             String::new()
         } else {
             format!("{prefix}/")
         };
-        let mut matched_any = false;
-        let walk = walker(&root, max_depth, show_hidden, self.order);
-        for entry in walk {
-            match entry {
-                Ok(entry) => {
-                    if !entry.file_type().is_file() {
-                        continue;
+        // One listing of the root serves every glob below it: only the entries whose name
+        // starts with the pattern's literal start are matched, and listing errors (which
+        // could hide matches) are looked at by every glob.
+        let listing = self.listing(&root);
+        let start = literal_start(&rest);
+        let within = |entry: &Entry| {
+            max_depth.is_none_or(|max| entry.depth <= max) && (show_hidden || !entry.hidden)
+        };
+        let mut chosen: Vec<usize> = Vec::new();
+        let from = listing
+            .by_name
+            .partition_point(|&i| listing.entries[i].matched.as_str() < start);
+        for &i in &listing.by_name[from..] {
+            let entry = &listing.entries[i];
+            if !entry.matched.starts_with(start) {
+                break;
+            }
+            if entry.kind != EntryKind::Error && within(entry) && matcher.is_match(&entry.matched) {
+                chosen.push(i);
+            }
+        }
+        for &i in &listing.errors {
+            let entry = &listing.entries[i];
+            if !within(entry) {
+                continue;
+            }
+            let could_match = entry.path.is_none()
+                || max_depth.is_none_or(|max| entry.depth < max)
+                || matcher.is_match(&entry.matched);
+            if could_match {
+                chosen.push(i);
+            }
+        }
+        chosen.sort_unstable();
+        let matched_any = !chosen.is_empty();
+        let entries: Vec<Entry> = chosen.iter().map(|&i| listing.entries[i].clone()).collect();
+        for entry in entries {
+            let display = format!("{display_prefix}{}", entry.relative);
+            match (entry.kind, entry.path) {
+                (EntryKind::Error, None) => self.problem(input.to_owned(), entry.reason)?,
+                (EntryKind::Error, Some(_)) => self.problem(display, entry.reason)?,
+                (EntryKind::Other, _) => self.not_a_file(display)?,
+                (EntryKind::File, Some(path)) => match fs::metadata(&path) {
+                    Ok(meta) => {
+                        let canonical = self.canonical_of(&path, entry.symlink);
+                        self.push(path, canonical, display, &meta, entry.relative);
                     }
-                    let relative = relative_slashed(entry.path(), &root);
-                    if !matcher.is_match(&relative) {
-                        continue;
-                    }
-                    matched_any = true;
-                    let bytes = match entry.metadata() {
-                        Ok(meta) => meta.len(),
-                        Err(err) => {
-                            self.problem(format!("{display_prefix}{relative}"), walk_reason(&err))?;
-                            continue;
-                        }
-                    };
-                    let display = format!("{display_prefix}{relative}");
-                    let canonical = self.canonical_of(&entry);
-                    self.push(entry.into_path(), canonical, display, bytes, relative);
-                }
-                Err(err) => {
-                    let Some(path) = err.path() else {
-                        self.problem(input.to_owned(), walk_reason(&err))?;
-                        continue;
-                    };
-                    if !show_hidden && is_hidden_path(path) {
-                        continue;
-                    }
-                    let relative = relative_slashed(path, &root);
-                    let could_match = max_depth.is_none_or(|max| err.depth() < max)
-                        || matcher.is_match(&relative);
-                    if could_match {
-                        matched_any = true;
-                        self.problem(format!("{display_prefix}{relative}"), walk_reason(&err))?;
-                    }
-                }
+                    Err(err) => self.problem(display, io_reason(&err))?,
+                },
+                (EntryKind::File, None) => {}
             }
         }
         if !matched_any {
@@ -402,6 +569,83 @@ impl Resolver<'_> {
             });
         }
         Ok(())
+    }
+
+    /// The listing of `root` shared by the globs below it, made on first use: one walk deep
+    /// and wide enough for all of them.
+    fn listing(&mut self, root: &Path) -> Rc<Listing> {
+        if let Some(listing) = self.listings.get(root) {
+            return Rc::clone(listing);
+        }
+        let need = self.needs.get(root).copied().unwrap_or_default();
+        self.out.walks += 1;
+        let mut entries = Vec::new();
+        for item in walker(root, need.max_depth, need.show_hidden, self.order) {
+            let entry = match item {
+                Ok(entry) => {
+                    let file_type = entry.file_type();
+                    if file_type.is_dir() {
+                        continue;
+                    }
+                    Entry {
+                        kind: if file_type.is_file() {
+                            EntryKind::File
+                        } else {
+                            EntryKind::Other
+                        },
+                        matched: relative_lossy(entry.path(), root),
+                        relative: relative_slashed(entry.path(), root),
+                        depth: entry.depth(),
+                        hidden: hidden_below(entry.path(), root),
+                        symlink: entry.path_is_symlink(),
+                        reason: String::new(),
+                        path: Some(entry.into_path()),
+                    }
+                }
+                Err(err) => {
+                    let reason = walk_reason(&err);
+                    let depth = err.depth();
+                    match err.path() {
+                        Some(path) => Entry {
+                            kind: EntryKind::Error,
+                            matched: relative_lossy(path, root),
+                            relative: relative_slashed(path, root),
+                            depth,
+                            hidden: hidden_below(path, root),
+                            symlink: false,
+                            reason,
+                            path: Some(path.to_path_buf()),
+                        },
+                        None => Entry {
+                            kind: EntryKind::Error,
+                            matched: String::new(),
+                            relative: String::new(),
+                            depth,
+                            hidden: false,
+                            symlink: false,
+                            reason,
+                            path: None,
+                        },
+                    }
+                }
+            };
+            entries.push(entry);
+        }
+        let mut by_name: Vec<usize> = (0..entries.len())
+            .filter(|&i| entries[i].kind != EntryKind::Error)
+            .collect();
+        by_name.sort_by(|&a, &b| entries[a].matched.cmp(&entries[b].matched));
+        let errors = (0..entries.len())
+            .filter(|&i| entries[i].kind == EntryKind::Error)
+            .collect();
+        let listing = Rc::new(Listing {
+            entries,
+            by_name,
+            errors,
+        });
+        self.listings
+            .insert(root.to_path_buf(), Rc::clone(&listing));
+        listing
     }
 
     /// Walks directory `root` (given as `input`) recursively, sorted, hidden entries skipped.
@@ -424,7 +668,8 @@ impl Resolver<'_> {
         for entry in walker(root, None, false, self.order) {
             match entry {
                 Ok(entry) => {
-                    if !entry.file_type().is_file() {
+                    let file_type = entry.file_type();
+                    if file_type.is_dir() {
                         continue;
                     }
                     let relative = relative_slashed(entry.path(), root);
@@ -433,11 +678,16 @@ impl Resolver<'_> {
                         continue;
                     }
                     found = true;
+                    if !file_type.is_file() {
+                        self.not_a_file(join(&relative))?;
+                        continue;
+                    }
                     match entry.metadata() {
                         Ok(meta) => {
                             let display = join(&relative);
-                            let canonical = self.canonical_of(&entry);
-                            self.push(entry.into_path(), canonical, display, meta.len(), relative);
+                            let canonical =
+                                self.canonical_of(entry.path(), entry.path_is_symlink());
+                            self.push(entry.into_path(), canonical, display, &meta, relative);
                         }
                         Err(err) => self.problem(join(&relative), walk_reason(&err))?,
                     }
@@ -463,12 +713,11 @@ impl Resolver<'_> {
     /// joined with its name when the entry itself is not a symbolic link, which is what
     /// `fs::canonicalize` of the whole path gives, without resolving every component of every
     /// file's path again.
-    fn canonical_of(&mut self, entry: &walkdir::DirEntry) -> Option<PathBuf> {
-        let path = entry.path();
+    fn canonical_of(&mut self, path: &Path, symlink: bool) -> Option<PathBuf> {
         let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
             return fs::canonicalize(path).ok();
         };
-        if entry.path_is_symlink() || name == ".." || name == "." {
+        if symlink || name == ".." || name == "." {
             return fs::canonicalize(path).ok();
         }
         let dir = self
@@ -483,7 +732,7 @@ impl Resolver<'_> {
         path: PathBuf,
         canonical: Option<PathBuf>,
         display: String,
-        bytes: u64,
+        meta: &fs::Metadata,
         relative: String,
     ) {
         let key = canonical.clone().unwrap_or_else(|| path.clone());
@@ -491,24 +740,50 @@ impl Resolver<'_> {
             self.out.files.push(InputFile {
                 path,
                 display,
-                bytes,
+                bytes: meta.len(),
                 relative,
                 stdin: false,
                 canonical,
+                listed: Listed::of(meta),
             });
         }
     }
 
     /// Records an entry that could not be listed, or fails when the policy says so.
     fn problem(&mut self, display: String, reason: String) -> Result<(), IngestError> {
+        self.refuse(display, SkipKind::Unreadable, reason)
+    }
+
+    /// Records a FIFO, socket or device met in a directory or glob input, which is not opened
+    /// (opening a FIFO waits for a writer), or fails when the policy says so.
+    fn not_a_file(&mut self, display: String) -> Result<(), IngestError> {
+        self.refuse(
+            display,
+            SkipKind::NotAFile,
+            "not a regular file (a FIFO, socket or device), not read; expected regular files \
+             in a directory or glob input (name a FIFO as an input of its own to read it)"
+                .to_owned(),
+        )
+    }
+
+    fn refuse(
+        &mut self,
+        display: String,
+        kind: SkipKind,
+        reason: String,
+    ) -> Result<(), IngestError> {
         match self.on_error {
             OnError::Fail => Err(IngestError::File {
                 file: display,
-                kind: crate::error::SkipKind::Unreadable,
+                kind,
                 reason,
             }),
             OnError::Skip => {
-                self.out.problems.push(WalkProblem { display, reason });
+                self.out.problems.push(WalkProblem {
+                    display,
+                    kind,
+                    reason,
+                });
                 Ok(())
             }
         }
@@ -597,16 +872,32 @@ fn walk_reason(err: &walkdir::Error) -> String {
         );
     }
     match err.io_error() {
-        Some(io) if io.kind() == io::ErrorKind::NotFound => {
-            format!("cannot read: {io} (a broken symbolic link, or the entry vanished)")
-        }
-        Some(io) => format!("cannot read: {io}"),
+        Some(io) => io_reason(io),
         None => format!("cannot read: {err}"),
     }
 }
 
-/// `path` relative to `root`, components joined with `/`.
+fn io_reason(io: &io::Error) -> String {
+    if io.kind() == io::ErrorKind::NotFound {
+        format!("cannot read: {io} (a broken symbolic link, or the entry vanished)")
+    } else {
+        format!("cannot read: {io}")
+    }
+}
+
+/// `path` relative to `root`, components joined with `/`, bytes that are not UTF-8 written
+/// `\xNN` (so that two names differing only there stay apart).
 fn relative_slashed(path: &Path, root: &Path) -> String {
+    relative_with(path, root, escaped)
+}
+
+/// `path` relative to `root`, components joined with `/`, bytes that are not UTF-8 as U+FFFD:
+/// what glob patterns are matched against.
+fn relative_lossy(path: &Path, root: &Path) -> String {
+    relative_with(path, root, |part| part.to_string_lossy().into_owned())
+}
+
+fn relative_with(path: &Path, root: &Path, show: impl Fn(&std::ffi::OsStr) -> String) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
     let mut out = String::new();
     for component in relative.components() {
@@ -614,10 +905,41 @@ fn relative_slashed(path: &Path, root: &Path) -> String {
             if !out.is_empty() {
                 out.push('/');
             }
-            out.push_str(&part.to_string_lossy());
+            out.push_str(&show(part));
         }
     }
     out
+}
+
+/// A file name as text: as it is when it is UTF-8, else with each byte that is not written
+/// `\xNN` (lower-case hex), so that different names never show the same.
+pub(crate) fn escaped(name: &std::ffi::OsStr) -> String {
+    let bytes = name.as_encoded_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
+}
+
+/// True when a component of `path` below `root` is hidden.
+fn hidden_below(path: &Path, root: &Path) -> bool {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .any(|c| matches!(c, Component::Normal(part) if is_hidden_name(part)))
+}
+
+/// The start of a glob pattern up to its first special character: every path it matches
+/// starts with it.
+fn literal_start(pattern: &str) -> &str {
+    let end = pattern
+        .find(['*', '?', '[', '{', '\\'])
+        .unwrap_or(pattern.len());
+    &pattern[..end]
 }
 
 /// `path` with `/` separators.
@@ -633,7 +955,7 @@ fn slashed(path: &str) -> String {
 mod tests {
     use super::*;
     use crate::testutil::{TempDir, ids, read_all};
-    use crate::{Skip, Source};
+    use crate::{Skip, SkipKind, Source};
 
     fn displays(source: &Source) -> Vec<&str> {
         source.files().iter().map(|f| f.display.as_str()).collect()
@@ -694,6 +1016,210 @@ mod tests {
         let source = Source::open(dir.config(&["**/*.{md,txt}"], Format::Text)).unwrap();
         assert_eq!(source.files().len(), 4);
         assert_eq!(source.files()[3].display, "corpus/sotu/notes.md");
+    }
+
+    /// Every file each of `inputs` gives when it is resolved alone (one listing per glob, as
+    /// before listings were shared), in input order, each file once.
+    fn one_by_one(dir: &TempDir, inputs: &[&str]) -> Vec<String> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for input in inputs {
+            let resolved = resolve(&dir.config(&[input], Format::Text)).unwrap();
+            for file in resolved.files {
+                if seen.insert(file.canonical.clone().unwrap()) {
+                    out.push(file.display);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn many_globs_over_one_directory_share_one_listing() {
+        let dir = TempDir::new("many-globs");
+        let n = 3000;
+        for i in 0..n {
+            dir.write(&format!("corpus/doc_{i:05}.txt"), "x");
+        }
+        // Globs naming the files backwards, a few twice, and wider ones after them.
+        let mut inputs: Vec<String> = (0..n)
+            .rev()
+            .map(|i| format!("corpus/doc_{i:05}*.txt"))
+            .collect();
+        inputs.push("corpus/doc_0000?.txt".into());
+        inputs.push("corpus/*.txt".into());
+        let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        let resolved = resolve(&dir.config(&refs, Format::Text)).unwrap();
+        assert_eq!(
+            resolved.walks, 1,
+            "one listing for every glob under corpus/"
+        );
+        let displays: Vec<String> = resolved.files.iter().map(|f| f.display.clone()).collect();
+        let want: Vec<String> = (0..n)
+            .rev()
+            .map(|i| format!("corpus/doc_{i:05}.txt"))
+            .collect();
+        assert_eq!(displays, want);
+    }
+
+    #[test]
+    fn checking_inputs_at_once_gives_each_input_the_error_it_gives_alone() {
+        let dir = TempDir::new("check");
+        for i in 0..1000 {
+            dir.write(&format!("corpus/doc_{i:04}.txt"), "x");
+        }
+        dir.write("a.txt", "a");
+        std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+        let mut inputs: Vec<String> = [
+            "a.txt",
+            "missing.txt",
+            "corpus/*.txt",
+            "corpus/nothing*.txt",
+            "[bad",
+            "corpus",
+            "empty",
+            "-",
+            "nowhere/*.txt",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        inputs.extend((0..1000).map(|i| format!("corpus/doc_{:04}*.txt", (i * 7) % 1100)));
+        let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        let (errors, walks) = check(&dir.config(&refs, Format::Text));
+        assert_eq!(walks, 1, "one listing of corpus/ for every glob");
+        let got: Vec<(usize, String)> = errors.iter().map(|(i, e)| (*i, e.to_string())).collect();
+        let want: Vec<(usize, String)> = refs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, input)| {
+                Source::open(dir.config(&[input], Format::Text))
+                    .err()
+                    .map(|e| (i, e.to_string()))
+            })
+            .collect();
+        assert_eq!(got, want);
+        // Missing, nothing matched, bad glob, empty directory, missing directory, and the
+        // globs past doc_0999.
+        let past = refs
+            .iter()
+            .filter(|s| s.starts_with("corpus/doc_1"))
+            .count();
+        assert!(past > 50);
+        assert_eq!(got.len(), 5 + past);
+    }
+
+    #[test]
+    fn shared_listings_give_what_one_listing_per_glob_gives() {
+        let dir = TempDir::new("shared");
+        for name in [
+            "a.txt",
+            "b.md",
+            ".hidden.txt",
+            "sub/c.txt",
+            "sub/d.md",
+            "sub/.e.txt",
+            "sub/deep/f.txt",
+            ".dot/g.txt",
+            "other/h.txt",
+            "other/sub/i.txt",
+        ] {
+            dir.write(&format!("root/{name}"), name);
+        }
+        let inputs = [
+            "root/sub/*.txt",
+            "root/*.md",
+            "root/**/*.txt",
+            "root/.*",
+            "root/*/.*.txt",
+            "root/su?/*",
+            "root/[ab].*",
+            "root/{other,sub}/*.txt",
+            "root/.dot/*.txt",
+            "root/other/**",
+            "root/sub/deep/*.txt",
+        ];
+        for k in 1..=inputs.len() {
+            for window in inputs.windows(k) {
+                let resolved = resolve(&dir.config(window, Format::Text)).unwrap();
+                let got: Vec<String> = resolved.files.into_iter().map(|f| f.display).collect();
+                assert_eq!(got, one_by_one(&dir, window), "{window:?}");
+            }
+        }
+        let mut reversed = inputs;
+        reversed.reverse();
+        let resolved = resolve(&dir.config(&reversed, Format::Text)).unwrap();
+        let got: Vec<String> = resolved.files.into_iter().map(|f| f.display).collect();
+        assert_eq!(got, one_by_one(&dir, &reversed));
+        // Three roots: `root`, `root/sub`, `root/.dot`, `root/other`, `root/sub/deep`.
+        assert_eq!(resolved.walks, 5);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn undecodable_file_names_keep_apart_with_their_bytes_escaped() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+
+        let dir = TempDir::new("names");
+        std::fs::create_dir_all(dir.path().join("corpus")).unwrap();
+        for name in [&b"x\xff.txt"[..], b"x\xfe.txt", "caf\u{e9}.txt".as_bytes()] {
+            std::fs::write(
+                dir.path().join("corpus").join(OsStr::from_bytes(name)),
+                "text",
+            )
+            .unwrap();
+        }
+        let (docs, _) = read_all(dir.config(&["corpus"], Format::Text));
+        assert_eq!(ids(&docs), ["café", "x\\xfe", "x\\xff"]);
+        for inputs in [&["corpus"][..], &["corpus/*.txt"], &["corpus/x*.txt"]] {
+            let source = Source::open(dir.config(inputs, Format::Text)).unwrap();
+            let shown: Vec<&str> = displays(&source)
+                .into_iter()
+                .filter(|d| d.contains("/x"))
+                .collect();
+            assert_eq!(
+                shown,
+                ["corpus/x\\xfe.txt", "corpus/x\\xff.txt"],
+                "{inputs:?}"
+            );
+        }
+        assert_eq!(escaped(OsStr::from_bytes(b"a\xc3\x28\\b")), "a\\xc3(\\b");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_sockets_in_directories_are_listed_as_skipped_never_opened() {
+        let dir = TempDir::new("fifo");
+        dir.write("corpus/a.txt", "a");
+        let fifo = dir.path().join("corpus/pipe.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        let _socket =
+            std::os::unix::net::UnixListener::bind(dir.path().join("corpus/sock.txt")).unwrap();
+        let mut expected = vec!["corpus/sock.txt"];
+        if made.is_ok_and(|s| s.success()) {
+            expected.insert(0, "corpus/pipe.txt");
+        }
+        for input in ["corpus", "corpus/*.txt"] {
+            // Opening the FIFO would wait for a writer for ever: reaching the end shows it
+            // was not opened.
+            let (docs, stats) = read_all(dir.config(&[input], Format::Text));
+            assert_eq!(ids(&docs), ["a"]);
+            let skipped: Vec<(&str, SkipKind)> = stats
+                .skipped
+                .iter()
+                .map(|s| (s.file.as_str(), s.kind))
+                .collect();
+            let want: Vec<(&str, SkipKind)> =
+                expected.iter().map(|f| (*f, SkipKind::NotAFile)).collect();
+            assert_eq!(skipped, want, "{input}");
+            assert!(stats.skipped[0].reason.starts_with("not a regular file"));
+        }
+        let mut config = dir.config(&["corpus"], Format::Text);
+        config.on_error = OnError::Fail;
+        let err = Source::open(config).unwrap_err();
+        assert_eq!(err.kind(), SkipKind::NotAFile);
+        assert_eq!(err.file(), expected[0]);
     }
 
     #[test]
@@ -871,6 +1397,7 @@ mod tests {
             relative: relative.to_owned(),
             stdin: false,
             canonical: None,
+            listed: None,
         };
         assert_eq!(
             file("sotu/1990_bush_r.txt.gz").id(Format::Text),

@@ -11,24 +11,37 @@ use crate::config::{Format, OnError, Oversize, SourceConfig};
 use crate::decode::Tally;
 use crate::error::{IngestError, Skip, SkipKind};
 use crate::jsonl::JsonlReader;
-use crate::read::{self, Compression, Encoding};
+use crate::read::{self, Compression, Encoding, Watch};
 use crate::resolve::{self, InputFile};
 use crate::split::split_points;
 use crate::table::CsvReader;
-use crate::text;
+use crate::text::TextReader;
 
 /// Counters of a [`Source`], updated as it is iterated and complete once it has returned
 /// `None`.
 ///
-/// Invariant: `records_seen == documents + skipped.len()`. A document split into parts (see
-/// [`Oversize::Split`]) counts as that many records and documents, so the invariant holds.
+/// Invariant, after every call of `next` under [`OnError::Skip`] (and under
+/// [`OnError::Fail`] until the error, which is counted nowhere):
+///
+/// `records_seen + parts_added == documents + skipped.len()`
+///
+/// where `parts_added` is the sum over [`IngestStats::split`] of `parts - 1`, plus 1 for each
+/// split whose [`Split::rest_skipped`] is true. A record (a text file, a JSON Lines line, a CSV
+/// row, a file that could not be read) is seen once; a document split into `k` parts yields
+/// `k` documents and so adds `k - 1`; a text document whose reading failed after `k` parts had
+/// been yielded adds `k` (its `k` documents and the skip of its rest, for one record). Without
+/// splits, `records_seen == documents + skipped.len()`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestStats {
-    /// Records met so far: documents yielded plus records (and files) skipped; each part of a
-    /// split document is a record.
+    /// Records met so far: records that became a document (or the parts of one) plus records
+    /// (and files) skipped. A split document is one record.
     pub records_seen: u64,
-    /// Documents yielded.
+    /// Documents yielded (each part of a split document is one).
     pub documents: u64,
+    /// Documents and skips beyond the first that split records produced (see the invariant
+    /// above).
+    #[serde(default)]
+    pub parts_added: u64,
     /// Bytes of input consumed (the compressed size for compressed files).
     pub bytes_read: u64,
     /// Files started so far, including standard input and files that could not be opened.
@@ -81,8 +94,12 @@ pub struct Split {
     pub line: Option<u64>,
     /// The id of the whole document (the parts add `#1`, `#2`, ...).
     pub id: String,
-    /// How many parts it became.
+    /// How many parts it became: documents `ID#1` to `ID#parts`.
     pub parts: u64,
+    /// Reading the document failed after these parts (a text document is split while it is
+    /// read): the rest of it is the skip listed in [`IngestStats::skipped`] after them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rest_skipped: bool,
 }
 
 /// Streams [`Document`]s out of the configured inputs, in input order.
@@ -103,8 +120,8 @@ pub struct Source {
     consumed: Arc<AtomicU64>,
     next_ordinal: Ordinal,
     finished: bool,
-    /// Parts of a split document still to be yielded.
-    pending: VecDeque<(String, String, Metadata)>,
+    /// Documents (parts of a split one) still to be yielded.
+    pending: VecDeque<Pending>,
     /// In-memory bytes read in place of the (single) file; for the fuzzing entry points.
     memory: Option<Arc<[u8]>>,
 }
@@ -121,7 +138,16 @@ impl std::fmt::Debug for Source {
     }
 }
 
-/// The file being read (JSON Lines and CSV; a text file is read in one step).
+/// A document waiting to be yielded.
+struct Pending {
+    id: String,
+    text: String,
+    meta: Metadata,
+    /// A part after the first of a split document: not a record of its own.
+    extra: bool,
+}
+
+/// The file being read.
 struct OpenFile {
     index: usize,
     id: String,
@@ -129,11 +155,16 @@ struct OpenFile {
     start: u64,
     compression: Compression,
     reader: Reader,
-    /// Replacements made by the UTF-16 transcoder, listed when the file ends.
+    /// Replacements made by the UTF-16 transcoder, listed when the file ends (JSON Lines and
+    /// CSV; a text reader lists them with its document).
     utf16_tally: Option<Arc<Mutex<Tally>>>,
+    /// The file, to be checked for changes when it ends (JSON Lines and CSV; a text reader
+    /// checks before it hands out its document).
+    watch: Option<Watch>,
 }
 
 enum Reader {
+    Text(Box<TextReader>),
     Jsonl(JsonlReader),
     Csv(Box<CsvReader>),
 }
@@ -173,6 +204,12 @@ pub(crate) enum Step {
         /// The record's line, for JSON Lines and CSV.
         line: Option<u64>,
         replaced: Option<Replaced>,
+    },
+    /// Part `number` (from 1) of a text document split while it is read.
+    Part {
+        text: String,
+        number: u64,
+        last: bool,
     },
     Problem(Problem),
     End,
@@ -244,7 +281,7 @@ impl Source {
                 file: p.display,
                 line: None,
                 byte_offset: None,
-                kind: SkipKind::Unreadable,
+                kind: p.kind,
                 reason: p.reason,
             })
             .collect();
@@ -267,6 +304,16 @@ impl Source {
             pending: VecDeque::new(),
             memory: None,
         })
+    }
+
+    /// Checks every input of `config` at once, as [`Source::open`] resolves them, without
+    /// stopping at the first that fails: the error of each input that matches nothing or is
+    /// not a valid glob (or has an entry that cannot be listed, under [`OnError::Fail`]), with
+    /// its index in [`SourceConfig::inputs`]. Each input's error is the one opening a source
+    /// of that input alone gives; the directories that globs list are listed once for all of
+    /// them, so checking many inputs takes time in proportion to the inputs and the files.
+    pub fn check_inputs(config: &SourceConfig) -> Vec<(usize, IngestError)> {
+        resolve::check(config).0
     }
 
     /// A source reading `bytes` as if they were the file `name` (whose extension says how it
@@ -306,15 +353,16 @@ impl Source {
         self.stats
     }
 
-    /// Opens the next file: reads it whole (text) or prepares its reader. Returns the step for
-    /// a text file or an opening problem; `None` when a reader was set up.
+    /// Opens the next file and prepares its reader. Returns an opening problem, or `None` when
+    /// a reader was set up.
     fn start_file(&mut self, index: usize) -> Option<Step> {
         let file = &self.files[index];
         self.stats.files_opened += 1;
         let path_meta = path_metadata(&self.config, &file.display);
         let id = file.id(self.config.format);
         let start = self.consumed.load(Ordering::Relaxed);
-        let opened = match read::open(file, &self.consumed, self.memory.as_ref(), &self.config) {
+        let mut opened = match read::open(file, &self.consumed, self.memory.as_ref(), &self.config)
+        {
             Ok(opened) => opened,
             Err(problem) => return Some(Step::Problem(problem)),
         };
@@ -327,13 +375,16 @@ impl Source {
             start,
         };
         let compression = opened.compression;
-        let utf16_tally = opened.utf16_tally.clone();
         let bom = match opened.encoding {
             Encoding::Utf8 { bom } => bom,
             Encoding::Utf16 => 0,
         };
+        let (utf16_tally, watch) = match self.config.format {
+            Format::Text => (None, None),
+            _ => (opened.utf16_tally.clone(), opened.watch.take()),
+        };
         let reader = match self.config.format {
-            Format::Text => return Some(text::read(opened, &ctx)),
+            Format::Text => Reader::Text(Box::new(TextReader::new(opened, &ctx))),
             Format::Jsonl => Reader::Jsonl(JsonlReader::new(opened.reader, bom)),
             Format::Csv => match CsvReader::open(opened, &ctx) {
                 Ok(reader) => Reader::Csv(Box::new(reader)),
@@ -348,6 +399,7 @@ impl Source {
             compression,
             reader,
             utf16_tally,
+            watch,
         });
         None
     }
@@ -403,11 +455,12 @@ impl Source {
             let cuts = split_points(&text, usize::try_from(limit).unwrap_or(usize::MAX));
             let mut start = 0;
             for (k, &end) in cuts.iter().enumerate() {
-                self.pending.push_back((
-                    format!("{id}#{}", k + 1),
-                    text[start..end].to_owned(),
-                    meta.clone(),
-                ));
+                self.pending.push_back(Pending {
+                    id: format!("{id}#{}", k + 1),
+                    text: text[start..end].to_owned(),
+                    meta: meta.clone(),
+                    extra: k > 0,
+                });
                 start = end;
             }
             self.stats.split.push(Split {
@@ -415,9 +468,15 @@ impl Source {
                 line,
                 id,
                 parts: cuts.len() as u64,
+                rest_skipped: false,
             });
         } else {
-            self.pending.push_back((id, text, meta));
+            self.pending.push_back(Pending {
+                id,
+                text,
+                meta,
+                extra: false,
+            });
         }
         if let Some(replaced) = replaced {
             self.stats.replaced.push(Replacement {
@@ -430,18 +489,88 @@ impl Source {
         Ok(())
     }
 
+    /// Queues part `number` of the text document being read from file `index`: the first
+    /// part lists the split, the others count in it; the last lists the replacements made in
+    /// the whole document.
+    fn part(&mut self, index: usize, text: String, number: u64, last: bool) {
+        let Some(open) = &self.current else {
+            return;
+        };
+        if number == 1 {
+            self.stats.split.push(Split {
+                file: self.files[index].display.clone(),
+                line: None,
+                id: open.id.clone(),
+                parts: 1,
+                rest_skipped: false,
+            });
+        } else if let Some(split) = self.stats.split.last_mut() {
+            split.parts = number;
+        }
+        self.pending.push_back(Pending {
+            id: format!("{}#{number}", open.id),
+            text,
+            meta: open.path_meta.clone(),
+            extra: number > 1,
+        });
+        if last {
+            self.text_replacements(index);
+        }
+    }
+
+    /// Lists the replacements made in the text document being read from file `index`.
+    fn text_replacements(&mut self, index: usize) {
+        let replaced = match &self.current {
+            Some(OpenFile {
+                reader: Reader::Text(text),
+                ..
+            }) => text.replaced(),
+            _ => None,
+        };
+        if let Some(replaced) = replaced {
+            self.stats.replaced.push(Replacement {
+                file: self.files[index].display.clone(),
+                line: None,
+                byte_offset: replaced.byte_offset,
+                count: replaced.count,
+            });
+        }
+    }
+
+    /// Parts of the current text document already yielded (0 when not splitting).
+    fn parts_yielded(&self) -> u64 {
+        match &self.current {
+            Some(OpenFile {
+                reader: Reader::Text(text),
+                ..
+            }) => text.parts(),
+            _ => 0,
+        }
+    }
+
     /// The next queued document (a part of a split one), counted.
     fn next_pending(&mut self) -> Option<Document> {
-        let (id, text, meta) = self.pending.pop_front()?;
+        let Pending {
+            id,
+            text,
+            meta,
+            extra,
+        } = self.pending.pop_front()?;
         let doc = Document::new(self.next_ordinal, id, text, meta);
         self.next_ordinal += 1;
         self.stats.documents += 1;
-        self.stats.records_seen += 1;
+        if extra {
+            self.stats.parts_added += 1;
+        } else {
+            self.stats.records_seen += 1;
+        }
         Some(doc)
     }
 
-    /// Turns a problem with file `index` into an error, or a skip.
-    fn problem(&mut self, index: usize, problem: Problem) -> Option<IngestError> {
+    /// Turns a problem with file `index` into an error, or a skip. When `rest` is true the
+    /// problem ends a split document some parts of which were yielded: its skip is the
+    /// document's rest, not a record of its own.
+    fn problem(&mut self, index: usize, problem: Problem, rest: bool) -> Option<IngestError> {
         let file = self.files[index].display.clone();
         let err = if problem.whole_file {
             IngestError::File {
@@ -462,7 +591,14 @@ impl Source {
             OnError::Fail => Some(err),
             OnError::Skip => {
                 self.stats.skipped.push(err.to_skip());
-                self.stats.records_seen += 1;
+                if rest {
+                    self.stats.parts_added += 1;
+                    if let Some(split) = self.stats.split.last_mut() {
+                        split.rest_skipped = true;
+                    }
+                } else {
+                    self.stats.records_seen += 1;
+                }
                 None
             }
         }
@@ -491,8 +627,16 @@ impl Iterator for Source {
                         start: open.start,
                     };
                     let step = match &mut open.reader {
+                        Reader::Text(reader) => reader.next(&ctx),
                         Reader::Jsonl(reader) => reader.next(&ctx),
                         Reader::Csv(reader) => reader.next(&ctx),
+                    };
+                    let step = match (step, &open.watch) {
+                        (Step::End, Some(watch)) => match watch.check("while it was read") {
+                            Some(problem) => Step::Problem(problem),
+                            None => Step::End,
+                        },
+                        (step, _) => step,
                     };
                     (open.index, step)
                 }
@@ -524,12 +668,20 @@ impl Iterator for Source {
                     Ok(()) => continue,
                     Err(problem) => problem,
                 },
+                Step::Part { text, number, last } => {
+                    self.part(index, text, number, last);
+                    continue;
+                }
                 Step::Problem(problem) => problem,
             };
+            let rest = self.parts_yielded() > 0;
+            if rest {
+                self.text_replacements(index);
+            }
             if problem.ends_file {
                 self.close_file();
             }
-            if let Some(err) = self.problem(index, problem) {
+            if let Some(err) = self.problem(index, problem, rest) {
                 self.close_file();
                 self.finished = true;
                 break Some(Err(err));
@@ -561,7 +713,7 @@ mod tests {
     use regex::Regex;
 
     use super::*;
-    use crate::testutil::{TempDir, ids, read_all, read_until_error};
+    use crate::testutil::{TempDir, assert_reconciles, ids, read_all, read_until_error};
 
     const SOTU: &str = r"(?P<year>\d{4})_(?P<president>.+)_(?P<party>[a-z])\.txt";
 
@@ -659,6 +811,174 @@ mod tests {
         assert!(source.next().is_none());
     }
 
+    /// `lines` JSON Lines records of about 100 bytes each.
+    fn jsonl_lines(lines: usize) -> String {
+        (1..=lines)
+            .map(|i| format!("{{\"id\": \"r{i}\", \"text\": \"{}\"}}\n", "w".repeat(80)))
+            .collect()
+    }
+
+    #[test]
+    fn a_file_truncated_while_read_is_a_changed_file_not_a_silent_loss() {
+        use std::io::Write as _;
+
+        let dir = TempDir::new("truncated");
+        let full = jsonl_lines(3000);
+        let path = dir.write("posts.jsonl", &full);
+        dir.write(
+            "table.csv",
+            format!("id,text\n{}", "r,some text\n".repeat(20_000)),
+        );
+        for (name, format, keep) in [
+            ("posts.jsonl", Format::Jsonl, 1000),
+            ("table.csv", Format::Csv, 15_000),
+        ] {
+            let path = dir.path().join(name);
+            let bytes = std::fs::read(&path).unwrap();
+            let mut source = Source::open(dir.config(&[name], format)).unwrap();
+            // The first record is read (and the first 64 KiB with it), then the file is cut
+            // at a line boundary, as a writer rotating it would.
+            assert!(source.next().unwrap().is_ok());
+            let cut = bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .nth(keep)
+                .unwrap()
+                .0
+                + 1;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_len(cut as u64)
+                .unwrap();
+            let rest: Vec<_> = source.by_ref().map(Result::unwrap).collect();
+            let stats = source.stats();
+            assert_reconciles(stats);
+            assert!(
+                (rest.len() as u64) < keep as u64 + 1,
+                "{name}: {}",
+                rest.len()
+            );
+            let skip = stats
+                .skipped
+                .last()
+                .unwrap_or_else(|| panic!("{name}: no skip"));
+            assert_eq!((skip.file.as_str(), skip.kind), (name, SkipKind::Changed));
+            let want = format!(
+                "the file changed while it was read: its size went from {} to {cut} bytes",
+                bytes.len()
+            );
+            assert!(skip.reason.starts_with(&want), "{}", skip.reason);
+        }
+
+        // Under `fail` the run stops with the same error.
+        std::fs::write(&path, &full).unwrap();
+        let mut config = dir.config(&["posts.jsonl"], Format::Jsonl);
+        config.on_error = OnError::Fail;
+        let mut source = Source::open(config).unwrap();
+        assert!(source.next().unwrap().is_ok());
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"{\"text\": \"appended\"}\n")
+            .unwrap();
+        let err = source.find_map(Result::err).unwrap();
+        assert_eq!(err.kind(), SkipKind::Changed);
+        assert!(
+            err.to_string()
+                .starts_with("posts.jsonl: the file changed while it was read"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_file_changed_between_listing_and_reading_is_not_read() {
+        use std::io::Write as _;
+
+        let dir = TempDir::new("changed");
+        dir.write("a.txt", "first version");
+        dir.write_gz("b.txt.gz", "compressed first version");
+        dir.write_zst("c.jsonl.zst", "{\"text\": \"one\"}\n");
+        dir.write("same.txt", "same size");
+        dir.write("kept.txt", "kept");
+        let config = dir.config(&["*.txt", "*.gz", "*.zst"], Format::Text);
+        let mut source = Source::open(config).unwrap();
+        dir.write("a.txt", "second, longer version");
+        dir.write_gz("b.txt.gz", "compressed second version, longer");
+        dir.write_zst("c.jsonl.zst", "{\"text\": \"one\"}\n{\"text\": \"two\"}\n");
+        // The same size, another modification time.
+        let same = std::fs::File::options()
+            .write(true)
+            .open(dir.path().join("same.txt"))
+            .unwrap();
+        (&same).write_all(b"SAME SIZE").unwrap();
+        same.set_modified(std::time::SystemTime::UNIX_EPOCH)
+            .unwrap();
+        let docs: Vec<_> = source.by_ref().map(Result::unwrap).collect();
+        assert_eq!(ids(&docs), ["kept"]);
+        let stats = source.stats();
+        assert_reconciles(stats);
+        let skipped: Vec<_> = stats
+            .skipped
+            .iter()
+            .map(|s| (s.file.as_str(), s.kind, s.line, s.byte_offset))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("a.txt", SkipKind::Changed, None, None),
+                ("same.txt", SkipKind::Changed, None, None),
+                ("b.txt.gz", SkipKind::Changed, None, None),
+                ("c.jsonl.zst", SkipKind::Changed, None, None),
+            ]
+        );
+        assert!(
+            stats.skipped[0]
+                .reason
+                .starts_with("the file changed after it was listed: its size went from 13 to 22"),
+            "{}",
+            stats.skipped[0].reason
+        );
+        assert!(
+            stats.skipped[1]
+                .reason
+                .starts_with("the file changed after it was listed: its modification time changed"),
+            "{}",
+            stats.skipped[1].reason
+        );
+        // Nothing of them was read.
+        assert_eq!(stats.bytes_read, 4);
+    }
+
+    #[test]
+    fn a_long_text_changed_while_split_keeps_its_parts_and_skips_the_rest() {
+        let dir = TempDir::new("changed-split");
+        let text = "A sentence of the speech. ".repeat(10_000);
+        let path = dir.write("speech.txt", &text);
+        let mut config = dir.config(&["speech.txt"], Format::Text);
+        config.max_document_bytes = Some(10_000);
+        let mut source = Source::open(config).unwrap();
+        assert_eq!(source.next().unwrap().unwrap().id, "speech#1");
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(100_000)
+            .unwrap();
+        let docs: Vec<_> = source.by_ref().map(Result::unwrap).collect();
+        let stats = source.stats();
+        assert_reconciles(stats);
+        assert!(!docs.is_empty() && docs.len() < 10);
+        assert_eq!(stats.skipped.len(), 1);
+        assert_eq!(stats.skipped[0].kind, SkipKind::Changed);
+        assert!(stats.split[0].rest_skipped);
+        assert_eq!(stats.split[0].parts, docs.len() as u64 + 1);
+        assert_eq!(stats.records_seen, 1);
+    }
+
     #[test]
     fn fail_yields_the_first_error_once_then_ends() {
         let dir = TempDir::new("fail");
@@ -718,10 +1038,7 @@ mod tests {
             assert!(item.is_ok());
         }
         let stats = source.stats();
-        assert_eq!(
-            stats.records_seen,
-            stats.documents + stats.skipped.len() as u64
-        );
+        assert_reconciles(stats);
         assert_eq!(stats.bytes_read, bytes.len() as u64);
         if format == Format::Text {
             assert_eq!(stats.records_seen, 1);

@@ -22,7 +22,7 @@ pub(crate) fn split_points(text: &str, limit: usize) -> Vec<usize> {
 
 /// Where to end the first part of `text` (longer than `limit`): a position in `1..=limit`
 /// on a character boundary, or after the first character when that is longer than `limit`.
-fn cut(text: &str, limit: usize) -> usize {
+pub(crate) fn cut(text: &str, limit: usize) -> usize {
     let bytes = text.as_bytes();
     let mut end = limit;
     while end > 0 && !text.is_char_boundary(end) {

@@ -187,6 +187,16 @@ impl CsvReader {
                         ));
                     }
                 }
+                if let Some(field) = self.record.iter().position(|f| f.contains(&0)) {
+                    return Step::Problem(Problem::at_line(
+                        line,
+                        SkipKind::Binary,
+                        format!(
+                            "NUL byte in field {} (binary data in the record; expected text)",
+                            field + 1
+                        ),
+                    ));
+                }
                 if len > limit {
                     return Step::Problem(Problem::at_line(
                         line,

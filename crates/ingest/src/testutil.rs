@@ -69,11 +69,23 @@ pub(crate) fn read_all(mut config: SourceConfig) -> (Vec<Document>, IngestStats)
     let mut source = Source::open(config).unwrap();
     let docs = source.by_ref().map(Result::unwrap).collect();
     let stats = source.into_stats();
-    assert_eq!(
-        stats.records_seen,
-        stats.documents + stats.skipped.len() as u64
-    );
+    assert_reconciles(&stats);
     (docs, stats)
+}
+
+/// `records_seen + parts_added == documents + skipped`, `parts_added` as the split list says.
+pub(crate) fn assert_reconciles(stats: &IngestStats) {
+    let added: u64 = stats
+        .split
+        .iter()
+        .map(|s| s.parts - 1 + u64::from(s.rest_skipped))
+        .sum();
+    assert_eq!(stats.parts_added, added, "{stats:#?}");
+    assert_eq!(
+        stats.records_seen + stats.parts_added,
+        stats.documents + stats.skipped.len() as u64,
+        "{stats:#?}"
+    );
 }
 
 /// Opens `config` under `OnError::Fail` and reads to the end, returning the documents yielded

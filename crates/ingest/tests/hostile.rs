@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use wordmill_ingest::{
-    EncodingErrors, Format, IngestError, IngestStats, OnError, Oversize, Replacement, Skip, Source,
-    SourceConfig, Split,
+    EncodingErrors, Format, IngestError, IngestStats, OnError, Oversize, Replacement, Skip,
+    SkipKind, Source, SourceConfig, Split,
 };
 use wordmill_model::Document;
 
@@ -98,9 +98,16 @@ fn read_until_error(mut config: SourceConfig) -> (Vec<Document>, IngestError) {
     panic!("expected an error after {} documents", docs.len());
 }
 
+/// `records_seen + parts_added == documents + skipped`, `parts_added` as the split list says.
 fn assert_reconciles(stats: &IngestStats) {
+    let added: u64 = stats
+        .split
+        .iter()
+        .map(|s| s.parts - 1 + u64::from(s.rest_skipped))
+        .sum();
+    assert_eq!(stats.parts_added, added, "{stats:#?}");
     assert_eq!(
-        stats.records_seen,
+        stats.records_seen + stats.parts_added,
         stats.documents + stats.skipped.len() as u64,
         "{stats:#?}"
     );
@@ -341,13 +348,42 @@ fn nul_bytes_in_the_first_8_kib_mark_a_binary_file() {
         "a.txt: byte 4: binary file (NUL byte), expected text (UTF-8, or UTF-16 with a byte-order mark)"
     );
     assert_eq!(at(&stats.skipped[1]), ("d.txt.gz", None, Some(10)));
+    // JSON Lines and CSV: a NUL byte inside a later line spoils that record only.
     let (docs, stats) = read_all(dir.config(&["b.jsonl"], Format::Jsonl));
-    assert!(docs.is_empty(), "the whole file is refused");
-    assert_eq!(at(&stats.skipped[0]), ("b.jsonl", None, Some(14)));
+    assert_eq!(ids(&docs), ["b:1"]);
+    assert_eq!(
+        stats.skipped[0].to_string(),
+        "b.jsonl:2: NUL byte at column 1 (binary data in the line; expected one JSON object \
+         per line, as text)"
+    );
+    assert_eq!(stats.skipped[0].kind, SkipKind::Binary);
+    dir.write(
+        "e.jsonl",
+        b"{\"text\": \"a\"}\n{\"text\": \"b\0\"}\n{\"text\": \"c\"}\n",
+    );
+    let (docs, stats) = read_all(dir.config(&["e.jsonl"], Format::Jsonl));
+    assert_eq!(ids(&docs), ["e:1", "e:3"]);
+    assert_eq!(at(&stats.skipped[0]), ("e.jsonl", Some(2), None));
     let (_, err) = read_until_error(dir.config(&["c.csv"], Format::Csv));
     assert_eq!(
         err.to_string(),
-        "c.csv: byte 10: binary file (NUL byte), expected text (UTF-8, or UTF-16 with a byte-order mark)"
+        "c.csv:2: NUL byte in field 2 (binary data in the record; expected text)"
+    );
+    // A NUL byte in the first line, or with bytes that are not UTF-8: the file is binary.
+    dir.write("f.jsonl", b"\0{\"text\": \"x\"}\n{\"text\": \"y\"}\n");
+    dir.write(
+        "g.jsonl",
+        b"{\"text\": \"x\"}\n\xff\xfe\0\x01\n{\"text\": \"y\"}\n",
+    );
+    let (docs, stats) = read_all(dir.config(&["f.jsonl", "g.jsonl"], Format::Jsonl));
+    assert!(docs.is_empty(), "both files are refused whole");
+    assert_eq!(at(&stats.skipped[0]), ("f.jsonl", None, Some(0)));
+    assert_eq!(at(&stats.skipped[1]), ("g.jsonl", None, Some(16)));
+    assert!(
+        stats
+            .skipped
+            .iter()
+            .all(|s| s.kind == SkipKind::Binary && s.reason.starts_with("binary file (NUL byte)"))
     );
 }
 
@@ -384,6 +420,14 @@ fn binary_files_are_refused_as_one_skip_each() {
             .iter()
             .all(|s| s.reason.starts_with("binary file (NUL byte)"))
     );
+    // Read as JSON Lines or CSV, they are refused whole as well.
+    for format in [Format::Jsonl, Format::Csv] {
+        let config = dir.config(&["corpus/image.png", "corpus/program"], format);
+        let (docs, stats) = read_all(config);
+        assert!(docs.is_empty());
+        assert_eq!(at(&stats.skipped[0]), ("corpus/image.png", None, Some(8)));
+        assert_eq!(at(&stats.skipped[1]), ("corpus/program", None, Some(7)));
+    }
 }
 
 #[test]
@@ -570,10 +614,15 @@ fn long_documents_and_lines_at_small_limits() {
             file: "long.txt".into(),
             line: None,
             id: "long".into(),
-            parts: 2
+            parts: 2,
+            rest_skipped: false,
         }]
     );
-    assert_eq!((stats.documents, stats.records_seen), (2, 2));
+    // One record, two documents.
+    assert_eq!(
+        (stats.documents, stats.records_seen, stats.parts_added),
+        (2, 1, 1)
+    );
 
     let mut config = dir.config(&["long.jsonl"], Format::Jsonl);
     config.max_line_bytes = Some(1 << 20);
@@ -622,7 +671,7 @@ fn oversized_documents_are_split_at_sentences_or_skipped() {
         ]
     );
     assert_eq!(texts.concat(), speech);
-    assert_eq!(stats.records_seen, 3);
+    assert_eq!((stats.records_seen, stats.parts_added), (1, 2));
 
     config.inputs = vec!["posts.jsonl".into()];
     config.format = Format::Jsonl;
@@ -636,7 +685,8 @@ fn oversized_documents_are_split_at_sentences_or_skipped() {
             file: "posts.jsonl".into(),
             line: Some(1),
             id: "p".into(),
-            parts: 3
+            parts: 3,
+            rest_skipped: false,
         }]
     );
 
@@ -877,8 +927,10 @@ fn unreadable_files_are_skipped_as_whole_files() {
     assert_reconciles(stats);
     assert_eq!(
         stats.skipped[0].to_string(),
-        "locked.txt: byte 0: read error: Is a directory (os error 21) (expected a readable file)"
+        "locked.txt: the file changed after it was listed: it is no longer a regular file \
+         (expected a file that is not replaced while it is read)"
     );
+    assert_eq!(stats.skipped[0].kind, SkipKind::Changed);
 }
 
 #[test]

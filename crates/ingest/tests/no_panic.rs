@@ -34,8 +34,14 @@ fn config(format: Format, replace: bool, skip_oversize: bool, small: bool) -> So
 /// What every outcome must satisfy.
 fn check(outcome: &Outcome, config: &SourceConfig) -> Result<(), TestCaseError> {
     let stats = &outcome.stats;
+    let added: u64 = stats
+        .split
+        .iter()
+        .map(|s| s.parts - 1 + u64::from(s.rest_skipped))
+        .sum();
+    prop_assert_eq!(stats.parts_added, added);
     prop_assert_eq!(
-        stats.records_seen,
+        stats.records_seen + stats.parts_added,
         stats.documents + stats.skipped.len() as u64
     );
     prop_assert_eq!(stats.documents as usize, outcome.items.len());
