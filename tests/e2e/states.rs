@@ -140,7 +140,7 @@ fn a_state_whose_numbers_contradict_each_other_is_refused() {
             |v| {
                 v["ingest"]["records_seen"] = 12_345.into();
             },
-            "12345 records seen, but 62 documents and 0 skipped",
+            "12345 records seen and 0 parts added by splitting, but 62 documents and 0 skipped",
         ),
         (
             "doc_freq",

@@ -771,14 +771,15 @@ impl<'s> Walker<'s> {
         // Every input must exist now, with files of the format: a typo fails validation, not
         // a run.
         if let (Some(inputs), true) = (&inputs, self.check_inputs) {
-            for (input, span) in inputs {
-                let probe = wordmill_ingest::SourceConfig {
-                    inputs: vec![input.clone()],
-                    format,
-                    extensions: extensions.clone(),
-                    ..Default::default()
-                };
-                if let Err(e) = wordmill_ingest::Source::open(probe) {
+            // All at once: the directories globs list are listed once for all of them.
+            let probe = wordmill_ingest::SourceConfig {
+                inputs: inputs.iter().map(|(s, _)| s.clone()).collect(),
+                format,
+                extensions: extensions.clone(),
+                ..Default::default()
+            };
+            for (i, e) in wordmill_ingest::Source::check_inputs(&probe) {
+                if let Some((_, span)) = inputs.get(i) {
                     self.error(span.clone(), format!("`ingest.inputs`: {e}"));
                 }
             }

@@ -136,7 +136,8 @@ pub struct IngestTally {
     pub files: Vec<InputFileEntry>,
     /// Bytes read.
     pub bytes_read: u64,
-    /// Records seen = documents + skipped.
+    /// Input records seen, each once (a split one too): records seen + parts added =
+    /// documents + skipped.
     pub records_seen: u64,
     /// Documents analysed.
     pub documents: u64,
@@ -148,6 +149,10 @@ pub struct IngestTally {
     /// Oversize documents split into parts.
     #[serde(default)]
     pub split: Vec<Split>,
+    /// Documents that splitting added: a record split into `k` parts is one record seen and `k`
+    /// documents (see [`wordmill_ingest::IngestStats`]).
+    #[serde(default)]
+    pub parts_added: u64,
     /// Files of directory inputs left out for their extension.
     #[serde(default)]
     pub files_left_out: u64,
@@ -173,6 +178,7 @@ impl Merge for IngestTally {
             .sort_by(|a, b| (&a.file, a.line, &a.id).cmp(&(&b.file, b.line, &b.id)));
         self.skipped.extend(other.skipped);
         sort_skips(&mut self.skipped);
+        self.parts_added += other.parts_added;
         self.files_left_out += other.files_left_out;
         self.left_out_examples.extend(other.left_out_examples);
         self.left_out_examples.sort();
@@ -344,10 +350,22 @@ impl RunState {
         let ingest = &self.ingest;
         let rows = &self.partial.documents.rows;
         let skipped = ingest.skipped.len() as u64;
-        if ingest.records_seen != ingest.documents.saturating_add(skipped) {
+        if ingest.records_seen.saturating_add(ingest.parts_added)
+            != ingest.documents.saturating_add(skipped)
+        {
             return Err(format!(
-                "{} records seen, but {} documents and {skipped} skipped (expected records seen = documents + skipped)",
-                ingest.records_seen, ingest.documents
+                "{} records seen and {} parts added by splitting, but {} documents and {skipped} skipped (expected records seen + parts added = documents + skipped)",
+                ingest.records_seen, ingest.parts_added, ingest.documents
+            ));
+        }
+        let split_parts = ingest.split.iter().fold(0u64, |n, s| {
+            n.saturating_add(s.parts.saturating_sub(1))
+                .saturating_add(u64::from(s.rest_skipped))
+        });
+        if split_parts != ingest.parts_added {
+            return Err(format!(
+                "{} parts added by splitting, but the splits listed add {split_parts}",
+                ingest.parts_added
             ));
         }
         if rows.len() as u64 != ingest.documents {
@@ -783,6 +801,7 @@ fn analyse(
         skipped: stats.skipped,
         replaced: stats.replaced,
         split: stats.split,
+        parts_added: stats.parts_added,
         files_left_out: stats.files_left_out,
         left_out_examples: stats.left_out_examples,
     };
@@ -1232,6 +1251,7 @@ fn render_into(
             bytes_read: ingest.bytes_read,
             text_bytes,
             records_seen: ingest.records_seen,
+            parts_added: ingest.parts_added,
             documents: ingest.documents,
             skipped: ingest.skipped.len() as u64,
             skipped_by_kind: skips_by_kind(&ingest.skipped)

@@ -64,8 +64,12 @@ pub struct ManifestInputs {
     pub bytes_read: u64,
     /// Bytes of text analysed (UTF-8, after decompression and decoding).
     pub text_bytes: u64,
-    /// Records seen = documents + skipped.
+    /// Input records seen, each once (a split one too): `records_seen + parts_added =
+    /// documents + skipped`.
     pub records_seen: u64,
+    /// Documents that splitting added (a record split into `k` parts adds `k - 1`).
+    #[serde(default)]
+    pub parts_added: u64,
     /// Documents analysed.
     pub documents: u64,
     /// Records skipped.
