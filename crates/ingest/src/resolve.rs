@@ -282,6 +282,67 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// How a glob input splits into the directory it lists (its literal start, joined to `base`
+/// when relative) and the pattern below it.
+fn glob_parts(base: &Path, input: &str) -> GlobParts {
+    let normalised = slashed(input);
+    let parts: Vec<&str> = normalised.split('/').collect();
+    let literal = parts.iter().take_while(|p| !p.contains(GLOB_META)).count();
+    let prefix = parts[..literal].join("/");
+    let rest = parts[literal..].join("/");
+    let root = if literal == 0 {
+        base.to_path_buf()
+    } else if prefix.is_empty() {
+        // The pattern starts with `/`: the file-system root.
+        PathBuf::from("/")
+    } else if Path::new(&prefix).is_absolute() {
+        PathBuf::from(&prefix)
+    } else {
+        base.join(&prefix)
+    };
+    let max_depth = (!rest.contains("**")).then(|| rest.split('/').count());
+    let show_hidden = rest.split('/').any(|c| c.starts_with('.'));
+    GlobParts {
+        literal,
+        prefix,
+        rest,
+        root,
+        max_depth,
+        show_hidden,
+    }
+}
+
+/// Whether the glob input `pattern` (relative inputs are joined to `base`) reads a file at
+/// `path` (absolute, with links resolved), whether or not it exists yet: the rules of
+/// [`Source::open`](crate::Source::open) (listing from the pattern's literal directory, `*`
+/// within one path component, hidden components only where the pattern names them). `false`
+/// for an input that is not a glob or not a valid one.
+pub fn glob_reads(base: &Path, pattern: &str, path: &Path) -> bool {
+    if !pattern.contains(GLOB_META) {
+        return false;
+    }
+    let parts = glob_parts(base, pattern);
+    let root = fs::canonicalize(&parts.root)
+        .or_else(|_| std::path::absolute(&parts.root))
+        .unwrap_or(parts.root);
+    let Ok(inside) = path.strip_prefix(&root) else {
+        return false;
+    };
+    let relative = relative_slashed(path, &root);
+    if !parts.show_hidden
+        && inside
+            .components()
+            .any(|c| c.as_os_str().as_encoded_bytes().first() == Some(&b'.'))
+    {
+        return false;
+    }
+    GlobBuilder::new(&parts.rest)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .is_ok_and(|glob| glob.compile_matcher().is_match(&relative))
+}
+
 /// A glob input: the directory it lists (its literal start) and the pattern below it.
 struct GlobParts {
     /// How many `/`-separated components are literal.
@@ -450,29 +511,7 @@ impl Resolver<'_> {
 
     /// The directory a glob lists and the pattern below it.
     fn glob_parts(&self, input: &str) -> GlobParts {
-        let normalised = slashed(input);
-        let parts: Vec<&str> = normalised.split('/').collect();
-        let literal = parts.iter().take_while(|p| !p.contains(GLOB_META)).count();
-        let prefix = parts[..literal].join("/");
-        let rest = parts[literal..].join("/");
-        let root = if literal == 0 {
-            self.base.to_path_buf()
-        } else if prefix.is_empty() {
-            // The pattern starts with `/`: the file-system root.
-            PathBuf::from("/")
-        } else {
-            self.full_path(Path::new(&prefix))
-        };
-        let max_depth = (!rest.contains("**")).then(|| rest.split('/').count());
-        let show_hidden = rest.split('/').any(|c| c.starts_with('.'));
-        GlobParts {
-            literal,
-            prefix,
-            rest,
-            root,
-            max_depth,
-            show_hidden,
-        }
+        glob_parts(self.base, input)
     }
 
     fn glob(&mut self, input: &str) -> Result<(), IngestError> {
@@ -1542,5 +1581,25 @@ mod tests {
             let (nx, ny) = (format!("p{x}q"), format!("p{y}q"));
             proptest::prop_assert_eq!(natural_cmp(nx.as_bytes(), ny.as_bytes()), x.cmp(&y));
         }
+    }
+
+    #[test]
+    fn glob_reads_follows_the_resolvers_rules() {
+        let dir = TempDir::new("glob-reads");
+        dir.write("data/a.jsonl", "");
+        let base = std::fs::canonicalize(dir.path()).unwrap();
+        let report = base.join("data/report/sentences.jsonl");
+        assert!(glob_reads(&base, "data/**/*.jsonl", &report));
+        assert!(!glob_reads(&base, "data/*.jsonl", &report));
+        assert!(glob_reads(&base, "data/*/*.jsonl", &report));
+        assert!(!glob_reads(&base, "data/*/*.csv", &report));
+        // Hidden components only where the pattern names them.
+        let hidden = base.join("data/.report/sentences.jsonl");
+        assert!(!glob_reads(&base, "data/**/*.jsonl", &hidden));
+        assert!(glob_reads(&base, "data/.*/*.jsonl", &hidden));
+        // Absolute patterns, and inputs that are not globs.
+        let absolute = format!("{}/data/**/*.jsonl", base.display());
+        assert!(glob_reads(Path::new("/elsewhere"), &absolute, &report));
+        assert!(!glob_reads(&base, "data/report/sentences.jsonl", &report));
     }
 }

@@ -1496,56 +1496,12 @@ const REPORT_FILES: [&str; 10] = [
     "run.json",
 ];
 
-/// Whether the glob input `pattern` (relative to `base`) matches a file of report directory
-/// `out` (absolute), as the ingest crate expands globs: from the directory of the pattern's
-/// literal components, `*` within one path component, hidden components only when the pattern
-/// names them.
+/// Whether the glob input `pattern` (relative to `base`) reads a file of report directory
+/// `out` (absolute), as the ingest crate expands globs.
 fn glob_reaches(pattern: &str, base: &Path, out: &Path) -> bool {
-    const GLOB_META: &[char] = &['*', '?', '[', '{'];
-    let parts: Vec<&str> = pattern.split('/').collect();
-    let literal = parts.iter().take_while(|p| !p.contains(GLOB_META)).count();
-    if literal == parts.len() {
-        return false;
-    }
-    let prefix = parts[..literal].join("/");
-    let rest = parts[literal..].join("/");
-    let root = if literal == 0 {
-        base.to_path_buf()
-    } else if prefix.is_empty() {
-        PathBuf::from("/")
-    } else {
-        base.join(&prefix)
-    };
-    let Ok(root) = absolute(&root) else {
-        return false;
-    };
-    let Ok(inside) = out.strip_prefix(&root) else {
-        return false;
-    };
-    let inside: Vec<String> = inside
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let show_hidden = rest.split('/').any(|c| c.starts_with('.'));
-    if !show_hidden && inside.iter().any(|c| c.starts_with('.')) {
-        return false;
-    }
-    let Ok(glob) = globset::GlobBuilder::new(&rest)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
-    else {
-        return false;
-    };
-    let matcher = glob.compile_matcher();
-    REPORT_FILES.iter().any(|name| {
-        let mut path = inside.join("/");
-        if !path.is_empty() {
-            path.push('/');
-        }
-        path.push_str(name);
-        matcher.is_match(&path)
-    })
+    REPORT_FILES
+        .iter()
+        .any(|name| wordmill_ingest::glob_reads(base, pattern, &out.join(name)))
 }
 
 /// `p` absolute, with the symbolic links of its longest existing ancestor resolved (so that a
