@@ -289,10 +289,13 @@ fn run() -> Result<ExitCode> {
             explain,
             threads,
         } => {
-            let rules = match rules.as_str() {
-                "vader-news" => wordmill_analyse::Rules::VaderNews,
-                "none" => wordmill_analyse::Rules::None,
-                _ => wordmill_analyse::Rules::Vader,
+            // clap admits only the rules' names.
+            let rules: wordmill_analyse::Rules = match rules.parse() {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("wordmill: --rules: {e}");
+                    return Ok(ExitCode::from(2));
+                }
             };
             let format = if lines {
                 wordmill_pipeline::AdhocFormat::Lines

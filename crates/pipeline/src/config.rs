@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use regex::Regex;
 use sha2::{Digest, Sha256};
-use wordmill_analyse::{DocFreq, Norm, TermsConfig, TfidfConfig};
+use wordmill_analyse::{
+    DocFreq, LexiconSource, Norm, Rules, SentimentConfig, TermsConfig, TfidfConfig, Unit,
+};
 use wordmill_ingest::{
     DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
     EncodingErrors, Format, InputOrder, OnError, Oversize,
@@ -120,7 +122,7 @@ pub struct Pipeline {
     /// `[analyse.terms]`, when present.
     pub terms: Option<TermsConfig>,
     /// `[analyse.sentiment]`, when present.
-    pub sentiment: Option<SentimentSpec>,
+    pub sentiment: Option<SentimentConfig>,
     /// `[report]`.
     pub report: ReportSpec,
     /// `[[expect]]` entries, checked by `wordmill test`.
@@ -193,19 +195,38 @@ pub struct IngestSpec {
     pub max_line_bytes: Option<u64>,
 }
 
-/// `[analyse.sentiment]` after validation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SentimentSpec {
-    /// Lexicons in order; later ones override earlier ones. `"vader"` is the built-in one.
-    pub lexicon: Vec<String>,
-    /// `vader`, `vader-news` or `none`.
-    pub rules: String,
-    /// `sentence` or `document`.
-    pub unit: String,
-    /// Metadata keys to group by.
-    pub group_by: Vec<String>,
-    /// Record what carried each sentence's valence.
-    pub explain: bool,
+/// A format a report can be written in (`report.formats`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReportFormat {
+    /// `report.json` and `sentences.jsonl`.
+    Json,
+    /// `terms.csv`, `tfidf.csv`, `documents.csv`, `groups.csv` and the analysers' other tables.
+    Csv,
+    /// `report.md`.
+    Md,
+    /// `report.html`.
+    Html,
+}
+
+impl ReportFormat {
+    /// Every format, in the order of [`FORMATS`].
+    pub const ALL: [ReportFormat; 4] = [
+        ReportFormat::Json,
+        ReportFormat::Csv,
+        ReportFormat::Md,
+        ReportFormat::Html,
+    ];
+
+    /// The name pipeline files use.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Md => "md",
+            ReportFormat::Html => "html",
+        }
+    }
 }
 
 /// `[report]` after validation.
@@ -213,14 +234,14 @@ pub struct SentimentSpec {
 pub struct ReportSpec {
     /// The report directory.
     pub dir: PathBuf,
-    /// Formats to write.
-    pub formats: Vec<String>,
+    /// Formats to write, each once, in the order given.
+    pub formats: Vec<ReportFormat>,
 }
 
 impl ReportSpec {
     /// True when `format` was asked for.
-    pub fn wants(&self, format: &str) -> bool {
-        self.formats.iter().any(|f| f == format)
+    pub fn wants(&self, format: ReportFormat) -> bool {
+        self.formats.contains(&format)
     }
 }
 
@@ -1055,14 +1076,14 @@ impl<'s> Walker<'s> {
         Some(cfg)
     }
 
-    fn sentiment(&mut self, t: &Table<'_>) -> Option<SentimentSpec> {
+    fn sentiment(&mut self, t: &Table<'_>) -> Option<SentimentConfig> {
         let lexicon = match self.strings(t, "lexicon") {
             Some(list) if list.is_empty() => {
                 self.error(
                     t.get("lexicon").map_or(t.span.clone(), |n| n.span.clone()),
                     "`analyse.sentiment.lexicon` is empty",
                 );
-                vec!["vader".to_string()]
+                vec![LexiconSource::Vader]
             }
             Some(list) => {
                 for (name, span) in &list {
@@ -1081,22 +1102,32 @@ impl<'s> Walker<'s> {
                         self.error(span.clone(), format!("`analyse.sentiment.lexicon`: {e}"));
                     }
                 }
-                list.into_iter().map(|(s, _)| s).collect()
+                list.into_iter()
+                    .map(|(s, _)| {
+                        if s == "vader" {
+                            LexiconSource::Vader
+                        } else {
+                            LexiconSource::File(PathBuf::from(s))
+                        }
+                    })
+                    .collect()
             }
-            None => vec!["vader".to_string()],
+            None => vec![LexiconSource::Vader],
         };
         let rules = self
-            .choice(t, "rules", &["vader", "vader-news", "none"])
-            .unwrap_or_else(|| "vader".into());
+            .choice(t, "rules", &Rules::NAMES)
+            .and_then(|s| s.parse::<Rules>().ok())
+            .unwrap_or_default();
         let unit = self
-            .choice(t, "unit", &["sentence", "document"])
-            .unwrap_or_else(|| "sentence".into());
+            .choice(t, "unit", &Unit::NAMES)
+            .and_then(|s| s.parse::<Unit>().ok())
+            .unwrap_or_default();
         let group_by = self
             .strings(t, "group_by")
             .map(|v| v.into_iter().map(|(s, _)| s).collect())
             .unwrap_or_default();
         let explain = self.boolean(t, "explain", false);
-        Some(SentimentSpec {
+        Some(SentimentConfig {
             lexicon,
             rules,
             unit,
@@ -1118,7 +1149,7 @@ impl<'s> Walker<'s> {
             Some(list) => {
                 let mut out = Vec::new();
                 for (f, span) in list {
-                    if !FORMATS.contains(&f.as_str()) {
+                    let Some(format) = ReportFormat::ALL.into_iter().find(|x| x.name() == f) else {
                         let mut msg = format!(
                             "`report.formats`: unknown format \"{f}\"; expected {}",
                             quoted(FORMATS)
@@ -1127,8 +1158,10 @@ impl<'s> Walker<'s> {
                             msg.push_str(&format!(" (did you mean \"{best}\"?)"));
                         }
                         self.error(span, msg);
-                    } else if !out.contains(&f) {
-                        out.push(f);
+                        continue;
+                    };
+                    if !out.contains(&format) {
+                        out.push(format);
                     }
                 }
                 out
@@ -1153,8 +1186,8 @@ fn default_report_dir(name: &str) -> PathBuf {
     PathBuf::from("out").join(safe)
 }
 
-fn default_formats() -> Vec<String> {
-    FORMATS.iter().map(|s| s.to_string()).collect()
+fn default_formats() -> Vec<ReportFormat> {
+    ReportFormat::ALL.to_vec()
 }
 
 fn looks_like_path(s: &str) -> bool {
@@ -1576,7 +1609,7 @@ mod settings {
     use wordmill_analyse::{DocFreq, Norm, TermsConfig, TfidfConfig};
     use wordmill_normalise::{NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
 
-    use super::{IngestSpec, Pipeline, ReportSpec, SentimentSpec, hex};
+    use super::{IngestSpec, LexiconSource, Pipeline, ReportSpec, SentimentConfig, hex};
 
     /// Every setting of a pipeline: dotted key (`analyse.terms.min_df`) to its effective value,
     /// written as the pipeline file would write it.
@@ -1631,7 +1664,7 @@ mod settings {
         ingest: IngestView<'p>,
         normalise: NormaliseView<'p>,
         analyse: AnalyseView<'p>,
-        report: ReportView<'p>,
+        report: ReportView,
     }
 
     impl<'p> View<'p> {
@@ -1882,16 +1915,16 @@ mod settings {
 
     #[derive(Serialize)]
     struct SentimentView<'p> {
-        lexicon: &'p [String],
-        rules: &'p str,
-        unit: &'p str,
+        lexicon: Vec<String>,
+        rules: &'static str,
+        unit: &'static str,
         group_by: &'p [String],
         explain: bool,
     }
 
     impl<'p> SentimentView<'p> {
-        fn of(s: &'p SentimentSpec) -> SentimentView<'p> {
-            let SentimentSpec {
+        fn of(s: &'p SentimentConfig) -> SentimentView<'p> {
+            let SentimentConfig {
                 lexicon,
                 rules,
                 unit,
@@ -1899,9 +1932,9 @@ mod settings {
                 explain,
             } = s;
             SentimentView {
-                lexicon,
-                rules,
-                unit,
+                lexicon: lexicon.iter().map(LexiconSource::name).collect(),
+                rules: rules.name(),
+                unit: unit.name(),
                 group_by,
                 explain: *explain,
             }
@@ -1909,15 +1942,17 @@ mod settings {
     }
 
     #[derive(Serialize)]
-    struct ReportView<'p> {
-        formats: &'p [String],
+    struct ReportView {
+        formats: Vec<&'static str>,
     }
 
-    impl<'p> ReportView<'p> {
-        fn of(r: &'p ReportSpec) -> ReportView<'p> {
+    impl ReportView {
+        fn of(r: &ReportSpec) -> ReportView {
             // `dir` is where the run went, not how it was made; `--out` overrides it.
             let ReportSpec { dir: _, formats } = r;
-            ReportView { formats }
+            ReportView {
+                formats: formats.iter().map(|f| f.name()).collect(),
+            }
         }
     }
 

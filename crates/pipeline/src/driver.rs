@@ -11,8 +11,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use wordmill_analyse::{
-    Analyser, DocumentStats, Documents, DocumentsPartial, LexiconSource, Rules, Sentiment,
-    SentimentConfig, SentimentPartial, Terms, TermsPartial, Unit,
+    Analyser, DocumentStats, Documents, DocumentsPartial, Sentiment, SentimentPartial, Terms,
+    TermsPartial,
 };
 use wordmill_ingest::{Format, Replacement, Skip, Source, SourceConfig, Split};
 use wordmill_model::{DocBuffers, Document, Merge, Metadata};
@@ -21,7 +21,7 @@ use wordmill_report::{
     CorpusSummary, IfLocked, OutputDir, Report, SentimentReport, StagedDir, TermsSummary,
 };
 
-use crate::config::Pipeline;
+use crate::config::{Pipeline, ReportFormat};
 use crate::error::RunError;
 use crate::fold::{Fold, FoldPlan, Rows};
 use crate::manifest::{
@@ -435,44 +435,14 @@ struct Stages {
     sentiment: Option<Sentiment>,
 }
 
-/// The analyser configuration of a pipeline's `[analyse.sentiment]`.
-pub(crate) fn sentiment_config(spec: &crate::config::SentimentSpec) -> SentimentConfig {
-    SentimentConfig {
-        lexicon: spec
-            .lexicon
-            .iter()
-            .map(|l| {
-                if l == "vader" {
-                    LexiconSource::Vader
-                } else {
-                    LexiconSource::File(PathBuf::from(l))
-                }
-            })
-            .collect(),
-        rules: match spec.rules.as_str() {
-            "vader-news" => Rules::VaderNews,
-            "none" => Rules::None,
-            _ => Rules::Vader,
-        },
-        unit: if spec.unit == "document" {
-            Unit::Document
-        } else {
-            Unit::Sentence
-        },
-        group_by: spec.group_by.clone(),
-        explain: spec.explain,
-    }
-}
-
 impl Stages {
     fn new(p: &Pipeline) -> Result<Stages, RunError> {
         let normaliser =
             Normaliser::new(p.normalise.clone()).map_err(|e| RunError::Setup(e.to_string()))?;
         let sentiment = match &p.sentiment {
-            Some(spec) => Some(
-                Sentiment::new(sentiment_config(spec))
-                    .map_err(|e| RunError::Setup(e.to_string()))?,
-            ),
+            Some(spec) => {
+                Some(Sentiment::new(spec.clone()).map_err(|e| RunError::Setup(e.to_string()))?)
+            }
             None => None,
         };
         Ok(Stages {
@@ -1132,7 +1102,11 @@ fn render_into(
     let mut report = Report::new(&pipeline.name, &pipeline.config_hash, corpus);
     report.terms = terms.as_ref().map(TermsSummary::from_output);
     if let (Some(out), Some(spec)) = (&folded.sentiment, &pipeline.sentiment) {
-        report.sentiment = Some(SentimentReport::from_output(out, &spec.rules, &spec.unit));
+        report.sentiment = Some(SentimentReport::from_output(
+            out,
+            spec.rules.name(),
+            spec.unit.name(),
+        ));
     }
     timings.push(("finish", finish_started.elapsed(), false));
 
@@ -1151,12 +1125,12 @@ fn render_into(
             });
             Ok::<(), RunError>(())
         };
-    let wants = |f: &str| pipeline.report.wants(f);
-    if wants("json") {
+    let wants = |f: ReportFormat| pipeline.report.wants(f);
+    if wants(ReportFormat::Json) {
         write("report.json", &mut |w| report.write_json(w))?;
     }
     let mut arcs = None;
-    if wants("csv") {
+    if wants(ReportFormat::Csv) {
         if let Some(t) = &terms {
             write("terms.csv", &mut |w| wordmill_report::write_terms_csv(w, t))?;
             if t.documents.is_some() {
@@ -1164,7 +1138,7 @@ fn render_into(
             }
         }
         write("documents.csv", &mut |w| {
-            arcs = folded.replay(Some(w), wants("html"))?;
+            arcs = folded.replay(Some(w), wants(ReportFormat::Html))?;
             Ok(())
         })?;
         if let Some(st) = &folded.sentiment {
@@ -1174,7 +1148,7 @@ fn render_into(
                 })?;
             }
         }
-    } else if wants("html") {
+    } else if wants(ReportFormat::Html) {
         arcs = folded
             .replay(None, true)
             .map_err(|source| RunError::Write {
@@ -1204,7 +1178,7 @@ fn render_into(
             bytes,
         });
     }
-    if wants("html") {
+    if wants(ReportFormat::Html) {
         let input = wordmill_report::HtmlInput {
             report: &report,
             documents: &folded.documents,
@@ -1216,7 +1190,7 @@ fn render_into(
             w.write_all(wordmill_report::render_html(&input).as_bytes())
         })?;
     }
-    if wants("md") {
+    if wants(ReportFormat::Md) {
         write("report.md", &mut |w| {
             w.write_all(wordmill_report::render_markdown(&report).as_bytes())
         })?;
@@ -1362,11 +1336,11 @@ impl Finishing {
             path: dir.to_path_buf(),
             source,
         })?;
-        let wants = |f: &str| pipeline.report.wants(f);
+        let wants = |f: ReportFormat| pipeline.report.wants(f);
         let plan = FoldPlan {
-            sentences: wants("json"),
-            documents_csv: wants("csv"),
-            arcs: wants("html"),
+            sentences: wants(ReportFormat::Json),
+            documents_csv: wants(ReportFormat::Csv),
+            arcs: wants(ReportFormat::Html),
             keep_all: pipeline.terms.as_ref().is_some_and(|t| t.per_document),
             duplicate_ids: pipeline.ingest.duplicate_ids,
         };

@@ -60,7 +60,7 @@ pub use compare::{
     SettingChange, Side, TimingRow, compare,
 };
 pub use config::{
-    DuplicateIds, FORMATS, IngestSpec, Pipeline, ReportSpec, SCHEMA, SentimentSpec, Settings,
+    DuplicateIds, FORMATS, IngestSpec, Pipeline, ReportFormat, ReportSpec, SCHEMA, Settings,
 };
 pub use driver::{
     IngestTally, Progress, ProgressFn, RunOptions, RunOutcome, RunPartial, RunState, STATE_VERSION,

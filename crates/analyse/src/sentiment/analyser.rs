@@ -30,6 +30,44 @@ pub enum Unit {
     Document,
 }
 
+impl Unit {
+    /// Every unit, by the names pipeline files use.
+    pub const NAMES: [&'static str; 2] = ["sentence", "document"];
+
+    /// The name pipeline files and reports use: `sentence` or `document`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Unit::Sentence => "sentence",
+            Unit::Document => "document",
+        }
+    }
+}
+
+impl std::str::FromStr for Unit {
+    type Err = String;
+
+    /// `sentence` or `document`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "sentence" => Ok(Unit::Sentence),
+            "document" => Ok(Unit::Document),
+            other => Err(format!(
+                "unknown unit \"{other}\": expected \"sentence\" or \"document\""
+            )),
+        }
+    }
+}
+
+impl LexiconSource {
+    /// `vader`, or the file's path: as pipeline files name the layer.
+    pub fn name(&self) -> String {
+        match self {
+            LexiconSource::Vader => "vader".to_string(),
+            LexiconSource::File(path) => path.display().to_string(),
+        }
+    }
+}
+
 /// One layer of the lexicon.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -33,6 +33,36 @@ pub enum Rules {
     None,
 }
 
+impl Rules {
+    /// Every rule set, by the names pipeline files use.
+    pub const NAMES: [&'static str; 3] = ["vader", "vader-news", "none"];
+
+    /// The name pipeline files and reports use: `vader`, `vader-news` or `none`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Rules::Vader => "vader",
+            Rules::VaderNews => "vader-news",
+            Rules::None => "none",
+        }
+    }
+}
+
+impl std::str::FromStr for Rules {
+    type Err = String;
+
+    /// `vader`, `vader-news` or `none`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "vader" => Ok(Rules::Vader),
+            "vader-news" => Ok(Rules::VaderNews),
+            "none" => Ok(Rules::None),
+            other => Err(format!(
+                "unknown rules \"{other}\": expected \"vader\", \"vader-news\" or \"none\""
+            )),
+        }
+    }
+}
+
 /// VADER's four scores, rounded as vaderSentiment rounds them (3 decimals, compound 4).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Scores {
