@@ -18,7 +18,7 @@ use wordmill_ingest::{Format, Replacement, Skip, Source, SourceConfig, Split};
 use wordmill_model::{DocBuffers, Document, Merge, Metadata};
 use wordmill_normalise::Normaliser;
 use wordmill_report::{
-    CorpusSummary, IfLocked, OutputDir, Report, SentimentReport, StagedDir, TermsSummary,
+    CorpusSummary, IfLocked, OutputDir, Report, SentimentSection, StagedDir, TermsSection,
 };
 
 use crate::config::{Pipeline, ReportFormat};
@@ -80,7 +80,7 @@ impl std::fmt::Debug for RunOptions {
 }
 
 /// What a finished run produced.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RunOutcome {
     /// The report (also in `report.json`).
     pub report: Report,
@@ -1100,9 +1100,11 @@ fn render_into(
         skipped: ingest.skipped.len() as u64,
     };
     let mut report = Report::new(&pipeline.name, &pipeline.config_hash, corpus);
-    report.terms = terms.as_ref().map(TermsSummary::from_output);
-    if let (Some(out), Some(spec)) = (&folded.sentiment, &pipeline.sentiment) {
-        report.sentiment = Some(SentimentReport::from_output(
+    if let Some(t) = terms {
+        report.push(TermsSection::new(t));
+    }
+    if let (Some(out), Some(spec)) = (folded.sentiment.take(), &pipeline.sentiment) {
+        report.push(SentimentSection::new(
             out,
             spec.rules.name(),
             spec.unit.name(),
@@ -1131,21 +1133,13 @@ fn render_into(
     }
     let mut arcs = None;
     if wants(ReportFormat::Csv) {
-        if let Some(t) = &terms {
-            write("terms.csv", &mut |w| wordmill_report::write_terms_csv(w, t))?;
-            if t.documents.is_some() {
-                write("tfidf.csv", &mut |w| wordmill_report::write_tfidf_csv(w, t))?;
-            }
-        }
         write("documents.csv", &mut |w| {
             arcs = folded.replay(Some(w), wants(ReportFormat::Html))?;
             Ok(())
         })?;
-        if let Some(st) = &folded.sentiment {
-            if !st.group_by.is_empty() {
-                write("groups.csv", &mut |w| {
-                    wordmill_report::write_groups_csv(w, st)
-                })?;
+        for section in &report.sections {
+            for file in section.files() {
+                write(file.name, &mut |w| (file.write)(w))?;
             }
         }
     } else if wants(ReportFormat::Html) {
@@ -1179,15 +1173,11 @@ fn render_into(
         });
     }
     if wants(ReportFormat::Html) {
-        let input = wordmill_report::HtmlInput {
-            report: &report,
-            documents: &folded.documents,
-            terms: terms.as_ref(),
-            sentiment: folded.sentiment.as_ref(),
-            arcs: arcs.as_ref(),
-        };
+        if let Some(section) = report.section_mut::<SentimentSection>() {
+            section.arcs = arcs;
+        }
         write("report.html", &mut |w| {
-            w.write_all(wordmill_report::render_html(&input).as_bytes())
+            w.write_all(wordmill_report::render_html(&report, &folded.documents).as_bytes())
         })?;
     }
     if wants(ReportFormat::Md) {

@@ -253,6 +253,8 @@ pub(crate) struct Folded {
     spill: Option<Spill>,
     compounds: Option<Spill>,
     with_sentences: u64,
+    /// The run scores sentiment (its output may have been taken out of `sentiment`).
+    scored: bool,
     /// Repeated document ids.
     pub(crate) ids: IdCheck,
 }
@@ -438,6 +440,7 @@ impl Fold {
             (Some(fold), Some(p)) => Some(fold.end(p, doc_sentiment, Vec::new())),
             _ => None,
         };
+        let scored = sentiment.is_some();
         Folded {
             documents,
             sentiment,
@@ -452,6 +455,7 @@ impl Fold {
             spill: self.spill,
             compounds: self.compounds,
             with_sentences: self.with_sentences,
+            scored,
             ids: self.ids,
         }
     }
@@ -469,7 +473,7 @@ impl Folded {
             return Ok(None);
         };
         let reader = spill.reader()?;
-        let with_sentiment = self.sentiment.is_some();
+        let with_sentiment = self.scored;
         let extra: &[&str] = if with_sentiment {
             &DOCUMENT_COLUMNS
         } else {

@@ -9,7 +9,7 @@
 
 use std::process::ExitCode;
 
-use wordmill_report::{Report, render_markdown};
+use wordmill_report::{Report, SentimentSection, TermsSection, render_markdown};
 
 fn main() -> ExitCode {
     let Some(path) = std::env::args_os().nth(1) else {
@@ -18,8 +18,10 @@ fn main() -> ExitCode {
     };
     let report: Report = match std::fs::read(&path)
         .map_err(|e| e.to_string())
-        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
-    {
+        .and_then(|b| {
+            Report::from_json(&b, &[TermsSection::READER, SentimentSection::READER])
+                .map_err(|e| e.to_string())
+        }) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}: {e}", path.to_string_lossy());

@@ -3,8 +3,9 @@
 //! The report model of a wordmill run and its renderers.
 //!
 //! - [`Report`]: the summary that becomes `report.json` (with [`SCHEMA_VERSION`]), `report.md`
-//!   and the terminal summary. It holds no timings, so the same corpus and pipeline always give
-//!   the same bytes.
+//!   and the terminal summary: the corpus totals and one [`Section`] per analyser
+//!   ([`TermsSection`], [`SentimentSection`]), each of which renders its own part of every
+//!   output. It holds no timings, so the same corpus and pipeline always give the same bytes.
 //! - Table writers: [`write_terms_csv`] (`terms.csv`), [`write_tfidf_csv`] (`tfidf.csv`),
 //!   [`write_documents_csv`] (`documents.csv`), [`write_sentences_jsonl`] (`sentences.jsonl`),
 //!   [`write_groups_csv`] (`groups.csv`).
@@ -24,12 +25,16 @@
 //! out.write("report.json", |w| report.write_json(w)).unwrap();
 //! let md = render_markdown(&report);
 //! assert!(md.starts_with("# demo"));
-//! let back: Report = serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
-//! assert_eq!(back, report);
+//! let back = Report::from_json(&std::fs::read(dir.join("report.json")).unwrap(), &[]).unwrap();
+//! assert_eq!((back.pipeline, back.corpus), (report.pipeline, report.corpus));
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! ```
 //!
 //! ## Why the design is so
+//!
+//! An analyser's part of the report is one file in `sections/`: its `report.json` object, its
+//! data files, its Markdown, HTML and terminal lines. The renderers draw the corpus and then
+//! whatever sections the report holds, so adding an analyser touches no renderer.
 //!
 //! Tables that grow with the corpus (every term, every document) are streamed to CSV from the
 //! analysers' outputs and never copied into the report model; `report.json` stays small and
@@ -39,21 +44,25 @@ mod html;
 mod markdown;
 mod model;
 mod output;
-mod sentiment;
+mod section;
+mod sections;
 mod tables;
 mod text;
 
-pub use html::{ArcSample, HtmlInput, arc_choice, render_html};
+pub use html::{Page, render_html};
 pub use markdown::{render_markdown, render_terminal};
-pub use model::{CorpusSummary, PipelineInfo, Report, SCHEMA_VERSION, TermsSummary, TopTerm};
+pub use model::{CorpusSummary, PipelineInfo, Report, SCHEMA_VERSION, SectionReader};
 pub use output::{
     CleanupFailure, Committed, IfLocked, OutputDir, PendingFile, StagedDir, interrupt,
 };
-pub use sentiment::{
+pub use section::{DataFile, DocumentColumn, Grouping, HtmlContext, Section, WriteFile};
+pub use sections::sentiment::{ArcSample, SentimentSection, arc_choice};
+pub use sections::sentiment::{
     DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_cells,
     document_sentiment_cells, push_sentence_line, write_groups_csv, write_sentence_line,
     write_sentences_jsonl,
 };
+pub use sections::terms::{TermsSection, TermsSummary, TopTerm};
 pub use tables::{
     DocumentsCsv, ExtraColumns, MetadataKeys, write_documents_csv, write_terms_csv, write_tfidf_csv,
 };

@@ -3,13 +3,17 @@
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
-use wordmill_analyse::{PruneStats, TermsOutput};
+
+use crate::section::Section;
 
 /// Version of the `report.json` layout. Raised on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Everything a run found, in a form small enough to read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Everything a run found, in a form small enough to read: the corpus totals and one
+/// [`Section`] per analyser, in the order they were added.
+///
+/// `report.json` is `{schema_version, pipeline, corpus, <key>: <section>, ...}`.
+#[derive(Debug)]
 pub struct Report {
     /// Layout version ([`SCHEMA_VERSION`]).
     pub schema_version: u32,
@@ -17,12 +21,41 @@ pub struct Report {
     pub pipeline: PipelineInfo,
     /// Size of the corpus.
     pub corpus: CorpusSummary,
-    /// Term statistics, when the pipeline counts terms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terms: Option<TermsSummary>,
-    /// Sentiment, when the pipeline scores it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sentiment: Option<crate::sentiment::SentimentReport>,
+    /// The analysers' sections.
+    pub sections: Vec<Box<dyn Section>>,
+}
+
+impl Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(3 + self.sections.len()))?;
+        map.serialize_entry("schema_version", &self.schema_version)?;
+        map.serialize_entry("pipeline", &self.pipeline)?;
+        map.serialize_entry("corpus", &self.corpus)?;
+        for section in &self.sections {
+            map.serialize_entry(section.key(), section.json())?;
+        }
+        map.end()
+    }
+}
+
+/// How one kind of section is read back from `report.json`.
+#[derive(Debug, Clone, Copy)]
+pub struct SectionReader {
+    /// The section's key in `report.json`.
+    pub key: &'static str,
+    /// Reads the section from its object.
+    pub read: fn(serde_json::Value) -> Result<Box<dyn Section>, serde_json::Error>,
+}
+
+/// The fixed part of `report.json`, and the sections as they stand.
+#[derive(Deserialize)]
+struct ReportJson {
+    schema_version: u32,
+    pipeline: PipelineInfo,
+    corpus: CorpusSummary,
+    #[serde(flatten)]
+    sections: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The pipeline a report came from.
@@ -49,61 +82,6 @@ pub struct CorpusSummary {
     pub skipped: u64,
 }
 
-/// Term statistics.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TermsSummary {
-    /// Documents counted (idf denominator).
-    pub documents: u64,
-    /// Unigram tokens counted.
-    pub tokens: u64,
-    /// Terms kept after `min_df`/`max_df`/`max_features`.
-    pub vocabulary_size: u64,
-    /// What pruning removed.
-    pub pruned: PruneStats,
-    /// The most frequent terms: count desc, then term asc.
-    pub top: Vec<TopTerm>,
-}
-
-/// One of the top terms.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TopTerm {
-    /// 1-based rank.
-    pub rank: u32,
-    /// The term (n-grams joined by one space).
-    pub term: String,
-    /// Occurrences in the corpus.
-    pub count: u64,
-    /// Documents containing it.
-    pub doc_freq: u64,
-    /// Its inverse document frequency, when idf is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idf: Option<f64>,
-}
-
-impl TermsSummary {
-    /// Summarises a finished terms analysis.
-    pub fn from_output(out: &TermsOutput) -> Self {
-        TermsSummary {
-            documents: out.n_docs,
-            tokens: out.n_tokens,
-            vocabulary_size: out.vocabulary.len() as u64,
-            pruned: out.pruned,
-            top: out
-                .top
-                .iter()
-                .enumerate()
-                .map(|(i, t)| TopTerm {
-                    rank: i as u32 + 1,
-                    term: t.term.clone(),
-                    count: t.count,
-                    doc_freq: t.doc_freq,
-                    idf: t.idf,
-                })
-                .collect(),
-        }
-    }
-}
-
 impl Report {
     /// A report with corpus totals and no analysis sections yet.
     pub fn new(name: &str, config_hash: &str, corpus: CorpusSummary) -> Self {
@@ -114,9 +92,61 @@ impl Report {
                 config_hash: config_hash.to_string(),
             },
             corpus,
-            terms: None,
-            sentiment: None,
+            sections: Vec::new(),
         }
+    }
+
+    /// Adds a section after the others.
+    pub fn push(&mut self, section: impl Section) {
+        self.sections.push(Box::new(section));
+    }
+
+    /// The section of type `T`, if the report has one.
+    pub fn section<T: Section>(&self) -> Option<&T> {
+        self.sections
+            .iter()
+            .find_map(|s| s.as_any().downcast_ref::<T>())
+    }
+
+    /// The section of type `T`, mutably.
+    pub fn section_mut<T: Section>(&mut self) -> Option<&mut T> {
+        self.sections
+            .iter_mut()
+            .find_map(|s| s.as_any_mut().downcast_mut::<T>())
+    }
+
+    /// Reads `report.json` back, each section with the reader of its key, in the order of
+    /// `readers` (the order a run adds them). A section without a reader, or one whose
+    /// object does not read, is an error naming it; so is another `schema_version`.
+    pub fn from_json(bytes: &[u8], readers: &[SectionReader]) -> Result<Report, serde_json::Error> {
+        use serde::de::Error as _;
+        let mut json: ReportJson = serde_json::from_slice(bytes)?;
+        if json.schema_version != SCHEMA_VERSION {
+            return Err(serde_json::Error::custom(format!(
+                "report.json of schema version {}, this wordmill reads version {SCHEMA_VERSION}",
+                json.schema_version
+            )));
+        }
+        let mut sections = Vec::with_capacity(json.sections.len());
+        for reader in readers {
+            if let Some(value) = json.sections.remove(reader.key) {
+                let section = (reader.read)(value).map_err(|e| {
+                    serde_json::Error::custom(format!("section `{}`: {e}", reader.key))
+                })?;
+                sections.push(section);
+            }
+        }
+        if let Some(key) = json.sections.keys().next() {
+            return Err(serde_json::Error::custom(format!(
+                "section `{key}` is not one this wordmill knows"
+            )));
+        }
+        Ok(Report {
+            schema_version: json.schema_version,
+            pipeline: json.pipeline,
+            corpus: json.corpus,
+            sections,
+        })
     }
 
     /// Writes `report.json`: pretty-printed, keys in a fixed order, a final newline.

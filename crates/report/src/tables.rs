@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use wordmill_analyse::{DocumentStats, TermsOutput};
 
-use crate::sentiment::push_uint;
+use crate::sections::sentiment::push_uint;
 
 fn csv_writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
     csv::WriterBuilder::new()

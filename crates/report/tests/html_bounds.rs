@@ -3,7 +3,7 @@
 #[path = "html_support.rs"]
 mod support;
 
-use wordmill_report::{HtmlInput, render_html};
+use wordmill_report::render_html;
 
 #[test]
 fn ten_thousand_documents_and_200000_sentences_stay_under_2_mb() {
@@ -34,13 +34,7 @@ fn ten_thousand_documents_and_200000_sentences_stay_under_2_mb() {
         .collect();
     let run = support::run("big", "feed", &docs, &["year", "party"]);
     assert_eq!(run.sentiment.sentences.len(), 200_000);
-    let html = render_html(&HtmlInput {
-        report: &run.report,
-        documents: &run.documents,
-        terms: Some(&run.terms),
-        sentiment: Some(&run.sentiment),
-        arcs: None,
-    });
+    let html = render_html(&run.report, &run.documents);
     assert!(html.len() < 2_000_000, "{} bytes", html.len());
     assert!(html.contains("class=\"truncated\""));
     assert!(html.contains("Sentiment arcs are drawn for 12 of 10,000 documents."));
@@ -62,13 +56,7 @@ fn a_long_document_arc_is_averaged_into_buckets() {
         .collect();
     let docs = vec![support::doc(0, "long", &text.join(" "), &[])];
     let run = support::run("long", "feed", &docs, &[]);
-    let html = render_html(&HtmlInput {
-        report: &run.report,
-        documents: &run.documents,
-        terms: Some(&run.terms),
-        sentiment: Some(&run.sentiment),
-        arcs: None,
-    });
+    let html = render_html(&run.report, &run.documents);
     assert!(html.contains("averaged into 400 points"));
     assert!(
         html.contains("In 1 sentiment arc, consecutive sentences are averaged into 400 points.")

@@ -4,7 +4,7 @@
 #[path = "html_support.rs"]
 mod support;
 
-use wordmill_report::{HtmlInput, render_html};
+use wordmill_report::render_html;
 
 const SCRIPT: &str = "<script>alert(1)</script>";
 const IMG: &str = "\"><img src=x onerror=alert(1)>";
@@ -94,13 +94,7 @@ fn hostile_run() -> support::Run {
 }
 
 fn render(run: &support::Run) -> String {
-    render_html(&HtmlInput {
-        report: &run.report,
-        documents: &run.documents,
-        terms: Some(&run.terms),
-        sentiment: Some(&run.sentiment),
-        arcs: None,
-    })
+    render_html(&run.report, &run.documents)
 }
 
 /// Every tag name in `html` (the text after each `<`, up to a space, `>` or `/`).
@@ -239,13 +233,7 @@ fn the_same_inputs_give_the_same_bytes() {
 fn an_empty_report_still_renders() {
     let report =
         wordmill_report::Report::new("empty", "00", wordmill_report::CorpusSummary::default());
-    let html = render_html(&HtmlInput {
-        report: &report,
-        documents: &[],
-        terms: None,
-        sentiment: None,
-        arcs: None,
-    });
+    let html = render_html(&report, &[]);
     assert!(html.contains("<h1>empty</h1>"));
     assert!(html.ends_with("</html>\n"));
 }

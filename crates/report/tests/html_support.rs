@@ -8,7 +8,7 @@ use wordmill_analyse::{
     TermsConfig, TermsOutput,
 };
 use wordmill_model::{Document, Metadata, NormalisedDoc, Span, Token, TokenText};
-use wordmill_report::{CorpusSummary, Report, SentimentReport, TermsSummary};
+use wordmill_report::{CorpusSummary, Report, SentimentSection, TermsSection};
 
 /// Everything `render_html` reads, owned.
 pub struct Run {
@@ -109,9 +109,11 @@ pub fn run(name: &str, hash: &str, docs: &[Document], group_by: &[&str]) -> Run 
         skipped: 0,
     };
     let mut report = Report::new(name, hash, corpus);
-    report.terms = Some(TermsSummary::from_output(&terms));
-    report.sentiment = Some(SentimentReport::from_output(
-        &sentiment, "vader", "sentence",
+    report.push(TermsSection::new(terms.clone()));
+    report.push(SentimentSection::new(
+        sentiment.clone(),
+        "vader",
+        "sentence",
     ));
     Run {
         report,

@@ -6,8 +6,8 @@
 mod support;
 
 use wordmill_report::{
-    CorpusSummary, HtmlInput, Quote, Report, SentimentReport, document_sentiment_cells,
-    render_html, render_markdown, render_terminal, write_sentences_jsonl,
+    CorpusSummary, Quote, Report, SentimentReport, SentimentSection, TermsSection,
+    document_sentiment_cells, render_html, render_markdown, render_terminal, write_sentences_jsonl,
 };
 
 /// The three renderings for people of one run.
@@ -20,13 +20,7 @@ struct Rendered {
 fn render(run: &support::Run) -> Rendered {
     Rendered {
         markdown: render_markdown(&run.report),
-        html: render_html(&HtmlInput {
-            report: &run.report,
-            documents: &run.documents,
-            terms: Some(&run.terms),
-            sentiment: Some(&run.sentiment),
-            arcs: None,
-        }),
+        html: render_html(&run.report, &run.documents),
         terminal: render_terminal(&run.report),
     }
 }
@@ -72,7 +66,7 @@ fn the_same_sentence_has_the_same_number_everywhere() {
     let docs = documents(&[("alpha", ALPHA), ("beta", BETA)], &[]);
     let run = support::run("numbers", "feed", &docs, &[]);
     let out = render(&run);
-    let st = run.report.sentiment.as_ref().unwrap();
+    let st = &run.report.section::<SentimentSection>().unwrap().summary;
     assert!(!st.most_negative.is_empty() && !st.most_positive.is_empty());
     for q in st.most_negative.iter().chain(&st.most_positive) {
         let n = position(&q.doc_id, &q.text);
@@ -173,9 +167,9 @@ fn a_document_without_positive_sentences_has_no_most_positive() {
     assert_eq!(d.most_negative.as_ref().unwrap().index, 0);
     assert!(
         run.report
-            .sentiment
-            .as_ref()
+            .section::<SentimentSection>()
             .unwrap()
+            .summary
             .most_positive
             .is_empty()
     );
@@ -205,29 +199,27 @@ fn renderers_quote_no_neutral_sentence_as_an_extreme() {
         compound,
         text: text.into(),
     };
-    report.sentiment = Some(SentimentReport {
-        rules: "vader".into(),
-        unit: "sentence".into(),
-        group_by: Vec::new(),
-        documents: 1,
-        sentences: 2,
-        compound_mean: 0.0,
-        document_compound_mean: 0.0,
-        positive_share: 0.0,
-        neutral_share: 1.0,
-        negative_share: 0.0,
-        histogram: vec![0; 20],
-        most_positive: vec![quote(0, 0.03, "Barely upbeat words.")],
-        most_negative: vec![quote(1, -0.02, "Barely downbeat words.")],
-        groups: Vec::new(),
-    });
-    let html = render_html(&HtmlInput {
-        report: &report,
-        documents: &[],
-        terms: None,
-        sentiment: None,
+    report.push(SentimentSection {
+        summary: SentimentReport {
+            rules: "vader".into(),
+            unit: "sentence".into(),
+            group_by: Vec::new(),
+            documents: 1,
+            sentences: 2,
+            compound_mean: 0.0,
+            document_compound_mean: 0.0,
+            positive_share: 0.0,
+            neutral_share: 1.0,
+            negative_share: 0.0,
+            histogram: vec![0; 20],
+            most_positive: vec![quote(0, 0.03, "Barely upbeat words.")],
+            most_negative: vec![quote(1, -0.02, "Barely downbeat words.")],
+            groups: Vec::new(),
+        },
+        output: None,
         arcs: None,
     });
+    let html = render_html(&report, &[]);
     for text in [render_markdown(&report), html, render_terminal(&report)] {
         assert!(!text.contains("Barely"), "{text}");
     }
@@ -271,7 +263,14 @@ fn a_count_of_one_is_singular() {
     assert_eq!(run.report.corpus.documents, 1);
     assert_eq!(run.report.corpus.sentences, 1);
     assert_eq!(run.report.corpus.tokens, 1);
-    assert_eq!(run.report.terms.as_ref().unwrap().vocabulary_size, 1);
+    assert_eq!(
+        run.report
+            .section::<TermsSection>()
+            .unwrap()
+            .summary
+            .vocabulary_size,
+        1
+    );
     let out = render(&run);
     let plurals = [
         "documents",

@@ -1,0 +1,4 @@
+//! One file per analyser's section (see [`Section`](crate::Section)).
+
+pub(crate) mod sentiment;
+pub(crate) mod terms;
