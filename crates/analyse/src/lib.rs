@@ -13,10 +13,12 @@
 //!
 //! See each type's documentation for a runnable example.
 
+mod configure;
 mod documents;
 mod sentiment;
 mod terms;
 
+pub use configure::{ConfigTable, Configure};
 pub use documents::{DocumentStats, Documents, DocumentsPartial};
 pub use sentiment::*;
 pub use terms::*;

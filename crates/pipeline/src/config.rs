@@ -9,22 +9,26 @@ use std::path::{Path, PathBuf};
 
 use regex::Regex;
 use sha2::{Digest, Sha256};
-use wordmill_analyse::{
-    DocFreq, LexiconSource, Norm, Rules, SentimentConfig, TermsConfig, TfidfConfig, Unit,
-};
+use wordmill_analyse::{DocFreq, SentimentConfig, TermsConfig};
 use wordmill_ingest::{
     DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
     EncodingErrors, Format, InputOrder, OnError, Oversize,
 };
 use wordmill_normalise::{NormaliserConfig, StemLanguage, StopWords, TokenizerKind, UnicodeForm};
 
+use std::any::Any;
+use std::sync::Arc;
+
+use wordmill_analyse::ConfigTable;
+use wordmill_report::SectionReader;
+
 use crate::error::{ConfigError, ConfigErrors};
 use crate::expect::Expectation;
 use crate::node::{Entry, Node, Value, parse_json, parse_toml};
+use crate::registry::{ANALYSERS, Stage};
 
-/// Every table of a pipeline file and the keys it accepts. The parser rejects any other key and
-/// `docs/pipeline.md` documents each of these (a test checks both directions).
-pub const SCHEMA: &[(&str, &[&str])] = &[
+/// The tables of a pipeline file that are not an analyser's, and the keys they accept.
+const FIXED_SCHEMA: &[(&str, &[&str])] = &[
     (
         "",
         &[
@@ -70,33 +74,37 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
         ],
     ),
     ("normalise.tokenizer", &["pattern"]),
-    ("analyse", &["terms", "sentiment"]),
-    (
-        "analyse.terms",
-        &[
-            "ngrams",
-            "top",
-            "min_df",
-            "max_df",
-            "max_features",
-            "tfidf",
-            "per_document",
-        ],
-    ),
-    (
-        "analyse.terms.tfidf",
-        &["use_idf", "smooth_idf", "sublinear_tf", "norm"],
-    ),
-    (
-        "analyse.sentiment",
-        &["lexicon", "rules", "unit", "group_by", "explain"],
-    ),
     ("report", &["dir", "formats"]),
     (
         "expect",
         &["top_terms", "within", "metric", "min", "max", "equals"],
     ),
 ];
+
+/// Every table of a pipeline file and the keys it accepts: the fixed tables, then `analyse`
+/// with one key per registered analyser and each analyser's own tables. The parser rejects any
+/// other key and `docs/pipeline.md` documents each of these (a test checks both directions).
+pub fn schema() -> Vec<(String, Vec<&'static str>)> {
+    let mut out: Vec<(String, Vec<&'static str>)> = FIXED_SCHEMA
+        .iter()
+        .map(|(s, keys)| (s.to_string(), keys.to_vec()))
+        .collect();
+    out.push((
+        "analyse".into(),
+        ANALYSERS.iter().map(|k| k.key()).collect(),
+    ));
+    for kind in ANALYSERS {
+        for (sub, keys) in kind.schema() {
+            let section = if sub.is_empty() {
+                format!("analyse.{}", kind.key())
+            } else {
+                format!("analyse.{}.{sub}", kind.key())
+            };
+            out.push((section, keys.to_vec()));
+        }
+    }
+    out
+}
 
 /// Output formats a report can be rendered in.
 pub const FORMATS: &[&str] = &["json", "csv", "md", "html"];
@@ -119,10 +127,8 @@ pub struct Pipeline {
     pub ingest: IngestSpec,
     /// `[normalise]`.
     pub normalise: NormaliserConfig,
-    /// `[analyse.terms]`, when present.
-    pub terms: Option<TermsConfig>,
-    /// `[analyse.sentiment]`, when present.
-    pub sentiment: Option<SentimentConfig>,
+    /// The analysers of `[analyse]`, configured, in registry order.
+    pub(crate) stages: Vec<Arc<dyn Stage>>,
     /// `[report]`.
     pub report: ReportSpec,
     /// `[[expect]]` entries, checked by `wordmill test`.
@@ -325,11 +331,13 @@ struct Walker<'s> {
     errors: Vec<(usize, String)>,
     /// Check that `ingest.inputs` exist (not when the run reads other inputs).
     check_inputs: bool,
+    /// Every table and its keys ([`schema`]).
+    schema: Vec<(String, Vec<&'static str>)>,
 }
 
 /// A table being read: remembers which keys were used, so the rest can be reported.
 struct Table<'n> {
-    section: &'static str,
+    section: String,
     entries: &'n [Entry],
     span: Range<usize>,
 }
@@ -355,6 +363,7 @@ impl<'s> Walker<'s> {
             src,
             errors: Vec::new(),
             check_inputs: true,
+            schema: schema(),
         }
     }
 
@@ -392,7 +401,7 @@ impl<'s> Walker<'s> {
     }
 
     /// Opens `node` as the table `section`, reporting unknown keys.
-    fn table<'n>(&mut self, node: &'n Node, section: &'static str) -> Option<Table<'n>> {
+    fn table<'n>(&mut self, node: &'n Node, section: &str) -> Option<Table<'n>> {
         let Value::Table(entries) = &node.value else {
             self.error(
                 node.span.clone(),
@@ -400,14 +409,16 @@ impl<'s> Walker<'s> {
             );
             return None;
         };
-        let allowed = SCHEMA
+        let allowed: &[&str] = self
+            .schema
             .iter()
-            .find(|(s, _)| *s == section)
-            .map_or(&[][..], |(_, keys)| *keys);
+            .find(|(s, _)| s == section)
+            .map_or(&[][..], |(_, keys)| keys.as_slice());
+        let allowed = allowed.to_vec();
         for e in entries {
             if !allowed.contains(&e.key.as_str()) {
                 let mut msg = format!("unknown key `{}`", qualified(section, &e.key));
-                match nearest(&e.key, allowed) {
+                match nearest(&e.key, &allowed) {
                     Some(best) => msg.push_str(&format!(" (did you mean `{best}`?)")),
                     None => msg.push_str(&format!("; expected one of: {}", allowed.join(", "))),
                 }
@@ -415,13 +426,13 @@ impl<'s> Walker<'s> {
             }
         }
         Some(Table {
-            section,
+            section: section.to_string(),
             entries,
             span: node.span.clone(),
         })
     }
 
-    fn sub<'n>(&mut self, t: &Table<'n>, key: &str, section: &'static str) -> Option<Table<'n>> {
+    fn sub<'n>(&mut self, t: &Table<'n>, key: &str, section: &str) -> Option<Table<'n>> {
         t.get(key).and_then(|n| self.table(n, section))
     }
 
@@ -434,7 +445,7 @@ impl<'s> Walker<'s> {
                     node.span.clone(),
                     format!(
                         "`{}` must be a string, found {}",
-                        qualified(t.section, key),
+                        qualified(&t.section, key),
                         other.kind()
                     ),
                 );
@@ -453,7 +464,7 @@ impl<'s> Walker<'s> {
             Some(node) => {
                 let msg = format!(
                     "`{}` must be true or false, found {}",
-                    qualified(t.section, key),
+                    qualified(&t.section, key),
                     node.value.kind()
                 );
                 self.error(node.span.clone(), msg);
@@ -471,7 +482,7 @@ impl<'s> Walker<'s> {
                     node.span.clone(),
                     format!(
                         "`{}` must be between {min} and {max}, found {n}",
-                        qualified(t.section, key)
+                        qualified(&t.section, key)
                     ),
                 );
                 None
@@ -479,7 +490,7 @@ impl<'s> Walker<'s> {
             ref other => {
                 let msg = format!(
                     "`{}` must be an integer, found {}",
-                    qualified(t.section, key),
+                    qualified(&t.section, key),
                     other.kind()
                 );
                 self.error(node.span.clone(), msg);
@@ -496,7 +507,7 @@ impl<'s> Walker<'s> {
         }
         let mut msg = format!(
             "`{}` must be one of {}, found \"{s}\"",
-            qualified(t.section, key),
+            qualified(&t.section, key),
             quoted(choices)
         );
         if let Some(best) = nearest(&s, choices) {
@@ -509,7 +520,7 @@ impl<'s> Walker<'s> {
     /// A string or an array of strings.
     fn strings(&mut self, t: &Table<'_>, key: &str) -> Option<Vec<(String, Range<usize>)>> {
         let node = t.get(key)?;
-        let what = qualified(t.section, key);
+        let what = qualified(&t.section, key);
         match &node.value {
             Value::Str(s) => Some(vec![(s.clone(), node.span.clone())]),
             Value::Array(items) => {
@@ -583,24 +594,31 @@ impl<'s> Walker<'s> {
             None => Some(NormaliserConfig::default()),
         };
 
-        let (mut terms, mut sentiment) = (None, None);
+        let mut stages: Vec<Arc<dyn Stage>> = Vec::new();
         match self.sub(&top, "analyse", "analyse") {
             Some(analyse) => {
-                if let Some(t) = self.sub(&analyse, "terms", "analyse.terms") {
-                    terms = self.terms(&t);
+                for kind in ANALYSERS {
+                    let section = format!("analyse.{}", kind.key());
+                    let Some(table) = self.sub(&analyse, kind.key(), &section) else {
+                        continue;
+                    };
+                    let configured: Vec<&dyn Any> = stages.iter().map(|s| s.analyser()).collect();
+                    let mut reader = TableReader {
+                        walker: self,
+                        table,
+                    };
+                    if let Some(stage) = kind.build(&mut reader, &configured) {
+                        stages.push(Arc::from(stage));
+                    }
                 }
-                if let Some(t) = self.sub(&analyse, "sentiment", "analyse.sentiment") {
-                    sentiment = self.sentiment(&t);
-                }
-                if analyse.get("terms").is_none() && analyse.get("sentiment").is_none() {
-                    self.error(analyse.span.clone(), "`[analyse]` names no analyser: add `[analyse.terms]` or `[analyse.sentiment]`");
+                if !ANALYSERS.iter().any(|k| analyse.get(k.key()).is_some()) {
+                    let msg = format!("`[analyse]` names no analyser: add {}", analyser_tables());
+                    self.error(analyse.span.clone(), msg);
                 }
             }
             None if top.get("analyse").is_none() => {
-                self.error(
-                    0..0,
-                    "missing `[analyse]`: add `[analyse.terms]` and/or `[analyse.sentiment]`",
-                );
+                let msg = format!("missing `[analyse]`: add {}", analyser_tables());
+                self.error(0..0, msg);
             }
             None => {}
         }
@@ -617,21 +635,7 @@ impl<'s> Walker<'s> {
 
         let ingest = ingest?;
         let normalise = normalise?;
-        let analysis = format!(
-            "format={:?} text_field={:?} id_field={:?} meta_fields={:?} meta_from_path={:?} on_error={:?} encoding={:?} max_doc={:?} oversize={:?}\nnormalise={:?}\nterms={:?}\nsentiment={:?}",
-            ingest.format,
-            ingest.text_field,
-            ingest.id_field,
-            ingest.meta_fields,
-            ingest.meta_from_path.as_ref().map(|r| r.as_str()),
-            ingest.on_error,
-            ingest.encoding_errors,
-            ingest.max_document_bytes,
-            ingest.oversize,
-            normalise,
-            terms,
-            sentiment
-        );
+        let analysis = analysis_fingerprint(&ingest, &normalise, &stages);
         Some(Pipeline {
             path: path.to_path_buf(),
             name,
@@ -639,8 +643,7 @@ impl<'s> Walker<'s> {
             analysis_hash: hex(&Sha256::digest(analysis.as_bytes())),
             ingest,
             normalise,
-            terms,
-            sentiment,
+            stages,
             report: report?,
             expect,
         })
@@ -654,7 +657,7 @@ impl<'s> Walker<'s> {
             _ => {
                 let msg = format!(
                     "`{}` must be a number, found {}",
-                    qualified(t.section, key),
+                    qualified(&t.section, key),
                     show(node)
                 );
                 self.error(node.span.clone(), msg);
@@ -1025,117 +1028,6 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn terms(&mut self, t: &Table<'_>) -> Option<TermsConfig> {
-        let mut cfg = TermsConfig::default();
-        if let Some(node) = t.get("ngrams") {
-            match &node.value {
-                Value::Array(items) if items.len() == 2 => match (&items[0].value, &items[1].value)
-                {
-                    (Value::Int(a), Value::Int(b)) if *a >= 1 && a <= b && *b <= 10 => {
-                        cfg.ngram_range = (*a as usize, *b as usize)
-                    }
-                    _ => self.error(
-                        node.span.clone(),
-                        "`analyse.terms.ngrams` must be [min, max] with 1 ≤ min ≤ max ≤ 10",
-                    ),
-                },
-                _ => self.error(
-                    node.span.clone(),
-                    format!(
-                        "`analyse.terms.ngrams` must be [min, max], found {}",
-                        show(node)
-                    ),
-                ),
-            }
-        }
-        if let Some(n) = self.integer(t, "top", 0, 1_000_000) {
-            cfg.top = n as usize;
-        }
-        cfg.min_df = self.doc_freq(t, "min_df", cfg.min_df);
-        cfg.max_df = self.doc_freq(t, "max_df", cfg.max_df);
-        if let Some(n) = self.integer(t, "max_features", 1, i64::MAX) {
-            cfg.max_features = Some(n as usize);
-        }
-        if let Some(tt) = self.sub(t, "tfidf", "analyse.terms.tfidf") {
-            let d = TfidfConfig::default();
-            cfg.tfidf = TfidfConfig {
-                use_idf: self.boolean(&tt, "use_idf", d.use_idf),
-                smooth_idf: self.boolean(&tt, "smooth_idf", d.smooth_idf),
-                sublinear_tf: self.boolean(&tt, "sublinear_tf", d.sublinear_tf),
-                norm: match self.choice(&tt, "norm", &["l2", "l1", "none"]).as_deref() {
-                    Some("l1") => Norm::L1,
-                    Some("none") => Norm::None,
-                    _ => d.norm,
-                },
-            };
-        }
-        cfg.per_document = self.boolean(t, "per_document", false);
-        if let Err(e) = cfg.validate() {
-            self.error(t.span.clone(), format!("`[analyse.terms]`: {e}"));
-        }
-        Some(cfg)
-    }
-
-    fn sentiment(&mut self, t: &Table<'_>) -> Option<SentimentConfig> {
-        let lexicon = match self.strings(t, "lexicon") {
-            Some(list) if list.is_empty() => {
-                self.error(
-                    t.get("lexicon").map_or(t.span.clone(), |n| n.span.clone()),
-                    "`analyse.sentiment.lexicon` is empty",
-                );
-                vec![LexiconSource::Vader]
-            }
-            Some(list) => {
-                for (name, span) in &list {
-                    if name == "vader" {
-                        continue;
-                    }
-                    if !Path::new(name).is_file() {
-                        let msg = format!(
-                            "`analyse.sentiment.lexicon`: \"{name}\" is neither \"vader\" nor a readable lexicon file"
-                        );
-                        self.error(span.clone(), msg);
-                        continue;
-                    }
-                    // A lexicon is small: reading it here reports a bad line before any run.
-                    if let Err(e) = wordmill_analyse::Lexicon::from_path(name) {
-                        self.error(span.clone(), format!("`analyse.sentiment.lexicon`: {e}"));
-                    }
-                }
-                list.into_iter()
-                    .map(|(s, _)| {
-                        if s == "vader" {
-                            LexiconSource::Vader
-                        } else {
-                            LexiconSource::File(PathBuf::from(s))
-                        }
-                    })
-                    .collect()
-            }
-            None => vec![LexiconSource::Vader],
-        };
-        let rules = self
-            .choice(t, "rules", &Rules::NAMES)
-            .and_then(|s| s.parse::<Rules>().ok())
-            .unwrap_or_default();
-        let unit = self
-            .choice(t, "unit", &Unit::NAMES)
-            .and_then(|s| s.parse::<Unit>().ok())
-            .unwrap_or_default();
-        let group_by = self
-            .strings(t, "group_by")
-            .map(|v| v.into_iter().map(|(s, _)| s).collect())
-            .unwrap_or_default();
-        let explain = self.boolean(t, "explain", false);
-        Some(SentimentConfig {
-            lexicon,
-            rules,
-            unit,
-            group_by,
-            explain,
-        })
-    }
-
     fn report(&mut self, t: &Table<'_>, name: &str) -> Option<ReportSpec> {
         let dir = match self.string(t, "dir") {
             Some((d, span)) if d.trim().is_empty() => {
@@ -1169,6 +1061,167 @@ impl<'s> Walker<'s> {
             None => default_formats(),
         };
         Some(ReportSpec { dir: dir?, formats })
+    }
+}
+
+/// `[analyse.terms]`, `[analyse.sentiment]`, ...: the tables an `[analyse]` may hold.
+fn analyser_tables() -> String {
+    let names: Vec<String> = ANALYSERS
+        .iter()
+        .map(|k| format!("`[analyse.{}]`", k.key()))
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
+
+/// The analysis fingerprint's text: a canonical JSON serialisation of everything that decides
+/// what a document contributes to a run state. From `[ingest]`, what makes a record a
+/// document (its format, fields, the metadata from its path, how invalid text and long
+/// documents are treated); not the inputs, their order or extensions, `on_error`, the size
+/// limits that refuse whole records, `allow_empty` or `duplicate_ids` (checked when the report
+/// is written). All of `[normalise]`, and each analyser's typed configuration, by key.
+fn analysis_fingerprint(
+    ingest: &IngestSpec,
+    normalise: &NormaliserConfig,
+    stages: &[Arc<dyn Stage>],
+) -> String {
+    let value = serde_json::json!({
+        "ingest": {
+            "format": ingest.format.name(),
+            "text_field": ingest.text_field,
+            "id_field": ingest.id_field,
+            "meta_fields": ingest.meta_fields,
+            "meta_from_path": ingest.meta_from_path.as_ref().map(|r| r.as_str()),
+            "encoding_errors": ingest.encoding_errors.name(),
+            "max_document_bytes": ingest.max_document_bytes,
+            "oversize": ingest.oversize.name(),
+        },
+        "normalise": normalise,
+        "analyse": stages
+            .iter()
+            .map(|s| serde_json::json!([s.key(), s.fingerprint()]))
+            .collect::<Vec<_>>(),
+    });
+    value.to_string()
+}
+
+/// One table of the pipeline file, as an analyser reads it ([`ConfigTable`]): type and range
+/// checks, and every problem recorded at its position, through the walker.
+struct TableReader<'w, 's, 'n> {
+    walker: &'w mut Walker<'s>,
+    table: Table<'n>,
+}
+
+impl ConfigTable for TableReader<'_, '_, '_> {
+    fn string(&mut self, key: &str) -> Option<String> {
+        self.walker.string(&self.table, key).map(|(s, _)| s)
+    }
+
+    fn strings(&mut self, key: &str) -> Option<Vec<String>> {
+        self.walker
+            .strings(&self.table, key)
+            .map(|v| v.into_iter().map(|(s, _)| s).collect())
+    }
+
+    fn boolean(&mut self, key: &str, default: bool) -> bool {
+        self.walker.boolean(&self.table, key, default)
+    }
+
+    fn integer(&mut self, key: &str, min: i64, max: i64) -> Option<i64> {
+        self.walker.integer(&self.table, key, min, max)
+    }
+
+    fn choice(&mut self, key: &str, choices: &[&str]) -> Option<usize> {
+        let found = self.walker.choice(&self.table, key, choices)?;
+        choices.iter().position(|c| *c == found)
+    }
+
+    fn doc_freq(&mut self, key: &str, default: DocFreq) -> DocFreq {
+        self.walker.doc_freq(&self.table, key, default)
+    }
+
+    fn range(&mut self, key: &str, lo: i64, hi: i64) -> Option<(i64, i64)> {
+        let node = self.table.get(key)?;
+        let what = qualified(&self.table.section, key);
+        match &node.value {
+            Value::Array(items) if items.len() == 2 => match (&items[0].value, &items[1].value) {
+                (Value::Int(a), Value::Int(b)) if *a >= lo && a <= b && *b <= hi => Some((*a, *b)),
+                _ => {
+                    self.walker.error(
+                        node.span.clone(),
+                        format!("`{what}` must be [min, max] with {lo} ≤ min ≤ max ≤ {hi}"),
+                    );
+                    None
+                }
+            },
+            _ => {
+                let msg = format!("`{what}` must be [min, max], found {}", show(node));
+                self.walker.error(node.span.clone(), msg);
+                None
+            }
+        }
+    }
+
+    fn table(&mut self, key: &str) -> Option<Box<dyn ConfigTable + '_>> {
+        let section = format!("{}.{key}", self.table.section);
+        let table = self.walker.sub(&self.table, key, &section)?;
+        Some(Box::new(TableReader {
+            walker: &mut *self.walker,
+            table,
+        }))
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.table.get(key).is_some()
+    }
+
+    fn error(&mut self, key: Option<&str>, message: String) {
+        let span = key
+            .and_then(|k| self.table.get(k))
+            .map_or(self.table.span.clone(), |n| n.span.clone());
+        self.walker.error(span, message);
+    }
+
+    fn error_item(&mut self, key: &str, index: usize, message: String) {
+        let span = match self.table.get(key) {
+            Some(Node {
+                value: Value::Array(items),
+                ..
+            }) => items.get(index).map(|n| n.span.clone()),
+            Some(node) => Some(node.span.clone()),
+            None => None,
+        }
+        .unwrap_or_else(|| self.table.span.clone());
+        self.walker.error(span, message);
+    }
+}
+
+impl Pipeline {
+    /// The configured analyser of type `A`, if the pipeline has it.
+    pub fn analyser<A: 'static>(&self) -> Option<&A> {
+        self.stages
+            .iter()
+            .find_map(|s| s.analyser().downcast_ref::<A>())
+    }
+
+    /// `[analyse.terms]`, when present.
+    pub fn terms(&self) -> Option<&TermsConfig> {
+        self.analyser::<wordmill_analyse::Terms>()
+            .map(|t| t.config())
+    }
+
+    /// `[analyse.sentiment]`, when present.
+    pub fn sentiment(&self) -> Option<&SentimentConfig> {
+        self.analyser::<wordmill_analyse::Sentiment>()
+            .map(|s| s.config())
+    }
+
+    /// The readers of the sections of `report.json`, in registry order.
+    pub fn section_readers() -> Vec<SectionReader> {
+        ANALYSERS.iter().map(|k| k.reader()).collect()
     }
 }
 
@@ -1248,8 +1301,8 @@ mod tests {
         let p = parse(MINIMAL).unwrap();
         assert_eq!(p.name, "p");
         assert_eq!(p.report.dir, PathBuf::from("out/p"));
-        assert_eq!(p.terms.unwrap().top, 50);
-        assert!(p.sentiment.is_none());
+        assert_eq!(p.terms().unwrap().top, 50);
+        assert!(p.sentiment().is_none());
         assert_eq!(p.config_hash.len(), 64);
     }
 
@@ -1293,7 +1346,7 @@ mod tests {
             "version = 1\n[ingest]\ninputs = \"Cargo.toml\"\n[analyse.terms]\nmin_df = 2\nmax_df = 0.9\n",
         )
         .unwrap();
-        let t = p.terms.unwrap();
+        let t = p.terms().unwrap();
         assert_eq!(t.min_df, DocFreq::Count(2));
         assert_eq!(t.max_df, DocFreq::Fraction(0.9));
     }
@@ -1526,7 +1579,7 @@ mod normalise_tests {
 
 #[cfg(test)]
 mod docs_tests {
-    use super::SCHEMA;
+    use super::schema;
 
     /// Every key the parser accepts is documented in docs/pipeline.md, and every documented key
     /// is accepted.
@@ -1539,7 +1592,8 @@ mod docs_tests {
             .filter_map(|l| l.strip_prefix("### `"))
             .filter_map(|l| l.strip_suffix('`'))
             .collect();
-        let accepted: Vec<&str> = SCHEMA
+        let schema = schema();
+        let accepted: Vec<&str> = schema
             .iter()
             .flat_map(|(_, keys)| keys.iter().copied())
             .collect();
@@ -1606,10 +1660,10 @@ mod settings {
 
     use serde::Serialize;
     use sha2::{Digest, Sha256};
-    use wordmill_analyse::{DocFreq, Norm, TermsConfig, TfidfConfig};
+
     use wordmill_normalise::{NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
 
-    use super::{IngestSpec, LexiconSource, Pipeline, ReportSpec, SentimentConfig, hex};
+    use super::{IngestSpec, Pipeline, ReportSpec, hex};
 
     /// Every setting of a pipeline: dotted key (`analyse.terms.min_df`) to its effective value,
     /// written as the pipeline file would write it.
@@ -1663,7 +1717,8 @@ mod settings {
         name: &'p str,
         ingest: IngestView<'p>,
         normalise: NormaliseView<'p>,
-        analyse: AnalyseView<'p>,
+        /// Each analyser's configuration, serialised with the pipeline file's keys and values.
+        analyse: serde_json::Map<String, serde_json::Value>,
         report: ReportView,
     }
 
@@ -1676,8 +1731,7 @@ mod settings {
                 analysis_hash: _,
                 ingest,
                 normalise,
-                terms,
-                sentiment,
+                stages,
                 report,
                 expect: _,
             } = p;
@@ -1686,10 +1740,10 @@ mod settings {
                 name,
                 ingest: IngestView::of(ingest),
                 normalise: NormaliseView::of(normalise),
-                analyse: AnalyseView {
-                    terms: terms.as_ref().map(TermsView::of),
-                    sentiment: sentiment.as_ref().map(SentimentView::of),
-                },
+                analyse: stages
+                    .iter()
+                    .map(|s| (s.key().to_string(), s.fingerprint()))
+                    .collect(),
                 report: ReportView::of(report),
             }
         }
@@ -1832,116 +1886,6 @@ mod settings {
     }
 
     #[derive(Serialize)]
-    struct AnalyseView<'p> {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        terms: Option<TermsView>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        sentiment: Option<SentimentView<'p>>,
-    }
-
-    #[derive(Serialize)]
-    struct TermsView {
-        ngrams: [usize; 2],
-        top: usize,
-        min_df: DocFreqView,
-        max_df: DocFreqView,
-        max_features: Option<usize>,
-        tfidf: TfidfView,
-        per_document: bool,
-    }
-
-    /// An integer count or a float fraction, as the file tells them apart.
-    #[derive(Serialize)]
-    #[serde(untagged)]
-    enum DocFreqView {
-        Count(u64),
-        Fraction(f64),
-    }
-
-    impl From<DocFreq> for DocFreqView {
-        fn from(d: DocFreq) -> Self {
-            match d {
-                DocFreq::Count(n) => DocFreqView::Count(n),
-                DocFreq::Fraction(x) => DocFreqView::Fraction(x),
-            }
-        }
-    }
-
-    #[derive(Serialize)]
-    struct TfidfView {
-        use_idf: bool,
-        smooth_idf: bool,
-        sublinear_tf: bool,
-        norm: &'static str,
-    }
-
-    impl TermsView {
-        fn of(t: &TermsConfig) -> TermsView {
-            let TermsConfig {
-                ngram_range,
-                top,
-                min_df,
-                max_df,
-                max_features,
-                tfidf,
-                per_document,
-            } = t;
-            let TfidfConfig {
-                use_idf,
-                smooth_idf,
-                sublinear_tf,
-                norm,
-            } = tfidf;
-            TermsView {
-                ngrams: [ngram_range.0, ngram_range.1],
-                top: *top,
-                min_df: (*min_df).into(),
-                max_df: (*max_df).into(),
-                max_features: *max_features,
-                tfidf: TfidfView {
-                    use_idf: *use_idf,
-                    smooth_idf: *smooth_idf,
-                    sublinear_tf: *sublinear_tf,
-                    norm: match norm {
-                        Norm::L1 => "l1",
-                        Norm::L2 => "l2",
-                        Norm::None => "none",
-                    },
-                },
-                per_document: *per_document,
-            }
-        }
-    }
-
-    #[derive(Serialize)]
-    struct SentimentView<'p> {
-        lexicon: Vec<String>,
-        rules: &'static str,
-        unit: &'static str,
-        group_by: &'p [String],
-        explain: bool,
-    }
-
-    impl<'p> SentimentView<'p> {
-        fn of(s: &'p SentimentConfig) -> SentimentView<'p> {
-            let SentimentConfig {
-                lexicon,
-                rules,
-                unit,
-                group_by,
-                explain,
-            } = s;
-            SentimentView {
-                lexicon: lexicon.iter().map(LexiconSource::name).collect(),
-                rules: rules.name(),
-                unit: unit.name(),
-                group_by,
-                explain: *explain,
-            }
-        }
-    }
-
-    #[derive(Serialize)]
     struct ReportView {
         formats: Vec<&'static str>,
     }
@@ -1962,7 +1906,7 @@ mod settings {
 
         use serde_json::json;
 
-        use super::super::SCHEMA;
+        use super::super::schema;
         use super::*;
 
         fn parse(src: &str) -> Pipeline {
@@ -1983,11 +1927,12 @@ mod settings {
             let settings = parse(FULL).settings();
             // Left out on purpose (see `Pipeline::settings`).
             let left_out = ["expect", "report.dir"];
-            for (section, keys) in SCHEMA {
-                if *section == "expect" {
+            let schema = schema();
+            for (section, keys) in &schema {
+                if section == "expect" {
                     continue;
                 }
-                for key in *keys {
+                for key in keys {
                     let q = if section.is_empty() {
                         key.to_string()
                     } else {
@@ -2012,9 +1957,9 @@ mod settings {
             }
             for key in settings.keys() {
                 let (section, last) = key.rsplit_once('.').unwrap_or(("", key.as_str()));
-                let accepted = SCHEMA
+                let accepted = schema
                     .iter()
-                    .any(|(s, keys)| *s == section && keys.contains(&last));
+                    .any(|(s, keys)| s == section && keys.contains(&last));
                 assert!(accepted, "setting `{key}` is not a key the parser accepts");
             }
         }

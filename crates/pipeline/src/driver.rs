@@ -9,16 +9,17 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use wordmill_analyse::{
-    Analyser, DocumentStats, Documents, DocumentsPartial, Sentiment, SentimentPartial, Terms,
-    TermsPartial,
+    Analyser, DocumentStats, Documents, DocumentsPartial, Sentiment, SentimentPartial,
 };
 use wordmill_ingest::{Format, Replacement, Skip, Source, SourceConfig, Split};
 use wordmill_model::{DocBuffers, Document, Merge, Metadata};
 use wordmill_normalise::Normaliser;
 use wordmill_report::{
-    CorpusSummary, IfLocked, OutputDir, Report, SentimentSection, StagedDir, TermsSection,
+    AnalyserSection, CorpusSummary, IfLocked, OutputDir, Report, SentimentSection, StagedDir,
+    TermsSection,
 };
 
 use crate::config::{Pipeline, ReportFormat};
@@ -28,6 +29,7 @@ use crate::manifest::{
     InputFileEntry, KindCount, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline,
     OutputFile, SKIPPED_LISTED, Stage, peak_rss_bytes, skips_by_kind,
 };
+use crate::registry::{ErasedPartial, Stage as AnalyserStage};
 
 /// How far a run has got, reported while it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,26 +97,42 @@ pub struct RunOutcome {
     pub notices: Vec<String>,
 }
 
-/// The partial state of a whole run: every analyser's partial state.
-#[derive(Debug, Serialize, Deserialize)]
+/// The partial state of a whole run: the per-document facts and every analyser's partial
+/// state, by key, in registry order. Serialised as `{"documents": ..., "<key>": ...}`.
+#[derive(Debug)]
 pub struct RunPartial {
     /// Per-document facts.
-    pub documents: DocumentsPartial,
-    /// Term counts, when the pipeline has `[analyse.terms]`.
-    pub terms: Option<TermsPartial>,
-    /// Sentiment scores, when the pipeline has `[analyse.sentiment]`.
-    #[serde(default)]
-    pub sentiment: Option<SentimentPartial>,
+    pub(crate) documents: DocumentsPartial,
+    /// Each analyser's state, in the order of the pipeline's stages.
+    pub(crate) analysers: Vec<(&'static str, Box<dyn ErasedPartial>)>,
+}
+
+impl Serialize for RunPartial {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1 + self.analysers.len()))?;
+        map.serialize_entry("documents", &self.documents)?;
+        for (key, partial) in &self.analysers {
+            map.serialize_entry(key, partial.as_serialize())?;
+        }
+        map.end()
+    }
 }
 
 impl RunPartial {
+    /// The partial state of the analyser with state type `P`, mutably.
+    fn get_mut<P: 'static>(&mut self) -> Option<&mut P> {
+        self.analysers
+            .iter_mut()
+            .find_map(|(_, p)| p.as_any_mut().downcast_mut::<P>())
+    }
+
     /// Takes the per-document rows out (for the fold), leaving what is bounded.
     fn take_rows(&mut self) -> Rows {
         Rows {
             documents: std::mem::take(&mut self.documents.rows),
             sentiment: self
-                .sentiment
-                .as_mut()
+                .get_mut::<SentimentPartial>()
                 .map(|s| s.take_documents())
                 .unwrap_or_default(),
         }
@@ -124,8 +142,9 @@ impl RunPartial {
 impl Merge for RunPartial {
     fn merge(&mut self, other: Self) {
         self.documents.merge(other.documents);
-        self.terms.merge(other.terms);
-        self.sentiment.merge(other.sentiment);
+        for ((_, mine), (_, theirs)) in self.analysers.iter_mut().zip(other.analysers) {
+            mine.merge_erased(theirs);
+        }
     }
 }
 
@@ -242,7 +261,7 @@ fn checked_content(line: &str) -> Result<String, String> {
 /// A state line ends with `"checksum"`: the SHA-256 of the line's content (the same JSON object
 /// without that member), so that a state damaged or edited on its way is refused. A loaded
 /// state is also checked against its own invariants ([`RunState::validate`]).
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 pub struct RunState {
     /// Format version ([`STATE_VERSION`]).
     pub wordmill_state: u32,
@@ -320,12 +339,62 @@ impl RunState {
                 "{origin}: damaged state: {e}; the state was changed after it was written (or cut short): make it again"
             ))
         })?;
-        let state: RunState = serde_json::from_str(&content)
+        let state = RunState::parse(pipeline, &content)
             .map_err(|e| RunError::State(format!("{origin}: damaged state: {e}")))?;
         state
             .validate(pipeline)
             .map_err(|e| RunError::State(format!("{origin}: state refused: {e}")))?;
         Ok(state)
+    }
+
+    /// Reads the content of a state line: the fixed parts, then each analyser's partial state
+    /// by its key, as the pipeline's stages know them.
+    fn parse(pipeline: &Pipeline, content: &str) -> Result<RunState, String> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw<'a> {
+            wordmill_state: u32,
+            wordmill_version: String,
+            config_hash: String,
+            analysis_hash: String,
+            ingest: IngestTally,
+            #[serde(borrow)]
+            partial: BTreeMap<String, &'a RawValue>,
+        }
+        let mut raw: Raw<'_> = serde_json::from_str(content).map_err(|e| e.to_string())?;
+        let documents = raw
+            .partial
+            .remove("documents")
+            .ok_or("the state has no `documents`")?;
+        let documents: DocumentsPartial =
+            serde_json::from_str(documents.get()).map_err(|e| format!("documents: {e}"))?;
+        let mut analysers = Vec::with_capacity(pipeline.stages.len());
+        for stage in &pipeline.stages {
+            let json = raw
+                .partial
+                .remove(stage.key())
+                .ok_or_else(|| format!("the state has no `{}`", stage.key()))?;
+            let partial = stage
+                .partial_from_json(json)
+                .map_err(|e| format!("{}: {e}", stage.key()))?;
+            analysers.push((stage.key(), partial));
+        }
+        if let Some(key) = raw.partial.keys().next() {
+            return Err(format!(
+                "the state holds `{key}`, which the pipeline does not analyse"
+            ));
+        }
+        Ok(RunState {
+            wordmill_state: raw.wordmill_state,
+            wordmill_version: raw.wordmill_version,
+            config_hash: raw.config_hash,
+            analysis_hash: raw.analysis_hash,
+            ingest: raw.ingest,
+            partial: RunPartial {
+                documents,
+                analysers,
+            },
+        })
     }
 
     /// The state as one JSON line (with the final newline), ending with its checksum.
@@ -389,39 +458,8 @@ impl RunState {
                 r.id, r.tokens, r.sentences, r.bytes
             ));
         }
-        if let Some(terms) = &self.partial.terms {
-            terms.validate()?;
-            let tokens = rows
-                .iter()
-                .map(|r| r.tokens)
-                .fold(0u64, u64::saturating_add);
-            if terms.n_docs() != rows.len() as u64 || terms.n_tokens() != tokens {
-                return Err(format!(
-                    "the term counts are of {} documents and {} tokens, the documents {} and {tokens}",
-                    terms.n_docs(),
-                    terms.n_tokens(),
-                    rows.len()
-                ));
-            }
-            if let Some((min_n, max_n)) = pipeline.terms.as_ref().map(|t| t.ngram_range) {
-                let expected = rows.iter().fold(0u64, |sum, r| {
-                    (min_n..=max_n).fold(sum, |sum, n| {
-                        sum.saturating_add(r.tokens.saturating_sub(n as u64 - 1))
-                    })
-                });
-                if terms.total_count() != expected {
-                    return Err(format!(
-                        "the term counts add up to {} occurrences, but the documents' {tokens} tokens make {expected} n-grams of {min_n} to {max_n} tokens",
-                        terms.total_count()
-                    ));
-                }
-            }
-        }
-        if let Some(sentiment) = &self.partial.sentiment {
-            sentiment.validate()?;
-            if !sentiment.ordinals().eq(ordinals.iter().copied()) {
-                return Err("the sentiment scores are not of the documents listed".into());
-            }
+        for (stage, (_, partial)) in pipeline.stages.iter().zip(&self.partial.analysers) {
+            stage.validate(partial.as_ref(), rows)?;
         }
         Ok(())
     }
@@ -431,33 +469,28 @@ impl RunState {
 struct Stages {
     normaliser: Normaliser,
     documents: Documents,
-    terms: Option<Terms>,
-    sentiment: Option<Sentiment>,
+    analysers: Vec<Arc<dyn AnalyserStage>>,
 }
 
 impl Stages {
     fn new(p: &Pipeline) -> Result<Stages, RunError> {
         let normaliser =
             Normaliser::new(p.normalise.clone()).map_err(|e| RunError::Setup(e.to_string()))?;
-        let sentiment = match &p.sentiment {
-            Some(spec) => {
-                Some(Sentiment::new(spec.clone()).map_err(|e| RunError::Setup(e.to_string()))?)
-            }
-            None => None,
-        };
         Ok(Stages {
             normaliser,
             documents: Documents,
-            terms: p.terms.clone().map(Terms::new),
-            sentiment,
+            analysers: p.stages.clone(),
         })
     }
 
     fn partial(&self) -> RunPartial {
         RunPartial {
             documents: self.documents.partial(),
-            terms: self.terms.as_ref().map(|t| t.partial()),
-            sentiment: self.sentiment.as_ref().map(|s| s.partial()),
+            analysers: self
+                .analysers
+                .iter()
+                .map(|s| (s.key(), s.partial()))
+                .collect(),
         }
     }
 
@@ -466,13 +499,18 @@ impl Stages {
     fn observe(&self, partial: &mut RunPartial, doc: &Document, buffers: &mut DocBuffers) {
         let nd = self.normaliser.normalise_with(doc, std::mem::take(buffers));
         self.documents.observe(&mut partial.documents, &nd);
-        if let (Some(t), Some(tp)) = (&self.terms, partial.terms.as_mut()) {
-            t.observe(tp, &nd);
-        }
-        if let (Some(s), Some(sp)) = (&self.sentiment, partial.sentiment.as_mut()) {
-            s.observe(sp, &nd);
+        for (stage, (_, p)) in self.analysers.iter().zip(partial.analysers.iter_mut()) {
+            stage.observe(p.as_mut(), &nd);
         }
         *buffers = nd.recycle();
+    }
+
+    /// The sentiment analyser, when the pipeline has one (its per-document rows are folded as
+    /// the run streams).
+    fn sentiment(&self) -> Option<&Sentiment> {
+        self.analysers
+            .iter()
+            .find_map(|s| s.analyser().downcast_ref::<Sentiment>())
     }
 }
 
@@ -1078,18 +1116,42 @@ fn render_into(
     let mut rows = partial.take_rows();
     rows.documents.sort_by_key(|d| d.ordinal);
     fold.feed(rows, dir)?;
-    let mut folded = fold.end(partial.sentiment);
-    let mut terms = match (&stages.terms, partial.terms) {
-        (Some(t), Some(tp)) => Some(t.finish(tp)),
-        _ => None,
-    };
-    // Repeated ids the fold made unique, in the per-document TF-IDF rows too.
-    if let Some(rows) = terms.as_mut().and_then(|t| t.documents.as_mut()) {
-        for row in rows {
-            if let Some(id) = folded.ids.renamed.get(&row.ordinal) {
-                row.id.clone_from(id);
+    // The sentiment state's rows were folded as they came; what is left (the corpus quotes)
+    // ends the fold, which gives its output.
+    let sentiment_partial = partial
+        .analysers
+        .iter_mut()
+        .find_map(|(_, p)| p.as_any_mut().downcast_mut::<SentimentPartial>())
+        .map(std::mem::take);
+    let mut folded = fold.end(sentiment_partial);
+    let mut sections: Vec<Box<dyn wordmill_report::Section>> = Vec::new();
+    for (stage, (_, p)) in stages.analysers.iter().zip(partial.analysers) {
+        let section = match (
+            stage.analyser().downcast_ref::<Sentiment>(),
+            folded.sentiment.take(),
+        ) {
+            (Some(sentiment), Some(out)) => Box::new(SentimentSection::from_output(sentiment, out))
+                as Box<dyn wordmill_report::Section>,
+            (_, out) => {
+                folded.sentiment = out;
+                let mut section = stage.finish(p);
+                // Repeated ids the fold made unique, in the per-document TF-IDF rows too.
+                if let Some(rows) = section
+                    .as_any_mut()
+                    .downcast_mut::<TermsSection>()
+                    .and_then(|t| t.output.as_mut())
+                    .and_then(|t| t.documents.as_mut())
+                {
+                    for row in rows {
+                        if let Some(id) = folded.ids.renamed.get(&row.ordinal) {
+                            row.id.clone_from(id);
+                        }
+                    }
+                }
+                section
             }
-        }
+        };
+        sections.push(section);
     }
     let text_bytes = folded.corpus.bytes;
     let corpus = CorpusSummary {
@@ -1100,16 +1162,7 @@ fn render_into(
         skipped: ingest.skipped.len() as u64,
     };
     let mut report = Report::new(&pipeline.name, &pipeline.config_hash, corpus);
-    if let Some(t) = terms {
-        report.push(TermsSection::new(t));
-    }
-    if let (Some(out), Some(spec)) = (folded.sentiment.take(), &pipeline.sentiment) {
-        report.push(SentimentSection::new(
-            out,
-            spec.rules.name(),
-            spec.unit.name(),
-        ));
-    }
+    report.sections = sections;
     timings.push(("finish", finish_started.elapsed(), false));
 
     let write_started = Instant::now();
@@ -1331,10 +1384,10 @@ impl Finishing {
             sentences: wants(ReportFormat::Json),
             documents_csv: wants(ReportFormat::Csv),
             arcs: wants(ReportFormat::Html),
-            keep_all: pipeline.terms.as_ref().is_some_and(|t| t.per_document),
+            keep_all: pipeline.terms().is_some_and(|t| t.per_document),
             duplicate_ids: pipeline.ingest.duplicate_ids,
         };
-        match Fold::new(plan, stages.sentiment.as_ref(), staged.output()) {
+        match Fold::new(plan, stages.sentiment(), staged.output()) {
             Ok(fold) => Ok(Finishing {
                 staged,
                 fold,

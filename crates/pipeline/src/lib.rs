@@ -47,6 +47,7 @@ mod expect;
 mod fold;
 mod manifest;
 mod node;
+mod registry;
 
 pub use adhoc::{
     AdhocError, AdhocFormat, AdhocOptions, AdhocStats, build_vader, score_stdio, score_stream,
@@ -60,7 +61,7 @@ pub use compare::{
     SettingChange, Side, TimingRow, compare,
 };
 pub use config::{
-    DuplicateIds, FORMATS, IngestSpec, Pipeline, ReportFormat, ReportSpec, SCHEMA, Settings,
+    DuplicateIds, FORMATS, IngestSpec, Pipeline, ReportFormat, ReportSpec, Settings, schema,
 };
 pub use driver::{
     IngestTally, Progress, ProgressFn, RunOptions, RunOutcome, RunPartial, RunState, STATE_VERSION,

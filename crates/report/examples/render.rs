@@ -9,7 +9,7 @@
 
 use std::process::ExitCode;
 
-use wordmill_report::{Report, SentimentSection, TermsSection, render_markdown};
+use wordmill_report::{AnalyserSection, Report, SentimentSection, TermsSection, render_markdown};
 
 fn main() -> ExitCode {
     let Some(path) = std::env::args_os().nth(1) else {

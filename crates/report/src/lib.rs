@@ -55,7 +55,9 @@ pub use model::{CorpusSummary, PipelineInfo, Report, SCHEMA_VERSION, SectionRead
 pub use output::{
     CleanupFailure, Committed, IfLocked, OutputDir, PendingFile, StagedDir, interrupt,
 };
-pub use section::{DataFile, DocumentColumn, Grouping, HtmlContext, Section, WriteFile};
+pub use section::{
+    AnalyserSection, DataFile, DocumentColumn, Grouping, HtmlContext, Section, WriteFile,
+};
 pub use sections::sentiment::{ArcSample, SentimentSection, arc_choice};
 pub use sections::sentiment::{
     DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_cells,

@@ -10,10 +10,10 @@ use std::any::Any;
 use std::fmt;
 use std::io::{self, Write};
 
-use wordmill_analyse::DocumentStats;
+use wordmill_analyse::{Analyser, DocumentStats};
 
 use crate::html::Page;
-use crate::model::Report;
+use crate::model::{Report, SectionReader};
 
 /// Writes a data file's bytes.
 pub type WriteFile<'a> = Box<dyn Fn(&mut dyn Write) -> io::Result<()> + 'a>;
@@ -105,4 +105,14 @@ pub trait Section: Any + fmt::Debug + Send + Sync {
 
     /// As `Any`, mutably.
     fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+/// The section of analyser `A`: made from its output, and read back from `report.json`. The
+/// pipeline's registry pairs each analyser with its section through this trait.
+pub trait AnalyserSection<A: Analyser>: Section + Sized {
+    /// Reads the section back from its object in `report.json`.
+    const READER: SectionReader;
+
+    /// The section of `analyser`'s finished `output`.
+    fn from_output(analyser: &A, output: A::Output) -> Self;
 }

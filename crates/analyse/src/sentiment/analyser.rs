@@ -58,6 +58,22 @@ impl std::str::FromStr for Unit {
     }
 }
 
+impl From<LexiconSource> for String {
+    fn from(l: LexiconSource) -> String {
+        l.name()
+    }
+}
+
+impl From<String> for LexiconSource {
+    fn from(s: String) -> LexiconSource {
+        if s == "vader" {
+            LexiconSource::Vader
+        } else {
+            LexiconSource::File(PathBuf::from(s))
+        }
+    }
+}
+
 impl LexiconSource {
     /// `vader`, or the file's path: as pipeline files name the layer.
     pub fn name(&self) -> String {
@@ -68,9 +84,9 @@ impl LexiconSource {
     }
 }
 
-/// One layer of the lexicon.
+/// One layer of the lexicon. Serialised as a pipeline file names it: `"vader"`, or the path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "String", from = "String")]
 pub enum LexiconSource {
     /// The built-in VADER lexicon.
     Vader,
@@ -149,6 +165,7 @@ pub struct Sentiment {
     unit: Unit,
     group_by: Vec<String>,
     explain: bool,
+    config: SentimentConfig,
 }
 
 impl Sentiment {
@@ -163,9 +180,15 @@ impl Sentiment {
         Sentiment {
             vader: Vader::new(lexicon, config.rules),
             unit: config.unit,
-            group_by: config.group_by,
+            group_by: config.group_by.clone(),
             explain: config.explain,
+            config,
         }
+    }
+
+    /// The configuration it was made with.
+    pub fn config(&self) -> &SentimentConfig {
+        &self.config
     }
 
     /// The scorer.
@@ -428,6 +451,92 @@ fn bin(compound: f64) -> usize {
     // Compound scores have 4 decimals: work in exact ten-thousandths.
     let k = (compound * 10_000.0).round() as i64 + 10_000;
     (k.max(0) as usize / 1_000).min(HISTOGRAM_BINS - 1)
+}
+
+impl crate::Configure for Sentiment {
+    const KEY: &'static str = "sentiment";
+    const SCHEMA: &'static [(&'static str, &'static [&'static str])] =
+        &[("", &["lexicon", "rules", "unit", "group_by", "explain"])];
+
+    fn configure(
+        t: &mut dyn crate::ConfigTable,
+        _configured: &[&dyn std::any::Any],
+    ) -> Option<Self> {
+        let lexicon = match t.strings("lexicon") {
+            Some(list) if list.is_empty() => {
+                t.error(
+                    Some("lexicon"),
+                    "`analyse.sentiment.lexicon` is empty".to_string(),
+                );
+                vec![LexiconSource::Vader]
+            }
+            Some(list) => {
+                let mut layers = Vec::with_capacity(list.len());
+                for (i, name) in list.into_iter().enumerate() {
+                    if name == "vader" {
+                        layers.push(LexiconSource::Vader);
+                        continue;
+                    }
+                    if !std::path::Path::new(&name).is_file() {
+                        t.error_item(
+                            "lexicon",
+                            i,
+                            format!(
+                                "`analyse.sentiment.lexicon`: \"{name}\" is neither \"vader\" nor a readable lexicon file"
+                            ),
+                        );
+                    } else if let Err(e) = Lexicon::from_path(&name) {
+                        // A lexicon is small: reading it here reports a bad line before any run.
+                        t.error_item("lexicon", i, format!("`analyse.sentiment.lexicon`: {e}"));
+                    }
+                    layers.push(LexiconSource::File(PathBuf::from(name)));
+                }
+                layers
+            }
+            None => vec![LexiconSource::Vader],
+        };
+        let rules = t
+            .choice("rules", &Rules::NAMES)
+            .and_then(|i| Rules::NAMES[i].parse().ok())
+            .unwrap_or_default();
+        let unit = t
+            .choice("unit", &Unit::NAMES)
+            .and_then(|i| Unit::NAMES[i].parse().ok())
+            .unwrap_or_default();
+        let group_by = t.strings("group_by").unwrap_or_default();
+        let explain = t.boolean("explain", false);
+        let config = SentimentConfig {
+            lexicon,
+            rules,
+            unit,
+            group_by,
+            explain,
+        };
+        // Lexicon files were checked above; a failure here is reported there already.
+        Sentiment::new(config.clone())
+            .ok()
+            .or_else(|| Some(Sentiment::with_lexicon(config, Lexicon::vader())))
+    }
+
+    type Config = SentimentConfig;
+
+    fn config(&self) -> &SentimentConfig {
+        &self.config
+    }
+
+    fn validate(
+        &self,
+        partial: &SentimentPartial,
+        documents: &[crate::DocumentStats],
+    ) -> Result<(), String> {
+        partial.validate()?;
+        let mut ordinals: Vec<Ordinal> = documents.iter().map(|d| d.ordinal).collect();
+        ordinals.sort_unstable();
+        if !partial.ordinals().eq(ordinals.iter().copied()) {
+            return Err("the sentiment scores are not of the documents listed".into());
+        }
+        Ok(())
+    }
 }
 
 impl Analyser for Sentiment {

@@ -21,7 +21,7 @@ const N_SCALAR: f64 = -0.74;
 
 /// Which rule set [`Vader`] applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Rules {
     /// vaderSentiment 3.3.2 exactly, quirks included.
     #[default]

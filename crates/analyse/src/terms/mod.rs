@@ -22,7 +22,9 @@ use crate::Analyser;
 pub const MAX_NGRAM: usize = 10;
 
 /// A document-frequency limit (`min_df`, `max_df`), with scikit-learn's int/float rule.
+/// Serialised as a pipeline file writes it: an integer count, or a float fraction.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
 pub enum DocFreq {
     /// An absolute number of documents (a TOML/JSON integer).
     Count(u64),
@@ -58,8 +60,9 @@ impl DocFreq {
     }
 }
 
-/// Row normalisation of the TF-IDF weights.
+/// Row normalisation of the TF-IDF weights (`"l1"`, `"l2"`, `"none"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Norm {
     /// Each row divided by its sum of absolute values.
     L1,
@@ -94,10 +97,12 @@ impl Default for TfidfConfig {
     }
 }
 
-/// Configuration of [`Terms`] (the `[analyse.terms]` table of a pipeline file).
+/// Configuration of [`Terms`] (the `[analyse.terms]` table of a pipeline file). Serialised
+/// with the pipeline file's keys and values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TermsConfig {
     /// `(min, max)` n-gram lengths, both inclusive (key `ngrams`); `(1, 1)` by default.
+    #[serde(rename = "ngrams")]
     pub ngram_range: (usize, usize),
     /// How many terms [`TermsOutput::top`] lists (50 by default).
     pub top: usize,
@@ -412,6 +417,100 @@ impl Terms {
     /// The configuration.
     pub fn config(&self) -> &TermsConfig {
         &self.config
+    }
+}
+
+impl crate::Configure for Terms {
+    const KEY: &'static str = "terms";
+    const SCHEMA: &'static [(&'static str, &'static [&'static str])] = &[
+        (
+            "",
+            &[
+                "ngrams",
+                "top",
+                "min_df",
+                "max_df",
+                "max_features",
+                "tfidf",
+                "per_document",
+            ],
+        ),
+        ("tfidf", &["use_idf", "smooth_idf", "sublinear_tf", "norm"]),
+    ];
+
+    fn configure(
+        t: &mut dyn crate::ConfigTable,
+        _configured: &[&dyn std::any::Any],
+    ) -> Option<Self> {
+        let mut cfg = TermsConfig::default();
+        if let Some((a, b)) = t.range("ngrams", 1, 10) {
+            cfg.ngram_range = (a as usize, b as usize);
+        }
+        if let Some(n) = t.integer("top", 0, 1_000_000) {
+            cfg.top = n as usize;
+        }
+        cfg.min_df = t.doc_freq("min_df", cfg.min_df);
+        cfg.max_df = t.doc_freq("max_df", cfg.max_df);
+        if let Some(n) = t.integer("max_features", 1, i64::MAX) {
+            cfg.max_features = Some(n as usize);
+        }
+        if let Some(mut tt) = t.table("tfidf") {
+            let d = TfidfConfig::default();
+            cfg.tfidf = TfidfConfig {
+                use_idf: tt.boolean("use_idf", d.use_idf),
+                smooth_idf: tt.boolean("smooth_idf", d.smooth_idf),
+                sublinear_tf: tt.boolean("sublinear_tf", d.sublinear_tf),
+                norm: match tt.choice("norm", &["l2", "l1", "none"]) {
+                    Some(1) => Norm::L1,
+                    Some(2) => Norm::None,
+                    _ => d.norm,
+                },
+            };
+        }
+        cfg.per_document = t.boolean("per_document", false);
+        if let Err(e) = cfg.validate() {
+            t.error(None, format!("`[analyse.terms]`: {e}"));
+        }
+        Some(Terms::new(cfg))
+    }
+
+    type Config = TermsConfig;
+
+    fn config(&self) -> &TermsConfig {
+        &self.config
+    }
+
+    fn validate(
+        &self,
+        partial: &TermsPartial,
+        documents: &[crate::DocumentStats],
+    ) -> Result<(), String> {
+        partial.validate()?;
+        let tokens = documents
+            .iter()
+            .map(|r| r.tokens)
+            .fold(0u64, u64::saturating_add);
+        if partial.n_docs() != documents.len() as u64 || partial.n_tokens() != tokens {
+            return Err(format!(
+                "the term counts are of {} documents and {} tokens, the documents {} and {tokens}",
+                partial.n_docs(),
+                partial.n_tokens(),
+                documents.len()
+            ));
+        }
+        let (min_n, max_n) = self.config.ngram_range;
+        let expected = documents.iter().fold(0u64, |sum, r| {
+            (min_n.max(1)..=max_n).fold(sum, |sum, n| {
+                sum.saturating_add(r.tokens.saturating_sub(n as u64 - 1))
+            })
+        });
+        if partial.total_count() != expected {
+            return Err(format!(
+                "the term counts add up to {} occurrences, but the documents' {tokens} tokens make {expected} n-grams of {min_n} to {max_n} tokens",
+                partial.total_count()
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -10,13 +10,13 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 use wordmill_analyse::{
-    DocumentSentiment, SentenceRecord, SentenceRef, SentimentOutput, SentimentSummary,
+    DocumentSentiment, SentenceRecord, SentenceRef, Sentiment, SentimentOutput, SentimentSummary,
 };
 
 use crate::html::*;
 use crate::markdown::{fit, md, pct as md_pct};
 use crate::model::SectionReader;
-use crate::section::{DataFile, DocumentColumn, Grouping, HtmlContext, Section};
+use crate::section::{AnalyserSection, DataFile, DocumentColumn, Grouping, HtmlContext, Section};
 use crate::text::{
     clip_chars, clip_px, plural, quotable, quote_source, sentence_number, thousands,
 };
@@ -36,8 +36,20 @@ pub struct SentimentSection {
 }
 
 impl SentimentSection {
+    /// The section of a finished sentiment analysis run with `rules` and `unit` (their
+    /// pipeline names).
+    pub fn new(output: SentimentOutput, rules: &str, unit: &str) -> Self {
+        SentimentSection {
+            summary: SentimentReport::from_output(&output, rules, unit),
+            output: Some(output),
+            arcs: None,
+        }
+    }
+}
+
+impl AnalyserSection<Sentiment> for SentimentSection {
     /// Reads the section back from its object in `report.json`.
-    pub const READER: SectionReader = SectionReader {
+    const READER: SectionReader = SectionReader {
         key: "sentiment",
         read: |v| {
             Ok(Box::new(SentimentSection {
@@ -48,14 +60,9 @@ impl SentimentSection {
         },
     };
 
-    /// The section of a finished sentiment analysis run with `rules` and `unit` (their
-    /// pipeline names).
-    pub fn new(output: SentimentOutput, rules: &str, unit: &str) -> Self {
-        SentimentSection {
-            summary: SentimentReport::from_output(&output, rules, unit),
-            output: Some(output),
-            arcs: None,
-        }
+    fn from_output(sentiment: &Sentiment, output: SentimentOutput) -> Self {
+        let config = sentiment.config();
+        SentimentSection::new(output, config.rules.name(), config.unit.name())
     }
 }
 

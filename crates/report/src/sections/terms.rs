@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
-use wordmill_analyse::{PruneStats, TermsOutput};
+use wordmill_analyse::{PruneStats, Terms, TermsOutput};
 
 use crate::html::*;
 use crate::markdown::{fit, md};
 use crate::model::SectionReader;
-use crate::section::{DataFile, Grouping, HtmlContext, Section};
+use crate::section::{AnalyserSection, DataFile, Grouping, HtmlContext, Section};
 use crate::tables::{write_terms_csv, write_tfidf_csv};
 use crate::text::{plural, thousands};
 
@@ -82,8 +82,18 @@ pub struct TermsSection {
 }
 
 impl TermsSection {
+    /// The section of a finished terms analysis.
+    pub fn new(output: TermsOutput) -> Self {
+        TermsSection {
+            summary: TermsSummary::from_output(&output),
+            output: Some(output),
+        }
+    }
+}
+
+impl AnalyserSection<Terms> for TermsSection {
     /// Reads the section back from its object in `report.json`.
-    pub const READER: SectionReader = SectionReader {
+    const READER: SectionReader = SectionReader {
         key: "terms",
         read: |v| {
             Ok(Box::new(TermsSection {
@@ -93,12 +103,8 @@ impl TermsSection {
         },
     };
 
-    /// The section of a finished terms analysis.
-    pub fn new(output: TermsOutput) -> Self {
-        TermsSection {
-            summary: TermsSummary::from_output(&output),
-            output: Some(output),
-        }
+    fn from_output(_terms: &Terms, output: TermsOutput) -> Self {
+        TermsSection::new(output)
     }
 }
 

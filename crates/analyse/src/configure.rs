@@ -1,0 +1,69 @@
+//! How an analyser is configured from its `[analyse.<key>]` table of a pipeline file, without
+//! knowing the file's syntax: the pipeline's parser hands each analyser a [`ConfigTable`], which
+//! checks types and ranges, records every problem with its position and suggests the nearest
+//! key for an unknown one; the analyser reads its keys into its typed configuration
+//! ([`Configure`]).
+
+use std::any::Any;
+
+use crate::{Analyser, DocFreq, DocumentStats};
+
+/// One table of a pipeline file, as an analyser reads it. Each getter returns `None` (or the
+/// default) when the key is absent, and also when its value is wrong, after recording the
+/// problem; the analyser goes on, so that every problem of a file is reported at once.
+pub trait ConfigTable {
+    /// A string.
+    fn string(&mut self, key: &str) -> Option<String>;
+    /// A string or an array of strings.
+    fn strings(&mut self, key: &str) -> Option<Vec<String>>;
+    /// `true` or `false`; `default` when absent.
+    fn boolean(&mut self, key: &str, default: bool) -> bool;
+    /// An integer in `min..=max`.
+    fn integer(&mut self, key: &str, min: i64, max: i64) -> Option<i64>;
+    /// A string that is one of `choices`; its index.
+    fn choice(&mut self, key: &str, choices: &[&str]) -> Option<usize>;
+    /// A document frequency: an integer count, or a float fraction in `0.0..=1.0`.
+    fn doc_freq(&mut self, key: &str, default: DocFreq) -> DocFreq;
+    /// `[min, max]`, two integers with `lo <= min <= max <= hi`.
+    fn range(&mut self, key: &str, lo: i64, hi: i64) -> Option<(i64, i64)>;
+    /// A sub-table (`[analyse.terms.tfidf]`), when present.
+    fn table(&mut self, key: &str) -> Option<Box<dyn ConfigTable + '_>>;
+    /// Whether the table has `key`.
+    fn has(&self, key: &str) -> bool;
+    /// Records a problem at the value of `key` (or at the table, for `None`).
+    fn error(&mut self, key: Option<&str>, message: String);
+    /// Records a problem at item `index` of the array `key` (at `key` when it is one string).
+    fn error_item(&mut self, key: &str, index: usize, message: String);
+}
+
+/// An analyser that a pipeline file configures.
+pub trait Configure: Analyser + Sized + Send + Sync + 'static {
+    /// Its table: `[analyse.<KEY>]`; also its key in states and in `report.json`.
+    const KEY: &'static str;
+
+    /// The keys of its table (`""`) and of each of its sub-tables (`"tfidf"`), every one
+    /// documented in `docs/pipeline.md`.
+    const SCHEMA: &'static [(&'static str, &'static [&'static str])];
+
+    /// Reads its table. `configured` holds the analysers configured before it (in registry
+    /// order), for an analyser that follows another's settings.
+    fn configure(table: &mut dyn ConfigTable, configured: &[&dyn Any]) -> Option<Self>;
+
+    /// Its typed configuration. Serialised, it is the analyser's part of the pipeline's
+    /// analysis fingerprint, so that states made with other settings never merge: every field
+    /// counts, none can be forgotten.
+    type Config: serde::Serialize;
+
+    /// Its configuration.
+    fn config(&self) -> &Self::Config;
+
+    /// Checks a loaded partial state against its invariants and the documents of the same
+    /// state (in ordinal order). Returns what is wrong.
+    fn validate(
+        &self,
+        _partial: &Self::Partial,
+        _documents: &[DocumentStats],
+    ) -> Result<(), String> {
+        Ok(())
+    }
+}
