@@ -36,6 +36,55 @@ pub trait ConfigTable {
     fn error_item(&mut self, key: &str, index: usize, message: String);
 }
 
+/// What is wrong with a partial state read back from a run state: which invariant it breaks,
+/// with the values that break it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidState(pub String);
+
+impl std::fmt::Display for InvalidState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InvalidState {}
+
+impl From<String> for InvalidState {
+    fn from(reason: String) -> Self {
+        InvalidState(reason)
+    }
+}
+
+/// A name that is not one of a closed set of choices (sentiment `rules`, `unit`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownName {
+    /// What the name is of.
+    pub what: &'static str,
+    /// The name found.
+    pub found: String,
+    /// The names accepted.
+    pub expected: &'static [&'static str],
+}
+
+impl std::fmt::Display for UnknownName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown {} \"{}\": expected ", self.what, self.found)?;
+        for (i, name) in self.expected.iter().enumerate() {
+            if i > 0 {
+                f.write_str(if i + 1 == self.expected.len() {
+                    " or "
+                } else {
+                    ", "
+                })?;
+            }
+            write!(f, "\"{name}\"")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownName {}
+
 /// An analyser that a pipeline file configures.
 pub trait Configure: Analyser + Sized + Send + Sync + 'static {
     /// Its table: `[analyse.<KEY>]`; also its key in states and in `report.json`.
@@ -63,7 +112,7 @@ pub trait Configure: Analyser + Sized + Send + Sync + 'static {
         &self,
         _partial: &Self::Partial,
         _documents: &[DocumentStats],
-    ) -> Result<(), String> {
+    ) -> Result<(), InvalidState> {
         Ok(())
     }
 }

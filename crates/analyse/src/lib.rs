@@ -18,7 +18,7 @@ mod documents;
 mod sentiment;
 mod terms;
 
-pub use configure::{ConfigTable, Configure};
+pub use configure::{ConfigTable, Configure, InvalidState, UnknownName};
 pub use documents::{DocumentStats, Documents, DocumentsPartial};
 pub use sentiment::*;
 pub use terms::*;

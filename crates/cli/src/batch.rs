@@ -11,7 +11,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wordmill_pipeline::{Progress, RunOptions};
 
 /// Expands directories into the pipeline files they hold (sorted).
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {

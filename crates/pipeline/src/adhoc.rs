@@ -43,17 +43,18 @@ impl AdhocFormat {
 }
 
 impl FromStr for AdhocFormat {
-    type Err = String;
+    type Err = wordmill_analyse::UnknownName;
 
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "jsonl" => Ok(AdhocFormat::Jsonl),
             "csv" => Ok(AdhocFormat::Csv),
             "lines" => Ok(AdhocFormat::Lines),
-            other => Err(format!(
-                "unknown input format {other:?}; expected one of: {}",
-                AdhocFormat::NAMES.join(", ")
-            )),
+            other => Err(wordmill_analyse::UnknownName {
+                what: "input format",
+                found: other.to_owned(),
+                expected: &AdhocFormat::NAMES,
+            }),
         }
     }
 }
@@ -977,7 +978,8 @@ mod tests {
             "tsv"
                 .parse::<AdhocFormat>()
                 .unwrap_err()
-                .contains("jsonl, csv, lines")
+                .to_string()
+                .contains(r#""jsonl", "csv" or "lines""#)
         );
     }
 

@@ -134,7 +134,10 @@ pub fn bench(
             bytes_per_second: (!rates.is_empty()).then(|| Spread::of(&rates)),
         });
     }
-    let report = serde_json::to_value(&last.report).map_err(|e| RunError::Setup(e.to_string()))?;
+    let report = serde_json::to_value(&last.report).map_err(|source| RunError::Encode {
+        what: "the report",
+        source,
+    })?;
     let ids: Vec<String> = last.documents.iter().map(|d| d.id.clone()).collect();
     Ok(Baseline {
         baseline_version: BASELINE_VERSION,

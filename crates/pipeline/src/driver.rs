@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use wordmill_analyse::{
-    Analyser, DocumentStats, Documents, DocumentsPartial, Sentiment, SentimentPartial,
+    Analyser, DocumentStats, Documents, DocumentsPartial, InvalidState, Sentiment, SentimentPartial,
 };
 use wordmill_ingest::{Format, Replacement, Skip, Source, SourceConfig, Split};
 use wordmill_model::{DocBuffers, Document, Merge, Metadata};
@@ -23,7 +23,9 @@ use wordmill_report::{
 };
 
 use crate::config::{Pipeline, ReportFormat};
-use crate::error::RunError;
+use crate::error::{
+    ChecksumProblem, DamagedState, DocumentError, RunError, SetupError, StateError,
+};
 use crate::fold::{Fold, FoldPlan, Rows};
 use crate::manifest::{
     InputFileEntry, KindCount, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline,
@@ -229,24 +231,19 @@ const CHECKSUM_KEY: &str = ",\"checksum\":\"";
 
 /// The content of a state line (the JSON object without its checksum member), once the
 /// checksum is found to be that of the content.
-fn checked_content(line: &str) -> Result<String, String> {
-    let body = line
-        .strip_suffix("\"}")
-        .ok_or("the line does not end with its checksum")?;
-    let at = body
-        .rfind(CHECKSUM_KEY)
-        .ok_or("the line has no checksum (`\"checksum\"` at its end)")?;
+fn checked_content(line: &str) -> Result<String, ChecksumProblem> {
+    let body = line.strip_suffix("\"}").ok_or(ChecksumProblem::NoEnd)?;
+    let at = body.rfind(CHECKSUM_KEY).ok_or(ChecksumProblem::Missing)?;
     let written = &body[at + CHECKSUM_KEY.len()..];
     let mut content = String::with_capacity(at + 1);
     content.push_str(&body[..at]);
     content.push('}');
     let actual = crate::config::hex(&Sha256::digest(content.as_bytes()));
     if written != actual {
-        return Err(format!(
-            "its checksum is {}…, its content's is {}…",
-            written.chars().take(12).collect::<String>(),
-            &actual[..12]
-        ));
+        return Err(ChecksumProblem::Mismatch {
+            written: written.to_owned(),
+            actual,
+        });
     }
     Ok(content)
 }
@@ -281,11 +278,11 @@ impl RunState {
     /// Reads a state line, checking it belongs to `pipeline` and this wordmill version.
     pub fn from_json(pipeline: &Pipeline, text: &str, origin: &str) -> Result<RunState, RunError> {
         let text = text.trim_end();
-        let probe: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            RunError::State(format!(
-                "{origin}: not a wordmill state (invalid JSON: {e})"
-            ))
-        })?;
+        let probe: serde_json::Value =
+            serde_json::from_str(text).map_err(|source| StateError::NotJson {
+                origin: origin.to_owned(),
+                source,
+            })?;
         if !probe.is_object() || probe.get("wordmill_state").is_none() {
             let found = match &probe {
                 serde_json::Value::Object(map) => format!(
@@ -298,58 +295,69 @@ impl RunState {
                 ),
                 other => wordmill_ingest::json_kind(other).to_string(),
             };
-            return Err(RunError::State(format!(
-                "{origin}: not a wordmill state: expected a line written by `wordmill map`, `reduce` or `run --state-out` (an object with `wordmill_state`), found {found}"
-            )));
+            return Err(StateError::NotAState {
+                origin: origin.to_owned(),
+                found,
+            }
+            .into());
         }
         let version = probe
             .get("wordmill_state")
             .and_then(serde_json::Value::as_u64);
         if version != Some(u64::from(STATE_VERSION)) {
-            return Err(RunError::State(format!(
-                "{origin}: expected a wordmill state of format {STATE_VERSION}, found {}",
-                version.map_or("no format version".to_string(), |v| format!("format {v}"))
-            )));
+            return Err(StateError::Format {
+                origin: origin.to_owned(),
+                expected: STATE_VERSION,
+                found: version,
+            }
+            .into());
         }
         let wv = probe
             .get("wordmill_version")
             .and_then(serde_json::Value::as_str)
             .unwrap_or("?");
         if wv != env!("CARGO_PKG_VERSION") {
-            return Err(RunError::State(format!(
-                "{origin}: written by wordmill {wv}, this is {}; states merge only within one version",
-                env!("CARGO_PKG_VERSION")
-            )));
+            return Err(StateError::Version {
+                origin: origin.to_owned(),
+                found: wv.to_owned(),
+                this: env!("CARGO_PKG_VERSION"),
+            }
+            .into());
         }
         let hash = probe
             .get("analysis_hash")
             .and_then(serde_json::Value::as_str)
             .unwrap_or("?");
         if hash != pipeline.analysis_hash {
-            return Err(RunError::State(format!(
-                "{origin}: made with a different analysis configuration (analysis hash {}…, {} has {}…); states merge only when ingest parsing, [normalise] and [analyse] are the same",
-                &hash[..hash.len().min(12)],
-                pipeline.path.display(),
-                &pipeline.analysis_hash[..12]
-            )));
+            return Err(StateError::Configuration {
+                origin: origin.to_owned(),
+                found: hash.to_owned(),
+                pipeline: pipeline.path.clone(),
+                expected: pipeline.analysis_hash.clone(),
+            }
+            .into());
         }
         drop(probe);
-        let content = checked_content(text).map_err(|e| {
-            RunError::State(format!(
-                "{origin}: damaged state: {e}; the state was changed after it was written (or cut short): make it again"
-            ))
+        let content = checked_content(text).map_err(|problem| StateError::Checksum {
+            origin: origin.to_owned(),
+            problem,
         })?;
-        let state = RunState::parse(pipeline, &content)
-            .map_err(|e| RunError::State(format!("{origin}: damaged state: {e}")))?;
+        let state = RunState::parse(pipeline, &content).map_err(|source| StateError::Damaged {
+            origin: origin.to_owned(),
+            source,
+        })?;
         state
             .validate(pipeline)
-            .map_err(|e| RunError::State(format!("{origin}: state refused: {e}")))?;
+            .map_err(|source| StateError::Refused {
+                origin: origin.to_owned(),
+                source,
+            })?;
         Ok(state)
     }
 
     /// Reads the content of a state line: the fixed parts, then each analyser's partial state
     /// by its key, as the pipeline's stages know them.
-    fn parse(pipeline: &Pipeline, content: &str) -> Result<RunState, String> {
+    fn parse(pipeline: &Pipeline, content: &str) -> Result<RunState, DamagedState> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Raw<'a> {
@@ -361,28 +369,32 @@ impl RunState {
             #[serde(borrow)]
             partial: BTreeMap<String, &'a RawValue>,
         }
-        let mut raw: Raw<'_> = serde_json::from_str(content).map_err(|e| e.to_string())?;
+        let mut raw: Raw<'_> = serde_json::from_str(content)?;
         let documents = raw
             .partial
             .remove("documents")
-            .ok_or("the state has no `documents`")?;
+            .ok_or_else(|| DamagedState::Missing("documents".into()))?;
         let documents: DocumentsPartial =
-            serde_json::from_str(documents.get()).map_err(|e| format!("documents: {e}"))?;
+            serde_json::from_str(documents.get()).map_err(|source| DamagedState::Part {
+                key: "documents".into(),
+                source,
+            })?;
         let mut analysers = Vec::with_capacity(pipeline.stages.len());
         for stage in &pipeline.stages {
             let json = raw
                 .partial
                 .remove(stage.key())
-                .ok_or_else(|| format!("the state has no `{}`", stage.key()))?;
+                .ok_or_else(|| DamagedState::Missing(stage.key().into()))?;
             let partial = stage
                 .partial_from_json(json)
-                .map_err(|e| format!("{}: {e}", stage.key()))?;
+                .map_err(|source| DamagedState::Part {
+                    key: stage.key().into(),
+                    source,
+                })?;
             analysers.push((stage.key(), partial));
         }
         if let Some(key) = raw.partial.keys().next() {
-            return Err(format!(
-                "the state holds `{key}`, which the pipeline does not analyse"
-            ));
+            return Err(DamagedState::Unexpected(key.clone()));
         }
         Ok(RunState {
             wordmill_state: raw.wordmill_state,
@@ -399,7 +411,10 @@ impl RunState {
 
     /// The state as one JSON line (with the final newline), ending with its checksum.
     pub fn to_json_line(&self) -> Result<String, RunError> {
-        let content = serde_json::to_string(self).map_err(|e| RunError::State(e.to_string()))?;
+        let content = serde_json::to_string(self).map_err(|source| RunError::Encode {
+            what: "the run state",
+            source,
+        })?;
         let digest = crate::config::hex(&Sha256::digest(content.as_bytes()));
         let mut line = String::with_capacity(content.len() + CHECKSUM_KEY.len() + 68);
         line.push_str(content.strip_suffix('}').unwrap_or(&content));
@@ -415,48 +430,51 @@ impl RunState {
     /// with the documents (as many documents and tokens, every feature occurrence accounted
     /// for by the documents' token counts, frequencies within the documents); sentiment scores
     /// in range, for exactly the documents listed. Returns what is wrong.
-    pub fn validate(&self, pipeline: &Pipeline) -> Result<(), String> {
+    pub fn validate(&self, pipeline: &Pipeline) -> Result<(), InvalidState> {
         let ingest = &self.ingest;
         let rows = &self.partial.documents.rows;
         let skipped = ingest.skipped.len() as u64;
         if ingest.records_seen.saturating_add(ingest.parts_added)
             != ingest.documents.saturating_add(skipped)
         {
-            return Err(format!(
+            return Err(InvalidState(format!(
                 "{} records seen and {} parts added by splitting, but {} documents and {skipped} skipped (expected records seen + parts added = documents + skipped)",
                 ingest.records_seen, ingest.parts_added, ingest.documents
-            ));
+            )));
         }
         let split_parts = ingest.split.iter().fold(0u64, |n, s| {
             n.saturating_add(s.parts.saturating_sub(1))
                 .saturating_add(u64::from(s.rest_skipped))
         });
         if split_parts != ingest.parts_added {
-            return Err(format!(
+            return Err(InvalidState(format!(
                 "{} parts added by splitting, but the splits listed add {split_parts}",
                 ingest.parts_added
-            ));
+            )));
         }
         if rows.len() as u64 != ingest.documents {
-            return Err(format!(
+            return Err(InvalidState(format!(
                 "{} documents read, but {} rows of document facts",
                 ingest.documents,
                 rows.len()
-            ));
+            )));
         }
         let mut ordinals: Vec<u64> = rows.iter().map(|r| r.ordinal).collect();
         ordinals.sort_unstable();
         if let Some(w) = ordinals.windows(2).find(|w| w[0] == w[1]) {
-            return Err(format!("two documents have the ordinal {}", w[0]));
+            return Err(InvalidState(format!(
+                "two documents have the ordinal {}",
+                w[0]
+            )));
         }
         if let Some(r) = rows
             .iter()
             .find(|r| r.tokens > r.bytes || r.sentences > r.bytes)
         {
-            return Err(format!(
+            return Err(InvalidState(format!(
                 "document {:?} has {} tokens and {} sentences in {} bytes",
                 r.id, r.tokens, r.sentences, r.bytes
-            ));
+            )));
         }
         for (stage, (_, partial)) in pipeline.stages.iter().zip(&self.partial.analysers) {
             stage.validate(partial.as_ref(), rows)?;
@@ -474,8 +492,7 @@ struct Stages {
 
 impl Stages {
     fn new(p: &Pipeline) -> Result<Stages, RunError> {
-        let normaliser =
-            Normaliser::new(p.normalise.clone()).map_err(|e| RunError::Setup(e.to_string()))?;
+        let normaliser = Normaliser::new(p.normalise.clone()).map_err(SetupError::Normaliser)?;
         Ok(Stages {
             normaliser,
             documents: Documents,
@@ -558,10 +575,7 @@ fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, RunError> {
         .num_threads(threads)
         .thread_name(|i| format!("wordmill-worker-{i}"))
         .build()
-        .map_err(|e| RunError::Threads {
-            threads,
-            message: e.to_string(),
-        })
+        .map_err(|source| RunError::Threads { threads, source })
 }
 
 /// Changes applied to each document as it is read (shard numbering, fields of map input).
@@ -575,16 +589,15 @@ struct Fixup {
 }
 
 impl Fixup {
-    fn apply(&self, doc: &mut Document) -> Result<(), String> {
-        doc.ordinal = doc.ordinal.checked_add(self.ordinal_offset).ok_or_else(|| {
-            format!(
-                "document {} (number {} of this input) cannot be numbered from --ordinal-offset {}: the number passes {} (expected an offset that leaves room for every document of the shard)",
-                doc.id,
-                doc.ordinal,
-                self.ordinal_offset,
-                u64::MAX
-            )
-        })?;
+    fn apply(&self, doc: &mut Document) -> Result<(), DocumentError> {
+        doc.ordinal = doc
+            .ordinal
+            .checked_add(self.ordinal_offset)
+            .ok_or_else(|| DocumentError::OrdinalOverflow {
+                id: doc.id.clone(),
+                ordinal: doc.ordinal,
+                offset: self.ordinal_offset,
+            })?;
         if self.ordinal_field.is_none() && self.path_field.is_none() {
             return Ok(());
         }
@@ -602,9 +615,14 @@ impl Fixup {
         }
         for (k, v) in doc.meta.iter() {
             if Some(k) == self.ordinal_field.as_deref() {
-                doc.ordinal = v.parse::<u64>().map_err(|_| {
-                    format!("document {}: `{k}` must be a whole number (the document's position in the corpus), found {v:?}", doc.id)
-                })?;
+                doc.ordinal = v
+                    .parse::<u64>()
+                    .map_err(|source| DocumentError::BadOrdinal {
+                        id: doc.id.clone(),
+                        field: k.to_owned(),
+                        value: v.to_owned(),
+                        source,
+                    })?;
             } else if self.path_field.as_ref().is_some_and(|(f, _)| f == k) {
             } else {
                 meta.insert(k, v);
@@ -612,10 +630,10 @@ impl Fixup {
         }
         if let Some(field) = &self.ordinal_field {
             if doc.meta.get(field).is_none() {
-                return Err(format!(
-                    "document {}: no `{field}` field (its position in the corpus)",
-                    doc.id
-                ));
+                return Err(DocumentError::NoOrdinal {
+                    id: doc.id.clone(),
+                    field: field.clone(),
+                });
             }
         }
         doc.meta = meta;
@@ -626,7 +644,8 @@ impl Fixup {
 /// The streaming part of a run: reads and analyses every document into a state.
 struct Analysed {
     state: RunState,
-    /// The fold of a streamed run, fed with every document.
+    /// The fold given (none for `map`): fed with every document in a streamed run, still empty
+    /// otherwise.
     fold: Option<Fold>,
     read_time: Duration,
     analyse_time: Duration,
@@ -640,7 +659,8 @@ fn analyse(
     threads: usize,
     fixup: &Fixup,
     progress: Option<&ProgressFn>,
-    stream: Option<(Fold, &Path)>,
+    fold: Option<Fold>,
+    stream_to: Option<&Path>,
 ) -> Result<Analysed, RunError> {
     let pool = worker_pool(threads)?;
     let bytes_total: u64 = source.files().iter().map(|f| f.bytes).sum();
@@ -664,7 +684,7 @@ fn analyse(
     // to be folded stay bounded whatever the corpus size.
     let (tx, rx) = sync_channel::<(u64, Vec<Document>)>(threads * 2);
     let rx = Mutex::new(rx);
-    let streaming = stream.is_some();
+    let streaming = stream_to.is_some();
     let window = Window::new(threads * 4);
     let (rows_tx, rows_rx) = channel::<(u64, Rows)>();
     let mut read_time = Duration::ZERO;
@@ -672,8 +692,8 @@ fn analyse(
     let analyse_started = Instant::now();
     let (partials, folded) = std::thread::scope(|scope| {
         let window = &window;
-        let sequencer = stream.map(|(mut fold, dir)| {
-            scope.spawn(move || {
+        let sequencer = match (fold, stream_to) {
+            (Some(mut fold), Some(dir)) => Sequencer::Thread(scope.spawn(move || {
                 let mut pending: BTreeMap<u64, Rows> = BTreeMap::new();
                 let mut next = 0u64;
                 let mut error: Option<RunError> = None;
@@ -690,9 +710,10 @@ fn analyse(
                         window.folded(next);
                     }
                 }
-                (fold, error)
-            })
-        });
+                (Some(fold), error)
+            })),
+            (fold, _) => Sequencer::Kept(fold),
+        };
         let rx = &rx;
         let pool = &pool;
         // The workers own the only sender: the sequencer ends when they all have.
@@ -738,7 +759,7 @@ fn analyse(
             match item {
                 Some(Ok(mut doc)) => {
                     if let Err(e) = fixup.apply(&mut doc) {
-                        failure = Some(RunError::Setup(e));
+                        failure = Some(RunError::Document(e));
                         break;
                     }
                     batch_bytes += doc.text.len();
@@ -771,18 +792,17 @@ fn analyse(
         let partials = workers
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let folded = sequencer.map(|s| {
-            s.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        });
+        let folded = match sequencer {
+            Sequencer::Kept(fold) => (fold, None),
+            Sequencer::Thread(s) => s
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        };
         (partials, folded)
     });
     let fold = match folded {
-        Some((fold, None)) => Some(fold),
-        Some((_, Some(e))) => {
-            return Err(failure.unwrap_or(e));
-        }
-        None => None,
+        (fold, None) => fold,
+        (_, Some(e)) => return Err(failure.unwrap_or(e)),
     };
     if let Some(e) = failure {
         return Err(e);
@@ -867,11 +887,7 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
     let finishing = Finishing::begin(pipeline, &stages, &dir, if_locked(options.wait))?;
     let Finishing { staged, fold, dir } = finishing;
     let streamed = options.state_out.is_none();
-    let (stream, kept) = if streamed {
-        (Some((fold, staged.output().path())), None)
-    } else {
-        (None, Some(fold))
-    };
+    let stream_to = streamed.then(|| staged.output().path());
     let analysed = match analyse(
         pipeline,
         &stages,
@@ -879,7 +895,8 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
         threads_of(options),
         &fixup,
         options.progress.as_ref(),
-        stream,
+        Some(fold),
+        stream_to,
     ) {
         Ok(a) => a,
         Err(e) => return Err(abandon(staged, e)),
@@ -889,9 +906,8 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
             return Err(abandon(staged, e));
         }
     }
-    let Some(fold) = analysed.fold.or(kept) else {
-        let e = RunError::Setup("a run ended without its fold".into());
-        return Err(abandon(staged, e));
+    let Some(fold) = analysed.fold else {
+        unreachable!("`analyse` gives back the fold it is given");
     };
     let timings = vec![
         ("read", analysed.read_time, true),
@@ -946,7 +962,7 @@ pub fn map(
     let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let mut state = analyse(pipeline, &stages, source, threads, &fixup, None, None)?.state;
+    let mut state = analyse(pipeline, &stages, source, threads, &fixup, None, None, None)?.state;
     state.ingest.files.clear();
     Ok(state)
 }
@@ -964,9 +980,7 @@ pub fn merge_states(pipeline: &Pipeline, states: Vec<RunState>) -> Result<RunSta
     };
     for s in states {
         if s.analysis_hash != pipeline.analysis_hash {
-            return Err(RunError::State(
-                "a state was made with a different analysis configuration; states merge only for the same [normalise] and [analyse]".into(),
-            ));
+            return Err(StateError::Mixed.into());
         }
         total.ingest.merge(s.ingest);
         total.partial.merge(s.partial);
@@ -1011,12 +1025,12 @@ fn write_state_file(path: &Path, state: &RunState) -> Result<(), RunError> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
-        RunError::Setup(format!(
-            "{}: expected a file name for the state",
-            path.display()
-        ))
-    })?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| SetupError::StatePath {
+            path: path.to_path_buf(),
+        })?;
     OutputDir::create(parent)
         .and_then(|d| d.write(name, |w| w.write_all(line.as_bytes())))
         .map(|_| ())
@@ -1398,6 +1412,13 @@ impl Finishing {
     }
 }
 
+/// Where the fold of a run is: kept for the end of the run, or fed by the sequencer thread of a
+/// streamed run, which gives it back with the first error it met.
+enum Sequencer<'scope> {
+    Kept(Option<Fold>),
+    Thread(std::thread::ScopedJoinHandle<'scope, (Option<Fold>, Option<RunError>)>),
+}
+
 /// How far the sequencer of a streamed run has got, for the workers to wait on.
 struct Window {
     /// Number of batches folded.
@@ -1463,10 +1484,10 @@ fn refuse_output_over_inputs(dir: &Path, source: &Source) -> Result<(), RunError
         return Ok(());
     };
     let refuse = |what: String| {
-        Err(RunError::Setup(format!(
-            "the report directory {} {what}: a run never writes into its own inputs; choose another `report.dir` or `--out`",
-            dir.display()
-        )))
+        Err(RunError::Setup(SetupError::OutputOverInputs {
+            dir: dir.to_path_buf(),
+            what,
+        }))
     };
     let config = source.config();
     for input in config.inputs.iter().filter(|i| *i != "-") {

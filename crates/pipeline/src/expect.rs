@@ -113,7 +113,7 @@ impl Expectation {
             } => match lookup(report, path) {
                 Err(why) => ExpectationResult {
                     expected,
-                    actual: why,
+                    actual: why.to_string(),
                     passed: false,
                 },
                 Ok(v) => match v.as_f64() {
@@ -138,8 +138,52 @@ impl Expectation {
     }
 }
 
+/// Why a metric path names nothing in a report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LookupError {
+    /// A key is missing.
+    #[error("report has no `{path}`")]
+    NoKey {
+        /// The path up to and including the missing key.
+        path: String,
+    },
+    /// A selector follows something that is not a list.
+    #[error("`{path}` is not a list")]
+    NotAList {
+        /// The path of the value.
+        path: String,
+    },
+    /// An index past the end of a list.
+    #[error("`{path}` has {len} elements, no [{index}]")]
+    NoIndex {
+        /// The path of the list.
+        path: String,
+        /// Its length.
+        len: usize,
+        /// The index asked for.
+        index: usize,
+    },
+    /// A selector that is neither `[index]` nor `[key=value]`.
+    #[error("`[{selector}]`: expected [index] or [key=value]")]
+    BadSelector {
+        /// The selector.
+        selector: String,
+    },
+    /// No element of a list has `key = value`.
+    #[error("`{path}` has no element with {key} = {value}")]
+    NoMatch {
+        /// The path of the list.
+        path: String,
+        /// The key.
+        key: String,
+        /// The value.
+        value: String,
+    },
+}
+
 /// Resolves a dotted path (`a.b[key=value].c`, `a[2]`) in a JSON value.
-pub fn lookup<'j>(root: &'j Json, path: &str) -> Result<&'j Json, String> {
+pub fn lookup<'j>(root: &'j Json, path: &str) -> Result<&'j Json, LookupError> {
     let mut cur = root;
     let mut walked = String::new();
     for segment in path.split('.') {
@@ -150,23 +194,27 @@ pub fn lookup<'j>(root: &'j Json, path: &str) -> Result<&'j Json, String> {
             _ => (segment, None),
         };
         if !name.is_empty() {
-            cur = cur
-                .get(name)
-                .ok_or_else(|| format!("report has no `{}`", join(&walked, name)))?;
+            cur = cur.get(name).ok_or_else(|| LookupError::NoKey {
+                path: join(&walked, name),
+            })?;
             walked = join(&walked, name);
         }
         if let Some(sel) = selector {
-            let items = cur
-                .as_array()
-                .ok_or_else(|| format!("`{walked}` is not a list"))?;
+            let items = cur.as_array().ok_or_else(|| LookupError::NotAList {
+                path: walked.clone(),
+            })?;
             cur = if let Ok(i) = sel.parse::<usize>() {
-                items
-                    .get(i)
-                    .ok_or_else(|| format!("`{walked}` has {} elements, no [{i}]", items.len()))?
+                items.get(i).ok_or_else(|| LookupError::NoIndex {
+                    path: walked.clone(),
+                    len: items.len(),
+                    index: i,
+                })?
             } else {
                 let (k, v) = sel
                     .split_once('=')
-                    .ok_or_else(|| format!("`[{sel}]`: expected [index] or [key=value]"))?;
+                    .ok_or_else(|| LookupError::BadSelector {
+                        selector: sel.to_owned(),
+                    })?;
                 items
                     .iter()
                     .find(|item| match item.get(k).unwrap_or(&item["key"][k]) {
@@ -175,7 +223,11 @@ pub fn lookup<'j>(root: &'j Json, path: &str) -> Result<&'j Json, String> {
                         Json::Bool(b) => v.parse::<bool>().ok() == Some(*b),
                         _ => false,
                     })
-                    .ok_or_else(|| format!("`{walked}` has no element with {k} = {v}"))?
+                    .ok_or_else(|| LookupError::NoMatch {
+                        path: walked.clone(),
+                        key: k.to_owned(),
+                        value: v.to_owned(),
+                    })?
             };
             walked.push_str(&format!("[{sel}]"));
         }
@@ -212,15 +264,15 @@ mod tests {
             &json!(0.25)
         );
         assert_eq!(lookup(&r, "terms.top[1].term").unwrap(), &json!("b"));
-        assert!(
-            lookup(&r, "sentiment.groups[party=r]")
-                .unwrap_err()
-                .contains("no element")
-        );
-        assert!(
-            lookup(&r, "corpus.tokens")
-                .unwrap_err()
-                .contains("corpus.tokens")
+        assert!(matches!(
+            lookup(&r, "sentiment.groups[party=r]"),
+            Err(LookupError::NoMatch { .. })
+        ));
+        assert_eq!(
+            lookup(&r, "corpus.tokens").unwrap_err(),
+            LookupError::NoKey {
+                path: "corpus.tokens".into()
+            }
         );
     }
 

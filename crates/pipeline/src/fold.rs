@@ -21,7 +21,7 @@ use wordmill_report::{
 };
 
 use crate::config::DuplicateIds;
-use crate::error::RunError;
+use crate::error::{RunError, StateError};
 use crate::manifest::{DUPLICATES_LISTED, DuplicateId, DuplicateIdsReport};
 
 /// How many leading documents are kept in memory for the report's document table.
@@ -330,10 +330,12 @@ impl Fold {
         for mut stats in rows.documents {
             if let Some((ordinal, id)) = &self.last {
                 if stats.ordinal <= *ordinal {
-                    return Err(RunError::State(format!(
-                        "documents {id} and {} have the same ordinal {}: the merged states overlap (number each shard's documents with --ordinal-offset or an ordinal field)",
-                        stats.id, stats.ordinal
-                    )));
+                    return Err(StateError::Overlap {
+                        first: id.clone(),
+                        second: stats.id.clone(),
+                        ordinal: stats.ordinal,
+                    }
+                    .into());
                 }
             }
             self.last = Some((stats.ordinal, stats.id.clone()));
@@ -350,10 +352,11 @@ impl Fold {
                         Some(fold.fold(s, &mut self.scratch))
                     }
                     _ => {
-                        return Err(RunError::State(format!(
-                            "document {} (ordinal {}) has no sentiment scores in the state",
-                            stats.id, stats.ordinal
-                        )));
+                        return Err(StateError::MissingScores {
+                            id: stats.id.clone(),
+                            ordinal: stats.ordinal,
+                        }
+                        .into());
                     }
                 },
                 None => None,
@@ -397,9 +400,7 @@ impl Fold {
             }
         }
         if scores.next().is_some() {
-            return Err(RunError::State(
-                "the state holds sentiment scores of documents it does not list".into(),
-            ));
+            return Err(StateError::ExtraScores.into());
         }
         Ok(())
     }

@@ -67,8 +67,11 @@ pub use driver::{
     IngestTally, Progress, ProgressFn, RunOptions, RunOutcome, RunPartial, RunState, STATE_VERSION,
     map, merge_states, render_states, run,
 };
-pub use error::{ConfigError, ConfigErrors, RunError};
-pub use expect::{Expectation, ExpectationResult, lookup};
+pub use error::{
+    ChecksumProblem, ConfigError, ConfigErrors, DamagedState, DocumentError, RunError, SetupError,
+    StateError,
+};
+pub use expect::{Expectation, ExpectationResult, LookupError, lookup};
 pub use manifest::{
     DUPLICATES_LISTED, DuplicateId, DuplicateIdsReport, InputFileEntry, KindCount,
     MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile, SKIPPED_LISTED,

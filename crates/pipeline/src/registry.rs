@@ -13,7 +13,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde_json::value::RawValue;
-use wordmill_analyse::{ConfigTable, Configure, DocumentStats, Sentiment, Terms};
+use wordmill_analyse::{ConfigTable, Configure, DocumentStats, InvalidState, Sentiment, Terms};
 use wordmill_model::{Merge, NormalisedDoc};
 use wordmill_report::{AnalyserSection, Section, SectionReader, SentimentSection, TermsSection};
 
@@ -58,7 +58,7 @@ pub(crate) trait Stage: Send + Sync + fmt::Debug {
         &self,
         partial: &dyn ErasedPartial,
         documents: &[DocumentStats],
-    ) -> Result<(), String>;
+    ) -> Result<(), InvalidState>;
     /// Finishes the merged state into its report section.
     fn finish(&self, partial: Box<dyn ErasedPartial>) -> Box<dyn Section>;
 }
@@ -206,10 +206,13 @@ where
         &self,
         partial: &dyn ErasedPartial,
         documents: &[DocumentStats],
-    ) -> Result<(), String> {
+    ) -> Result<(), InvalidState> {
         match self.typed(partial) {
             Some(p) => self.analyser.validate(p, documents),
-            None => Err(format!("the `{}` state is of another kind", A::KEY)),
+            None => Err(InvalidState(format!(
+                "the `{}` state is of another kind",
+                A::KEY
+            ))),
         }
     }
 

@@ -44,16 +44,18 @@ impl Unit {
 }
 
 impl std::str::FromStr for Unit {
-    type Err = String;
+    type Err = crate::UnknownName;
 
     /// `sentence` or `document`.
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, crate::UnknownName> {
         match s {
             "sentence" => Ok(Unit::Sentence),
             "document" => Ok(Unit::Document),
-            other => Err(format!(
-                "unknown unit \"{other}\": expected \"sentence\" or \"document\""
-            )),
+            other => Err(crate::UnknownName {
+                what: "unit",
+                found: other.to_owned(),
+                expected: &Unit::NAMES,
+            }),
         }
     }
 }
@@ -528,12 +530,14 @@ impl crate::Configure for Sentiment {
         &self,
         partial: &SentimentPartial,
         documents: &[crate::DocumentStats],
-    ) -> Result<(), String> {
+    ) -> Result<(), crate::InvalidState> {
         partial.validate()?;
         let mut ordinals: Vec<Ordinal> = documents.iter().map(|d| d.ordinal).collect();
         ordinals.sort_unstable();
         if !partial.ordinals().eq(ordinals.iter().copied()) {
-            return Err("the sentiment scores are not of the documents listed".into());
+            return Err(crate::InvalidState(
+                "the sentiment scores are not of the documents listed".into(),
+            ));
         }
         Ok(())
     }
@@ -681,12 +685,12 @@ impl SentimentPartial {
     /// at most [`QUOTES`] quotes on each side, positive ones at or above
     /// [`POLARITY_THRESHOLD`] and negative ones at or below its negative, within `[-1, 1]`.
     /// Returns what is wrong, naming the document.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), crate::InvalidState> {
         for (ordinal, doc) in &self.docs {
             let mut previous: Option<usize> = None;
             for unit in &doc.units {
                 if !scores_in_range(&unit.scores) {
-                    return Err(format!(
+                    return Err(crate::InvalidState(format!(
                         "sentiment state: document {:?} (ordinal {ordinal}), unit {}: scores out of range (neg {}, neu {}, pos {}, compound {}; expected shares in [0, 1] and a compound in [-1, 1])",
                         doc.id,
                         unit.index,
@@ -694,23 +698,23 @@ impl SentimentPartial {
                         unit.scores.neu,
                         unit.scores.pos,
                         unit.scores.compound
-                    ));
+                    )));
                 }
                 if unit.span.start > unit.span.end || previous.is_some_and(|p| unit.index <= p) {
-                    return Err(format!(
+                    return Err(crate::InvalidState(format!(
                         "sentiment state: document {:?} (ordinal {ordinal}), unit {}: a span that runs backwards or units out of order",
                         doc.id, unit.index
-                    ));
+                    )));
                 }
                 previous = Some(unit.index);
             }
         }
         for (list, positive) in [(&self.most_positive, true), (&self.most_negative, false)] {
             if list.len() > QUOTES {
-                return Err(format!(
+                return Err(crate::InvalidState(format!(
                     "sentiment state: {} quotes on one side (at most {QUOTES})",
                     list.len()
-                ));
+                )));
             }
             for q in list {
                 let sign_ok = if positive {
@@ -719,7 +723,7 @@ impl SentimentPartial {
                     q.compound <= -POLARITY_THRESHOLD
                 };
                 if !(-1.0..=1.0).contains(&q.compound) || !sign_ok {
-                    return Err(format!(
+                    return Err(crate::InvalidState(format!(
                         "sentiment state: the quote of document {:?}, unit {}, has compound {} (expected {} in [-1, 1])",
                         q.doc_id,
                         q.index,
@@ -729,7 +733,7 @@ impl SentimentPartial {
                         } else {
                             "at most -0.05"
                         }
-                    ));
+                    )));
                 }
             }
         }

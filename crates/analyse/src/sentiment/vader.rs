@@ -48,17 +48,19 @@ impl Rules {
 }
 
 impl std::str::FromStr for Rules {
-    type Err = String;
+    type Err = crate::UnknownName;
 
     /// `vader`, `vader-news` or `none`.
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, crate::UnknownName> {
         match s {
             "vader" => Ok(Rules::Vader),
             "vader-news" => Ok(Rules::VaderNews),
             "none" => Ok(Rules::None),
-            other => Err(format!(
-                "unknown rules \"{other}\": expected \"vader\", \"vader-news\" or \"none\""
-            )),
+            other => Err(crate::UnknownName {
+                what: "rules",
+                found: other.to_owned(),
+                expected: &Rules::NAMES,
+            }),
         }
     }
 }

@@ -484,19 +484,19 @@ impl crate::Configure for Terms {
         &self,
         partial: &TermsPartial,
         documents: &[crate::DocumentStats],
-    ) -> Result<(), String> {
+    ) -> Result<(), crate::InvalidState> {
         partial.validate()?;
         let tokens = documents
             .iter()
             .map(|r| r.tokens)
             .fold(0u64, u64::saturating_add);
         if partial.n_docs() != documents.len() as u64 || partial.n_tokens() != tokens {
-            return Err(format!(
+            return Err(crate::InvalidState(format!(
                 "the term counts are of {} documents and {} tokens, the documents {} and {tokens}",
                 partial.n_docs(),
                 partial.n_tokens(),
                 documents.len()
-            ));
+            )));
         }
         let (min_n, max_n) = self.config.ngram_range;
         let expected = documents.iter().fold(0u64, |sum, r| {
@@ -505,10 +505,10 @@ impl crate::Configure for Terms {
             })
         });
         if partial.total_count() != expected {
-            return Err(format!(
+            return Err(crate::InvalidState(format!(
                 "the term counts add up to {} occurrences, but the documents' {tokens} tokens make {expected} n-grams of {min_n} to {max_n} tokens",
                 partial.total_count()
-            ));
+            )));
         }
         Ok(())
     }

@@ -119,37 +119,37 @@ impl TermsPartial {
     /// or than there are; per-document rows, when kept, are one per document, with distinct
     /// ordinals, and add up to the totals (tokens, each term's count and document frequency).
     /// Returns what is wrong, naming the term.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), crate::InvalidState> {
         let n_docs = self.n_docs;
         let mut buf = [0u8; SHORT_MAX];
         let entries = self.vocab.entries();
         for entry in entries {
             let t = entry.totals;
             if t.count == 0 || t.doc_freq == 0 || t.doc_freq > t.count || t.doc_freq > n_docs {
-                return Err(format!(
+                return Err(crate::InvalidState(format!(
                     "terms state: term {:?} has count {} and document frequency {} in {n_docs} documents (expected 1 <= document frequency <= count, and document frequency <= documents)",
                     self.vocab.key_of(entry, &mut buf),
                     t.count,
                     t.doc_freq
-                ));
+                )));
             }
         }
         if self.docs.is_empty() {
             return Ok(());
         }
         if self.docs.len() as u64 != n_docs {
-            return Err(format!(
+            return Err(crate::InvalidState(format!(
                 "terms state: {} per-document rows for {n_docs} documents",
                 self.docs.len()
-            ));
+            )));
         }
         let mut ordinals: Vec<Ordinal> = self.docs.iter().map(|d| d.ordinal).collect();
         ordinals.sort_unstable();
         if let Some(pair) = ordinals.windows(2).find(|w| w[0] == w[1]) {
-            return Err(format!(
+            return Err(crate::InvalidState(format!(
                 "terms state: two per-document rows have the ordinal {}",
                 pair[0]
-            ));
+            )));
         }
         let tokens = self
             .docs
@@ -157,10 +157,10 @@ impl TermsPartial {
             .map(|d| d.n_tokens)
             .fold(0u64, u64::saturating_add);
         if tokens != self.n_tokens {
-            return Err(format!(
+            return Err(crate::InvalidState(format!(
                 "terms state: the per-document rows hold {tokens} tokens, the totals {}",
                 self.n_tokens
-            ));
+            )));
         }
         let mut sums = vec![(0u64, 0u64); entries.len()];
         for row in &self.docs {
@@ -176,12 +176,12 @@ impl TermsPartial {
             // A count of one term in one document saturates at u32::MAX in the rows.
             let saturated = rows_count >= u64::from(u32::MAX);
             if (rows_count != t.count && !saturated) || rows_df != t.doc_freq {
-                return Err(format!(
+                return Err(crate::InvalidState(format!(
                     "terms state: term {:?} has count {} and document frequency {}, but the per-document rows give {rows_count} and {rows_df}",
                     self.vocab.key_of(entry, &mut buf),
                     t.count,
                     t.doc_freq
-                ));
+                )));
             }
         }
         Ok(())
