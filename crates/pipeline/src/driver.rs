@@ -659,8 +659,7 @@ fn analyse(
     threads: usize,
     fixup: &Fixup,
     progress: Option<&ProgressFn>,
-    fold: Option<Fold>,
-    stream_to: Option<&Path>,
+    fold: Option<(Fold, Option<&Path>)>,
 ) -> Result<Analysed, RunError> {
     let pool = worker_pool(threads)?;
     let bytes_total: u64 = source.files().iter().map(|f| f.bytes).sum();
@@ -684,7 +683,12 @@ fn analyse(
     // to be folded stay bounded whatever the corpus size.
     let (tx, rx) = sync_channel::<(u64, Vec<Document>)>(threads * 2);
     let rx = Mutex::new(rx);
-    let streaming = stream_to.is_some();
+    let (kept, streamed) = match fold {
+        Some((fold, Some(dir))) => (None, Some((fold, dir))),
+        Some((fold, None)) => (Some(fold), None),
+        None => (None, None),
+    };
+    let streaming = streamed.is_some();
     let window = Window::new(threads * 4);
     let (rows_tx, rows_rx) = channel::<(u64, Rows)>();
     let mut read_time = Duration::ZERO;
@@ -692,8 +696,8 @@ fn analyse(
     let analyse_started = Instant::now();
     let (partials, folded) = std::thread::scope(|scope| {
         let window = &window;
-        let sequencer = match (fold, stream_to) {
-            (Some(mut fold), Some(dir)) => Sequencer::Thread(scope.spawn(move || {
+        let sequencer = streamed.map(|(mut fold, dir)| {
+            scope.spawn(move || {
                 let mut pending: BTreeMap<u64, Rows> = BTreeMap::new();
                 let mut next = 0u64;
                 let mut error: Option<RunError> = None;
@@ -710,10 +714,9 @@ fn analyse(
                         window.folded(next);
                     }
                 }
-                (Some(fold), error)
-            })),
-            (fold, _) => Sequencer::Kept(fold),
-        };
+                (fold, error)
+            })
+        });
         let rx = &rx;
         let pool = &pool;
         // The workers own the only sender: the sequencer ends when they all have.
@@ -792,17 +795,16 @@ fn analyse(
         let partials = workers
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let folded = match sequencer {
-            Sequencer::Kept(fold) => (fold, None),
-            Sequencer::Thread(s) => s
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        };
+        let folded = sequencer.map(|s| {
+            s.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
         (partials, folded)
     });
     let fold = match folded {
-        (fold, None) => fold,
-        (_, Some(e)) => return Err(failure.unwrap_or(e)),
+        Some((fold, None)) => Some(fold),
+        Some((_, Some(e))) => return Err(failure.unwrap_or(e)),
+        None => kept,
     };
     if let Some(e) = failure {
         return Err(e);
@@ -895,8 +897,7 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
         threads_of(options),
         &fixup,
         options.progress.as_ref(),
-        Some(fold),
-        stream_to,
+        Some((fold, stream_to)),
     ) {
         Ok(a) => a,
         Err(e) => return Err(abandon(staged, e)),
@@ -962,7 +963,7 @@ pub fn map(
     let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let mut state = analyse(pipeline, &stages, source, threads, &fixup, None, None, None)?.state;
+    let mut state = analyse(pipeline, &stages, source, threads, &fixup, None, None)?.state;
     state.ingest.files.clear();
     Ok(state)
 }
@@ -1410,13 +1411,6 @@ impl Finishing {
             Err(e) => Err(abandon(staged, e)),
         }
     }
-}
-
-/// Where the fold of a run is: kept for the end of the run, or fed by the sequencer thread of a
-/// streamed run, which gives it back with the first error it met.
-enum Sequencer<'scope> {
-    Kept(Option<Fold>),
-    Thread(std::thread::ScopedJoinHandle<'scope, (Option<Fold>, Option<RunError>)>),
 }
 
 /// How far the sequencer of a streamed run has got, for the workers to wait on.
