@@ -90,7 +90,7 @@ fn a_state_changed_after_it_was_written_is_refused_by_its_checksum() {
     assert!(err.contains("cut.state:1: not a wordmill state"), "{err}");
     // No checksum at all.
     let mut plain = unseal(&line);
-    plain["wordmill_state"] = 2.into();
+    plain["wordmill_state"] = wordmill_pipeline::STATE_VERSION.into();
     let (code, err) = merge(
         &dir,
         "plain",

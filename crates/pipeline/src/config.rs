@@ -2040,3 +2040,210 @@ mod settings {
         }
     }
 }
+
+#[cfg(test)]
+mod fingerprint_tests {
+    use super::*;
+
+    /// A pipeline configuring every analyser, with every key at a value the mutations below
+    /// change.
+    const BASE: &str = r#"version = 1
+name = "fingerprint"
+[ingest]
+inputs = ["Cargo.toml"]
+format = "jsonl"
+text_field = "text"
+id_field = "id"
+meta_fields = ["party"]
+[normalise]
+[analyse.terms]
+[analyse.sentiment]
+[report]
+"#;
+
+    /// For every key the parser accepts in `[ingest]`, `[normalise]` and `[analyse.*]`: a line
+    /// that sets it to a value other than the base's (or its default), and whether the analysis
+    /// fingerprint must change with it. The test fails for a key missing here, so a new option
+    /// must be placed on one side or the other.
+    const MUTATIONS: &[(&str, &str, &str, bool)] = &[
+        // ingest: what turns bytes into documents is part of the analysis; what chooses the
+        // files, what happens to a bad record, resource limits that only refuse input, and id
+        // checks are not: states of different shards may differ in them and still merge.
+        ("ingest", "inputs", r#"inputs = ["src/lib.rs"]"#, false),
+        ("ingest", "extensions", r#"extensions = ["txt"]"#, false),
+        ("ingest", "order", r#"order = "natural""#, false),
+        ("ingest", "format", r#"format = "csv""#, true),
+        ("ingest", "text_field", r#"text_field = "body""#, true),
+        ("ingest", "id_field", r#"id_field = "key""#, true),
+        ("ingest", "meta_fields", r#"meta_fields = ["year"]"#, true),
+        (
+            "ingest",
+            "meta_from_path",
+            r#"meta_from_path = "(?P<year>\\d{4})""#,
+            true,
+        ),
+        ("ingest", "on_error", r#"on_error = "fail""#, false),
+        (
+            "ingest",
+            "encoding_errors",
+            r#"encoding_errors = "replace""#,
+            true,
+        ),
+        (
+            "ingest",
+            "max_document_bytes",
+            "max_document_bytes = 1000",
+            true,
+        ),
+        ("ingest", "oversize", r#"oversize = "skip""#, true),
+        (
+            "ingest",
+            "max_decompressed_bytes",
+            "max_decompressed_bytes = 1000",
+            false,
+        ),
+        ("ingest", "max_line_bytes", "max_line_bytes = 1000", false),
+        ("ingest", "allow_empty", "allow_empty = true", false),
+        (
+            "ingest",
+            "duplicate_ids",
+            r#"duplicate_ids = "fail""#,
+            false,
+        ),
+        ("normalise", "unicode", r#"unicode = "nfkc""#, true),
+        ("normalise", "lowercase", "lowercase = false", true),
+        (
+            "normalise",
+            "tokenizer",
+            r#"tokenizer = { pattern = '\w+' }"#,
+            true,
+        ),
+        (
+            "normalise.tokenizer",
+            "pattern",
+            r#"pattern = '\w\w+'"#,
+            true,
+        ),
+        ("normalise", "stopwords", r#"stopwords = "en""#, true),
+        ("normalise", "min_len", "min_len = 3", true),
+        ("normalise", "stem", r#"stem = "english""#, true),
+        ("analyse.terms", "ngrams", "ngrams = [1, 2]", true),
+        ("analyse.terms", "top", "top = 7", true),
+        ("analyse.terms", "min_df", "min_df = 2", true),
+        ("analyse.terms", "max_df", "max_df = 0.5", true),
+        ("analyse.terms", "max_features", "max_features = 100", true),
+        ("analyse.terms", "tfidf", "tfidf = { norm = \"l1\" }", true),
+        ("analyse.terms", "per_document", "per_document = true", true),
+        ("analyse.terms.tfidf", "use_idf", "use_idf = false", true),
+        (
+            "analyse.terms.tfidf",
+            "smooth_idf",
+            "smooth_idf = false",
+            true,
+        ),
+        (
+            "analyse.terms.tfidf",
+            "sublinear_tf",
+            "sublinear_tf = true",
+            true,
+        ),
+        ("analyse.terms.tfidf", "norm", r#"norm = "none""#, true),
+        (
+            "analyse.sentiment",
+            "lexicon",
+            r#"lexicon = ["vader", "../analyse/data/vader/vader_lexicon.txt"]"#,
+            true,
+        ),
+        (
+            "analyse.sentiment",
+            "rules",
+            r#"rules = "vader-news""#,
+            true,
+        ),
+        ("analyse.sentiment", "unit", r#"unit = "document""#, true),
+        (
+            "analyse.sentiment",
+            "group_by",
+            r#"group_by = ["party"]"#,
+            true,
+        ),
+        ("analyse.sentiment", "explain", "explain = true", true),
+    ];
+
+    /// The base with `line` setting `key` in `section` (replacing the base's own line for it;
+    /// an `[analyse.x.y]` section is written as a table of its own).
+    fn with(section: &str, key: &str, line: &str) -> String {
+        let base: String = BASE
+            .lines()
+            .filter(|l| !l.starts_with(&format!("{key} = ")))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let header = format!("[{section}]\n");
+        match base.find(&header) {
+            Some(at) => {
+                let end = at + header.len();
+                format!("{}{line}\n{}", &base[..end], &base[end..])
+            }
+            None => format!("{base}{header}{line}\n"),
+        }
+    }
+
+    fn hash(src: &str) -> String {
+        match Pipeline::parse(Path::new("p.toml"), src.as_bytes()) {
+            Ok(p) => p.analysis_hash,
+            Err(e) => panic!("{e}\n--- in ---\n{src}"),
+        }
+    }
+
+    #[test]
+    fn every_analysis_option_changes_the_fingerprint_and_no_other_does() {
+        let base = hash(BASE);
+        for (section, key, line, changes) in MUTATIONS {
+            let changed = hash(&with(section, key, line)) != base;
+            assert_eq!(
+                changed,
+                *changes,
+                "[{section}] {key}: the fingerprint {} when it is set ({line})",
+                if changed { "changes" } else { "stays the same" }
+            );
+        }
+    }
+
+    #[test]
+    fn every_key_is_placed_in_or_out_of_the_fingerprint() {
+        let mut missing = Vec::new();
+        for (section, keys) in schema() {
+            let analysed = section.starts_with("ingest")
+                || section.starts_with("normalise")
+                || section.starts_with("analyse.");
+            if !analysed {
+                continue;
+            }
+            for key in keys {
+                if !MUTATIONS
+                    .iter()
+                    .any(|(s, k, _, _)| *s == section && *k == key)
+                {
+                    missing.push(format!("[{section}] {key}"));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "keys with no mutation in the fingerprint test: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn the_fingerprint_is_canonical() {
+        // Spelling the same configuration otherwise (defaults written out, keys in another
+        // order) does not change it.
+        let spelled = BASE
+            .replace(
+                "[analyse.terms]\n",
+                "[analyse.terms]\nmin_df = 1\nngrams = [1, 1]\n",
+            )
+            .replace("[normalise]\n", "[normalise]\nlowercase = true\n");
+        assert_eq!(hash(BASE), hash(&spelled));
+    }
+}

@@ -223,8 +223,10 @@ fn sort_skips(skipped: &mut [Skip]) {
     });
 }
 
-/// Version of the state format (2: each line ends with a checksum of its content).
-pub const STATE_VERSION: u32 = 2;
+/// Version of the state format (2: each line ends with a checksum of its content; 3: `partial`
+/// holds `documents` and one member per analyser of the pipeline, keyed by its
+/// `[analyse.<key>]`, and no member for an analyser the pipeline does not have).
+pub const STATE_VERSION: u32 = 3;
 
 /// What ends a state line before its closing brace: `,"checksum":"<64 hex digits>"`.
 const CHECKSUM_KEY: &str = ",\"checksum\":\"";
