@@ -984,6 +984,34 @@ mod staged_tests {
     }
 
     #[test]
+    fn a_panic_mid_write_leaves_no_staging_directory_and_the_old_report() {
+        let base = base("panic");
+        let target = base.join("report");
+        report(&target, "old");
+        let unwound = std::panic::catch_unwind(|| {
+            let s = StagedDir::begin(&target, IfLocked::Fail).unwrap();
+            s.output()
+                .write("report.json", |w| w.write_all(b"{\"complete\": true}"))
+                .unwrap();
+            let mut f = s.output().begin_file("sentences.jsonl").unwrap();
+            f.write_all(b"{\"half\": ").unwrap();
+            let _ = s.output().write("report.md", |w| {
+                w.write_all(b"# half a report")?;
+                panic!("a renderer failed mid-write");
+            });
+        });
+        assert!(unwound.is_err(), "the write panicked");
+        // Only the previous report is left: no staging directory, no temporary file, no lock.
+        assert_eq!(names(&base), ["report"]);
+        assert_eq!(names(&target), ["run.json"]);
+        assert_eq!(fs::read(target.join("run.json")).unwrap(), b"old");
+        // The lock was released: the next run stages at once.
+        report(&target, "again");
+        assert_eq!(fs::read(target.join("run.json")).unwrap(), b"again");
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
     fn a_symlinked_report_directory_is_written_through() {
         let base = base("link");
         fs::create_dir(base.join("data")).unwrap();
