@@ -20,8 +20,17 @@ mod terms;
 
 pub use configure::{ConfigTable, Configure, InvalidState, UnknownName};
 pub use documents::{DocumentStats, Documents, DocumentsPartial};
-pub use sentiment::*;
-pub use terms::*;
+pub use sentiment::{
+    Applied, DocumentScores, DocumentSentiment, EmojiLexicon, Explanation, GroupSentiment,
+    HISTOGRAM_BINS, Lexicon, LexiconSource, MAX_VALENCE, POLARITY_THRESHOLD, QUOTES, Quote,
+    RawScores, Rule, Rules, Scores, SentenceRecord, SentenceRef, Sentiment, SentimentConfig,
+    SentimentError, SentimentFold, SentimentOutput, SentimentPartial, SentimentSummary,
+    TokenExplanation, Unit, Vader,
+};
+pub use terms::{
+    DocFreq, DocTerm, DocTerms, MAX_NGRAM, Norm, PruneStats, TermStat, Terms, TermsConfig,
+    TermsError, TermsOutput, TermsPartial, TfidfConfig,
+};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -60,12 +60,9 @@ pub use section::{
 };
 pub use sections::sentiment::{ArcSample, SentimentSection, arc_choice};
 pub use sections::sentiment::{
-    DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_cells,
-    document_sentiment_cells, push_sentence_line, write_groups_csv, write_sentence_line,
-    write_sentences_jsonl,
+    DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_sentiment_cells,
+    push_sentence_line, write_sentence_line, write_sentences_jsonl,
 };
 pub use sections::terms::{TermsSection, TermsSummary, TopTerm};
-pub use tables::{
-    DocumentsCsv, ExtraColumns, MetadataKeys, write_documents_csv, write_terms_csv, write_tfidf_csv,
-};
+pub use tables::{DocumentsCsv, MetadataKeys, write_terms_csv, write_tfidf_csv};
 pub use text::{plural, thousands};

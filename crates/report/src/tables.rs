@@ -192,30 +192,6 @@ pub fn write_tfidf_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()>
     out.finish()
 }
 
-/// Extra per-document columns an analyser contributes to `documents.csv` (e.g. sentiment).
-pub type ExtraColumns<'a> = (&'a [&'a str], &'a dyn Fn(usize) -> Vec<String>);
-
-/// Writes `documents.csv`: `doc_id`, one column per metadata key (in order of first appearance;
-/// a key that clashes with a fixed column gets a `meta_` prefix), `bytes,tokens,sentences`,
-/// then `extra` columns; one row per document in input order.
-pub fn write_documents_csv(
-    w: &mut dyn Write,
-    docs: &[DocumentStats],
-    extra: Option<ExtraColumns<'_>>,
-) -> io::Result<()> {
-    let mut keys = MetadataKeys::default();
-    for d in docs {
-        keys.observe(d);
-    }
-    let extra_names: &[&str] = extra.map_or(&[], |(names, _)| names);
-    let mut out = DocumentsCsv::begin(w, keys.keys(), extra_names)?;
-    for (i, d) in docs.iter().enumerate() {
-        let cells = extra.map(|(_, f)| f(i)).unwrap_or_default();
-        out.row(d, &cells)?;
-    }
-    out.finish()
-}
-
 /// The metadata keys of a run of documents, in order of first appearance: the metadata
 /// columns of `documents.csv`.
 #[derive(Debug, Clone, Default)]
@@ -330,8 +306,16 @@ mod tests {
                 sentences: 0,
             },
         ];
+        let mut keys = MetadataKeys::default();
+        for d in &docs {
+            keys.observe(d);
+        }
         let mut buf = Vec::new();
-        write_documents_csv(&mut buf, &docs, None).unwrap();
+        let mut out = DocumentsCsv::begin(&mut buf, keys.keys(), &[]).unwrap();
+        for d in &docs {
+            out.row(d, &[]).unwrap();
+        }
+        out.finish().unwrap();
         let text = String::from_utf8(buf).unwrap();
         assert_eq!(
             text,

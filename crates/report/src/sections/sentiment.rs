@@ -456,14 +456,6 @@ pub const DOCUMENT_COLUMNS: [&str; 11] = [
     "most_negative_sentence",
 ];
 
-/// The sentiment cells of `documents.csv` for document `i` of `out`.
-pub fn document_cells(out: &SentimentOutput, i: usize) -> Vec<String> {
-    match out.documents.get(i) {
-        Some(d) => document_sentiment_cells(d),
-        None => vec![String::new(); DOCUMENT_COLUMNS.len()],
-    }
-}
-
 /// The sentiment cells of `documents.csv` ([`DOCUMENT_COLUMNS`]) of one document.
 pub fn document_sentiment_cells(d: &DocumentSentiment) -> Vec<String> {
     let refs = |r: &Option<SentenceRef>| match r {
