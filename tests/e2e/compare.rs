@@ -249,3 +249,32 @@ fn runs_and_baselines_without_settings_still_compare() {
         "{text}"
     );
 }
+
+#[test]
+fn a_report_with_a_renamed_field_is_refused_not_compared_as_unchanged() {
+    let dir = scratch("compare-renamed");
+    let docs = corpus(&dir);
+    let file = dir.join("p.toml");
+    let (out_a, out_b) = (dir.join("a"), dir.join("b"));
+    std::fs::write(&file, pipeline(&docs, "min_df = 2")).unwrap();
+    run(&file, &out_a);
+    run(&file, &out_b);
+    // Untouched, the two runs compare with the same ranks.
+    assert!(compare_text(&out_a, &out_b).contains("  top terms: same ranks\n"));
+    // A field of the terms section renamed (as a report of another version might have it).
+    let report = out_b.join("report.json");
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("\"vocabulary_size\""));
+    std::fs::write(
+        &report,
+        text.replace("\"vocabulary_size\"", "\"vocab_size\""),
+    )
+    .unwrap();
+    let res = wordmill(&["compare", out_a.to_str().unwrap(), out_b.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert_ne!(res.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("report.json") && err.contains("vocabulary_size"),
+        "{err}"
+    );
+}

@@ -13,7 +13,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value as Json;
 
+use wordmill_report::{CorpusSummary, Headline, Report, TermsSection};
+
 use crate::bench::{Baseline, Spread, baseline_path};
+use crate::config::Pipeline;
 use crate::manifest::{Manifest, ManifestPipeline};
 
 /// Text width the rendering keeps to (but for the lines naming the sides as given).
@@ -39,8 +42,8 @@ pub struct Side {
     pub stages: Vec<(String, Spread)>,
     /// Runs behind the numbers (1 for a single run).
     pub runs: usize,
-    /// `report.json`, when available.
-    pub report: Option<Json>,
+    /// What is compared of `report.json`, when available.
+    pub report: Option<ReportView>,
     /// Document ids in input order, when available.
     pub document_ids: Option<Vec<String>>,
 }
@@ -63,18 +66,65 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// The counts `report.json` holds (its `corpus` and `terms.vocabulary_size`).
-    pub fn from_report(report: &Json) -> Counts {
-        let corpus = |k: &str| report["corpus"][k].as_u64();
+    /// The counts `report.json` holds (its `corpus` and the terms' vocabulary size).
+    pub fn from_report(report: &ReportView) -> Counts {
+        let c = &report.corpus;
         Counts {
-            documents: corpus("documents"),
-            tokens: corpus("tokens"),
-            sentences: corpus("sentences"),
-            bytes: corpus("bytes"),
-            vocabulary: report["terms"]["vocabulary_size"].as_u64(),
-            skipped: corpus("skipped"),
+            documents: Some(c.documents),
+            tokens: Some(c.tokens),
+            sentences: Some(c.sentences),
+            bytes: Some(c.bytes),
+            vocabulary: report.vocabulary,
+            skipped: Some(c.skipped),
         }
     }
+}
+
+/// What `compare` reads of a `report.json`. The file is read as the typed report, with the
+/// reader of every analyser's section, so a field that is missing, renamed or of another type
+/// is an error naming it, never a comparison that finds "no change".
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportView {
+    /// The corpus totals.
+    pub corpus: CorpusSummary,
+    /// Terms kept, when the report counts terms.
+    pub vocabulary: Option<u64>,
+    /// The headline of each section the report holds, by key, in the order of the report.
+    pub sections: Vec<(String, Headline)>,
+}
+
+impl ReportView {
+    /// The view of a typed report.
+    pub fn of(report: &Report) -> ReportView {
+        ReportView {
+            corpus: report.corpus,
+            vocabulary: report
+                .section::<TermsSection>()
+                .map(|t| t.summary.vocabulary_size),
+            sections: report
+                .sections
+                .iter()
+                .map(|s| (s.key().to_string(), s.headline()))
+                .collect(),
+        }
+    }
+
+    /// Reads `report.json` (its bytes) with the section readers of every analyser.
+    pub fn read(bytes: &[u8]) -> Result<ReportView, serde_json::Error> {
+        Report::from_json(bytes, &Pipeline::section_readers()).map(|r| ReportView::of(&r))
+    }
+
+    /// The headline of the section `key`, when the report has it.
+    pub fn section(&self, key: &str) -> Option<&Headline> {
+        self.sections.iter().find(|(k, _)| k == key).map(|(_, h)| h)
+    }
+}
+
+fn read_report(path: &Path, bytes: &[u8]) -> Result<ReportView, CompareError> {
+    ReportView::read(bytes).map_err(|e| CompareError::Unreadable {
+        path: path.display().to_string(),
+        message: format!("not a report this wordmill reads: {e}"),
+    })
 }
 
 /// Errors reading a side.
@@ -170,7 +220,11 @@ impl Side {
         let dir = path.parent().unwrap_or(Path::new("."));
         let report_path = dir.join("report.json");
         let report = if report_path.is_file() {
-            Some(read_json(&report_path)?)
+            let bytes = std::fs::read(&report_path).map_err(|e| CompareError::Unreadable {
+                path: report_path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            Some(read_report(&report_path, &bytes)?)
         } else {
             None
         };
@@ -205,7 +259,12 @@ impl Side {
             path: path.display().to_string(),
             message: format!("not a baseline: {e}"),
         })?;
-        let mut counts = Counts::from_report(&b.report);
+        let bytes = serde_json::to_vec(&b.report).map_err(|e| CompareError::Unreadable {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let report = read_report(path, &bytes)?;
+        let mut counts = Counts::from_report(&report);
         counts.documents = counts.documents.or(Some(b.documents));
         counts.bytes = counts.bytes.or(Some(b.text_bytes));
         Ok(Side {
@@ -220,7 +279,7 @@ impl Side {
                 .map(|s| (s.name.clone(), s.seconds))
                 .collect(),
             runs: b.repeat,
-            report: Some(b.report),
+            report: Some(report),
             document_ids: b.document_ids,
         })
     }
@@ -330,13 +389,72 @@ pub struct Drift {
     /// See `documents_added_count`.
     pub documents_removed_count: usize,
     /// Whether A's and B's reports count terms; `None` when a side has no `report.json`.
+    /// (The `terms` entry of `sections`, kept in this form.)
     pub terms_in: Option<(bool, bool)>,
     /// Top terms whose rank changed, entered or left.
     pub top_terms: Vec<RankChange>,
     /// Whether A's and B's reports score sentiment; `None` when a side has no `report.json`.
+    /// (The `sentiment` entry of `sections`, kept in this form.)
     pub sentiment_in: Option<(bool, bool)>,
     /// Sentiment numbers that changed: (name, A, B).
     pub sentiment: Vec<(String, f64, f64)>,
+    /// Every analyser's section, in registry order: whether each side has it, the ranks and
+    /// the headline figures that changed.
+    pub sections: Vec<SectionDrift>,
+}
+
+/// The drift of one analyser's section.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionDrift {
+    /// Its key (`[analyse.<key>]`).
+    pub key: String,
+    /// What its results are called ("top terms").
+    pub title: String,
+    /// What the analyser does ("counted").
+    pub verb: String,
+    /// Whether A's and B's reports have it; `None` when a side has no `report.json`.
+    pub present: Option<(bool, bool)>,
+    /// Whether it ranks something.
+    pub ranked: bool,
+    /// Ranked items whose rank changed, entered or left.
+    pub ranks: Vec<RankChange>,
+    /// Headline figures that changed.
+    pub figures: Vec<FigureChange>,
+}
+
+/// A headline figure that changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FigureChange {
+    /// Its name.
+    pub name: String,
+    /// In A.
+    pub a: f64,
+    /// In B.
+    pub b: f64,
+    /// Whether it counts something.
+    pub count: bool,
+}
+
+/// Items whose 1-based rank differs between two rankings (entered and left included), in the
+/// order A then B lists them.
+fn rank_changes(ta: &[String], tb: &[String]) -> Vec<RankChange> {
+    let rank = |list: &[String], t: &str| list.iter().position(|x| x == t).map(|i| i as u32 + 1);
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for t in ta.iter().chain(tb.iter()) {
+        if !seen.insert(t.as_str()) {
+            continue;
+        }
+        let (x, y) = (rank(ta, t), rank(tb, t));
+        if x != y {
+            out.push(RankChange {
+                term: t.clone(),
+                rank_a: x,
+                rank_b: y,
+            });
+        }
+    }
+    out
 }
 
 /// The comparison `wordmill compare` prints, in the order it prints it.
@@ -462,67 +580,54 @@ fn timing(a: &Side, b: &Side) -> Vec<TimingRow> {
 fn drift(a: &Side, b: &Side) -> Drift {
     let mut d = Drift::default();
     if let (Some(ra), Some(rb)) = (&a.report, &b.report) {
-        if let (Some(x), Some(y)) = (
-            ra["corpus"]["documents"].as_u64(),
-            rb["corpus"]["documents"].as_u64(),
-        ) {
-            d.documents = Some((x, y));
-        }
-        d.terms_in = Some((ra["terms"].is_object(), rb["terms"].is_object()));
-        d.sentiment_in = Some((ra["sentiment"].is_object(), rb["sentiment"].is_object()));
-        let top = |r: &Json| -> Vec<String> {
-            r["terms"]["top"]
-                .as_array()
-                .map(|v| {
-                    v.iter()
-                        .filter_map(|t| t["term"].as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
+        d.documents = Some((ra.corpus.documents, rb.corpus.documents));
+    }
+    for reader in Pipeline::section_readers() {
+        let mut sd = SectionDrift {
+            key: reader.key.to_string(),
+            title: reader.title.to_string(),
+            verb: reader.verb.to_string(),
+            present: None,
+            ranked: false,
+            ranks: Vec::new(),
+            figures: Vec::new(),
         };
-        let (ta, tb) = (top(ra), top(rb));
-        let rank =
-            |list: &[String], t: &str| list.iter().position(|x| x == t).map(|i| i as u32 + 1);
-        let mut seen = BTreeSet::new();
-        for t in ta.iter().chain(tb.iter()) {
-            if !seen.insert(t.clone()) {
-                continue;
-            }
-            let (x, y) = (rank(&ta, t), rank(&tb, t));
-            if x != y {
-                d.top_terms.push(RankChange {
-                    term: t.clone(),
-                    rank_a: x,
-                    rank_b: y,
-                });
-            }
-        }
-        for key in [
-            "compound_mean",
-            "positive_share",
-            "neutral_share",
-            "negative_share",
-        ] {
-            if let (Some(x), Some(y)) =
-                (ra["sentiment"][key].as_f64(), rb["sentiment"][key].as_f64())
-            {
-                if x != y {
-                    d.sentiment.push((key.to_string(), x, y));
-                }
-            }
-        }
-        if let (Some(ha), Some(hb)) = (
-            ra["sentiment"]["histogram"].as_array(),
-            rb["sentiment"]["histogram"].as_array(),
-        ) {
-            for (i, (x, y)) in ha.iter().zip(hb).enumerate() {
-                if let (Some(x), Some(y)) = (x.as_f64(), y.as_f64()) {
-                    if x != y {
-                        d.sentiment.push((format!("histogram[{i}]"), x, y));
+        if let (Some(ra), Some(rb)) = (&a.report, &b.report) {
+            let (ha, hb) = (ra.section(reader.key), rb.section(reader.key));
+            sd.present = Some((ha.is_some(), hb.is_some()));
+            if let (Some(ha), Some(hb)) = (ha, hb) {
+                sd.ranked = !ha.ranking.is_empty() || !hb.ranking.is_empty();
+                sd.ranks = rank_changes(&ha.ranking, &hb.ranking);
+                for fa in &ha.figures {
+                    if let Some(fb) = hb.figures.iter().find(|f| f.name == fa.name) {
+                        if fa.value != fb.value {
+                            sd.figures.push(FigureChange {
+                                name: fa.name.clone(),
+                                a: fa.value,
+                                b: fb.value,
+                                count: fa.count,
+                            });
+                        }
                     }
                 }
             }
         }
+        match reader.key {
+            "terms" => {
+                d.terms_in = sd.present;
+                d.top_terms = sd.ranks.clone();
+            }
+            "sentiment" => {
+                d.sentiment_in = sd.present;
+                d.sentiment = sd
+                    .figures
+                    .iter()
+                    .map(|f| (f.name.clone(), f.a, f.b))
+                    .collect();
+            }
+            _ => {}
+        }
+        d.sections.push(sd);
     }
     if let (Some(ia), Some(ib)) = (&a.document_ids, &b.document_ids) {
         let sa: std::collections::HashSet<&String> = ia.iter().collect();
@@ -570,6 +675,59 @@ fn wrapped(s: &mut String, first: &str, rest: &str, indent: usize) {
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     wordmill_report::plural(n as u64, one, many)
+}
+
+impl SectionDrift {
+    fn render(&self, s: &mut String) {
+        let title = &self.title;
+        let verb = &self.verb;
+        match self.present.map(both_sides) {
+            None => {
+                let _ = writeln!(s, "  {title}: not known (report.json missing)");
+            }
+            Some(Some("A or B")) => {
+                let _ = writeln!(s, "  {title}: not {verb} by A or B");
+            }
+            Some(Some(side)) => {
+                let _ = writeln!(s, "  {title}: {verb} by {side} only");
+            }
+            Some(None) if self.ranks.is_empty() && self.figures.is_empty() => {
+                let same = if self.ranked {
+                    "same ranks"
+                } else {
+                    "no change"
+                };
+                let _ = writeln!(s, "  {title}: {same}");
+            }
+            Some(None) => {
+                if !self.ranks.is_empty() {
+                    let _ = writeln!(s, "  {title} whose rank changed:");
+                    for c in &self.ranks {
+                        let r = |x: Option<u32>| x.map_or("-".to_string(), |n| format!("#{n}"));
+                        let _ = writeln!(
+                            s,
+                            "    {:<30} {:>5} -> {}",
+                            c.term,
+                            r(c.rank_a),
+                            r(c.rank_b)
+                        );
+                    }
+                }
+                if !self.figures.is_empty() {
+                    let _ = writeln!(s, "  {title}:");
+                    for f in &self.figures {
+                        let (k, x, y) = (&f.name, f.a, f.b);
+                        if f.count {
+                            let _ = writeln!(s, "    {k:<20} {x:>10} -> {y:<10} ({:+})", y - x);
+                        } else {
+                            let _ =
+                                writeln!(s, "    {k:<20} {x:>10.4} -> {y:<10.4} ({:+.4})", y - x);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn both_sides(pair: (bool, bool)) -> Option<&'static str> {
@@ -694,57 +852,8 @@ impl Comparison {
                 let _ = writeln!(s, "    - {id}");
             }
         }
-        match d.terms_in.map(both_sides) {
-            None => {
-                let _ = writeln!(s, "  top terms: not known (report.json missing)");
-            }
-            Some(Some("A or B")) => {
-                let _ = writeln!(s, "  top terms: not counted by A or B");
-            }
-            Some(Some(side)) => {
-                let _ = writeln!(s, "  top terms: counted by {side} only");
-            }
-            Some(None) if d.top_terms.is_empty() => {
-                let _ = writeln!(s, "  top terms: same ranks");
-            }
-            Some(None) => {
-                let _ = writeln!(s, "  top terms whose rank changed:");
-                for c in &d.top_terms {
-                    let r = |x: Option<u32>| x.map_or("-".to_string(), |n| format!("#{n}"));
-                    let _ = writeln!(
-                        s,
-                        "    {:<30} {:>5} -> {}",
-                        c.term,
-                        r(c.rank_a),
-                        r(c.rank_b)
-                    );
-                }
-            }
-        }
-        match d.sentiment_in.map(both_sides) {
-            None => {
-                let _ = writeln!(s, "  sentiment: not known (report.json missing)");
-            }
-            Some(Some("A or B")) => {
-                let _ = writeln!(s, "  sentiment: not scored by A or B");
-            }
-            Some(Some(side)) => {
-                let _ = writeln!(s, "  sentiment: scored by {side} only");
-            }
-            Some(None) if d.sentiment.is_empty() => {
-                let _ = writeln!(s, "  sentiment: no change");
-            }
-            Some(None) => {
-                let _ = writeln!(s, "  sentiment:");
-                for (k, x, y) in &d.sentiment {
-                    if k.starts_with("histogram") {
-                        // Counts of units per bin.
-                        let _ = writeln!(s, "    {k:<20} {x:>10} -> {y:<10} ({:+})", y - x);
-                    } else {
-                        let _ = writeln!(s, "    {k:<20} {x:>10.4} -> {y:<10.4} ({:+.4})", y - x);
-                    }
-                }
-            }
+        for sd in &d.sections {
+            sd.render(&mut s);
         }
 
         let spread = self.runs.0 > 1 && self.runs.1 > 1;
@@ -790,13 +899,32 @@ mod tests {
     }
 
     fn side(label: &str, wall: &[f64], top: &[&str], ids: &[&str], compound: f64) -> Side {
-        let report = json!({
-            "corpus": {"documents": ids.len(), "tokens": 100, "sentences": 10, "bytes": 600,
-                       "skipped": 0},
-            "terms": {"vocabulary_size": 40,
-                      "top": top.iter().map(|t| json!({"term": t})).collect::<Vec<_>>()},
-            "sentiment": {"compound_mean": compound},
-        });
+        let report = ReportView {
+            corpus: CorpusSummary {
+                documents: ids.len() as u64,
+                bytes: 600,
+                tokens: 100,
+                sentences: 10,
+                skipped: 0,
+            },
+            vocabulary: Some(40),
+            sections: vec![
+                (
+                    "terms".into(),
+                    Headline {
+                        ranking: top.iter().map(|t| t.to_string()).collect(),
+                        figures: Vec::new(),
+                    },
+                ),
+                (
+                    "sentiment".into(),
+                    Headline {
+                        ranking: Vec::new(),
+                        figures: vec![figure("compound_mean", compound, false)],
+                    },
+                ),
+            ],
+        };
         Side {
             label: label.into(),
             pipeline: Some(pipeline(
@@ -812,6 +940,14 @@ mod tests {
             runs: wall.len(),
             report: Some(report),
             document_ids: Some(ids.iter().map(|s| s.to_string()).collect()),
+        }
+    }
+
+    fn figure(name: &str, value: f64, count: bool) -> wordmill_report::Figure {
+        wordmill_report::Figure {
+            name: name.into(),
+            value,
+            count,
         }
     }
 
@@ -1050,8 +1186,16 @@ mod tests {
     fn missing_analysers_and_reports_are_said_not_to_be_unchanged() {
         let mut a = side("a", &[1.0], &["x"], &["d1"], 0.1);
         let mut b = a.clone();
-        a.report.as_mut().unwrap()["sentiment"] = Json::Null;
-        b.report.as_mut().unwrap()["sentiment"] = Json::Null;
+        a.report
+            .as_mut()
+            .unwrap()
+            .sections
+            .retain(|(k, _)| k != "sentiment");
+        b.report
+            .as_mut()
+            .unwrap()
+            .sections
+            .retain(|(k, _)| k != "sentiment");
         let text = compare(&a, &b).render();
         assert!(
             text.contains("  sentiment: not scored by A or B\n"),
@@ -1076,8 +1220,19 @@ mod tests {
     fn histogram_counts_print_as_integers() {
         let mut a = side("a", &[1.0], &["x"], &["d1"], 0.1);
         let mut b = a.clone();
-        a.report.as_mut().unwrap()["sentiment"]["histogram"] = json!([3, 950]);
-        b.report.as_mut().unwrap()["sentiment"]["histogram"] = json!([3, 1000]);
+        for (side, counts) in [(&mut a, [3.0, 950.0]), (&mut b, [3.0, 1000.0])] {
+            let sections = &mut side.report.as_mut().unwrap().sections;
+            let sentiment = &mut sections
+                .iter_mut()
+                .find(|(k, _)| k == "sentiment")
+                .unwrap()
+                .1;
+            for (i, n) in counts.into_iter().enumerate() {
+                sentiment
+                    .figures
+                    .push(figure(&format!("histogram[{i}]"), n, true));
+            }
+        }
         let text = compare(&a, &b).render();
         let fields: Vec<&str> = text
             .lines()

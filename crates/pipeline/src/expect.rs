@@ -18,6 +18,7 @@
 
 use serde::Serialize;
 use serde_json::Value as Json;
+use wordmill_report::{Report, Section as _, TermsSection};
 
 /// One expectation of a pipeline file.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,15 +76,39 @@ impl Expectation {
         }
     }
 
-    /// Checks the expectation against a report (as the JSON of `report.json`).
-    pub fn check(&self, report: &Json) -> ExpectationResult {
+    /// Checks the expectation against a run's typed report: `top_terms` against the terms
+    /// section's ranking (failing when the report counts no terms), a metric against the path
+    /// in the report as `report.json` writes it.
+    pub fn check(&self, report: &Report) -> ExpectationResult {
+        let ranking = report
+            .section::<TermsSection>()
+            .map(|t| t.headline().ranking);
+        match self {
+            Expectation::TopTerms { .. } => self.check_parts(&Json::Null, ranking.as_deref()),
+            Expectation::Metric { .. } => match serde_json::to_value(report) {
+                Ok(json) => self.check_parts(&json, ranking.as_deref()),
+                Err(e) => ExpectationResult {
+                    expected: self.describe(),
+                    actual: format!("the report cannot be read as JSON: {e}"),
+                    passed: false,
+                },
+            },
+        }
+    }
+
+    /// Checks against the report's JSON (for metrics) and its terms ranking (for top terms).
+    fn check_parts(&self, report: &Json, ranking: Option<&[String]>) -> ExpectationResult {
         let expected = self.describe();
         match self {
             Expectation::TopTerms { terms, within } => {
-                let top: Vec<&str> = report["terms"]["top"]
-                    .as_array()
-                    .map(|a| a.iter().filter_map(|t| t["term"].as_str()).collect())
-                    .unwrap_or_default();
+                let Some(ranking) = ranking else {
+                    return ExpectationResult {
+                        expected,
+                        actual: "the report counts no terms ([analyse.terms] is not run)".into(),
+                        passed: false,
+                    };
+                };
+                let top: Vec<&str> = ranking.iter().map(String::as_str).collect();
                 let mut missing = Vec::new();
                 let mut ranks = Vec::new();
                 for t in terms {
@@ -285,29 +310,38 @@ mod tests {
             max: Some(3.0),
             equals: None,
         };
-        assert!(ok.check(&r).passed);
+        assert!(ok.check_parts(&r, None).passed);
         let bad = Expectation::Metric {
             path: "corpus.documents".into(),
             min: Some(4.0),
             max: None,
             equals: None,
         };
-        let res = bad.check(&r);
+        let res = bad.check_parts(&r, None);
         assert!(!res.passed);
         assert_eq!(res.actual, "corpus.documents = 3");
         let top = Expectation::TopTerms {
             terms: vec!["a".into(), "c".into()],
             within: 2,
         };
-        let res = top.check(&r);
+        let ranking = ["a".to_string(), "b".into(), "c".into()];
+        let res = top.check_parts(&r, Some(&ranking));
         assert!(!res.passed);
         assert_eq!(res.actual, "c is #3");
+        assert!(
+            !Expectation::TopTerms {
+                terms: vec!["b".into()],
+                within: 2
+            }
+            .check_parts(&r, None)
+            .passed
+        );
         assert!(
             Expectation::TopTerms {
                 terms: vec!["b".into()],
                 within: 2
             }
-            .check(&r)
+            .check_parts(&r, Some(&ranking))
             .passed
         );
     }

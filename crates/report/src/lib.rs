@@ -56,7 +56,8 @@ pub use output::{
     CleanupFailure, Committed, IfLocked, OutputDir, PendingFile, StagedDir, interrupt,
 };
 pub use section::{
-    AnalyserSection, DataFile, DocumentColumn, Grouping, HtmlContext, Section, WriteFile,
+    AnalyserSection, DataFile, DocumentColumn, Figure, Grouping, Headline, HtmlContext, Section,
+    WriteFile,
 };
 pub use sections::sentiment::{ArcSample, SentimentSection, arc_choice};
 pub use sections::sentiment::{

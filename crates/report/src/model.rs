@@ -44,6 +44,10 @@ impl Serialize for Report {
 pub struct SectionReader {
     /// The section's key in `report.json`.
     pub key: &'static str,
+    /// What `wordmill compare` calls the section's results ("top terms", "sentiment").
+    pub title: &'static str,
+    /// What the analyser does, for "… by A only" ("counted", "scored").
+    pub verb: &'static str,
     /// Reads the section from its object.
     pub read: fn(serde_json::Value) -> Result<Box<dyn Section>, serde_json::Error>,
 }

@@ -65,6 +65,27 @@ pub struct HtmlContext<'a> {
     pub grouping: Option<Grouping<'a>>,
 }
 
+/// What `wordmill compare` follows of a section between two runs: its ranking (the items whose
+/// rank changed are listed) and its headline figures (those that changed are listed).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Headline {
+    /// The ranked items, first first; empty for a section that ranks nothing.
+    pub ranking: Vec<String>,
+    /// The headline figures, in the order they are shown.
+    pub figures: Vec<Figure>,
+}
+
+/// One headline figure of a section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// Its name (`compound_mean`, `histogram[3]`).
+    pub name: String,
+    /// Its value.
+    pub value: f64,
+    /// Whether it counts something (shown as a whole number).
+    pub count: bool,
+}
+
 /// One analyser's part of a report (see the module documentation).
 ///
 /// Only `key`, `json` and the `Any` casts are required; a section with nothing to say in a
@@ -98,6 +119,11 @@ pub trait Section: Any + fmt::Debug + Send + Sync {
     /// The groups of documents it defines, if any.
     fn grouping(&self) -> Option<Grouping<'_>> {
         None
+    }
+
+    /// What `wordmill compare` follows of it between two runs.
+    fn headline(&self) -> Headline {
+        Headline::default()
     }
 
     /// As `Any`, to reach the section's own type.

@@ -51,6 +51,8 @@ impl AnalyserSection<Sentiment> for SentimentSection {
     /// Reads the section back from its object in `report.json`.
     const READER: SectionReader = SectionReader {
         key: "sentiment",
+        title: "sentiment",
+        verb: "scored",
         read: |v| {
             Ok(Box::new(SentimentSection {
                 summary: serde_json::from_value(v)?,
@@ -69,6 +71,35 @@ impl AnalyserSection<Sentiment> for SentimentSection {
 impl Section for SentimentSection {
     fn key(&self) -> &'static str {
         "sentiment"
+    }
+
+    fn headline(&self) -> crate::section::Headline {
+        let s = &self.summary;
+        let share = |name: &str, value: f64| crate::section::Figure {
+            name: name.into(),
+            value,
+            count: false,
+        };
+        let mut figures = vec![
+            share("compound_mean", s.compound_mean),
+            share("positive_share", s.positive_share),
+            share("neutral_share", s.neutral_share),
+            share("negative_share", s.negative_share),
+        ];
+        figures.extend(
+            s.histogram
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| crate::section::Figure {
+                    name: format!("histogram[{i}]"),
+                    value: n as f64,
+                    count: true,
+                }),
+        );
+        crate::section::Headline {
+            ranking: Vec::new(),
+            figures,
+        }
     }
 
     fn json(&self) -> &dyn erased_serde::Serialize {

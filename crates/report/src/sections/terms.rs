@@ -95,6 +95,8 @@ impl AnalyserSection<Terms> for TermsSection {
     /// Reads the section back from its object in `report.json`.
     const READER: SectionReader = SectionReader {
         key: "terms",
+        title: "top terms",
+        verb: "counted",
         read: |v| {
             Ok(Box::new(TermsSection {
                 summary: serde_json::from_value(v)?,
@@ -111,6 +113,13 @@ impl AnalyserSection<Terms> for TermsSection {
 impl Section for TermsSection {
     fn key(&self) -> &'static str {
         "terms"
+    }
+
+    fn headline(&self) -> crate::section::Headline {
+        crate::section::Headline {
+            ranking: self.summary.top.iter().map(|t| t.term.clone()).collect(),
+            figures: Vec::new(),
+        }
     }
 
     fn json(&self) -> &dyn erased_serde::Serialize {
