@@ -1917,7 +1917,8 @@ mod settings {
         const FULL: &str = "version = 1\nname = \"full\"\n[ingest]\ninputs = [\"Cargo.toml\"]\n\
             meta_from_path = '(?P<stem>[a-z]+)'\n\
             [normalise]\ntokenizer = { pattern = '\\w+' }\nstopwords = \"en\"\nstem = \"english\"\n\
-            [analyse.terms]\n[analyse.terms.tfidf]\n[analyse.sentiment]\n[report]\ndir = \"x\"\n\
+            [analyse.terms]\n[analyse.terms.tfidf]\n[analyse.keyness]\nby = \"stem\"\n\
+            [analyse.sentiment]\n[report]\ndir = \"x\"\n\
             [[expect]]\nmetric = \"corpus.documents\"\nequals = 1\n";
 
         /// A key added to the parser's SCHEMA without a setting fails here; so does a setting

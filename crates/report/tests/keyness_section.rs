@@ -273,3 +273,37 @@ fn a_key_no_document_has_is_said_plainly() {
     assert!(render_html(&r, &[]).contains("<p>No document has the key <em>year</em>.</p>"));
     assert!(!render_terminal(&r).contains("\n  keyness "));
 }
+
+#[test]
+fn the_page_is_bounded_whatever_top_is() {
+    let words = |prefix: &str| {
+        (0..60)
+            .map(|i| format!("{prefix}{i:02}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let meta = |v: &str| -> Metadata { [("party", v)].into_iter().collect() };
+    let docs = [
+        Document::new(0, "a", words("w"), meta("d")),
+        Document::new(1, "b", words("v"), meta("r")),
+    ];
+    let k = Keyness::new(KeynessConfig {
+        top: 50,
+        ..KeynessConfig::new("party")
+    });
+    let mut p = k.partial();
+    for d in &docs {
+        k.observe(&mut p, &normalise(d));
+    }
+    let section = KeynessSection::from_output(&k, k.finish(p));
+    assert_eq!(section.summary.targets[0].over.len(), 50);
+    assert_eq!(section.summary.targets[0].under.len(), 50);
+    let html = render_html(&report(section), &[]);
+    // 2 targets, 15 bars each way each; tables of 40 rows each way each.
+    assert_eq!(html.matches("<g><title>").count(), 2 * 2 * 15);
+    assert_eq!(html.matches("<tr><td>more</td>").count(), 2 * 40);
+    assert_eq!(html.matches("<tr><td>less</td>").count(), 2 * 40);
+    assert!(html.contains(
+        "The keyness charts show 15 of the 50 terms listed in each direction, the tables under them 40; report.json and report.md have them all."
+    ));
+}

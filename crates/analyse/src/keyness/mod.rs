@@ -70,7 +70,10 @@ pub struct KeynessConfig {
     /// How many terms reports list for each target, in each direction (20 by default).
     pub top: usize,
     /// The features counted: those of the terms analyser with this configuration (its
-    /// `ngram_range`, `min_df`, `max_df` and `max_features`; the rest is not used).
+    /// `ngram_range`, `min_df`, `max_df` and `max_features`; the rest is not used). Not
+    /// serialised: it is not a key of `[analyse.keyness]` but the terms analyser's
+    /// configuration (or its default), which a pipeline's fingerprint holds with that analyser.
+    #[serde(skip)]
     pub features: TermsConfig,
 }
 

@@ -419,8 +419,15 @@ fn keyness_html(page: &mut Page, k: &KeynessSummary) {
     }
     if k.settings.top > MAX_BARS {
         page.notes.push(format!(
-            "The keyness charts show {MAX_BARS} of the {} terms listed in each direction; the tables under them have them all.",
-            k.settings.top
+            "The keyness charts show {MAX_BARS} of the {} terms listed in each direction{}.",
+            k.settings.top,
+            if k.settings.top > MAX_TOP_TERMS {
+                format!(
+                    ", the tables under them {MAX_TOP_TERMS}; report.json and report.md have them all"
+                )
+            } else {
+                "; the tables under them have them all".to_string()
+            }
         ));
     }
     for t in shown {
@@ -474,7 +481,7 @@ fn keyness_html(page: &mut Page, k: &KeynessSummary) {
             ],
         );
         for (direction, list) in [("more", &t.over), ("less", &t.under)] {
-            for x in list {
+            for x in list.iter().take(MAX_TOP_TERMS) {
                 table_row(
                     s,
                     &[
