@@ -8,6 +8,8 @@
 //! - [`Terms`]: term counts, document frequencies, n-grams, `min_df`/`max_df`/`max_features`
 //!   pruning and TF-IDF, equal to scikit-learn's `CountVectorizer`/`TfidfVectorizer` when
 //!   configured alike.
+//! - [`Keyness`]: the terms one group of documents (by a metadata value) uses more or less
+//!   than another, by χ², G² and log ratio, equal to scipy's `chi2_contingency`.
 //! - [`Documents`]: one row of facts per document (id, metadata, size, tokens, sentences).
 //! - [`Vader`]: lexicon sentiment reproducing vaderSentiment 3.3.2 exactly.
 //!
@@ -15,11 +17,16 @@
 
 mod configure;
 mod documents;
+mod keyness;
 mod sentiment;
 mod terms;
 
 pub use configure::{ConfigTable, Configure, InvalidState, UnknownName};
 pub use documents::{DocumentStats, Documents, DocumentsPartial};
+pub use keyness::{
+    Comparison, Keyness, KeynessConfig, KeynessError, KeynessOutput, KeynessPartial, KeynessRow,
+    Measure, ValueTotals,
+};
 pub use sentiment::{
     Applied, DocumentScores, DocumentSentiment, EmojiLexicon, Explanation, GroupSentiment,
     HISTOGRAM_BINS, Lexicon, LexiconSource, MAX_VALENCE, POLARITY_THRESHOLD, QUOTES, Quote,

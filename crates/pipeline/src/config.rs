@@ -1917,7 +1917,8 @@ mod settings {
         const FULL: &str = "version = 1\nname = \"full\"\n[ingest]\ninputs = [\"Cargo.toml\"]\n\
             meta_from_path = '(?P<stem>[a-z]+)'\n\
             [normalise]\ntokenizer = { pattern = '\\w+' }\nstopwords = \"en\"\nstem = \"english\"\n\
-            [analyse.terms]\n[analyse.terms.tfidf]\n[analyse.sentiment]\n[report]\ndir = \"x\"\n\
+            [analyse.terms]\n[analyse.terms.tfidf]\n[analyse.keyness]\nby = \"stem\"\n\
+            [analyse.sentiment]\n[report]\ndir = \"x\"\n\
             [[expect]]\nmetric = \"corpus.documents\"\nequals = 1\n";
 
         /// A key added to the parser's SCHEMA without a setting fails here; so does a setting
@@ -2058,6 +2059,8 @@ meta_fields = ["party"]
 [normalise]
 [analyse.terms]
 [analyse.sentiment]
+[analyse.keyness]
+by = "party"
 [report]
 "#;
 
@@ -2168,6 +2171,11 @@ meta_fields = ["party"]
             true,
         ),
         ("analyse.sentiment", "explain", "explain = true", true),
+        ("analyse.keyness", "by", r#"by = "year""#, true),
+        ("analyse.keyness", "target", r#"target = "d""#, true),
+        ("analyse.keyness", "reference", r#"reference = ["r"]"#, true),
+        ("analyse.keyness", "measure", r#"measure = "chi2""#, true),
+        ("analyse.keyness", "top", "top = 3", true),
     ];
 
     /// The base with `line` setting `key` in `section` (replacing the base's own line for it;

@@ -13,13 +13,18 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde_json::value::RawValue;
-use wordmill_analyse::{ConfigTable, Configure, DocumentStats, InvalidState, Sentiment, Terms};
+use wordmill_analyse::{
+    ConfigTable, Configure, DocumentStats, InvalidState, Keyness, Sentiment, Terms,
+};
 use wordmill_model::{Merge, NormalisedDoc};
-use wordmill_report::{AnalyserSection, Section, SectionReader, SentimentSection, TermsSection};
+use wordmill_report::{
+    AnalyserSection, KeynessSection, Section, SectionReader, SentimentSection, TermsSection,
+};
 
 /// Every analyser, in the order they run, report and render.
 pub(crate) static ANALYSERS: &[&dyn Kind] = &[
     &KindOf::<Terms, TermsSection>::NEW,
+    &KindOf::<Keyness, KeynessSection>::NEW,
     &KindOf::<Sentiment, SentimentSection>::NEW,
 ];
 

@@ -59,6 +59,10 @@ pub use section::{
     AnalyserSection, DataFile, DocumentColumn, Figure, Grouping, Headline, HtmlContext, Section,
     WriteFile,
 };
+pub use sections::keyness::{
+    KEYNESS_COLUMNS, KeyTerm, KeynessSection, KeynessSettings, KeynessSummary, KeynessTarget,
+    write_keyness_csv,
+};
 pub use sections::sentiment::{ArcSample, SentimentSection, arc_choice};
 pub use sections::sentiment::{
     DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_sentiment_cells,

@@ -23,7 +23,7 @@ fn io_err(e: csv::Error) -> io::Error {
 /// `\n` terminator) quotes them: a field is quoted when it holds `,`, `"`, `\r` or `\n`, and a
 /// `"` inside is doubled. For the large tables, where the `csv` crate's per-field calls and
 /// the `String` made for every number were most of the time.
-struct Rows<'w> {
+pub(crate) struct Rows<'w> {
     w: &'w mut dyn Write,
     buf: Vec<u8>,
     floats: FloatTexts,
@@ -80,7 +80,7 @@ impl FloatTexts {
 impl<'w> Rows<'w> {
     const FLUSH_AT: usize = 64 * 1024;
 
-    fn new(w: &'w mut dyn Write) -> Self {
+    pub(crate) fn new(w: &'w mut dyn Write) -> Self {
         Rows {
             w,
             buf: Vec::with_capacity(Self::FLUSH_AT + 1024),
@@ -89,13 +89,13 @@ impl<'w> Rows<'w> {
     }
 
     /// The header row, as is.
-    fn header(&mut self, names: &str) -> io::Result<()> {
+    pub(crate) fn header(&mut self, names: &str) -> io::Result<()> {
         self.buf.extend_from_slice(names.as_bytes());
         self.end()
     }
 
     /// A text field (after a comma unless it is the first of its row).
-    fn text(&mut self, s: &str, first: bool) {
+    pub(crate) fn text(&mut self, s: &str, first: bool) {
         if !first {
             self.buf.push(b',');
         }
@@ -114,20 +114,20 @@ impl<'w> Rows<'w> {
     }
 
     /// An integer field (never quoted).
-    fn integer(&mut self, n: u64) {
+    pub(crate) fn integer(&mut self, n: u64) {
         self.buf.push(b',');
         push_uint(&mut self.buf, n);
     }
 
     /// A float field (never quoted), as `Display` writes it: the shortest text that reads
     /// back as the same `f64`, never with an exponent.
-    fn float(&mut self, x: f64) {
+    pub(crate) fn float(&mut self, x: f64) {
         self.buf.push(b',');
         self.floats.push(&mut self.buf, x);
     }
 
     /// Ends a row; writes the buffer out when it is full.
-    fn end(&mut self) -> io::Result<()> {
+    pub(crate) fn end(&mut self) -> io::Result<()> {
         self.buf.push(b'\n');
         if self.buf.len() >= Self::FLUSH_AT {
             self.w.write_all(&self.buf)?;
@@ -136,7 +136,7 @@ impl<'w> Rows<'w> {
         Ok(())
     }
 
-    fn finish(mut self) -> io::Result<()> {
+    pub(crate) fn finish(mut self) -> io::Result<()> {
         self.w.write_all(&self.buf)?;
         self.buf.clear();
         self.w.flush()

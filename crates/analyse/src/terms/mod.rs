@@ -1,7 +1,7 @@
 //! Term counts and TF-IDF: [`Terms`] and its configuration and output.
 
-mod partial;
-mod table;
+pub(crate) mod partial;
+pub(crate) mod table;
 
 use std::cmp::{Ordering, Reverse};
 use std::fmt;
@@ -546,36 +546,7 @@ fn finish(config: &TermsConfig, parts: Parts) -> TermsOutput {
         docs,
     } = parts;
 
-    // Pruning: scikit-learn's `_limit_features`.
-    let mut pruned = PruneStats {
-        terms_seen: terms.len() as u64,
-        ..PruneStats::default()
-    };
-    let mut kept: Vec<usize> = Vec::new();
-    for (id, (_, totals)) in terms.iter().enumerate() {
-        if !config.min_df.min_allows(totals.doc_freq, n_docs) {
-            pruned.min_df += 1;
-        } else if !config.max_df.max_allows(totals.doc_freq, n_docs) {
-            pruned.max_df += 1;
-        } else {
-            kept.push(id);
-        }
-    }
-    if let Some(limit) = config.max_features {
-        if kept.len() > limit {
-            kept.sort_unstable_by(|&a, &b| {
-                terms[b]
-                    .1
-                    .count
-                    .cmp(&terms[a].1.count)
-                    .then_with(|| terms[a].0.cmp(&terms[b].0))
-            });
-            pruned.max_features = (kept.len() - limit) as u64;
-            kept.truncate(limit);
-        }
-    }
-    // Feature order: code-point order (UTF-8 byte order is code-point order).
-    sort_by_text(&mut kept, |id| &terms[id].0);
+    let (kept, pruned) = select_features(config, n_docs, &terms);
 
     let tfidf = config.tfidf;
     let idf: Vec<f64> = if tfidf.use_idf {
@@ -629,6 +600,46 @@ fn finish(config: &TermsConfig, parts: Parts) -> TermsOutput {
         pruned,
         documents,
     }
+}
+
+/// The features that survive `min_df`, `max_df` and `max_features` (scikit-learn's
+/// `_limit_features`) among `terms` (corpus totals over `n_docs` documents): their indices in
+/// `terms`, in feature order (code-point order), and what pruning removed.
+pub(crate) fn select_features(
+    config: &TermsConfig,
+    n_docs: u64,
+    terms: &[(Box<str>, Totals)],
+) -> (Vec<usize>, PruneStats) {
+    let mut pruned = PruneStats {
+        terms_seen: terms.len() as u64,
+        ..PruneStats::default()
+    };
+    let mut kept: Vec<usize> = Vec::new();
+    for (id, (_, totals)) in terms.iter().enumerate() {
+        if !config.min_df.min_allows(totals.doc_freq, n_docs) {
+            pruned.min_df += 1;
+        } else if !config.max_df.max_allows(totals.doc_freq, n_docs) {
+            pruned.max_df += 1;
+        } else {
+            kept.push(id);
+        }
+    }
+    if let Some(limit) = config.max_features {
+        if kept.len() > limit {
+            kept.sort_unstable_by(|&a, &b| {
+                terms[b]
+                    .1
+                    .count
+                    .cmp(&terms[a].1.count)
+                    .then_with(|| terms[a].0.cmp(&terms[b].0))
+            });
+            pruned.max_features = (kept.len() - limit) as u64;
+            kept.truncate(limit);
+        }
+    }
+    // Feature order: code-point order (UTF-8 byte order is code-point order).
+    sort_by_text(&mut kept, |id| &terms[id].0);
+    (kept, pruned)
 }
 
 /// Sorts `ids` by their text in byte order: on the first 16 bytes read as one big-endian number
