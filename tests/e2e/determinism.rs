@@ -4,7 +4,11 @@ use crate::common::*;
 
 #[test]
 fn thread_count_does_not_change_a_single_byte() {
-    for pipeline in ["pipelines/sotu-terms.toml", "pipelines/default.toml"] {
+    for pipeline in [
+        "pipelines/sotu-terms.toml",
+        "pipelines/default.toml",
+        "pipelines/sotu-keyness.toml",
+    ] {
         let mut runs = Vec::new();
         for threads in ["1", "2", "8"] {
             let out = scratch("threads");

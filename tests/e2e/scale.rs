@@ -24,8 +24,15 @@ fn sotu_files() -> Vec<String> {
     v
 }
 
+/// The files of `pipelines/sotu-keyness.toml`'s report that shards must reproduce.
+const KEYNESS_FILES: [&str; 4] = ["report.json", "keyness.csv", "terms.csv", "report.md"];
+
 fn assert_same_report(a: &std::path::Path, b: &std::path::Path, what: &str) {
-    for f in REPORT_FILES {
+    assert_same_files(a, b, &REPORT_FILES, what);
+}
+
+fn assert_same_files(a: &std::path::Path, b: &std::path::Path, files: &[&str], what: &str) {
+    for f in files {
         let x = std::fs::read(a.join(f)).unwrap_or_else(|e| panic!("{what}: {f}: {e}"));
         let y = std::fs::read(b.join(f)).unwrap_or_else(|e| panic!("{what}: {f}: {e}"));
         assert!(x == y, "{what}: {f} differs from the single run's");
@@ -34,11 +41,16 @@ fn assert_same_report(a: &std::path::Path, b: &std::path::Path, what: &str) {
 
 /// The report of one run of `pipelines/sotu-terms.toml` over the whole corpus, in `dir/full`.
 fn single_run(dir: &std::path::Path) -> std::path::PathBuf {
+    single_run_of(dir, "pipelines/sotu-terms.toml")
+}
+
+/// The report of one run of `pipeline` over the whole corpus, in `dir/full`.
+fn single_run_of(dir: &std::path::Path, pipeline: &str) -> std::path::PathBuf {
     let full = dir.join("full");
     assert_exit(
         &wordmill(&[
             "run",
-            "pipelines/sotu-terms.toml",
+            pipeline,
             "--out",
             full.to_str().unwrap(),
             "--quiet",
@@ -50,11 +62,29 @@ fn single_run(dir: &std::path::Path) -> std::path::PathBuf {
 
 #[test]
 fn merged_shard_states_equal_one_run_for_several_splits() {
-    let dir = scratch("shards");
-    let full = single_run(&dir);
-    let files = sotu_files();
     // Several splits: halves, uneven thirds, one document per shard at the ends.
-    let splits: Vec<Vec<usize>> = vec![vec![31], vec![1, 20, 61], vec![7, 8, 40, 41]];
+    shards(
+        "pipelines/sotu-terms.toml",
+        &REPORT_FILES,
+        &[vec![31], vec![1, 20, 61], vec![7, 8, 40, 41]],
+    );
+}
+
+#[test]
+fn keyness_and_collocations_of_merged_shards_equal_one_run() {
+    shards(
+        "pipelines/sotu-keyness.toml",
+        &KEYNESS_FILES,
+        &[vec![31], vec![1, 20, 61]],
+    );
+}
+
+/// Runs `pipeline` on each split of the corpus into shards (cut before each index of a split),
+/// merges the shards' states in reverse order and checks `compared` against one run.
+fn shards(pipeline: &str, compared: &[&str], splits: &[Vec<usize>]) {
+    let dir = scratch("shards");
+    let full = single_run_of(&dir, pipeline);
+    let files = sotu_files();
     for (k, cuts) in splits.iter().enumerate() {
         let mut bounds = vec![0];
         bounds.extend(cuts);
@@ -62,7 +92,7 @@ fn merged_shard_states_equal_one_run_for_several_splits() {
         let mut states = Vec::new();
         for (i, w) in bounds.windows(2).enumerate() {
             let state = dir.join(format!("split{k}-shard{i}.state"));
-            let mut args: Vec<String> = vec!["run".into(), "pipelines/sotu-terms.toml".into()];
+            let mut args: Vec<String> = vec!["run".into(), pipeline.into()];
             for f in &files[w[0]..w[1]] {
                 args.push("--input".into());
                 args.push(f.clone());
@@ -83,11 +113,11 @@ fn merged_shard_states_equal_one_run_for_several_splits() {
         }
         states.reverse(); // merge order must not matter
         let merged = dir.join(format!("split{k}-merged"));
-        let mut argv = vec!["merge", "pipelines/sotu-terms.toml"];
+        let mut argv = vec!["merge", pipeline];
         argv.extend(states.iter().map(String::as_str));
         argv.extend(["--out", merged.to_str().unwrap(), "--quiet"]);
         assert_exit(&wordmill(&argv), 0);
-        assert_same_report(&full, &merged, &format!("split {cuts:?}"));
+        assert_same_files(&full, &merged, compared, &format!("split {cuts:?}"));
     }
 }
 
@@ -155,8 +185,19 @@ fn pipe(args: &[&str], input: &[u8]) -> Vec<u8> {
 
 #[test]
 fn map_and_reduce_over_partitions_equal_one_run() {
+    map_reduce("pipelines/sotu-terms.toml", &REPORT_FILES);
+}
+
+#[test]
+fn keyness_and_collocations_through_map_and_reduce_equal_one_run() {
+    map_reduce("pipelines/sotu-keyness.toml", &KEYNESS_FILES);
+}
+
+/// Maps three partitions of the corpus (and an empty one), reduces the states and checks
+/// `compared` against one run of `pipeline`.
+fn map_reduce(pipeline: &str, compared: &[&str]) {
     let dir = scratch("mapreduce");
-    let full = single_run(&dir);
+    let full = single_run_of(&dir, pipeline);
     // Documents as a cluster engine would hand them over: JSON Lines with the original path and
     // the position in the corpus, in three partitions.
     let lines: Vec<String> = sotu_files()
@@ -170,7 +211,7 @@ fn map_and_reduce_over_partitions_equal_one_run() {
         .collect();
     let map = [
         "map",
-        "pipelines/sotu-terms.toml",
+        pipeline,
         "--ordinal-field",
         "pos",
         "--path-field",
@@ -188,7 +229,7 @@ fn map_and_reduce_over_partitions_equal_one_run() {
     }
     // An empty partition gives an empty state, which merges as nothing.
     states.push(pipe(&map, b""));
-    let reduced = pipe(&["reduce", "pipelines/sotu-terms.toml"], &states.concat());
+    let reduced = pipe(&["reduce", pipeline], &states.concat());
     assert_eq!(
         reduced.iter().filter(|&&b| b == b'\n').count(),
         1,
@@ -200,7 +241,7 @@ fn map_and_reduce_over_partitions_equal_one_run() {
     assert_exit(
         &wordmill(&[
             "merge",
-            "pipelines/sotu-terms.toml",
+            pipeline,
             state.to_str().unwrap(),
             "--out",
             merged.to_str().unwrap(),
@@ -208,5 +249,5 @@ fn map_and_reduce_over_partitions_equal_one_run() {
         ]),
         0,
     );
-    assert_same_report(&full, &merged, "map/reduce");
+    assert_same_files(&full, &merged, compared, "map/reduce");
 }
