@@ -10,14 +10,21 @@
 //!   configured alike.
 //! - [`Documents`]: one row of facts per document (id, metadata, size, tokens, sentences).
 //! - [`Vader`]: lexicon sentiment reproducing vaderSentiment 3.3.2 exactly.
+//! - [`Collocations`]: bigram counts and NLTK's association measures (PMI, log-likelihood
+//!   ratio, chi-square, Student's t).
 //!
 //! See each type's documentation for a runnable example.
 
+mod collocations;
 mod configure;
 mod documents;
 mod sentiment;
 mod terms;
 
+pub use collocations::{
+    BigramScores, BigramSpan, Collocation, CollocationMeasure, Collocations, CollocationsConfig,
+    CollocationsError, CollocationsOutput, CollocationsPartial,
+};
 pub use configure::{ConfigTable, Configure};
 pub use documents::{DocumentStats, Documents, DocumentsPartial};
 pub use sentiment::*;
