@@ -1500,13 +1500,14 @@ fn refuse_output_over_inputs(dir: &Path, source: &Source) -> Result<(), RunError
 }
 
 /// Every file a report directory can hold.
-const REPORT_FILES: [&str; 10] = [
+const REPORT_FILES: [&str; 11] = [
     "report.json",
     "terms.csv",
     "tfidf.csv",
     "documents.csv",
     "sentences.jsonl",
     "groups.csv",
+    "collocations.csv",
     "skipped.jsonl",
     "report.md",
     "report.html",

@@ -13,14 +13,17 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde_json::value::RawValue;
-use wordmill_analyse::{ConfigTable, Configure, DocumentStats, Sentiment, Terms};
+use wordmill_analyse::{Collocations, ConfigTable, Configure, DocumentStats, Sentiment, Terms};
 use wordmill_model::{Merge, NormalisedDoc};
-use wordmill_report::{AnalyserSection, Section, SectionReader, SentimentSection, TermsSection};
+use wordmill_report::{
+    AnalyserSection, CollocationsSection, Section, SectionReader, SentimentSection, TermsSection,
+};
 
 /// Every analyser, in the order they run, report and render.
 pub(crate) static ANALYSERS: &[&dyn Kind] = &[
     &KindOf::<Terms, TermsSection>::NEW,
     &KindOf::<Sentiment, SentimentSection>::NEW,
+    &KindOf::<Collocations, CollocationsSection>::NEW,
 ];
 
 /// One analyser as the registry knows it, before a pipeline configures it.

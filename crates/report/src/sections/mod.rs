@@ -1,4 +1,5 @@
 //! One file per analyser's section (see [`Section`](crate::Section)).
 
+pub(crate) mod collocations;
 pub(crate) mod sentiment;
 pub(crate) mod terms;
