@@ -462,7 +462,8 @@ proptest! {
         prop_assert_eq!(merged.distinct_words(), words.len());
         prop_assert_eq!(merged.distinct_bigrams(), bigrams.len());
         let out = analyser.finish(merged);
-        prop_assert_eq!(&out, &analyser.finish(single));
+        // Compared as text: a degenerate corpus (one word) has NaN measures, equal as text.
+        prop_assert_eq!(format!("{out:?}"), format!("{:?}", analyser.finish(single)));
         prop_assert_eq!(out.n_tokens, words.values().sum::<u64>());
         let kept: Vec<((String, String), u64, u64, u64)> = bigrams
             .iter()

@@ -438,7 +438,7 @@ impl Analyser for Collocations {
     }
 
     fn finish(&self, partial: CollocationsPartial) -> CollocationsOutput {
-        let parts = partial.into_parts();
+        let parts = partial.into_parts(self.config.min_count);
         let n_tokens = parts.n_tokens;
         let names: Vec<Arc<str>> = parts.words.iter().map(|(w, _)| Arc::from(&**w)).collect();
         let count_of = |i: u32| parts.words.get(i as usize).map_or(0, |w| w.1);
@@ -451,7 +451,6 @@ impl Analyser for Collocations {
         let bigrams: Vec<Collocation> = parts
             .bigrams
             .iter()
-            .filter(|&&(_, _, count)| count >= self.config.min_count)
             .map(|&(a, b, count)| {
                 let (w1_count, w2_count) = (count_of(a), count_of(b));
                 Collocation {
@@ -468,7 +467,7 @@ impl Analyser for Collocations {
         CollocationsOutput {
             n_docs: parts.n_docs,
             n_tokens,
-            distinct_bigrams: parts.bigrams.len() as u64,
+            distinct_bigrams: parts.distinct_bigrams,
             bigrams,
             top,
         }

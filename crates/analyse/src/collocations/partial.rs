@@ -111,7 +111,7 @@ impl Words {
     fn id_of_token(&mut self, text: &TokenText<'_>) -> u32 {
         match text.packed_key() {
             Some(key) => self.id_of_short(key, text),
-            None => self.id_of_long(text),
+            None => self.id_of_long(text.as_str()),
         }
     }
 
@@ -123,13 +123,14 @@ impl Words {
         }
     }
 
+    /// The id of the short word packed as `key`; `word`'s text is read only when it is new.
     #[inline]
-    fn id_of_short(&mut self, key: u128, word: &str) -> u32 {
+    fn id_of_short<T: AsRef<str> + ?Sized>(&mut self, key: u128, word: &T) -> u32 {
         match self.short.entry(key) {
             Entry::Occupied(e) => *e.get(),
             Entry::Vacant(e) => {
                 let id = next_id(self.names.len());
-                self.names.push(word.into());
+                self.names.push(word.as_ref().into());
                 self.counts.push(0);
                 e.insert(id);
                 id
@@ -194,17 +195,19 @@ pub struct CollocationsPartial {
     n_docs: u64,
     n_tokens: u64,
     words: Words,
-    /// Bigram key ([`pair`] of word ids) → count.
+    /// Bigram key ([`pair`] of word ids) → count (at least 1).
     bigrams: HashMap<u64, u64, MixState>,
 }
 
-/// The parts `finish` needs.
+/// The parts `finish` needs: the bigrams kept by `min_count` and their words.
 pub(crate) struct Parts {
     pub(crate) n_docs: u64,
     pub(crate) n_tokens: u64,
-    /// Each word's text and count, in code-point order of the words.
+    /// Distinct bigrams before `min_count`.
+    pub(crate) distinct_bigrams: u64,
+    /// The text and count of each word of a kept bigram, in code-point order of the words.
     pub(crate) words: Vec<(Box<str>, u64)>,
-    /// `(first, second, count)` by positions in `words`, in that order.
+    /// The kept bigrams, `(first, second, count)` by positions in `words`, in that order.
     pub(crate) bigrams: Vec<(u32, u32, u64)>,
 }
 
@@ -268,8 +271,9 @@ impl CollocationsPartial {
         }
     }
 
-    /// Checks what a loaded state must hold, whatever split of the corpus made it: every word
-    /// and every bigram occurs at least once; the word counts add up to the tokens; a word is
+    /// Checks what a loaded state must hold, whatever split of the corpus made it (loading
+    /// already refused a bigram of count 0): every word occurs at least once; the word counts
+    /// add up to the tokens; a word is
     /// the first word of no more bigrams than it occurs, and the second of no more; there are
     /// fewer bigrams than tokens. Returns what is wrong, naming the word or bigram.
     pub fn validate(&self) -> Result<(), String> {
@@ -292,13 +296,6 @@ impl CollocationsPartial {
         let mut pairs = 0u64;
         for (&key, &count) in &self.bigrams {
             let (a, b) = unpair(key);
-            if count == 0 {
-                return Err(format!(
-                    "collocations state: bigram ({:?}, {:?}) has count 0",
-                    words.name(a),
-                    words.name(b)
-                ));
-            }
             if let Some(n) = firsts.get_mut(a as usize) {
                 *n = n.saturating_add(count);
             }
@@ -324,20 +321,43 @@ impl CollocationsPartial {
         Ok(())
     }
 
-    /// Takes the state apart for `finish`: words in code-point order, bigrams by their
-    /// positions, in order.
-    pub(crate) fn into_parts(self) -> Parts {
-        let order = self.words.sorted_ids();
-        let mut rank = vec![0u32; self.words.len()];
-        for (position, &id) in order.iter().enumerate() {
-            rank[id as usize] = next_id(position);
-        }
-        let mut keys: Vec<(u64, u64)> = self
+    /// Takes the state apart for `finish`: the bigrams seen at least `min_count` times, by
+    /// the positions of their words in code-point order, in order. Only the kept bigrams and
+    /// their words are sorted.
+    pub(crate) fn into_parts(self, min_count: u64) -> Parts {
+        const UNUSED: u32 = u32::MAX;
+        let distinct_bigrams = self.bigrams.len() as u64;
+        let kept: Vec<(u64, u64)> = self
             .bigrams
+            .into_iter()
+            .filter(|&(_, count)| count >= min_count)
+            .collect();
+        // The words of the kept bigrams, in code-point order; `rank` maps an id to its
+        // position among them.
+        let mut rank = vec![UNUSED; self.words.len()];
+        let mut used: Vec<u32> = Vec::new();
+        for &(key, _) in &kept {
+            let (a, b) = unpair(key);
+            for id in [a, b] {
+                if let Some(r) = rank.get_mut(id as usize) {
+                    if *r == UNUSED {
+                        *r = 0;
+                        used.push(id);
+                    }
+                }
+            }
+        }
+        used.sort_unstable_by(|&a, &b| self.words.name(a).cmp(self.words.name(b)));
+        for (position, &id) in used.iter().enumerate() {
+            if let Some(r) = rank.get_mut(id as usize) {
+                *r = next_id(position);
+            }
+        }
+        let at = |id: u32| rank.get(id as usize).copied().unwrap_or(UNUSED);
+        let mut keys: Vec<(u64, u64)> = kept
             .iter()
-            .map(|(&key, &count)| {
+            .map(|&(key, count)| {
                 let (a, b) = unpair(key);
-                let at = |id: u32| rank.get(id as usize).copied().unwrap_or(u32::MAX);
                 (pair(at(a), at(b)), count)
             })
             .collect();
@@ -345,7 +365,7 @@ impl CollocationsPartial {
         let Words {
             mut names, counts, ..
         } = self.words;
-        let words = order
+        let words = used
             .iter()
             .map(|&id| {
                 let i = id as usize;
@@ -358,6 +378,7 @@ impl CollocationsPartial {
         Parts {
             n_docs: self.n_docs,
             n_tokens: self.n_tokens,
+            distinct_bigrams,
             words,
             bigrams: keys
                 .into_iter()
@@ -480,11 +501,15 @@ impl<'de> Deserialize<'de> for CollocationsPartial {
                     "collocations state: bigram ({a}, {b}) refers to a word beyond the {n_words} listed"
                 )));
             }
+            let (w1, w2) = (words.name(a), words.name(b));
+            if count == 0 {
+                return Err(D::Error::custom(format!(
+                    "collocations state: bigram ({w1:?}, {w2:?}) has count 0"
+                )));
+            }
             if bigrams.insert(pair(a, b), count).is_some() {
                 return Err(D::Error::custom(format!(
-                    "collocations state: bigram ({:?}, {:?}) listed twice",
-                    words.name(a),
-                    words.name(b)
+                    "collocations state: bigram ({w1:?}, {w2:?}) listed twice"
                 )));
             }
         }
@@ -529,20 +554,32 @@ mod tests {
         BTreeMap<(String, String), u64>,
     );
 
+    /// The counts, read from the serialised form (every word, every bigram).
     fn snapshot(p: CollocationsPartial) -> Snapshot {
-        let parts = p.into_parts();
-        let name = |i: u32| parts.words[i as usize].0.to_string();
-        let bigrams = parts
-            .bigrams
+        let v = serde_json::to_value(&p).unwrap();
+        let words: Vec<(String, u64)> = serde_json::from_value(v["words"].clone()).unwrap();
+        let pairs: Vec<(usize, usize, u64)> = serde_json::from_value(v["bigrams"].clone()).unwrap();
+        let bigrams = pairs
             .iter()
-            .map(|&(a, b, c)| ((name(a), name(b)), c))
+            .map(|&(a, b, c)| ((words[a].0.clone(), words[b].0.clone()), c))
             .collect();
-        let words = parts
-            .words
-            .iter()
-            .map(|(w, c)| (w.to_string(), *c))
-            .collect();
-        (parts.n_docs, parts.n_tokens, words, bigrams)
+        (
+            v["n_docs"].as_u64().unwrap(),
+            v["n_tokens"].as_u64().unwrap(),
+            words.into_iter().collect(),
+            bigrams,
+        )
+    }
+
+    #[test]
+    fn parts_hold_the_kept_bigrams_and_only_their_words_in_order() {
+        let mut p = CollocationsPartial::default();
+        p.observe(&tokens("zeta b a b a b c d"), &[]);
+        let parts = p.into_parts(2);
+        assert_eq!((parts.n_tokens, parts.distinct_bigrams), (8, 5));
+        let words: Vec<(&str, u64)> = parts.words.iter().map(|(w, c)| (&**w, *c)).collect();
+        assert_eq!(words, [("a", 2), ("b", 3)]);
+        assert_eq!(parts.bigrams, [(0, 1, 2), (1, 0, 2)]);
     }
 
     #[test]
@@ -643,10 +680,6 @@ mod tests {
             (
                 r#"{"n_docs":1,"n_tokens":2,"words":[["a",2],["b",0]],"bigrams":[]}"#,
                 "\"b\" has count 0",
-            ),
-            (
-                r#"{"n_docs":1,"n_tokens":3,"words":[["a",2],["b",1]],"bigrams":[[0,1,0]]}"#,
-                "(\"a\", \"b\") has count 0",
             ),
             (
                 r#"{"n_docs":1,"n_tokens":3,"words":[["a",2],["b",1]],"bigrams":[[0,1,2]]}"#,
