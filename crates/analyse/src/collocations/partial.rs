@@ -188,8 +188,9 @@ impl Words {
 /// The serialised form (shard files, `wordmill map`/`reduce`) is canonical: the words in
 /// code-point order as `[word, count]`, the bigrams as `[first, second, count]` by their
 /// words' positions in that list, in order. The same counts give the same bytes, however they
-/// were observed and merged. Loading checks that every position is in range and that no word
-/// or bigram is listed twice; [`validate`](Self::validate) checks the counts.
+/// were observed and merged. Loading checks that every position is in range, that no word or
+/// bigram is listed twice and that no bigram has count 0; [`validate`](Self::validate) checks
+/// the rest of the counts.
 #[derive(Debug, Clone, Default)]
 pub struct CollocationsPartial {
     n_docs: u64,
