@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs scale/spark/wordmill_spark.py in Spark local mode (local[2], every address on 127.0.0.1)
 # and checks that its reports equal the single-machine reports of the same pipelines, byte for
-# byte: pipelines/sotu-terms.toml over corpus/sotu/*.txt (text, metadata from file names) and a
-# JSON Lines pipeline over the same speeches (written to a temporary directory).
+# byte: pipelines/sotu-terms.toml and pipelines/sotu-keyness.toml over corpus/sotu/*.txt (text,
+# metadata from file names) and a JSON Lines pipeline over the same speeches (written to a
+# temporary directory).
 #
 # Installs what it needs when missing: Java 17+ (apt-get, openjdk-17-jre-headless) and a venv
 # outside the repository with pyspark (WORDMILL_SPARK_VENV, default ~/.cache/wordmill-spark).
@@ -114,9 +115,13 @@ spark_job() {
 
 passed=0
 failed=0
-check() { # name single-dir spark-dir
-    local f
-    for f in report.json terms.csv tfidf.csv documents.csv report.md; do
+check() { # name single-dir spark-dir [files...]
+    local f name=$1 single=$2 spark=$3
+    shift 3
+    local files=("$@")
+    [[ ${#files[@]} -gt 0 ]] || files=(report.json terms.csv tfidf.csv documents.csv report.md)
+    set -- "$name" "$single" "$spark"
+    for f in "${files[@]}"; do
         if [[ ! -f "$2/$f" ]]; then
             say "FAIL $1: $f missing from the single run"; failed=$((failed + 1))
         elif [[ ! -f "$3/$f" ]]; then
@@ -138,6 +143,17 @@ if spark_job scale/spark/wordmill_spark.py --pipeline pipelines/sotu-terms.toml 
     check text "$TMP/single-text" "$TMP/spark-text"
 else
     say "FAIL text: the Spark job failed"; failed=$((failed + 1))
+fi
+
+# The comparison analysers: keyness by party and collocations, every file they write.
+"$BIN" run pipelines/sotu-keyness.toml --out "$TMP/single-keyness" --quiet || say "the single run failed"
+if spark_job scale/spark/wordmill_spark.py --pipeline pipelines/sotu-keyness.toml \
+        --input 'corpus/sotu/*.txt' --format text --partitions 3 --fan-in 2 \
+        --wordmill "$BIN" --out "$TMP/spark-keyness"; then
+    check keyness "$TMP/single-keyness" "$TMP/spark-keyness" \
+        report.json keyness.csv collocations.csv terms.csv report.md
+else
+    say "FAIL keyness: the Spark job failed"; failed=$((failed + 1))
 fi
 
 # JSON Lines: small file splits so each file is read as several splits in several partitions.

@@ -25,11 +25,14 @@ fn sotu_files() -> Vec<String> {
 }
 
 /// The files of `pipelines/sotu-keyness.toml`'s report that shards must reproduce.
-const KEYNESS_FILES: [&str; 4] = ["report.json", "keyness.csv", "terms.csv", "report.md"];
-
-fn assert_same_report(a: &std::path::Path, b: &std::path::Path, what: &str) {
-    assert_same_files(a, b, &REPORT_FILES, what);
-}
+const KEYNESS_FILES: [&str; 6] = [
+    "report.json",
+    "keyness.csv",
+    "collocations.csv",
+    "terms.csv",
+    "report.md",
+    "report.html",
+];
 
 fn assert_same_files(a: &std::path::Path, b: &std::path::Path, files: &[&str], what: &str) {
     for f in files {
@@ -39,22 +42,11 @@ fn assert_same_files(a: &std::path::Path, b: &std::path::Path, files: &[&str], w
     }
 }
 
-/// The report of one run of `pipelines/sotu-terms.toml` over the whole corpus, in `dir/full`.
-fn single_run(dir: &std::path::Path) -> std::path::PathBuf {
-    single_run_of(dir, "pipelines/sotu-terms.toml")
-}
-
 /// The report of one run of `pipeline` over the whole corpus, in `dir/full`.
 fn single_run_of(dir: &std::path::Path, pipeline: &str) -> std::path::PathBuf {
     let full = dir.join("full");
     assert_exit(
-        &wordmill(&[
-            "run",
-            pipeline,
-            "--out",
-            full.to_str().unwrap(),
-            "--quiet",
-        ]),
+        &wordmill(&["run", pipeline, "--out", full.to_str().unwrap(), "--quiet"]),
         0,
     );
     full

@@ -12,15 +12,22 @@
 //!   than another, by χ², G² and log ratio, equal to scipy's `chi2_contingency`.
 //! - [`Documents`]: one row of facts per document (id, metadata, size, tokens, sentences).
 //! - [`Vader`]: lexicon sentiment reproducing vaderSentiment 3.3.2 exactly.
+//! - [`Collocations`]: bigram counts and NLTK's association measures (PMI, log-likelihood
+//!   ratio, chi-square, Student's t).
 //!
 //! See each type's documentation for a runnable example.
 
+mod collocations;
 mod configure;
 mod documents;
 mod keyness;
 mod sentiment;
 mod terms;
 
+pub use collocations::{
+    BigramScores, BigramSpan, Collocation, CollocationMeasure, Collocations, CollocationsConfig,
+    CollocationsError, CollocationsOutput, CollocationsPartial,
+};
 pub use configure::{ConfigTable, Configure, InvalidState, UnknownName};
 pub use documents::{DocumentStats, Documents, DocumentsPartial};
 pub use keyness::{

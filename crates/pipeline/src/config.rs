@@ -1352,6 +1352,47 @@ mod tests {
     }
 
     #[test]
+    fn collocations_read_their_table_into_typed_settings() {
+        use wordmill_analyse::{BigramSpan, CollocationMeasure, Collocations, CollocationsConfig};
+        let head = "version = 1\n[ingest]\ninputs = \"Cargo.toml\"\n[analyse.collocations]\n";
+        let p = parse(head).unwrap();
+        let c = p.analyser::<Collocations>().unwrap().config();
+        assert_eq!(*c, CollocationsConfig::default());
+        let p = parse(&format!(
+            "{head}min_count = 1\nmeasure = \"chi2\"\ntop = 0\nspan = \"sentence\"\n"
+        ))
+        .unwrap();
+        let c = p.analyser::<Collocations>().unwrap().config();
+        assert_eq!(
+            (c.min_count, c.measure, c.top, c.span),
+            (1, CollocationMeasure::Chi2, 0, BigramSpan::Sentence)
+        );
+        let errs = parse(&format!(
+            "{head}min_count = 0\nmeasure = \"pmii\"\nspan = \"paragraph\"\n"
+        ))
+        .unwrap_err()
+        .0;
+        let lines: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert_eq!(lines.len(), 3, "{lines:#?}");
+        assert!(
+            lines[0].starts_with("p.toml:5:13: `analyse.collocations.min_count`"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[1].starts_with("p.toml:6:11: `analyse.collocations.measure` must be one of"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[1].contains("did you mean \"pmi\""), "{}", lines[1]);
+        assert!(
+            lines[2].starts_with("p.toml:7:8: `analyse.collocations.span` must be one of"),
+            "{}",
+            lines[2]
+        );
+    }
+
+    #[test]
     fn bad_regexes_are_caught() {
         let src = "version = 1\n[ingest]\ninputs = \"Cargo.toml\"\nmeta_from_path = '(?P<year\\d{4})'\n[normalise]\ntokenizer = { pattern = '(' }\n[analyse.terms]\n";
         let errs = parse(src).unwrap_err().0;
@@ -1918,7 +1959,7 @@ mod settings {
             meta_from_path = '(?P<stem>[a-z]+)'\n\
             [normalise]\ntokenizer = { pattern = '\\w+' }\nstopwords = \"en\"\nstem = \"english\"\n\
             [analyse.terms]\n[analyse.terms.tfidf]\n[analyse.keyness]\nby = \"stem\"\n\
-            [analyse.sentiment]\n[report]\ndir = \"x\"\n\
+            [analyse.sentiment]\n[analyse.collocations]\n[report]\ndir = \"x\"\n\
             [[expect]]\nmetric = \"corpus.documents\"\nequals = 1\n";
 
         /// A key added to the parser's SCHEMA without a setting fails here; so does a setting
@@ -2061,6 +2102,7 @@ meta_fields = ["party"]
 [analyse.sentiment]
 [analyse.keyness]
 by = "party"
+[analyse.collocations]
 [report]
 "#;
 
@@ -2176,6 +2218,15 @@ by = "party"
         ("analyse.keyness", "reference", r#"reference = ["r"]"#, true),
         ("analyse.keyness", "measure", r#"measure = "chi2""#, true),
         ("analyse.keyness", "top", "top = 3", true),
+        ("analyse.collocations", "min_count", "min_count = 2", true),
+        (
+            "analyse.collocations",
+            "measure",
+            r#"measure = "pmi""#,
+            true,
+        ),
+        ("analyse.collocations", "top", "top = 3", true),
+        ("analyse.collocations", "span", r#"span = "sentence""#, true),
     ];
 
     /// The base with `line` setting `key` in `section` (replacing the base's own line for it;

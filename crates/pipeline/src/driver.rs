@@ -1516,14 +1516,11 @@ fn refuse_output_over_inputs(dir: &Path, source: &Source) -> Result<(), RunError
     Ok(())
 }
 
-/// Every file a report directory can hold.
-const REPORT_FILES: [&str; 10] = [
+/// The files of a report directory that are not an analyser section's (those are listed by
+/// each section's reader).
+const REPORT_FILES: [&str; 6] = [
     "report.json",
-    "terms.csv",
-    "tfidf.csv",
     "documents.csv",
-    "sentences.jsonl",
-    "groups.csv",
     "skipped.jsonl",
     "report.md",
     "report.html",
@@ -1533,8 +1530,10 @@ const REPORT_FILES: [&str; 10] = [
 /// Whether the glob input `pattern` (relative to `base`) reads a file of report directory
 /// `out` (absolute), as the ingest crate expands globs.
 fn glob_reaches(pattern: &str, base: &Path, out: &Path) -> bool {
+    let readers = Pipeline::section_readers();
     REPORT_FILES
         .iter()
+        .chain(readers.iter().flat_map(|r| r.files.iter()))
         .any(|name| wordmill_ingest::glob_reads(base, pattern, &out.join(name)))
 }
 

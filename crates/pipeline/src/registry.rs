@@ -14,11 +14,12 @@ use std::marker::PhantomData;
 
 use serde_json::value::RawValue;
 use wordmill_analyse::{
-    ConfigTable, Configure, DocumentStats, InvalidState, Keyness, Sentiment, Terms,
+    Collocations, ConfigTable, Configure, DocumentStats, InvalidState, Keyness, Sentiment, Terms,
 };
 use wordmill_model::{Merge, NormalisedDoc};
 use wordmill_report::{
-    AnalyserSection, KeynessSection, Section, SectionReader, SentimentSection, TermsSection,
+    AnalyserSection, CollocationsSection, KeynessSection, Section, SectionReader, SentimentSection,
+    TermsSection,
 };
 
 /// Every analyser, in the order they run, report and render.
@@ -26,6 +27,7 @@ pub(crate) static ANALYSERS: &[&dyn Kind] = &[
     &KindOf::<Terms, TermsSection>::NEW,
     &KindOf::<Keyness, KeynessSection>::NEW,
     &KindOf::<Sentiment, SentimentSection>::NEW,
+    &KindOf::<Collocations, CollocationsSection>::NEW,
 ];
 
 /// One analyser as the registry knows it, before a pipeline configures it.

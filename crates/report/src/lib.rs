@@ -4,11 +4,12 @@
 //!
 //! - [`Report`]: the summary that becomes `report.json` (with [`SCHEMA_VERSION`]), `report.md`
 //!   and the terminal summary: the corpus totals and one [`Section`] per analyser
-//!   ([`TermsSection`], [`SentimentSection`]), each of which renders its own part of every
-//!   output. It holds no timings, so the same corpus and pipeline always give the same bytes.
+//!   ([`TermsSection`], [`SentimentSection`], [`CollocationsSection`]), each of which renders
+//!   its own part of every output. It holds no timings, so the same corpus and pipeline always give the same bytes.
 //! - Table writers: [`write_terms_csv`] (`terms.csv`), [`write_tfidf_csv`] (`tfidf.csv`),
 //!   [`write_documents_csv`] (`documents.csv`), [`write_sentences_jsonl`] (`sentences.jsonl`),
-//!   [`write_groups_csv`] (`groups.csv`).
+//!   [`write_groups_csv`] (`groups.csv`), [`write_collocations_csv`]
+//!   (`collocations.csv`).
 //! - [`render_markdown`], [`render_html`] (one self-contained page with inline SVG charts) and
 //!   [`render_terminal`] for people.
 //! - [`OutputDir`]: writes every file atomically (a temporary file in the same directory, then
@@ -58,6 +59,10 @@ pub use output::{
 pub use section::{
     AnalyserSection, DataFile, DocumentColumn, Figure, Grouping, Headline, HtmlContext, Section,
     WriteFile,
+};
+pub use sections::collocations::{
+    COLLOCATION_COLUMNS, CollocationsSection, CollocationsSummary, TopCollocation,
+    write_collocations_csv,
 };
 pub use sections::keyness::{
     KEYNESS_COLUMNS, KeyTerm, KeynessSection, KeynessSettings, KeynessSummary, KeynessTarget,

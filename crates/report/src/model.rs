@@ -48,6 +48,9 @@ pub struct SectionReader {
     pub title: &'static str,
     /// What the analyser does, for "… by A only" ("counted", "scored").
     pub verb: &'static str,
+    /// Every file the section may write into a report directory (`terms.csv`): a run refuses
+    /// a report directory where an input could be one of them.
+    pub files: &'static [&'static str],
     /// Reads the section from its object.
     pub read: fn(serde_json::Value) -> Result<Box<dyn Section>, serde_json::Error>,
 }

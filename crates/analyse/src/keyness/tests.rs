@@ -335,7 +335,10 @@ fn a_loaded_state_is_checked_against_the_documents() {
     let mut other = rows.clone();
     other[2].meta = [("party", "x")].into_iter().collect();
     let e = keyness.validate(&p, &other).unwrap_err();
-    assert!(e.0.contains("without the key") || e.0.contains("\"x\""), "{e}");
+    assert!(
+        e.0.contains("without the key") || e.0.contains("\"x\""),
+        "{e}"
+    );
     // Counts that are not of these documents.
     let mut longer = rows;
     longer[0].tokens = 4;

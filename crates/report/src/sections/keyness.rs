@@ -181,6 +181,7 @@ impl AnalyserSection<Keyness> for KeynessSection {
         key: "keyness",
         title: "key terms",
         verb: "compared",
+        files: &["keyness.csv"],
         read: |v| {
             Ok(Box::new(KeynessSection {
                 summary: serde_json::from_value(v)?,

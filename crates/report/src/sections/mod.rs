@@ -1,5 +1,6 @@
 //! One file per analyser's section (see [`Section`](crate::Section)).
 
+pub(crate) mod collocations;
 pub(crate) mod keyness;
 pub(crate) mod sentiment;
 pub(crate) mod terms;

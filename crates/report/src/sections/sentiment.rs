@@ -53,6 +53,7 @@ impl AnalyserSection<Sentiment> for SentimentSection {
         key: "sentiment",
         title: "sentiment",
         verb: "scored",
+        files: &["sentences.jsonl", "groups.csv"],
         read: |v| {
             Ok(Box::new(SentimentSection {
                 summary: serde_json::from_value(v)?,

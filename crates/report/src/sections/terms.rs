@@ -97,6 +97,7 @@ impl AnalyserSection<Terms> for TermsSection {
         key: "terms",
         title: "top terms",
         verb: "counted",
+        files: &["terms.csv", "tfidf.csv"],
         read: |v| {
             Ok(Box::new(TermsSection {
                 summary: serde_json::from_value(v)?,

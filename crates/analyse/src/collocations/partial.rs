@@ -1,0 +1,713 @@
+//! The mergeable state of [`Collocations`](super::Collocations): unigram and bigram counts.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{BuildHasher, Hasher};
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use wordmill_model::packed::pack;
+use wordmill_model::{Merge, Span, Token, TokenText};
+
+/// `a * b` folded to 64 bits (high half XOR low half): a strong mix in one multiplication.
+#[inline]
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+const SEED: u64 = 0x243f_6a88_85a3_08d3;
+const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// A fast hasher for the integer keys of the count tables (packed words, word-id pairs) and,
+/// less often, long words. The keys only place entries in the tables: nothing observable
+/// depends on the hash.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mix(u64);
+
+impl Hasher for Mix {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    #[inline]
+    fn write_u64(&mut self, x: u64) {
+        self.0 = fold_mul(self.0 ^ x, MUL);
+    }
+
+    #[inline]
+    fn write_u128(&mut self, x: u128) {
+        self.0 = fold_mul(self.0 ^ x as u64, MUL ^ (x >> 64) as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Builds [`Mix`] hashers (always with the same seed).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct MixState;
+
+impl BuildHasher for MixState {
+    type Hasher = Mix;
+
+    #[inline]
+    fn build_hasher(&self) -> Mix {
+        Mix(SEED)
+    }
+}
+
+/// A bigram of word ids as one key: the first id in the high half.
+#[inline]
+fn pair(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+/// The two word ids of a bigram key.
+#[inline]
+fn unpair(key: u64) -> (u32, u32) {
+    ((key >> 32) as u32, key as u32)
+}
+
+/// Saturating id for the next word; see the limits in [`CollocationsPartial`].
+fn next_id(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
+/// Word → dense id, with each word's text and count.
+#[derive(Debug, Clone, Default)]
+struct Words {
+    /// Ids of words of at most 15 bytes, by their packed bytes.
+    short: HashMap<u128, u32, MixState>,
+    /// Ids of longer words.
+    long: HashMap<Box<str>, u32, MixState>,
+    /// The text of each id.
+    names: Vec<Box<str>>,
+    /// The count of each id.
+    counts: Vec<u64>,
+}
+
+impl Words {
+    fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The id of a token's text, added (with count 0) when new.
+    #[inline]
+    fn id_of_token(&mut self, text: &TokenText<'_>) -> u32 {
+        match text.packed_key() {
+            Some(key) => self.id_of_short(key, text),
+            None => self.id_of_long(text.as_str()),
+        }
+    }
+
+    /// The id of `word`, added (with count 0) when new.
+    fn id_of(&mut self, word: &str) -> u32 {
+        match pack(word.as_bytes()) {
+            Some(key) => self.id_of_short(key, word),
+            None => self.id_of_long(word),
+        }
+    }
+
+    /// The id of the short word packed as `key`; `word`'s text is read only when it is new.
+    #[inline]
+    fn id_of_short<T: AsRef<str> + ?Sized>(&mut self, key: u128, word: &T) -> u32 {
+        match self.short.entry(key) {
+            Entry::Occupied(e) => *e.get(),
+            Entry::Vacant(e) => {
+                let id = next_id(self.names.len());
+                self.names.push(word.as_ref().into());
+                self.counts.push(0);
+                e.insert(id);
+                id
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn id_of_long(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.long.get(word) {
+            return id;
+        }
+        let id = next_id(self.names.len());
+        self.names.push(word.into());
+        self.counts.push(0);
+        self.long.insert(word.into(), id);
+        id
+    }
+
+    /// The ids in code-point order of their words.
+    fn sorted_ids(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = (0..self.len()).map(next_id).collect();
+        ids.sort_unstable_by(|&a, &b| self.name(a).cmp(self.name(b)));
+        ids
+    }
+
+    fn name(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("", |n| n)
+    }
+}
+
+/// The mergeable state of [`Collocations`](super::Collocations).
+///
+/// It holds the number of documents and tokens, every word's count (NLTK's `word_fd`: every
+/// token counts, also the last one of a document, whose bigram would cross into the next) and
+/// every bigram's count (NLTK's `ngram_fd`). Counts only ever add up, so partial states merge
+/// exactly in any grouping and order; the `min_count` cut happens only in
+/// [`Analyser::finish`](crate::Analyser::finish), after the last merge (a shard cannot know
+/// the corpus-wide count of a bigram).
+///
+/// # Representation
+///
+/// Words are interned: each distinct word gets a dense `u32` id local to the partial (short
+/// words are looked up by their bytes packed into one `u128`, without reading or copying the
+/// text again), and a bigram is one `u64` key of two ids. Observing a token costs two hash
+/// look-ups and no allocation, except for a word never seen before. A merge folds the
+/// smaller side into the larger: each of its words is looked up once and each of its bigrams
+/// re-keyed once.
+///
+/// Limits, far beyond any corpus that fits in memory: ids assume fewer than 2³² distinct
+/// words per partial.
+///
+/// # Serialisation
+///
+/// The serialised form (shard files, `wordmill map`/`reduce`) is canonical: the words in
+/// code-point order as `[word, count]`, the bigrams as `[first, second, count]` by their
+/// words' positions in that list, in order. The same counts give the same bytes, however they
+/// were observed and merged. Loading checks that every position is in range, that no word or
+/// bigram is listed twice and that no bigram has count 0; [`validate`](Self::validate) checks
+/// the rest of the counts.
+#[derive(Debug, Clone, Default)]
+pub struct CollocationsPartial {
+    n_docs: u64,
+    n_tokens: u64,
+    words: Words,
+    /// Bigram key ([`pair`] of word ids) → count (at least 1).
+    bigrams: HashMap<u64, u64, MixState>,
+}
+
+/// The parts `finish` needs: the bigrams kept by `min_count` and their words.
+pub(crate) struct Parts {
+    pub(crate) n_docs: u64,
+    pub(crate) n_tokens: u64,
+    /// Distinct bigrams before `min_count`.
+    pub(crate) distinct_bigrams: u64,
+    /// The text and count of each word of a kept bigram, in code-point order of the words.
+    pub(crate) words: Vec<(Box<str>, u64)>,
+    /// The kept bigrams, `(first, second, count)` by positions in `words`, in that order.
+    pub(crate) bigrams: Vec<(u32, u32, u64)>,
+}
+
+impl CollocationsPartial {
+    /// Number of documents observed (including empty ones).
+    pub fn n_docs(&self) -> u64 {
+        self.n_docs
+    }
+
+    /// Number of tokens observed: NLTK's `word_fd.N()`.
+    pub fn n_tokens(&self) -> u64 {
+        self.n_tokens
+    }
+
+    /// Number of distinct words seen.
+    pub fn distinct_words(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Number of distinct bigrams seen, before `min_count`.
+    pub fn distinct_bigrams(&self) -> usize {
+        self.bigrams.len()
+    }
+
+    /// Occurrences of every bigram added up. Saturates at `u64::MAX`.
+    pub fn bigram_total(&self) -> u64 {
+        self.bigrams
+            .values()
+            .fold(0u64, |sum, &c| sum.saturating_add(c))
+    }
+
+    /// Folds one document's tokens in: every token into the word counts, every pair of
+    /// adjacent tokens into the bigram counts, unless `sentences` (when not empty) puts them
+    /// in different sentences.
+    ///
+    /// A token belongs to the sentence group numbered by how many of `sentences` end at or
+    /// before its first byte; so, for spans in order and not overlapping, two tokens are in the
+    /// same group exactly when no sentence ends between them.
+    pub(crate) fn observe(&mut self, tokens: &[Token<'_>], sentences: &[Span]) {
+        self.n_docs += 1;
+        self.n_tokens += tokens.len() as u64;
+        let mut previous: Option<(u32, usize)> = None;
+        let mut sentence = 0usize;
+        for token in tokens {
+            while sentences
+                .get(sentence)
+                .is_some_and(|s| s.end <= token.span.start)
+            {
+                sentence += 1;
+            }
+            let id = self.words.id_of_token(&token.text);
+            if let Some(count) = self.words.counts.get_mut(id as usize) {
+                *count += 1;
+            }
+            if let Some((before, group)) = previous {
+                if group == sentence {
+                    *self.bigrams.entry(pair(before, id)).or_insert(0) += 1;
+                }
+            }
+            previous = Some((id, sentence));
+        }
+    }
+
+    /// Checks what a loaded state must hold, whatever split of the corpus made it (loading
+    /// already refused a bigram of count 0): every word occurs at least once; the word counts
+    /// add up to the tokens; a word is
+    /// the first word of no more bigrams than it occurs, and the second of no more; there are
+    /// fewer bigrams than tokens. Returns what is wrong, naming the word or bigram.
+    pub fn validate(&self) -> Result<(), crate::InvalidState> {
+        let words = &self.words;
+        let mut total = 0u64;
+        for (name, &count) in words.names.iter().zip(&words.counts) {
+            if count == 0 {
+                return Err(crate::InvalidState(format!(
+                    "collocations state: word {name:?} has count 0"
+                )));
+            }
+            total = total.saturating_add(count);
+        }
+        if total != self.n_tokens {
+            return Err(crate::InvalidState(format!(
+                "collocations state: the word counts add up to {total}, but there are {} tokens",
+                self.n_tokens
+            )));
+        }
+        let mut firsts = vec![0u64; words.len()];
+        let mut seconds = vec![0u64; words.len()];
+        let mut pairs = 0u64;
+        for (&key, &count) in &self.bigrams {
+            let (a, b) = unpair(key);
+            if let Some(n) = firsts.get_mut(a as usize) {
+                *n = n.saturating_add(count);
+            }
+            if let Some(n) = seconds.get_mut(b as usize) {
+                *n = n.saturating_add(count);
+            }
+            pairs = pairs.saturating_add(count);
+        }
+        for (id, (name, &count)) in words.names.iter().zip(&words.counts).enumerate() {
+            if firsts[id] > count || seconds[id] > count {
+                return Err(crate::InvalidState(format!(
+                    "collocations state: word {name:?} occurs {count} times, but begins {} bigrams and ends {}",
+                    firsts[id], seconds[id]
+                )));
+            }
+        }
+        if pairs > 0 && pairs >= self.n_tokens {
+            return Err(crate::InvalidState(format!(
+                "collocations state: {pairs} bigrams in {} tokens",
+                self.n_tokens
+            )));
+        }
+        Ok(())
+    }
+
+    /// Takes the state apart for `finish`: the bigrams seen at least `min_count` times, by
+    /// the positions of their words in code-point order, in order. Only the kept bigrams and
+    /// their words are sorted.
+    pub(crate) fn into_parts(self, min_count: u64) -> Parts {
+        const UNUSED: u32 = u32::MAX;
+        let distinct_bigrams = self.bigrams.len() as u64;
+        let kept: Vec<(u64, u64)> = self
+            .bigrams
+            .into_iter()
+            .filter(|&(_, count)| count >= min_count)
+            .collect();
+        // The words of the kept bigrams, in code-point order; `rank` maps an id to its
+        // position among them.
+        let mut rank = vec![UNUSED; self.words.len()];
+        let mut used: Vec<u32> = Vec::new();
+        for &(key, _) in &kept {
+            let (a, b) = unpair(key);
+            for id in [a, b] {
+                if let Some(r) = rank.get_mut(id as usize) {
+                    if *r == UNUSED {
+                        *r = 0;
+                        used.push(id);
+                    }
+                }
+            }
+        }
+        used.sort_unstable_by(|&a, &b| self.words.name(a).cmp(self.words.name(b)));
+        for (position, &id) in used.iter().enumerate() {
+            if let Some(r) = rank.get_mut(id as usize) {
+                *r = next_id(position);
+            }
+        }
+        let at = |id: u32| rank.get(id as usize).copied().unwrap_or(UNUSED);
+        let mut keys: Vec<(u64, u64)> = kept
+            .iter()
+            .map(|&(key, count)| {
+                let (a, b) = unpair(key);
+                (pair(at(a), at(b)), count)
+            })
+            .collect();
+        keys.sort_unstable();
+        let Words {
+            mut names, counts, ..
+        } = self.words;
+        let words = used
+            .iter()
+            .map(|&id| {
+                let i = id as usize;
+                (
+                    names.get_mut(i).map(std::mem::take).unwrap_or_default(),
+                    counts.get(i).copied().unwrap_or(0),
+                )
+            })
+            .collect();
+        Parts {
+            n_docs: self.n_docs,
+            n_tokens: self.n_tokens,
+            distinct_bigrams,
+            words,
+            bigrams: keys
+                .into_iter()
+                .map(|(key, count)| {
+                    let (a, b) = unpair(key);
+                    (a, b, count)
+                })
+                .collect(),
+        }
+    }
+
+    /// The cost of folding this side into another.
+    fn remap_cost(&self) -> usize {
+        self.words.len() + self.bigrams.len()
+    }
+}
+
+impl Merge for CollocationsPartial {
+    fn merge(&mut self, mut other: Self) {
+        if other.remap_cost() > self.remap_cost() {
+            std::mem::swap(self, &mut other);
+        }
+        let Words { names, counts, .. } = other.words;
+        let remap: Vec<u32> = names
+            .iter()
+            .zip(&counts)
+            .map(|(name, &count)| {
+                let id = self.words.id_of(name);
+                if let Some(c) = self.words.counts.get_mut(id as usize) {
+                    *c += count;
+                }
+                id
+            })
+            .collect();
+        self.bigrams.reserve(other.bigrams.len());
+        for (key, count) in other.bigrams {
+            let (a, b) = unpair(key);
+            let at = |id: u32| remap.get(id as usize).copied().unwrap_or(id);
+            *self.bigrams.entry(pair(at(a), at(b))).or_insert(0) += count;
+        }
+        self.n_docs += other.n_docs;
+        self.n_tokens += other.n_tokens;
+    }
+}
+
+#[derive(Serialize)]
+struct WireRef<'a> {
+    n_docs: u64,
+    n_tokens: u64,
+    words: Vec<(&'a str, u64)>,
+    bigrams: Vec<(u32, u32, u64)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Wire {
+    n_docs: u64,
+    n_tokens: u64,
+    words: Vec<(Box<str>, u64)>,
+    bigrams: Vec<(u32, u32, u64)>,
+}
+
+impl Serialize for CollocationsPartial {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let order = self.words.sorted_ids();
+        let mut rank = vec![0u32; self.words.len()];
+        for (position, &id) in order.iter().enumerate() {
+            rank[id as usize] = next_id(position);
+        }
+        let at = |id: u32| rank.get(id as usize).copied().unwrap_or(u32::MAX);
+        let mut bigrams: Vec<(u32, u32, u64)> = self
+            .bigrams
+            .iter()
+            .map(|(&key, &count)| {
+                let (a, b) = unpair(key);
+                (at(a), at(b), count)
+            })
+            .collect();
+        bigrams.sort_unstable();
+        WireRef {
+            n_docs: self.n_docs,
+            n_tokens: self.n_tokens,
+            words: order
+                .iter()
+                .map(|&id| {
+                    let count = self.words.counts.get(id as usize).copied().unwrap_or(0);
+                    (self.words.name(id), count)
+                })
+                .collect(),
+            bigrams,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CollocationsPartial {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire = Wire::deserialize(deserializer)?;
+        let n_words = wire.words.len();
+        if u32::try_from(n_words).is_err() {
+            return Err(D::Error::custom(
+                "collocations state: too many words (at most 2^32 - 1)",
+            ));
+        }
+        let mut words = Words::default();
+        for (position, (word, count)) in wire.words.into_iter().enumerate() {
+            let id = words.id_of(&word);
+            if id as usize != position {
+                return Err(D::Error::custom(format!(
+                    "collocations state: word {word:?} listed twice (positions {id} and {position})"
+                )));
+            }
+            words.counts[position] = count;
+        }
+        let mut bigrams: HashMap<u64, u64, MixState> =
+            HashMap::with_capacity_and_hasher(wire.bigrams.len(), MixState);
+        for (a, b, count) in wire.bigrams {
+            if a as usize >= n_words || b as usize >= n_words {
+                return Err(D::Error::custom(format!(
+                    "collocations state: bigram ({a}, {b}) refers to a word beyond the {n_words} listed"
+                )));
+            }
+            let (w1, w2) = (words.name(a), words.name(b));
+            if count == 0 {
+                return Err(D::Error::custom(format!(
+                    "collocations state: bigram ({w1:?}, {w2:?}) has count 0"
+                )));
+            }
+            if bigrams.insert(pair(a, b), count).is_some() {
+                return Err(D::Error::custom(format!(
+                    "collocations state: bigram ({w1:?}, {w2:?}) listed twice"
+                )));
+            }
+        }
+        Ok(CollocationsPartial {
+            n_docs: wire.n_docs,
+            n_tokens: wire.n_tokens,
+            words,
+            bigrams,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use wordmill_model::TokenText;
+
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<Token<'_>> {
+        let mut start = 0;
+        text.split(' ')
+            .enumerate()
+            .map(|(i, w)| {
+                let span = Span::new(start, start + w.len());
+                start = span.end + 1;
+                Token {
+                    text: TokenText::borrowed(w),
+                    span,
+                    position: i as u32,
+                }
+            })
+            .filter(|t| !t.text.is_empty())
+            .collect()
+    }
+
+    type Snapshot = (
+        u64,
+        u64,
+        BTreeMap<String, u64>,
+        BTreeMap<(String, String), u64>,
+    );
+
+    /// The counts, read from the serialised form (every word, every bigram).
+    fn snapshot(p: CollocationsPartial) -> Snapshot {
+        let v = serde_json::to_value(&p).unwrap();
+        let words: Vec<(String, u64)> = serde_json::from_value(v["words"].clone()).unwrap();
+        let pairs: Vec<(usize, usize, u64)> = serde_json::from_value(v["bigrams"].clone()).unwrap();
+        let bigrams = pairs
+            .iter()
+            .map(|&(a, b, c)| ((words[a].0.clone(), words[b].0.clone()), c))
+            .collect();
+        (
+            v["n_docs"].as_u64().unwrap(),
+            v["n_tokens"].as_u64().unwrap(),
+            words.into_iter().collect(),
+            bigrams,
+        )
+    }
+
+    #[test]
+    fn parts_hold_the_kept_bigrams_and_only_their_words_in_order() {
+        let mut p = CollocationsPartial::default();
+        p.observe(&tokens("zeta b a b a b c d"), &[]);
+        let parts = p.into_parts(2);
+        assert_eq!((parts.n_tokens, parts.distinct_bigrams), (8, 5));
+        let words: Vec<(&str, u64)> = parts.words.iter().map(|(w, c)| (&**w, *c)).collect();
+        assert_eq!(words, [("a", 2), ("b", 3)]);
+        assert_eq!(parts.bigrams, [(0, 1, 2), (1, 0, 2)]);
+    }
+
+    #[test]
+    fn counts_every_token_and_each_adjacent_pair() {
+        let mut p = CollocationsPartial::default();
+        p.observe(&tokens("a b a b"), &[]);
+        p.observe(&tokens("b"), &[]);
+        let (docs, n, words, bigrams) = snapshot(p);
+        assert_eq!((docs, n), (2, 5));
+        assert_eq!(words["a"], 2);
+        assert_eq!(words["b"], 3);
+        let pairs: Vec<((&str, &str), u64)> = bigrams
+            .iter()
+            .map(|((a, b), c)| ((a.as_str(), b.as_str()), *c))
+            .collect();
+        assert_eq!(pairs, [(("a", "b"), 2), (("b", "a"), 1)]);
+    }
+
+    #[test]
+    fn no_bigram_crosses_a_sentence_end() {
+        // "a b" | "c d" | gap | "e"
+        let text = "a b c d e";
+        let toks = tokens(text);
+        let sentences = [Span::new(0, 3), Span::new(4, 7), Span::new(8, 9)];
+        let mut p = CollocationsPartial::default();
+        p.observe(&toks, &sentences);
+        let (_, n, _, bigrams) = snapshot(p);
+        assert_eq!(n, 5);
+        let keys: Vec<(&str, &str)> = bigrams
+            .keys()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(keys, [("a", "b"), ("c", "d")]);
+    }
+
+    #[test]
+    fn long_words_are_interned_too() {
+        let long = "abcdefghijklmnopqrstuvwxyz";
+        let text = format!("{long} x {long} x");
+        let mut p = CollocationsPartial::default();
+        p.observe(&tokens(&text), &[]);
+        assert_eq!(p.distinct_words(), 2);
+        let (_, _, words, bigrams) = snapshot(p);
+        assert_eq!(words[long], 2);
+        assert_eq!(bigrams[&(long.to_string(), "x".to_string())], 2);
+    }
+
+    #[test]
+    fn merge_remaps_and_serialisation_is_canonical() {
+        let texts = ["über straße über", "b a", "straße b a a", ""];
+        let mut single = CollocationsPartial::default();
+        for t in texts {
+            single.observe(&tokens(t), &[]);
+        }
+        let mut left = CollocationsPartial::default();
+        left.observe(&tokens(texts[2]), &[]);
+        let mut right = CollocationsPartial::default();
+        for t in [texts[3], texts[1], texts[0]] {
+            right.observe(&tokens(t), &[]);
+        }
+        left.merge(right);
+        let a = serde_json::to_string(&left).unwrap();
+        let b = serde_json::to_string(&single).unwrap();
+        assert_eq!(a, b);
+        let back: CollocationsPartial = serde_json::from_str(&a).unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), a);
+        assert_eq!(back.validate(), Ok(()));
+        assert_eq!(snapshot(back), snapshot(single));
+    }
+
+    #[test]
+    fn loading_rejects_malformed_states() {
+        let bad = |json: &str| {
+            serde_json::from_str::<CollocationsPartial>(json)
+                .unwrap_err()
+                .to_string()
+        };
+        let e = bad(r#"{"n_docs":1,"n_tokens":2,"words":[["a",1],["a",1]],"bigrams":[]}"#);
+        assert!(e.contains("twice"), "{e}");
+        let e = bad(r#"{"n_docs":1,"n_tokens":2,"words":[["a",2]],"bigrams":[[0,1,1]]}"#);
+        assert!(e.contains("beyond"), "{e}");
+        let e = bad(r#"{"n_docs":1,"n_tokens":3,"words":[["a",3]],"bigrams":[[0,0,1],[0,0,1]]}"#);
+        assert!(e.contains("twice"), "{e}");
+    }
+
+    #[test]
+    fn validation_names_what_is_wrong() {
+        let load = |json: &str| serde_json::from_str::<CollocationsPartial>(json).unwrap();
+        let ok = load(
+            r#"{"n_docs":1,"n_tokens":3,"words":[["a",2],["b",1]],"bigrams":[[0,1,1],[1,0,1]]}"#,
+        );
+        assert_eq!(ok.validate(), Ok(()));
+        for (json, want) in [
+            (
+                r#"{"n_docs":1,"n_tokens":4,"words":[["a",2],["b",1]],"bigrams":[]}"#,
+                "add up to 3",
+            ),
+            (
+                r#"{"n_docs":1,"n_tokens":2,"words":[["a",2],["b",0]],"bigrams":[]}"#,
+                "\"b\" has count 0",
+            ),
+            (
+                r#"{"n_docs":1,"n_tokens":3,"words":[["a",2],["b",1]],"bigrams":[[0,1,2]]}"#,
+                "\"b\" occurs 1 times",
+            ),
+            (
+                r#"{"n_docs":1,"n_tokens":2,"words":[["a",2]],"bigrams":[[0,0,2]]}"#,
+                "2 bigrams in 2 tokens",
+            ),
+        ] {
+            let e = load(json).validate().unwrap_err();
+            assert!(e.0.contains(want), "{e} (wanted {want})");
+        }
+    }
+
+    #[test]
+    fn the_hasher_spreads_small_keys() {
+        let hash = |x: u64| {
+            let mut h = MixState.build_hasher();
+            h.write_u64(x);
+            h.finish()
+        };
+        let mut tops: Vec<u64> = (0..64).map(|x| hash(x) >> 57).collect();
+        tops.sort_unstable();
+        tops.dedup();
+        assert!(tops.len() > 32, "{tops:?}");
+    }
+}
