@@ -82,6 +82,104 @@ dir = "unused"
 formats = ["json", "csv", "md"]
 "#,
     ),
+    // pipelines/sotu-keyness.toml: terms, keyness of one party against another, collocations.
+    (
+        "keyness",
+        r#"
+meta_from_path = '(?P<year>\d{4})_(?P<president>[a-z_]+)_(?P<party>[a-z])\.txt$'
+
+[normalise]
+unicode = "nfc"
+lowercase = true
+tokenizer = "words"
+stopwords = "en"
+min_len = 2
+
+[analyse.terms]
+min_df = 2
+top = 20
+
+[analyse.keyness]
+by = "party"
+target = "d"
+reference = ["r"]
+
+[analyse.collocations]
+min_count = 5
+span = "sentence"
+
+[report]
+dir = "unused"
+formats = ["json", "csv", "md", "html"]
+"#,
+    ),
+    // The same without keyness: what keyness adds is the difference.
+    (
+        "keyness_off",
+        r#"
+meta_from_path = '(?P<year>\d{4})_(?P<president>[a-z_]+)_(?P<party>[a-z])\.txt$'
+
+[normalise]
+unicode = "nfc"
+lowercase = true
+tokenizer = "words"
+stopwords = "en"
+min_len = 2
+
+[analyse.terms]
+min_df = 2
+top = 20
+
+[analyse.collocations]
+min_count = 5
+span = "sentence"
+
+[report]
+dir = "unused"
+formats = ["json", "csv", "md", "html"]
+"#,
+    ),
+    // Unigram terms with collocations, against unigram and bigram terms: collocations should
+    // cost no more than counting the bigrams as terms.
+    (
+        "collocations",
+        r#"
+[normalise]
+unicode = "nfc"
+lowercase = true
+tokenizer = "words"
+stopwords = "en"
+min_len = 2
+
+[analyse.terms]
+ngrams = [1, 1]
+
+[analyse.collocations]
+min_count = 3
+
+[report]
+dir = "unused"
+formats = ["json", "csv"]
+"#,
+    ),
+    (
+        "terms_bigrams",
+        r#"
+[normalise]
+unicode = "nfc"
+lowercase = true
+tokenizer = "words"
+stopwords = "en"
+min_len = 2
+
+[analyse.terms]
+ngrams = [1, 2]
+
+[report]
+dir = "unused"
+formats = ["json", "csv"]
+"#,
+    ),
 ];
 
 fn corpus_dir() -> (&'static str, PathBuf) {
