@@ -14,6 +14,12 @@
 //!
 //! - `collocations/document/{threads}`, `collocations/sentence/{threads}`: the two spans.
 //! - `terms-1-2/{threads}`: the terms analyser with `ngrams = [1, 2]`.
+//! - `tokens_to_csv`: tokens to `collocations.csv`, the work `benches/peers/collocations.py`
+//!   times NLTK doing. The documents are made into scikit-learn's tokens outside the
+//!   measurement (no Unicode normalisation, lower-cased, `(?u)\b\w\w+\b`, no stop words, the
+//!   tokens the script hands NLTK); each measurement folds every document into one partial on
+//!   one thread, finishes (`min_count = 3`, `span = "document"`) and writes `collocations.csv`
+//!   into memory with `write_collocations_csv`.
 //!
 //! Corpus: SOTU (`corpus/sotu-full` when fetched, else `corpus/sotu`). Throughput is bytes of
 //! original text. Run with `cargo bench --bench collocations`.
@@ -27,7 +33,8 @@ use wordmill_analyse::{
     Analyser, BigramSpan, Collocations, CollocationsConfig, Terms, TermsConfig,
 };
 use wordmill_model::{Document, Merge, Metadata, NormalisedDoc};
-use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords};
+use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
+use wordmill_report::write_collocations_csv;
 
 fn corpus() -> (&'static str, Vec<Document>) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -137,5 +144,63 @@ fn collocations(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, collocations);
+/// Tokens exactly as scikit-learn makes them, as `benches/peers/collocations.py` gives NLTK:
+/// no Unicode normalisation, lower-cased, the matches of `(?u)\b\w\w+\b`, no stop words.
+fn sklearn_normaliser() -> Normaliser {
+    Normaliser::new(NormaliserConfig {
+        unicode: UnicodeForm::None,
+        lowercase: true,
+        tokenizer: TokenizerKind::Pattern(r"(?u)\b\w\w+\b".into()),
+        stopwords: StopWords::None,
+        min_len: 1,
+        stem: None,
+        sentences: false,
+    })
+    .expect("scikit-learn's configuration is valid")
+}
+
+/// One thread: every document folded into one partial, `finish`, `collocations.csv` written.
+fn tokens_to_csv(analyser: &Collocations, docs: &[NormalisedDoc<'_>], csv: &mut Vec<u8>) -> usize {
+    let mut partial = analyser.partial();
+    for d in docs {
+        analyser.observe(&mut partial, d);
+    }
+    let out = analyser.finish(partial);
+    csv.clear();
+    write_collocations_csv(csv, &out).expect("writing into memory");
+    out.bigrams.len()
+}
+
+fn collocations_tokens_to_csv(c: &mut Criterion) {
+    let (name, docs) = corpus();
+    let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
+    let normaliser = sklearn_normaliser();
+    let normalised: Vec<NormalisedDoc<'_>> = docs.iter().map(|d| normaliser.normalise(d)).collect();
+    let analyser = Collocations::new(CollocationsConfig {
+        min_count: 3,
+        span: BigramSpan::Document,
+        ..CollocationsConfig::default()
+    });
+    let mut csv = Vec::new();
+    let kept = tokens_to_csv(&analyser, &normalised, &mut csv);
+    let tokens: usize = normalised.iter().map(|d| d.tokens.len()).sum();
+    eprintln!(
+        "tokens_to_csv/{name}: {} documents, {bytes} bytes, {tokens} tokens; min_count 3: \
+         {kept} bigrams kept, collocations.csv {} bytes",
+        docs.len(),
+        csv.len()
+    );
+
+    let mut group = c.benchmark_group("collocations");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(5));
+    group.warm_up_time(Duration::from_secs(1));
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function(format!("tokens_to_csv/{name}"), |b| {
+        b.iter(|| black_box(tokens_to_csv(&analyser, &normalised, &mut csv)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, collocations, collocations_tokens_to_csv);
 criterion_main!(benches);

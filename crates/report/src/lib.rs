@@ -7,9 +7,9 @@
 //!   ([`TermsSection`], [`SentimentSection`], [`CollocationsSection`]), each of which renders
 //!   its own part of every output. It holds no timings, so the same corpus and pipeline always give the same bytes.
 //! - Table writers: [`write_terms_csv`] (`terms.csv`), [`write_tfidf_csv`] (`tfidf.csv`),
-//!   [`write_documents_csv`] (`documents.csv`), [`write_sentences_jsonl`] (`sentences.jsonl`),
-//!   [`write_groups_csv`] (`groups.csv`), [`write_collocations_csv`]
-//!   (`collocations.csv`).
+//!   [`DocumentsCsv`] (`documents.csv`, row by row), [`write_sentences_jsonl`] (`sentences.jsonl`),
+//!   [`write_keyness_csv`] (`keyness.csv`), [`write_collocations_csv`] (`collocations.csv`);
+//!   `groups.csv` is written by the sentiment section.
 //! - [`render_markdown`], [`render_html`] (one self-contained page with inline SVG charts) and
 //!   [`render_terminal`] for people.
 //! - [`OutputDir`]: writes every file atomically (a temporary file in the same directory, then

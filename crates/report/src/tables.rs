@@ -215,9 +215,8 @@ impl MetadataKeys {
     }
 }
 
-/// `documents.csv` written row by row (what [`write_documents_csv`] does for a slice), for
-/// documents that arrive one at a time: the metadata keys must be known in advance (collect
-/// them with [`MetadataKeys`]).
+/// `documents.csv` written row by row, for documents that arrive one at a time: the metadata
+/// keys must be known in advance (collect them with [`MetadataKeys`]).
 pub struct DocumentsCsv<'w> {
     out: csv::Writer<&'w mut dyn Write>,
     keys: Vec<String>,
