@@ -115,4 +115,20 @@ pub trait Configure: Analyser + Sized + Send + Sync + 'static {
     ) -> Result<(), InvalidState> {
         Ok(())
     }
+
+    /// The key of an analyser configured before this one whose whole partial state this
+    /// analyser's state holds: keyness counts the terms analyser's features for each value of
+    /// a key, and those counts added up are the terms analyser's state. A pipeline then folds
+    /// documents into this analyser only, and makes the other's state from this one's merged
+    /// state with [`Configure::share`] before finishing it: the same output for half the
+    /// counting. `None` (the default): nothing is shared.
+    fn shares(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The state of the analyser [`Configure::shares`] names, made from this analyser's
+    /// merged state (left as it is, to be finished next). `None` when nothing is shared.
+    fn share(&self, _partial: &Self::Partial) -> Option<Box<dyn Any + Send>> {
+        None
+    }
 }

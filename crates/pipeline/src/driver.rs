@@ -31,7 +31,7 @@ use crate::manifest::{
     InputFileEntry, KindCount, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline,
     OutputFile, SKIPPED_LISTED, Stage, peak_rss_bytes, skips_by_kind,
 };
-use crate::registry::{ErasedPartial, Stage as AnalyserStage};
+use crate::registry::{self, ErasedPartial, Stage as AnalyserStage};
 
 /// How far a run has got, reported while it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,8 +225,9 @@ fn sort_skips(skipped: &mut [Skip]) {
 
 /// Version of the state format (2: each line ends with a checksum of its content; 3: `partial`
 /// holds `documents` and one member per analyser of the pipeline, keyed by its
-/// `[analyse.<key>]`, and no member for an analyser the pipeline does not have).
-pub const STATE_VERSION: u32 = 3;
+/// `[analyse.<key>]`, and no member for an analyser the pipeline does not have; 4: an analyser
+/// whose state another holds, the terms analyser beside keyness, has an empty member).
+pub const STATE_VERSION: u32 = 4;
 
 /// What ends a state line before its closing brace: `,"checksum":"<64 hex digits>"`.
 const CHECKSUM_KEY: &str = ",\"checksum\":\"";
@@ -478,8 +479,18 @@ impl RunState {
                 r.id, r.tokens, r.sentences, r.bytes
             )));
         }
-        for (stage, (_, partial)) in pipeline.stages.iter().zip(&self.partial.analysers) {
-            stage.validate(partial.as_ref(), rows)?;
+        let sharers = registry::sharers(&pipeline.stages);
+        for ((stage, (_, partial)), sharer) in pipeline
+            .stages
+            .iter()
+            .zip(&self.partial.analysers)
+            .zip(sharers)
+        {
+            // A stage whose state another holds folds no document itself: the other stage's
+            // state is checked instead.
+            if sharer.is_none() {
+                stage.validate(partial.as_ref(), rows)?;
+            }
         }
         Ok(())
     }
@@ -490,6 +501,9 @@ struct Stages {
     normaliser: Normaliser,
     documents: Documents,
     analysers: Vec<Arc<dyn AnalyserStage>>,
+    /// For each analyser, the later one whose state holds its state (see
+    /// [`registry::sharers`]).
+    sharers: Vec<Option<usize>>,
 }
 
 impl Stages {
@@ -499,6 +513,7 @@ impl Stages {
             normaliser,
             documents: Documents,
             analysers: p.stages.clone(),
+            sharers: registry::sharers(&p.stages),
         })
     }
 
@@ -518,8 +533,15 @@ impl Stages {
     fn observe(&self, partial: &mut RunPartial, doc: &Document, buffers: &mut DocBuffers) {
         let nd = self.normaliser.normalise_with(doc, std::mem::take(buffers));
         self.documents.observe(&mut partial.documents, &nd);
-        for (stage, (_, p)) in self.analysers.iter().zip(partial.analysers.iter_mut()) {
-            stage.observe(p.as_mut(), &nd);
+        for ((stage, (_, p)), sharer) in self
+            .analysers
+            .iter()
+            .zip(partial.analysers.iter_mut())
+            .zip(&self.sharers)
+        {
+            if sharer.is_none() {
+                stage.observe(p.as_mut(), &nd);
+            }
         }
         *buffers = nd.recycle();
     }
@@ -1141,6 +1163,16 @@ fn render_into(
         .find_map(|(_, p)| p.as_any_mut().downcast_mut::<SentimentPartial>())
         .map(std::mem::take);
     let mut folded = fold.end(sentiment_partial);
+    // The states another stage holds, made from it.
+    for (i, sharer) in stages.sharers.iter().enumerate() {
+        let Some(j) = *sharer else { continue };
+        let shared = stages.analysers[j]
+            .share(partial.analysers[j].1.as_ref())
+            .and_then(|state| stages.analysers[i].adopt(state));
+        if let Some(state) = shared {
+            partial.analysers[i].1 = state;
+        }
+    }
     let mut sections: Vec<Box<dyn wordmill_report::Section>> = Vec::new();
     for (stage, (_, p)) in stages.analysers.iter().zip(partial.analysers) {
         let section = match (

@@ -68,6 +68,31 @@ pub(crate) trait Stage: Send + Sync + fmt::Debug {
     ) -> Result<(), InvalidState>;
     /// Finishes the merged state into its report section.
     fn finish(&self, partial: Box<dyn ErasedPartial>) -> Box<dyn Section>;
+    /// The key of the stage before it whose state its own holds ([`Configure::shares`]).
+    fn shares(&self) -> Option<&'static str>;
+    /// That stage's state, made from this stage's merged state ([`Configure::share`]).
+    fn share(&self, partial: &dyn ErasedPartial) -> Option<Box<dyn Any + Send>>;
+    /// A state that another stage made for this one ([`Stage::share`]), when it is of this
+    /// stage's kind.
+    fn adopt(&self, state: Box<dyn Any + Send>) -> Option<Box<dyn ErasedPartial>>;
+}
+
+/// For each stage, the index of the later stage whose state holds its state (see
+/// [`Configure::shares`]): documents are folded into that stage only, and this stage's state
+/// is made from it before finishing.
+pub(crate) fn sharers(stages: &[std::sync::Arc<dyn Stage>]) -> Vec<Option<usize>> {
+    stages
+        .iter()
+        .enumerate()
+        .map(|(i, stage)| {
+            stages
+                .iter()
+                .enumerate()
+                .skip(i + 1)
+                .find(|(_, later)| later.shares() == Some(stage.key()))
+                .map(|(j, _)| j)
+        })
+        .collect()
 }
 
 /// A partial state, its type erased.
@@ -230,5 +255,21 @@ where
         };
         let output = self.analyser.finish(partial);
         Box::new(S::from_output(&self.analyser, output))
+    }
+
+    fn shares(&self) -> Option<&'static str> {
+        self.analyser.shares()
+    }
+
+    fn share(&self, partial: &dyn ErasedPartial) -> Option<Box<dyn Any + Send>> {
+        self.typed(partial).and_then(|p| self.analyser.share(p))
+    }
+
+    fn adopt(&self, state: Box<dyn Any + Send>) -> Option<Box<dyn ErasedPartial>> {
+        let state: Box<dyn Any> = state;
+        state
+            .downcast::<A::Partial>()
+            .ok()
+            .map(|p| p as Box<dyn ErasedPartial>)
     }
 }

@@ -13,7 +13,6 @@ pub use partial::KeynessPartial;
 
 use crate::terms::partial::Totals;
 use crate::terms::select_features;
-use crate::terms::table::TermTable;
 use crate::{Analyser, PruneStats, Terms, TermsConfig, TermsPartial};
 
 /// The statistic that orders the terms of a comparison in reports (`measure`).
@@ -335,19 +334,51 @@ pub struct KeynessOutput {
 #[derive(Debug, Clone)]
 pub struct Keyness {
     config: KeynessConfig,
+    /// Whether the terms analyser's state is made from this one's (see
+    /// [`Keyness::sharing_terms`]).
+    shares_terms: bool,
 }
 
 impl Keyness {
     /// An analyser with this configuration. The configuration is not checked (see
     /// [`Keyness::try_new`]); an invalid one never panics.
     pub fn new(config: KeynessConfig) -> Self {
-        Keyness { config }
+        Keyness {
+            config,
+            shares_terms: false,
+        }
     }
 
     /// An analyser with this configuration, after [`KeynessConfig::validate`].
     pub fn try_new(config: KeynessConfig) -> Result<Self, KeynessError> {
         config.validate()?;
-        Ok(Keyness { config })
+        Ok(Keyness::new(config))
+    }
+
+    /// This analyser, counting for a terms analyser too: the per-value counts it keeps are
+    /// then complete terms states (with each document's row when the features' configuration
+    /// asks for `per_document`), and [`Keyness::terms_state`] adds them up into the state a
+    /// [`Terms`] analyser with the configuration `config().features` would have made from the
+    /// same documents. A pipeline with both analysers counts each token once this way.
+    pub fn sharing_terms(mut self) -> Self {
+        self.shares_terms = true;
+        self
+    }
+
+    /// The terms analyser's state for the documents this state has seen (the per-value counts
+    /// added up), when the analyser counts for one ([`Keyness::sharing_terms`]).
+    pub fn terms_state(&self, partial: &KeynessPartial) -> Option<TermsPartial> {
+        if !self.shares_terms {
+            return None;
+        }
+        // The largest count copied whole, the others added to it.
+        let mut buckets: Vec<&TermsPartial> = partial.buckets().map(|(_, b)| b).collect();
+        let largest = (0..buckets.len()).max_by_key(|&i| buckets[i].remap_cost())?;
+        let mut all = buckets.swap_remove(largest).clone();
+        for bucket in buckets {
+            all.absorb(bucket);
+        }
+        Some(all)
     }
 
     /// The configuration.
@@ -370,6 +401,7 @@ impl crate::Configure for Keyness {
             .find_map(|a| a.downcast_ref::<Terms>())
             .map(|terms| terms.config().clone())
             .unwrap_or_default();
+        let shares_terms = configured.iter().any(|a| a.is::<Terms>());
         let by = t.string("by");
         if by.is_none() && !t.has("by") {
             t.error(
@@ -400,7 +432,12 @@ impl crate::Configure for Keyness {
                 t.error(Some(key), format!("`[analyse.keyness]`: {e}"));
             }
         }
-        Some(Keyness::new(config))
+        let keyness = Keyness::new(config);
+        Some(if shares_terms {
+            keyness.sharing_terms()
+        } else {
+            keyness
+        })
     }
 
     type Config = KeynessConfig;
@@ -446,7 +483,31 @@ impl crate::Configure for Keyness {
                 "the keyness counts have no value {value:?}, which {n} documents have"
             )));
         }
+        let keeps_rows = self.shares_terms && self.config.features.per_document;
+        if let Some((value, _)) = partial
+            .buckets()
+            .find(|(_, b)| b.has_rows() != (keeps_rows && b.n_docs() > 0))
+        {
+            return Err(crate::InvalidState(format!(
+                "the keyness counts of {} {} per-document rows",
+                value.map_or_else(
+                    || "the documents without the key".to_string(),
+                    |v| format!("value {v:?}")
+                ),
+                if keeps_rows { "lack" } else { "hold" }
+            )));
+        }
         Ok(())
+    }
+
+    fn shares(&self) -> Option<&'static str> {
+        self.shares_terms
+            .then_some(<Terms as crate::Configure>::KEY)
+    }
+
+    fn share(&self, partial: &KeynessPartial) -> Option<Box<dyn std::any::Any + Send>> {
+        self.terms_state(partial)
+            .map(|p| Box::new(p) as Box<dyn std::any::Any + Send>)
     }
 }
 
@@ -465,6 +526,7 @@ impl Analyser for Keyness {
             &doc.doc.id,
             &doc.tokens,
             self.config.features.ngram_range,
+            self.shares_terms && self.config.features.per_document,
         );
     }
 
@@ -480,55 +542,18 @@ struct Side {
     total: u64,
 }
 
-/// One value's terms: (id in the corpus table, count) pairs.
-struct ValueTerms {
-    value: String,
-    documents: u64,
-    terms: Vec<(u32, u64)>,
-}
-
-/// Adds a state's terms to the corpus table `table`; their ids there, with their counts.
-fn add_terms(table: &mut TermTable, bucket: TermsPartial) -> Vec<(u32, u64)> {
-    let parts = bucket.into_parts();
-    table.reserve(parts.terms.len());
-    let mut ids = Vec::with_capacity(parts.terms.len());
-    for (term, totals) in parts.terms {
-        let (id, inserted) = table.get_or_insert(&term, totals);
-        if !inserted {
-            if let Some(entry) = table.entry_mut(id) {
-                let all = &mut entry.totals;
-                all.count = all.count.saturating_add(totals.count);
-                all.doc_freq = all.doc_freq.saturating_add(totals.doc_freq);
-                all.first = all.first.min(totals.first);
-            }
-        }
-        ids.push((u32::try_from(id).unwrap_or(u32::MAX), totals.count));
-    }
-    ids
-}
-
 /// Chooses the features over the whole corpus, counts them per value and compares.
 fn finish(config: &KeynessConfig, partial: KeynessPartial) -> KeynessOutput {
-    let (groups, without) = partial.into_buckets();
-    let documents = groups
-        .iter()
-        .fold(without.n_docs(), |n, (_, p)| n.saturating_add(p.n_docs()));
-    let documents_without_key = without.n_docs();
+    let documents = partial.documents();
+    let documents_without_key = partial.documents_without_key();
 
-    // The corpus totals of every feature, with each value's terms mapped to their ids there.
-    let mut table = TermTable::default();
-    let mut by_value: Vec<ValueTerms> = Vec::with_capacity(groups.len());
-    for (value, bucket) in groups {
-        let documents = bucket.n_docs();
-        let terms = add_terms(&mut table, bucket);
-        by_value.push(ValueTerms {
-            value,
-            documents,
-            terms,
-        });
-    }
-    add_terms(&mut table, without);
-    let terms: Vec<(Box<str>, Totals)> = table.into_terms();
+    // The corpus totals of every feature; for each value, where its terms are there.
+    let mut corpus = TermsPartial::default();
+    let remaps: Vec<Vec<u32>> = partial
+        .buckets()
+        .map(|(_, bucket)| corpus.add_vocabulary(bucket))
+        .collect();
+    let terms: Vec<(Box<str>, Totals)> = corpus.into_parts().terms;
     let (kept, pruned) = select_features(&config.features, documents, &terms);
     const PRUNED: u32 = u32::MAX;
     let mut column_of = vec![PRUNED; terms.len()];
@@ -539,15 +564,11 @@ fn finish(config: &KeynessConfig, partial: KeynessPartial) -> KeynessOutput {
     drop(terms);
 
     // Each value's counts over the features, in feature order.
-    let mut values: Vec<(String, Side)> = Vec::with_capacity(by_value.len());
-    for ValueTerms {
-        value,
-        documents: n_docs,
-        terms,
-    } in by_value
-    {
+    let mut values: Vec<(String, Side)> = Vec::new();
+    for ((value, bucket), remap) in partial.buckets().zip(&remaps) {
+        let Some(value) = value else { continue };
         let mut counts = vec![0u64; vocabulary.len()];
-        for (id, count) in terms {
+        for (count, &id) in bucket.term_counts().zip(remap) {
             let column = column_of.get(id as usize).copied().unwrap_or(PRUNED);
             if let Some(c) = counts.get_mut(column as usize) {
                 *c = c.saturating_add(count);
@@ -555,14 +576,15 @@ fn finish(config: &KeynessConfig, partial: KeynessPartial) -> KeynessOutput {
         }
         let total = counts.iter().fold(0u64, |s, &c| s.saturating_add(c));
         values.push((
-            value,
+            value.to_owned(),
             Side {
-                documents: n_docs,
+                documents: bucket.n_docs(),
                 counts,
                 total,
             },
         ));
     }
+    drop(partial);
 
     let targets: Vec<Vec<String>> = match &config.target {
         Some(target) => vec![target.clone()],

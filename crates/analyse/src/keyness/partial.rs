@@ -13,7 +13,8 @@ use crate::TermsPartial;
 ///
 /// For each value of the `by` key, the term counts of its documents, kept as a
 /// [`TermsPartial`] (corpus count, document frequency and first occurrence of every feature,
-/// no per-document rows); and the same for the documents without the key. Those documents are
+/// and each document's row only when the analyser counts for a terms analyser that keeps
+/// them); and the same for the documents without the key. Those documents are
 /// in no comparison, but their counts are needed to choose the features exactly as the terms
 /// analyser chooses them over the whole corpus (`min_df`, `max_df`, `max_features`). Nothing
 /// is pruned here: only [`Analyser::finish`](crate::Analyser::finish), after the last merge,
@@ -39,6 +40,7 @@ impl KeynessPartial {
         id: &str,
         tokens: &[Token<'_>],
         ngrams: (usize, usize),
+        keep_row: bool,
     ) {
         let bucket = match value {
             Some(value) => {
@@ -53,7 +55,7 @@ impl KeynessPartial {
             }
             None => &mut self.without_key,
         };
-        bucket.observe(ordinal, id, tokens, ngrams, false);
+        bucket.observe(ordinal, id, tokens, ngrams, keep_row);
     }
 
     /// The values of the key seen so far, in code-point order, each with its number of
@@ -76,11 +78,6 @@ impl KeynessPartial {
             })
     }
 
-    /// The counts of each value, then those of the documents without the key.
-    pub(crate) fn into_buckets(self) -> (Vec<(String, TermsPartial)>, TermsPartial) {
-        (self.groups.into_iter().collect(), self.without_key)
-    }
-
     /// The counts of each value (`Some`) and of the documents without the key (`None`).
     pub(crate) fn buckets(&self) -> impl Iterator<Item = (Option<&str>, &TermsPartial)> {
         self.groups
@@ -90,7 +87,7 @@ impl KeynessPartial {
     }
 
     /// Checks what a loaded state must hold: every value has documents, and every count is a
-    /// valid terms state (see [`TermsPartial::validate`]) without per-document rows.
+    /// valid terms state (see [`TermsPartial::validate`]).
     pub fn validate(&self) -> Result<(), crate::InvalidState> {
         for (value, bucket) in self.buckets() {
             let name = || match value {

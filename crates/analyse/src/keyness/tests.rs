@@ -491,3 +491,62 @@ fn configured_from_its_table_following_the_terms_analyser() {
         "`[analyse.keyness]`: `target` lists \"d\" twice"
     );
 }
+
+mod sharing {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn corpus() -> impl Strategy<Value = Vec<(Option<usize>, String)>> {
+        let word = prop::sample::select(vec!["a", "b", "c", "d", "ab", "é", "a,b"]);
+        let text = prop::collection::vec(word, 0..8).prop_map(|w| w.join(" "));
+        prop::collection::vec((prop::option::of(0usize..3), text), 0..12)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// The terms state made from the keyness state, however the documents were split
+        /// over partials and merged, finishes as a terms analyser that saw the documents
+        /// itself, rows included.
+        #[test]
+        fn the_terms_state_equals_counting_the_terms(
+            docs in corpus(),
+            split in prop::collection::vec(0usize..3, 12),
+            max_n in 1usize..3,
+            per_document in any::<bool>(),
+            min_df in 1u64..3,
+        ) {
+            let features = TermsConfig {
+                ngram_range: (1, max_n),
+                per_document,
+                min_df: DocFreq::Count(min_df),
+                ..TermsConfig::default()
+            };
+            let mut config = KeynessConfig::new("party");
+            config.features = features.clone();
+            let keyness = Keyness::new(config).sharing_terms();
+            let terms = Terms::new(features);
+            let parties = ["d", "r", "i"];
+            let docs: Vec<Document> = docs
+                .iter()
+                .enumerate()
+                .map(|(i, (p, text))| doc(i as u64, p.map(|p| parties[p]), text))
+                .collect();
+            let mut direct = terms.partial();
+            let mut parts: Vec<KeynessPartial> = (0..3).map(|_| keyness.partial()).collect();
+            for (i, d) in docs.iter().enumerate() {
+                terms.observe(&mut direct, &normalise(d));
+                keyness.observe(&mut parts[split[i]], &normalise(d));
+            }
+            let mut merged = parts.pop().unwrap();
+            for p in parts {
+                merged.merge(p);
+            }
+            let shared = keyness.terms_state(&merged).unwrap();
+            prop_assert_eq!(terms.finish(shared), terms.finish(direct));
+            // Without sharing there is nothing to hand over.
+            prop_assert!(Keyness::new(keyness.config().clone()).terms_state(&merged).is_none());
+        }
+    }
+}

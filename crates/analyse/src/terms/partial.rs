@@ -68,7 +68,7 @@ pub(crate) struct DocRow {
 /// The serialised form (used for shard files and `wordmill map`/`reduce`) lists the terms in
 /// id order as `[term, count, doc_freq, first_ordinal, first_position]` and the rows with those
 /// ids; loading checks that every id is in range and no term is repeated.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct TermsPartial {
     n_docs: u64,
     n_tokens: u64,
@@ -107,6 +107,11 @@ impl TermsPartial {
     /// Number of unigram tokens observed.
     pub fn n_tokens(&self) -> u64 {
         self.n_tokens
+    }
+
+    /// Whether the state holds per-document rows.
+    pub(crate) fn has_rows(&self) -> bool {
+        !self.docs.is_empty()
     }
 
     /// Number of distinct features (terms and n-grams) seen so far, before any pruning.
@@ -307,8 +312,13 @@ impl TermsPartial {
         }
     }
 
+    /// The corpus count of each term, in id order.
+    pub(crate) fn term_counts(&self) -> impl Iterator<Item = u64> + '_ {
+        self.vocab.entries().iter().map(|e| e.totals.count)
+    }
+
     /// The cost of folding this side into another: its terms plus its row entries.
-    fn remap_cost(&self) -> usize {
+    pub(crate) fn remap_cost(&self) -> usize {
         self.vocab.len() + self.row_entries
     }
 }
@@ -341,13 +351,12 @@ fn bump(
     }
 }
 
-impl Merge for TermsPartial {
-    fn merge(&mut self, mut other: Self) {
-        if other.remap_cost() > self.remap_cost() {
-            std::mem::swap(self, &mut other);
-        }
-        // `other` is now the cheaper side: look each of its terms up once (in id order, so
-        // the ids of its new terms follow its own first-seen order), rewrite its rows.
+impl TermsPartial {
+    /// Adds the terms of `other` (their counts, document frequencies and first occurrences)
+    /// to this state's vocabulary, each looked up once, in `other`'s id order (so the ids of
+    /// its new terms follow its own first-seen order). Returns, for each id of `other`, the
+    /// term's id here. Documents, tokens and rows are left to the caller.
+    pub(crate) fn add_vocabulary(&mut self, other: &TermsPartial) -> Vec<u32> {
         let mut remap = Vec::with_capacity(other.vocab.len());
         let mut buf = [0u8; SHORT_MAX];
         self.vocab.reserve(other.vocab.len());
@@ -381,6 +390,37 @@ impl Merge for TermsPartial {
             }
             remap.push(next_id(id));
         }
+        remap
+    }
+
+    /// Adds `other` to this state, leaving it as it is: what `merge` does, `other`'s rows
+    /// copied. Returns, for each id of `other`, the term's id here.
+    pub(crate) fn absorb(&mut self, other: &TermsPartial) -> Vec<u32> {
+        let remap = self.add_vocabulary(other);
+        let rows = other.docs.iter().map(|row| DocRow {
+            terms: row
+                .terms
+                .iter()
+                .map(|&(id, count)| (remap.get(id as usize).copied().unwrap_or(id), count))
+                .collect(),
+            ..row.clone()
+        });
+        self.docs.extend(rows);
+        self.row_entries += other.row_entries;
+        self.n_docs += other.n_docs;
+        self.n_tokens += other.n_tokens;
+        self.epoch = self.epoch.max(other.epoch);
+        remap
+    }
+}
+
+impl Merge for TermsPartial {
+    fn merge(&mut self, mut other: Self) {
+        if other.remap_cost() > self.remap_cost() {
+            std::mem::swap(self, &mut other);
+        }
+        // `other` is now the cheaper side: look each of its terms up once, rewrite its rows.
+        let remap = self.add_vocabulary(&other);
         for row in &mut other.docs {
             for pair in row.terms.iter_mut() {
                 pair.0 = remap.get(pair.0 as usize).copied().unwrap_or(pair.0);
