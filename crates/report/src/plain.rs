@@ -23,7 +23,14 @@ pub(crate) fn push_f64(out: &mut Vec<u8>, x: f64) {
         return;
     }
     let mut buffer = ryu::Buffer::new();
-    push_plain(out, buffer.format_finite(x).as_bytes());
+    let text = buffer.format_finite(x).as_bytes();
+    if text.contains(&b'e') {
+        push_plain(out, text);
+    } else {
+        // Without an exponent `ryu` already writes what `Display` writes, but for the `.0`
+        // of whole numbers, which went to `Display` above.
+        out.extend_from_slice(text);
+    }
 }
 
 /// Whether the exact decimal expansion of the finite `x` has at most 18 significant digits
