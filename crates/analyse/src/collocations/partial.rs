@@ -179,11 +179,10 @@ impl Words {
 /// words are looked up by their bytes packed into one `u128`, without reading or copying the
 /// text again), and a bigram is one `u64` key of two ids. Observing a token costs two hash
 /// look-ups and no allocation, except for a word never seen before. The bigram counts are a
-/// flat open-addressing table ([`BigramTable`]): a document's bigram keys are gathered first,
-/// then counted with the table slot of the key a few places ahead prefetched, so that the
-/// cache misses of rare bigrams overlap. A merge folds the
-/// smaller side into the larger: each of its words is looked up once and each of its bigrams
-/// re-keyed once.
+/// flat open-addressing table of `(key, count)` slots: a document's bigram keys are gathered
+/// first, then counted with the table slot of the key a few places ahead prefetched, so that
+/// the cache misses of rare bigrams overlap. A merge folds the smaller side into the larger:
+/// each of its words is looked up once and each of its bigrams re-keyed once.
 ///
 /// Limits, far beyond any corpus that fits in memory: ids assume fewer than 2³² distinct
 /// words per partial.
