@@ -45,6 +45,7 @@ mod html;
 mod markdown;
 mod model;
 mod output;
+mod plain;
 mod section;
 mod sections;
 mod tables;

@@ -2,6 +2,7 @@
 //! measures ([`BigramScores`]).
 
 mod partial;
+mod table;
 
 use std::sync::Arc;
 

@@ -9,6 +9,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wordmill_model::packed::pack;
 use wordmill_model::{Merge, Span, Token, TokenText};
 
+use super::table::BigramTable;
+
 /// `a * b` folded to 64 bits (high half XOR low half): a strong mix in one multiplication.
 #[inline]
 fn fold_mul(a: u64, b: u64) -> u64 {
@@ -19,8 +21,8 @@ fn fold_mul(a: u64, b: u64) -> u64 {
 const SEED: u64 = 0x243f_6a88_85a3_08d3;
 const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
 
-/// A fast hasher for the integer keys of the count tables (packed words, word-id pairs) and,
-/// less often, long words. The keys only place entries in the tables: nothing observable
+/// A fast hasher for the integer keys of the word table (packed words) and, less often, long
+/// words. The keys only place entries in the tables: nothing observable
 /// depends on the hash.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Mix(u64);
@@ -176,9 +178,11 @@ impl Words {
 /// Words are interned: each distinct word gets a dense `u32` id local to the partial (short
 /// words are looked up by their bytes packed into one `u128`, without reading or copying the
 /// text again), and a bigram is one `u64` key of two ids. Observing a token costs two hash
-/// look-ups and no allocation, except for a word never seen before. A merge folds the
-/// smaller side into the larger: each of its words is looked up once and each of its bigrams
-/// re-keyed once.
+/// look-ups and no allocation, except for a word never seen before. The bigram counts are a
+/// flat open-addressing table of `(key, count)` slots: a document's bigram keys are gathered
+/// first, then counted with the table slot of the key a few places ahead prefetched, so that
+/// the cache misses of rare bigrams overlap. A merge folds the smaller side into the larger:
+/// each of its words is looked up once and each of its bigrams re-keyed once.
 ///
 /// Limits, far beyond any corpus that fits in memory: ids assume fewer than 2³² distinct
 /// words per partial.
@@ -197,8 +201,15 @@ pub struct CollocationsPartial {
     n_tokens: u64,
     words: Words,
     /// Bigram key ([`pair`] of word ids) → count (at least 1).
-    bigrams: HashMap<u64, u64, MixState>,
+    bigrams: BigramTable,
+    /// The bigram keys of the document being observed (kept to reuse its allocation; empty
+    /// between calls).
+    scratch: Vec<u64>,
 }
+
+/// How many bigrams ahead of the one being counted [`CollocationsPartial::observe`]
+/// prefetches the table slot.
+const PREFETCH_AHEAD: usize = 16;
 
 /// The parts `finish` needs: the bigrams kept by `min_count` and their words.
 pub(crate) struct Parts {
@@ -236,8 +247,8 @@ impl CollocationsPartial {
     /// Occurrences of every bigram added up. Saturates at `u64::MAX`.
     pub fn bigram_total(&self) -> u64 {
         self.bigrams
-            .values()
-            .fold(0u64, |sum, &c| sum.saturating_add(c))
+            .iter()
+            .fold(0u64, |sum, (_, c)| sum.saturating_add(c))
     }
 
     /// Folds one document's tokens in: every token into the word counts, every pair of
@@ -247,9 +258,15 @@ impl CollocationsPartial {
     /// A token belongs to the sentence group numbered by how many of `sentences` end at or
     /// before its first byte; so, for spans in order and not overlapping, two tokens are in the
     /// same group exactly when no sentence ends between them.
+    ///
+    /// The words are counted and the bigram keys gathered first; then the keys are counted,
+    /// each with the table slot of the key [`PREFETCH_AHEAD`] places later prefetched.
     pub(crate) fn observe(&mut self, tokens: &[Token<'_>], sentences: &[Span]) {
         self.n_docs += 1;
         self.n_tokens += tokens.len() as u64;
+        let mut keys = std::mem::take(&mut self.scratch);
+        keys.clear();
+        keys.reserve(tokens.len());
         let mut previous: Option<(u32, usize)> = None;
         let mut sentence = 0usize;
         for token in tokens {
@@ -265,11 +282,19 @@ impl CollocationsPartial {
             }
             if let Some((before, group)) = previous {
                 if group == sentence {
-                    *self.bigrams.entry(pair(before, id)).or_insert(0) += 1;
+                    keys.push(pair(before, id));
                 }
             }
             previous = Some((id, sentence));
         }
+        for (i, &key) in keys.iter().enumerate() {
+            if let Some(&ahead) = keys.get(i + PREFETCH_AHEAD) {
+                self.bigrams.prefetch(ahead);
+            }
+            self.bigrams.add(key, 1);
+        }
+        keys.clear();
+        self.scratch = keys;
     }
 
     /// Checks what a loaded state must hold, whatever split of the corpus made it (loading
@@ -297,7 +322,7 @@ impl CollocationsPartial {
         let mut firsts = vec![0u64; words.len()];
         let mut seconds = vec![0u64; words.len()];
         let mut pairs = 0u64;
-        for (&key, &count) in &self.bigrams {
+        for (key, count) in self.bigrams.iter() {
             let (a, b) = unpair(key);
             if let Some(n) = firsts.get_mut(a as usize) {
                 *n = n.saturating_add(count);
@@ -332,7 +357,7 @@ impl CollocationsPartial {
         let distinct_bigrams = self.bigrams.len() as u64;
         let kept: Vec<(u64, u64)> = self
             .bigrams
-            .into_iter()
+            .iter()
             .filter(|&(_, count)| count >= min_count)
             .collect();
         // The words of the kept bigrams, in code-point order; `rank` maps an id to its
@@ -417,10 +442,10 @@ impl Merge for CollocationsPartial {
             })
             .collect();
         self.bigrams.reserve(other.bigrams.len());
-        for (key, count) in other.bigrams {
+        let at = |id: u32| remap.get(id as usize).copied().unwrap_or(id);
+        for (key, count) in other.bigrams.iter() {
             let (a, b) = unpair(key);
-            let at = |id: u32| remap.get(id as usize).copied().unwrap_or(id);
-            *self.bigrams.entry(pair(at(a), at(b))).or_insert(0) += count;
+            self.bigrams.add(pair(at(a), at(b)), count);
         }
         self.n_docs += other.n_docs;
         self.n_tokens += other.n_tokens;
@@ -455,7 +480,7 @@ impl Serialize for CollocationsPartial {
         let mut bigrams: Vec<(u32, u32, u64)> = self
             .bigrams
             .iter()
-            .map(|(&key, &count)| {
+            .map(|(key, count)| {
                 let (a, b) = unpair(key);
                 (at(a), at(b), count)
             })
@@ -496,8 +521,7 @@ impl<'de> Deserialize<'de> for CollocationsPartial {
             }
             words.counts[position] = count;
         }
-        let mut bigrams: HashMap<u64, u64, MixState> =
-            HashMap::with_capacity_and_hasher(wire.bigrams.len(), MixState);
+        let mut bigrams = BigramTable::with_capacity(wire.bigrams.len());
         for (a, b, count) in wire.bigrams {
             if a as usize >= n_words || b as usize >= n_words {
                 return Err(D::Error::custom(format!(
@@ -510,7 +534,7 @@ impl<'de> Deserialize<'de> for CollocationsPartial {
                     "collocations state: bigram ({w1:?}, {w2:?}) has count 0"
                 )));
             }
-            if bigrams.insert(pair(a, b), count).is_some() {
+            if !bigrams.insert_new(pair(a, b), count) {
                 return Err(D::Error::custom(format!(
                     "collocations state: bigram ({w1:?}, {w2:?}) listed twice"
                 )));
@@ -521,6 +545,7 @@ impl<'de> Deserialize<'de> for CollocationsPartial {
             n_tokens: wire.n_tokens,
             words,
             bigrams,
+            scratch: Vec::new(),
         })
     }
 }

@@ -14,6 +14,7 @@ use wordmill_analyse::{
 use crate::html::{BLUE, MAX_TOP_TERMS, Page, VERMILLION, c, escape, num};
 use crate::markdown::md;
 use crate::model::SectionReader;
+use crate::plain;
 use crate::section::{AnalyserSection, DataFile, HtmlContext, Section};
 use crate::text::{plural, thousands};
 
@@ -165,33 +166,41 @@ impl AnalyserSection<Collocations> for CollocationsSection {
 /// Writes `collocations.csv`: `w1,w2,count,w1_count,w2_count,pmi,llr,chi2,t`, every bigram
 /// kept by `min_count`, in code-point order of (w1, w2). Floats are written as the shortest
 /// text that reads back as the same `f64` (never with an exponent); an undefined measure (NaN
-/// or infinite) is an empty field.
+/// or infinite) is an empty field. Words are quoted as the `csv` crate quotes fields (only
+/// when they hold a comma, a quote or a line break).
+///
+/// Rows are laid out in a buffer of their own (one file can hold millions of floats, and
+/// going through `std::fmt` and the `csv` crate for each field cost more than the whole
+/// analysis) and handed to `w` in large pieces.
 pub fn write_collocations_csv(w: &mut dyn Write, out: &CollocationsOutput) -> io::Result<()> {
-    let mut wr = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(w);
-    wr.write_record(COLLOCATION_COLUMNS)
-        .map_err(io::Error::other)?;
-    let mut field = String::with_capacity(32);
+    /// Bytes gathered before each write to `w`.
+    const CHUNK: usize = 1 << 16;
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 256);
+    buf.extend_from_slice(COLLOCATION_COLUMNS.join(",").as_bytes());
+    buf.push(b'\n');
     for r in &out.bigrams {
-        wr.write_field(&*r.w1).map_err(io::Error::other)?;
-        wr.write_field(&*r.w2).map_err(io::Error::other)?;
+        plain::push_csv_text(&mut buf, r.w1.as_bytes());
+        buf.push(b',');
+        plain::push_csv_text(&mut buf, r.w2.as_bytes());
         for n in [r.count, r.w1_count, r.w2_count] {
-            field.clear();
-            let _ = write!(field, "{n}");
-            wr.write_field(&field).map_err(io::Error::other)?;
+            buf.push(b',');
+            plain::push_u64(&mut buf, n);
         }
         let s = &r.scores;
         for x in [s.pmi, s.llr, s.chi2, s.t] {
-            field.clear();
+            buf.push(b',');
             if x.is_finite() {
-                let _ = write!(field, "{x}");
+                plain::push_f64(&mut buf, x);
             }
-            wr.write_field(&field).map_err(io::Error::other)?;
         }
-        wr.write_record(None::<&[u8]>).map_err(io::Error::other)?;
+        buf.push(b'\n');
+        if buf.len() >= CHUNK {
+            w.write_all(&buf)?;
+            buf.clear();
+        }
     }
-    wr.flush()
+    w.write_all(&buf)?;
+    w.flush()
 }
 
 /// What a measure is called in sentences.
