@@ -27,6 +27,7 @@ use crate::error::{
     ChecksumProblem, DamagedState, DocumentError, RunError, SetupError, StateError,
 };
 use crate::fold::{Fold, FoldPlan, Rows};
+use crate::jobs;
 use crate::manifest::{
     InputFileEntry, KindCount, MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline,
     OutputFile, SKIPPED_LISTED, Stage, peak_rss_bytes, skips_by_kind,
@@ -1173,33 +1174,45 @@ fn render_into(
             partial.analysers[i].1 = state;
         }
     }
-    let mut sections: Vec<Box<dyn wordmill_report::Section>> = Vec::new();
+    // Each analyser finishes on its own (on up to `threads` threads); sentiment's output is
+    // the fold's.
+    let mut sentiment_out = folded.sentiment.take();
+    let mut finishing: Vec<Option<Box<dyn wordmill_report::Section>>> = Vec::new();
+    let mut jobs: Vec<jobs::Job<'_, Box<dyn wordmill_report::Section>>> = Vec::new();
     for (stage, (_, p)) in stages.analysers.iter().zip(partial.analysers) {
-        let section = match (
+        match (
             stage.analyser().downcast_ref::<Sentiment>(),
-            folded.sentiment.take(),
+            sentiment_out.take(),
         ) {
-            (Some(sentiment), Some(out)) => Box::new(SentimentSection::from_output(sentiment, out))
-                as Box<dyn wordmill_report::Section>,
+            (Some(sentiment), Some(out)) => finishing.push(Some(Box::new(
+                SentimentSection::from_output(sentiment, out),
+            ))),
             (_, out) => {
-                folded.sentiment = out;
-                let mut section = stage.finish(p);
-                // Repeated ids the fold made unique, in the per-document TF-IDF rows too.
-                if let Some(rows) = section
-                    .as_any_mut()
-                    .downcast_mut::<TermsSection>()
-                    .and_then(|t| t.output.as_mut())
-                    .and_then(|t| t.documents.as_mut())
-                {
-                    for row in rows {
-                        if let Some(id) = folded.ids.renamed.get(&row.ordinal) {
-                            row.id.clone_from(id);
-                        }
-                    }
-                }
-                section
+                sentiment_out = out;
+                finishing.push(None);
+                jobs.push(Box::new(move || stage.finish(p)));
             }
+        }
+    }
+    let mut finished = jobs::run_all(threads, jobs).into_iter();
+    let mut sections: Vec<Box<dyn wordmill_report::Section>> = Vec::new();
+    for section in finishing {
+        let Some(mut section) = section.or_else(|| finished.next()) else {
+            continue;
         };
+        // Repeated ids the fold made unique, in the per-document TF-IDF rows too.
+        if let Some(rows) = section
+            .as_any_mut()
+            .downcast_mut::<TermsSection>()
+            .and_then(|t| t.output.as_mut())
+            .and_then(|t| t.documents.as_mut())
+        {
+            for row in rows {
+                if let Some(id) = folded.ids.renamed.get(&row.ordinal) {
+                    row.id.clone_from(id);
+                }
+            }
+        }
         sections.push(section);
     }
     let text_bytes = folded.corpus.bytes;
@@ -1235,14 +1248,38 @@ fn render_into(
     }
     let mut arcs = None;
     if wants(ReportFormat::Csv) {
-        write("documents.csv", &mut |w| {
-            arcs = folded.replay(Some(w), wants(ReportFormat::Html))?;
-            Ok(())
-        })?;
-        for section in &report.sections {
-            for file in section.files() {
-                write(file.name, &mut |w| (file.write)(w))?;
-            }
+        // `documents.csv` and the sections' files, each on the first of `threads` threads
+        // free, listed in this order.
+        let html = wants(ReportFormat::Html);
+        let folded = &mut folded;
+        let files: Vec<_> = report.sections.iter().flat_map(|s| s.files()).collect();
+        let mut names = vec!["documents.csv"];
+        names.extend(files.iter().map(|f| f.name));
+        let mut writing: Vec<jobs::Job<'_, std::io::Result<(u64, Option<_>)>>> =
+            vec![Box::new(|| {
+                let mut arcs = None;
+                let bytes = out.write("documents.csv", |w| {
+                    arcs = folded.replay(Some(w), html)?;
+                    Ok(())
+                })?;
+                Ok((bytes, arcs))
+            })];
+        for file in files {
+            let out = &out;
+            writing.push(Box::new(move || {
+                Ok((out.write(file.name, file.write)?, None))
+            }));
+        }
+        for (name, result) in names.into_iter().zip(jobs::run_all(threads, writing)) {
+            let (bytes, file_arcs) = result.map_err(|source| RunError::Write {
+                path: dir.join(name),
+                source,
+            })?;
+            arcs = arcs.or(file_arcs);
+            outputs.borrow_mut().push(OutputFile {
+                file: name.to_string(),
+                bytes,
+            });
         }
     } else if wants(ReportFormat::Html) {
         arcs = folded

@@ -45,6 +45,7 @@ mod driver;
 mod error;
 mod expect;
 mod fold;
+mod jobs;
 mod manifest;
 mod node;
 mod registry;

@@ -16,7 +16,7 @@ use crate::html::Page;
 use crate::model::{Report, SectionReader};
 
 /// Writes a data file's bytes.
-pub type WriteFile<'a> = Box<dyn Fn(&mut dyn Write) -> io::Result<()> + 'a>;
+pub type WriteFile<'a> = Box<dyn Fn(&mut dyn Write) -> io::Result<()> + Send + Sync + 'a>;
 
 /// A data file a section writes beside `report.json` (with the `csv` format).
 pub struct DataFile<'a> {

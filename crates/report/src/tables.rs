@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use wordmill_analyse::{DocumentStats, TermsOutput};
 
-use crate::sections::sentiment::push_uint;
+use crate::plain;
 
 fn csv_writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
     csv::WriterBuilder::new()
@@ -22,7 +22,8 @@ fn io_err(e: csv::Error) -> io::Error {
 /// Rows written into one buffer, quoted exactly as the `csv` crate's default writer (with a
 /// `\n` terminator) quotes them: a field is quoted when it holds `,`, `"`, `\r` or `\n`, and a
 /// `"` inside is doubled. For the large tables, where the `csv` crate's per-field calls and
-/// the `String` made for every number were most of the time.
+/// the `String` made for every number were most of the time; numbers and text are laid out by
+/// [`plain`].
 pub(crate) struct Rows<'w> {
     w: &'w mut dyn Write,
     buf: Vec<u8>,
@@ -31,29 +32,23 @@ pub(crate) struct Rows<'w> {
 
 /// The texts of recently written floats, for the columns whose values repeat (`idf` depends
 /// only on a term's document frequency, `tf` on its count): a direct-mapped cache keyed by the
-/// bits of the value. `Display` of an `f64` costs far more than copying its bytes.
+/// bits of the value, which copies a text instead of laying it out again.
 struct FloatTexts {
     /// Per slot: the value's bits, the length of its text (0: empty slot), its text.
     slots: Vec<(u64, u8, [u8; FloatTexts::WIDTH])>,
-    /// Where a value is formatted.
-    scratch: String,
 }
 
 impl FloatTexts {
     const SLOTS: usize = 512;
-    /// Texts longer than this are formatted every time.
+    /// Texts longer than this are laid out every time.
     const WIDTH: usize = 30;
 
     fn new() -> Self {
-        FloatTexts {
-            slots: Vec::new(),
-            scratch: String::with_capacity(32),
-        }
+        FloatTexts { slots: Vec::new() }
     }
 
     /// Appends `x` as `Display` writes it.
     fn push(&mut self, buf: &mut Vec<u8>, x: f64) {
-        use std::fmt::Write as _;
         let bits = x.to_bits();
         if self.slots.is_empty() {
             self.slots = vec![(0, 0, [0; Self::WIDTH]); Self::SLOTS];
@@ -64,11 +59,9 @@ impl FloatTexts {
             buf.extend_from_slice(&slot.2[..usize::from(slot.1)]);
             return;
         }
-        self.scratch.clear();
-        // Writing into a String cannot fail.
-        let _ = write!(self.scratch, "{x}");
-        let text = self.scratch.as_bytes();
-        buf.extend_from_slice(text);
+        let from = buf.len();
+        plain::push_f64(buf, x);
+        let text = &buf[from..];
         if !text.is_empty() && text.len() <= Self::WIDTH {
             slot.0 = bits;
             slot.1 = text.len() as u8;
@@ -99,31 +92,32 @@ impl<'w> Rows<'w> {
         if !first {
             self.buf.push(b',');
         }
-        if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
-            self.buf.push(b'"');
-            for b in s.bytes() {
-                if b == b'"' {
-                    self.buf.push(b'"');
-                }
-                self.buf.push(b);
-            }
-            self.buf.push(b'"');
-        } else {
-            self.buf.extend_from_slice(s.as_bytes());
-        }
+        plain::push_csv_text(&mut self.buf, s.as_bytes());
     }
 
     /// An integer field (never quoted).
     pub(crate) fn integer(&mut self, n: u64) {
         self.buf.push(b',');
-        push_uint(&mut self.buf, n);
+        plain::push_u64(&mut self.buf, n);
     }
 
     /// A float field (never quoted), as `Display` writes it: the shortest text that reads
     /// back as the same `f64`, never with an exponent.
     pub(crate) fn float(&mut self, x: f64) {
         self.buf.push(b',');
+        plain::push_f64(&mut self.buf, x);
+    }
+
+    /// A float field whose values repeat along the column: as [`Rows::float`], from a cache
+    /// of recent texts.
+    pub(crate) fn repeated_float(&mut self, x: f64) {
+        self.buf.push(b',');
         self.floats.push(&mut self.buf, x);
+    }
+
+    /// An empty field.
+    pub(crate) fn empty(&mut self) {
+        self.buf.push(b',');
     }
 
     /// Ends a row; writes the buffer out when it is full.
@@ -167,7 +161,7 @@ pub fn write_terms_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()>
         out.integer(t.count);
         out.integer(t.doc_freq);
         if let (Some(idf), true) = (t.idf, with_idf) {
-            out.float(idf);
+            out.repeated_float(idf);
         }
         out.end()?;
     }
@@ -184,7 +178,7 @@ pub fn write_tfidf_csv(w: &mut dyn Write, terms: &TermsOutput) -> io::Result<()>
         for t in &doc.terms {
             out.text(&doc.id, true);
             out.text(&t.term, false);
-            out.float(t.tf);
+            out.repeated_float(t.tf);
             out.float(t.weight);
             out.end()?;
         }

@@ -547,11 +547,22 @@ fn finish(config: &KeynessConfig, partial: KeynessPartial) -> KeynessOutput {
     let documents = partial.documents();
     let documents_without_key = partial.documents_without_key();
 
-    // The corpus totals of every feature; for each value, where its terms are there.
-    let mut corpus = TermsPartial::default();
-    let remaps: Vec<Vec<u32>> = partial
-        .buckets()
-        .map(|(_, bucket)| corpus.add_vocabulary(bucket))
+    // The corpus totals of every feature: the largest count taken as it is, the others'
+    // terms added to it; for each value, where its terms are there (`None`: in place).
+    let mut buckets = partial.into_buckets();
+    let largest = (0..buckets.len())
+        .max_by_key(|&i| buckets[i].1.remap_cost())
+        .unwrap_or(0);
+    let mut corpus = buckets
+        .get_mut(largest)
+        .map(|(_, b)| std::mem::take(b))
+        .unwrap_or_default();
+    let largest_docs = corpus.n_docs();
+    let largest_counts: Vec<u64> = corpus.term_counts().collect();
+    let remaps: Vec<Option<Vec<u32>>> = buckets
+        .iter()
+        .enumerate()
+        .map(|(i, (_, bucket))| (i != largest).then(|| corpus.add_vocabulary(bucket)))
         .collect();
     let terms: Vec<(Box<str>, Totals)> = corpus.into_parts().terms;
     let (kept, pruned) = select_features(&config.features, documents, &terms);
@@ -565,26 +576,40 @@ fn finish(config: &KeynessConfig, partial: KeynessPartial) -> KeynessOutput {
 
     // Each value's counts over the features, in feature order.
     let mut values: Vec<(String, Side)> = Vec::new();
-    for ((value, bucket), remap) in partial.buckets().zip(&remaps) {
+    for ((value, bucket), remap) in buckets.iter().zip(&remaps) {
         let Some(value) = value else { continue };
         let mut counts = vec![0u64; vocabulary.len()];
-        for (count, &id) in bucket.term_counts().zip(remap) {
+        let mut add = |id: u32, count: u64| {
             let column = column_of.get(id as usize).copied().unwrap_or(PRUNED);
             if let Some(c) = counts.get_mut(column as usize) {
                 *c = c.saturating_add(count);
             }
-        }
+        };
+        let n_docs = match remap {
+            Some(remap) => {
+                for (count, &id) in bucket.term_counts().zip(remap) {
+                    add(id, count);
+                }
+                bucket.n_docs()
+            }
+            None => {
+                for (id, &count) in largest_counts.iter().enumerate() {
+                    add(u32::try_from(id).unwrap_or(PRUNED), count);
+                }
+                largest_docs
+            }
+        };
         let total = counts.iter().fold(0u64, |s, &c| s.saturating_add(c));
         values.push((
-            value.to_owned(),
+            value.clone(),
             Side {
-                documents: bucket.n_docs(),
+                documents: n_docs,
                 counts,
                 total,
             },
         ));
     }
-    drop(partial);
+    drop(buckets);
 
     let targets: Vec<Vec<String>> = match &config.target {
         Some(target) => vec![target.clone()],

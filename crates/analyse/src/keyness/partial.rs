@@ -86,6 +86,16 @@ impl KeynessPartial {
             .chain(std::iter::once((None, &self.without_key)))
     }
 
+    /// The counts of each value (`Some`, in code-point order) and then of the documents
+    /// without the key (`None`), taken out of the state.
+    pub(crate) fn into_buckets(self) -> Vec<(Option<String>, TermsPartial)> {
+        self.groups
+            .into_iter()
+            .map(|(v, p)| (Some(v), p))
+            .chain(std::iter::once((None, self.without_key)))
+            .collect()
+    }
+
     /// Checks what a loaded state must hold: every value has documents, and every count is a
     /// valid terms state (see [`TermsPartial::validate`]).
     pub fn validate(&self) -> Result<(), crate::InvalidState> {

@@ -14,8 +14,8 @@ use wordmill_analyse::{
 use crate::html::{BLUE, MAX_TOP_TERMS, Page, VERMILLION, c, escape, num};
 use crate::markdown::md;
 use crate::model::SectionReader;
-use crate::plain;
 use crate::section::{AnalyserSection, DataFile, HtmlContext, Section};
+use crate::tables::Rows;
 use crate::text::{plural, thousands};
 
 /// The columns of `collocations.csv`.
@@ -173,34 +173,25 @@ impl AnalyserSection<Collocations> for CollocationsSection {
 /// going through `std::fmt` and the `csv` crate for each field cost more than the whole
 /// analysis) and handed to `w` in large pieces.
 pub fn write_collocations_csv(w: &mut dyn Write, out: &CollocationsOutput) -> io::Result<()> {
-    /// Bytes gathered before each write to `w`.
-    const CHUNK: usize = 1 << 16;
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 256);
-    buf.extend_from_slice(COLLOCATION_COLUMNS.join(",").as_bytes());
-    buf.push(b'\n');
+    let mut rows = Rows::new(w);
+    rows.header(&COLLOCATION_COLUMNS.join(","))?;
     for r in &out.bigrams {
-        plain::push_csv_text(&mut buf, r.w1.as_bytes());
-        buf.push(b',');
-        plain::push_csv_text(&mut buf, r.w2.as_bytes());
+        rows.text(&r.w1, true);
+        rows.text(&r.w2, false);
         for n in [r.count, r.w1_count, r.w2_count] {
-            buf.push(b',');
-            plain::push_u64(&mut buf, n);
+            rows.integer(n);
         }
         let s = &r.scores;
         for x in [s.pmi, s.llr, s.chi2, s.t] {
-            buf.push(b',');
             if x.is_finite() {
-                plain::push_f64(&mut buf, x);
+                rows.float(x);
+            } else {
+                rows.empty();
             }
         }
-        buf.push(b'\n');
-        if buf.len() >= CHUNK {
-            w.write_all(&buf)?;
-            buf.clear();
-        }
+        rows.end()?;
     }
-    w.write_all(&buf)?;
-    w.flush()
+    rows.finish()
 }
 
 /// What a measure is called in sentences.

@@ -357,11 +357,11 @@ pub fn push_sentence_line(buf: &mut Vec<u8>, s: &SentenceRecord) -> io::Result<(
     buf.extend_from_slice(b"{\"doc_id\":");
     push_json_str(buf, &s.doc_id)?;
     buf.extend_from_slice(b",\"index\":");
-    push_uint(buf, s.index as u64);
+    crate::plain::push_u64(buf, s.index as u64);
     buf.extend_from_slice(b",\"start\":");
-    push_uint(buf, s.start as u64);
+    crate::plain::push_u64(buf, s.start as u64);
     buf.extend_from_slice(b",\"end\":");
-    push_uint(buf, s.end as u64);
+    crate::plain::push_u64(buf, s.end as u64);
     buf.extend_from_slice(b",\"neg\":");
     push_score(buf, s.neg)?;
     buf.extend_from_slice(b",\"neu\":");
@@ -385,22 +385,6 @@ pub(crate) fn push_json_str(buf: &mut Vec<u8>, s: &str) -> io::Result<()> {
     } else {
         serde_json::to_writer(&mut *buf, s).map_err(io::Error::other)
     }
-}
-
-/// An unsigned integer in decimal (also the integer cells of the CSV tables).
-#[inline]
-pub(crate) fn push_uint(buf: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    buf.extend_from_slice(&digits[i..]);
 }
 
 /// A score as serde_json writes it (the shortest decimal that reads back as the same `f64`).
