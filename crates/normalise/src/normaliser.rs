@@ -6,7 +6,7 @@ use wordmill_model::{DocBuffers, Document, NormalisedDoc, Token, TokenText};
 use crate::config::{NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
 use crate::error::NormaliseError;
 use crate::filter::{MinLenFilter, TokenFilter};
-use crate::pattern::{PatternTokenizer, next_sklearn_ascii};
+use crate::pattern::{PatternTokenizer, next_sklearn_ascii, next_whitespace_ascii};
 use crate::sentences::split_sentences_into;
 use crate::stem::StemFilter;
 use crate::stopwords::{StopWordFilter, ascii_lowercase_packed, pack};
@@ -190,7 +190,8 @@ impl Normaliser {
         let mut position: u32 = 0;
 
         match &self.tokenizer {
-            Tokenizer::Words | Tokenizer::Pattern(PatternTokenizer::Sklearn) => {
+            Tokenizer::Words
+            | Tokenizer::Pattern(PatternTokenizer::Sklearn | PatternTokenizer::Whitespace) => {
                 // ASCII stretches take the fast path: tokenised in the original (see
                 // `ascii_token`), where ASCII case never changes where the tokens are, one by
                 // one in this loop, so that tokenising and filtering are one function. Only the
@@ -210,13 +211,21 @@ impl Normaliser {
                     // The stretch as a slice ending where it ends (spans stay offsets in
                     // `text`): the tokenisers' loops then need no bounds checks.
                     let stretch = &bytes[..ascii_end];
-                    if matches!(self.tokenizer, Tokenizer::Words) {
-                        while let Some(span) = next_ascii_word(stretch, stretch.len(), &mut i) {
-                            self.ascii_token(text, span, lowercase, &mut position, tokens);
+                    match self.tokenizer {
+                        Tokenizer::Words => {
+                            while let Some(span) = next_ascii_word(stretch, stretch.len(), &mut i) {
+                                self.ascii_token(text, span, lowercase, &mut position, tokens);
+                            }
                         }
-                    } else {
-                        while let Some(span) = next_sklearn_ascii(stretch, &mut i) {
-                            self.ascii_token(text, span, lowercase, &mut position, tokens);
+                        Tokenizer::Pattern(PatternTokenizer::Whitespace) => {
+                            while let Some(span) = next_whitespace_ascii(stretch, &mut i) {
+                                self.ascii_token(text, span, lowercase, &mut position, tokens);
+                            }
+                        }
+                        _ => {
+                            while let Some(span) = next_sklearn_ascii(stretch, &mut i) {
+                                self.ascii_token(text, span, lowercase, &mut position, tokens);
+                            }
                         }
                     }
                     if island_end > ascii_end {

@@ -9,11 +9,16 @@ use crate::tables::{PY_SPACE, PY_WORD};
 /// scikit-learn's default `token_pattern`.
 pub(crate) const SKLEARN_PATTERN: &str = r"(?u)\b\w\w+\b";
 
+/// The spellings of "runs of non-whitespace" that [`PatternTokenizer::Whitespace`] takes.
+const WHITESPACE_PATTERNS: [&str; 4] = [r"\S+", r"(?u)\S+", r"[^\s]+", r"(?u)[^\s]+"];
+
 /// A compiled pattern tokeniser.
 #[derive(Debug, Clone)]
 pub(crate) enum PatternTokenizer {
     /// `(?u)\b\w\w+\b`: maximal runs of at least two Python word characters.
     Sklearn,
+    /// `\S+`: maximal runs of characters that are not Python whitespace.
+    Whitespace,
     /// Any other pattern, translated; `group` is 1 when the pattern has a capturing group.
     Regex { regex: Regex, group: usize },
 }
@@ -22,6 +27,9 @@ impl PatternTokenizer {
     pub fn new(pattern: &str) -> Result<Self, NormaliseError> {
         if pattern == SKLEARN_PATTERN || pattern == r"\b\w\w+\b" {
             return Ok(PatternTokenizer::Sklearn);
+        }
+        if WHITESPACE_PATTERNS.contains(&pattern) {
+            return Ok(PatternTokenizer::Whitespace);
         }
         let translated = translate(pattern);
         let regex = regex::RegexBuilder::new(&translated)
@@ -48,6 +56,7 @@ impl PatternTokenizer {
     pub fn tokens(&self, text: &str, emit: &mut impl FnMut(usize, usize)) {
         match self {
             PatternTokenizer::Sklearn => sklearn_tokens(text, emit),
+            PatternTokenizer::Whitespace => whitespace_tokens(text, emit),
             PatternTokenizer::Regex { regex, group: 0 } => {
                 for m in regex.find_iter(text) {
                     if !m.is_empty() {
@@ -132,6 +141,75 @@ pub(crate) fn next_sklearn_ascii(bytes: &[u8], i: &mut usize) -> Option<(usize, 
             return Some((start, end));
         }
     }
+}
+
+/// Whether the ASCII byte `b` is Python whitespace (`\t\n\x0b\x0c\r`, U+001C..U+001F and
+/// the space).
+#[inline(always)]
+fn is_ascii_py_space(b: u8) -> bool {
+    matches!(b, 0x09..=0x0d | 0x1c..=0x20)
+}
+
+/// The tokens of `\S+` with Python's `\s`: the maximal runs of characters that are not
+/// whitespace ([`is_python_whitespace`](crate::is_python_whitespace)).
+pub(crate) fn whitespace_tokens(text: &str, emit: &mut impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    // Whether the character at byte `i` (a character boundary) is whitespace, and its length.
+    let space_at = |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            (is_ascii_py_space(b), 1)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => (crate::is_python_whitespace(c), c.len_utf8()),
+                None => (false, 1),
+            }
+        }
+    };
+    let mut i = 0;
+    while i < len {
+        let (space, n) = space_at(i);
+        if space {
+            i += n;
+            continue;
+        }
+        let start = i;
+        i += n;
+        while i < len {
+            let b = bytes[i];
+            if b < 0x80 {
+                if is_ascii_py_space(b) {
+                    break;
+                }
+                i += 1;
+            } else {
+                let (space, n) = space_at(i);
+                if space {
+                    break;
+                }
+                i += n;
+            }
+        }
+        emit(start, i);
+    }
+}
+
+/// The next token of [`whitespace_tokens`] at or after byte `*i` of an ASCII text, leaving
+/// `*i` just past it; `None` at the end.
+#[inline(always)]
+pub(crate) fn next_whitespace_ascii(bytes: &[u8], i: &mut usize) -> Option<(usize, usize)> {
+    while *i < bytes.len() && is_ascii_py_space(bytes[*i]) {
+        *i += 1;
+    }
+    if *i >= bytes.len() {
+        return None;
+    }
+    let start = *i;
+    while *i < bytes.len() && !is_ascii_py_space(bytes[*i]) {
+        *i += 1;
+    }
+    Some((start, *i))
 }
 
 /// Byte classes for [`sklearn_tokens`]: an ASCII byte that is not a word character, an ASCII
@@ -259,7 +337,9 @@ mod tests {
         let t = PatternTokenizer::new(r"[^\W\d]+").unwrap();
         assert_eq!(toks(&t, "abc123def"), ["abc", "def"]);
         let t = PatternTokenizer::new(r"\S+").unwrap();
+        assert!(matches!(t, PatternTokenizer::Whitespace));
         assert_eq!(toks(&t, "a\u{1f}b c"), ["a", "b", "c"]);
+        assert_eq!(toks(&t, " x\u{200b}y\u{3000}z\u{85}"), ["x\u{200b}y", "z"]);
         let t = PatternTokenizer::new(r"[]a]+").unwrap();
         assert_eq!(toks(&t, "a]a b"), ["a]a"]);
     }
@@ -298,6 +378,30 @@ mod tests {
         #[test]
         fn sklearn_matches_the_naive_rule(text in any::<String>()) {
             prop_assert_eq!(toks(&PatternTokenizer::Sklearn, &text), naive(&text));
+        }
+
+        /// `\S+` by hand gives what the translated regular expression gives, on any text
+        /// and on texts dense in whitespace of every kind (and U+200B, which is not).
+        #[test]
+        fn whitespace_matches_the_translated_regex(
+            any_text in any::<String>(),
+            spaced in "([a-z.]|[ \t\n\r\u{b}\u{c}\u{1c}\u{1f}\u{85}\u{a0}\u{1680}\u{2000}\u{2028}\u{202f}\u{3000}\u{200b}é😀])*",
+        ) {
+            let regex = regex::Regex::new(&translate(r"\S+")).unwrap();
+            for text in [&any_text, &spaced] {
+                let want: Vec<String> =
+                    regex.find_iter(text).map(|m| m.as_str().to_string()).collect();
+                prop_assert_eq!(toks(&PatternTokenizer::Whitespace, text), want.clone());
+                let ascii: String = text.chars().filter(char::is_ascii).collect();
+                let mut got = Vec::new();
+                let mut i = 0;
+                while let Some((s, e)) = next_whitespace_ascii(ascii.as_bytes(), &mut i) {
+                    got.push(ascii[s..e].to_string());
+                }
+                let want: Vec<String> =
+                    regex.find_iter(&ascii).map(|m| m.as_str().to_string()).collect();
+                prop_assert_eq!(got, want);
+            }
         }
 
         #[test]
