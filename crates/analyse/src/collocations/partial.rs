@@ -1,7 +1,6 @@
 //! The mergeable state of [`Collocations`](super::Collocations): unigram and bigram counts.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::hash::{BuildHasher, Hasher};
 
 use serde::de::Error as _;
@@ -9,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wordmill_model::packed::pack;
 use wordmill_model::{Merge, Span, Token, TokenText};
 
-use super::table::BigramTable;
+use super::table::{BigramTable, NO_WORD, WordTable};
 
 /// `a * b` folded to 64 bits (high half XOR low half): a strong mix in one multiplication.
 #[inline]
@@ -21,9 +20,8 @@ fn fold_mul(a: u64, b: u64) -> u64 {
 const SEED: u64 = 0x243f_6a88_85a3_08d3;
 const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
 
-/// A fast hasher for the integer keys of the word table (packed words) and, less often, long
-/// words. The keys only place entries in the tables: nothing observable
-/// depends on the hash.
+/// A fast hasher for the long words (more than 15 bytes). The keys only place entries in the
+/// table: nothing observable depends on the hash.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Mix(u64);
 
@@ -93,14 +91,14 @@ fn next_id(len: usize) -> u32 {
 /// Word → dense id, with each word's text and count.
 #[derive(Debug, Clone, Default)]
 struct Words {
-    /// Ids of words of at most 15 bytes, by their packed bytes.
-    short: HashMap<u128, u32, MixState>,
+    /// Ids and counts of words of at most 15 bytes, by their packed bytes.
+    short: WordTable,
     /// Ids of longer words.
     long: HashMap<Box<str>, u32, MixState>,
     /// The text of each id.
     names: Vec<Box<str>>,
-    /// The count of each id.
-    counts: Vec<u64>,
+    /// The count of each id of a longer word (0 for the short words, counted in `short`).
+    long_counts: Vec<u64>,
 }
 
 impl Words {
@@ -108,48 +106,72 @@ impl Words {
         self.names.len()
     }
 
-    /// The id of a token's text, added (with count 0) when new.
+    /// Adds `count` to a token's word (saturating at `u64::MAX`), given its packed form
+    /// (`packed_key`, [`NO_WORD`] for a long word), and returns its id (a new one when the
+    /// word is new).
     #[inline]
-    fn id_of_token(&mut self, text: &TokenText<'_>) -> u32 {
-        match text.packed_key() {
-            Some(key) => self.id_of_short(key, text),
-            None => self.id_of_long(text.as_str()),
+    fn add_token(&mut self, key: u128, text: &TokenText<'_>, count: u64) -> u32 {
+        if key == NO_WORD {
+            self.add_long(text.as_str(), count)
+        } else {
+            self.add_short(key, text, count)
         }
     }
 
-    /// The id of `word`, added (with count 0) when new.
-    fn id_of(&mut self, word: &str) -> u32 {
+    /// Adds `count` to `word` (saturating at `u64::MAX`) and returns its id (a new one when
+    /// the word is new).
+    fn add(&mut self, word: &str, count: u64) -> u32 {
         match pack(word.as_bytes()) {
-            Some(key) => self.id_of_short(key, word),
-            None => self.id_of_long(word),
+            Some(key) if key != NO_WORD => self.add_short(key, word, count),
+            _ => self.add_long(word, count),
         }
     }
 
-    /// The id of the short word packed as `key`; `word`'s text is read only when it is new.
+    /// [`add`](Self::add) for the short word packed as `key` (not [`NO_WORD`]); `word`'s
+    /// text is read only when it is new.
     #[inline]
-    fn id_of_short<T: AsRef<str> + ?Sized>(&mut self, key: u128, word: &T) -> u32 {
-        match self.short.entry(key) {
-            Entry::Occupied(e) => *e.get(),
-            Entry::Vacant(e) => {
+    fn add_short<T: AsRef<str> + ?Sized>(&mut self, key: u128, word: &T, count: u64) -> u32 {
+        let (id, new) = self.short.add(key, next_id(self.names.len()), count);
+        if new {
+            self.new_word(word.as_ref());
+        }
+        id
+    }
+
+    /// Gives the next id to `word` (count 0).
+    #[cold]
+    fn new_word(&mut self, word: &str) {
+        self.names.push(word.into());
+        self.long_counts.push(0);
+    }
+
+    /// [`add`](Self::add) for a word that does not pack.
+    #[inline(never)]
+    fn add_long(&mut self, word: &str, count: u64) -> u32 {
+        let id = match self.long.get(word) {
+            Some(&id) => id,
+            None => {
                 let id = next_id(self.names.len());
-                self.names.push(word.as_ref().into());
-                self.counts.push(0);
-                e.insert(id);
+                self.new_word(word);
+                self.long.insert(word.into(), id);
                 id
             }
+        };
+        if let Some(c) = self.long_counts.get_mut(id as usize) {
+            *c = c.saturating_add(count);
         }
+        id
     }
 
-    #[inline(never)]
-    fn id_of_long(&mut self, word: &str) -> u32 {
-        if let Some(&id) = self.long.get(word) {
-            return id;
+    /// The count of each id.
+    fn counts(&self) -> Vec<u64> {
+        let mut counts = self.long_counts.clone();
+        for (id, count) in self.short.counts() {
+            if let Some(c) = counts.get_mut(id as usize) {
+                *c = c.saturating_add(count);
+            }
         }
-        let id = next_id(self.names.len());
-        self.names.push(word.into());
-        self.counts.push(0);
-        self.long.insert(word.into(), id);
-        id
+        counts
     }
 
     /// The ids in code-point order of their words.
@@ -177,11 +199,12 @@ impl Words {
 ///
 /// Words are interned: each distinct word gets a dense `u32` id local to the partial (short
 /// words are looked up by their bytes packed into one `u128`, without reading or copying the
-/// text again), and a bigram is one `u64` key of two ids. Observing a token costs two hash
-/// look-ups and no allocation, except for a word never seen before. The bigram counts are a
-/// flat open-addressing table of `(key, count)` slots: a document's bigram keys are gathered
-/// first, then counted with the table slot of the key a few places ahead prefetched, so that
-/// the cache misses of rare bigrams overlap. A merge folds the smaller side into the larger:
+/// text again, in a flat open-addressing table of `(packed word, count, id)` slots, so that
+/// counting a token touches one slot), and a bigram is one `u64` key of two ids. Observing a
+/// token costs two hash look-ups and no allocation, except for a word never seen before. The
+/// bigram counts are a flat open-addressing table of `(key, count)` slots: a document's
+/// bigram keys are gathered first, then counted with the table slot of the key a few places
+/// ahead prefetched, so that the cache misses of rare bigrams overlap. A merge folds the smaller side into the larger:
 /// each of its words is looked up once and each of its bigrams re-keyed once.
 ///
 /// Limits, far beyond any corpus that fits in memory: ids assume fewer than 2³² distinct
@@ -260,10 +283,11 @@ impl CollocationsPartial {
     /// same group exactly when no sentence ends between them.
     ///
     /// The words are counted and the bigram keys gathered first; then the keys are counted,
-    /// each with the table slot of the key [`PREFETCH_AHEAD`] places later prefetched.
+    /// each with the table slot of the key [`PREFETCH_AHEAD`] places later prefetched. Counts
+    /// saturate at `u64::MAX`.
     pub(crate) fn observe(&mut self, tokens: &[Token<'_>], sentences: &[Span]) {
-        self.n_docs += 1;
-        self.n_tokens += tokens.len() as u64;
+        self.n_docs = self.n_docs.saturating_add(1);
+        self.n_tokens = self.n_tokens.saturating_add(tokens.len() as u64);
         let mut keys = std::mem::take(&mut self.scratch);
         keys.clear();
         keys.reserve(tokens.len());
@@ -276,10 +300,8 @@ impl CollocationsPartial {
             {
                 sentence += 1;
             }
-            let id = self.words.id_of_token(&token.text);
-            if let Some(count) = self.words.counts.get_mut(id as usize) {
-                *count += 1;
-            }
+            let key = token.text.packed_key().unwrap_or(NO_WORD);
+            let id = self.words.add_token(key, &token.text, 1);
             if let Some((before, group)) = previous {
                 if group == sentence {
                     keys.push(pair(before, id));
@@ -304,8 +326,9 @@ impl CollocationsPartial {
     /// fewer bigrams than tokens. Returns what is wrong, naming the word or bigram.
     pub fn validate(&self) -> Result<(), crate::InvalidState> {
         let words = &self.words;
+        let counts = words.counts();
         let mut total = 0u64;
-        for (name, &count) in words.names.iter().zip(&words.counts) {
+        for (name, &count) in words.names.iter().zip(&counts) {
             if count == 0 {
                 return Err(crate::InvalidState(format!(
                     "collocations state: word {name:?} has count 0"
@@ -332,7 +355,7 @@ impl CollocationsPartial {
             }
             pairs = pairs.saturating_add(count);
         }
-        for (id, (name, &count)) in words.names.iter().zip(&words.counts).enumerate() {
+        for (id, (name, &count)) in words.names.iter().zip(&counts).enumerate() {
             if firsts[id] > count || seconds[id] > count {
                 return Err(crate::InvalidState(format!(
                     "collocations state: word {name:?} occurs {count} times, but begins {} bigrams and ends {}",
@@ -382,17 +405,36 @@ impl CollocationsPartial {
             }
         }
         let at = |id: u32| rank.get(id as usize).copied().unwrap_or(UNUSED);
-        let mut keys: Vec<(u64, u64)> = kept
-            .iter()
-            .map(|&(key, count)| {
-                let (a, b) = unpair(key);
-                (pair(at(a), at(b)), count)
-            })
-            .collect();
-        keys.sort_unstable();
-        let Words {
-            mut names, counts, ..
-        } = self.words;
+        // The kept bigrams by position of their first word (a counting sort: every position
+        // is below `used.len()`), then each first word's bigrams by their second word.
+        let mut starts = vec![0usize; used.len() + 1];
+        for &(key, _) in &kept {
+            if let Some(n) = starts.get_mut(at(unpair(key).0) as usize + 1) {
+                *n += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut bigrams = vec![(0u32, 0u32, 0u64); kept.len()];
+        for &(key, count) in &kept {
+            let (a, b) = unpair(key);
+            let (a, b) = (at(a), at(b));
+            if let Some(i) = next.get_mut(a as usize) {
+                if let Some(row) = bigrams.get_mut(*i) {
+                    *row = (a, b, count);
+                }
+                *i += 1;
+            }
+        }
+        for w in starts.windows(2) {
+            if let Some(rows) = bigrams.get_mut(w[0]..w[1]) {
+                rows.sort_unstable_by_key(|&(_, b, _)| b);
+            }
+        }
+        let counts = self.words.counts();
+        let mut names = self.words.names;
         let words = used
             .iter()
             .map(|&id| {
@@ -408,13 +450,7 @@ impl CollocationsPartial {
             n_tokens: self.n_tokens,
             distinct_bigrams,
             words,
-            bigrams: keys
-                .into_iter()
-                .map(|(key, count)| {
-                    let (a, b) = unpair(key);
-                    (a, b, count)
-                })
-                .collect(),
+            bigrams,
         }
     }
 
@@ -429,17 +465,13 @@ impl Merge for CollocationsPartial {
         if other.remap_cost() > self.remap_cost() {
             std::mem::swap(self, &mut other);
         }
-        let Words { names, counts, .. } = other.words;
-        let remap: Vec<u32> = names
+        let counts = other.words.counts();
+        let remap: Vec<u32> = other
+            .words
+            .names
             .iter()
             .zip(&counts)
-            .map(|(name, &count)| {
-                let id = self.words.id_of(name);
-                if let Some(c) = self.words.counts.get_mut(id as usize) {
-                    *c += count;
-                }
-                id
-            })
+            .map(|(name, &count)| self.words.add(name, count))
             .collect();
         self.bigrams.reserve(other.bigrams.len());
         let at = |id: u32| remap.get(id as usize).copied().unwrap_or(id);
@@ -447,8 +479,8 @@ impl Merge for CollocationsPartial {
             let (a, b) = unpair(key);
             self.bigrams.add(pair(at(a), at(b)), count);
         }
-        self.n_docs += other.n_docs;
-        self.n_tokens += other.n_tokens;
+        self.n_docs = self.n_docs.saturating_add(other.n_docs);
+        self.n_tokens = self.n_tokens.saturating_add(other.n_tokens);
     }
 }
 
@@ -472,6 +504,7 @@ struct Wire {
 impl Serialize for CollocationsPartial {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let order = self.words.sorted_ids();
+        let counts = self.words.counts();
         let mut rank = vec![0u32; self.words.len()];
         for (position, &id) in order.iter().enumerate() {
             rank[id as usize] = next_id(position);
@@ -492,7 +525,7 @@ impl Serialize for CollocationsPartial {
             words: order
                 .iter()
                 .map(|&id| {
-                    let count = self.words.counts.get(id as usize).copied().unwrap_or(0);
+                    let count = counts.get(id as usize).copied().unwrap_or(0);
                     (self.words.name(id), count)
                 })
                 .collect(),
@@ -513,13 +546,13 @@ impl<'de> Deserialize<'de> for CollocationsPartial {
         }
         let mut words = Words::default();
         for (position, (word, count)) in wire.words.into_iter().enumerate() {
-            let id = words.id_of(&word);
+            // A word listed twice would have its counts added up, but the load fails then.
+            let id = words.add(&word, count);
             if id as usize != position {
                 return Err(D::Error::custom(format!(
                     "collocations state: word {word:?} listed twice (positions {id} and {position})"
                 )));
             }
-            words.counts[position] = count;
         }
         let mut bigrams = BigramTable::with_capacity(wire.bigrams.len());
         for (a, b, count) in wire.bigrams {

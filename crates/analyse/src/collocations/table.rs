@@ -1,5 +1,6 @@
-//! [`BigramTable`]: the bigram counts of a [`CollocationsPartial`](super::CollocationsPartial),
-//! a flat open-addressing table from a bigram key to its count.
+//! The flat open-addressing tables of a [`CollocationsPartial`](super::CollocationsPartial):
+//! [`BigramTable`], from a bigram key to its count, and [`WordTable`], from a short word
+//! packed into a `u128` to its id.
 //!
 //! A large corpus has hundreds of thousands of distinct bigrams, so the table is far larger
 //! than the processor's caches and almost every look-up of a rare bigram misses them. The
@@ -167,24 +168,12 @@ impl BigramTable {
     /// changes nothing, and does nothing off x86-64.
     #[inline]
     pub(crate) fn prefetch(&self, key: u64) {
-        #[cfg(target_arch = "x86_64")]
         if let Some(slot) = self
             .slots
             .get(Self::home(key, self.slots.len().wrapping_sub(1)))
         {
-            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            let at: *const Slot = slot;
-            // SAFETY: a prefetch never faults and neither reads nor writes memory as far as
-            // the program can tell; it is `unsafe` only because it takes a raw pointer, which
-            // here comes from a live reference into the table. SSE, which provides it, is
-            // part of the x86-64 baseline.
-            #[allow(unsafe_code)]
-            unsafe {
-                _mm_prefetch::<_MM_HINT_T0>(at.cast());
-            }
+            prefetch_slot(slot);
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = key;
     }
 
     /// Every `(key, count)`, in no particular order.
@@ -193,6 +182,127 @@ impl BigramTable {
             .iter()
             .filter(|s| s.count != 0)
             .map(|s| (s.key, s.count))
+    }
+}
+
+/// Asks the processor to fetch the cache line of `slot`. Only a hint: it changes nothing, and
+/// does nothing off x86-64.
+#[inline]
+fn prefetch_slot<T>(slot: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let at: *const T = slot;
+        // SAFETY: a prefetch never faults and neither reads nor writes memory as far as the
+        // program can tell; it is `unsafe` only because it takes a raw pointer, which here
+        // comes from a live reference. SSE, which provides it, is part of the x86-64 baseline.
+        #[allow(unsafe_code)]
+        unsafe {
+            _mm_prefetch::<_MM_HINT_T0>(at.cast());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = slot;
+}
+
+/// The key that marks an empty [`WordSlot`]: no word packs to it (the top byte of a packed
+/// word is its length, at most 15).
+pub(crate) const NO_WORD: u128 = u128::MAX;
+
+/// One slot of a [`WordTable`]: a packed word, its id and its count, or [`NO_WORD`]. Two
+/// slots share a cache line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, align(32))]
+struct WordSlot {
+    key: u128,
+    count: u64,
+    id: u32,
+}
+
+const EMPTY_WORD: WordSlot = WordSlot {
+    key: NO_WORD,
+    count: 0,
+    id: 0,
+};
+
+/// Short word (packed into a `u128` as `wordmill_model::packed::pack` does) → id and count,
+/// with linear probing over a power-of-two array of slots filled to at most 7/8. The count
+/// lives in the word's slot, so that counting a token touches no other memory.
+///
+/// A look-up reads one slot in the common case, where a hash map's is a chain of dependent
+/// loads (control bytes, then the entry).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WordTable {
+    /// Empty, or a power of two of slots.
+    slots: Vec<WordSlot>,
+    /// Words present.
+    len: usize,
+}
+
+impl WordTable {
+    /// The slot where the probe for `key` starts, in a table of `mask + 1` slots.
+    #[inline]
+    fn home(key: u128, mask: usize) -> usize {
+        const SEED: u64 = 0x243f_6a88_85a3_08d3;
+        const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+        // `hi ^ MUL` is never 0: the top byte of a packed word is at most 15.
+        (fold_mul(key as u64 ^ SEED, (key >> 64) as u64 ^ MUL) as usize) & mask
+    }
+
+    /// Adds `count` to the count of `key` (saturating at `u64::MAX`) and returns its id; when
+    /// `key` is absent, inserts it first with `new_id` and a count of 0, and says so. `key`
+    /// must not be [`NO_WORD`] (it is then never found, nothing changes and `new_id` is
+    /// returned as not inserted).
+    #[inline]
+    pub(crate) fn add(&mut self, key: u128, new_id: u32, count: u64) -> (u32, bool) {
+        if key == NO_WORD {
+            return (new_id, false);
+        }
+        if (self.len + 1) * LOAD_DEN > self.slots.len() * LOAD_NUM {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = Self::home(key, mask);
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.key == key {
+                slot.count = slot.count.saturating_add(count);
+                return (slot.id, false);
+            }
+            if slot.key == NO_WORD {
+                *slot = WordSlot {
+                    key,
+                    count,
+                    id: new_id,
+                };
+                self.len += 1;
+                return (new_id, true);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Every `(id, count)`, in no particular order.
+    pub(crate) fn counts(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        self.slots
+            .iter()
+            .filter(|s| s.key != NO_WORD)
+            .map(|s| (s.id, s.count))
+    }
+
+    /// Doubles the slots.
+    #[cold]
+    fn grow(&mut self) {
+        let slots = (self.slots.len() * 2).max(MIN_SLOTS);
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY_WORD; slots]);
+        let mask = slots - 1;
+        for slot in old.into_iter().filter(|s| s.key != NO_WORD) {
+            let mut i = Self::home(slot.key, mask);
+            while self.slots[i].key != NO_WORD {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+        }
     }
 }
 
@@ -253,5 +363,37 @@ mod tests {
         let with = BigramTable::with_capacity(100);
         assert!(with.slots.len() * LOAD_NUM >= 100 * LOAD_DEN);
         assert_eq!(with.iter().count(), 0);
+    }
+
+    #[test]
+    fn the_word_table_gives_each_word_one_id_and_adds_up_its_counts() {
+        let mut table = WordTable::default();
+        let mut expected: HashMap<u128, (u32, u64)> = HashMap::new();
+        let mut s = 0x2545_f491_4f6c_dd1d_u64;
+        for i in 0..20_000u64 {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            // Packed-looking keys (length in the top byte), 0 (the empty word) included.
+            let key = if i % 7 == 0 {
+                0
+            } else {
+                (u128::from(s % 3000) << 8) | (u128::from(s % 15) << 120)
+            };
+            let count = if i == 5 { u64::MAX } else { 1 + i % 2 };
+            let new_id = expected.len() as u32;
+            let (id, inserted) = table.add(key, new_id, count);
+            let entry = expected.entry(key).or_insert((new_id, 0));
+            assert_eq!((id, inserted), (entry.0, entry.0 == new_id && entry.1 == 0));
+            entry.1 = entry.1.saturating_add(count);
+        }
+        assert_eq!(table.add(NO_WORD, 9, 1), (9, false));
+        let mut got: Vec<(u32, u64)> = table.counts().collect();
+        let mut want: Vec<(u32, u64)> = expected.into_values().collect();
+        got.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(got, want);
+        assert!(table.slots.len().is_power_of_two());
+        assert!(table.len * LOAD_DEN <= table.slots.len() * LOAD_NUM);
     }
 }
