@@ -127,8 +127,9 @@ pub trait Configure: Analyser + Sized + Send + Sync + 'static {
     }
 
     /// The state of the analyser [`Configure::shares`] names, made from this analyser's
-    /// merged state (left as it is, to be finished next). `None` when nothing is shared.
-    fn share(&self, _partial: &Self::Partial) -> Option<Box<dyn Any + Send>> {
+    /// merged state (to be finished next, with the same documents: the analyser may note in
+    /// it what it worked out on the way). `None` when nothing is shared.
+    fn share(&self, _partial: &mut Self::Partial) -> Option<Box<dyn Any + Send>> {
         None
     }
 }

@@ -1168,7 +1168,7 @@ fn render_into(
     for (i, sharer) in stages.sharers.iter().enumerate() {
         let Some(j) = *sharer else { continue };
         let shared = stages.analysers[j]
-            .share(partial.analysers[j].1.as_ref())
+            .share(partial.analysers[j].1.as_mut())
             .and_then(|state| stages.analysers[i].adopt(state));
         if let Some(state) = shared {
             partial.analysers[i].1 = state;

@@ -71,7 +71,7 @@ pub(crate) trait Stage: Send + Sync + fmt::Debug {
     /// The key of the stage before it whose state its own holds ([`Configure::shares`]).
     fn shares(&self) -> Option<&'static str>;
     /// That stage's state, made from this stage's merged state ([`Configure::share`]).
-    fn share(&self, partial: &dyn ErasedPartial) -> Option<Box<dyn Any + Send>>;
+    fn share(&self, partial: &mut dyn ErasedPartial) -> Option<Box<dyn Any + Send>>;
     /// A state that another stage made for this one ([`Stage::share`]), when it is of this
     /// stage's kind.
     fn adopt(&self, state: Box<dyn Any + Send>) -> Option<Box<dyn ErasedPartial>>;
@@ -261,8 +261,11 @@ where
         self.analyser.shares()
     }
 
-    fn share(&self, partial: &dyn ErasedPartial) -> Option<Box<dyn Any + Send>> {
-        self.typed(partial).and_then(|p| self.analyser.share(p))
+    fn share(&self, partial: &mut dyn ErasedPartial) -> Option<Box<dyn Any + Send>> {
+        partial
+            .as_any_mut()
+            .downcast_mut::<A::Partial>()
+            .and_then(|p| self.analyser.share(p))
     }
 
     fn adopt(&self, state: Box<dyn Any + Send>) -> Option<Box<dyn ErasedPartial>> {

@@ -11,7 +11,6 @@ use wordmill_model::NormalisedDoc;
 
 pub use partial::KeynessPartial;
 
-use crate::terms::partial::Totals;
 use crate::terms::select_features;
 use crate::{Analyser, PruneStats, Terms, TermsConfig, TermsPartial};
 
@@ -366,18 +365,35 @@ impl Keyness {
     }
 
     /// The terms analyser's state for the documents this state has seen (the per-value counts
-    /// added up), when the analyser counts for one ([`Keyness::sharing_terms`]).
-    pub fn terms_state(&self, partial: &KeynessPartial) -> Option<TermsPartial> {
+    /// added up), when the analyser counts for one ([`Keyness::sharing_terms`]). The features
+    /// of the whole corpus are chosen on the way, for both analysers: the terms analyser
+    /// finishes the state returned with them, and this analyser finishes `partial` with them,
+    /// unless `partial` changes first.
+    pub fn terms_state(&self, partial: &mut KeynessPartial) -> Option<TermsPartial> {
         if !self.shares_terms {
             return None;
         }
         // The largest count copied whole, the others added to it.
-        let mut buckets: Vec<&TermsPartial> = partial.buckets().map(|(_, b)| b).collect();
+        let buckets: Vec<&TermsPartial> = partial.buckets().map(|(_, b)| b).collect();
         let largest = (0..buckets.len()).max_by_key(|&i| buckets[i].remap_cost())?;
-        let mut all = buckets.swap_remove(largest).clone();
-        for bucket in buckets {
-            all.absorb(bucket);
-        }
+        let mut all = buckets[largest].clone();
+        let remaps: Vec<Option<Vec<u32>>> = buckets
+            .iter()
+            .enumerate()
+            .map(|(i, bucket)| (i != largest).then(|| all.absorb(bucket)))
+            .collect();
+        let (kept, pruned) = all.choose_features(&self.config.features).clone();
+        let vocabulary = kept
+            .iter()
+            .map(|&id| all.term_text(id))
+            .collect::<Option<Vec<Arc<str>>>>()?;
+        partial.chosen = Some(partial::Chosen {
+            remaps,
+            terms: all.distinct_terms(),
+            kept,
+            vocabulary,
+            pruned,
+        });
         Some(all)
     }
 
@@ -505,7 +521,7 @@ impl crate::Configure for Keyness {
             .then_some(<Terms as crate::Configure>::KEY)
     }
 
-    fn share(&self, partial: &KeynessPartial) -> Option<Box<dyn std::any::Any + Send>> {
+    fn share(&self, partial: &mut KeynessPartial) -> Option<Box<dyn std::any::Any + Send>> {
         self.terms_state(partial)
             .map(|p| Box::new(p) as Box<dyn std::any::Any + Send>)
     }
@@ -543,9 +559,12 @@ struct Side {
 }
 
 /// Chooses the features over the whole corpus, counts them per value and compares.
-fn finish(config: &KeynessConfig, partial: KeynessPartial) -> KeynessOutput {
+fn finish(config: &KeynessConfig, mut partial: KeynessPartial) -> KeynessOutput {
     let documents = partial.documents();
     let documents_without_key = partial.documents_without_key();
+    if let Some(chosen) = partial.chosen.take() {
+        return finish_chosen(config, partial, chosen, documents, documents_without_key);
+    }
 
     // The corpus totals of every feature: the largest count taken as it is, the others'
     // terms added to it; for each value, where its terms are there (`None`: in place).
@@ -564,15 +583,14 @@ fn finish(config: &KeynessConfig, partial: KeynessPartial) -> KeynessOutput {
         .enumerate()
         .map(|(i, (_, bucket))| (i != largest).then(|| corpus.add_vocabulary(bucket)))
         .collect();
-    let terms: Vec<(Box<str>, Totals)> = corpus.into_parts().terms;
-    let (kept, pruned) = select_features(&config.features, documents, &terms);
+    let (kept, pruned) = select_features(&config.features, documents, corpus.table());
     const PRUNED: u32 = u32::MAX;
-    let mut column_of = vec![PRUNED; terms.len()];
+    let mut column_of = vec![PRUNED; corpus.distinct_terms()];
     for (column, &id) in kept.iter().enumerate() {
         column_of[id] = u32::try_from(column).unwrap_or(PRUNED);
     }
-    let vocabulary: Vec<Arc<str>> = kept.iter().map(|&id| Arc::from(&*terms[id].0)).collect();
-    drop(terms);
+    let vocabulary: Vec<Arc<str>> = kept.iter().filter_map(|&id| corpus.term_text(id)).collect();
+    drop(corpus);
 
     // Each value's counts over the features, in feature order.
     let mut values: Vec<(String, Side)> = Vec::new();
@@ -611,6 +629,75 @@ fn finish(config: &KeynessConfig, partial: KeynessPartial) -> KeynessOutput {
     }
     drop(buckets);
 
+    compare_all(
+        config,
+        values,
+        &vocabulary,
+        pruned,
+        documents,
+        documents_without_key,
+    )
+}
+
+/// Finishes with the features chosen when the terms analyser's state was made (see
+/// [`Keyness::terms_state`]): each value's counts over them, then the comparisons.
+fn finish_chosen(
+    config: &KeynessConfig,
+    partial: KeynessPartial,
+    chosen: partial::Chosen,
+    documents: u64,
+    documents_without_key: u64,
+) -> KeynessOutput {
+    const PRUNED: u32 = u32::MAX;
+    let mut column_of = vec![PRUNED; chosen.terms];
+    for (column, &id) in chosen.kept.iter().enumerate() {
+        if let Some(c) = column_of.get_mut(id) {
+            *c = u32::try_from(column).unwrap_or(PRUNED);
+        }
+    }
+    let mut values: Vec<(String, Side)> = Vec::new();
+    for ((value, bucket), remap) in partial.buckets().zip(&chosen.remaps) {
+        let Some(value) = value else { continue };
+        let mut counts = vec![0u64; chosen.vocabulary.len()];
+        for (id, count) in bucket.term_counts().enumerate() {
+            let id = match remap {
+                Some(remap) => remap.get(id).map_or(PRUNED, |&id| id) as usize,
+                None => id,
+            };
+            let column = column_of.get(id).copied().unwrap_or(PRUNED);
+            if let Some(c) = counts.get_mut(column as usize) {
+                *c = c.saturating_add(count);
+            }
+        }
+        let total = counts.iter().fold(0u64, |s, &c| s.saturating_add(c));
+        values.push((
+            value.to_string(),
+            Side {
+                documents: bucket.n_docs(),
+                counts,
+                total,
+            },
+        ));
+    }
+    compare_all(
+        config,
+        values,
+        &chosen.vocabulary,
+        chosen.pruned,
+        documents,
+        documents_without_key,
+    )
+}
+
+/// The comparisons of the configured targets, from each value's counts over `vocabulary`.
+fn compare_all(
+    config: &KeynessConfig,
+    values: Vec<(String, Side)>,
+    vocabulary: &[Arc<str>],
+    pruned: PruneStats,
+    documents: u64,
+    documents_without_key: u64,
+) -> KeynessOutput {
     let targets: Vec<Vec<String>> = match &config.target {
         Some(target) => vec![target.clone()],
         None => values.iter().map(|(v, _)| vec![v.clone()]).collect(),
@@ -631,7 +718,7 @@ fn finish(config: &KeynessConfig, partial: KeynessPartial) -> KeynessOutput {
                     .cloned()
                     .collect(),
             };
-            compare(&vocabulary, &values, target, reference)
+            compare(vocabulary, &values, target, reference)
         })
         .collect();
 

@@ -28,6 +28,27 @@ use crate::TermsPartial;
 pub struct KeynessPartial {
     groups: BTreeMap<String, TermsPartial>,
     without_key: TermsPartial,
+    /// The corpus-wide features, when they were chosen as the terms analyser's state was made
+    /// from this one ([`Keyness::terms_state`](super::Keyness::terms_state)): finishing then
+    /// reads them instead of choosing them again. Never serialised; any change drops it.
+    #[serde(skip)]
+    pub(crate) chosen: Option<Chosen>,
+}
+
+/// The features of the whole corpus, chosen over the union of the per-value counts.
+#[derive(Debug)]
+pub(crate) struct Chosen {
+    /// For each count in [`KeynessPartial::buckets`] order, the ids of its terms in the union
+    /// (`None`: the count the union was copied from, whose ids are the union's).
+    pub(crate) remaps: Vec<Option<Vec<u32>>>,
+    /// Number of terms in the union.
+    pub(crate) terms: usize,
+    /// The union ids of the features, in feature order.
+    pub(crate) kept: Vec<usize>,
+    /// The features' texts, in feature order.
+    pub(crate) vocabulary: Vec<std::sync::Arc<str>>,
+    /// What the choice removed.
+    pub(crate) pruned: crate::PruneStats,
 }
 
 impl KeynessPartial {
@@ -42,6 +63,7 @@ impl KeynessPartial {
         ngrams: (usize, usize),
         keep_row: bool,
     ) {
+        self.chosen = None;
         let bucket = match value {
             Some(value) => {
                 if !self.groups.contains_key(value) {
@@ -120,6 +142,7 @@ impl KeynessPartial {
 
 impl Merge for KeynessPartial {
     fn merge(&mut self, other: Self) {
+        self.chosen = None;
         for (value, counts) in other.groups {
             match self.groups.entry(value) {
                 Entry::Vacant(e) => {

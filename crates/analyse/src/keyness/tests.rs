@@ -543,10 +543,10 @@ mod sharing {
             for p in parts {
                 merged.merge(p);
             }
-            let shared = keyness.terms_state(&merged).unwrap();
+            let shared = keyness.terms_state(&mut merged).unwrap();
             prop_assert_eq!(terms.finish(shared), terms.finish(direct));
             // Without sharing there is nothing to hand over.
-            prop_assert!(Keyness::new(keyness.config().clone()).terms_state(&merged).is_none());
+            prop_assert!(Keyness::new(keyness.config().clone()).terms_state(&mut merged).is_none());
             // The comparisons do not depend on the split either: one partial, fed backwards.
             let mut one = keyness.partial();
             for d in docs.iter().rev() {

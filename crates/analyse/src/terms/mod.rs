@@ -12,6 +12,7 @@ use wordmill_model::NormalisedDoc;
 
 pub use partial::TermsPartial;
 use partial::{DocRow, Parts, Totals};
+use table::SHORT_MAX;
 
 use crate::Analyser;
 
@@ -532,21 +533,22 @@ impl Analyser for Terms {
         );
     }
 
-    fn finish(&self, partial: TermsPartial) -> TermsOutput {
-        finish(&self.config, partial.into_parts())
+    fn finish(&self, mut partial: TermsPartial) -> TermsOutput {
+        let (kept, pruned) = partial
+            .take_selection()
+            .unwrap_or_else(|| partial.select_features(&self.config));
+        finish(&self.config, partial.into_parts(), kept, pruned)
     }
 }
 
 /// Pruning, idf, weights and sorting.
-fn finish(config: &TermsConfig, parts: Parts) -> TermsOutput {
+fn finish(config: &TermsConfig, parts: Parts, kept: Vec<usize>, pruned: PruneStats) -> TermsOutput {
     let Parts {
         n_docs,
         n_tokens,
         terms,
         docs,
     } = parts;
-
-    let (kept, pruned) = select_features(config, n_docs, &terms);
 
     let tfidf = config.tfidf;
     let idf: Vec<f64> = if tfidf.use_idf {
@@ -602,20 +604,59 @@ fn finish(config: &TermsConfig, parts: Parts) -> TermsOutput {
     }
 }
 
+/// What [`select_features`] reads of a set of terms: each term's totals and text, by id.
+pub(crate) trait Features {
+    /// Number of terms (ids are `0..len`).
+    fn len(&self) -> usize;
+    /// The totals of term `id`.
+    fn totals(&self, id: usize) -> Totals;
+    /// The text of term `id` (laid out in `buf` when it is not stored as a `str`).
+    fn text<'a>(&'a self, id: usize, buf: &'a mut [u8; SHORT_MAX]) -> &'a str;
+}
+
+impl Features for [(Box<str>, Totals)] {
+    fn len(&self) -> usize {
+        <[_]>::len(self)
+    }
+
+    fn totals(&self, id: usize) -> Totals {
+        self[id].1
+    }
+
+    fn text<'a>(&'a self, id: usize, _buf: &'a mut [u8; SHORT_MAX]) -> &'a str {
+        &self[id].0
+    }
+}
+
+impl Features for table::TermTable {
+    fn len(&self) -> usize {
+        table::TermTable::len(self)
+    }
+
+    fn totals(&self, id: usize) -> Totals {
+        self.entries()[id].totals
+    }
+
+    fn text<'a>(&'a self, id: usize, buf: &'a mut [u8; SHORT_MAX]) -> &'a str {
+        self.key_of(&self.entries()[id], buf)
+    }
+}
+
 /// The features that survive `min_df`, `max_df` and `max_features` (scikit-learn's
-/// `_limit_features`) among `terms` (corpus totals over `n_docs` documents): their indices in
+/// `_limit_features`) among `terms` (corpus totals over `n_docs` documents): their ids in
 /// `terms`, in feature order (code-point order), and what pruning removed.
-pub(crate) fn select_features(
+pub(crate) fn select_features<F: Features + ?Sized>(
     config: &TermsConfig,
     n_docs: u64,
-    terms: &[(Box<str>, Totals)],
+    terms: &F,
 ) -> (Vec<usize>, PruneStats) {
     let mut pruned = PruneStats {
         terms_seen: terms.len() as u64,
         ..PruneStats::default()
     };
     let mut kept: Vec<usize> = Vec::new();
-    for (id, (_, totals)) in terms.iter().enumerate() {
+    for id in 0..terms.len() {
+        let totals = terms.totals(id);
         if !config.min_df.min_allows(totals.doc_freq, n_docs) {
             pruned.min_df += 1;
         } else if !config.max_df.max_allows(totals.doc_freq, n_docs) {
@@ -627,27 +668,37 @@ pub(crate) fn select_features(
     if let Some(limit) = config.max_features {
         if kept.len() > limit {
             kept.sort_unstable_by(|&a, &b| {
-                terms[b]
-                    .1
+                terms
+                    .totals(b)
                     .count
-                    .cmp(&terms[a].1.count)
-                    .then_with(|| terms[a].0.cmp(&terms[b].0))
+                    .cmp(&terms.totals(a).count)
+                    .then_with(|| compare_texts(terms, a, b))
             });
             pruned.max_features = (kept.len() - limit) as u64;
             kept.truncate(limit);
         }
     }
     // Feature order: code-point order (UTF-8 byte order is code-point order).
-    sort_by_text(&mut kept, |id| &terms[id].0);
+    sort_by_text(&mut kept, terms);
     (kept, pruned)
+}
+
+/// The texts of terms `a` and `b` compared in byte order.
+fn compare_texts<F: Features + ?Sized>(terms: &F, a: usize, b: usize) -> Ordering {
+    let (mut x, mut y) = ([0u8; SHORT_MAX], [0u8; SHORT_MAX]);
+    terms.text(a, &mut x).cmp(terms.text(b, &mut y))
 }
 
 /// Sorts `ids` by their text in byte order: on the first 16 bytes read as one big-endian number
 /// (zero-padded), and on the whole texts only when those are equal. A shorter text that is a
 /// prefix of a longer one has zeros where the other has bytes, so it sorts first, as it should.
-fn sort_by_text<'a>(ids: &mut Vec<usize>, text: impl Fn(usize) -> &'a str) {
-    let mut keyed: Vec<(u128, usize)> = ids.iter().map(|&id| (prefix16(text(id)), id)).collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| text(a.1).cmp(text(b.1))));
+fn sort_by_text<F: Features + ?Sized>(ids: &mut Vec<usize>, terms: &F) {
+    let mut buf = [0u8; SHORT_MAX];
+    let mut keyed: Vec<(u128, usize)> = ids
+        .iter()
+        .map(|&id| (prefix16(terms.text(id, &mut buf)), id))
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| compare_texts(terms, a.1, b.1)));
     ids.clear();
     ids.extend(keyed.iter().map(|&(_, id)| id));
 }
@@ -888,7 +939,10 @@ mod tests {
         ) {
             let texts: Vec<String> = texts.into_iter().collect();
             let mut ids: Vec<usize> = (0..texts.len()).collect();
-            sort_by_text(&mut ids, |id| &texts[id]);
+            let totals = Totals { count: 0, doc_freq: 0, first: partial::FirstSeen { ordinal: 0, position: 0 } };
+            let terms: Vec<(Box<str>, Totals)> =
+                texts.iter().map(|t| (Box::from(t.as_str()), totals)).collect();
+            sort_by_text(&mut ids, terms.as_slice());
             let got: Vec<&str> = ids.iter().map(|&id| texts[id].as_str()).collect();
             let mut want: Vec<&str> = texts.iter().map(String::as_str).collect();
             want.sort_unstable();

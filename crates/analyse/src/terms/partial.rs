@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wordmill_model::{Merge, Ordinal, Token};
 
 use super::table::{Entry, Prepared, SHORT_MAX, TermTable};
+use super::{PruneStats, TermsConfig};
 
 /// How many tokens ahead a unigram's key is hashed and its slot prefetched.
 const AHEAD: usize = 8;
@@ -83,6 +84,11 @@ pub struct TermsPartial {
     scratch: Vec<(u32, u64)>,
     /// Buffer in which n-grams are joined (reused: no allocation per n-gram).
     gram: String,
+    /// The features chosen from this state, with what pruning removed, when they were chosen
+    /// before finishing (by another analyser holding this state, for the same
+    /// configuration: see [`TermsPartial::choose_features`]). Never serialised; any change to
+    /// the state drops it.
+    chosen: Option<(Vec<usize>, PruneStats)>,
 }
 
 /// The parts `finish` needs, with terms in id order.
@@ -212,6 +218,7 @@ impl TermsPartial {
         (min_n, max_n): (usize, usize),
         keep_row: bool,
     ) {
+        self.chosen = None;
         self.epoch += 1;
         let stamp = self.epoch;
         self.n_docs += 1;
@@ -317,6 +324,36 @@ impl TermsPartial {
         self.vocab.entries().iter().map(|e| e.totals.count)
     }
 
+    /// The term table.
+    pub(crate) fn table(&self) -> &TermTable {
+        &self.vocab
+    }
+
+    /// The features `config` keeps of this state (see [`super::select_features`]): their
+    /// ids, in feature order, and what pruning removed.
+    pub(crate) fn select_features(&self, config: &TermsConfig) -> (Vec<usize>, PruneStats) {
+        super::select_features(config, self.n_docs, &self.vocab)
+    }
+
+    /// Chooses the features `config` keeps of this state now, for the terms analyser with
+    /// that configuration to finish with (it would choose the same); returns them.
+    pub(crate) fn choose_features(&mut self, config: &TermsConfig) -> &(Vec<usize>, PruneStats) {
+        let chosen = self.select_features(config);
+        self.chosen.insert(chosen)
+    }
+
+    /// The features chosen before finishing, if any ([`TermsPartial::choose_features`]).
+    pub(crate) fn take_selection(&mut self) -> Option<(Vec<usize>, PruneStats)> {
+        self.chosen.take()
+    }
+
+    /// The text of term `id`, shared.
+    pub(crate) fn term_text(&self, id: usize) -> Option<std::sync::Arc<str>> {
+        let mut buf = [0u8; SHORT_MAX];
+        let entry = self.vocab.entries().get(id)?;
+        Some(std::sync::Arc::from(self.vocab.key_of(entry, &mut buf)))
+    }
+
     /// The cost of folding this side into another: its terms plus its row entries.
     pub(crate) fn remap_cost(&self) -> usize {
         self.vocab.len() + self.row_entries
@@ -357,6 +394,7 @@ impl TermsPartial {
     /// its new terms follow its own first-seen order). Returns, for each id of `other`, the
     /// term's id here. Documents, tokens and rows are left to the caller.
     pub(crate) fn add_vocabulary(&mut self, other: &TermsPartial) -> Vec<u32> {
+        self.chosen = None;
         let mut remap = Vec::with_capacity(other.vocab.len());
         let mut buf = [0u8; SHORT_MAX];
         self.vocab.reserve(other.vocab.len());
@@ -416,6 +454,7 @@ impl TermsPartial {
 
 impl Merge for TermsPartial {
     fn merge(&mut self, mut other: Self) {
+        self.chosen = None;
         if other.remap_cost() > self.remap_cost() {
             std::mem::swap(self, &mut other);
         }
