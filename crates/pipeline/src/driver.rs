@@ -1124,6 +1124,9 @@ struct Started {
     started_unix: u64,
 }
 
+/// A report section and the index of the stage that made it.
+type Numbered = (usize, Box<dyn wordmill_report::Section>);
+
 /// Writes every file of the report into `staged`.
 #[allow(clippy::too_many_arguments)]
 fn render_into(
@@ -1164,37 +1167,63 @@ fn render_into(
         .find_map(|(_, p)| p.as_any_mut().downcast_mut::<SentimentPartial>())
         .map(std::mem::take);
     let mut folded = fold.end(sentiment_partial);
-    // The states another stage holds, made from it.
-    for (i, sharer) in stages.sharers.iter().enumerate() {
-        let Some(j) = *sharer else { continue };
-        let shared = stages.analysers[j]
-            .share(partial.analysers[j].1.as_mut())
-            .and_then(|state| stages.analysers[i].adopt(state));
-        if let Some(state) = shared {
-            partial.analysers[i].1 = state;
-        }
-    }
     // Each analyser finishes on its own (on up to `threads` threads); sentiment's output is
-    // the fold's.
+    // the fold's. A stage whose state another stage holds (see `registry::sharers`) finishes
+    // in that stage's job, after its state is made from the other's: one job, no wait.
     let mut sentiment_out = folded.sentiment.take();
+    let mut partials: Vec<Option<Box<dyn ErasedPartial>>> = partial
+        .analysers
+        .into_iter()
+        .map(|(_, p)| Some(p))
+        .collect();
     let mut finishing: Vec<Option<Box<dyn wordmill_report::Section>>> = Vec::new();
-    let mut jobs: Vec<jobs::Job<'_, Box<dyn wordmill_report::Section>>> = Vec::new();
-    for (stage, (_, p)) in stages.analysers.iter().zip(partial.analysers) {
+    let mut jobs: Vec<jobs::Job<'_, Vec<Numbered>>> = Vec::new();
+    for (j, stage) in stages.analysers.iter().enumerate() {
         match (
             stage.analyser().downcast_ref::<Sentiment>(),
             sentiment_out.take(),
         ) {
-            (Some(sentiment), Some(out)) => finishing.push(Some(Box::new(
-                SentimentSection::from_output(sentiment, out),
-            ))),
+            (Some(sentiment), Some(out)) => {
+                finishing.push(Some(Box::new(SentimentSection::from_output(
+                    sentiment, out,
+                ))));
+                continue;
+            }
             (_, out) => {
                 sentiment_out = out;
                 finishing.push(None);
-                jobs.push(Box::new(move || stage.finish(p)));
             }
         }
+        if stages.sharers.get(j).is_some_and(Option::is_some) {
+            // Finished in the job of the stage that holds its state.
+            continue;
+        }
+        let Some(mut p) = partials.get_mut(j).and_then(Option::take) else {
+            continue;
+        };
+        let held: Vec<(usize, Box<dyn ErasedPartial>)> = stages
+            .sharers
+            .iter()
+            .enumerate()
+            .filter(|&(_, sharer)| *sharer == Some(j))
+            .filter_map(|(i, _)| Some((i, partials.get_mut(i)?.take()?)))
+            .collect();
+        let all = &stages.analysers;
+        jobs.push(Box::new(move || {
+            let mut done = Vec::new();
+            for (i, own) in held {
+                let made = stage
+                    .share(p.as_mut())
+                    .and_then(|state| all[i].adopt(state));
+                done.push((i, all[i].finish(made.unwrap_or(own))));
+            }
+            done.push((j, stage.finish(p)));
+            done
+        }));
     }
-    let mut finished = jobs::run_all(threads, jobs).into_iter();
+    let mut finished: Vec<Numbered> = jobs::run_all(threads, jobs).into_iter().flatten().collect();
+    finished.sort_by_key(|&(i, _)| i);
+    let mut finished = finished.into_iter().map(|(_, section)| section);
     let mut sections: Vec<Box<dyn wordmill_report::Section>> = Vec::new();
     for section in finishing {
         let Some(mut section) = section.or_else(|| finished.next()) else {
