@@ -76,9 +76,11 @@
 //!   naive statement of the rules. Non-ASCII stretches of a text go to the full algorithms.
 //! - **Filters are small pieces** behind one trait, boxed in a chain built from the config.
 
+mod aliases;
 mod config;
 mod error;
 mod filter;
+mod fold;
 mod normaliser;
 mod pattern;
 mod pyclass;
@@ -90,7 +92,8 @@ mod tables;
 mod transform;
 mod words;
 
-pub use config::{NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
+pub use aliases::{Alias, Aliases};
+pub use config::{Fold, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
 pub use error::NormaliseError;
 pub use filter::{MinLenFilter, TokenFilter};
 pub use normaliser::Normaliser;
