@@ -195,6 +195,7 @@ fn words_config(lowercase: bool, stop: bool) -> NormaliserConfig {
         min_len: 1,
         stem: None,
         sentences: false,
+        ..NormaliserConfig::default()
     }
 }
 

@@ -96,8 +96,8 @@ impl Aliases {
                 line: line_no,
                 message,
             };
-            let line =
-                std::str::from_utf8(line).map_err(|e| error(format!("expected UTF-8 text: {e}")))?;
+            let line = std::str::from_utf8(line)
+                .map_err(|e| error(format!("expected UTF-8 text: {e}")))?;
             let line = if index == 0 {
                 line.strip_prefix('\u{feff}').unwrap_or(line)
             } else {
@@ -251,7 +251,7 @@ impl AliasMatcher {
         }
         for entries in by_first.values_mut() {
             // Longest first; equal lengths in file order (they differ, so at most one matches).
-            entries.sort_by(|a, b| b.rest.len().cmp(&a.rest.len()));
+            entries.sort_by_key(|e| std::cmp::Reverse(e.rest.len()));
         }
         Ok(AliasMatcher { by_first })
     }
@@ -389,7 +389,12 @@ mod tests {
         std::fs::write(&path, b"ok\tok\n\xff\tx\n").unwrap();
         let err = Aliases::from_file(&path).unwrap_err().to_string();
         std::fs::remove_file(&path).unwrap();
-        assert!(err.ends_with(":2: expected UTF-8 text: invalid utf-8 sequence of 1 bytes from index 0"), "{err}");
+        assert!(
+            err.ends_with(
+                ":2: expected UTF-8 text: invalid utf-8 sequence of 1 bytes from index 0"
+            ),
+            "{err}"
+        );
         assert!(matches!(
             Aliases::from_file(&path),
             Err(NormaliseError::AliasIo { .. })
@@ -438,7 +443,10 @@ mod tests {
             ("a b", "x"),
             ("b c", "y"),
         ];
-        let got = apply(&aliases, "alexander lukashenka alexander lukashenko a b c lukashenka");
+        let got = apply(
+            &aliases,
+            "alexander lukashenka alexander lukashenko a b c lukashenka",
+        );
         let summary: Vec<(&str, &str, u32)> = got
             .iter()
             .map(|(t, s, p)| (t.as_str(), s.as_str(), *p))

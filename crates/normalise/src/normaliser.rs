@@ -733,7 +733,10 @@ mod tests {
             ..NormaliserConfig::default()
         };
         let words: Vec<String> = run(plain, text).into_iter().map(|t| t.0).collect();
-        assert_eq!(&words[..4], ["лукашенко", "said", "lukashenko", "łukašenka"]);
+        assert_eq!(
+            &words[..4],
+            ["лукашенко", "said", "lukashenko", "łukašenka"]
+        );
     }
 
     #[test]
@@ -746,7 +749,10 @@ mod tests {
             min_len: 2,
             ..NormaliserConfig::default()
         };
-        let got: Vec<String> = run(config, "Рабочие и студенты не молчали, strikes i ne").into_iter().map(|t| t.0).collect();
+        let got: Vec<String> = run(config, "Рабочие и студенты не молчали, strikes i ne")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
         assert_eq!(got, ["rabochi", "studenti", "molchali", "strike"]);
         // A token that folds to nothing is dropped; its position is used up.
         let config = NormaliserConfig {
@@ -766,8 +772,15 @@ mod tests {
             ..NormaliserConfig::default()
         })
         .unwrap_err();
-        assert!(matches!(err, NormaliseError::AliasFile { line: 0, .. }), "{err}");
-        assert!(err.to_string().contains("which the tokenizer keeps nothing of"), "{err}");
+        assert!(
+            matches!(err, NormaliseError::AliasFile { line: 0, .. }),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .contains("which the tokenizer keeps nothing of"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -125,7 +125,8 @@ fn check(config: NormaliserConfig, text: String) -> Result<(), TestCaseError> {
         if config.fold == Fold::Ascii && config.stem.is_none() {
             prop_assert!(t.text.is_ascii() && !t.text.is_empty(), "{t:?}");
         }
-        if text.is_ascii() && config.lowercase && config.stem.is_none() && config.aliases.is_empty() {
+        if text.is_ascii() && config.lowercase && config.stem.is_none() && config.aliases.is_empty()
+        {
             prop_assert_eq!(t.text.as_ref(), t.span.slice(text).to_ascii_lowercase());
         }
         if config.stem.is_none() {
