@@ -433,36 +433,61 @@ impl Normaliser {
     /// stop words, `min_len` and the rewriting filters. Spans and positions are the
     /// tokeniser's (see [`AliasMatcher::apply`] for replaced phrases).
     fn fold_alias_filter<'a>(&self, folding: &Folding, tokens: &mut Vec<Token<'a>>, from: usize) {
-        if folding.fold == Fold::Ascii {
-            let mut buf = String::new();
+        let mut buf = String::new();
+        // Folds `token` in place; false when nothing is left of it.
+        let mut fold = |token: &mut Token<'a>| {
+            if folding.fold == Fold::Ascii && !token.text.is_ascii() {
+                fold_ascii_into(&token.text, folding.lowercase, &mut buf);
+                if buf.is_empty() {
+                    return false;
+                }
+                token.text = TokenText::copied(&buf);
+            }
+            true
+        };
+        let Some(aliases) = &folding.aliases else {
+            // No aliases: fold and filter in one pass.
             let mut write = from;
             for read in from..tokens.len() {
-                if !tokens[read].text.is_ascii() {
-                    fold_ascii_into(&tokens[read].text, folding.lowercase, &mut buf);
-                    if buf.is_empty() {
-                        continue;
-                    }
-                    tokens[read].text = TokenText::copied(&buf);
+                let token = &mut tokens[read];
+                if fold(token) && self.keeps_token(token) {
+                    tokens.swap(write, read);
+                    write += 1;
                 }
-                tokens.swap(write, read);
-                write += 1;
+            }
+            tokens.truncate(write);
+            return;
+        };
+        if folding.fold == Fold::Ascii {
+            let mut write = from;
+            for read in from..tokens.len() {
+                if fold(&mut tokens[read]) {
+                    tokens.swap(write, read);
+                    write += 1;
+                }
             }
             tokens.truncate(write);
         }
-        if let Some(aliases) = &folding.aliases {
-            aliases.apply(tokens, from);
-        }
+        aliases.apply(tokens, from);
         let mut write = from;
         for read in from..tokens.len() {
-            if !self.keeps(&tokens[read].text)
-                || !self.filters.iter().all(|f| f.apply(&mut tokens[read]))
-            {
-                continue;
+            if self.keeps_token(&mut tokens[read]) {
+                tokens.swap(write, read);
+                write += 1;
             }
-            tokens.swap(write, read);
-            write += 1;
         }
         tokens.truncate(write);
+    }
+
+    /// Stop words and `min_len` (on the packed text when it is packed), then the rewriting
+    /// filters: true when `token` is kept.
+    #[inline]
+    fn keeps_token(&self, token: &mut Token<'_>) -> bool {
+        let kept = match token.text.packed_key() {
+            Some(key) => self.keeps_packed(key, &token.text),
+            None => self.keeps(&token.text),
+        };
+        kept && self.filters.iter().all(|f| f.apply(token))
     }
 
     /// Runs the rewriting filters and keeps the token if they all do.
