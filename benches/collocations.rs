@@ -155,6 +155,7 @@ fn sklearn_normaliser() -> Normaliser {
         min_len: 1,
         stem: None,
         sentences: false,
+        ..NormaliserConfig::default()
     })
     .expect("scikit-learn's configuration is valid")
 }

@@ -15,6 +15,8 @@
 //! - `words_lower_stop`: UAX #29 words, NFKC, lowercase, English stop words (tokens only);
 //! - `count_words_stop`: the same tokens counted by `Terms::observe` (term counting);
 //! - `sklearn_pattern`: scikit-learn's `(?u)\b\w\w+\b` with lowercasing (tokens only);
+//! - `words_fold`: `words_lower_stop` with `fold = "ascii"` (tokens only);
+//! - `words_fold_aliases`: the same with `pipelines/aliases/belarus.tsv` (tokens only);
 //! - `sentences`: sentence splitting alone.
 //!
 //! Corpora: SOTU (`corpus/sotu-full` when fetched by `scripts/fetch-sotu.sh`, else
@@ -35,7 +37,8 @@ use wordmill_analyse::{Analyser, Terms, TermsConfig};
 use wordmill_model::{Document, Metadata, NormalisedDoc};
 use wordmill_normalise::unicode_segmentation::UnicodeSegmentation;
 use wordmill_normalise::{
-    Normaliser, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm, split_sentences,
+    Aliases, Fold, Normaliser, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm,
+    split_sentences,
 };
 
 /// How much of the generated corpus is used.
@@ -195,6 +198,7 @@ fn words_config(lowercase: bool, stop: bool) -> NormaliserConfig {
         min_len: 1,
         stem: None,
         sentences: false,
+        ..NormaliserConfig::default()
     }
 }
 
@@ -204,6 +208,18 @@ fn tokenise(c: &mut Criterion) {
     let sklearn = Normaliser::new(NormaliserConfig {
         sentences: false,
         ..NormaliserConfig::scikit_learn()
+    })
+    .expect("config");
+    let fold = Normaliser::new(NormaliserConfig {
+        fold: Fold::Ascii,
+        ..words_config(true, true)
+    })
+    .expect("config");
+    let fold_aliases = Normaliser::new(NormaliserConfig {
+        fold: Fold::Ascii,
+        aliases: Aliases::from_file(root().join("pipelines/aliases/belarus.tsv"))
+            .expect("the shipped alias file"),
+        ..words_config(true, true)
     })
     .expect("config");
     let terms = Terms::new(TermsConfig::default());
@@ -232,6 +248,8 @@ fn tokenise(c: &mut Criterion) {
             ("words_raw", &raw),
             ("words_lower_stop", &lower_stop),
             ("sklearn_pattern", &sklearn),
+            ("words_fold", &fold),
+            ("words_fold_aliases", &fold_aliases),
         ] {
             group.bench_with_input(BenchmarkId::new(id, name), &docs, |b, docs| {
                 b.iter(|| {

@@ -232,6 +232,7 @@ fn normaliser_config(selector: u8) -> NormaliserConfig {
         },
         stem,
         sentences: !(bit(7) && bit(6)),
+        ..NormaliserConfig::default()
     }
 }
 

@@ -328,3 +328,105 @@ fn a_run_that_fails_part_way_leaves_the_previous_report() {
         assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 }
+
+/// `fold = "ascii"` with the shipped Belarus aliases: one name in several scripts and
+/// spellings is one term, in the terms table and in the reports.
+#[test]
+fn folded_and_aliased_names_count_as_one_term() {
+    let dir = scratch("fold");
+    let docs = [
+        (
+            "a",
+            "Лукашенко spoke in Минск. Lukashenka, Łukašenka and Лукашэнка: one man, Alexander Lukashenko.",
+        ),
+        (
+            "b",
+            "Святлана Ціханоўская left Мінск; Svetlana Tikhanovskaya is Tsikhanouskaya. Гродно and Hrodna, Гомель and Homel.",
+        ),
+    ];
+    let jsonl: String = docs
+        .iter()
+        .map(|(id, text)| format!("{}\n", serde_json::json!({ "id": id, "text": text })))
+        .collect();
+    std::fs::write(dir.join("docs.jsonl"), jsonl).unwrap();
+    let pipeline = dir.join("p.toml");
+    let write = |fold: &str, out: &str| {
+        std::fs::write(
+            &pipeline,
+            format!(
+                "version = 1\n[ingest]\ninputs = [{:?}]\nformat = \"jsonl\"\n\
+                 [normalise]\nstopwords = \"en\"\nfold = \"{fold}\"\n\
+                 aliases = \"pipelines/aliases/belarus.tsv\"\n\
+                 [analyse.terms]\n[report]\ndir = {:?}\nformats = [\"json\", \"csv\"]\n",
+                dir.join("docs.jsonl").to_str().unwrap(),
+                dir.join(out).to_str().unwrap()
+            ),
+        )
+        .unwrap();
+    };
+    write("ascii", "out");
+    let res = wordmill(&["run", pipeline.to_str().unwrap()]);
+    assert_exit(&res, 0);
+    let terms = std::fs::read_to_string(dir.join("out/terms.csv")).unwrap();
+    let row = |terms: &str, term: &str| -> Option<String> {
+        terms
+            .lines()
+            .find(|l| l.split(',').next() == Some(term))
+            .map(|l| l.split(',').take(3).collect::<Vec<_>>().join(","))
+    };
+    for (term, count_and_df) in [
+        ("lukashenko", "5,1"),
+        ("tsikhanouskaya", "3,1"),
+        ("minsk", "2,2"),
+        ("grodno", "2,1"),
+        ("gomel", "2,1"),
+    ] {
+        assert_eq!(
+            row(&terms, term),
+            Some(format!("{term},{count_and_df}")),
+            "{terms}"
+        );
+    }
+    // Every term is ASCII: no spelling was left in its own script.
+    assert!(terms.lines().skip(1).all(|l| l.is_ascii()), "{terms}");
+    for gone in [
+        "lukashenka",
+        "lukasenka",
+        "alexander",
+        "svetlana",
+        "hrodna",
+        "homel",
+    ] {
+        assert_eq!(row(&terms, gone), None, "{gone}: {terms}");
+    }
+
+    // Not folded, the file's lines still match the spellings they list, in their own script
+    // (`Лукашенко`, `Łukašenka`), so the listed names count the same.
+    write("none", "out-plain");
+    let res = wordmill(&["run", pipeline.to_str().unwrap()]);
+    assert_exit(&res, 0);
+    let terms = std::fs::read_to_string(dir.join("out-plain/terms.csv")).unwrap();
+    assert_eq!(
+        row(&terms, "lukashenko").as_deref(),
+        Some("lukashenko,5,1"),
+        "{terms}"
+    );
+    assert_eq!(row(&terms, "минск"), None, "{terms}");
+
+    let bad = dir.join("bad.tsv");
+    std::fs::write(&bad, "# two spellings\nminsk\tminsk\nMiensk minsk\n").unwrap();
+    let text = std::fs::read_to_string(&pipeline)
+        .unwrap()
+        .replace("pipelines/aliases/belarus.tsv", bad.to_str().unwrap());
+    std::fs::write(&pipeline, text).unwrap();
+    let res = wordmill(&["validate", pipeline.to_str().unwrap()]);
+    assert_exit(&res, 2);
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains(&format!(
+            "{}:3: expected `variant<TAB>canonical`, found no tab",
+            bad.display()
+        )),
+        "{err}"
+    );
+}

@@ -46,6 +46,7 @@ fn sklearn_normaliser(sentences: bool) -> Normaliser {
         min_len: 1,
         stem: None,
         sentences,
+        ..NormaliserConfig::default()
     };
     Normaliser::new(config).expect("scikit-learn's configuration is valid")
 }

@@ -32,6 +32,7 @@ fn sklearn_normaliser() -> Normaliser {
         min_len: 1,
         stem: None,
         sentences: false,
+        ..NormaliserConfig::default()
     };
     Normaliser::new(config).expect("scikit-learn's configuration is valid")
 }

@@ -2,9 +2,30 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::aliases::Aliases;
 use crate::error::NormaliseError;
 
 use crate::stem::StemLanguage;
+
+/// Whether tokens are transliterated after lower-casing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Fold {
+    /// Tokens keep their script.
+    #[default]
+    None,
+    /// Every token is transliterated to ASCII (Cyrillic, Greek, Latin with diacritics, …):
+    /// `Лукашенко` → `lukashenko`, `Łukašenka` → `lukasenka`. ASCII tokens are left as they
+    /// are.
+    Ascii,
+}
+
+impl Fold {
+    /// True for [`Fold::None`].
+    pub fn is_none(&self) -> bool {
+        *self == Fold::None
+    }
+}
 
 /// Which Unicode normalisation form is applied to the whole text before anything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -148,7 +169,11 @@ impl StopWords {
 /// Everything a [`Normaliser`](crate::Normaliser) does, as plain data.
 ///
 /// The steps run in this order, as in scikit-learn: Unicode normalisation and lowercasing of
-/// the whole text, tokenisation, then the token filters (stop words, `min_len`, stemming).
+/// the whole text, tokenisation, then (when asked for) folding to ASCII and aliases, then the
+/// token filters (stop words, `min_len`, stemming).
+///
+/// `fold` and `aliases` are left out of the serialised form when they are off, so the
+/// serialisation of a configuration without them is what it was before they existed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NormaliserConfig {
@@ -166,10 +191,17 @@ pub struct NormaliserConfig {
     pub stem: Option<StemLanguage>,
     /// Whether to compute sentence spans.
     pub sentences: bool,
+    /// Transliteration of each token, after lower-casing.
+    #[serde(skip_serializing_if = "Fold::is_none")]
+    pub fold: Fold,
+    /// Variant → canonical forms, applied after folding, before the filters.
+    #[serde(skip_serializing_if = "Aliases::is_empty")]
+    pub aliases: Aliases,
 }
 
 impl Default for NormaliserConfig {
-    /// NFC, lowercase, UAX #29 words, no stop words, `min_len` 1, no stemming, sentences on.
+    /// NFC, lowercase, UAX #29 words, no stop words, `min_len` 1, no stemming, sentences on,
+    /// no folding, no aliases.
     fn default() -> Self {
         NormaliserConfig {
             unicode: UnicodeForm::Nfc,
@@ -179,6 +211,8 @@ impl Default for NormaliserConfig {
             min_len: 1,
             stem: None,
             sentences: true,
+            fold: Fold::None,
+            aliases: Aliases::default(),
         }
     }
 }
@@ -202,6 +236,8 @@ impl NormaliserConfig {
             min_len: 1,
             stem: None,
             sentences: true,
+            fold: Fold::None,
+            aliases: Aliases::default(),
         }
     }
 }

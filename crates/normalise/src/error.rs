@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
-/// Why a [`Normaliser`](crate::Normaliser) could not be built, or a stop-word file read.
+/// Why a [`Normaliser`](crate::Normaliser) could not be built, or a stop-word or alias file
+/// read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum NormaliseError {
@@ -44,6 +45,25 @@ pub enum NormaliseError {
         /// The I/O error.
         #[source]
         source: std::io::Error,
+    },
+    /// An alias file could not be read.
+    #[error("{}: cannot read alias file: {source}", path.display())]
+    AliasIo {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line of an alias file is not what was expected.
+    #[error("{}:{line}: {message}", path.display())]
+    AliasFile {
+        /// The file (empty for aliases given in code).
+        path: PathBuf,
+        /// 1-based line number (0 for aliases given in code).
+        line: usize,
+        /// What was wrong, and what was expected.
+        message: String,
     },
     /// A line of a stop-word file is not what was expected.
     #[error("{}:{line}: {message}", path.display())]

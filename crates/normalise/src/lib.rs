@@ -8,8 +8,10 @@
 //! ## Overview
 //!
 //! - [`NormaliserConfig`] says what to do, as plain data: [`UnicodeForm`] (none, NFC, NFKC),
-//!   lowercasing, the [`TokenizerKind`] (UAX #29 words or a regex pattern), [`StopWords`],
-//!   `min_len`, an optional Snowball [`StemLanguage`], and whether to split sentences.
+//!   lowercasing, the [`TokenizerKind`] (UAX #29 words or a regex pattern), [`Fold`] (tokens
+//!   transliterated to ASCII), [`Aliases`] (variant → canonical forms, read from a file),
+//!   [`StopWords`], `min_len`, an optional Snowball [`StemLanguage`], and whether to split
+//!   sentences.
 //! - [`Normaliser`] is that configuration compiled (pattern compiled, stop words loaded);
 //!   build it once and share it between threads. [`Normaliser::normalise`] gives a
 //!   [`NormalisedDoc`](wordmill_model::NormalisedDoc).
@@ -41,12 +43,37 @@
 //! # Ok::<(), wordmill_normalise::NormaliseError>(())
 //! ```
 //!
+//! One name across scripts: folded to ASCII, then aliased, each token still pointing at the
+//! spelling in the text.
+//!
+//! ```
+//! use wordmill_normalise::{Aliases, Fold, Normaliser, NormaliserConfig};
+//!
+//! let normaliser = Normaliser::new(NormaliserConfig {
+//!     fold: Fold::Ascii,
+//!     aliases: Aliases::new([("Лукашэнка", "lukashenko"), ("Alexander Lukashenko", "lukashenko")]),
+//!     ..NormaliserConfig::default()
+//! })?;
+//! let text = "Лукашенко, Лукашэнка, Alexander Lukashenko";
+//! let tokens = normaliser.tokens(text);
+//! let words: Vec<&str> = tokens.iter().map(|t| t.text.as_ref()).collect();
+//! assert_eq!(words, ["lukashenko", "lukashenko", "lukashenko"]);
+//! assert_eq!(tokens[1].span.slice(text), "Лукашэнка");
+//! assert_eq!(tokens[2].span.slice(text), "Alexander Lukashenko");
+//! # Ok::<(), wordmill_normalise::NormaliseError>(())
+//! ```
+//!
 //! ## Semantics
 //!
 //! The order is scikit-learn's: Unicode normalisation and full lowercasing (Python
 //! `str.lower()`: `İ` → `i̇`, a final `Σ` → `ς`) of the **whole** text, then tokenisation of the
-//! transformed text, then stop words, `min_len` and stemming. A token's `position` is its index
-//! among all tokens before filtering.
+//! transformed text, then (when configured) each token folded to ASCII ([`Fold::Ascii`], with
+//! the `any_ascii` crate; ASCII tokens are left as they are) and the [`Aliases`] applied
+//! (longest variant first, left to right, no overlap; a replaced phrase's tokens span the whole
+//! matched text), then stop words, `min_len` and stemming, which all see the folded form. A
+//! token's `position` is its index among all tokens before filtering (a canonical form's
+//! tokens take the matched tokens' positions). Without `fold` and aliases, tokens are made and
+//! filtered in one pass, as before they existed.
 //!
 //! [`TokenizerKind::Pattern`] uses Python's `re` meaning of `\w` (`str.isalnum()` or `_`;
 //! combining marks and ZWJ are *not* word characters), and scikit-learn's default
@@ -76,9 +103,11 @@
 //!   naive statement of the rules. Non-ASCII stretches of a text go to the full algorithms.
 //! - **Filters are small pieces** behind one trait, boxed in a chain built from the config.
 
+mod aliases;
 mod config;
 mod error;
 mod filter;
+mod fold;
 mod normaliser;
 mod pattern;
 mod pyclass;
@@ -90,7 +119,8 @@ mod tables;
 mod transform;
 mod words;
 
-pub use config::{NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
+pub use aliases::{Alias, Aliases};
+pub use config::{Fold, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
 pub use error::NormaliseError;
 pub use filter::{MinLenFilter, TokenFilter};
 pub use normaliser::Normaliser;

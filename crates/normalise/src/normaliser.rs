@@ -3,9 +3,11 @@ use std::fmt;
 use unicode_normalization::UnicodeNormalization;
 use wordmill_model::{DocBuffers, Document, NormalisedDoc, Token, TokenText};
 
-use crate::config::{NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
+use crate::aliases::{AliasMatcher, Aliases};
+use crate::config::{Fold, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
 use crate::error::NormaliseError;
 use crate::filter::{MinLenFilter, TokenFilter};
+use crate::fold::{fold_ascii, fold_ascii_into};
 use crate::pattern::{PatternTokenizer, next_sklearn_ascii, next_whitespace_ascii};
 use crate::sentences::split_sentences_into;
 use crate::stem::StemFilter;
@@ -61,6 +63,38 @@ pub struct Normaliser {
     min_len: Option<MinLenFilter>,
     /// The filters that may rewrite a token (stemming), applied after the two above.
     filters: Vec<Box<dyn TokenFilter>>,
+    /// Folding and aliases, when the configuration asks for either: the tokens are then made
+    /// unfiltered first, and folded, aliased and filtered after. `None` keeps the fused path.
+    folding: Option<Box<Folding>>,
+}
+
+/// What `fold` and `aliases` need: a normaliser that only tokenises (same Unicode form,
+/// case and tokeniser; no filter), the fold, and the compiled aliases.
+struct Folding {
+    raw: Normaliser,
+    fold: Fold,
+    lowercase: bool,
+    aliases: Option<AliasMatcher>,
+}
+
+impl Folding {
+    /// The words of `text` as tokens of the stream are before the filters: tokenised and
+    /// folded (what an alias file's sides are matched as).
+    fn words(&self, text: &str) -> Vec<String> {
+        self.raw
+            .tokens(text)
+            .into_iter()
+            .map(|t| self.fold_text(&t.text))
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+
+    fn fold_text(&self, text: &str) -> String {
+        match self.fold {
+            Fold::Ascii if !text.is_ascii() => fold_ascii(text, self.lowercase),
+            _ => text.to_string(),
+        }
+    }
 }
 
 impl fmt::Debug for Normaliser {
@@ -78,6 +112,32 @@ impl Normaliser {
             TokenizerKind::Words => Tokenizer::Words,
             TokenizerKind::Pattern(p) => Tokenizer::Pattern(PatternTokenizer::new(p)?),
         };
+        let folding = if config.fold != Fold::None || !config.aliases.is_empty() {
+            let raw = Normaliser::new(NormaliserConfig {
+                unicode: config.unicode,
+                lowercase: config.lowercase,
+                tokenizer: config.tokenizer.clone(),
+                stopwords: StopWords::None,
+                min_len: 1,
+                stem: None,
+                sentences: false,
+                fold: Fold::None,
+                aliases: Aliases::default(),
+            })?;
+            let mut folding = Folding {
+                raw,
+                fold: config.fold,
+                lowercase: config.lowercase,
+                aliases: None,
+            };
+            if !config.aliases.is_empty() {
+                let matcher = AliasMatcher::new(&config.aliases, |side| folding.words(side))?;
+                folding.aliases = Some(matcher);
+            }
+            Some(Box::new(folding))
+        } else {
+            None
+        };
         let mut filters: Vec<Box<dyn TokenFilter>> = Vec::new();
         let mut stop = None;
         let stop_words = match &config.stopwords {
@@ -92,10 +152,15 @@ impl Normaliser {
                     UnicodeForm::Nfc => w.nfc().collect(),
                     UnicodeForm::Nfkc => w.nfkc().collect(),
                 };
-                if config.lowercase {
+                let w = if config.lowercase {
                     w.to_lowercase()
                 } else {
                     w
+                };
+                // Compared with the folded tokens, so folded too.
+                match config.fold {
+                    Fold::Ascii if !w.is_ascii() => fold_ascii(&w, config.lowercase),
+                    _ => w,
                 }
             });
             stop = Some(StopWordFilter::new(words));
@@ -110,6 +175,7 @@ impl Normaliser {
             stop,
             min_len,
             filters,
+            folding,
         })
     }
 
@@ -179,6 +245,11 @@ impl Normaliser {
     #[doc(hidden)]
     pub fn tokens_general<'a>(&self, text: &'a str) -> Vec<Token<'a>> {
         let mut tokens = Vec::new();
+        if let Some(folding) = &self.folding {
+            tokens = folding.raw.tokens_general(text);
+            self.fold_alias_filter(folding, &mut tokens, 0);
+            return tokens;
+        }
         let mut position = 0;
         self.general_tokens(text, 0, text.len(), &mut position, &mut tokens);
         tokens
@@ -186,6 +257,12 @@ impl Normaliser {
 
     /// As [`tokens`](Self::tokens), appending to `tokens`.
     pub fn tokens_into<'a>(&self, text: &'a str, tokens: &mut Vec<Token<'a>>) {
+        if let Some(folding) = &self.folding {
+            let from = tokens.len();
+            folding.raw.tokens_into(text, tokens);
+            self.fold_alias_filter(folding, tokens, from);
+            return;
+        }
         tokens.reserve(text.len() / 8 + 1);
         let mut position: u32 = 0;
 
@@ -348,6 +425,69 @@ impl Normaliser {
             },
             tokens,
         );
+    }
+
+    /// The steps after tokenising when folding or aliases are on, over `tokens[from..]` (made
+    /// by `folding.raw`, unfiltered): fold each non-ASCII token (an ASCII token needs no
+    /// transliteration; a token that folds to nothing is dropped), apply the aliases, then
+    /// stop words, `min_len` and the rewriting filters. Spans and positions are the
+    /// tokeniser's (see [`AliasMatcher::apply`] for replaced phrases).
+    fn fold_alias_filter<'a>(&self, folding: &Folding, tokens: &mut Vec<Token<'a>>, from: usize) {
+        let mut buf = String::new();
+        // Folds `token` in place; false when nothing is left of it.
+        let mut fold = |token: &mut Token<'a>| {
+            if folding.fold == Fold::Ascii && !token.text.is_ascii() {
+                fold_ascii_into(&token.text, folding.lowercase, &mut buf);
+                if buf.is_empty() {
+                    return false;
+                }
+                token.text = TokenText::copied(&buf);
+            }
+            true
+        };
+        let Some(aliases) = &folding.aliases else {
+            // No aliases: fold and filter in one pass.
+            let mut write = from;
+            for read in from..tokens.len() {
+                let token = &mut tokens[read];
+                if fold(token) && self.keeps_token(token) {
+                    tokens.swap(write, read);
+                    write += 1;
+                }
+            }
+            tokens.truncate(write);
+            return;
+        };
+        if folding.fold == Fold::Ascii {
+            let mut write = from;
+            for read in from..tokens.len() {
+                if fold(&mut tokens[read]) {
+                    tokens.swap(write, read);
+                    write += 1;
+                }
+            }
+            tokens.truncate(write);
+        }
+        aliases.apply(tokens, from);
+        let mut write = from;
+        for read in from..tokens.len() {
+            if self.keeps_token(&mut tokens[read]) {
+                tokens.swap(write, read);
+                write += 1;
+            }
+        }
+        tokens.truncate(write);
+    }
+
+    /// Stop words and `min_len` (on the packed text when it is packed), then the rewriting
+    /// filters: true when `token` is kept.
+    #[inline]
+    fn keeps_token(&self, token: &mut Token<'_>) -> bool {
+        let kept = match token.text.packed_key() {
+            Some(key) => self.keeps_packed(key, &token.text),
+            None => self.keeps(&token.text),
+        };
+        kept && self.filters.iter().all(|f| f.apply(token))
     }
 
     /// Runs the rewriting filters and keeps the token if they all do.
@@ -575,6 +715,97 @@ mod tests {
         ]));
         assert_eq!(got.len(), text.split_whitespace().count() - 2);
         assert!(!got.iter().any(|t| t == "café" || t == "i\u{307}stanbul"));
+    }
+
+    /// One name in four spellings and two scripts: folded, aliased, counted as one word, each
+    /// span slicing the original spelling.
+    #[test]
+    fn mixed_script_names_fold_and_alias_to_one_word() {
+        let text = "Лукашенко said. Lukashenka, Łukašenka and ЛУКАШЭНКА met Alexander Lukashenko in Мінск’s centre.";
+        let config = NormaliserConfig {
+            fold: Fold::Ascii,
+            aliases: Aliases::new([
+                ("lukashenka", "lukashenko"),
+                ("Łukašenka", "lukashenko"),
+                ("Аляксандр Лукашэнка", "lukashenko"),
+                ("alexander lukashenko", "lukashenko"),
+            ]),
+            stopwords: StopWords::List(vec!["and".into(), "in".into(), "Мінск".into()]),
+            ..NormaliserConfig::default()
+        };
+        let got = run(config, text);
+        let words: Vec<(&str, &str, u32)> = got
+            .iter()
+            .map(|t| (t.0.as_str(), t.1.slice(text), t.2))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                ("lukashenko", "Лукашенко", 0),
+                ("said", "said", 1),
+                ("lukashenko", "Lukashenka", 2),
+                ("lukashenko", "Łukašenka", 3),
+                ("lukashenko", "ЛУКАШЭНКА", 5),
+                ("met", "met", 6),
+                ("lukashenko", "Alexander Lukashenko", 7),
+                ("minsk's", "Мінск’s", 10),
+                ("centre", "centre", 11),
+            ]
+        );
+        // Without folding, the scripts stay apart and only the ASCII spellings are aliased.
+        let plain = NormaliserConfig {
+            aliases: Aliases::new([("lukashenka", "lukashenko")]),
+            ..NormaliserConfig::default()
+        };
+        let words: Vec<String> = run(plain, text).into_iter().map(|t| t.0).collect();
+        assert_eq!(
+            &words[..4],
+            ["лукашенко", "said", "lukashenko", "łukašenka"]
+        );
+    }
+
+    #[test]
+    fn folded_stop_words_and_stems_see_the_folded_form() {
+        // The Russian list folded: `и` → `i`, `не` → `ne`; the English stemmer reads ASCII.
+        let config = NormaliserConfig {
+            fold: Fold::Ascii,
+            stopwords: StopWords::builtin("ru"),
+            stem: Some(StemLanguage::English),
+            min_len: 2,
+            ..NormaliserConfig::default()
+        };
+        let got: Vec<String> = run(config, "Рабочие и студенты не молчали, strikes i ne")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        assert_eq!(got, ["rabochi", "studenti", "molchali", "strike"]);
+        // A token that folds to nothing is dropped; its position is used up.
+        let config = NormaliserConfig {
+            fold: Fold::Ascii,
+            tokenizer: TokenizerKind::Pattern(r"\S+".into()),
+            ..NormaliserConfig::default()
+        };
+        let got = run(config, "a \u{301} b");
+        let summary: Vec<(&str, u32)> = got.iter().map(|t| (t.0.as_str(), t.2)).collect();
+        assert_eq!(summary, [("a", 0), ("b", 2)]);
+    }
+
+    #[test]
+    fn an_alias_side_the_tokenizer_keeps_nothing_of_is_an_error() {
+        let err = Normaliser::new(NormaliserConfig {
+            aliases: Aliases::new([("—", "lukashenko")]),
+            ..NormaliserConfig::default()
+        })
+        .unwrap_err();
+        assert!(
+            matches!(err, NormaliseError::AliasFile { line: 0, .. }),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .contains("which the tokenizer keeps nothing of"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -14,7 +14,10 @@ use wordmill_ingest::{
     DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
     EncodingErrors, Format, InputOrder, OnError, Oversize,
 };
-use wordmill_normalise::{NormaliserConfig, StemLanguage, StopWords, TokenizerKind, UnicodeForm};
+use wordmill_normalise::{
+    Aliases, Fold, NormaliseError, Normaliser, NormaliserConfig, StemLanguage, StopWords,
+    TokenizerKind, UnicodeForm,
+};
 
 use std::any::Any;
 use std::sync::Arc;
@@ -71,6 +74,8 @@ const FIXED_SCHEMA: &[(&str, &[&str])] = &[
             "stopwords",
             "min_len",
             "stem",
+            "fold",
+            "aliases",
         ],
     ),
     ("normalise.tokenizer", &["pattern"]),
@@ -1003,6 +1008,32 @@ impl<'s> Walker<'s> {
                 }
             }
         }
+        if let Some(fold) = self.choice(t, "fold", &["none", "ascii"]) {
+            cfg.fold = match fold.as_str() {
+                "ascii" => Fold::Ascii,
+                _ => Fold::None,
+            };
+        }
+        // A file of variant → canonical pairs, resolved like the other files of a pipeline.
+        if let Some((file, span)) = self.string(t, "aliases") {
+            match Aliases::from_file(&file) {
+                Ok(aliases) if aliases.is_empty() => self.error(
+                    span,
+                    format!("`normalise.aliases`: {file} has no `variant<TAB>canonical` line"),
+                ),
+                Ok(aliases) => {
+                    cfg.aliases = aliases;
+                    // The sides are normalised as the text is (tokenizer, fold): what only that
+                    // shows (a side the tokenizer keeps nothing of, two variants alike) is
+                    // found now too. Other errors of the table are reported by their keys.
+                    if let Err(e @ NormaliseError::AliasFile { .. }) = Normaliser::new(cfg.clone())
+                    {
+                        self.error(span, format!("`normalise.aliases`: {e}"));
+                    }
+                }
+                Err(e) => self.error(span, format!("`normalise.aliases`: {e}")),
+            }
+        }
         Some(cfg)
     }
 
@@ -1619,6 +1650,184 @@ mod normalise_tests {
 }
 
 #[cfg(test)]
+mod fold_tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<Pipeline, ConfigErrors> {
+        Pipeline::parse(Path::new("p.toml"), src.as_bytes())
+    }
+
+    fn with_normalise(lines: &str) -> String {
+        format!(
+            "version = 1\n[ingest]\ninputs = [\"Cargo.toml\"]\n[normalise]\n{lines}\n[analyse.terms]\n"
+        )
+    }
+
+    /// A scratch alias file, removed when dropped.
+    struct AliasFile(PathBuf);
+
+    impl AliasFile {
+        fn new(name: &str, text: &str) -> AliasFile {
+            let path = std::env::temp_dir().join(format!(
+                "wordmill-aliases-{}-{name}.tsv",
+                std::process::id()
+            ));
+            std::fs::write(&path, text).unwrap();
+            AliasFile(path)
+        }
+
+        fn line(&self) -> String {
+            format!("aliases = {:?}", self.0.display().to_string())
+        }
+    }
+
+    impl Drop for AliasFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    fn messages(src: &str) -> Vec<(usize, usize, String)> {
+        parse(src)
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| (e.line, e.col, e.message))
+            .collect()
+    }
+
+    #[test]
+    fn fold_is_a_closed_choice() {
+        assert_eq!(
+            parse(&with_normalise("")).unwrap().normalise.fold,
+            Fold::None
+        );
+        let p = parse(&with_normalise("fold = \"ascii\"")).unwrap();
+        assert_eq!(p.normalise.fold, Fold::Ascii);
+        assert_eq!(
+            parse(&with_normalise("fold = \"none\""))
+                .unwrap()
+                .normalise
+                .fold,
+            Fold::None
+        );
+        let got = messages(&with_normalise("fold = \"asci\""));
+        assert_eq!(
+            got,
+            [(
+                5,
+                8,
+                "`normalise.fold` must be one of \"none\", \"ascii\", found \"asci\" (did you mean \"ascii\"?)".to_string()
+            )]
+        );
+        let got = messages(&with_normalise("fold = true"));
+        assert!(
+            got[0].2.starts_with("`normalise.fold` must be a string"),
+            "{got:?}"
+        );
+        let got = messages(&with_normalise("aliass = \"x.tsv\""));
+        assert_eq!(
+            got,
+            [(
+                5,
+                1,
+                "unknown key `normalise.aliass` (did you mean `aliases`?)".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn the_shipped_belarus_aliases_parse_and_normalise_without_conflict() {
+        let p = parse(&with_normalise(
+            "fold = \"ascii\"\naliases = \"../../pipelines/aliases/belarus.tsv\"",
+        ))
+        .unwrap();
+        assert!(
+            p.normalise.aliases.len() > 150,
+            "{}",
+            p.normalise.aliases.len()
+        );
+        // Without folding too: the Cyrillic lines then match Cyrillic tokens.
+        let plain = parse(&with_normalise(
+            "aliases = \"../../pipelines/aliases/belarus.tsv\"",
+        ))
+        .unwrap();
+        assert_eq!(plain.normalise.aliases, p.normalise.aliases);
+        assert_ne!(plain.analysis_hash, p.analysis_hash);
+        let s = p.settings();
+        assert_eq!(s["normalise.fold"], serde_json::json!("ascii"));
+        let setting = s["normalise.aliases"].as_str().unwrap();
+        assert!(setting.contains(" aliases (sha256 "), "{setting}");
+    }
+
+    #[test]
+    fn bad_alias_files_are_errors_with_file_and_line() {
+        let missing = messages(&with_normalise("aliases = \"no/such/aliases.tsv\""));
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        assert_eq!((missing[0].0, missing[0].1), (5, 11));
+        assert!(
+            missing[0]
+                .2
+                .starts_with("`normalise.aliases`: no/such/aliases.tsv: cannot read alias file"),
+            "{missing:?}"
+        );
+
+        let no_tab = AliasFile::new("notab", "# ok\nminsk\tminsk\nhrodna grodno\n");
+        let got = messages(&with_normalise(&no_tab.line()));
+        assert_eq!(
+            got[0].2,
+            format!(
+                "`normalise.aliases`: {}:3: expected `variant<TAB>canonical`, found no tab in \"hrodna grodno\"",
+                no_tab.0.display()
+            )
+        );
+
+        // Two spellings that fold alike, given different canonical forms: found once folded.
+        let alike = AliasFile::new("alike", "Мінск\tminsk\n\nminsk\tmensk\n");
+        assert!(parse(&with_normalise(&alike.line())).is_ok());
+        let got = messages(&with_normalise(&format!(
+            "fold = \"ascii\"\n{}",
+            alike.line()
+        )));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].2.starts_with(&format!(
+                "`normalise.aliases`: {}:3: expected each variant once after normalisation",
+                alike.0.display()
+            )),
+            "{got:?}"
+        );
+
+        let empty = AliasFile::new("empty", "# nothing yet\n");
+        let got = messages(&with_normalise(&empty.line()));
+        assert!(
+            got[0].2.ends_with("has no `variant<TAB>canonical` line"),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn the_fingerprint_follows_the_alias_file_contents_not_its_path_or_comments() {
+        let a = AliasFile::new("a", "lukashenka\tlukashenko\n");
+        let a_commented = AliasFile::new("a2", "# spellings\n\nlukashenka\tlukashenko\n");
+        let b = AliasFile::new("b", "lukashenka\tlukashenka\n");
+        let hash = |f: &AliasFile| parse(&with_normalise(&f.line())).unwrap().analysis_hash;
+        assert_eq!(hash(&a), hash(&a_commented));
+        assert_ne!(hash(&a), hash(&b));
+        let none = parse(&with_normalise("")).unwrap().analysis_hash;
+        assert_ne!(hash(&a), none);
+        // Off, neither key is in the fingerprint's text: it is what it was before they existed.
+        let p = parse(&with_normalise("fold = \"none\"")).unwrap();
+        let text = analysis_fingerprint(&p.ingest, &p.normalise, &p.stages);
+        assert!(
+            !text.contains("fold") && !text.contains("aliases"),
+            "{text}"
+        );
+        assert_eq!(p.analysis_hash, none);
+    }
+}
+
+#[cfg(test)]
 mod docs_tests {
     use super::schema;
 
@@ -1702,7 +1911,9 @@ mod settings {
     use serde::Serialize;
     use sha2::{Digest, Sha256};
 
-    use wordmill_normalise::{NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
+    use wordmill_normalise::{
+        Aliases, Fold, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm,
+    };
 
     use super::{IngestSpec, Pipeline, ReportSpec, hex};
 
@@ -1867,6 +2078,8 @@ mod settings {
         stopwords: serde_json::Value,
         min_len: usize,
         stem: &'static str,
+        fold: &'static str,
+        aliases: serde_json::Value,
     }
 
     /// `"words"`, or `{ pattern = '...' }` (flattened to `normalise.tokenizer.pattern`).
@@ -1888,6 +2101,8 @@ mod settings {
                 stem,
                 // Not a pipeline key: the driver turns sentence spans on for the analysers.
                 sentences: _,
+                fold,
+                aliases,
             } = n;
             NormaliseView {
                 unicode: match unicode {
@@ -1903,8 +2118,28 @@ mod settings {
                 stopwords: stopwords_setting(stopwords),
                 min_len: *min_len,
                 stem: stem.map_or("none", |l| l.name()),
+                fold: match fold {
+                    Fold::Ascii => "ascii",
+                    _ => "none",
+                },
+                aliases: aliases_setting(aliases),
             }
         }
+    }
+
+    /// `null` for no aliases; a file's pairs as `"N aliases (sha256 …)"` (the path is not kept
+    /// after validation; the pairs are).
+    fn aliases_setting(aliases: &Aliases) -> serde_json::Value {
+        if aliases.is_empty() {
+            return serde_json::Value::Null;
+        }
+        let text: String = aliases
+            .pairs()
+            .iter()
+            .map(|a| format!("{}\t{}\n", a.variant, a.canonical))
+            .collect();
+        let digest = Sha256::digest(text.as_bytes());
+        format!("{} aliases (sha256 {})", aliases.len(), &hex(&digest)[..16]).into()
     }
 
     /// A list's name, or `"none"`; several layers as an array of those.
@@ -2172,6 +2407,13 @@ by = "party"
         ("normalise", "stopwords", r#"stopwords = "en""#, true),
         ("normalise", "min_len", "min_len = 3", true),
         ("normalise", "stem", r#"stem = "english""#, true),
+        ("normalise", "fold", r#"fold = "ascii""#, true),
+        (
+            "normalise",
+            "aliases",
+            r#"aliases = "../../pipelines/aliases/belarus.tsv""#,
+            true,
+        ),
         ("analyse.terms", "ngrams", "ngrams = [1, 2]", true),
         ("analyse.terms", "top", "top = 7", true),
         ("analyse.terms", "min_df", "min_df = 2", true),
