@@ -6,7 +6,7 @@
 
 use std::any::Any;
 
-use crate::{Analyser, DocFreq, DocumentStats};
+use crate::{Analyser, DocFreq, DocumentStats, Lowercase, PatternForms};
 
 /// One table of a pipeline file, as an analyser reads it. Each getter returns `None` (or the
 /// default) when the key is absent, and also when its value is wrong, after recording the
@@ -30,6 +30,11 @@ pub trait ConfigTable {
     fn table(&mut self, key: &str) -> Option<Box<dyn ConfigTable + '_>>;
     /// Whether the table has `key`.
     fn has(&self, key: &str) -> bool;
+    /// How the pipeline normalises text, for the words and globs of patterns
+    /// ([`Pattern::parse_with`](crate::Pattern::parse_with)); lower-casing only by default.
+    fn forms(&self) -> &dyn PatternForms {
+        &Lowercase
+    }
     /// Records a problem at the value of `key` (or at the table, for `None`).
     fn error(&mut self, key: Option<&str>, message: String);
     /// Records a problem at item `index` of the array `key` (at `key` when it is one string).

@@ -21,6 +21,7 @@ mod collocations;
 mod configure;
 mod documents;
 mod keyness;
+mod pattern;
 mod sentiment;
 mod terms;
 
@@ -33,6 +34,10 @@ pub use documents::{DocumentStats, Documents, DocumentsPartial};
 pub use keyness::{
     Comparison, Keyness, KeynessConfig, KeynessError, KeynessOutput, KeynessPartial, KeynessRow,
     Measure, ValueTotals,
+};
+pub use pattern::{
+    Element, Glob, Lowercase, MAX_PHRASE, MatchCache, Matcher, Pattern, PatternError, PatternForms,
+    PatternMatch, sentence_tokens,
 };
 pub use sentiment::{
     Applied, DocumentScores, DocumentSentiment, EmojiLexicon, Explanation, GroupSentiment,

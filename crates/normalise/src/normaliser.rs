@@ -184,6 +184,29 @@ impl Normaliser {
         &self.config
     }
 
+    /// `text` as a part of one token's text before the filters that drop or rewrite tokens:
+    /// in the Unicode form, lower-cased and folded as configured, never split, stemmed or
+    /// aliased. What the fixed parts of a pattern such as `lukashenk*` are compared as.
+    ///
+    /// ```
+    /// use wordmill_normalise::{Fold, Normaliser, NormaliserConfig};
+    ///
+    /// let config = NormaliserConfig { fold: Fold::Ascii, ..NormaliserConfig::default() };
+    /// let normaliser = Normaliser::new(config)?;
+    /// assert_eq!(normaliser.form("Лукашенк"), "lukashenk");
+    /// # Ok::<(), wordmill_normalise::NormaliseError>(())
+    /// ```
+    pub fn form(&self, text: &str) -> String {
+        let transformed =
+            crate::transform::Transformed::new(text, self.config.unicode, self.config.lowercase);
+        match self.config.fold {
+            Fold::Ascii if !transformed.text.is_ascii() => {
+                crate::fold::fold_ascii(&transformed.text, self.config.lowercase)
+            }
+            _ => transformed.text.into_owned(),
+        }
+    }
+
     /// Normalises one document. Never panics, whatever the text.
     pub fn normalise<'a>(&self, doc: &'a Document) -> NormalisedDoc<'a> {
         self.normalise_with(doc, DocBuffers::default())

@@ -22,7 +22,7 @@ use wordmill_normalise::{
 use std::any::Any;
 use std::sync::Arc;
 
-use wordmill_analyse::ConfigTable;
+use wordmill_analyse::{ConfigTable, Lowercase, PatternForms};
 use wordmill_report::SectionReader;
 
 use crate::error::{ConfigError, ConfigErrors};
@@ -599,6 +599,12 @@ impl<'s> Walker<'s> {
             None => Some(NormaliserConfig::default()),
         };
 
+        // Patterns of the analysers are normalised as the text is.
+        let forms = Forms(
+            normalise
+                .as_ref()
+                .and_then(|cfg| Normaliser::new(cfg.clone()).ok()),
+        );
         let mut stages: Vec<Arc<dyn Stage>> = Vec::new();
         match self.sub(&top, "analyse", "analyse") {
             Some(analyse) => {
@@ -611,6 +617,7 @@ impl<'s> Walker<'s> {
                     let mut reader = TableReader {
                         walker: self,
                         table,
+                        forms: &forms,
                     };
                     if let Some(stage) = kind.build(&mut reader, &configured) {
                         stages.push(Arc::from(stage));
@@ -1144,6 +1151,31 @@ fn analysis_fingerprint(
 struct TableReader<'w, 's, 'n> {
     walker: &'w mut Walker<'s>,
     table: Table<'n>,
+    forms: &'w Forms,
+}
+
+/// The pipeline's normaliser as patterns see it ([`PatternForms`]); lower-casing only when the
+/// `[normalise]` table has errors of its own.
+struct Forms(Option<Normaliser>);
+
+impl PatternForms for Forms {
+    fn words(&self, text: &str) -> Vec<String> {
+        match &self.0 {
+            Some(n) => n
+                .tokens(text)
+                .into_iter()
+                .map(|t| t.text.to_string())
+                .collect(),
+            None => Lowercase.words(text),
+        }
+    }
+
+    fn chars(&self, text: &str) -> String {
+        match &self.0 {
+            Some(n) => n.form(text),
+            None => Lowercase.chars(text),
+        }
+    }
 }
 
 impl ConfigTable for TableReader<'_, '_, '_> {
@@ -1196,12 +1228,17 @@ impl ConfigTable for TableReader<'_, '_, '_> {
         }
     }
 
+    fn forms(&self) -> &dyn PatternForms {
+        self.forms
+    }
+
     fn table(&mut self, key: &str) -> Option<Box<dyn ConfigTable + '_>> {
         let section = format!("{}.{key}", self.table.section);
         let table = self.walker.sub(&self.table, key, &section)?;
         Some(Box::new(TableReader {
             walker: &mut *self.walker,
             table,
+            forms: self.forms,
         }))
     }
 

@@ -90,6 +90,7 @@ mod analyser;
 mod explain;
 mod lexicon;
 mod table;
+pub(crate) use table::FxBuild;
 mod text;
 mod vader;
 
