@@ -233,6 +233,7 @@ fn tokens_are_split_by_the_sentence_they_start_in() {
     let tokens = [tok(0, 2), tok(3, 5), tok(7, 9), tok(20, 21)];
     let sentences = [Span::new(0, 6), Span::new(7, 10)];
     assert_eq!(sentence_tokens(&tokens, &sentences), vec![0..2, 2..3]);
-    assert_eq!(sentence_tokens(&tokens, &[]), [0..4]);
+    let all = sentence_tokens(&tokens, &[]);
+    assert_eq!((all.len(), all[0].clone()), (1, 0..4));
     assert_eq!(sentence_tokens(&[], &sentences), vec![0..0, 0..0]);
 }
