@@ -7,6 +7,7 @@ mod common;
 mod compare;
 mod determinism;
 mod docs;
+mod kwic;
 mod pipelines;
 mod reliability;
 mod scale;

@@ -112,7 +112,7 @@ pub trait Configure: Analyser + Sized + Send + Sync + 'static {
     fn config(&self) -> &Self::Config;
 
     /// Checks a loaded partial state against its invariants and the documents of the same
-    /// state (in ordinal order). Returns what is wrong.
+    /// state (in the order the state lists them, which need not be ordinal order). Returns what is wrong.
     fn validate(
         &self,
         _partial: &Self::Partial,

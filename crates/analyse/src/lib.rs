@@ -12,6 +12,8 @@
 //!   than another, by χ², G² and log ratio, equal to scipy's `chi2_contingency`.
 //! - [`Documents`]: one row of facts per document (id, metadata, size, tokens, sentences).
 //! - [`Vader`]: lexicon sentiment reproducing vaderSentiment 3.3.2 exactly.
+//! - [`Kwic`]: a concordance, every match of word, glob and phrase patterns with the
+//!   original text around it.
 //! - [`Collocations`]: bigram counts and NLTK's association measures (PMI, log-likelihood
 //!   ratio, chi-square, Student's t).
 //!
@@ -21,6 +23,7 @@ mod collocations;
 mod configure;
 mod documents;
 mod keyness;
+mod kwic;
 mod pattern;
 mod sentiment;
 mod terms;
@@ -34,6 +37,9 @@ pub use documents::{DocumentStats, Documents, DocumentsPartial};
 pub use keyness::{
     Comparison, Keyness, KeynessConfig, KeynessError, KeynessOutput, KeynessPartial, KeynessRow,
     Measure, ValueTotals,
+};
+pub use kwic::{
+    Kwic, KwicConfig, KwicError, KwicHit, KwicOutput, KwicPartial, MAX_WINDOW, PatternHits,
 };
 pub use pattern::{
     Element, Glob, Lowercase, MAX_PHRASE, MatchCache, Matcher, Pattern, PatternError, PatternForms,

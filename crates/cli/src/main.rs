@@ -146,6 +146,50 @@ enum Command {
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
         threads: Option<u16>,
     },
+    /// Find words, globs and phrases in texts: a concordance, one line per hit.
+    #[command(after_help = KWIC_HELP)]
+    Kwic {
+        /// The patterns (words, `*`/`?` globs, phrases in quotes), then optionally the input:
+        /// a file, or `-` for standard input (the default).
+        #[arg(required = true, value_name = "PATTERN... [FILE|-]")]
+        args: Vec<String>,
+        /// Input format: jsonl (one JSON object per line), csv (RFC 4180, a header row first)
+        /// or lines (one plain text per line).
+        #[arg(long, value_name = "FORMAT", default_value = "jsonl", value_parser = wordmill_pipeline::AdhocFormat::NAMES)]
+        format: String,
+        /// The same as --format lines: each input line is a plain text.
+        #[arg(long, conflicts_with = "format")]
+        lines: bool,
+        /// The field holding the text: a JSON key or dotted path (body.text), or a CSV column
+        /// [default: text].
+        #[arg(long, value_name = "NAME")]
+        text_field: Option<String>,
+        /// The field holding the id, named likewise [default: `id` where a record has one,
+        /// else the record number].
+        #[arg(long, value_name = "NAME")]
+        id_field: Option<String>,
+        /// Tokens of context on each side.
+        #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u16).range(0..=100))]
+        window: u16,
+        /// Fold every token to ASCII (Лукашенко, Łukašenka → lukashenko, lukasenka).
+        #[arg(long)]
+        fold: bool,
+        /// A file of variant<TAB>canonical aliases, applied after folding.
+        #[arg(long, value_name = "FILE")]
+        aliases: Option<PathBuf>,
+        /// Stop words removed before matching: none, or a built-in list (en, de, fr, ...).
+        #[arg(long, value_name = "LIST", default_value = "none")]
+        stopwords: String,
+        /// JSON lines with kwic.csv's columns instead of aligned text.
+        #[arg(long)]
+        json: bool,
+        /// Characters of context shown on each side in aligned text.
+        #[arg(long, value_name = "N", default_value_t = 40)]
+        width: usize,
+        /// Worker threads.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+        threads: Option<u16>,
+    },
     /// Check pipeline files without running them; report every error at once.
     Validate {
         /// Pipeline files (.toml or .json) or directories of them.
@@ -331,6 +375,74 @@ fn run() -> Result<ExitCode> {
                 id_field,
             };
             cmd_sentiment(&input, &options)
+        }
+        Command::Kwic {
+            mut args,
+            format,
+            lines,
+            text_field,
+            id_field,
+            window,
+            fold,
+            aliases,
+            stopwords,
+            json,
+            width,
+            threads,
+        } => {
+            // The last argument is the input when it is `-` or an existing file and a pattern
+            // comes before it.
+            let input = match args.last() {
+                Some(last)
+                    if args.len() > 1 && (last == "-" || std::path::Path::new(last).is_file()) =>
+                {
+                    PathBuf::from(args.pop().unwrap_or_default())
+                }
+                _ => PathBuf::from("-"),
+            };
+            let format = if lines {
+                wordmill_pipeline::AdhocFormat::Lines
+            } else {
+                match format.parse() {
+                    Ok(f) => f,
+                    Err(e) => {
+                        eprintln!("wordmill: {e}");
+                        return Ok(ExitCode::from(2));
+                    }
+                }
+            };
+            if format == wordmill_pipeline::AdhocFormat::Lines
+                && (text_field.is_some() || id_field.is_some())
+            {
+                eprintln!(
+                    "wordmill: --text-field and --id-field name fields of JSON Lines or CSV records; plain lines have none (the id is the line number)"
+                );
+                return Ok(ExitCode::from(2));
+            }
+            let options = wordmill_pipeline::AdhocOptions {
+                format,
+                threads: threads.map(usize::from),
+                text_field: text_field.unwrap_or_else(|| "text".into()),
+                id_field,
+                ..wordmill_pipeline::AdhocOptions::default()
+            };
+            let kwic = wordmill_pipeline::KwicOptions {
+                patterns: args,
+                window: usize::from(window),
+                fold,
+                aliases,
+                stopwords,
+                json,
+                width,
+            };
+            // Bad patterns and options are found before any input is read.
+            if let Err(e) = wordmill_pipeline::build_kwic(&kwic) {
+                eprintln!("wordmill: {e}");
+                return Ok(ExitCode::from(2));
+            }
+            cmd_adhoc(&input, "searched", &|input, output, on_error| {
+                wordmill_pipeline::kwic_stream(input, output, &options, &kwic, on_error)
+            })
         }
         Command::Reduce { pipeline, verbose } => state::cmd_reduce(&pipeline, verbose),
         Command::Merge {
@@ -622,26 +734,35 @@ fn cmd_sentiment(
     input: &std::path::Path,
     options: &wordmill_pipeline::AdhocOptions,
 ) -> Result<ExitCode> {
+    cmd_adhoc(input, "scored", &|input, output, on_error| {
+        wordmill_pipeline::score_stream(input, output, options, on_error)
+    })
+}
+
+/// Reads a stream of texts from a file or standard input, the work done by `run`, with one
+/// way of reporting errors and exit codes for `wordmill sentiment` and `wordmill kwic`.
+type AdhocRun<'a> = dyn Fn(
+        &mut dyn io::BufRead,
+        &mut dyn Write,
+        &mut dyn FnMut(String),
+    ) -> Result<wordmill_pipeline::AdhocStats, wordmill_pipeline::AdhocError>
+    + 'a;
+
+fn cmd_adhoc(input: &std::path::Path, verb: &str, run: &AdhocRun<'_>) -> Result<ExitCode> {
     let origin = if input.as_os_str() == "-" {
         "<stdin>".to_string()
     } else {
         input.display().to_string()
     };
     let mut report = |e: String| eprintln!("wordmill: {origin}: {e}");
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
     let result = if input.as_os_str() == "-" {
-        wordmill_pipeline::score_stdio(options, &mut report)
+        let stdin = io::stdin();
+        run(&mut stdin.lock(), &mut out, &mut report)
     } else {
         match std::fs::File::open(input) {
-            Ok(f) => {
-                let stdout = io::stdout();
-                let mut out = io::BufWriter::new(stdout.lock());
-                wordmill_pipeline::score_stream(
-                    &mut io::BufReader::new(f),
-                    &mut out,
-                    options,
-                    &mut report,
-                )
-            }
+            Ok(f) => run(&mut io::BufReader::new(f), &mut out, &mut report),
             Err(e) => {
                 eprintln!("wordmill: {origin}: cannot read: {e}");
                 return Ok(ExitCode::from(2));
@@ -651,7 +772,7 @@ fn cmd_sentiment(
     match result {
         Ok(stats) if stats.bad > 0 => {
             eprintln!(
-                "wordmill: {origin}: {} of {} could not be scored (listed above)",
+                "wordmill: {origin}: {} of {} could not be {verb} (listed above)",
                 stats.bad,
                 plural(stats.records, "record", "records")
             );
@@ -674,6 +795,24 @@ fn cmd_sentiment(
         }
     }
 }
+
+/// Shown after `wordmill kwic --help`.
+const KWIC_HELP: &str = "\
+Output: one line per hit, in input order: the record's id and sentence number (from 1), the
+left context right-aligned, the match in [brackets], the right context:
+  belarus:8  of general strikes is going to worry [Lukashenko] more, as they represent a
+With --json, one JSON line per hit: pattern, id, sentence (0-based), start and end (byte
+offsets into the text: text[start..end] is the match), left, match, right.
+
+Patterns are matched against the normalised tokens (lower-cased; --fold, --aliases and
+--stopwords as in a pipeline's [normalise]), each pattern on its own, a phrase within one
+sentence. The last argument is the input when it is `-` or an existing file; otherwise every
+argument is a pattern and the texts come from standard input.
+
+Examples:
+  wordmill kwic 'strik*' 'general strike' --lines article.txt
+  wordmill kwic Lukashenka --fold --aliases pipelines/aliases/belarus.tsv posts.jsonl
+  wordmill kwic --json --format csv --text-field body 'tax*' letters.csv";
 
 /// Shown after `wordmill sentiment --help`.
 const SENTIMENT_HELP: &str = "\

@@ -209,6 +209,25 @@ pub fn score_stream(
     on_error: &mut dyn FnMut(String),
 ) -> Result<AdhocStats, AdhocError> {
     let vader = build_vader(&options.lexicon, options.rules)?;
+    map_records(
+        input,
+        output,
+        options,
+        &|record| score_record(&vader, options, record),
+        on_error,
+    )
+}
+
+/// Reads the records of `input` as `options` say (format, text and id fields), hands each to
+/// `work` on the worker threads and writes what it returns to `output`, in input order; a bad
+/// record after the first, or one `work` refuses, goes to `on_error` and is counted.
+fn map_records(
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+    options: &AdhocOptions,
+    work: &(dyn Fn(&Record) -> Result<Vec<u8>, String> + Sync),
+    on_error: &mut dyn FnMut(String),
+) -> Result<AdhocStats, AdhocError> {
     let threads = options
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -252,7 +271,7 @@ pub fn score_stream(
                         let record = pending
                             .parse(options, false)
                             .map_err(|bad| format!("line {line}: {}", bad.message(options)))?;
-                        score_record(&vader, options, &record)
+                        work(&record)
                     })
                     .collect()
             });
@@ -831,6 +850,197 @@ fn csv_read_error(e: csv::Error) -> AdhocError {
         csv::ErrorKind::Io(io) => AdhocError::Read(io),
         _ => AdhocError::Read(io::Error::other(message)),
     }
+}
+
+/// How `wordmill kwic` normalises and shows.
+#[derive(Debug, Clone)]
+pub struct KwicOptions {
+    /// The patterns: words, `*`/`?` globs, phrases.
+    pub patterns: Vec<String>,
+    /// Tokens of context on each side.
+    pub window: usize,
+    /// Fold tokens to ASCII (`[normalise] fold = "ascii"`).
+    pub fold: bool,
+    /// A file of aliases (`[normalise] aliases`).
+    pub aliases: Option<std::path::PathBuf>,
+    /// Stop words removed before matching (`none`, `en`, …).
+    pub stopwords: String,
+    /// JSON lines (`kwic.csv`'s columns) instead of aligned text.
+    pub json: bool,
+    /// Characters of context shown on each side in aligned text.
+    pub width: usize,
+}
+
+impl Default for KwicOptions {
+    fn default() -> Self {
+        KwicOptions {
+            patterns: Vec::new(),
+            window: 5,
+            fold: false,
+            aliases: None,
+            stopwords: "none".into(),
+            json: false,
+            width: 40,
+        }
+    }
+}
+
+/// Why `wordmill kwic` could not start: a bad pattern, stop-word list or aliases file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KwicSetupError {
+    /// The normalisation options (stop words, aliases) are wrong.
+    #[error("{0}")]
+    Normalise(#[from] wordmill_normalise::NormaliseError),
+    /// A pattern cannot be used.
+    #[error("{0}")]
+    Pattern(#[from] wordmill_analyse::KwicError),
+}
+
+#[derive(Serialize)]
+struct KwicOut<'a> {
+    pattern: &'a str,
+    id: &'a Value,
+    sentence: usize,
+    start: usize,
+    end: usize,
+    left: &'a str,
+    #[serde(rename = "match")]
+    matched: &'a str,
+    right: &'a str,
+}
+
+/// Finds the patterns of `kwic` in every text of `input` (read as `options` say), writing
+/// one line per hit to `output`, in input order: aligned text (the left context right-aligned,
+/// the match between `[` `]`) or, with `kwic.json`, JSON lines with `kwic.csv`'s columns.
+///
+/// # Errors
+///
+/// As [`score_stream`], and [`AdhocError::Input`] naming the setting when a pattern, the stop
+/// words or the aliases file cannot be used.
+pub fn kwic_stream(
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+    options: &AdhocOptions,
+    kwic: &KwicOptions,
+    on_error: &mut dyn FnMut(String),
+) -> Result<AdhocStats, AdhocError> {
+    let (normaliser, analyser) = build_kwic(kwic).map_err(|e| AdhocError::Input {
+        line: 0,
+        message: e.to_string(),
+        hint: "check the patterns and options".into(),
+    })?;
+    map_records(
+        input,
+        output,
+        options,
+        &|record| kwic_record(&normaliser, &analyser, kwic, record),
+        on_error,
+    )
+}
+
+/// The normaliser and concordance `wordmill kwic` runs.
+pub fn build_kwic(
+    kwic: &KwicOptions,
+) -> Result<(wordmill_normalise::Normaliser, wordmill_analyse::Kwic), KwicSetupError> {
+    use wordmill_normalise::{Aliases, Fold, Normaliser, NormaliserConfig, StopWords};
+    let mut config = NormaliserConfig {
+        stopwords: if kwic.stopwords == "none" {
+            StopWords::None
+        } else {
+            StopWords::Builtin(kwic.stopwords.clone())
+        },
+        fold: if kwic.fold { Fold::Ascii } else { Fold::None },
+        ..NormaliserConfig::default()
+    };
+    if let Some(path) = &kwic.aliases {
+        config.aliases = Aliases::from_file(path)?;
+    }
+    let forms = crate::config::Forms(Some(Normaliser::new(config.clone())?));
+    let normaliser = Normaliser::new(config)?;
+    let analyser = wordmill_analyse::Kwic::with_forms(
+        wordmill_analyse::KwicConfig {
+            patterns: kwic.patterns.clone(),
+            window: kwic.window,
+            ..wordmill_analyse::KwicConfig::default()
+        },
+        &forms,
+    )?;
+    Ok((normaliser, analyser))
+}
+
+fn kwic_record(
+    normaliser: &wordmill_normalise::Normaliser,
+    analyser: &wordmill_analyse::Kwic,
+    o: &KwicOptions,
+    record: &Record,
+) -> Result<Vec<u8>, String> {
+    use wordmill_analyse::Analyser;
+    let doc = wordmill_model::Document::new(
+        0,
+        String::new(),
+        record.text.as_str(),
+        wordmill_model::Metadata::new(),
+    );
+    let nd = normaliser.normalise(&doc);
+    let mut partial = analyser.partial();
+    analyser.observe(&mut partial, &nd);
+    let found = analyser.finish(partial);
+    let mut out = Vec::new();
+    let id_text = match &record.id {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    for h in &found.hits {
+        let pattern = &analyser.config().patterns[h.pattern];
+        if o.json {
+            let line = KwicOut {
+                pattern,
+                id: &record.id,
+                sentence: h.sentence,
+                start: h.start,
+                end: h.end,
+                left: &h.left,
+                matched: &h.matched,
+                right: &h.right,
+            };
+            serde_json::to_writer(&mut out, &line).map_err(|e| e.to_string())?;
+            out.push(b'\n');
+        } else {
+            let line = format!(
+                "{id_text}:{}  {} [{}] {}\n",
+                h.sentence + 1,
+                aligned_left(&h.left, o.width),
+                one_line(&h.matched),
+                clip_right(&h.right, o.width)
+            );
+            out.extend_from_slice(line.as_bytes());
+        }
+    }
+    Ok(out)
+}
+
+/// `text` on one line: every run of whitespace (line breaks too) one space, control
+/// characters dropped.
+fn one_line(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect()
+}
+
+/// The last `width` characters of `text` on one line, padded on the left to `width`.
+fn aligned_left(text: &str, width: usize) -> String {
+    let line: Vec<char> = one_line(text).chars().collect();
+    let kept: String = line[line.len().saturating_sub(width)..].iter().collect();
+    format!("{kept:>width$}")
+}
+
+/// The first `width` characters of `text` on one line.
+fn clip_right(text: &str, width: usize) -> String {
+    one_line(text).chars().take(width).collect()
 }
 
 fn score_record(vader: &Vader, o: &AdhocOptions, record: &Record) -> Result<Vec<u8>, String> {

@@ -1156,7 +1156,7 @@ struct TableReader<'w, 's, 'n> {
 
 /// The pipeline's normaliser as patterns see it ([`PatternForms`]); lower-casing only when the
 /// `[normalise]` table has errors of its own.
-struct Forms(Option<Normaliser>);
+pub(crate) struct Forms(pub(crate) Option<Normaliser>);
 
 impl PatternForms for Forms {
     fn words(&self, text: &str) -> Vec<String> {
@@ -2231,7 +2231,8 @@ mod settings {
             meta_from_path = '(?P<stem>[a-z]+)'\n\
             [normalise]\ntokenizer = { pattern = '\\w+' }\nstopwords = \"en\"\nstem = \"english\"\n\
             [analyse.terms]\n[analyse.terms.tfidf]\n[analyse.keyness]\nby = \"stem\"\n\
-            [analyse.sentiment]\n[analyse.collocations]\n[report]\ndir = \"x\"\n\
+            [analyse.sentiment]\n[analyse.collocations]\n[analyse.kwic]\npatterns = \"strike\"\n\
+            [report]\ndir = \"x\"\n\
             [[expect]]\nmetric = \"corpus.documents\"\nequals = 1\n";
 
         /// A key added to the parser's SCHEMA without a setting fails here; so does a setting
@@ -2375,6 +2376,8 @@ meta_fields = ["party"]
 [analyse.keyness]
 by = "party"
 [analyse.collocations]
+[analyse.kwic]
+patterns = ["strike"]
 [report]
 "#;
 
@@ -2506,6 +2509,15 @@ by = "party"
         ),
         ("analyse.collocations", "top", "top = 3", true),
         ("analyse.collocations", "span", r#"span = "sentence""#, true),
+        (
+            "analyse.kwic",
+            "patterns",
+            r#"patterns = ["strike", "general strike"]"#,
+            true,
+        ),
+        ("analyse.kwic", "window", "window = 3", true),
+        ("analyse.kwic", "max_hits", "max_hits = 3", true),
+        ("analyse.kwic", "max_hits_csv", "max_hits_csv = 100", true),
     ];
 
     /// The base with `line` setting `key` in `section` (replacing the base's own line for it;

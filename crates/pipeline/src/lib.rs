@@ -51,7 +51,8 @@ mod node;
 mod registry;
 
 pub use adhoc::{
-    AdhocError, AdhocFormat, AdhocOptions, AdhocStats, build_vader, score_stdio, score_stream,
+    AdhocError, AdhocFormat, AdhocOptions, AdhocStats, KwicOptions, KwicSetupError, build_kwic,
+    build_vader, kwic_stream, score_stdio, score_stream,
 };
 pub use bench::{
     BASELINE_DIR, BASELINE_VERSION, Baseline, Spread, StageSpread, baseline_path, bench,

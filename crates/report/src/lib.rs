@@ -69,6 +69,9 @@ pub use sections::keyness::{
     KEYNESS_COLUMNS, KeyTerm, KeynessSection, KeynessSettings, KeynessSummary, KeynessTarget,
     write_keyness_csv,
 };
+pub use sections::kwic::{
+    KWIC_COLUMNS, KwicLine, KwicSection, KwicSummary, PatternSummary, write_kwic_csv,
+};
 pub use sections::sentiment::{ArcSample, SentimentSection, arc_choice};
 pub use sections::sentiment::{
     DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_sentiment_cells,

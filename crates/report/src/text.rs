@@ -88,6 +88,32 @@ pub(crate) fn clip_chars(text: &str, n: usize) -> String {
     clip_with(text, n as f64, |_| 1.0).0
 }
 
+/// At most `n` characters of the end of `text` (whitespace collapsed), starting with `…` when
+/// cut: the left context of a concordance line, whose end is what matters.
+pub(crate) fn clip_chars_left(text: &str, n: usize) -> String {
+    let clean: Vec<char> = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect();
+    // A space before the match stays: the context reads up to it.
+    let clean: Vec<char> = if text.ends_with(char::is_whitespace) && !clean.is_empty() {
+        clean.into_iter().chain([' ']).collect()
+    } else {
+        clean
+    };
+    if clean.len() <= n {
+        return clean.into_iter().collect();
+    }
+    if n == 0 {
+        return String::new();
+    }
+    std::iter::once('…')
+        .chain(clean[clean.len() - (n - 1)..].iter().copied())
+        .collect()
+}
+
 /// Advance widths of the printable ASCII characters (space to `~`) in thousandths of an em, in
 /// DejaVu Sans, one of the widest common sans-serif fonts (and the one Debian's browsers fall
 /// back to), regular and bold.
@@ -215,6 +241,10 @@ mod tests {
         fn clip_chars_fits_its_length(text in "\\PC{0,60}", n in 0usize..50) {
             let out = clip_chars(&text, n);
             prop_assert!(out.chars().count() <= n);
+            let left = clip_chars_left(&text, n);
+            prop_assert!(left.chars().count() <= n);
+            let clean = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert!(clean.ends_with(left.trim_start_matches('…').trim_end()));
         }
     }
 }

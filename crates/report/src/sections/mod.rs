@@ -2,5 +2,6 @@
 
 pub(crate) mod collocations;
 pub(crate) mod keyness;
+pub(crate) mod kwic;
 pub(crate) mod sentiment;
 pub(crate) mod terms;
