@@ -298,7 +298,7 @@ impl Section for KwicSection {
             }
             let _ = writeln!(
                 s,
-                "<table aria-label=\"{}\" style=\"width:100%;table-layout:fixed\"><colgroup><col style=\"width:16%\"><col style=\"width:36%\"><col style=\"width:14%\"><col style=\"width:34%\"></colgroup><thead><tr><th scope=\"col\">document</th><th scope=\"col\" style=\"text-align:right\">left</th><th scope=\"col\" style=\"text-align:center\">match</th><th scope=\"col\">right</th></tr></thead><tbody>",
+                "<table aria-label=\"{}\" style=\"width:100%;table-layout:fixed\"><colgroup><col style=\"width:16%\"><col style=\"width:36%\"><col style=\"width:14%\"><col style=\"width:34%\"></colgroup><thead><tr><th scope=\"col\">sentence · document</th><th scope=\"col\" style=\"text-align:right\">left</th><th scope=\"col\" style=\"text-align:center\">match</th><th scope=\"col\">right</th></tr></thead><tbody>",
                 escape(&format!("Concordance of {}", p.pattern))
             );
             for l in &p.lines {
@@ -306,10 +306,11 @@ impl Section for KwicSection {
                 let right = clip_chars(&l.right, CONTEXT_CHARS);
                 let _ = writeln!(
                     s,
-                    "<tr><td title=\"bytes {}–{}\">{}</td><td style=\"text-align:right;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;direction:rtl\" title=\"{}\"><bdi>{}</bdi></td><td style=\"text-align:center\"><strong>{}</strong></td><td style=\"white-space:nowrap;overflow:hidden;text-overflow:ellipsis\" title=\"{}\">{}</td></tr>",
+                    "<tr><td style=\"white-space:nowrap;overflow:hidden;text-overflow:ellipsis\" title=\"{}, bytes {}–{}\">{}</td><td style=\"text-align:right;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;direction:rtl\" title=\"{}\"><bdi>{}</bdi></td><td style=\"text-align:center\"><strong>{}</strong></td><td style=\"white-space:nowrap;overflow:hidden;text-overflow:ellipsis\" title=\"{}\">{}</td></tr>",
+                    escape(&source(l)),
                     l.start,
                     l.end,
-                    escape(&source(l)),
+                    escape(&format!("{} · {}", sentence_number(l.sentence), l.doc_id)),
                     escape(&clip_chars(&l.left, 400)),
                     escape(&left),
                     escape(&clip_chars(&l.matched, CONTEXT_CHARS)),
