@@ -43,6 +43,35 @@ dir = "unused"
 formats = ["json", "csv", "md", "html"]
 "#,
     ),
+    // The default pipeline with a concordance of 20 patterns: words, globs and phrases.
+    (
+        "default_kwic",
+        r#"
+[normalise]
+unicode = "nfkc"
+lowercase = true
+tokenizer = "words"
+stopwords = "en"
+min_len = 2
+
+[analyse.terms]
+ngrams = [1, 1]
+top = 25
+
+[analyse.sentiment]
+rules = "vader"
+unit = "sentence"
+
+[analyse.kwic]
+patterns = ["tax*", "america*", "united states", "health care", "congress", "jobs", "economy",
+            "war", "peace", "freedom", "terror*", "soviet union", "nuclear weapons", "education",
+            "energy", "deficit*", "budget", "children", "families", "*ism"]
+
+[report]
+dir = "unused"
+formats = ["json", "csv", "md", "html"]
+"#,
+    ),
     // pipelines/default.toml's settings: terms only.
     (
         "terms",

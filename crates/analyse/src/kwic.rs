@@ -61,7 +61,8 @@ use serde::{Deserialize, Serialize};
 use wordmill_model::{Merge, NormalisedDoc, Ordinal};
 
 use crate::pattern::{
-    Lowercase, MatchCache, Matcher, Pattern, PatternError, PatternForms, sentence_tokens,
+    Lowercase, MatchCache, Matcher, Pattern, PatternError, PatternForms, PatternMatch,
+    sentence_tokens,
 };
 use crate::{Analyser, ConfigTable, Configure, DocumentStats, InvalidState};
 
@@ -207,6 +208,9 @@ pub struct KwicPartial {
     /// Token texts seen and the patterns they start (a per-thread memo).
     #[serde(skip)]
     cache: MatchCache,
+    /// The matches of one sentence (scratch space).
+    #[serde(skip)]
+    found: Vec<PatternMatch>,
 }
 
 impl KwicPartial {
@@ -294,7 +298,6 @@ impl Analyser for Kwic {
         let tokens = &doc.tokens;
         let window = self.config.window;
         let mut seen = vec![false; n];
-        let mut words: Vec<&str> = Vec::new();
         for (sentence, range) in sentence_tokens(tokens, &doc.sentences)
             .into_iter()
             .enumerate()
@@ -302,9 +305,11 @@ impl Analyser for Kwic {
             if range.is_empty() {
                 continue;
             }
-            words.clear();
-            words.extend(tokens[range.clone()].iter().map(|t| &*t.text));
-            for m in self.matcher.each(&words, &mut partial.cache) {
+            let mut found = std::mem::take(&mut partial.found);
+            found.clear();
+            self.matcher
+                .each_tokens(&tokens[range.clone()], &mut partial.cache, &mut found);
+            for &m in &found {
                 let first = range.start + m.start;
                 let last = first + m.len - 1;
                 let (start, end) = (tokens[first].span.start, tokens[last].span.end);
@@ -337,6 +342,7 @@ impl Analyser for Kwic {
                     },
                 });
             }
+            partial.found = found;
         }
         for (d, s) in partial.documents.iter_mut().zip(seen) {
             *d += u64::from(s);

@@ -136,10 +136,7 @@ pub(crate) fn push_u64(out: &mut Vec<u8>, n: u64) {
 /// quotes with each quote doubled when it holds a comma, a quote, a carriage return or a line
 /// feed.
 pub(crate) fn push_csv_text(out: &mut Vec<u8>, field: &[u8]) {
-    if !field
-        .iter()
-        .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
-    {
+    if !needs_quotes(field) {
         out.extend_from_slice(field);
         return;
     }
@@ -153,9 +150,45 @@ pub(crate) fn push_csv_text(out: &mut Vec<u8>, field: &[u8]) {
     out.push(b'"');
 }
 
+/// Whether `field` holds `,`, `"`, `\r` or `\n`: eight bytes at a time (a byte equal to `c`
+/// is a zero byte of `word ^ c…c`, found by the exact zero-byte test), the rest one by one.
+fn needs_quotes(field: &[u8]) -> bool {
+    use wordmill_model::swar::{HIGH, ONES};
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut chunks = field.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        let found = zero(w ^ (ONES * u64::from(b',')))
+            | zero(w ^ (ONES * u64::from(b'"')))
+            | zero(w ^ (ONES * u64::from(b'\r')))
+            | zero(w ^ (ONES * u64::from(b'\n')));
+        if found != 0 {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn needs_quotes_is_a_byte_search(field in proptest::collection::vec(
+            proptest::prop_oneof![proptest::prelude::any::<u8>(), proptest::prelude::Just(b','),
+                proptest::prelude::Just(b'"'), proptest::prelude::Just(b'\n')], 0..40)) {
+            proptest::prop_assert_eq!(
+                needs_quotes(&field),
+                field.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+            );
+        }
+    }
 
     fn plain(x: f64) -> String {
         let mut out = Vec::new();

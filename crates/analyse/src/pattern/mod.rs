@@ -47,6 +47,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
+use wordmill_model::packed::pack;
 use wordmill_model::{Span, Token};
 
 use crate::sentiment::FxBuild;
@@ -299,19 +300,68 @@ pub struct PatternMatch {
 /// never serialised); it is bounded, and starts over when full.
 #[derive(Debug, Default, Clone)]
 pub struct MatchCache {
-    /// Token text → index into `lists` (0: no pattern starts with it).
-    seen: HashMap<Box<str>, u32, FxBuild>,
+    /// Token texts of up to 15 bytes, packed ([`pack`]) → index into `lists` (0: no pattern
+    /// starts with it).
+    packed: HashMap<u128, u32, FxBuild>,
+    /// Longer token texts → index into `lists`.
+    long: HashMap<Box<str>, u32, FxBuild>,
     /// Candidate lists; `lists[0]` is empty.
     lists: Vec<Box<[u32]>>,
+    /// Scratch space of the scans: the matches at one word, and each group's next free word.
+    here: Vec<PatternMatch>,
+    busy: Vec<(usize, usize)>,
 }
 
 /// How many token texts a cache remembers before starting over.
 const CACHE_LIMIT: usize = 1 << 20;
 
+/// Words as the matcher reads them: each one's text and, when it has one, its packed key
+/// (cheaper to hash and compare, and at hand without a UTF-8 check for a token's inline text).
+trait Words {
+    fn count(&self) -> usize;
+    fn text(&self, i: usize) -> &str;
+    fn key(&self, i: usize) -> Option<u128>;
+}
+
+/// Any strings.
+struct Plain<'a, W>(&'a [W]);
+
+impl<W: AsRef<str>> Words for Plain<'_, W> {
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+    fn text(&self, i: usize) -> &str {
+        self.0[i].as_ref()
+    }
+    fn key(&self, i: usize) -> Option<u128> {
+        pack(self.0[i].as_ref().as_bytes())
+    }
+}
+
+/// Tokens of a normalised document.
+struct Tokens<'a, 'b>(&'a [Token<'b>]);
+
+impl Words for Tokens<'_, '_> {
+    #[inline]
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+    fn text(&self, i: usize) -> &str {
+        self.0[i].text.as_str()
+    }
+    #[inline]
+    fn key(&self, i: usize) -> Option<u128> {
+        self.0[i].text.packed_key()
+    }
+}
+
 /// Patterns indexed by their first element.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Matcher {
     patterns: Vec<Pattern>,
+    /// For each pattern and element, the packed key of a word element (compared with a
+    /// token's key instead of its text).
+    keys: Vec<Vec<Option<u128>>>,
     words: HashMap<Box<str>, Vec<u32>, FxBuild>,
     prefixes: HashMap<Box<str>, Vec<u32>, FxBuild>,
     /// The distinct lengths of the prefixes, in bytes.
@@ -320,6 +370,67 @@ pub struct Matcher {
     suffix_lens: Vec<usize>,
     /// Patterns whose first element is a glob of another shape.
     other: Vec<u32>,
+    /// A filter of (first two bytes, length) a word or prefix glob could match, and of (last
+    /// two bytes, length) for suffix globs (see [`Filter`]): most tokens are ruled out there,
+    /// without hashing their text.
+    starts: Filter,
+    ends: Filter,
+}
+
+/// A set of (two bytes, length) as bits of a small table (8 KiB) indexed by a hash of the
+/// three: never a false "no", rarely a false "maybe". The second byte of a one-byte text is 0;
+/// lengths from 31 up count as 31.
+#[derive(Debug, Clone)]
+struct Filter(Box<[u64; 1024]>);
+
+impl Filter {
+    fn new() -> Self {
+        Filter(Box::new([0; 1024]))
+    }
+
+    fn index(a: u8, b: u8, len: usize) -> usize {
+        let h = (u32::from(a) << 8 | u32::from(b)).wrapping_mul(0x9E37_79B1)
+            ^ (len.min(31) as u32).wrapping_mul(0x85EB_CA77);
+        (h >> 16) as usize
+    }
+
+    fn insert(&mut self, a: u8, b: u8, len: usize) {
+        let i = Filter::index(a, b, len);
+        self.0[i >> 6] |= 1 << (i & 63);
+    }
+
+    fn contains(&self, a: u8, b: u8, len: usize) -> bool {
+        let i = Filter::index(a, b, len);
+        self.0[i >> 6] & (1 << (i & 63)) != 0
+    }
+
+    /// Texts that begin (or end, `from_end`) with `fixed` and are at least as long, or, when
+    /// `exact`, exactly `fixed`.
+    fn insert_text(&mut self, fixed: &[u8], exact: bool, from_end: bool) {
+        let (a, b) = match (fixed.len(), from_end) {
+            (0, _) => {
+                // Any text at all: every entry.
+                self.0.iter_mut().for_each(|x| *x = u64::MAX);
+                return;
+            }
+            (1, _) => (fixed[0], None),
+            (_, false) => (fixed[0], Some(fixed[1])),
+            (n, true) => (fixed[n - 1], Some(fixed[n - 2])),
+        };
+        let lens = if exact {
+            fixed.len()..=fixed.len()
+        } else {
+            fixed.len()..=31
+        };
+        for len in lens {
+            match b {
+                Some(b) => self.insert(a, b, len),
+                // One fixed byte: the other may be anything (0 when the text is one byte).
+                None if len == 1 => self.insert(a, 0, 1),
+                None => (0..=255).for_each(|b| self.insert(a, b, len)),
+            }
+        }
+    }
 }
 
 impl Matcher {
@@ -327,7 +438,26 @@ impl Matcher {
     pub fn new(patterns: &[Pattern]) -> Matcher {
         let mut m = Matcher {
             patterns: patterns.to_vec(),
-            ..Matcher::default()
+            keys: patterns
+                .iter()
+                .map(|p| {
+                    p.elements
+                        .iter()
+                        .map(|e| match e {
+                            Element::Word(w) => pack(w.as_bytes()),
+                            Element::Glob(_) => None,
+                        })
+                        .collect()
+                })
+                .collect(),
+            words: HashMap::default(),
+            prefixes: HashMap::default(),
+            prefix_lens: Vec::new(),
+            suffixes: HashMap::default(),
+            suffix_lens: Vec::new(),
+            other: Vec::new(),
+            starts: Filter::new(),
+            ends: Filter::new(),
         };
         for (i, p) in patterns.iter().enumerate() {
             let i = i as u32;
@@ -345,6 +475,15 @@ impl Matcher {
                     }
                 }
             }
+        }
+        for w in m.words.keys() {
+            m.starts.insert_text(w.as_bytes(), true, false);
+        }
+        for p in m.prefixes.keys() {
+            m.starts.insert_text(p.as_bytes(), false, false);
+        }
+        for p in m.suffixes.keys() {
+            m.ends.insert_text(p.as_bytes(), false, true);
         }
         for lens in [&mut m.prefix_lens, &mut m.suffix_lens] {
             lens.sort_unstable();
@@ -400,27 +539,85 @@ impl Matcher {
         out
     }
 
-    /// The candidate list of `token`, from the cache or worked out and remembered.
-    fn candidates<'c>(&self, token: &str, cache: &'c mut MatchCache) -> &'c [u32] {
+    /// Whether a token may start a pattern (false: certainly not), from its packed text
+    /// `key` or, when it has none, its text.
+    #[inline]
+    fn may_start(&self, key: Option<u128>, text: &[u8]) -> bool {
+        if !self.other.is_empty() {
+            return true;
+        }
+        let packed;
+        let b: &[u8] = match key {
+            Some(k) => {
+                packed = k.to_le_bytes();
+                &packed[..usize::from(packed[15]).min(15)]
+            }
+            None => text,
+        };
+        let len = b.len();
+        if len == 0 {
+            return false;
+        }
+        let second = if len > 1 { b[1] } else { 0 };
+        let before = if len > 1 { b[len - 2] } else { 0 };
+        self.starts.contains(b[0], second, len)
+            || (!self.suffixes.is_empty() && self.ends.contains(b[len - 1], before, len))
+    }
+
+    /// The candidate list of word `i`, from the cache or worked out and remembered.
+    #[inline]
+    fn candidates<'c, T: Words>(
+        &self,
+        words: &T,
+        i: usize,
+        cache: &'c mut MatchCache,
+    ) -> &'c [u32] {
+        let key = words.key(i);
+        let text = if key.is_none() {
+            words.text(i).as_bytes()
+        } else {
+            &[]
+        };
+        if !self.may_start(key, text) {
+            return &[];
+        }
         if cache.lists.is_empty() {
             cache.lists.push(Box::new([]));
         }
-        if let Some(&i) = cache.seen.get(token) {
-            return &cache.lists[i as usize];
+        let known = match key {
+            Some(k) => cache.packed.get(&k),
+            None => cache.long.get(words.text(i)),
+        };
+        if let Some(&at) = known {
+            return &cache.lists[at as usize];
         }
-        if cache.seen.len() >= CACHE_LIMIT {
-            cache.seen.clear();
+        if cache.packed.len() + cache.long.len() >= CACHE_LIMIT {
+            cache.packed.clear();
+            cache.long.clear();
             cache.lists.truncate(1);
         }
+        let token = words.text(i);
         let found = self.first_candidates(token);
-        let index = if found.is_empty() {
+        let at = if found.is_empty() {
             0
         } else {
             cache.lists.push(found.into_boxed_slice());
             (cache.lists.len() - 1) as u32
         };
-        cache.seen.insert(token.into(), index);
-        &cache.lists[index as usize]
+        match key {
+            Some(k) => cache.packed.insert(k, at),
+            None => cache.long.insert(token.into(), at),
+        };
+        &cache.lists[at as usize]
+    }
+
+    /// Whether element `e` of pattern `p` matches word `i`.
+    fn element_matches<T: Words>(&self, p: usize, e: usize, words: &T, i: usize) -> bool {
+        match (self.keys[p][e], words.key(i)) {
+            (Some(a), Some(b)) => a == b,
+            (Some(_), None) => false,
+            _ => self.patterns[p].elements[e].matches(words.text(i)),
+        }
     }
 
     /// Every pattern that matches at `words[start]`, with the words it covers, in pattern
@@ -432,22 +629,29 @@ impl Matcher {
         cache: &mut MatchCache,
         out: &mut Vec<PatternMatch>,
     ) {
-        let Some(first) = words.get(start) else {
+        self.matches_at_in(&Plain(words), start, cache, out);
+    }
+
+    #[inline]
+    fn matches_at_in<T: Words>(
+        &self,
+        words: &T,
+        start: usize,
+        cache: &mut MatchCache,
+        out: &mut Vec<PatternMatch>,
+    ) {
+        let n = words.count();
+        if start >= n {
             return;
-        };
-        for &p in self.candidates(first.as_ref(), cache) {
-            let pattern = &self.patterns[p as usize];
-            let len = pattern.len();
-            if start + len <= words.len()
-                && pattern.elements[1..]
-                    .iter()
-                    .zip(&words[start + 1..])
-                    .all(|(e, w)| e.matches(w.as_ref()))
-            {
+        }
+        for &p in self.candidates(words, start, cache) {
+            let p = p as usize;
+            let len = self.patterns[p].len();
+            if start + len <= n && (1..len).all(|e| self.element_matches(p, e, words, start + e)) {
                 out.push(PatternMatch {
                     start,
                     len,
-                    pattern: p as usize,
+                    pattern: p,
                 });
             }
         }
@@ -464,25 +668,69 @@ impl Matcher {
         cache: &mut MatchCache,
     ) -> Vec<PatternMatch> {
         let mut out = Vec::new();
-        let mut here = Vec::new();
+        self.scan_grouped(&Plain(words), &|p| group[p], cache, &mut out);
+        out
+    }
+
+    /// As [`each_grouped`](Self::each_grouped) over a document's tokens (`tokens[range]`,
+    /// the words of one sentence), appending to `out`; the fastest way to match tokens.
+    pub fn each_grouped_tokens(
+        &self,
+        tokens: &[Token<'_>],
+        group: &[usize],
+        cache: &mut MatchCache,
+        out: &mut Vec<PatternMatch>,
+    ) {
+        self.scan_grouped(&Tokens(tokens), &|p| group[p], cache, out);
+    }
+
+    /// The matches of each pattern on its own ([`each_grouped`](Self::each_grouped) with
+    /// every pattern its own group).
+    pub fn each<W: AsRef<str>>(&self, words: &[W], cache: &mut MatchCache) -> Vec<PatternMatch> {
+        let mut out = Vec::new();
+        self.scan_grouped(&Plain(words), &|p| p, cache, &mut out);
+        out
+    }
+
+    /// As [`each`](Self::each) over a document's tokens, appending to `out`.
+    pub fn each_tokens(
+        &self,
+        tokens: &[Token<'_>],
+        cache: &mut MatchCache,
+        out: &mut Vec<PatternMatch>,
+    ) {
+        self.scan_grouped(&Tokens(tokens), &|p| p, cache, out);
+    }
+
+    fn scan_grouped<T: Words, G: Fn(usize) -> usize>(
+        &self,
+        words: &T,
+        group: &G,
+        cache: &mut MatchCache,
+        out: &mut Vec<PatternMatch>,
+    ) {
+        let mut here = std::mem::take(&mut cache.here);
         // (group, first word it may match again)
-        let mut busy: Vec<(usize, usize)> = Vec::new();
-        for start in 0..words.len() {
+        let mut busy = std::mem::take(&mut cache.busy);
+        busy.clear();
+        for start in 0..words.count() {
             here.clear();
-            self.matches_at(words, start, cache, &mut here);
+            self.matches_at_in(words, start, cache, &mut here);
             if here.is_empty() {
                 continue;
             }
             // The longest of each group; `here` is in pattern order, so the first wins ties.
-            here.sort_by(|a, b| {
-                group[a.pattern]
-                    .cmp(&group[b.pattern])
-                    .then(b.len.cmp(&a.len))
-                    .then(a.pattern.cmp(&b.pattern))
-            });
+            if here.len() > 1 {
+                here.sort_by(|a, b| {
+                    group(a.pattern)
+                        .cmp(&group(b.pattern))
+                        .then(b.len.cmp(&a.len))
+                        .then(a.pattern.cmp(&b.pattern))
+                });
+            }
             let mut last_group = usize::MAX;
             for m in &here {
-                let g = group[m.pattern];
+                let g = group(m.pattern);
                 if g == last_group {
                     continue;
                 }
@@ -495,14 +743,8 @@ impl Matcher {
                 out.push(*m);
             }
         }
-        out
-    }
-
-    /// The matches of each pattern on its own ([`each_grouped`](Self::each_grouped) with
-    /// every pattern its own group).
-    pub fn each<W: AsRef<str>>(&self, words: &[W], cache: &mut MatchCache) -> Vec<PatternMatch> {
-        let group: Vec<usize> = (0..self.patterns.len()).collect();
-        self.each_grouped(words, &group, cache)
+        cache.here = here;
+        cache.busy = busy;
     }
 
     /// Longest match first, left to right, without overlap, over all patterns together: at
@@ -511,11 +753,31 @@ impl Matcher {
     /// dictionary can count each of their categories.
     pub fn longest<W: AsRef<str>>(&self, words: &[W], cache: &mut MatchCache) -> Vec<PatternMatch> {
         let mut out = Vec::new();
-        let mut here = Vec::new();
+        self.scan_longest(&Plain(words), cache, &mut out);
+        out
+    }
+
+    /// As [`longest`](Self::longest) over a document's tokens, appending to `out`.
+    pub fn longest_tokens(
+        &self,
+        tokens: &[Token<'_>],
+        cache: &mut MatchCache,
+        out: &mut Vec<PatternMatch>,
+    ) {
+        self.scan_longest(&Tokens(tokens), cache, out);
+    }
+
+    fn scan_longest<T: Words>(
+        &self,
+        words: &T,
+        cache: &mut MatchCache,
+        out: &mut Vec<PatternMatch>,
+    ) {
+        let mut here = std::mem::take(&mut cache.here);
         let mut start = 0;
-        while start < words.len() {
+        while start < words.count() {
             here.clear();
-            self.matches_at(words, start, cache, &mut here);
+            self.matches_at_in(words, start, cache, &mut here);
             let Some(len) = here.iter().map(|m| m.len).max() else {
                 start += 1;
                 continue;
@@ -523,7 +785,7 @@ impl Matcher {
             out.extend(here.iter().filter(|m| m.len == len));
             start += len;
         }
-        out
+        cache.here = here;
     }
 }
 

@@ -148,6 +148,28 @@ proptest! {
             reference_each_grouped(&patterns, &own, &words)
         );
         prop_assert_eq!(matcher.longest(&words, &mut cache), reference_longest(&patterns, &words));
+        // The same words as tokens (inline, borrowed and long texts): the same matches.
+        let long: Vec<String> = words.iter().map(|w| format!("{w}{}", "ß".repeat(8))).collect();
+        let token = |i: usize, w: &str| {
+            let text = match i % 3 {
+                0 => wordmill_model::TokenText::copied(w),
+                _ => wordmill_model::TokenText::from(w.to_string()),
+            };
+            wordmill_model::Token { text, span: wordmill_model::Span::new(0, 0), position: i as u32 }
+        };
+        for words in [&words, &long] {
+            let tokens: Vec<wordmill_model::Token<'_>> =
+                words.iter().enumerate().map(|(i, w)| token(i, w)).collect();
+            let mut out = Vec::new();
+            matcher.each_grouped_tokens(&tokens, group, &mut cache, &mut out);
+            prop_assert_eq!(&out, &reference_each_grouped(&patterns, group, words));
+            out.clear();
+            matcher.each_tokens(&tokens, &mut cache, &mut out);
+            prop_assert_eq!(&out, &reference_each_grouped(&patterns, &own, words));
+            out.clear();
+            matcher.longest_tokens(&tokens, &mut cache, &mut out);
+            prop_assert_eq!(&out, &reference_longest(&patterns, words));
+        }
         // Every match found at a word is every pattern the reference matches there.
         for start in 0..words.len() {
             let mut here = Vec::new();
@@ -218,7 +240,7 @@ fn the_cache_starts_over_when_full_and_answers_the_same() {
     let words: Vec<String> = (0..CACHE_LIMIT + 10).map(|i| format!("a{i}")).collect();
     let hits = matcher.each(&words, &mut cache);
     assert_eq!(hits.len(), words.len());
-    assert!(cache.seen.len() <= CACHE_LIMIT);
+    assert!(cache.packed.len() + cache.long.len() <= CACHE_LIMIT);
 }
 
 #[test]
