@@ -43,6 +43,32 @@ dir = "unused"
 formats = ["json", "csv", "md", "html"]
 "#,
     ),
+    // The default pipeline with names folded to ASCII and the Belarus aliases applied.
+    (
+        "default_fold",
+        r#"
+[normalise]
+unicode = "nfkc"
+lowercase = true
+tokenizer = "words"
+stopwords = "en"
+min_len = 2
+fold = "ascii"
+aliases = "pipelines/aliases/belarus.tsv"
+
+[analyse.terms]
+ngrams = [1, 1]
+top = 25
+
+[analyse.sentiment]
+rules = "vader"
+unit = "sentence"
+
+[report]
+dir = "unused"
+formats = ["json", "csv", "md", "html"]
+"#,
+    ),
     // The default pipeline with a concordance of 20 patterns: words, globs and phrases.
     (
         "default_kwic",

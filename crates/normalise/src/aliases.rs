@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use wordmill_model::packed::pack;
 use wordmill_model::{Span, Token, TokenText};
 
 use crate::error::NormaliseError;
@@ -182,17 +183,29 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// One variant, after normalisation: the words after its first, and what it becomes.
+/// One variant, after normalisation: the words after its first (with their packed keys, when
+/// they pack), and what it becomes.
 #[derive(Debug, Clone)]
 struct Entry {
-    rest: Box<[Box<str>]>,
+    rest: Box<[(Box<str>, Option<u128>)]>,
     canonical: Box<[Box<str>]>,
 }
 
 /// Aliases compiled for matching: the normalised variants by their first word, longest first.
+/// A first word of up to 15 bytes is found by its packed key ([`pack`]), after a filter by
+/// first byte and length that rules out most tokens without any lookup.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AliasMatcher {
-    by_first: HashMap<Box<str>, Vec<Entry>>,
+    by_key: HashMap<u128, Vec<Entry>>,
+    by_text: HashMap<Box<str>, Vec<Entry>>,
+    /// For each first byte, the lengths (bit `n` for `n` bytes, bit 31 for 31 or more) of
+    /// the first words that begin with it.
+    lens: Vec<u32>,
+}
+
+/// The bit of a length in [`AliasMatcher::lens`].
+fn len_bit(len: usize) -> u32 {
+    1 << len.min(31)
 }
 
 impl AliasMatcher {
@@ -245,15 +258,49 @@ impl AliasMatcher {
                 continue;
             };
             by_first.entry(first.into()).or_default().push(Entry {
-                rest: parts.map(Into::into).collect(),
+                rest: parts
+                    .map(|w| {
+                        let key = pack(w.as_bytes());
+                        (w.into_boxed_str(), key)
+                    })
+                    .collect(),
                 canonical: canonical.into_iter().map(Into::into).collect(),
             });
         }
-        for entries in by_first.values_mut() {
+        let mut matcher = AliasMatcher {
+            lens: vec![0; 256],
+            ..AliasMatcher::default()
+        };
+        for (first, mut entries) in by_first {
             // Longest first; equal lengths in file order (they differ, so at most one matches).
             entries.sort_by_key(|e| std::cmp::Reverse(e.rest.len()));
+            if let Some(&b) = first.as_bytes().first() {
+                matcher.lens[usize::from(b)] |= len_bit(first.len());
+            }
+            match pack(first.as_bytes()) {
+                Some(key) => matcher.by_key.insert(key, entries),
+                None => matcher.by_text.insert(first, entries),
+            };
         }
-        Ok(AliasMatcher { by_first })
+        Ok(matcher)
+    }
+
+    /// The variants whose first word is `text`, longest first.
+    #[inline]
+    fn entries(&self, text: &TokenText<'_>) -> Option<&[Entry]> {
+        let key = text.packed_key();
+        let (len, first) = match key {
+            Some(k) => ((k >> 120) as usize, k as u8),
+            None => (text.len(), *text.as_bytes().first()?),
+        };
+        if len == 0 || self.lens[usize::from(first)] & len_bit(len) == 0 {
+            return None;
+        }
+        match key {
+            Some(k) => self.by_key.get(&k),
+            None => self.by_text.get(text.as_str()),
+        }
+        .map(Vec::as_slice)
     }
 
     /// Replaces, in `tokens[from..]`, every variant by its canonical form: left to right, the
@@ -262,26 +309,40 @@ impl AliasMatcher {
     /// (first matched token's start to last one's end); the canonical form's `i`-th token
     /// takes the position of the `i`-th matched token (the last one's when the canonical form
     /// is longer), so positions never decrease.
+    #[cfg(test)]
     pub(crate) fn apply(&self, tokens: &mut Vec<Token<'_>>, from: usize) {
+        self.apply_keeping(tokens, from, &mut |_| true);
+    }
+
+    /// Replaces variants as `apply` does, keeping only the tokens (matched or made) `keep` accepts,
+    /// in the same pass.
+    pub(crate) fn apply_keeping<'a>(
+        &self,
+        tokens: &mut Vec<Token<'a>>,
+        from: usize,
+        keep: &mut dyn FnMut(&mut Token<'a>) -> bool,
+    ) {
         let (mut read, mut write) = (from, from);
         while read < tokens.len() {
-            let found = self
-                .by_first
-                .get(tokens[read].text.as_str())
-                .and_then(|entries| {
-                    entries.iter().find(|e| {
-                        let after = &tokens[read + 1..];
-                        after.len() >= e.rest.len()
-                            && e.rest
-                                .iter()
-                                .zip(after)
-                                .all(|(w, t)| **w == *t.text.as_str())
-                    })
-                });
+            let found = self.entries(&tokens[read].text).and_then(|entries| {
+                entries.iter().find(|e| {
+                    let after = &tokens[read + 1..];
+                    after.len() >= e.rest.len()
+                        && e.rest.iter().zip(after).all(|((w, key), t)| {
+                            match (key, t.text.packed_key()) {
+                                (Some(a), Some(b)) => *a == b,
+                                (Some(_), None) => false,
+                                (None, _) => **w == *t.text.as_str(),
+                            }
+                        })
+                })
+            });
             let Some(entry) = found else {
-                tokens.swap(write, read);
+                if keep(&mut tokens[read]) {
+                    tokens.swap(write, read);
+                    write += 1;
+                }
                 read += 1;
-                write += 1;
                 continue;
             };
             let k = entry.rest.len() + 1;
@@ -300,13 +361,16 @@ impl AliasMatcher {
                 read += extra;
             }
             for (i, word) in entry.canonical.iter().enumerate() {
-                tokens[write + i] = Token {
+                let mut token = Token {
                     text: TokenText::copied(word),
                     span,
                     position: positions[i],
                 };
+                if keep(&mut token) {
+                    tokens[write] = token;
+                    write += 1;
+                }
             }
-            write += m;
             read += k;
         }
         tokens.truncate(write);

@@ -37,6 +37,11 @@ impl MinLenFilter {
 }
 
 impl MinLenFilter {
+    /// The least number of characters kept.
+    pub(crate) const fn min_len(&self) -> usize {
+        self.min_len
+    }
+
     /// True when `text` is long enough.
     #[inline]
     pub(crate) fn keeps(&self, text: &str) -> bool {

@@ -389,9 +389,16 @@ impl Normaliser {
     /// As [`keeps`](Self::keeps), for an ASCII token whose text (in its final case) is packed
     /// as `key`; `text` is the token in any case (only its length matters).
     #[inline(always)]
-    fn keeps_packed(&self, key: u128, text: &str) -> bool {
+    fn keeps_packed<T: AsRef<str> + ?Sized>(&self, key: u128, text: &T) -> bool {
         self.stop.as_ref().is_none_or(|f| !f.contains_packed(key))
-            && self.min_len.is_none_or(|f| f.keeps(text))
+            && self.min_len.is_none_or(|f| {
+                // ASCII: the length in bytes is the length in characters.
+                if key & PACKED_HIGH_BITS == 0 {
+                    (key >> 120) as usize >= f.min_len()
+                } else {
+                    f.keeps(text.as_ref())
+                }
+            })
     }
 
     /// The fast path of [`tokens_into`](Self::tokens_into) for one token `text[s..e]` of an
@@ -459,7 +466,16 @@ impl Normaliser {
         let mut buf = String::new();
         // Folds `token` in place; false when nothing is left of it.
         let mut fold = |token: &mut Token<'a>| {
-            if folding.fold == Fold::Ascii && !token.text.is_ascii() {
+            // A short ASCII text borrowed from the document is held packed from here on, so
+            // that the passes below read its key without packing it again.
+            if let Some(key) = token.text.packed_key() {
+                if token.text.as_borrowed().is_some()
+                    && let Some(inline) = TokenText::from_packed_ascii(key)
+                {
+                    token.text = inline;
+                }
+            }
+            if folding.fold == Fold::Ascii && !is_ascii_text(&token.text) {
                 fold_ascii_into(&token.text, folding.lowercase, &mut buf);
                 if buf.is_empty() {
                     return false;
@@ -481,7 +497,7 @@ impl Normaliser {
             tokens.truncate(write);
             return;
         };
-        if folding.fold == Fold::Ascii {
+        {
             let mut write = from;
             for read in from..tokens.len() {
                 if fold(&mut tokens[read]) {
@@ -491,15 +507,7 @@ impl Normaliser {
             }
             tokens.truncate(write);
         }
-        aliases.apply(tokens, from);
-        let mut write = from;
-        for read in from..tokens.len() {
-            if self.keeps_token(&mut tokens[read]) {
-                tokens.swap(write, read);
-                write += 1;
-            }
-        }
-        tokens.truncate(write);
+        aliases.apply_keeping(tokens, from, &mut |token| self.keeps_token(token));
     }
 
     /// Stop words and `min_len` (on the packed text when it is packed), then the rewriting
@@ -519,6 +527,20 @@ impl Normaliser {
         if self.filters.iter().all(|f| f.apply(&mut token)) {
             tokens.push(token);
         }
+    }
+}
+
+/// The high bit of each of the 15 text bytes of a packed key: none is set when the text is
+/// ASCII.
+const PACKED_HIGH_BITS: u128 = 0x0080_8080_8080_8080_8080_8080_8080_8080;
+
+/// Whether a token's text is ASCII, read from its packed key when it has one (no UTF-8 check
+/// of an inline text).
+#[inline]
+fn is_ascii_text(text: &TokenText<'_>) -> bool {
+    match text.packed_key() {
+        Some(key) => key & PACKED_HIGH_BITS == 0,
+        None => text.is_ascii(),
     }
 }
 
