@@ -14,11 +14,11 @@ use std::marker::PhantomData;
 
 use serde_json::value::RawValue;
 use wordmill_analyse::{
-    Collocations, ConfigTable, Configure, DocumentStats, InvalidState, Keyness, Sentiment, Terms,
+    Collocations, ConfigTable, Configure, Dictionary, DocumentStats, InvalidState, Keyness, Sentiment, Terms,
 };
 use wordmill_model::{Merge, NormalisedDoc};
 use wordmill_report::{
-    AnalyserSection, CollocationsSection, KeynessSection, Section, SectionReader, SentimentSection,
+    AnalyserSection, CollocationsSection, DictionarySection, KeynessSection, Section, SectionReader, SentimentSection,
     TermsSection,
 };
 
@@ -28,6 +28,7 @@ pub(crate) static ANALYSERS: &[&dyn Kind] = &[
     &KindOf::<Keyness, KeynessSection>::NEW,
     &KindOf::<Sentiment, SentimentSection>::NEW,
     &KindOf::<Collocations, CollocationsSection>::NEW,
+    &KindOf::<Dictionary, DictionarySection>::NEW,
 ];
 
 /// One analyser as the registry knows it, before a pipeline configures it.
