@@ -554,3 +554,32 @@ proptest! {
         prop_assert_eq!(one, split);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Any text, in any format, is read or refused with messages; nothing panics.
+    #[test]
+    fn no_text_makes_a_parser_panic(
+        text in prop::collection::vec(
+            prop::sample::select(&[
+                "a", "b:", " ", "\n", "\t", "-", "[", "]", "{", "}", ",", "\"", "'", "%", "1", "*",
+                "&x", "*x", "#", ":", "?", "|", ">", "---", "é", "\u{feff}", "!!str",
+            ][..]),
+            0..40,
+        ).prop_map(|parts| parts.concat()),
+        any_text in ".{0,60}",
+    ) {
+        for format in [DictionaryFormat::Yaml, DictionaryFormat::Json, DictionaryFormat::Dic] {
+            for t in [&text, &any_text] {
+                let mut e = DictionaryEntries::default();
+                if let Err(errors) = e.add_text("f", t, format, &Lowercase) {
+                    prop_assert!(!errors.is_empty());
+                    for err in errors {
+                        prop_assert!(err.to_string().starts_with("f:"), "{}", err);
+                    }
+                }
+            }
+        }
+    }
+}
