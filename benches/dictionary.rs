@@ -18,8 +18,8 @@
 //! Corpus: SOTU (`corpus/sotu-full` when fetched, else `corpus/sotu`). Throughput is bytes of
 //! original text. Run with `cargo bench --bench dictionary`.
 
-use std::hint::black_box;
 use std::collections::HashMap;
+use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -99,7 +99,9 @@ fn dictionary_yaml(docs: &[NormalisedDoc<'_>]) -> String {
         for range in wordmill_analyse::sentence_tokens(&d.tokens, &d.sentences) {
             let sentence = &d.tokens[range];
             for p in sentence.windows(2) {
-                *pairs.entry((p[0].text.as_str(), p[1].text.as_str())).or_default() += 1;
+                *pairs
+                    .entry((p[0].text.as_str(), p[1].text.as_str()))
+                    .or_default() += 1;
             }
         }
     }
@@ -129,7 +131,11 @@ fn dictionary_yaml(docs: &[NormalisedDoc<'_>]) -> String {
             .collect(),
     );
     patterns.extend(phrases.into_iter().take(1000 - patterns.len()));
-    assert_eq!(patterns.len(), 1000, "the corpus is too small for 1,000 patterns");
+    assert_eq!(
+        patterns.len(),
+        1000,
+        "the corpus is too small for 1,000 patterns"
+    );
     let mut yaml = String::new();
     for c in 0..20 {
         yaml.push_str(&format!("c{c:02}:\n"));

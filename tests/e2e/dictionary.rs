@@ -176,7 +176,10 @@ fn every_document_has_a_row_per_category_and_the_groups_add_up() {
         ids.push(r[id_at].to_string());
         party.insert(
             r[id_at].to_string(),
-            (r[party_at].to_string(), r[tokens_at].parse::<u64>().unwrap()),
+            (
+                r[party_at].to_string(),
+                r[tokens_at].parse::<u64>().unwrap(),
+            ),
         );
     }
     assert_eq!(ids.len(), 62);

@@ -60,7 +60,12 @@ fn yaml_and_json_nest_categories_alike() {
         let e = load(&[file]);
         assert_eq!(
             e.categories(),
-            ["unrest.labour", "unrest.protest", "state.police", "election"],
+            [
+                "unrest.labour",
+                "unrest.protest",
+                "state.police",
+                "election"
+            ],
             "{file}"
         );
         let texts: Vec<(&str, u32)> = e
@@ -134,7 +139,8 @@ fn unknown_extensions_and_missing_files_are_refused_by_name() {
 
 #[test]
 fn every_yaml_problem_is_at_its_line_and_column() {
-    let text = "labour:\n  - strike*\n  - 2020\nprotest: march\npolice:\n  - \"\"\n  - the police\n";
+    let text =
+        "labour:\n  - strike*\n  - 2020\nprotest: march\npolice:\n  - \"\"\n  - the police\n";
     assert_eq!(
         errors_with("bad.yml", text, DictionaryFormat::Yaml, &NoThe),
         [
@@ -149,7 +155,11 @@ fn every_yaml_problem_is_at_its_line_and_column() {
         ["list.yml:1:1: expected a mapping of categories to lists of patterns, found a list"]
     );
     assert_eq!(
-        errors("dup.yml", "a: [x]\nb: [y]\na: [z]\n", DictionaryFormat::Yaml),
+        errors(
+            "dup.yml",
+            "a: [x]\nb: [y]\na: [z]\n",
+            DictionaryFormat::Yaml
+        ),
         [
             "dup.yml:3:1: category `a` is defined twice: expected each category once (first at dup.yml:1:1)"
         ]
@@ -161,7 +171,11 @@ fn every_yaml_problem_is_at_its_line_and_column() {
         ]
     );
     assert_eq!(
-        errors("deep.yml", "a:\n  b: [x, [y]]\n  c: {}\n", DictionaryFormat::Yaml),
+        errors(
+            "deep.yml",
+            "a:\n  b: [x, [y]]\n  c: {}\n",
+            DictionaryFormat::Yaml
+        ),
         [
             "deep.yml:2:10: category `a.b`: expected a pattern (a string; quote numbers), found a list",
             "deep.yml:3:6: category `a.c`: expected a list of patterns or a mapping of categories, found an empty mapping",
@@ -187,7 +201,9 @@ fn every_yaml_problem_is_at_its_line_and_column() {
 fn every_json_problem_is_at_its_line_and_column() {
     assert_eq!(
         errors("bad.json", "{\"a\": [\"x\", 3]}", DictionaryFormat::Json),
-        ["bad.json:1:13: category `a`: expected a pattern (a string; quote numbers), found a number"]
+        [
+            "bad.json:1:13: category `a`: expected a pattern (a string; quote numbers), found a number"
+        ]
     );
     assert_eq!(
         errors("bad.json", "{\"a\": \"x\"}", DictionaryFormat::Json),
@@ -196,11 +212,19 @@ fn every_json_problem_is_at_its_line_and_column() {
         ]
     );
     assert_eq!(
-        errors("bad.json", "{\n  \"a\": [\"x\",]\n}", DictionaryFormat::Json),
+        errors(
+            "bad.json",
+            "{\n  \"a\": [\"x\",]\n}",
+            DictionaryFormat::Json
+        ),
         ["bad.json:2:13: invalid JSON: expected value"]
     );
     assert_eq!(
-        errors("bad.json", "{\"a\": [\"x\", \" \"]}", DictionaryFormat::Json),
+        errors(
+            "bad.json",
+            "{\"a\": [\"x\", \" \"]}",
+            DictionaryFormat::Json
+        ),
         ["bad.json:1:13: empty pattern"]
     );
 }
@@ -385,12 +409,6 @@ fn analyser(dictionary: &[(String, Vec<String>)], group_by: &[&str]) -> Dictiona
         )
         .unwrap();
     Dictionary::new(entries, group_by.iter().map(|s| s.to_string()).collect())
-}
-
-fn words(s: &str) -> Vec<Vec<String>> {
-    s.split(". ")
-        .map(|s| s.split(' ').map(str::to_string).collect())
-        .collect()
 }
 
 #[test]

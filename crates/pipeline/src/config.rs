@@ -2637,7 +2637,11 @@ files = "../../pipelines/dictionaries/belarus.yml"
         let got: Vec<(usize, usize, String)> =
             match Pipeline::parse(Path::new("p.toml"), src.as_bytes()) {
                 Ok(_) => Vec::new(),
-                Err(e) => e.0.into_iter().map(|e| (e.line, e.col, e.message)).collect(),
+                Err(e) => {
+                    e.0.into_iter()
+                        .map(|e| (e.line, e.col, e.message))
+                        .collect()
+                }
             };
         let _ = std::fs::remove_file(&path);
         let line = src.lines().position(|l| l.starts_with("files = ")).unwrap() + 1;

@@ -14,12 +14,13 @@ use std::marker::PhantomData;
 
 use serde_json::value::RawValue;
 use wordmill_analyse::{
-    Collocations, ConfigTable, Configure, Dictionary, DocumentStats, InvalidState, Keyness, Sentiment, Terms,
+    Collocations, ConfigTable, Configure, Dictionary, DocumentStats, InvalidState, Keyness,
+    Sentiment, Terms,
 };
 use wordmill_model::{Merge, NormalisedDoc};
 use wordmill_report::{
-    AnalyserSection, CollocationsSection, DictionarySection, KeynessSection, Section, SectionReader, SentimentSection,
-    TermsSection,
+    AnalyserSection, CollocationsSection, DictionarySection, KeynessSection, Section,
+    SectionReader, SentimentSection, TermsSection,
 };
 
 /// Every analyser, in the order they run, report and render.

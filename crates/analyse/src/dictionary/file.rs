@@ -283,8 +283,7 @@ fn scalar_type(s: &str, style: ScalarStyle) -> ScalarType {
     };
     let mantissa_ok = match mantissa.split_once('.') {
         Some((a, b)) => {
-            (a.is_empty() && digits(b, 10))
-                || (digits(a, 10) && (b.is_empty() || digits(b, 10)))
+            (a.is_empty() && digits(b, 10)) || (digits(a, 10) && (b.is_empty() || digits(b, 10)))
         }
         None => digits(mantissa, 10),
     };
@@ -360,7 +359,10 @@ fn tree(text: &str) -> Result<Node<'_>, (Pos, String)> {
             },
         }
     }
-    root.ok_or((last, "expected a mapping of categories, found an empty file".to_string()))
+    root.ok_or((
+        last,
+        "expected a mapping of categories, found an empty file".to_string(),
+    ))
 }
 
 /// The categories and patterns of a tree.
@@ -369,7 +371,10 @@ fn walk(node: &Node<'_>, problems: &mut Problems<'_>) -> RawDictionary {
     match node {
         Node::Mapping(items, at) => {
             if items.is_empty() {
-                problems.at(*at, "expected a mapping of categories, found an empty mapping");
+                problems.at(
+                    *at,
+                    "expected a mapping of categories, found an empty mapping",
+                );
             }
             walk_mapping(items, "", &mut out, problems);
         }
@@ -541,7 +546,10 @@ fn parse_dic(text: &str, problems: &mut Problems<'_>) -> RawDictionary {
                 if first.trim_end() == "%" {
                     part = Part::Words;
                     if ids.is_empty() {
-                        problems.at(at(first), "expected at least one `id name` line in the header");
+                        problems.at(
+                            at(first),
+                            "expected at least one `id name` line in the header",
+                        );
                     }
                     continue;
                 }
@@ -614,10 +622,7 @@ fn parse_dic(text: &str, problems: &mut Problems<'_>) -> RawDictionary {
                     }
                 }
                 if !any {
-                    problems.at(
-                        at(word),
-                        format!("expected category ids after `{word}`"),
-                    );
+                    problems.at(at(word), format!("expected category ids after `{word}`"));
                 }
             }
         }

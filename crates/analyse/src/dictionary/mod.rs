@@ -136,7 +136,10 @@ impl DictionaryEntries {
         let raw = file::parse_raw(text, format, &mut problems);
         let patterns = file::parse_patterns(&raw, forms, &mut problems);
         if raw.categories.is_empty() && problems.errors.is_empty() {
-            problems.at(file::Pos { line: 1, col: 1 }, "expected at least one category");
+            problems.at(
+                file::Pos { line: 1, col: 1 },
+                "expected at least one category",
+            );
         }
         // Names are unique, across files too.
         let mut ids = Vec::with_capacity(raw.categories.len());
@@ -528,8 +531,7 @@ impl crate::Configure for Dictionary {
             }
             let mut previous: Option<u32> = None;
             for &(c, k) in &d.counts {
-                if c as usize >= n || previous.is_some_and(|p| p >= c) || k == 0 || k > d.tokens
-                {
+                if c as usize >= n || previous.is_some_and(|p| p >= c) || k == 0 || k > d.tokens {
                     return Err(crate::InvalidState(format!(
                         "the dictionary counts of document {:?} hold ({c}, {k}): expected categories below {n} in increasing order, each with 1 to {} matches",
                         d.id, d.tokens

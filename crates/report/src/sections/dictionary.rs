@@ -227,7 +227,7 @@ impl Section for DictionarySection {
     /// count.
     fn headline(&self) -> Headline {
         let mut ranked: Vec<&DictionaryCategory> = self.summary.categories.iter().collect();
-        ranked.sort_by(|a, b| b.count.cmp(&a.count));
+        ranked.sort_by_key(|c| std::cmp::Reverse(c.count));
         Headline {
             ranking: ranked.iter().map(|c| c.name.clone()).collect(),
             figures: self
@@ -308,7 +308,10 @@ impl Section for DictionarySection {
             let _ = write!(
                 s,
                 "| {} | {} |",
-                md(&group_label(&k.settings.group_by, &ordered(&k.settings.group_by, g))),
+                md(&group_label(
+                    &k.settings.group_by,
+                    &ordered(&k.settings.group_by, g)
+                )),
                 thousands(g.documents)
             );
             for c in &g.categories {
@@ -321,7 +324,7 @@ impl Section for DictionarySection {
 
     fn terminal(&self, lines: &mut Vec<String>) {
         let mut ranked: Vec<&DictionaryCategory> = self.summary.categories.iter().collect();
-        ranked.sort_by(|a, b| b.count.cmp(&a.count));
+        ranked.sort_by_key(|c| std::cmp::Reverse(c.count));
         let list: Vec<String> = ranked
             .iter()
             .take(TERMINAL_CATEGORIES)
