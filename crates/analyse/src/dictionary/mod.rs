@@ -16,42 +16,7 @@
 //! normalises text. Every problem of a file is reported with its `file:line:col` and what was
 //! expected there ([`DictionaryError`]).
 //!
-//! # The matching rule
-//!
-//! Within each sentence, left to right, the longest match is taken at each token and the tokens
-//! it covers are not matched again ([`Matcher::longest`]): a token inside a matched phrase is
-//! not counted again as a single word. When several patterns match the same longest span, each
-//! distinct category among them counts once. With `labour: [strike*, general strike]` and
-//! `protest: [general strike, protest*]`, the text "the general strike" counts one `labour`
-//! and one `protest` (the phrase, in both categories); `strike` alone is not counted again.
-//!
-//! # Example
-//!
-//! ```
-//! use wordmill_analyse::{Analyser, Dictionary, DictionaryEntries, DictionaryFormat, Lowercase};
-//! use wordmill_model::{Document, Metadata, NormalisedDoc, Span, Token, TokenText};
-//!
-//! let yaml = "labour: [strike*, worker*, general strike]\nprotest: [general strike, protest*]\n";
-//! let mut entries = DictionaryEntries::default();
-//! entries.add_text("demo.yml", yaml, DictionaryFormat::Yaml, &Lowercase).unwrap();
-//! let dictionary = Dictionary::new(entries, Vec::new());
-//!
-//! let doc = Document::new(0, "a", "workers join the general strike", Metadata::new());
-//! let mut tokens = Vec::new();
-//! let mut start = 0;
-//! for (position, word) in doc.text.split(' ').enumerate() {
-//!     let span = Span::new(start, start + word.len());
-//!     tokens.push(Token { text: TokenText::borrowed(word), span, position: position as u32 });
-//!     start = span.end + 1;
-//! }
-//! let nd = NormalisedDoc { doc: &doc, sentences: vec![Span::new(0, doc.text.len())], tokens };
-//! let mut partial = dictionary.partial();
-//! dictionary.observe(&mut partial, &nd);
-//! let out = dictionary.finish(partial);
-//! // labour: "workers" and the phrase; protest: the phrase. "strike" is not counted again.
-//! assert_eq!(out.documents[0].counts, [2, 1]);
-//! assert_eq!(out.documents[0].tokens, 5);
-//! ```
+//! See [`Dictionary`] for the matching rule and an example.
 
 mod file;
 mod partial;
@@ -298,8 +263,45 @@ pub fn share(count: u64, tokens: u64) -> f64 {
 }
 
 /// The dictionary analyser: for each document and category, the matches of the category's
-/// patterns by the rule of the [module documentation](self), with the document's tokens, so
-/// that `count / tokens` is the category's share; and the same per group of documents.
+/// patterns by the rule below, with the document's tokens, so that `count / tokens` is the
+/// category's share; and the same per group of documents.
+///
+/// # The matching rule
+///
+/// Within each sentence, left to right, the longest match is taken at each token and the tokens
+/// it covers are not matched again ([`Matcher::longest`]): a token inside a matched phrase is
+/// not counted again as a single word. When several patterns match the same longest span, each
+/// distinct category among them counts once. With `labour: [strike*, general strike]` and
+/// `protest: [general strike, protest*]`, the text "the general strike" counts one `labour`
+/// and one `protest` (the phrase, in both categories); `strike` alone is not counted again.
+///
+/// # Example
+///
+/// ```
+/// use wordmill_analyse::{Analyser, Dictionary, DictionaryEntries, DictionaryFormat, Lowercase};
+/// use wordmill_model::{Document, Metadata, NormalisedDoc, Span, Token, TokenText};
+///
+/// let yaml = "labour: [strike*, worker*, general strike]\nprotest: [general strike, protest*]\n";
+/// let mut entries = DictionaryEntries::default();
+/// entries.add_text("demo.yml", yaml, DictionaryFormat::Yaml, &Lowercase).unwrap();
+/// let dictionary = Dictionary::new(entries, Vec::new());
+///
+/// let doc = Document::new(0, "a", "workers join the general strike", Metadata::new());
+/// let mut tokens = Vec::new();
+/// let mut start = 0;
+/// for (position, word) in doc.text.split(' ').enumerate() {
+///     let span = Span::new(start, start + word.len());
+///     tokens.push(Token { text: TokenText::borrowed(word), span, position: position as u32 });
+///     start = span.end + 1;
+/// }
+/// let nd = NormalisedDoc { doc: &doc, sentences: vec![Span::new(0, doc.text.len())], tokens };
+/// let mut partial = dictionary.partial();
+/// dictionary.observe(&mut partial, &nd);
+/// let out = dictionary.finish(partial);
+/// // labour: "workers" and the phrase; protest: the phrase. "strike" is not counted again.
+/// assert_eq!(out.documents[0].counts, [2, 1]);
+/// assert_eq!(out.documents[0].tokens, 5);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Dictionary {
     config: DictionaryConfig,
