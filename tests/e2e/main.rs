@@ -6,6 +6,7 @@ mod bounded;
 mod common;
 mod compare;
 mod determinism;
+mod dictionary;
 mod docs;
 mod kwic;
 mod pipelines;

@@ -16,11 +16,14 @@
 //!   original text around it.
 //! - [`Collocations`]: bigram counts and NLTK's association measures (PMI, log-likelihood
 //!   ratio, chi-square, Student's t).
+//! - [`Dictionary`]: matches of each category of a dictionary (YAML, JSON or LIWC `.dic`
+//!   files of words, globs and phrases) per document and per group.
 //!
 //! See each type's documentation for a runnable example.
 
 mod collocations;
 mod configure;
+mod dictionary;
 mod documents;
 mod keyness;
 mod kwic;
@@ -33,6 +36,11 @@ pub use collocations::{
     CollocationsError, CollocationsOutput, CollocationsPartial,
 };
 pub use configure::{ConfigTable, Configure, InvalidState, UnknownName};
+pub use dictionary::{
+    CategoryTotals, Dictionary, DictionaryConfig, DictionaryEntries, DictionaryError,
+    DictionaryFile, DictionaryFormat, DictionaryOutput, DictionaryPartial, DocumentCounts,
+    DocumentMatches, GroupCounts, share,
+};
 pub use documents::{DocumentStats, Documents, DocumentsPartial};
 pub use keyness::{
     Comparison, Keyness, KeynessConfig, KeynessError, KeynessOutput, KeynessPartial, KeynessRow,

@@ -2232,6 +2232,7 @@ mod settings {
             [normalise]\ntokenizer = { pattern = '\\w+' }\nstopwords = \"en\"\nstem = \"english\"\n\
             [analyse.terms]\n[analyse.terms.tfidf]\n[analyse.keyness]\nby = \"stem\"\n\
             [analyse.sentiment]\n[analyse.collocations]\n[analyse.kwic]\npatterns = \"strike\"\n\
+            [analyse.dictionary]\nfiles = \"../../pipelines/dictionaries/belarus.yml\"\ngroup_by = [\"stem\"]\n\
             [report]\ndir = \"x\"\n\
             [[expect]]\nmetric = \"corpus.documents\"\nequals = 1\n";
 
@@ -2378,6 +2379,8 @@ by = "party"
 [analyse.collocations]
 [analyse.kwic]
 patterns = ["strike"]
+[analyse.dictionary]
+files = "../../pipelines/dictionaries/belarus.yml"
 [report]
 "#;
 
@@ -2518,6 +2521,18 @@ patterns = ["strike"]
         ("analyse.kwic", "window", "window = 3", true),
         ("analyse.kwic", "max_hits", "max_hits = 3", true),
         ("analyse.kwic", "max_hits_csv", "max_hits_csv = 100", true),
+        (
+            "analyse.dictionary",
+            "files",
+            r#"files = ["../analyse/tests/data/dictionary/mini.dic"]"#,
+            true,
+        ),
+        (
+            "analyse.dictionary",
+            "group_by",
+            r#"group_by = ["party"]"#,
+            true,
+        ),
     ];
 
     /// The base with `line` setting `key` in `section` (replacing the base's own line for it;
@@ -2595,5 +2610,70 @@ patterns = ["strike"]
             )
             .replace("[normalise]\n", "[normalise]\nlowercase = true\n");
         assert_eq!(hash(BASE), hash(&spelled));
+    }
+
+    /// A dictionary file edited in place changes the fingerprint: its bytes count, not only
+    /// its path.
+    #[test]
+    fn a_dictionary_file_counts_by_its_content() {
+        let path = std::env::temp_dir().join(format!(
+            "wordmill-dictionary-{}-edited.yml",
+            std::process::id()
+        ));
+        let src = BASE.replace(
+            "../../pipelines/dictionaries/belarus.yml",
+            &path.display().to_string(),
+        );
+        std::fs::write(&path, "labour: [strike*]\n").unwrap();
+        let before = hash(&src);
+        std::fs::write(&path, "labour: [strike*, worker*]\n").unwrap();
+        let after = hash(&src);
+        let _ = std::fs::remove_file(&path);
+        assert_ne!(before, after);
+    }
+
+    /// A problem in a dictionary file is an error of the pipeline file at `files`, naming the
+    /// dictionary file's line and column.
+    #[test]
+    fn dictionary_errors_are_reported_at_the_files_key() {
+        let path = std::env::temp_dir().join(format!(
+            "wordmill-dictionary-{}-bad.yml",
+            std::process::id()
+        ));
+        std::fs::write(&path, "labour:\n  - strike*\n  - 7\n").unwrap();
+        let src = BASE.replace(
+            "files = \"../../pipelines/dictionaries/belarus.yml\"",
+            &format!("files = [\"x.txt\", {:?}]", path.display().to_string()),
+        );
+        let got: Vec<(usize, usize, String)> =
+            match Pipeline::parse(Path::new("p.toml"), src.as_bytes()) {
+                Ok(_) => Vec::new(),
+                Err(e) => {
+                    e.0.into_iter()
+                        .map(|e| (e.line, e.col, e.message))
+                        .collect()
+                }
+            };
+        let _ = std::fs::remove_file(&path);
+        let line = src.lines().position(|l| l.starts_with("files = ")).unwrap() + 1;
+        let at = 10 + "\"x.txt\"".len() + 2;
+        assert_eq!(
+            got,
+            [
+                (
+                    line,
+                    10,
+                    "`analyse.dictionary.files`: unknown dictionary format \".txt\" of x.txt: expected .yaml, .yml, .json or .dic".to_string()
+                ),
+                (
+                    line,
+                    at,
+                    format!(
+                        "`analyse.dictionary.files`: {}:3:5: category `labour`: expected a pattern (a string; quote numbers), found a number",
+                        path.display()
+                    )
+                ),
+            ]
+        );
     }
 }

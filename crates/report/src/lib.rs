@@ -4,11 +4,13 @@
 //!
 //! - [`Report`]: the summary that becomes `report.json` (with [`SCHEMA_VERSION`]), `report.md`
 //!   and the terminal summary: the corpus totals and one [`Section`] per analyser
-//!   ([`TermsSection`], [`SentimentSection`], [`CollocationsSection`]), each of which renders
+//!   ([`TermsSection`], [`SentimentSection`], [`CollocationsSection`], [`DictionarySection`]), each of which renders
 //!   its own part of every output. It holds no timings, so the same corpus and pipeline always give the same bytes.
 //! - Table writers: [`write_terms_csv`] (`terms.csv`), [`write_tfidf_csv`] (`tfidf.csv`),
 //!   [`DocumentsCsv`] (`documents.csv`, row by row), [`write_sentences_jsonl`] (`sentences.jsonl`),
-//!   [`write_keyness_csv`] (`keyness.csv`), [`write_collocations_csv`] (`collocations.csv`);
+//!   [`write_keyness_csv`] (`keyness.csv`), [`write_collocations_csv`] (`collocations.csv`),
+//!   [`write_dictionary_csv`] (`dictionary.csv`), [`write_dictionary_groups_csv`]
+//!   (`dictionary_groups.csv`);
 //!   `groups.csv` is written by the sentiment section.
 //! - [`render_markdown`], [`render_html`] (one self-contained page with inline SVG charts) and
 //!   [`render_terminal`] for people.
@@ -64,6 +66,11 @@ pub use section::{
 pub use sections::collocations::{
     COLLOCATION_COLUMNS, CollocationsSection, CollocationsSummary, TopCollocation,
     write_collocations_csv,
+};
+pub use sections::dictionary::{
+    DICTIONARY_COLUMNS, DictionaryCategory, DictionaryGroup, DictionaryGroupCategory,
+    DictionarySection, DictionarySettings, DictionarySummary, write_dictionary_csv,
+    write_dictionary_groups_csv,
 };
 pub use sections::keyness::{
     KEYNESS_COLUMNS, KeyTerm, KeynessSection, KeynessSettings, KeynessSummary, KeynessTarget,

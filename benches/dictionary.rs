@@ -1,0 +1,188 @@
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+#![allow(missing_docs)]
+//! The dictionary analyser (observe, merge and finish) with a dictionary of 1,000 patterns made
+//! from the corpus's own vocabulary, against the terms analyser alone on the same documents.
+//!
+//! The documents are normalised once, outside the measurement (UAX #29 words, NFKC, lowercase,
+//! English stop words, `min_len` 2, sentences split), each with its party as metadata `party`.
+//! The dictionary has 20 categories over 1,000 patterns taken from the normalised tokens: the
+//! 700 most frequent words, 200 `prefix*` globs (the first four letters of the next most
+//! frequent words of at least six letters) and 100 two-word phrases (the most frequent pairs
+//! of adjacent tokens within a sentence), dealt to the categories in turn. Each benchmark folds
+//! the documents into two partial states (the first and second half, on one thread), merges
+//! them and finishes:
+//!
+//! - `dictionary/1000-patterns`: the dictionary, grouped by party;
+//! - `terms/counts`: the terms analyser alone (for scale: one hash lookup per token).
+//!
+//! Corpus: SOTU (`corpus/sotu-full` when fetched, else `corpus/sotu`). Throughput is bytes of
+//! original text. Run with `cargo bench --bench dictionary`.
+
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use wordmill_analyse::{
+    Analyser, Dictionary, DictionaryEntries, DictionaryFormat, Lowercase, Terms, TermsConfig,
+};
+use wordmill_model::{Document, Merge, Metadata, NormalisedDoc};
+use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords};
+
+fn corpus() -> (&'static str, Vec<Document>) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let full = root.join("corpus/sotu-full");
+    let (name, dir) = if full.is_dir() {
+        ("sotu-full", full)
+    } else {
+        ("sotu", root.join("corpus/sotu"))
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p: &PathBuf| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    paths.sort();
+    let docs = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p): (usize, &PathBuf)| {
+            let text =
+                std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let mut meta = Metadata::new();
+            if let Some(party) = party(p) {
+                meta.insert("party", party);
+            }
+            Document::new(i as u64, file_name(p), text, meta)
+        })
+        .collect();
+    (name, docs)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+/// The party letter of `1961_john_f_kennedy_d.txt`.
+fn party(p: &Path) -> Option<String> {
+    let stem = p.file_stem()?.to_string_lossy().into_owned();
+    let (_, last) = stem.rsplit_once('_')?;
+    (last.len() == 1).then(|| last.to_string())
+}
+
+/// Observes the two halves of `docs` into two partials, merges them and finishes.
+fn run<A: Analyser>(analyser: &A, docs: &[NormalisedDoc<'_>]) -> A::Output {
+    let (first, second) = docs.split_at(docs.len() / 2);
+    let mut a = analyser.partial();
+    for d in first {
+        analyser.observe(&mut a, d);
+    }
+    let mut b = analyser.partial();
+    for d in second {
+        analyser.observe(&mut b, d);
+    }
+    a.merge(b);
+    analyser.finish(a)
+}
+
+/// 1,000 patterns from the documents' tokens (see the module documentation), as YAML with 20
+/// categories.
+fn dictionary_yaml(docs: &[NormalisedDoc<'_>]) -> String {
+    let mut words: HashMap<&str, u64> = HashMap::new();
+    let mut pairs: HashMap<(&str, &str), u64> = HashMap::new();
+    for d in docs {
+        for w in &d.tokens {
+            *words.entry(w.text.as_str()).or_default() += 1;
+        }
+        for range in wordmill_analyse::sentence_tokens(&d.tokens, &d.sentences) {
+            let sentence = &d.tokens[range];
+            for p in sentence.windows(2) {
+                *pairs
+                    .entry((p[0].text.as_str(), p[1].text.as_str()))
+                    .or_default() += 1;
+            }
+        }
+    }
+    let ranked = |mut v: Vec<(String, u64)>| {
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v.into_iter().map(|(w, _)| w).collect::<Vec<String>>()
+    };
+    let by_count = ranked(words.iter().map(|(w, n)| (w.to_string(), *n)).collect());
+    let mut patterns: Vec<String> = by_count.iter().take(700).cloned().collect();
+    let mut prefixes: Vec<String> = Vec::new();
+    for w in by_count.iter().skip(700) {
+        if w.chars().count() >= 6 && w.chars().all(char::is_alphabetic) {
+            let p: String = w.chars().take(4).collect();
+            if !prefixes.contains(&p) {
+                prefixes.push(p);
+            }
+        }
+        if prefixes.len() == 200 {
+            break;
+        }
+    }
+    patterns.extend(prefixes.into_iter().map(|p| format!("{p}*")));
+    let phrases = ranked(
+        pairs
+            .iter()
+            .map(|((a, b), n)| (format!("{a} {b}"), *n))
+            .collect(),
+    );
+    patterns.extend(phrases.into_iter().take(1000 - patterns.len()));
+    assert_eq!(
+        patterns.len(),
+        1000,
+        "the corpus is too small for 1,000 patterns"
+    );
+    let mut yaml = String::new();
+    for c in 0..20 {
+        yaml.push_str(&format!("c{c:02}:\n"));
+        for p in patterns.iter().skip(c).step_by(20) {
+            yaml.push_str(&format!("  - {:?}\n", p));
+        }
+    }
+    yaml
+}
+
+fn dictionary(c: &mut Criterion) {
+    let (name, docs) = corpus();
+    let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
+    let normaliser = Normaliser::new(NormaliserConfig {
+        unicode: wordmill_normalise::UnicodeForm::Nfkc,
+        stopwords: StopWords::Builtin("en".into()),
+        min_len: 2,
+        sentences: true,
+        ..NormaliserConfig::default()
+    })
+    .expect("config");
+    let normalised: Vec<NormalisedDoc<'_>> = docs.iter().map(|d| normaliser.normalise(d)).collect();
+    let mut entries = DictionaryEntries::default();
+    entries
+        .add_text(
+            "bench.yml",
+            &dictionary_yaml(&normalised),
+            DictionaryFormat::Yaml,
+            &Lowercase,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let dictionary = Dictionary::new(entries, vec!["party".into()]);
+
+    let mut group = c.benchmark_group("dictionary");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(5));
+    group.warm_up_time(Duration::from_secs(1));
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function(BenchmarkId::new("dictionary/1000-patterns", name), |b| {
+        b.iter(|| black_box(run(&dictionary, &normalised).tokens))
+    });
+    let terms = Terms::new(TermsConfig::default());
+    group.bench_function(BenchmarkId::new("terms/counts", name), |b| {
+        b.iter(|| black_box(run(&terms, &normalised).vocabulary.len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, dictionary);
+criterion_main!(benches);
