@@ -14,6 +14,8 @@
 //! - [`Vader`]: lexicon sentiment reproducing vaderSentiment 3.3.2 exactly.
 //! - [`Collocations`]: bigram counts and NLTK's association measures (PMI, log-likelihood
 //!   ratio, chi-square, Student's t).
+//! - [`Targets`]: sentiment per target: the sentences that mention each named target (words,
+//!   globs, phrases) and their VADER scores, per target and group.
 //!
 //! See each type's documentation for a runnable example.
 
@@ -23,13 +25,14 @@ mod documents;
 mod keyness;
 mod pattern;
 mod sentiment;
+mod targets;
 mod terms;
 
 pub use collocations::{
     BigramScores, BigramSpan, Collocation, CollocationMeasure, Collocations, CollocationsConfig,
     CollocationsError, CollocationsOutput, CollocationsPartial,
 };
-pub use configure::{ConfigTable, Configure, InvalidState, UnknownName};
+pub use configure::{ConfigTable, Configure, InvalidState, OTHER_KEYS, UnknownName};
 pub use documents::{DocumentStats, Documents, DocumentsPartial};
 pub use keyness::{
     Comparison, Keyness, KeynessConfig, KeynessError, KeynessOutput, KeynessPartial, KeynessRow,
@@ -45,6 +48,11 @@ pub use sentiment::{
     RawScores, Rule, Rules, Scores, SentenceRecord, SentenceRef, Sentiment, SentimentConfig,
     SentimentError, SentimentFold, SentimentOutput, SentimentPartial, SentimentSummary,
     TokenExplanation, Unit, Vader,
+};
+pub use targets::{
+    DEFAULT_EXAMPLES, MAX_EXAMPLES, TargetExample, TargetGroup, TargetSentence, TargetSource,
+    TargetSpec, TargetStats, TargetSummary, Targets, TargetsConfig, TargetsError, TargetsOutput,
+    TargetsPartial,
 };
 pub use terms::{
     DocFreq, DocTerm, DocTerms, MAX_NGRAM, Norm, PruneStats, TermStat, Terms, TermsConfig,

@@ -22,7 +22,7 @@ use wordmill_normalise::{
 use std::any::Any;
 use std::sync::Arc;
 
-use wordmill_analyse::{ConfigTable, Lowercase, PatternForms};
+use wordmill_analyse::{ConfigTable, Lowercase, OTHER_KEYS, PatternForms};
 use wordmill_report::SectionReader;
 
 use crate::error::{ConfigError, ConfigErrors};
@@ -414,18 +414,23 @@ impl<'s> Walker<'s> {
             );
             return None;
         };
-        let allowed: &[&str] = self
-            .schema
-            .iter()
-            .find(|(s, _)| s == section)
-            .map_or(&[][..], |(_, keys)| keys.as_slice());
-        let allowed = allowed.to_vec();
+        let allowed = self.keys_of(section);
+        // With `OTHER_KEYS`, any other key is a name, unless it is a near miss of a listed key.
+        let names = allowed.contains(&OTHER_KEYS);
+        let listed: Vec<&str> = allowed.iter().copied().filter(|k| *k != OTHER_KEYS).collect();
         for e in entries {
-            if !allowed.contains(&e.key.as_str()) {
+            if !listed.contains(&e.key.as_str()) {
+                let best = nearest(&e.key, &listed);
+                if names && best.is_none() {
+                    continue;
+                }
                 let mut msg = format!("unknown key `{}`", qualified(section, &e.key));
-                match nearest(&e.key, &allowed) {
+                match best {
+                    Some(best) if names => msg.push_str(&format!(
+                        " (did you mean `{best}`? a name this close to an option is taken for a misspelling of it)"
+                    )),
                     Some(best) => msg.push_str(&format!(" (did you mean `{best}`?)")),
-                    None => msg.push_str(&format!("; expected one of: {}", allowed.join(", "))),
+                    None => msg.push_str(&format!("; expected one of: {}", listed.join(", "))),
                 }
                 self.error(e.key_span.clone(), msg);
             }
@@ -435,6 +440,25 @@ impl<'s> Walker<'s> {
             entries,
             span: node.span.clone(),
         })
+    }
+
+    /// The keys of table `section`: its schema's, or, for the table of a name in a table
+    /// whose keys are names (see [`OTHER_KEYS`]), those of that table's `OTHER_KEYS` sub-table.
+    fn keys_of(&self, section: &str) -> Vec<&'static str> {
+        let find = |name: &str| {
+            self.schema
+                .iter()
+                .find(|(s, _)| s == name)
+                .map(|(_, keys)| keys.clone())
+        };
+        find(section)
+            .or_else(|| {
+                let (parent, _) = section.rsplit_once('.')?;
+                find(parent)
+                    .filter(|keys| keys.contains(&OTHER_KEYS))
+                    .and_then(|_| find(&format!("{parent}.{OTHER_KEYS}")))
+            })
+            .unwrap_or_default()
     }
 
     fn sub<'n>(&mut self, t: &Table<'n>, key: &str, section: &str) -> Option<Table<'n>> {
@@ -1244,6 +1268,30 @@ impl ConfigTable for TableReader<'_, '_, '_> {
 
     fn has(&self, key: &str) -> bool {
         self.table.get(key).is_some()
+    }
+
+    fn names(&self) -> Vec<String> {
+        let allowed = self.walker.keys_of(&self.table.section);
+        if !allowed.contains(&OTHER_KEYS) {
+            return Vec::new();
+        }
+        let listed: Vec<&str> = allowed.into_iter().filter(|k| *k != OTHER_KEYS).collect();
+        self.table
+            .entries
+            .iter()
+            .filter(|e| !listed.contains(&e.key.as_str()) && nearest(&e.key, &listed).is_none())
+            .map(|e| e.key.clone())
+            .collect()
+    }
+
+    fn is_table(&self, key: &str) -> bool {
+        matches!(
+            self.table.get(key),
+            Some(Node {
+                value: Value::Table(_),
+                ..
+            })
+        )
     }
 
     fn error(&mut self, key: Option<&str>, message: String) {

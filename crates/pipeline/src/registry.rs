@@ -14,12 +14,13 @@ use std::marker::PhantomData;
 
 use serde_json::value::RawValue;
 use wordmill_analyse::{
-    Collocations, ConfigTable, Configure, DocumentStats, InvalidState, Keyness, Sentiment, Terms,
+    Collocations, ConfigTable, Configure, DocumentStats, InvalidState, Keyness, Sentiment, Targets,
+    Terms,
 };
 use wordmill_model::{Merge, NormalisedDoc};
 use wordmill_report::{
     AnalyserSection, CollocationsSection, KeynessSection, Section, SectionReader, SentimentSection,
-    TermsSection,
+    TargetsSection, TermsSection,
 };
 
 /// Every analyser, in the order they run, report and render.
@@ -28,6 +29,7 @@ pub(crate) static ANALYSERS: &[&dyn Kind] = &[
     &KindOf::<Keyness, KeynessSection>::NEW,
     &KindOf::<Sentiment, SentimentSection>::NEW,
     &KindOf::<Collocations, CollocationsSection>::NEW,
+    &KindOf::<Targets, TargetsSection>::NEW,
 ];
 
 /// One analyser as the registry knows it, before a pipeline configures it.

@@ -88,6 +88,46 @@ pub(crate) fn clip_chars(text: &str, n: usize) -> String {
     clip_with(text, n as f64, |_| 1.0).0
 }
 
+/// At most `n` characters of `text` as written (whitespace kept, so byte offsets into it stay
+/// those of the original), ending with `…` when cut.
+pub(crate) fn clip_keeping_offsets(text: &str, n: usize) -> String {
+    match text.char_indices().nth(n) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// `text`, which starts at byte `start` of its document, cut into pieces, each with whether it
+/// lies inside one of `marks` (byte ranges `[start, end]` of the document): what a quote with
+/// its highlighted mentions is made of. Marks are clipped to the text; a mark that overlaps an
+/// earlier one, falls outside the text or not on character boundaries is left out.
+pub(crate) fn marked_pieces<'t>(
+    text: &'t str,
+    start: usize,
+    marks: &[[usize; 2]],
+) -> Vec<(&'t str, bool)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut sorted: Vec<[usize; 2]> = marks.to_vec();
+    sorted.sort_unstable();
+    for [from, to] in sorted {
+        let from = from.saturating_sub(start).max(at);
+        let to = to.saturating_sub(start).min(text.len());
+        if from >= to || !text.is_char_boundary(from) || !text.is_char_boundary(to) {
+            continue;
+        }
+        if from > at {
+            out.push((&text[at..from], false));
+        }
+        out.push((&text[from..to], true));
+        at = to;
+    }
+    if at < text.len() {
+        out.push((&text[at..], false));
+    }
+    out
+}
+
 /// Advance widths of the printable ASCII characters (space to `~`) in thousandths of an em, in
 /// DejaVu Sans, one of the widest common sans-serif fonts (and the one Debian's browsers fall
 /// back to), regular and bold.
@@ -175,6 +215,29 @@ mod tests {
         assert!(quotable(0.05, true) && quotable(-0.05, false));
         assert!(!quotable(0.0499, true) && !quotable(-0.0499, false));
         assert!(!quotable(0.9, false) && !quotable(-0.9, true));
+    }
+
+    #[test]
+    fn marked_pieces_cover_the_text_with_the_marks_clipped() {
+        // "A strike. The strike" at byte 100 of its document.
+        let t = "A strike. The strike";
+        let pieces = marked_pieces(t, 100, &[[114, 120], [102, 108], [90, 101]]);
+        assert_eq!(
+            pieces,
+            [
+                ("A", true),
+                (" ", false),
+                ("strike", true),
+                (". The ", false),
+                ("strike", true)
+            ]
+        );
+        let joined: String = pieces.iter().map(|p| p.0).collect();
+        assert_eq!(joined, t);
+        // Beyond the text (a cut quote), overlapping or inside a character: left out.
+        assert_eq!(marked_pieces("né", 0, &[[2, 3], [5, 9]]), [("né", false)]);
+        assert_eq!(clip_keeping_offsets("a  b c", 4), "a  b…");
+        assert_eq!(clip_keeping_offsets("ab", 4), "ab");
     }
 
     #[test]

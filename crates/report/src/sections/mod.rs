@@ -3,4 +3,5 @@
 pub(crate) mod collocations;
 pub(crate) mod keyness;
 pub(crate) mod sentiment;
+pub(crate) mod targets;
 pub(crate) mod terms;
