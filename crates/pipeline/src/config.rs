@@ -1913,6 +1913,143 @@ mod fold_tests {
 }
 
 #[cfg(test)]
+mod targets_tests {
+    use super::*;
+    use wordmill_analyse::{TargetSource, Targets};
+
+    /// A pipeline with English stop words, sentiment and `[analyse.targets]` holding `lines`.
+    fn with_targets(lines: &str) -> String {
+        format!(
+            "version = 1\n[ingest]\ninputs = [\"Cargo.toml\"]\n[normalise]\nstopwords = \"en\"\n\
+             [analyse.sentiment]\nrules = \"vader-news\"\n[analyse.targets]\n{lines}\n"
+        )
+    }
+
+    /// `(line, column, message)` of each error of `src`.
+    fn errors(src: &str) -> Vec<(usize, usize, String)> {
+        match Pipeline::parse(Path::new("p.toml"), src.as_bytes()) {
+            Ok(_) => panic!("no error in\n{src}"),
+            Err(e) => e.0.into_iter().map(|e| (e.line, e.col, e.message)).collect(),
+        }
+    }
+
+    #[test]
+    fn targets_keep_their_order_patterns_options_and_the_sentiment_scorer() {
+        let src = with_targets(
+            "zubr = \"Zubr\"\nlukashenko = [\"lukashenk*\", \"President Lukashenko\"]\n\
+             group_by = [\"year\"]\nexamples = 5\nlabourers = [\"work*\"]",
+        );
+        let p = Pipeline::parse(Path::new("p.toml"), src.as_bytes()).unwrap();
+        let t = p.analyser::<Targets>().unwrap();
+        let c = t.config();
+        let names: Vec<&str> = c.targets.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["zubr", "lukashenko", "labourers"]);
+        assert_eq!(
+            c.targets[1].source,
+            TargetSource::Patterns(vec!["lukashenk*".into(), "President Lukashenko".into()])
+        );
+        assert_eq!(c.targets[0].source, TargetSource::Patterns(vec!["Zubr".into()]));
+        assert_eq!((c.group_by.as_slice(), c.examples), (&["year".to_string()][..], 5));
+        // The sentiment analyser's rules are followed.
+        assert_eq!(c.sentiment.rules, wordmill_analyse::Rules::VaderNews);
+        // Patterns are normalised as the text: lower-cased.
+        let patterns = t.patterns();
+        assert_eq!(patterns[1][1].elements()[0], wordmill_analyse::Element::Word("president".into()));
+        // Defaults.
+        let p = Pipeline::parse(Path::new("p.toml"), with_targets("x = \"strike\"").as_bytes()).unwrap();
+        let c = p.analyser::<Targets>().unwrap().config();
+        assert_eq!((c.group_by.len(), c.examples), (0, 3));
+    }
+
+    #[test]
+    fn a_category_is_kept_and_needs_the_dictionary() {
+        let src = with_targets("labour = { category = \"labour\" }\nunion = \"union\"");
+        let errs = errors(&src);
+        assert_eq!(
+            errs,
+            [(
+                9,
+                10,
+                "`analyse.targets.labour`: a dictionary category needs `[analyse.dictionary]`"
+                    .to_string()
+            )]
+        );
+        // A misspelt key of the category table is suggested.
+        let errs = errors(&with_targets("labour = { categroy = \"labour\" }"));
+        let messages: Vec<&str> = errs.iter().map(|e| e.2.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`analyse.targets.labour`: a target written as a table needs `category`",
+                "unknown key `analyse.targets.labour.categroy` (did you mean `category`?)"
+            ]
+        );
+    }
+
+    #[test]
+    fn config_errors_say_what_is_wrong_where() {
+        // A near miss of an option is not a target: it is an unknown key suggesting the option.
+        for (line, option) in [
+            ("group_bu = [\"year\"]", "group_by"),
+            ("exampels = 3", "examples"),
+        ] {
+            let errs = errors(&with_targets(&format!("x = \"strike\"\n{line}")));
+            assert_eq!(errs.len(), 1, "{errs:?}");
+            let key = line.split(' ').next().unwrap();
+            assert_eq!(
+                errs[0],
+                (
+                    10,
+                    1,
+                    format!(
+                        "unknown key `analyse.targets.{key}` (did you mean `{option}`? a name this close to an option is taken for a misspelling of it)"
+                    )
+                )
+            );
+        }
+        // An empty list.
+        assert_eq!(
+            errors(&with_targets("a = []")),
+            [(
+                9,
+                5,
+                "`analyse.targets.a`: target \"a\" has no pattern: give at least one".to_string()
+            )]
+        );
+        // A stop word alone, at its item.
+        assert_eq!(
+            errors(&with_targets("a = [\"strike\", \"the\"]")),
+            [(
+                9,
+                16,
+                "`analyse.targets.a`: `the` in pattern \"the\" is removed by normalisation (a stop word, or shorter than min_len), so the pattern could never match".to_string()
+            )]
+        );
+        // The same name twice: TOML itself refuses it.
+        let errs = errors(&with_targets("a = \"x\"\na = \"y\""));
+        assert!(errs[0].2.contains("duplicate key"), "{errs:?}");
+        // No target at all.
+        let errs = errors(&with_targets("examples = 2"));
+        assert_eq!(
+            errs[0].2,
+            "`[analyse.targets]` names no target: name at least one, as `name = [\"pattern\", …]`"
+        );
+        // A name that metric paths could not address, an empty one, a bad value.
+        let errs = errors(&with_targets("\"a.b\" = \"x\"\n\"\" = \"y\"\nc = 3\nexamples = 101"));
+        let messages: Vec<&str> = errs.iter().map(|e| e.2.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`[analyse.targets]`: target name \"a.b\" has `.`, which `[[expect]]` metric paths use to separate their parts: choose another name",
+                "`[analyse.targets]`: a target name must not be empty",
+                "`analyse.targets.c` must be a string or an array of strings, found an integer",
+                "`analyse.targets.examples` must be between 0 and 100, found 101",
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
 mod docs_tests {
     use super::schema;
 
@@ -1928,9 +2065,12 @@ mod docs_tests {
             .filter_map(|l| l.strip_suffix('`'))
             .collect();
         let schema = schema();
+        // The marker of names (`OTHER_KEYS`) is no key: docs/pipeline.md says how names are
+        // written where the table that takes them is documented.
         let accepted: Vec<&str> = schema
             .iter()
             .flat_map(|(_, keys)| keys.iter().copied())
+            .filter(|k| *k != wordmill_analyse::OTHER_KEYS)
             .collect();
         for key in &accepted {
             assert!(
@@ -2266,6 +2406,7 @@ mod settings {
         use std::path::Path;
 
         use serde_json::json;
+        use wordmill_analyse::OTHER_KEYS;
 
         use super::super::schema;
         use super::*;
@@ -2279,7 +2420,9 @@ mod settings {
             meta_from_path = '(?P<stem>[a-z]+)'\n\
             [normalise]\ntokenizer = { pattern = '\\w+' }\nstopwords = \"en\"\nstem = \"english\"\n\
             [analyse.terms]\n[analyse.terms.tfidf]\n[analyse.keyness]\nby = \"stem\"\n\
-            [analyse.sentiment]\n[analyse.collocations]\n[report]\ndir = \"x\"\n\
+            [analyse.sentiment]\n[analyse.collocations]\n\
+            [analyse.targets]\nunion = [\"union\", \"state union\"]\ngroup_by = [\"stem\"]\nexamples = 2\n\
+            [report]\ndir = \"x\"\n\
             [[expect]]\nmetric = \"corpus.documents\"\nequals = 1\n";
 
         /// A key added to the parser's SCHEMA without a setting fails here; so does a setting
@@ -2291,10 +2434,23 @@ mod settings {
             let left_out = ["expect", "report.dir"];
             let schema = schema();
             for (section, keys) in &schema {
-                if section == "expect" {
+                // A dictionary category (the table of a target name) cannot be configured
+                // until `[analyse.dictionary]` exists.
+                if section == "expect" || section == "analyse.targets.*" {
                     continue;
                 }
                 for key in keys {
+                    if *key == OTHER_KEYS {
+                        // Names: some setting of the section that is none of its listed keys.
+                        let prefix = format!("{section}.");
+                        assert!(
+                            settings.keys().any(|k| k
+                                .strip_prefix(&prefix)
+                                .is_some_and(|rest| !keys.contains(&rest))),
+                            "`{section}` takes names, and FULL names none"
+                        );
+                        continue;
+                    }
                     let q = if section.is_empty() {
                         key.to_string()
                     } else {
@@ -2319,9 +2475,9 @@ mod settings {
             }
             for key in settings.keys() {
                 let (section, last) = key.rsplit_once('.').unwrap_or(("", key.as_str()));
-                let accepted = schema
-                    .iter()
-                    .any(|(s, keys)| s == section && keys.contains(&last));
+                let accepted = schema.iter().any(|(s, keys)| {
+                    s == section && (keys.contains(&last) || keys.contains(&OTHER_KEYS))
+                });
                 assert!(accepted, "setting `{key}` is not a key the parser accepts");
             }
         }
@@ -2423,6 +2579,8 @@ meta_fields = ["party"]
 [analyse.keyness]
 by = "party"
 [analyse.collocations]
+[analyse.targets]
+parties = ["party*"]
 [report]
 "#;
 
@@ -2554,7 +2712,20 @@ by = "party"
         ),
         ("analyse.collocations", "top", "top = 3", true),
         ("analyse.collocations", "span", r#"span = "sentence""#, true),
+        (
+            "analyse.targets",
+            "group_by",
+            r#"group_by = ["party"]"#,
+            true,
+        ),
+        ("analyse.targets", "examples", "examples = 5", true),
+        // `*`: the target names, each with its patterns; another target is another analysis.
+        ("analyse.targets", "*", r#"union = "union""#, true),
     ];
+
+    /// Keys that cannot be given a mutation yet: a dictionary category needs
+    /// `[analyse.dictionary]`, which no pipeline can configure until that analyser exists.
+    const PENDING: &[(&str, &str)] = &[("analyse.targets.*", "category")];
 
     /// The base with `line` setting `key` in `section` (replacing the base's own line for it;
     /// an `[analyse.x.y]` section is written as a table of its own).
@@ -2606,6 +2777,9 @@ by = "party"
                 continue;
             }
             for key in keys {
+                if PENDING.contains(&(section.as_str(), key)) {
+                    continue;
+                }
                 if !MUTATIONS
                     .iter()
                     .any(|(s, k, _, _)| *s == section && *k == key)

@@ -788,6 +788,8 @@ impl crate::Configure for Targets {
             .integer("examples", 0, MAX_EXAMPLES as i64)
             .map_or(DEFAULT_EXAMPLES, |n| n as usize);
         let mut targets = Vec::new();
+        // Names whose value is wrong (already reported): no more errors about them.
+        let mut failed = Vec::new();
         for name in t.names() {
             let source = if t.is_table(&name) {
                 let category = t.table(&name).and_then(|mut sub| {
@@ -802,11 +804,14 @@ impl crate::Configure for Targets {
                     }
                     c
                 });
-                TargetSource::Category(category.unwrap_or_default())
+                category.map(TargetSource::Category)
             } else {
-                TargetSource::Patterns(t.strings(&name).unwrap_or_default())
+                t.strings(&name).map(TargetSource::Patterns)
             };
-            targets.push(TargetSpec { name, source });
+            match source {
+                Some(source) => targets.push(TargetSpec { name, source }),
+                None => failed.push(name),
+            }
         }
         let config = TargetsConfig {
             targets,
@@ -821,6 +826,7 @@ impl crate::Configure for Targets {
         for e in errors {
             let at = |name: &str| format!("`analyse.targets.{name}`");
             match &e {
+                TargetsError::NoTargets if !failed.is_empty() => {}
                 TargetsError::NoTargets => t.error(
                     None,
                     format!("`[analyse.targets]` names {e}"),
