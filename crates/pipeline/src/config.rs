@@ -417,7 +417,11 @@ impl<'s> Walker<'s> {
         let allowed = self.keys_of(section);
         // With `OTHER_KEYS`, any other key is a name, unless it is a near miss of a listed key.
         let names = allowed.contains(&OTHER_KEYS);
-        let listed: Vec<&str> = allowed.iter().copied().filter(|k| *k != OTHER_KEYS).collect();
+        let listed: Vec<&str> = allowed
+            .iter()
+            .copied()
+            .filter(|k| *k != OTHER_KEYS)
+            .collect();
         for e in entries {
             if !listed.contains(&e.key.as_str()) {
                 let best = nearest(&e.key, &listed);
@@ -1929,7 +1933,11 @@ mod targets_tests {
     fn errors(src: &str) -> Vec<(usize, usize, String)> {
         match Pipeline::parse(Path::new("p.toml"), src.as_bytes()) {
             Ok(_) => panic!("no error in\n{src}"),
-            Err(e) => e.0.into_iter().map(|e| (e.line, e.col, e.message)).collect(),
+            Err(e) => {
+                e.0.into_iter()
+                    .map(|e| (e.line, e.col, e.message))
+                    .collect()
+            }
         }
     }
 
@@ -1948,15 +1956,28 @@ mod targets_tests {
             c.targets[1].source,
             TargetSource::Patterns(vec!["lukashenk*".into(), "President Lukashenko".into()])
         );
-        assert_eq!(c.targets[0].source, TargetSource::Patterns(vec!["Zubr".into()]));
-        assert_eq!((c.group_by.as_slice(), c.examples), (&["year".to_string()][..], 5));
+        assert_eq!(
+            c.targets[0].source,
+            TargetSource::Patterns(vec!["Zubr".into()])
+        );
+        assert_eq!(
+            (c.group_by.as_slice(), c.examples),
+            (&["year".to_string()][..], 5)
+        );
         // The sentiment analyser's rules are followed.
         assert_eq!(c.sentiment.rules, wordmill_analyse::Rules::VaderNews);
         // Patterns are normalised as the text: lower-cased.
         let patterns = t.patterns();
-        assert_eq!(patterns[1][1].elements()[0], wordmill_analyse::Element::Word("president".into()));
+        assert_eq!(
+            patterns[1][1].elements()[0],
+            wordmill_analyse::Element::Word("president".into())
+        );
         // Defaults.
-        let p = Pipeline::parse(Path::new("p.toml"), with_targets("x = \"strike\"").as_bytes()).unwrap();
+        let p = Pipeline::parse(
+            Path::new("p.toml"),
+            with_targets("x = \"strike\"").as_bytes(),
+        )
+        .unwrap();
         let c = p.analyser::<Targets>().unwrap().config();
         assert_eq!((c.group_by.len(), c.examples), (0, 3));
     }
@@ -2035,7 +2056,9 @@ mod targets_tests {
             "`[analyse.targets]` names no target: name at least one, as `name = [\"pattern\", …]`"
         );
         // A name that metric paths could not address, an empty one, a bad value.
-        let errs = errors(&with_targets("\"a.b\" = \"x\"\n\"\" = \"y\"\nc = 3\nexamples = 101"));
+        let errs = errors(&with_targets(
+            "\"a.b\" = \"x\"\n\"\" = \"y\"\nc = 3\nexamples = 101",
+        ));
         let messages: Vec<&str> = errs.iter().map(|e| e.2.as_str()).collect();
         assert_eq!(
             messages,

@@ -75,8 +75,7 @@ use partial::{Candidates, DocHits, SentenceHits, TargetHit};
 
 use crate::{
     Analyser, ConfigTable, Lexicon, Matcher, POLARITY_THRESHOLD, Pattern, PatternError,
-    PatternForms, Rules, Sentiment, SentimentConfig, SentimentError, Unit, Vader,
-    sentence_tokens,
+    PatternForms, Rules, Sentiment, SentimentConfig, SentimentError, Unit, Vader, sentence_tokens,
 };
 
 /// Where a target's patterns come from.
@@ -498,8 +497,14 @@ impl TargetsOutput {
             rename(&s.ordinal, &mut s.doc_id);
         }
         for t in &mut self.targets {
-            for stats in std::iter::once(&mut t.overall).chain(t.groups.iter_mut().map(|g| &mut g.stats)) {
-                for e in stats.most_positive.iter_mut().chain(&mut stats.most_negative) {
+            for stats in
+                std::iter::once(&mut t.overall).chain(t.groups.iter_mut().map(|g| &mut g.stats))
+            {
+                for e in stats
+                    .most_positive
+                    .iter_mut()
+                    .chain(&mut stats.most_negative)
+                {
                     rename(&e.ordinal, &mut e.doc_id);
                 }
             }
@@ -674,10 +679,11 @@ impl Analyser for Targets {
                     };
                     overall[t].add(ordinal, s.compound, hit.mentions.len());
                     if !self.config.group_by.is_empty() {
-                        groups[t]
-                            .entry(doc.group.as_slice())
-                            .or_default()
-                            .add(ordinal, s.compound, hit.mentions.len());
+                        groups[t].entry(doc.group.as_slice()).or_default().add(
+                            ordinal,
+                            s.compound,
+                            hit.mentions.len(),
+                        );
                     }
                     per_sentence.push(TargetSentence {
                         target: t,
@@ -724,10 +730,8 @@ impl Analyser for Targets {
             .map(|(t, spec)| {
                 let id = self.id_of[t];
                 let with_examples = |mut stats: TargetStats, lists: Candidates| {
-                    stats.most_positive =
-                        lists.positive.iter().map(|c| example(c, id)).collect();
-                    stats.most_negative =
-                        lists.negative.iter().map(|c| example(c, id)).collect();
+                    stats.most_positive = lists.positive.iter().map(|c| example(c, id)).collect();
+                    stats.most_negative = lists.negative.iter().map(|c| example(c, id)).collect();
                     stats
                 };
                 let mut all = Candidates::default();
@@ -782,7 +786,9 @@ impl crate::Configure for Targets {
     ];
 
     fn configure(t: &mut dyn ConfigTable, configured: &[&dyn Any]) -> Option<Self> {
-        let sentiment = configured.iter().find_map(|a| a.downcast_ref::<Sentiment>());
+        let sentiment = configured
+            .iter()
+            .find_map(|a| a.downcast_ref::<Sentiment>());
         let group_by = t.strings("group_by").unwrap_or_default();
         let examples = t
             .integer("examples", 0, MAX_EXAMPLES as i64)
@@ -817,9 +823,7 @@ impl crate::Configure for Targets {
             targets,
             group_by,
             examples,
-            sentiment: sentiment
-                .map(|s| s.config().clone())
-                .unwrap_or_default(),
+            sentiment: sentiment.map(|s| s.config().clone()).unwrap_or_default(),
         };
         let mut errors = Vec::new();
         let resolved = resolve(&config, t.forms(), configured, &mut errors);
@@ -827,10 +831,7 @@ impl crate::Configure for Targets {
             let at = |name: &str| format!("`analyse.targets.{name}`");
             match &e {
                 TargetsError::NoTargets if !failed.is_empty() => {}
-                TargetsError::NoTargets => t.error(
-                    None,
-                    format!("`[analyse.targets]` names {e}"),
-                ),
+                TargetsError::NoTargets => t.error(None, format!("`[analyse.targets]` names {e}")),
                 TargetsError::Lexicon(_) => t.error(None, format!("`[analyse.targets]`: {e}")),
                 TargetsError::EmptyName { name }
                 | TargetsError::BadName { name, .. }

@@ -106,7 +106,9 @@ impl Candidates {
                     } else {
                         compound > last.compound
                     };
-                    worse || (compound == last.compound && (ordinal, index) > (last.ordinal, last.index))
+                    worse
+                        || (compound == last.compound
+                            && (ordinal, index) > (last.ordinal, last.index))
                 });
             if !beaten {
                 list.push(Candidate {
@@ -292,10 +294,7 @@ impl TargetsPartial {
                     ));
                 }
                 if !(-1.0..=1.0).contains(&s.compound) {
-                    return Err(format!(
-                        "{at}: compound {} (expected [-1, 1])",
-                        s.compound
-                    ));
+                    return Err(format!("{at}: compound {} (expected [-1, 1])", s.compound));
                 }
                 if s.targets.is_empty() {
                     return Err(format!("{at}: no target mentioned"));
@@ -331,17 +330,18 @@ impl TargetsPartial {
                     ));
                 }
                 for e in list {
-                    let held = self.docs.get(&e.ordinal).filter(|d| &d.group == group).and_then(
-                        |d| {
+                    let held = self
+                        .docs
+                        .get(&e.ordinal)
+                        .filter(|d| &d.group == group)
+                        .and_then(|d| {
                             d.sentences
                                 .iter()
                                 .find(|s| s.index == e.index)
                                 .filter(|s| s.targets.iter().any(|t| t.target == *target))
-                        },
-                    );
+                        });
                     let fits = held.is_some_and(|s| {
-                        s.compound.to_bits() == e.compound.to_bits()
-                            && s.span.len() >= e.text.len()
+                        s.compound.to_bits() == e.compound.to_bits() && s.span.len() >= e.text.len()
                     });
                     if !fits || !qualifies(e.compound, positive) {
                         return Err(format!(

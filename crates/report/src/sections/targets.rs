@@ -9,9 +9,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
-use wordmill_analyse::{
-    TargetExample, TargetSource, TargetStats, Targets, TargetsOutput, Unit,
-};
+use wordmill_analyse::{TargetExample, TargetSource, TargetStats, Targets, TargetsOutput, Unit};
 use wordmill_model::Ordinal;
 
 use crate::html::*;
@@ -19,9 +17,7 @@ use crate::markdown::{fit, md, pct as md_pct};
 use crate::model::SectionReader;
 use crate::section::{AnalyserSection, DataFile, Figure, Headline, HtmlContext, Section};
 use crate::tables::Rows;
-use crate::text::{
-    clip_keeping_offsets, marked_pieces, plural, quote_source, thousands,
-};
+use crate::text::{clip_keeping_offsets, marked_pieces, plural, quote_source, thousands};
 
 /// Characters of a quoted sentence in `report.json` (a longer one is cut, ending with `…`).
 const QUOTE_CHARS: usize = 400;
@@ -172,7 +168,12 @@ impl TargetsSummary {
                         .groups
                         .iter()
                         .map(|g| TargetGroupReport {
-                            key: out.group_by.iter().cloned().zip(g.key.iter().cloned()).collect(),
+                            key: out
+                                .group_by
+                                .iter()
+                                .cloned()
+                                .zip(g.key.iter().cloned())
+                                .collect(),
                             figures: TargetFigures::new(&g.stats),
                         })
                         .collect(),
@@ -437,9 +438,17 @@ impl Section for TargetsSection {
         let _ = writeln!(
             s,
             "VADER over the {} that mention each target, in {}; a {} that mentions two targets counts for both. Compound ≥ 0.05 is positive, ≤ -0.05 negative.\n",
-            if unit == "document" { "documents" } else { "sentences" },
+            if unit == "document" {
+                "documents"
+            } else {
+                "sentences"
+            },
             plural(k.documents, "document", "documents"),
-            if unit == "document" { "document" } else { "sentence" },
+            if unit == "document" {
+                "document"
+            } else {
+                "sentence"
+            },
         );
         let _ = writeln!(
             s,
@@ -554,11 +563,7 @@ fn side_by_side(page: &mut Page, what: &str, unit: &str, rows: &[(String, &Targe
             (
                 name.clone(),
                 [f.neg_share, f.neu_share, f.pos_share],
-                format!(
-                    "{} neg · {} pos",
-                    pct(f.neg_share),
-                    pct(f.pos_share)
-                ),
+                format!("{} neg · {} pos", pct(f.neg_share), pct(f.pos_share)),
             )
         })
         .collect();
