@@ -88,13 +88,20 @@ pub(crate) fn clip_chars(text: &str, n: usize) -> String {
     clip_with(text, n as f64, |_| 1.0).0
 }
 
-/// At most `n` characters of `text` as written (whitespace kept, so byte offsets into it stay
-/// those of the original), ending with `…` when cut.
-pub(crate) fn clip_keeping_offsets(text: &str, n: usize) -> String {
-    match text.char_indices().nth(n) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
+/// A part of `text` of at most `n` characters, as written (whitespace kept, so offsets into it
+/// stay those of the original), that shows byte offset `focus` when the whole does not fit: it
+/// starts about a quarter of `n` before it. Returns the part's byte offset in `text` and the
+/// part.
+pub(crate) fn window(text: &str, focus: usize, n: usize) -> (usize, &str) {
+    let chars: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    if chars.len() <= n {
+        return (0, text);
     }
+    let at = chars.partition_point(|&i| i < focus);
+    let first = at.saturating_sub(n / 4).min(chars.len() - n);
+    let from = chars[first];
+    let to = chars.get(first + n).copied().unwrap_or(text.len());
+    (from, &text[from..to])
 }
 
 /// `text`, which starts at byte `start` of its document, cut into pieces, each with whether it
@@ -236,8 +243,12 @@ mod tests {
         assert_eq!(joined, t);
         // Beyond the text (a cut quote), overlapping or inside a character: left out.
         assert_eq!(marked_pieces("né", 0, &[[2, 3], [5, 9]]), [("né", false)]);
-        assert_eq!(clip_keeping_offsets("a  b c", 4), "a  b…");
-        assert_eq!(clip_keeping_offsets("ab", 4), "ab");
+        // A window of 8 characters around byte 14: from 2 characters before it.
+        let long = "0123456789abcdefghij";
+        assert_eq!(window(long, 14, 8), (12, "cdefghij"));
+        assert_eq!(window(long, 3, 8), (1, "12345678"));
+        assert_eq!(window("short", 3, 8), (0, "short"));
+        assert_eq!(window("né né né", 4, 3), (4, "né "));
     }
 
     #[test]

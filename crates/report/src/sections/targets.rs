@@ -17,7 +17,7 @@ use crate::markdown::{fit, md, pct as md_pct};
 use crate::model::SectionReader;
 use crate::section::{AnalyserSection, DataFile, Figure, Headline, HtmlContext, Section};
 use crate::tables::Rows;
-use crate::text::{clip_keeping_offsets, marked_pieces, plural, quote_source, thousands};
+use crate::text::{marked_pieces, plural, quote_source, thousands, window};
 
 /// Characters of a quoted sentence in `report.json` (a longer one is cut, ending with `…`).
 const QUOTE_CHARS: usize = 400;
@@ -46,22 +46,31 @@ pub struct TargetQuote {
     pub end: usize,
     /// Its compound score.
     pub compound: f64,
-    /// The sentence as written, whitespace included (at most 400 characters; a longer one ends
-    /// with `…`), so that `text[m[0] - start .. m[1] - start]` is a mention.
+    /// The sentence as written, whitespace included; of a sentence longer than 400 characters,
+    /// 400 of them around its first mention. It is the document's text from byte `text_start`,
+    /// so that `text[m[0] - text_start .. m[1] - text_start]` is a mention.
     pub text: String,
+    /// Byte offset of `text` in the document text (`start`, unless the sentence was cut).
+    pub text_start: usize,
     /// The target's matches: `[start, end]` byte offsets in the document text.
     pub mentions: Vec<[usize; 2]>,
 }
 
 impl TargetQuote {
     fn new(e: &TargetExample) -> Self {
+        let focus = e
+            .mentions
+            .first()
+            .map_or(0, |m| m.start.saturating_sub(e.span.start));
+        let (offset, part) = window(&e.text, focus, QUOTE_CHARS);
         TargetQuote {
             doc_id: e.doc_id.clone(),
             index: e.index,
             start: e.span.start,
             end: e.span.end,
             compound: e.compound,
-            text: clip_keeping_offsets(&e.text, QUOTE_CHARS),
+            text: part.to_string(),
+            text_start: e.span.start + offset,
             mentions: e.mentions.iter().map(|m| [m.start, m.end]).collect(),
         }
     }
@@ -342,16 +351,30 @@ fn group_name(key: &BTreeMap<String, String>, keys: &[String]) -> String {
     group_label(keys, &values)
 }
 
-/// A quote in Markdown: whitespace collapsed, mentions in bold.
+impl TargetQuote {
+    /// Whether the text leaves out the start, and the end, of the sentence.
+    fn cut(&self) -> (bool, bool) {
+        (
+            self.text_start > self.start,
+            self.text_start + self.text.len() < self.end,
+        )
+    }
+}
+
+/// A quote in Markdown: whitespace collapsed, mentions in bold, `…` where it was cut.
 fn md_quote(q: &TargetQuote) -> String {
-    let mut out = String::new();
-    for (piece, marked) in marked_pieces(&q.text, q.start, &q.mentions) {
+    let (before, after) = q.cut();
+    let mut out = String::from(if before { "…" } else { "" });
+    for (piece, marked) in marked_pieces(&q.text, q.text_start, &q.mentions) {
         let text = md(piece);
         if marked {
             let _ = write!(out, "**{}**", text.trim());
         } else {
             out.push_str(&text);
         }
+    }
+    if after {
+        out.push('…');
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -704,7 +727,14 @@ fn examples_html(page: &mut Page, f: &TargetFigures, unit: &str) {
         }
         for q in list.iter().take(MAX_QUOTES) {
             let _ = write!(s, "<figure class=\"q {class}\"><blockquote>");
-            marked_text(s, &q.text, q.start, &q.mentions);
+            let (before, after) = q.cut();
+            if before {
+                s.push('…');
+            }
+            marked_text(s, &q.text, q.text_start, &q.mentions);
+            if after {
+                s.push('…');
+            }
             let _ = writeln!(
                 s,
                 "</blockquote><figcaption><span class=\"score\">{}</span> {}</figcaption></figure>",
