@@ -655,9 +655,9 @@ fn targets_html(page: &mut Page, k: &TargetsSummary) {
     side_by_side(page, "by target", unit, &rows);
     let grouped = !k.settings.group_by.is_empty();
     let panels = &shown[..shown.len().min(MAX_PANELS)];
-    if grouped && shown.len() > panels.len() {
+    if shown.len() > panels.len() {
         page.notes.push(format!(
-            "Targets are drawn per group for the first {} of {} targets; targets.csv has every group.",
+            "Targets are drawn one by one (groups and quotes) for the first {} of {} targets; report.json has every quote and targets.csv every group.",
             panels.len(),
             thousands(k.targets.len() as u64)
         ));
