@@ -640,7 +640,7 @@ impl Analyser for Targets {
                 partial
                     .candidates
                     .entry((target, group.clone()))
-                    .or_insert_with(Candidates::default)
+                    .or_default()
                     .offer(d.ordinal, index, compound, text, self.config.examples);
                 targets.push(TargetHit {
                     target,

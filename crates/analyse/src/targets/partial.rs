@@ -130,6 +130,9 @@ impl Candidates {
     }
 }
 
+/// Example candidates by target id and group.
+pub(crate) type CandidateMap = BTreeMap<(u32, Vec<String>), Candidates>;
+
 /// One entry of [`TargetsPartial`]'s example candidates, as serialised.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct CandidateSet {
@@ -144,7 +147,7 @@ mod as_list {
     use super::*;
 
     pub(super) fn serialize<S: serde::Serializer>(
-        map: &BTreeMap<(u32, Vec<String>), Candidates>,
+        map: &CandidateMap,
         s: S,
     ) -> Result<S::Ok, S::Error> {
         s.collect_seq(map.iter().map(|((target, group), c)| CandidateSet {
@@ -157,7 +160,7 @@ mod as_list {
 
     pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<BTreeMap<(u32, Vec<String>), Candidates>, D::Error> {
+    ) -> Result<CandidateMap, D::Error> {
         let list: Vec<CandidateSet> = Vec::deserialize(d)?;
         let mut map = BTreeMap::new();
         for set in list {
@@ -196,7 +199,7 @@ pub struct TargetsPartial {
     pub(crate) keep: usize,
     /// Example candidates per target id and group.
     #[serde(with = "as_list")]
-    pub(crate) candidates: BTreeMap<(u32, Vec<String>), Candidates>,
+    pub(crate) candidates: CandidateMap,
     /// The matcher's memo of token texts (per thread; never serialised, ignored by merge).
     #[serde(skip)]
     pub(crate) cache: MatchCache,

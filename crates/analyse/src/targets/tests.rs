@@ -87,7 +87,7 @@ fn run(t: &Targets, docs: &[Document]) -> TargetsOutput {
 fn reference(
     docs: &[Document],
     vader: &Vader,
-    mentions_in: &dyn Fn(&[String]) -> usize,
+    mentions_in: &Rule<'_>,
     group: Option<&str>,
 ) -> (u64, u64, f64, f64, f64, f64) {
     let n = normaliser();
@@ -139,6 +139,9 @@ fn reference(
     )
 }
 
+/// How many times a target is mentioned in a sentence of these words.
+type Rule<'a> = dyn Fn(&[String]) -> usize + 'a;
+
 fn figures(s: &TargetStats) -> (u64, u64, f64, f64, f64, f64) {
     (
         s.mentions,
@@ -186,8 +189,7 @@ fn every_target_equals_a_plain_reference() {
             .count()
     };
     let nobody = |w: &[String]| w.iter().filter(|w| w.starts_with("zzz")).count();
-    let rules: [&dyn Fn(&[String]) -> usize; 5] =
-        [&strike, &general, &workers, &president, &nobody];
+    let rules: [&Rule<'_>; 5] = [&strike, &general, &workers, &president, &nobody];
     for (i, rule) in rules.iter().enumerate() {
         let target = &out.targets[i];
         assert_eq!(
