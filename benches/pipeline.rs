@@ -194,6 +194,64 @@ dir = "unused"
 formats = ["json", "csv", "md", "html"]
 "#,
     ),
+    // pipelines/sotu-targets.toml: sentence sentiment and ten targets (frequent SOTU words,
+    // globs and phrases) grouped by party.
+    (
+        "targets",
+        r#"
+meta_from_path = '(?P<year>\d{4})_(?P<president>[a-z_]+)_(?P<party>[a-z])\.txt$'
+
+[normalise]
+unicode = "nfc"
+lowercase = true
+tokenizer = "words"
+stopwords = "en"
+min_len = 2
+
+[analyse.sentiment]
+rules = "vader"
+unit = "sentence"
+
+[analyse.targets]
+america = ["america", "american*"]
+congress = "congress*"
+taxes = ["tax", "taxes", "taxpayer*"]
+economy = ["econom*", "inflation", "recession"]
+jobs = ["job", "jobs", "unemploy*", "employment"]
+health_care = ["health care", "medicare", "medicaid"]
+soviet_union = ["soviet*", "ussr", "communis*"]
+terrorism = ["terror*"]
+families = ["famil*", "child*", "parent?"]
+war = ["war", "wars", "warfare"]
+group_by = ["party"]
+
+[report]
+dir = "unused"
+formats = ["json", "csv", "md", "html"]
+"#,
+    ),
+    // The same without the targets: what they add is the difference.
+    (
+        "targets_off",
+        r#"
+meta_from_path = '(?P<year>\d{4})_(?P<president>[a-z_]+)_(?P<party>[a-z])\.txt$'
+
+[normalise]
+unicode = "nfc"
+lowercase = true
+tokenizer = "words"
+stopwords = "en"
+min_len = 2
+
+[analyse.sentiment]
+rules = "vader"
+unit = "sentence"
+
+[report]
+dir = "unused"
+formats = ["json", "csv", "md", "html"]
+"#,
+    ),
     // Unigram terms with collocations, against unigram and bigram terms: collocations should
     // cost no more than counting the bigrams as terms.
     (

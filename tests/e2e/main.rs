@@ -15,5 +15,6 @@ mod scale;
 mod sentiment;
 mod sklearn;
 mod states;
+mod targets;
 mod validate;
 mod workflow;

@@ -185,6 +185,20 @@ fn keyness_and_collocations_through_map_and_reduce_equal_one_run() {
     map_reduce("pipelines/sotu-keyness.toml", &KEYNESS_FILES);
 }
 
+#[test]
+fn targets_through_map_and_reduce_equal_one_run() {
+    map_reduce(
+        "pipelines/sotu-targets.toml",
+        &[
+            "report.json",
+            "targets.csv",
+            "target_sentences.jsonl",
+            "report.md",
+            "report.html",
+        ],
+    );
+}
+
 /// Maps three partitions of the corpus (and an empty one), reduces the states and checks
 /// `compared` against one run of `pipeline`.
 fn map_reduce(pipeline: &str, compared: &[&str]) {

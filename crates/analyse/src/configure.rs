@@ -30,6 +30,18 @@ pub trait ConfigTable {
     fn table(&mut self, key: &str) -> Option<Box<dyn ConfigTable + '_>>;
     /// Whether the table has `key`.
     fn has(&self, key: &str) -> bool;
+    /// The keys of a table whose schema lists [`OTHER_KEYS`], other than the keys it lists: the
+    /// names the analyser reads (its targets), in the order written. A key that is near enough
+    /// one of the listed keys to be taken for a misspelling of it is not a name (the parser has
+    /// reported it as an unknown key, suggesting the listed one). Empty for any other table.
+    fn names(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Whether the value of `key` is a table (`{ category = "…" }`), to be read with
+    /// [`table`](Self::table).
+    fn is_table(&self, _key: &str) -> bool {
+        false
+    }
     /// How the pipeline normalises text, for the words and globs of patterns
     /// ([`Pattern::parse_with`](crate::Pattern::parse_with)); lower-casing only by default.
     fn forms(&self) -> &dyn PatternForms {
@@ -40,6 +52,13 @@ pub trait ConfigTable {
     /// Records a problem at item `index` of the array `key` (at `key` when it is one string).
     fn error_item(&mut self, key: &str, index: usize, message: String);
 }
+
+/// In an analyser's [`Configure::SCHEMA`], the key that stands for every key the table does not
+/// list: names chosen by the user, such as `[analyse.targets]`'s target names. A table whose keys
+/// include it accepts any other key (read with [`ConfigTable::names`]), except one so close to a
+/// listed key that it is taken for a misspelling of it; as a sub-table (`(OTHER_KEYS, &[...])`),
+/// it gives the keys of the table a name's value may be.
+pub const OTHER_KEYS: &str = "*";
 
 /// What is wrong with a partial state read back from a run state: which invariant it breaks,
 /// with the values that break it.
@@ -96,7 +115,8 @@ pub trait Configure: Analyser + Sized + Send + Sync + 'static {
     const KEY: &'static str;
 
     /// The keys of its table (`""`) and of each of its sub-tables (`"tfidf"`), every one
-    /// documented in `docs/pipeline.md`.
+    /// documented in `docs/pipeline.md`. [`OTHER_KEYS`] among them makes the other keys names
+    /// (see there).
     const SCHEMA: &'static [(&'static str, &'static [&'static str])];
 
     /// Reads its table. `configured` holds the analysers configured before it (in registry

@@ -18,6 +18,8 @@
 //!   ratio, chi-square, Student's t).
 //! - [`Dictionary`]: matches of each category of a dictionary (YAML, JSON or LIWC `.dic`
 //!   files of words, globs and phrases) per document and per group.
+//! - [`Targets`]: sentiment per target: the sentences that mention each named target (words,
+//!   globs, phrases) and their VADER scores, per target and group.
 //!
 //! See each type's documentation for a runnable example.
 
@@ -29,13 +31,14 @@ mod keyness;
 mod kwic;
 mod pattern;
 mod sentiment;
+mod targets;
 mod terms;
 
 pub use collocations::{
     BigramScores, BigramSpan, Collocation, CollocationMeasure, Collocations, CollocationsConfig,
     CollocationsError, CollocationsOutput, CollocationsPartial,
 };
-pub use configure::{ConfigTable, Configure, InvalidState, UnknownName};
+pub use configure::{ConfigTable, Configure, InvalidState, OTHER_KEYS, UnknownName};
 pub use dictionary::{
     CategoryTotals, Dictionary, DictionaryConfig, DictionaryEntries, DictionaryError,
     DictionaryFile, DictionaryFormat, DictionaryOutput, DictionaryPartial, DocumentCounts,
@@ -59,6 +62,11 @@ pub use sentiment::{
     RawScores, Rule, Rules, Scores, SentenceRecord, SentenceRef, Sentiment, SentimentConfig,
     SentimentError, SentimentFold, SentimentOutput, SentimentPartial, SentimentSummary,
     TokenExplanation, Unit, Vader,
+};
+pub use targets::{
+    DEFAULT_EXAMPLES, MAX_EXAMPLES, TargetExample, TargetGroup, TargetSentence, TargetSource,
+    TargetSpec, TargetStats, TargetSummary, Targets, TargetsConfig, TargetsError, TargetsOutput,
+    TargetsPartial,
 };
 pub use terms::{
     DocFreq, DocTerm, DocTerms, MAX_NGRAM, Norm, PruneStats, TermStat, Terms, TermsConfig,

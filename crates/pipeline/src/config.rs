@@ -22,7 +22,7 @@ use wordmill_normalise::{
 use std::any::Any;
 use std::sync::Arc;
 
-use wordmill_analyse::{ConfigTable, Lowercase, PatternForms};
+use wordmill_analyse::{ConfigTable, Lowercase, OTHER_KEYS, PatternForms};
 use wordmill_report::SectionReader;
 
 use crate::error::{ConfigError, ConfigErrors};
@@ -414,18 +414,27 @@ impl<'s> Walker<'s> {
             );
             return None;
         };
-        let allowed: &[&str] = self
-            .schema
+        let allowed = self.keys_of(section);
+        // With `OTHER_KEYS`, any other key is a name, unless it is a near miss of a listed key.
+        let names = allowed.contains(&OTHER_KEYS);
+        let listed: Vec<&str> = allowed
             .iter()
-            .find(|(s, _)| s == section)
-            .map_or(&[][..], |(_, keys)| keys.as_slice());
-        let allowed = allowed.to_vec();
+            .copied()
+            .filter(|k| *k != OTHER_KEYS)
+            .collect();
         for e in entries {
-            if !allowed.contains(&e.key.as_str()) {
+            if !listed.contains(&e.key.as_str()) {
+                let best = nearest(&e.key, &listed);
+                if names && best.is_none() {
+                    continue;
+                }
                 let mut msg = format!("unknown key `{}`", qualified(section, &e.key));
-                match nearest(&e.key, &allowed) {
+                match best {
+                    Some(best) if names => msg.push_str(&format!(
+                        " (did you mean `{best}`? a name this close to an option is taken for a misspelling of it)"
+                    )),
                     Some(best) => msg.push_str(&format!(" (did you mean `{best}`?)")),
-                    None => msg.push_str(&format!("; expected one of: {}", allowed.join(", "))),
+                    None => msg.push_str(&format!("; expected one of: {}", listed.join(", "))),
                 }
                 self.error(e.key_span.clone(), msg);
             }
@@ -435,6 +444,25 @@ impl<'s> Walker<'s> {
             entries,
             span: node.span.clone(),
         })
+    }
+
+    /// The keys of table `section`: its schema's, or, for the table of a name in a table
+    /// whose keys are names (see [`OTHER_KEYS`]), those of that table's `OTHER_KEYS` sub-table.
+    fn keys_of(&self, section: &str) -> Vec<&'static str> {
+        let find = |name: &str| {
+            self.schema
+                .iter()
+                .find(|(s, _)| s == name)
+                .map(|(_, keys)| keys.clone())
+        };
+        find(section)
+            .or_else(|| {
+                let (parent, _) = section.rsplit_once('.')?;
+                find(parent)
+                    .filter(|keys| keys.contains(&OTHER_KEYS))
+                    .and_then(|_| find(&format!("{parent}.{OTHER_KEYS}")))
+            })
+            .unwrap_or_default()
     }
 
     fn sub<'n>(&mut self, t: &Table<'n>, key: &str, section: &str) -> Option<Table<'n>> {
@@ -1246,6 +1274,30 @@ impl ConfigTable for TableReader<'_, '_, '_> {
         self.table.get(key).is_some()
     }
 
+    fn names(&self) -> Vec<String> {
+        let allowed = self.walker.keys_of(&self.table.section);
+        if !allowed.contains(&OTHER_KEYS) {
+            return Vec::new();
+        }
+        let listed: Vec<&str> = allowed.into_iter().filter(|k| *k != OTHER_KEYS).collect();
+        self.table
+            .entries
+            .iter()
+            .filter(|e| !listed.contains(&e.key.as_str()) && nearest(&e.key, &listed).is_none())
+            .map(|e| e.key.clone())
+            .collect()
+    }
+
+    fn is_table(&self, key: &str) -> bool {
+        matches!(
+            self.table.get(key),
+            Some(Node {
+                value: Value::Table(_),
+                ..
+            })
+        )
+    }
+
     fn error(&mut self, key: Option<&str>, message: String) {
         let span = key
             .and_then(|k| self.table.get(k))
@@ -1865,6 +1917,188 @@ mod fold_tests {
 }
 
 #[cfg(test)]
+mod targets_tests {
+    use super::*;
+    use wordmill_analyse::{TargetSource, Targets};
+
+    /// A pipeline with English stop words, sentiment and `[analyse.targets]` holding `lines`.
+    fn with_targets(lines: &str) -> String {
+        format!(
+            "version = 1\n[ingest]\ninputs = [\"Cargo.toml\"]\n[normalise]\nstopwords = \"en\"\n\
+             [analyse.sentiment]\nrules = \"vader-news\"\n[analyse.targets]\n{lines}\n"
+        )
+    }
+
+    /// `(line, column, message)` of each error of `src`.
+    fn errors(src: &str) -> Vec<(usize, usize, String)> {
+        match Pipeline::parse(Path::new("p.toml"), src.as_bytes()) {
+            Ok(_) => panic!("no error in\n{src}"),
+            Err(e) => {
+                e.0.into_iter()
+                    .map(|e| (e.line, e.col, e.message))
+                    .collect()
+            }
+        }
+    }
+
+    #[test]
+    fn targets_keep_their_order_patterns_options_and_the_sentiment_scorer() {
+        let src = with_targets(
+            "zubr = \"Zubr\"\nlukashenko = [\"lukashenk*\", \"President Lukashenko\"]\n\
+             group_by = [\"year\"]\nexamples = 5\nlabourers = [\"work*\"]",
+        );
+        let p = Pipeline::parse(Path::new("p.toml"), src.as_bytes()).unwrap();
+        let t = p.analyser::<Targets>().unwrap();
+        let c = t.config();
+        let names: Vec<&str> = c.targets.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["zubr", "lukashenko", "labourers"]);
+        assert_eq!(
+            c.targets[1].source,
+            TargetSource::Patterns(vec!["lukashenk*".into(), "President Lukashenko".into()])
+        );
+        assert_eq!(
+            c.targets[0].source,
+            TargetSource::Patterns(vec!["Zubr".into()])
+        );
+        assert_eq!(
+            (c.group_by.as_slice(), c.examples),
+            (&["year".to_string()][..], 5)
+        );
+        // The sentiment analyser's rules are followed.
+        assert_eq!(c.sentiment.rules, wordmill_analyse::Rules::VaderNews);
+        // Patterns are normalised as the text: lower-cased.
+        let patterns = t.patterns();
+        assert_eq!(
+            patterns[1][1].elements()[0],
+            wordmill_analyse::Element::Word("president".into())
+        );
+        // Defaults.
+        let p = Pipeline::parse(
+            Path::new("p.toml"),
+            with_targets("x = \"strike\"").as_bytes(),
+        )
+        .unwrap();
+        let c = p.analyser::<Targets>().unwrap().config();
+        assert_eq!((c.group_by.len(), c.examples), (0, 3));
+    }
+
+    #[test]
+    fn a_category_takes_the_dictionarys_patterns() {
+        let dictionary =
+            "[analyse.dictionary]\nfiles = \"../../pipelines/dictionaries/belarus.yml\"\n";
+        let src = with_targets("labour = { category = \"labour\" }\nunion = \"union\"").replace(
+            "[analyse.targets]",
+            &format!("{dictionary}[analyse.targets]"),
+        );
+        let p = Pipeline::parse(Path::new("p.toml"), src.as_bytes()).unwrap();
+        let targets = p.analyser::<Targets>().unwrap();
+        let dict = p.analyser::<wordmill_analyse::Dictionary>().unwrap();
+        let expected = dict.entries().category_patterns("labour").unwrap();
+        assert!(!expected.is_empty());
+        assert_eq!(targets.patterns()[0], expected.iter().collect::<Vec<_>>());
+        // A category the dictionary does not have names those it has.
+        let errs = errors(&src.replace("category = \"labour\"", "category = \"labor\""));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].2.starts_with(
+                "`analyse.targets.labour`: target \"labour\": the dictionary has no category \"labor\" (it has: labour,"
+            ),
+            "{}",
+            errs[0].2
+        );
+    }
+
+    #[test]
+    fn a_category_is_kept_and_needs_the_dictionary() {
+        let src = with_targets("labour = { category = \"labour\" }\nunion = \"union\"");
+        let errs = errors(&src);
+        assert_eq!(
+            errs,
+            [(
+                9,
+                10,
+                "`analyse.targets.labour`: a dictionary category needs `[analyse.dictionary]`"
+                    .to_string()
+            )]
+        );
+        // A misspelt key of the category table is suggested.
+        let errs = errors(&with_targets("labour = { categroy = \"labour\" }"));
+        let messages: Vec<&str> = errs.iter().map(|e| e.2.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`analyse.targets.labour`: a target written as a table needs `category`",
+                "unknown key `analyse.targets.labour.categroy` (did you mean `category`?)"
+            ]
+        );
+    }
+
+    #[test]
+    fn config_errors_say_what_is_wrong_where() {
+        // A near miss of an option is not a target: it is an unknown key suggesting the option.
+        for (line, option) in [
+            ("group_bu = [\"year\"]", "group_by"),
+            ("exampels = 3", "examples"),
+        ] {
+            let errs = errors(&with_targets(&format!("x = \"strike\"\n{line}")));
+            assert_eq!(errs.len(), 1, "{errs:?}");
+            let key = line.split(' ').next().unwrap();
+            assert_eq!(
+                errs[0],
+                (
+                    10,
+                    1,
+                    format!(
+                        "unknown key `analyse.targets.{key}` (did you mean `{option}`? a name this close to an option is taken for a misspelling of it)"
+                    )
+                )
+            );
+        }
+        // An empty list.
+        assert_eq!(
+            errors(&with_targets("a = []")),
+            [(
+                9,
+                5,
+                "`analyse.targets.a`: target \"a\" has no pattern: give at least one".to_string()
+            )]
+        );
+        // A stop word alone, at its item.
+        assert_eq!(
+            errors(&with_targets("a = [\"strike\", \"the\"]")),
+            [(
+                9,
+                16,
+                "`analyse.targets.a`: `the` in pattern \"the\" is removed by normalisation (a stop word, or shorter than min_len), so the pattern could never match".to_string()
+            )]
+        );
+        // The same name twice: TOML itself refuses it.
+        let errs = errors(&with_targets("a = \"x\"\na = \"y\""));
+        assert!(errs[0].2.contains("duplicate key"), "{errs:?}");
+        // No target at all.
+        let errs = errors(&with_targets("examples = 2"));
+        assert_eq!(
+            errs[0].2,
+            "`[analyse.targets]` names no target: name at least one, as `name = [\"pattern\", …]`"
+        );
+        // A name that metric paths could not address, an empty one, a bad value.
+        let errs = errors(&with_targets(
+            "\"a.b\" = \"x\"\n\"\" = \"y\"\nc = 3\nexamples = 101",
+        ));
+        let messages: Vec<&str> = errs.iter().map(|e| e.2.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`[analyse.targets]`: target name \"a.b\" has `.`, which `[[expect]]` metric paths use to separate their parts: choose another name",
+                "`[analyse.targets]`: a target name must not be empty",
+                "`analyse.targets.c` must be a string or an array of strings, found an integer",
+                "`analyse.targets.examples` must be between 0 and 100, found 101",
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
 mod docs_tests {
     use super::schema;
 
@@ -1880,9 +2114,12 @@ mod docs_tests {
             .filter_map(|l| l.strip_suffix('`'))
             .collect();
         let schema = schema();
+        // The marker of names (`OTHER_KEYS`) is no key: docs/pipeline.md says how names are
+        // written where the table that takes them is documented.
         let accepted: Vec<&str> = schema
             .iter()
             .flat_map(|(_, keys)| keys.iter().copied())
+            .filter(|k| *k != wordmill_analyse::OTHER_KEYS)
             .collect();
         for key in &accepted {
             assert!(
@@ -2218,6 +2455,7 @@ mod settings {
         use std::path::Path;
 
         use serde_json::json;
+        use wordmill_analyse::OTHER_KEYS;
 
         use super::super::schema;
         use super::*;
@@ -2233,6 +2471,7 @@ mod settings {
             [analyse.terms]\n[analyse.terms.tfidf]\n[analyse.keyness]\nby = \"stem\"\n\
             [analyse.sentiment]\n[analyse.collocations]\n[analyse.kwic]\npatterns = \"strike\"\n\
             [analyse.dictionary]\nfiles = \"../../pipelines/dictionaries/belarus.yml\"\ngroup_by = [\"stem\"]\n\
+            [analyse.targets]\nunion = [\"union\", \"state union\"]\ngroup_by = [\"stem\"]\nexamples = 2\n\
             [report]\ndir = \"x\"\n\
             [[expect]]\nmetric = \"corpus.documents\"\nequals = 1\n";
 
@@ -2245,10 +2484,23 @@ mod settings {
             let left_out = ["expect", "report.dir"];
             let schema = schema();
             for (section, keys) in &schema {
-                if section == "expect" {
+                // A dictionary category (the table of a target name) cannot be configured
+                // until `[analyse.dictionary]` exists.
+                if section == "expect" || section == "analyse.targets.*" {
                     continue;
                 }
                 for key in keys {
+                    if *key == OTHER_KEYS {
+                        // Names: some setting of the section that is none of its listed keys.
+                        let prefix = format!("{section}.");
+                        assert!(
+                            settings.keys().any(|k| k
+                                .strip_prefix(&prefix)
+                                .is_some_and(|rest| !keys.contains(&rest))),
+                            "`{section}` takes names, and FULL names none"
+                        );
+                        continue;
+                    }
                     let q = if section.is_empty() {
                         key.to_string()
                     } else {
@@ -2273,9 +2525,9 @@ mod settings {
             }
             for key in settings.keys() {
                 let (section, last) = key.rsplit_once('.').unwrap_or(("", key.as_str()));
-                let accepted = schema
-                    .iter()
-                    .any(|(s, keys)| s == section && keys.contains(&last));
+                let accepted = schema.iter().any(|(s, keys)| {
+                    s == section && (keys.contains(&last) || keys.contains(&OTHER_KEYS))
+                });
                 assert!(accepted, "setting `{key}` is not a key the parser accepts");
             }
         }
@@ -2381,6 +2633,8 @@ by = "party"
 patterns = ["strike"]
 [analyse.dictionary]
 files = "../../pipelines/dictionaries/belarus.yml"
+[analyse.targets]
+parties = ["party*"]
 [report]
 "#;
 
@@ -2533,11 +2787,29 @@ files = "../../pipelines/dictionaries/belarus.yml"
             r#"group_by = ["party"]"#,
             true,
         ),
+        (
+            "analyse.targets",
+            "group_by",
+            r#"group_by = ["party"]"#,
+            true,
+        ),
+        ("analyse.targets", "examples", "examples = 5", true),
+        // `*`: the target names, each with its patterns; another target is another analysis.
+        ("analyse.targets", "*", r#"union = "union""#, true),
+        // A target that is a category of the base's dictionary.
+        (
+            "analyse.targets.*",
+            "category",
+            r#"labour = { category = "labour" }"#,
+            true,
+        ),
     ];
 
     /// The base with `line` setting `key` in `section` (replacing the base's own line for it;
     /// an `[analyse.x.y]` section is written as a table of its own).
     fn with(section: &str, key: &str, line: &str) -> String {
+        // The table of a named target is written inline, in its analyser's table.
+        let section = section.strip_suffix(".*").unwrap_or(section);
         let base: String = BASE
             .lines()
             .filter(|l| !l.starts_with(&format!("{key} = ")))

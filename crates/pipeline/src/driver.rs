@@ -19,7 +19,7 @@ use wordmill_model::{DocBuffers, Document, Merge, Metadata};
 use wordmill_normalise::Normaliser;
 use wordmill_report::{
     AnalyserSection, CorpusSummary, IfLocked, OutputDir, Report, SentimentSection, StagedDir,
-    TermsSection,
+    TargetsSection, TermsSection,
 };
 
 use crate::config::{Pipeline, ReportFormat};
@@ -1241,6 +1241,9 @@ fn render_into(
                     row.id.clone_from(id);
                 }
             }
+        }
+        if let Some(t) = section.as_any_mut().downcast_mut::<TargetsSection>() {
+            t.rename_documents(&folded.ids.renamed);
         }
         sections.push(section);
     }

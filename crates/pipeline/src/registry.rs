@@ -14,13 +14,13 @@ use std::marker::PhantomData;
 
 use serde_json::value::RawValue;
 use wordmill_analyse::{
-    Collocations, ConfigTable, Configure, Dictionary, DocumentStats, InvalidState, Keyness,
-    Kwic, Sentiment, Terms,
+    Collocations, ConfigTable, Configure, Dictionary, DocumentStats, InvalidState, Keyness, Kwic,
+    Sentiment, Targets, Terms,
 };
 use wordmill_model::{Merge, NormalisedDoc};
 use wordmill_report::{
-    AnalyserSection, CollocationsSection, DictionarySection, KeynessSection, KwicSection,
-    Section, SectionReader, SentimentSection, TermsSection,
+    AnalyserSection, CollocationsSection, DictionarySection, KeynessSection, KwicSection, Section,
+    SectionReader, SentimentSection, TargetsSection, TermsSection,
 };
 
 /// Every analyser, in the order they run, report and render.
@@ -30,6 +30,7 @@ pub(crate) static ANALYSERS: &[&dyn Kind] = &[
     &KindOf::<Sentiment, SentimentSection>::NEW,
     &KindOf::<Collocations, CollocationsSection>::NEW,
     &KindOf::<Dictionary, DictionarySection>::NEW,
+    &KindOf::<Targets, TargetsSection>::NEW,
     &KindOf::<Kwic, KwicSection>::NEW,
 ];
 

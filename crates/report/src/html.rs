@@ -331,6 +331,93 @@ pub(crate) fn table_row(s: &mut String, cells: &[String]) {
     s.push_str("</tr>\n");
 }
 
+/// Writes `text` (which starts at byte `start` of its document) escaped, with the pieces inside
+/// `marks` (byte ranges of the document) in `<mark>`: a quote with its mentions highlighted.
+pub(crate) fn marked_text(s: &mut String, text: &str, start: usize, marks: &[[usize; 2]]) {
+    for (piece, marked) in crate::text::marked_pieces(text, start, marks) {
+        if marked {
+            let _ = write!(s, "<mark>{}</mark>", escape(piece));
+        } else {
+            s.push_str(&escape(piece));
+        }
+    }
+}
+
+/// Rows of stacked shares: for each `(label, [negative, neutral, positive], value text)`, one
+/// bar across the plot, vermillion, grey and blue, the label on the left and the text on the
+/// right.
+pub(crate) fn shares_chart(s: &mut String, title: &str, rows: &[(String, [f64; 3], String)]) {
+    let longest = rows
+        .iter()
+        .map(|r| label_px(&r.0, "lbl"))
+        .fold(0.0, f64::max);
+    let left = (longest.min(MAX_LABEL_PX) + 16.0).max(60.0);
+    let text_w = rows
+        .iter()
+        .map(|r| label_px(&r.2, "val"))
+        .fold(0.0, f64::max)
+        + 12.0;
+    let plot = (W - left - text_w - 8.0).max(1.0);
+    let (top, row_h, bottom) = (34.0, 22.0, 30.0);
+    let height = top + row_h * rows.len() as f64 + bottom;
+    svg_open(
+        s,
+        height,
+        title,
+        &format!(
+            "{}; stacked bars of the shares of negative, neutral and positive",
+            plural(rows.len() as u64, "bar", "bars")
+        ),
+    );
+    for (i, (name, shares, text)) in rows.iter().enumerate() {
+        let y = top + row_h * i as f64;
+        label(
+            s,
+            "lbl",
+            &format!(
+                "x=\"{}\" y=\"{}\" text-anchor=\"end\"",
+                c(left - 6.0),
+                c(y + row_h / 2.0 + 4.0)
+            ),
+            name,
+            left - 10.0,
+        );
+        let mut x = left;
+        for (part, share, colour) in [
+            ("negative", shares[0], VERMILLION),
+            ("neutral", shares[1], "#d9d9d9"),
+            ("positive", shares[2], BLUE),
+        ] {
+            let w = plot * fin(share).clamp(0.0, 1.0);
+            let _ = write!(
+                s,
+                "<g><title>{}: {part} {}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{colour}\"/></g>",
+                escape(name),
+                pct(share),
+                c(x),
+                c(y + 3.0),
+                c(w),
+                c(row_h - 6.0)
+            );
+            x += w;
+        }
+        let _ = writeln!(
+            s,
+            "<text class=\"val\" x=\"{}\" y=\"{}\">{}</text>",
+            c(left + plot + 6.0),
+            c(y + row_h / 2.0 + 4.0),
+            escape(text)
+        );
+    }
+    let base = top + row_h * rows.len() as f64;
+    let _ = writeln!(
+        s,
+        "<text class=\"tick\" x=\"{}\" y=\"{}\">negative (vermillion) · neutral (grey) · positive (blue)</text></svg>",
+        c(left),
+        c(base + 18.0)
+    );
+}
+
 pub(crate) fn table_close(s: &mut String) {
     s.push_str("</tbody></table></details>\n");
 }

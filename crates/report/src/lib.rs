@@ -4,13 +4,16 @@
 //!
 //! - [`Report`]: the summary that becomes `report.json` (with [`SCHEMA_VERSION`]), `report.md`
 //!   and the terminal summary: the corpus totals and one [`Section`] per analyser
-//!   ([`TermsSection`], [`SentimentSection`], [`CollocationsSection`], [`DictionarySection`]), each of which renders
-//!   its own part of every output. It holds no timings, so the same corpus and pipeline always give the same bytes.
+//!   ([`TermsSection`], [`SentimentSection`], [`CollocationsSection`], [`DictionarySection`],
+//!   [`TargetsSection`], [`KwicSection`]), each of which renders its own part of every output.
+//!   It holds no timings, so the same corpus and pipeline always give the same bytes.
 //! - Table writers: [`write_terms_csv`] (`terms.csv`), [`write_tfidf_csv`] (`tfidf.csv`),
 //!   [`DocumentsCsv`] (`documents.csv`, row by row), [`write_sentences_jsonl`] (`sentences.jsonl`),
 //!   [`write_keyness_csv`] (`keyness.csv`), [`write_collocations_csv`] (`collocations.csv`),
 //!   [`write_dictionary_csv`] (`dictionary.csv`), [`write_dictionary_groups_csv`]
-//!   (`dictionary_groups.csv`);
+//!   (`dictionary_groups.csv`), [`write_targets_csv`] (`targets.csv`),
+//!   [`write_target_sentences_jsonl`] (`target_sentences.jsonl`), [`write_kwic_csv`]
+//!   (`kwic.csv`);
 //!   `groups.csv` is written by the sentiment section.
 //! - [`render_markdown`], [`render_html`] (one self-contained page with inline SVG charts) and
 //!   [`render_terminal`] for people.
@@ -83,6 +86,10 @@ pub use sections::sentiment::{ArcSample, SentimentSection, arc_choice};
 pub use sections::sentiment::{
     DOCUMENT_COLUMNS, GroupReport, Quote, SentimentReport, document_sentiment_cells,
     push_sentence_line, write_sentence_line, write_sentences_jsonl,
+};
+pub use sections::targets::{
+    TARGETS_COLUMNS, TargetFigures, TargetGroupReport, TargetQuote, TargetReport, TargetsSection,
+    TargetsSettings, TargetsSummary, write_target_sentences_jsonl, write_targets_csv,
 };
 pub use sections::terms::{TermsSection, TermsSummary, TopTerm};
 pub use tables::{DocumentsCsv, MetadataKeys, write_terms_csv, write_tfidf_csv};

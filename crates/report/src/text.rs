@@ -114,6 +114,53 @@ pub(crate) fn clip_chars_left(text: &str, n: usize) -> String {
         .collect()
 }
 
+/// A part of `text` of at most `n` characters, as written (whitespace kept, so offsets into it
+/// stay those of the original), that shows byte offset `focus` when the whole does not fit: it
+/// starts about a quarter of `n` before it. Returns the part's byte offset in `text` and the
+/// part.
+pub(crate) fn window(text: &str, focus: usize, n: usize) -> (usize, &str) {
+    let chars: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    if chars.len() <= n {
+        return (0, text);
+    }
+    let at = chars.partition_point(|&i| i < focus);
+    let first = at.saturating_sub(n / 4).min(chars.len() - n);
+    let from = chars[first];
+    let to = chars.get(first + n).copied().unwrap_or(text.len());
+    (from, &text[from..to])
+}
+
+/// `text`, which starts at byte `start` of its document, cut into pieces, each with whether it
+/// lies inside one of `marks` (byte ranges `[start, end]` of the document): what a quote with
+/// its highlighted mentions is made of. Marks are clipped to the text; a mark that overlaps an
+/// earlier one, falls outside the text or not on character boundaries is left out.
+pub(crate) fn marked_pieces<'t>(
+    text: &'t str,
+    start: usize,
+    marks: &[[usize; 2]],
+) -> Vec<(&'t str, bool)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut sorted: Vec<[usize; 2]> = marks.to_vec();
+    sorted.sort_unstable();
+    for [from, to] in sorted {
+        let from = from.saturating_sub(start).max(at);
+        let to = to.saturating_sub(start).min(text.len());
+        if from >= to || !text.is_char_boundary(from) || !text.is_char_boundary(to) {
+            continue;
+        }
+        if from > at {
+            out.push((&text[at..from], false));
+        }
+        out.push((&text[from..to], true));
+        at = to;
+    }
+    if at < text.len() {
+        out.push((&text[at..], false));
+    }
+    out
+}
+
 /// Advance widths of the printable ASCII characters (space to `~`) in thousandths of an em, in
 /// DejaVu Sans, one of the widest common sans-serif fonts (and the one Debian's browsers fall
 /// back to), regular and bold.
@@ -201,6 +248,33 @@ mod tests {
         assert!(quotable(0.05, true) && quotable(-0.05, false));
         assert!(!quotable(0.0499, true) && !quotable(-0.0499, false));
         assert!(!quotable(0.9, false) && !quotable(-0.9, true));
+    }
+
+    #[test]
+    fn marked_pieces_cover_the_text_with_the_marks_clipped() {
+        // "A strike. The strike" at byte 100 of its document.
+        let t = "A strike. The strike";
+        let pieces = marked_pieces(t, 100, &[[114, 120], [102, 108], [90, 101]]);
+        assert_eq!(
+            pieces,
+            [
+                ("A", true),
+                (" ", false),
+                ("strike", true),
+                (". The ", false),
+                ("strike", true)
+            ]
+        );
+        let joined: String = pieces.iter().map(|p| p.0).collect();
+        assert_eq!(joined, t);
+        // Beyond the text (a cut quote), overlapping or inside a character: left out.
+        assert_eq!(marked_pieces("né", 0, &[[2, 3], [5, 9]]), [("né", false)]);
+        // A window of 8 characters around byte 14: from 2 characters before it.
+        let long = "0123456789abcdefghij";
+        assert_eq!(window(long, 14, 8), (12, "cdefghij"));
+        assert_eq!(window(long, 3, 8), (1, "12345678"));
+        assert_eq!(window("short", 3, 8), (0, "short"));
+        assert_eq!(window("né né né", 4, 3), (4, "né "));
     }
 
     #[test]

@@ -155,6 +155,19 @@ impl DictionaryEntries {
         &self.categories
     }
 
+    /// The patterns of category `name` (in file order), `None` when there is no such category.
+    pub fn category_patterns(&self, name: &str) -> Option<Vec<Pattern>> {
+        let c = self.categories.iter().position(|x| x == name)? as u32;
+        Some(
+            self.patterns
+                .iter()
+                .zip(&self.category_of)
+                .filter(|(_, of)| **of == c)
+                .map(|(p, _)| p.clone())
+                .collect(),
+        )
+    }
+
     /// Every pattern, in file order.
     pub fn patterns(&self) -> &[Pattern] {
         &self.patterns

@@ -5,4 +5,5 @@ pub(crate) mod dictionary;
 pub(crate) mod keyness;
 pub(crate) mod kwic;
 pub(crate) mod sentiment;
+pub(crate) mod targets;
 pub(crate) mod terms;
