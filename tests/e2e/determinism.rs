@@ -8,6 +8,8 @@ fn thread_count_does_not_change_a_single_byte() {
         "pipelines/sotu-terms.toml",
         "pipelines/default.toml",
         "pipelines/sotu-keyness.toml",
+        "pipelines/belarus-portrayal.toml",
+        "pipelines/sotu-targets.toml",
     ] {
         let mut runs = Vec::new();
         for threads in ["1", "2", "8"] {
