@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs scale/spark/wordmill_spark.py in Spark local mode (local[2], every address on 127.0.0.1)
 # and checks that its reports equal the single-machine reports of the same pipelines, byte for
-# byte: pipelines/sotu-terms.toml and pipelines/sotu-keyness.toml over corpus/sotu/*.txt (text,
+# byte: pipelines/sotu-terms.toml, pipelines/sotu-keyness.toml and a pipeline of the dictionary,
+# targets and concordance analysers over corpus/sotu/*.txt (text,
 # metadata from file names) and a JSON Lines pipeline over the same speeches (written to a
 # temporary directory).
 #
@@ -154,6 +155,40 @@ if spark_job scale/spark/wordmill_spark.py --pipeline pipelines/sotu-keyness.tom
         report.json keyness.csv collocations.csv terms.csv report.md
 else
     say "FAIL keyness: the Spark job failed"; failed=$((failed + 1))
+fi
+
+# The analysers that look for words: a dictionary by party, targets (one of them a dictionary
+# category) and a concordance, every file they write.
+cat > "$TMP/sotu-words.toml" <<'TOML'
+version = 1
+name = "sotu-words"
+[ingest]
+inputs = ["corpus/sotu/*.txt"]
+format = "text"
+meta_from_path = '(?P<year>\d{4})_(?P<president>[a-z_]+)_(?P<party>[a-z])\.txt$'
+[normalise]
+stopwords = "en"
+[analyse.dictionary]
+files = "pipelines/dictionaries/belarus.yml"
+group_by = ["party"]
+[analyse.targets]
+america = ["america", "american*"]
+taxes = ["tax", "taxes", "taxpayer*"]
+labour = { category = "labour" }
+group_by = ["party"]
+[analyse.kwic]
+patterns = ["tax*", "united states", "health care"]
+window = 4
+TOML
+"$BIN" run "$TMP/sotu-words.toml" --out "$TMP/single-words" --quiet || say "the single run failed"
+if spark_job scale/spark/wordmill_spark.py --pipeline "$TMP/sotu-words.toml" \
+        --input 'corpus/sotu/*.txt' --format text --partitions 3 --fan-in 2 \
+        --wordmill "$BIN" --out "$TMP/spark-words"; then
+    check words "$TMP/single-words" "$TMP/spark-words" \
+        report.json dictionary.csv dictionary_groups.csv targets.csv target_sentences.jsonl \
+        kwic.csv report.md report.html
+else
+    say "FAIL words: the Spark job failed"; failed=$((failed + 1))
 fi
 
 # JSON Lines: small file splits so each file is read as several splits in several partitions.
