@@ -98,6 +98,69 @@ dir = "unused"
 formats = ["json", "csv", "md", "html"]
 "#,
     ),
+    // The default pipeline with a dictionary of 1,000 patterns (benches/pipelines).
+    (
+        "default_dictionary",
+        r#"
+[normalise]
+unicode = "nfkc"
+lowercase = true
+tokenizer = "words"
+stopwords = "en"
+min_len = 2
+
+[analyse.terms]
+ngrams = [1, 1]
+top = 25
+
+[analyse.sentiment]
+rules = "vader"
+unit = "sentence"
+
+[analyse.dictionary]
+files = "benches/pipelines/dictionary-1000.yml"
+
+[report]
+dir = "unused"
+formats = ["json", "csv", "md", "html"]
+"#,
+    ),
+    // The default pipeline with the ten targets of pipelines/sotu-targets.toml.
+    (
+        "default_targets",
+        r#"
+[normalise]
+unicode = "nfkc"
+lowercase = true
+tokenizer = "words"
+stopwords = "en"
+min_len = 2
+
+[analyse.terms]
+ngrams = [1, 1]
+top = 25
+
+[analyse.sentiment]
+rules = "vader"
+unit = "sentence"
+
+[analyse.targets]
+america = ["america", "american*"]
+congress = "congress*"
+taxes = ["tax", "taxes", "taxpayer*"]
+economy = ["econom*", "inflation", "recession"]
+jobs = ["job", "jobs", "unemploy*", "employment"]
+health_care = ["health care", "medicare", "medicaid"]
+soviet_union = ["soviet*", "ussr", "communis*"]
+terrorism = ["terror*"]
+families = ["famil*", "child*", "parent?"]
+war = ["war", "wars", "warfare"]
+
+[report]
+dir = "unused"
+formats = ["json", "csv", "md", "html"]
+"#,
+    ),
     // pipelines/default.toml's settings: terms only.
     (
         "terms",
