@@ -116,7 +116,8 @@ pub enum KwicError {
     Window(usize),
 }
 
-/// The concordance analyser (see the [module documentation](self)).
+/// The concordance analyser: every match of its patterns, with the original text around it
+/// (words, globs and phrases matched as [`Matcher::each`] does, each pattern on its own).
 #[derive(Debug, Clone)]
 pub struct Kwic {
     config: KwicConfig,

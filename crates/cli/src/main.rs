@@ -174,7 +174,7 @@ enum Command {
         /// Fold every token to ASCII (Лукашенко, Łukašenka → lukashenko, lukasenka).
         #[arg(long)]
         fold: bool,
-        /// A file of variant<TAB>canonical aliases, applied after folding.
+        /// A file of `variant<TAB>canonical` aliases, applied after folding.
         #[arg(long, value_name = "FILE")]
         aliases: Option<PathBuf>,
         /// Stop words removed before matching: none, or a built-in list (en, de, fr, ...).
