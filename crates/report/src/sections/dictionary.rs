@@ -371,7 +371,8 @@ fn dictionary_html(page: &mut Page, k: &DictionarySummary) {
         })
         .collect()
     };
-    if k.groups.is_empty() {
+    // One group (or none) has nothing to compare: one chart of every category.
+    if k.groups.len() <= 1 {
         let bars = rows(
             &mut k
                 .categories
