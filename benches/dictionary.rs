@@ -12,7 +12,8 @@
 //! the documents into two partial states (the first and second half, on one thread), merges
 //! them and finishes:
 //!
-//! - `dictionary/1000-patterns`: the dictionary, grouped by party;
+//! - `dictionary/{10,100,1000}-patterns`: dictionaries of 10, 100 and 1,000 patterns (in the
+//!   same proportions), grouped by party: whether the matcher's cost grows with their number;
 //! - `terms/counts`: the terms analyser alone (for scale: one hash lookup per token).
 //!
 //! Corpus: SOTU (`corpus/sotu-full` when fetched, else `corpus/sotu`). Throughput is bytes of
@@ -87,9 +88,9 @@ fn run<A: Analyser>(analyser: &A, docs: &[NormalisedDoc<'_>]) -> A::Output {
     analyser.finish(a)
 }
 
-/// 1,000 patterns from the documents' tokens (see the module documentation), as YAML with 20
-/// categories.
-fn dictionary_yaml(docs: &[NormalisedDoc<'_>]) -> String {
+/// `n` patterns from the documents' tokens (see the module documentation: 70 % words, 20 %
+/// prefix globs, 10 % phrases), as YAML with up to 20 categories.
+fn dictionary_yaml(docs: &[NormalisedDoc<'_>], n: usize) -> String {
     let mut words: HashMap<&str, u64> = HashMap::new();
     let mut pairs: HashMap<(&str, &str), u64> = HashMap::new();
     for d in docs {
@@ -110,16 +111,17 @@ fn dictionary_yaml(docs: &[NormalisedDoc<'_>]) -> String {
         v.into_iter().map(|(w, _)| w).collect::<Vec<String>>()
     };
     let by_count = ranked(words.iter().map(|(w, n)| (w.to_string(), *n)).collect());
-    let mut patterns: Vec<String> = by_count.iter().take(700).cloned().collect();
+    let (n_words, n_prefixes) = (n * 7 / 10, n * 2 / 10);
+    let mut patterns: Vec<String> = by_count.iter().take(n_words).cloned().collect();
     let mut prefixes: Vec<String> = Vec::new();
-    for w in by_count.iter().skip(700) {
+    for w in by_count.iter().skip(n_words) {
         if w.chars().count() >= 6 && w.chars().all(char::is_alphabetic) {
             let p: String = w.chars().take(4).collect();
             if !prefixes.contains(&p) {
                 prefixes.push(p);
             }
         }
-        if prefixes.len() == 200 {
+        if prefixes.len() == n_prefixes {
             break;
         }
     }
@@ -130,16 +132,16 @@ fn dictionary_yaml(docs: &[NormalisedDoc<'_>]) -> String {
             .map(|((a, b), n)| (format!("{a} {b}"), *n))
             .collect(),
     );
-    patterns.extend(phrases.into_iter().take(1000 - patterns.len()));
+    patterns.extend(phrases.into_iter().take(n - patterns.len()));
     assert_eq!(
         patterns.len(),
-        1000,
-        "the corpus is too small for 1,000 patterns"
+        n,
+        "the corpus is too small for {n} patterns"
     );
     let mut yaml = String::new();
-    for c in 0..20 {
+    for c in 0..n.min(20) {
         yaml.push_str(&format!("c{c:02}:\n"));
-        for p in patterns.iter().skip(c).step_by(20) {
+        for p in patterns.iter().skip(c).step_by(n.min(20)) {
             yaml.push_str(&format!("  - {:?}\n", p));
         }
     }
@@ -158,25 +160,33 @@ fn dictionary(c: &mut Criterion) {
     })
     .expect("config");
     let normalised: Vec<NormalisedDoc<'_>> = docs.iter().map(|d| normaliser.normalise(d)).collect();
-    let mut entries = DictionaryEntries::default();
-    entries
-        .add_text(
-            "bench.yml",
-            &dictionary_yaml(&normalised),
-            DictionaryFormat::Yaml,
-            &Lowercase,
-        )
-        .unwrap_or_else(|e| panic!("{e:?}"));
-    let dictionary = Dictionary::new(entries, vec!["party".into()]);
+    let dictionaries: Vec<(usize, Dictionary)> = [10, 100, 1000]
+        .into_iter()
+        .map(|n| {
+            let mut entries = DictionaryEntries::default();
+            entries
+                .add_text(
+                    "bench.yml",
+                    &dictionary_yaml(&normalised, n),
+                    DictionaryFormat::Yaml,
+                    &Lowercase,
+                )
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            (n, Dictionary::new(entries, vec!["party".into()]))
+        })
+        .collect();
 
     let mut group = c.benchmark_group("dictionary");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(5));
     group.warm_up_time(Duration::from_secs(1));
     group.throughput(Throughput::Bytes(bytes));
-    group.bench_function(BenchmarkId::new("dictionary/1000-patterns", name), |b| {
-        b.iter(|| black_box(run(&dictionary, &normalised).tokens))
-    });
+    for (n, dictionary) in &dictionaries {
+        group.bench_function(
+            BenchmarkId::new(format!("dictionary/{n}-patterns"), name),
+            |b| b.iter(|| black_box(run(dictionary, &normalised).tokens)),
+        );
+    }
     let terms = Terms::new(TermsConfig::default());
     group.bench_function(BenchmarkId::new("terms/counts", name), |b| {
         b.iter(|| black_box(run(&terms, &normalised).vocabulary.len()))
