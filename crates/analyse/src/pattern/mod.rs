@@ -375,6 +375,11 @@ pub struct Matcher {
     /// without hashing their text.
     starts: Filter,
     ends: Filter,
+    /// Whether `ends` holds anything.
+    has_ends: bool,
+    /// Whether a glob of another shape has no fixed first or last part, so that any token may
+    /// start it and the filters are not consulted.
+    unfiltered: bool,
 }
 
 /// A set of (two bytes, length) as bits of a small table (8 KiB) indexed by a hash of the
@@ -456,6 +461,8 @@ impl Matcher {
             suffixes: HashMap::default(),
             suffix_lens: Vec::new(),
             other: Vec::new(),
+            has_ends: false,
+            unfiltered: false,
             starts: Filter::new(),
             ends: Filter::new(),
         };
@@ -482,7 +489,25 @@ impl Matcher {
         for p in m.prefixes.keys() {
             m.starts.insert_text(p.as_bytes(), false, false);
         }
+        // A glob of another shape (`parent?`, `a*b`) by its fixed start, else its fixed end.
+        for &i in &m.other {
+            let Element::Glob(g) = &patterns[i as usize].elements[0] else {
+                continue;
+            };
+            let text = g.as_str();
+            let head = &text[..text.find(['*', '?']).unwrap_or(text.len())];
+            let tail = &text[text.rfind(['*', '?']).map_or(0, |at| at + 1)..];
+            if !head.is_empty() {
+                m.starts.insert_text(head.as_bytes(), false, false);
+            } else if !tail.is_empty() {
+                m.ends.insert_text(tail.as_bytes(), false, true);
+                m.has_ends = true;
+            } else {
+                m.unfiltered = true;
+            }
+        }
         for p in m.suffixes.keys() {
+            m.has_ends = true;
             m.ends.insert_text(p.as_bytes(), false, true);
         }
         for lens in [&mut m.prefix_lens, &mut m.suffix_lens] {
@@ -543,7 +568,7 @@ impl Matcher {
     /// `key` or, when it has none, its text.
     #[inline]
     fn may_start(&self, key: Option<u128>, text: &[u8]) -> bool {
-        if !self.other.is_empty() {
+        if self.unfiltered {
             return true;
         }
         let packed;
@@ -561,7 +586,7 @@ impl Matcher {
         let second = if len > 1 { b[1] } else { 0 };
         let before = if len > 1 { b[len - 2] } else { 0 };
         self.starts.contains(b[0], second, len)
-            || (!self.suffixes.is_empty() && self.ends.contains(b[len - 1], before, len))
+            || (self.has_ends && self.ends.contains(b[len - 1], before, len))
     }
 
     /// The candidate list of word `i`, from the cache or worked out and remembered.
