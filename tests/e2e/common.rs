@@ -100,3 +100,60 @@ pub fn wordmill_stdin(args: &[&str], input: &[u8]) -> Output {
     }
     out
 }
+
+/// The files of `corpus/sotu`, as paths from the repository root, sorted.
+pub fn sotu_files() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root().join("corpus/sotu"))
+        .unwrap()
+        .map(|e| {
+            format!(
+                "corpus/sotu/{}",
+                e.unwrap().file_name().into_string().unwrap()
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Runs `pipeline` on `files` cut into shards before each index of `cuts`, each with
+/// `--state-out` and its ordinal offset, merges the states in reverse order (merge order must
+/// not matter) and returns the merged report directory, `dir/{tag}-merged`.
+pub fn merged_shards(
+    dir: &Path,
+    tag: &str,
+    pipeline: &str,
+    files: &[String],
+    cuts: &[usize],
+) -> PathBuf {
+    let mut bounds = vec![0];
+    bounds.extend(cuts);
+    bounds.push(files.len());
+    let mut states = Vec::new();
+    for (i, w) in bounds.windows(2).enumerate() {
+        let state = dir.join(format!("{tag}-shard{i}.state"));
+        let mut args: Vec<String> = vec!["run".into(), pipeline.into()];
+        for f in &files[w[0]..w[1]] {
+            args.extend(["--input".into(), f.clone()]);
+        }
+        args.extend([
+            "--state-out".into(),
+            state.to_str().unwrap().into(),
+            "--ordinal-offset".into(),
+            w[0].to_string(),
+            "--out".into(),
+            dir.join(format!("{tag}-out{i}")).to_str().unwrap().into(),
+            "--quiet".into(),
+        ]);
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert_exit(&wordmill(&argv), 0);
+        states.push(state.to_str().unwrap().to_string());
+    }
+    states.reverse();
+    let merged = dir.join(format!("{tag}-merged"));
+    let mut argv = vec!["merge", pipeline];
+    argv.extend(states.iter().map(String::as_str));
+    argv.extend(["--out", merged.to_str().unwrap(), "--quiet"]);
+    assert_exit(&wordmill(&argv), 0);
+    merged
+}

@@ -51,20 +51,6 @@ fn same(a: &Path, b: &Path, what: &str) {
     }
 }
 
-fn sotu_files() -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(root().join("corpus/sotu"))
-        .unwrap()
-        .map(|e| {
-            format!(
-                "corpus/sotu/{}",
-                e.unwrap().file_name().into_string().unwrap()
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn threads_shards_and_map_reduce_give_the_same_bytes() {
     let dir = scratch("dictionary");
@@ -79,29 +65,7 @@ fn threads_shards_and_map_reduce_give_the_same_bytes() {
 
     // Three shards, merged in reverse order.
     let files = sotu_files();
-    let bounds = [0, 1, 25, files.len()];
-    let mut states = Vec::new();
-    for (i, w) in bounds.windows(2).enumerate() {
-        let state = dir.join(format!("shard{i}.state"));
-        let offset = w[0].to_string();
-        let mut args = vec![
-            "--state-out",
-            state.to_str().unwrap(),
-            "--ordinal-offset",
-            &offset,
-        ];
-        for f in &files[w[0]..w[1]] {
-            args.extend(["--input", f.as_str()]);
-        }
-        run(&p, &dir.join(format!("shard{i}")), &args);
-        states.push(state.to_str().unwrap().to_string());
-    }
-    states.reverse();
-    let merged = dir.join("merged");
-    let mut args = vec!["merge", p.to_str().unwrap()];
-    args.extend(states.iter().map(String::as_str));
-    args.extend(["--out", merged.to_str().unwrap(), "--quiet"]);
-    assert_exit(&wordmill(&args), 0);
+    let merged = merged_shards(&dir, "dictionary", p.to_str().unwrap(), &files, &[1, 25]);
     same(&one, &merged, "shards merged");
 
     // Map over three partitions, reduce, merge.

@@ -64,11 +64,7 @@ fn independent_search(window: usize) -> Vec<Row> {
         "health care",
         "jobs",
     ];
-    let mut files: Vec<_> = std::fs::read_dir(root().join("corpus/sotu"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files: Vec<std::path::PathBuf> = sotu_files().iter().map(|f| root().join(f)).collect();
     let mut out: Vec<(usize, Row)> = Vec::new();
     for (ordinal, f) in files.iter().enumerate() {
         let text = std::fs::read_to_string(f).unwrap();
@@ -194,43 +190,7 @@ fn kwic_of_merged_shards_equals_one_run() {
         &wordmill(&["run", p, "--out", full.to_str().unwrap(), "--quiet"]),
         0,
     );
-    let mut files: Vec<String> = std::fs::read_dir(root().join("corpus/sotu"))
-        .unwrap()
-        .map(|e| {
-            format!(
-                "corpus/sotu/{}",
-                e.unwrap().file_name().into_string().unwrap()
-            )
-        })
-        .collect();
-    files.sort();
-    let bounds = [0, 5, 33, files.len()];
-    let mut states = Vec::new();
-    for (i, w) in bounds.windows(2).enumerate() {
-        let state = dir.join(format!("shard{i}.state"));
-        let mut args: Vec<String> = vec!["run".into(), p.into()];
-        for f in &files[w[0]..w[1]] {
-            args.extend(["--input".into(), f.clone()]);
-        }
-        args.extend([
-            "--state-out".into(),
-            state.to_str().unwrap().into(),
-            "--ordinal-offset".into(),
-            w[0].to_string(),
-            "--out".into(),
-            dir.join(format!("out{i}")).to_str().unwrap().into(),
-            "--quiet".into(),
-        ]);
-        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-        assert_exit(&wordmill(&argv), 0);
-        states.push(state.to_str().unwrap().to_string());
-    }
-    states.reverse();
-    let merged = dir.join("merged");
-    let mut argv = vec!["merge", p];
-    argv.extend(states.iter().map(String::as_str));
-    argv.extend(["--out", merged.to_str().unwrap(), "--quiet"]);
-    assert_exit(&wordmill(&argv), 0);
+    let merged = merged_shards(&dir, "kwic", p, &sotu_files(), &[5, 33]);
     for f in ["kwic.csv", "report.json", "report.md", "report.html"] {
         assert!(
             std::fs::read(full.join(f)).unwrap() == std::fs::read(merged.join(f)).unwrap(),

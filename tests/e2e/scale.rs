@@ -10,20 +10,6 @@ const REPORT_FILES: [&str; 5] = [
     "report.md",
 ];
 
-fn sotu_files() -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(root().join("corpus/sotu"))
-        .unwrap()
-        .map(|e| {
-            format!(
-                "corpus/sotu/{}",
-                e.unwrap().file_name().into_string().unwrap()
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 /// The files of `pipelines/sotu-keyness.toml`'s report that shards must reproduce.
 const KEYNESS_FILES: [&str; 6] = [
     "report.json",
@@ -78,37 +64,7 @@ fn shards(pipeline: &str, compared: &[&str], splits: &[Vec<usize>]) {
     let full = single_run_of(&dir, pipeline);
     let files = sotu_files();
     for (k, cuts) in splits.iter().enumerate() {
-        let mut bounds = vec![0];
-        bounds.extend(cuts);
-        bounds.push(files.len());
-        let mut states = Vec::new();
-        for (i, w) in bounds.windows(2).enumerate() {
-            let state = dir.join(format!("split{k}-shard{i}.state"));
-            let mut args: Vec<String> = vec!["run".into(), pipeline.into()];
-            for f in &files[w[0]..w[1]] {
-                args.push("--input".into());
-                args.push(f.clone());
-            }
-            let out = dir.join(format!("split{k}-out{i}"));
-            args.extend([
-                "--state-out".into(),
-                state.to_str().unwrap().into(),
-                "--ordinal-offset".into(),
-                w[0].to_string(),
-                "--out".into(),
-                out.to_str().unwrap().into(),
-                "--quiet".into(),
-            ]);
-            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-            assert_exit(&wordmill(&argv), 0);
-            states.push(state.to_str().unwrap().to_string());
-        }
-        states.reverse(); // merge order must not matter
-        let merged = dir.join(format!("split{k}-merged"));
-        let mut argv = vec!["merge", pipeline];
-        argv.extend(states.iter().map(String::as_str));
-        argv.extend(["--out", merged.to_str().unwrap(), "--quiet"]);
-        assert_exit(&wordmill(&argv), 0);
+        let merged = merged_shards(&dir, &format!("split{k}"), pipeline, &files, cuts);
         assert_same_files(&full, &merged, compared, &format!("split {cuts:?}"));
     }
 }

@@ -126,44 +126,7 @@ fn threads_and_merged_shards_write_the_same_bytes() {
         assert_same(&runs[0], other, &format!("{}", other.display()));
     }
     // Three shards of uneven size, their states merged in reverse order.
-    let mut files: Vec<String> = std::fs::read_dir(root().join("corpus/sotu"))
-        .unwrap()
-        .map(|e| {
-            format!(
-                "corpus/sotu/{}",
-                e.unwrap().file_name().into_string().unwrap()
-            )
-        })
-        .collect();
-    files.sort();
-    let bounds = [0, 5, 40, files.len()];
-    let mut states = Vec::new();
-    for (i, w) in bounds.windows(2).enumerate() {
-        let state = dir.join(format!("shard{i}.state"));
-        let mut args: Vec<String> = vec!["run".into(), PIPELINE.into()];
-        for f in &files[w[0]..w[1]] {
-            args.push("--input".into());
-            args.push(f.clone());
-        }
-        args.extend([
-            "--state-out".into(),
-            state.to_str().unwrap().into(),
-            "--ordinal-offset".into(),
-            w[0].to_string(),
-            "--out".into(),
-            dir.join(format!("shard{i}")).to_str().unwrap().into(),
-            "--quiet".into(),
-        ]);
-        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-        assert_exit(&wordmill(&argv), 0);
-        states.push(state.to_str().unwrap().to_string());
-    }
-    states.reverse();
-    let merged = dir.join("merged");
-    let mut argv = vec!["merge", PIPELINE];
-    argv.extend(states.iter().map(String::as_str));
-    argv.extend(["--out", merged.to_str().unwrap(), "--quiet"]);
-    assert_exit(&wordmill(&argv), 0);
+    let merged = merged_shards(&dir, "targets", PIPELINE, &sotu_files(), &[5, 40]);
     assert_same(&runs[0], &merged, "merged shards");
 }
 

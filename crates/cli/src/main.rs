@@ -341,25 +341,9 @@ fn run() -> Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             };
-            let format = if lines {
-                wordmill_pipeline::AdhocFormat::Lines
-            } else {
-                match format.parse() {
-                    Ok(f) => f,
-                    Err(e) => {
-                        eprintln!("wordmill: {e}");
-                        return Ok(ExitCode::from(2));
-                    }
-                }
-            };
-            if format == wordmill_pipeline::AdhocFormat::Lines
-                && (text_field.is_some() || id_field.is_some())
-            {
-                eprintln!(
-                    "wordmill: --text-field and --id-field name fields of JSON Lines or CSV records; plain lines have none (the id is the line number)"
-                );
+            let Some(format) = adhoc_format(&format, lines, &text_field, &id_field) else {
                 return Ok(ExitCode::from(2));
-            }
+            };
             let options = wordmill_pipeline::AdhocOptions {
                 format,
                 sentences,
@@ -400,25 +384,9 @@ fn run() -> Result<ExitCode> {
                 }
                 _ => PathBuf::from("-"),
             };
-            let format = if lines {
-                wordmill_pipeline::AdhocFormat::Lines
-            } else {
-                match format.parse() {
-                    Ok(f) => f,
-                    Err(e) => {
-                        eprintln!("wordmill: {e}");
-                        return Ok(ExitCode::from(2));
-                    }
-                }
-            };
-            if format == wordmill_pipeline::AdhocFormat::Lines
-                && (text_field.is_some() || id_field.is_some())
-            {
-                eprintln!(
-                    "wordmill: --text-field and --id-field name fields of JSON Lines or CSV records; plain lines have none (the id is the line number)"
-                );
+            let Some(format) = adhoc_format(&format, lines, &text_field, &id_field) else {
                 return Ok(ExitCode::from(2));
-            }
+            };
             let options = wordmill_pipeline::AdhocOptions {
                 format,
                 threads: threads.map(usize::from),
@@ -728,6 +696,36 @@ fn cmd_compare(a: &str, b: &str, json: bool) -> Result<ExitCode> {
         write!(w, "{}", c.render())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The input format of `wordmill sentiment` and `wordmill kwic` from `--format` and `--lines`;
+/// `None`, after saying why, when it cannot be used with the field options given.
+fn adhoc_format(
+    format: &str,
+    lines: bool,
+    text_field: &Option<String>,
+    id_field: &Option<String>,
+) -> Option<wordmill_pipeline::AdhocFormat> {
+    let format = if lines {
+        wordmill_pipeline::AdhocFormat::Lines
+    } else {
+        match format.parse() {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("wordmill: {e}");
+                return None;
+            }
+        }
+    };
+    if format == wordmill_pipeline::AdhocFormat::Lines
+        && (text_field.is_some() || id_field.is_some())
+    {
+        eprintln!(
+            "wordmill: --text-field and --id-field name fields of JSON Lines or CSV records; plain lines have none (the id is the line number)"
+        );
+        return None;
+    }
+    Some(format)
 }
 
 fn cmd_sentiment(

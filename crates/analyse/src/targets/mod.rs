@@ -605,6 +605,7 @@ impl Analyser for Targets {
         let by_unit = self.unit == Unit::Document || doc.sentences.is_empty();
         // Per unit: (index, span, mentions per target index in text order).
         let mut units: Vec<(u32, Span, BTreeMap<u32, Vec<Span>>)> = Vec::new();
+        let mut hits = Vec::new();
         for (i, range) in sentence_tokens(&doc.tokens, &doc.sentences)
             .into_iter()
             .enumerate()
@@ -612,7 +613,7 @@ impl Analyser for Targets {
             if range.is_empty() {
                 continue;
             }
-            let mut hits = Vec::new();
+            hits.clear();
             self.matcher.each_grouped_tokens(
                 &doc.tokens[range.clone()],
                 &self.group_of_pattern,
@@ -633,7 +634,7 @@ impl Analyser for Targets {
             let Some((_, _, mentions)) = units.last_mut() else {
                 continue;
             };
-            for m in hits {
+            for m in &hits {
                 let first = &doc.tokens[range.start + m.start];
                 let last = &doc.tokens[range.start + m.start + m.len - 1];
                 let target = self.id_of[self.group_of_pattern[m.pattern]];
