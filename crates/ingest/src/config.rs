@@ -260,6 +260,185 @@ impl FromStr for InputOrder {
     }
 }
 
+/// What to do with a document whose [`SourceConfig::date_field`] is missing or does not parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Undated {
+    /// A record error of kind [`SkipKind::InvalidDate`](crate::SkipKind::InvalidDate), skipped
+    /// or failing as [`SourceConfig::on_error`] says.
+    #[default]
+    Error,
+    /// Keep the document (its value, if any, as found) and count it in
+    /// [`IngestStats::undated`](crate::IngestStats::undated).
+    Keep,
+}
+
+impl Undated {
+    /// The name used in pipeline files: `error` or `keep`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Undated::Error => "error",
+            Undated::Keep => "keep",
+        }
+    }
+}
+
+impl fmt::Display for Undated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Undated {
+    type Err = ParseNameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "error" => Ok(Undated::Error),
+            "keep" => Ok(Undated::Keep),
+            _ => Err(ParseNameError {
+                what: "undated",
+                found: s.to_owned(),
+                expected: "`error` or `keep`",
+            }),
+        }
+    }
+}
+
+/// The character encoding of the input files ([`SourceConfig::encoding`]).
+///
+/// A byte-order mark (UTF-8 or UTF-16) always wins: a file that starts with one is read in
+/// the encoding it announces, whatever is configured.
+///
+/// ```
+/// use wordmill_ingest::TextEncoding;
+///
+/// let latin: TextEncoding = "latin-1".parse().unwrap();
+/// assert_eq!(latin.name(), "windows-1252");
+/// assert_eq!("KOI8-R".parse::<TextEncoding>().unwrap().name(), "koi8-r");
+/// assert!("klingon".parse::<TextEncoding>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum TextEncoding {
+    /// UTF-8 (the default).
+    #[default]
+    Utf8,
+    /// UTF-8, except where the input declares its charset: the `Content-Type` of an e-mail
+    /// part, the `<meta charset>` of a web page.
+    Auto,
+    /// Another encoding, by its WHATWG Encoding Standard name.
+    Legacy(Charset),
+}
+
+/// A character encoding other than UTF-8, as the WHATWG Encoding Standard defines it
+/// (`windows-1252`, `windows-1251`, `koi8-r`, `iso-8859-2`, `utf-16le`, `shift_jis`, …).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Charset(pub(crate) &'static encoding_rs::Encoding);
+
+impl Charset {
+    /// Its canonical name, lower case (`windows-1252`).
+    pub fn name(self) -> &'static str {
+        // The standard's names are ASCII; lower case is how pipeline files write them.
+        match self.0.name() {
+            "UTF-16LE" => "utf-16le",
+            "UTF-16BE" => "utf-16be",
+            "Shift_JIS" => "shift_jis",
+            "EUC-JP" => "euc-jp",
+            "EUC-KR" => "euc-kr",
+            "ISO-2022-JP" => "iso-2022-jp",
+            "KOI8-R" => "koi8-r",
+            "KOI8-U" => "koi8-u",
+            "GBK" => "gbk",
+            "Big5" => "big5",
+            "IBM866" => "ibm866",
+            "ISO-8859-8-I" => "iso-8859-8-i",
+            other if other.starts_with("ISO-8859-") => match other {
+                "ISO-8859-2" => "iso-8859-2",
+                "ISO-8859-3" => "iso-8859-3",
+                "ISO-8859-4" => "iso-8859-4",
+                "ISO-8859-5" => "iso-8859-5",
+                "ISO-8859-6" => "iso-8859-6",
+                "ISO-8859-7" => "iso-8859-7",
+                "ISO-8859-8" => "iso-8859-8",
+                "ISO-8859-10" => "iso-8859-10",
+                "ISO-8859-13" => "iso-8859-13",
+                "ISO-8859-14" => "iso-8859-14",
+                "ISO-8859-15" => "iso-8859-15",
+                _ => "iso-8859-16",
+            },
+            other => other,
+        }
+    }
+
+    /// The encoding a label names, as the WHATWG Encoding Standard maps labels (`latin1` and
+    /// `iso-8859-1` are `windows-1252`, `utf-16` is `utf-16le`), with `latin-1` accepted too.
+    /// `None` for UTF-8 and for unknown labels.
+    pub fn for_label(label: &str) -> Option<Charset> {
+        let label = label.trim().to_ascii_lowercase();
+        let label = match label.as_str() {
+            "latin-1" | "latin_1" | "iso_8859_1" => "latin1",
+            "cp-1252" => "cp1252",
+            "cp-1251" => "cp1251",
+            other => other,
+        };
+        let encoding = encoding_rs::Encoding::for_label(label.as_bytes())?;
+        if encoding == encoding_rs::UTF_8 || encoding == encoding_rs::REPLACEMENT {
+            return None;
+        }
+        Some(Charset(encoding))
+    }
+
+    /// Whether it is UTF-16 (whose text has NUL bytes, so the binary-file check is off).
+    pub(crate) fn is_utf16(self) -> bool {
+        self.0 == encoding_rs::UTF_16LE || self.0 == encoding_rs::UTF_16BE
+    }
+}
+
+impl fmt::Debug for Charset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl TextEncoding {
+    /// The name used in pipeline files: `utf-8`, `auto`, or the encoding's canonical name.
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Auto => "auto",
+            TextEncoding::Legacy(charset) => charset.name(),
+        }
+    }
+}
+
+impl fmt::Display for TextEncoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for TextEncoding {
+    type Err = ParseNameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" | "unicode-1-1-utf-8" => Ok(TextEncoding::Utf8),
+            "auto" => Ok(TextEncoding::Auto),
+            _ => Charset::for_label(s)
+                .map(TextEncoding::Legacy)
+                .ok_or_else(|| ParseNameError {
+                    what: "encoding",
+                    found: s.to_owned(),
+                    expected: "`utf-8`, `auto` or an encoding label of the WHATWG Encoding \
+                           Standard (`latin-1`, `windows-1252`, `windows-1251`, `koi8-r`, \
+                           `iso-8859-2`, `utf-16`, `shift_jis`, …)",
+                }),
+        }
+    }
+}
+
 /// Default [`SourceConfig::max_document_bytes`]: 64 MiB.
 pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 64 << 20;
 /// Default [`SourceConfig::max_decompressed_bytes`]: 4 GiB.
@@ -267,7 +446,8 @@ pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 4 << 30;
 /// Default [`SourceConfig::max_line_bytes`]: 256 MiB.
 pub const DEFAULT_MAX_LINE_BYTES: u64 = 256 << 20;
 
-/// A [`Format`], [`OnError`], [`EncodingErrors`], [`Oversize`] or [`InputOrder`] name that is not
+/// A [`Format`], [`OnError`], [`EncodingErrors`], [`Oversize`], [`InputOrder`], [`Undated`] or
+/// [`TextEncoding`] name that is not
 /// one of the known ones.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} `{found}`: expected {expected}")]
@@ -340,6 +520,18 @@ pub struct SourceConfig {
     /// as a CSV parser cannot find the next record inside an open quoted field. Plain text
     /// has no lines to limit. `None`: no limit. Default 256 MiB.
     pub max_line_bytes: Option<u64>,
+    /// The character encoding of the inputs. Default [`TextEncoding::Utf8`].
+    pub encoding: TextEncoding,
+    /// A metadata field (as named in [`SourceConfig::meta_fields`], a `meta_from_path` group,
+    /// or an e-mail header) holding the document's date: parsed by [`normalise_date`]
+    /// (or [`SourceConfig::date_format`]) and written back in ISO 8601, in UTC.
+    ///
+    /// [`normalise_date`]: crate::normalise_date
+    pub date_field: Option<String>,
+    /// A fixed format for [`SourceConfig::date_field`] instead of detecting it per value.
+    pub date_format: Option<crate::DateFormat>,
+    /// What a missing or unreadable date does. Default [`Undated::Error`].
+    pub undated: Undated,
 }
 
 impl Default for SourceConfig {
@@ -363,6 +555,10 @@ impl Default for SourceConfig {
             oversize: Oversize::Split,
             max_decompressed_bytes: Some(DEFAULT_MAX_DECOMPRESSED_BYTES),
             max_line_bytes: Some(DEFAULT_MAX_LINE_BYTES),
+            encoding: TextEncoding::Utf8,
+            date_field: None,
+            date_format: None,
+            undated: Undated::Error,
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::io::{self, BufRead, Read};
 use std::sync::{Arc, Mutex};
 
-use crate::config::EncodingErrors;
+use crate::config::{Charset, EncodingErrors};
 use crate::read::ReadFault;
 
 /// The UTF-8 byte-order mark, dropped where a file starts with it.
@@ -431,6 +431,129 @@ impl<R: BufRead> Utf16Reader<R> {
 }
 
 impl<R: BufRead> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.out.len() {
+            if self.done && self.failed.is_none() {
+                return Ok(0);
+            }
+            self.refill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// A stream in a legacy encoding (`windows-1252`, `koi8-r`, UTF-16 without a byte-order mark,
+/// …) transcoded to UTF-8 as it is read, with `encoding_rs`. Bytes that are not valid in the
+/// encoding are an error ([`ReadFault::Encoding`], at their offset in the file) or replaced by
+/// U+FFFD and tallied into the shared tally.
+pub(crate) struct LegacyReader<R> {
+    inner: R,
+    charset: Charset,
+    decoder: encoding_rs::Decoder,
+    policy: EncodingErrors,
+    /// Offset in the file of the next byte to be decoded.
+    offset: u64,
+    out: Vec<u8>,
+    pos: usize,
+    done: bool,
+    failed: Option<io::Error>,
+    tally: Tally,
+    shared: Arc<Mutex<Tally>>,
+}
+
+impl<R: BufRead> LegacyReader<R> {
+    pub(crate) fn new(
+        inner: R,
+        charset: Charset,
+        policy: EncodingErrors,
+        shared: Arc<Mutex<Tally>>,
+    ) -> Self {
+        LegacyReader {
+            inner,
+            charset,
+            decoder: charset.0.new_decoder_without_bom_handling(),
+            policy,
+            offset: 0,
+            out: Vec::new(),
+            pos: 0,
+            done: false,
+            failed: None,
+            tally: Tally::default(),
+            shared,
+        }
+    }
+
+    fn refill(&mut self) -> io::Result<()> {
+        self.out.clear();
+        self.pos = 0;
+        if let Some(err) = self.failed.take() {
+            return Err(err);
+        }
+        let chunk = self.inner.fill_buf()?;
+        let n = chunk.len();
+        let last = n == 0;
+        if last {
+            self.done = true;
+        }
+        let mut src = chunk;
+        let room = self
+            .decoder
+            .max_utf8_buffer_length_without_replacement(src.len())
+            .unwrap_or(src.len().saturating_mul(3).saturating_add(16));
+        self.out.resize(room.max(16), 0);
+        let mut written = 0;
+        loop {
+            let (result, read, wrote) = self.decoder.decode_to_utf8_without_replacement(
+                src,
+                &mut self.out[written..],
+                last,
+            );
+            written += wrote;
+            src = &src[read..];
+            self.offset += read as u64;
+            match result {
+                encoding_rs::DecoderResult::InputEmpty => break,
+                encoding_rs::DecoderResult::OutputFull => {
+                    let more = self.out.len().max(64);
+                    self.out.resize(self.out.len() + more, 0);
+                }
+                encoding_rs::DecoderResult::Malformed(bad, extra) => {
+                    let at = self.offset - u64::from(bad) - u64::from(extra);
+                    if self.policy == EncodingErrors::Replace {
+                        self.tally.note(at);
+                        if self.out.len() - written < 3 {
+                            self.out.resize(self.out.len() + 64, 0);
+                        }
+                        self.out[written..written + 3].copy_from_slice("\u{FFFD}".as_bytes());
+                        written += 3;
+                    } else {
+                        self.done = true;
+                        self.failed = Some(io::Error::other(ReadFault::Encoding {
+                            offset: at,
+                            reason: format!(
+                                "invalid {} (expected {} text, as `encoding` says)",
+                                self.charset.name(),
+                                self.charset.name()
+                            ),
+                        }));
+                        break;
+                    }
+                }
+            }
+        }
+        self.out.truncate(written);
+        self.inner.consume(n);
+        if let Ok(mut tally) = self.shared.lock() {
+            *tally = self.tally;
+        }
+        Ok(())
+    }
+}
+
+impl<R: BufRead> Read for LegacyReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.pos >= self.out.len() {
             if self.done && self.failed.is_none() {

@@ -157,6 +157,8 @@ pub enum SkipKind {
     NotAFile,
     /// Memory ran out while reading (an allocation failed).
     OutOfMemory,
+    /// A date field that does not parse, or is missing, with `undated = "error"`.
+    InvalidDate,
     /// Anything else.
     #[default]
     Other,
@@ -164,7 +166,7 @@ pub enum SkipKind {
 
 impl SkipKind {
     /// Every kind, in the order reports list them.
-    pub const ALL: [SkipKind; 13] = [
+    pub const ALL: [SkipKind; 14] = [
         SkipKind::Unreadable,
         SkipKind::Binary,
         SkipKind::Encoding,
@@ -177,6 +179,7 @@ impl SkipKind {
         SkipKind::Changed,
         SkipKind::NotAFile,
         SkipKind::OutOfMemory,
+        SkipKind::InvalidDate,
         SkipKind::Other,
     ];
 
@@ -195,6 +198,7 @@ impl SkipKind {
             SkipKind::Changed => "changed",
             SkipKind::NotAFile => "not_a_file",
             SkipKind::OutOfMemory => "out_of_memory",
+            SkipKind::InvalidDate => "invalid_date",
             SkipKind::Other => "other",
         }
     }
@@ -214,6 +218,7 @@ impl SkipKind {
             SkipKind::Changed => "file changed while read",
             SkipKind::NotAFile => "not a regular file",
             SkipKind::OutOfMemory => "out of memory",
+            SkipKind::InvalidDate => "missing or unreadable date",
             SkipKind::Other => "other",
         }
     }

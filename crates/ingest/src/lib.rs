@@ -115,6 +115,7 @@
 //!   (`.gz`, `.zst`); the format comes from [`SourceConfig::format`], never from a file name.
 
 mod config;
+mod date;
 mod decode;
 mod error;
 mod harness;
@@ -127,9 +128,11 @@ mod table;
 mod text;
 
 pub use config::{
-    DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
+    Charset, DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
     EncodingErrors, Format, InputOrder, OnError, Oversize, ParseNameError, SourceConfig,
+    TextEncoding, Undated,
 };
+pub use date::{DateError, DateFormat, DateFormatError, normalise_date};
 pub use error::{IngestError, Skip, SkipKind};
 #[doc(hidden)]
 pub use harness::{Outcome, parse_jsonl_record, read_bytes};

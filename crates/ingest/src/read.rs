@@ -9,8 +9,8 @@ use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::config::{Format, SourceConfig};
-use crate::decode::{self, BINARY_SNIFF, Tally, UTF8_BOM, Utf16, Utf16Reader};
+use crate::config::{Format, SourceConfig, TextEncoding};
+use crate::decode::{self, BINARY_SNIFF, LegacyReader, Tally, UTF8_BOM, Utf16, Utf16Reader};
 use crate::error::SkipKind;
 use crate::resolve::{InputFile, Listed};
 use crate::source::Problem;
@@ -256,8 +256,9 @@ impl<R: Read> Read for Limited<R> {
 pub(crate) enum Encoding {
     /// UTF-8; `bom` bytes of byte-order mark were dropped.
     Utf8 { bom: u64 },
-    /// UTF-16, transcoded to UTF-8 as it is read.
-    Utf16,
+    /// UTF-16 (after its byte-order mark) or the configured legacy encoding, transcoded to
+    /// UTF-8 as it is read.
+    Transcoded,
 }
 
 /// An opened input: UTF-8 bytes (transcoded when the file is UTF-16), how it was compressed
@@ -266,8 +267,8 @@ pub(crate) struct Opened {
     pub reader: Box<dyn BufRead + Send>,
     pub compression: Compression,
     pub encoding: Encoding,
-    /// Replacements made by the UTF-16 transcoder (under `EncodingErrors::Replace`).
-    pub utf16_tally: Option<Arc<Mutex<Tally>>>,
+    /// Replacements made by the transcoder (under `EncodingErrors::Replace`).
+    pub transcode_tally: Option<Arc<Mutex<Tally>>>,
     /// The bytes a whole-file read should expect (the size of an uncompressed file; 0 when not
     /// known), so the buffer is allocated once.
     pub size_hint: usize,
@@ -426,21 +427,41 @@ fn sniff(
         return Ok(Ok(Opened {
             reader: Box::new(BufReader::with_capacity(BUFFER, utf16)),
             compression,
-            encoding: Encoding::Utf16,
-            utf16_tally: Some(tally),
+            encoding: Encoding::Transcoded,
+            transcode_tally: Some(tally),
             size_hint: 0,
             watch: None,
         }));
     }
-    if let Some(at) = decode::binary_at(&head, config.format != Format::Text) {
-        let mut problem = Problem::at_byte(
-            at as u64,
-            SkipKind::Binary,
-            "binary file (NUL byte), expected text (UTF-8, or UTF-16 with a byte-order mark)"
-                .to_owned(),
-        );
-        problem.ends_file = true;
-        return Ok(Err(problem));
+    let legacy = match config.encoding {
+        TextEncoding::Legacy(charset) if !head.starts_with(UTF8_BOM) => Some(charset),
+        _ => None,
+    };
+    // UTF-16 text is full of NUL bytes: no binary check for it.
+    if !legacy.is_some_and(|c| c.is_utf16()) {
+        if let Some(at) = decode::binary_at(&head, config.format != Format::Text) {
+            let mut problem = Problem::at_byte(
+                at as u64,
+                SkipKind::Binary,
+                "binary file (NUL byte), expected text (UTF-8, or UTF-16 with a byte-order mark)"
+                    .to_owned(),
+            );
+            problem.ends_file = true;
+            return Ok(Err(problem));
+        }
+    }
+    if let Some(charset) = legacy {
+        let tally = Arc::new(Mutex::new(Tally::default()));
+        let rest = Cursor::new(head).chain(reader);
+        let decoder = LegacyReader::new(rest, charset, config.encoding_errors, Arc::clone(&tally));
+        return Ok(Ok(Opened {
+            reader: Box::new(BufReader::with_capacity(BUFFER, decoder)),
+            compression,
+            encoding: Encoding::Transcoded,
+            transcode_tally: Some(tally),
+            size_hint: 0,
+            watch: None,
+        }));
     }
     let bom = if head.starts_with(UTF8_BOM) {
         head.drain(..UTF8_BOM.len());
@@ -452,7 +473,7 @@ fn sniff(
         reader: Box::new(Cursor::new(head).chain(reader)),
         compression,
         encoding: Encoding::Utf8 { bom },
-        utf16_tally: None,
+        transcode_tally: None,
         size_hint: 0,
         watch: None,
     }))
@@ -489,5 +510,172 @@ mod tests {
             io_problem(&corrupt, Compression::Zstd, 0).kind,
             SkipKind::Compression
         );
+    }
+}
+
+#[cfg(test)]
+mod encoding_tests {
+    use crate::config::{EncodingErrors, Format, TextEncoding, Undated};
+    use crate::error::SkipKind;
+    use crate::testutil::{TempDir, assert_reconciles, read_all};
+
+    fn latin1(s: &str) -> Vec<u8> {
+        s.chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_latin1_file_read_as_latin1_keeps_its_accents_in_every_format() {
+        let dir = TempDir::new("enc-latin1");
+        dir.write("menu.txt", latin1("Un café crème, délicieux."));
+        dir.write(
+            "menu.jsonl",
+            latin1("{\"text\": \"Un café crème, délicieux.\"}\n"),
+        );
+        dir.write("menu.csv", latin1("text\n\"Un café crème, délicieux.\"\n"));
+        for (file, format) in [
+            ("menu.txt", Format::Text),
+            ("menu.jsonl", Format::Jsonl),
+            ("menu.csv", Format::Csv),
+        ] {
+            let mut config = dir.config(&[file], format);
+            config.encoding = "latin-1".parse().unwrap();
+            let (docs, stats) = read_all(config);
+            assert_eq!(docs.len(), 1, "{file}: {:?}", stats.skipped);
+            assert_eq!(docs[0].text, "Un café crème, délicieux.", "{file}");
+            assert!(stats.replaced.is_empty());
+            // Read as UTF-8, the same bytes are invalid: rejected, or replaced.
+            let (docs, stats) = read_all(dir.config(&[file], format));
+            assert!(docs.is_empty(), "{file}");
+            assert_eq!(stats.skipped[0].kind, SkipKind::Encoding);
+            let mut config = dir.config(&[file], format);
+            config.encoding_errors = EncodingErrors::Replace;
+            let (docs, _) = read_all(config);
+            assert!(docs[0].text.contains("caf\u{FFFD}"), "{file}");
+        }
+    }
+
+    #[test]
+    fn cyrillic_legacy_encodings_and_utf16_without_a_mark_decode() {
+        let dir = TempDir::new("enc-cyr");
+        let text = "Лукашенко и забастовка";
+        let (koi8, _, _) = encoding_rs::KOI8_R.encode(text);
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+        let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        dir.write("koi8.txt", &koi8[..]);
+        dir.write("cp1251.txt", &cp1251[..]);
+        dir.write("u16.txt", &utf16);
+        // A UTF-8 byte-order mark wins over the configured encoding.
+        dir.write(
+            "bom.txt",
+            [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        );
+        for (file, label) in [
+            ("koi8.txt", "koi8-r"),
+            ("cp1251.txt", "windows-1251"),
+            ("u16.txt", "utf-16"),
+            ("bom.txt", "koi8-r"),
+        ] {
+            let mut config = dir.config(&[file], Format::Text);
+            config.encoding = label.parse().unwrap();
+            let (docs, stats) = read_all(config);
+            assert_eq!(docs.len(), 1, "{file}: {:?}", stats.skipped);
+            assert_eq!(docs[0].text, text, "{file}");
+        }
+        assert_eq!("utf-16".parse::<TextEncoding>().unwrap().name(), "utf-16le");
+    }
+
+    #[test]
+    fn bytes_invalid_in_the_encoding_are_rejected_at_their_offset_or_replaced() {
+        let dir = TempDir::new("enc-bad");
+        // 0xFF is not a character in Shift_JIS.
+        dir.write("bad.txt", b"abc\xFFdef");
+        let mut config = dir.config(&["bad.txt"], Format::Text);
+        config.encoding = "shift_jis".parse().unwrap();
+        let (docs, stats) = read_all(config.clone());
+        assert!(docs.is_empty());
+        assert_eq!(stats.skipped[0].kind, SkipKind::Encoding);
+        assert_eq!(stats.skipped[0].byte_offset, Some(3));
+        assert!(
+            stats.skipped[0].reason.contains("shift_jis"),
+            "{}",
+            stats.skipped[0].reason
+        );
+        config.encoding_errors = EncodingErrors::Replace;
+        let (docs, stats) = read_all(config);
+        assert_eq!(docs[0].text, "abc\u{FFFD}def");
+        assert_eq!(
+            (stats.replaced[0].byte_offset, stats.replaced[0].count),
+            (3, 1)
+        );
+        assert_reconciles(&stats);
+    }
+
+    #[test]
+    fn dates_are_written_back_in_utc_and_bad_ones_are_record_errors_or_kept_as_undated() {
+        let dir = TempDir::new("dates");
+        dir.write(
+            "d.jsonl",
+            concat!(
+                r#"{"text": "a", "date": "Thu, 22 Aug 2002 18:26:25 +0700"}"#,
+                "\n",
+                r#"{"text": "b", "date": "2020-08-13"}"#,
+                "\n",
+                r#"{"text": "c", "date": "the day after"}"#,
+                "\n",
+                r#"{"text": "d"}"#,
+                "\n",
+                r#"{"text": "e", "date": "0000-01-01"}"#,
+                "\n",
+            ),
+        );
+        let mut config = dir.config(&["d.jsonl"], Format::Jsonl);
+        config.meta_fields = vec!["date".into()];
+        config.date_field = Some("date".into());
+        let (docs, stats) = read_all(config.clone());
+        let dates: Vec<_> = docs.iter().map(|d| d.meta.get("date").unwrap()).collect();
+        assert_eq!(dates, ["2002-08-22T11:26:25Z", "2020-08-13"]);
+        let lines: Vec<_> = stats.skipped.iter().map(|s| (s.line, s.kind)).collect();
+        assert_eq!(
+            lines,
+            [
+                (Some(3), SkipKind::InvalidDate),
+                (Some(4), SkipKind::InvalidDate),
+                (Some(5), SkipKind::InvalidDate)
+            ]
+        );
+        assert!(stats.skipped[0].reason.contains("the day after"));
+        assert!(stats.skipped[1].reason.contains("no `date` field"));
+        assert!(stats.skipped[2].reason.contains("1 to 9999"));
+        assert_reconciles(&stats);
+        config.undated = Undated::Keep;
+        let (docs, stats) = read_all(config);
+        assert_eq!(docs.len(), 5);
+        assert_eq!(stats.undated, 3);
+        assert_eq!(docs[2].meta.get("date"), Some("the day after"));
+    }
+
+    #[test]
+    fn a_text_file_takes_its_date_from_its_path_once() {
+        let dir = TempDir::new("path-dates");
+        dir.write("13.08.2020-minsk.txt", "Workers walked out.");
+        dir.write("undated-minsk.txt", "The plant stopped.");
+        let mut config = dir.config(&["*.txt"], Format::Text);
+        config.meta_from_path = Some(regex::Regex::new(r"(?P<date>[^-]+)-").unwrap());
+        config.date_field = Some("date".into());
+        config.date_format = Some("%d.%m.%Y".parse().unwrap());
+        config.max_document_bytes = Some(8);
+        let (docs, stats) = read_all(config);
+        // Split into parts, each with the parsed date; the undated file is one skip.
+        assert!(docs.len() > 1);
+        assert!(
+            docs.iter()
+                .all(|d| d.meta.get("date") == Some("2020-08-13"))
+        );
+        assert_eq!(stats.skipped.len(), 1);
+        assert_eq!(stats.skipped[0].kind, SkipKind::InvalidDate);
+        assert!(stats.skipped[0].file.ends_with("undated-minsk.txt"));
+        assert_reconciles(&stats);
     }
 }

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 use wordmill_model::{Document, Metadata, Ordinal};
 
-use crate::config::{Format, OnError, Oversize, SourceConfig};
+use crate::config::{Format, OnError, Oversize, SourceConfig, Undated};
+use crate::date::normalise_date;
 use crate::decode::Tally;
 use crate::error::{IngestError, Skip, SkipKind};
 use crate::jsonl::JsonlReader;
@@ -63,6 +64,14 @@ pub struct IngestStats {
     /// The first of them (at most ten), as displayed.
     #[serde(default)]
     pub left_out_examples: Vec<String>,
+    /// Documents kept without a readable date, under
+    /// [`Undated::Keep`](crate::Undated::Keep) (see [`SourceConfig::date_field`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub undated: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Invalid text replaced by U+FFFD in a document that was kept: where, and how many
@@ -157,7 +166,7 @@ struct OpenFile {
     reader: Reader,
     /// Replacements made by the UTF-16 transcoder, listed when the file ends (JSON Lines and
     /// CSV; a text reader lists them with its document).
-    utf16_tally: Option<Arc<Mutex<Tally>>>,
+    transcode_tally: Option<Arc<Mutex<Tally>>>,
     /// The file, to be checked for changes when it ends (JSON Lines and CSV; a text reader
     /// checks before it hands out its document).
     watch: Option<Watch>,
@@ -358,7 +367,13 @@ impl Source {
     fn start_file(&mut self, index: usize) -> Option<Step> {
         let file = &self.files[index];
         self.stats.files_opened += 1;
-        let path_meta = path_metadata(&self.config, &file.display);
+        let mut path_meta = path_metadata(&self.config, &file.display);
+        if self.config.format == Format::Text {
+            if let Err(problem) = self.date(&mut path_meta, None) {
+                return Some(Step::Problem(problem));
+            }
+        }
+        let file = &self.files[index];
         let id = file.id(self.config.format);
         let start = self.consumed.load(Ordering::Relaxed);
         let mut opened = match read::open(file, &self.consumed, self.memory.as_ref(), &self.config)
@@ -377,11 +392,11 @@ impl Source {
         let compression = opened.compression;
         let bom = match opened.encoding {
             Encoding::Utf8 { bom } => bom,
-            Encoding::Utf16 => 0,
+            Encoding::Transcoded => 0,
         };
-        let (utf16_tally, watch) = match self.config.format {
+        let (transcode_tally, watch) = match self.config.format {
             Format::Text => (None, None),
-            _ => (opened.utf16_tally.clone(), opened.watch.take()),
+            _ => (opened.transcode_tally.clone(), opened.watch.take()),
         };
         let reader = match self.config.format {
             Format::Text => Reader::Text(Box::new(TextReader::new(opened, &ctx))),
@@ -398,7 +413,7 @@ impl Source {
             start,
             compression,
             reader,
-            utf16_tally,
+            transcode_tally,
             watch,
         });
         None
@@ -410,7 +425,7 @@ impl Source {
             return;
         };
         let tally = open
-            .utf16_tally
+            .transcode_tally
             .and_then(|t| t.lock().ok().map(|t| *t))
             .unwrap_or_default();
         if let Some(first) = tally.first {
@@ -430,10 +445,14 @@ impl Source {
         index: usize,
         id: String,
         text: String,
-        meta: Metadata,
+        mut meta: Metadata,
         line: Option<u64>,
         replaced: Option<Replaced>,
     ) -> Result<(), Problem> {
+        // A text file's date comes from its path, read once when the file starts.
+        if self.config.format != Format::Text {
+            self.date(&mut meta, line)?;
+        }
         let limit = self.config.max_document_bytes.unwrap_or(u64::MAX);
         let len = text.len() as u64;
         if len > limit {
@@ -487,6 +506,46 @@ impl Source {
             });
         }
         Ok(())
+    }
+
+    /// Reads the document's date field and writes it back normalised; a missing or unreadable
+    /// date is a problem at `line`, or, under [`Undated::Keep`], counted.
+    fn date(&mut self, meta: &mut Metadata, line: Option<u64>) -> Result<(), Problem> {
+        let Some(field) = &self.config.date_field else {
+            return Ok(());
+        };
+        let parsed = match meta.get(field) {
+            None => Err(format!(
+                "no `{field}` field: expected the document's date (date_field = \"{field}\"; \
+                 undated = \"keep\" keeps documents without one)"
+            )),
+            Some(value) => match &self.config.date_format {
+                Some(format) => format.normalise(value),
+                None => normalise_date(value),
+            }
+            .map_err(|err| format!("`{field}`: {err}")),
+        };
+        match parsed {
+            Ok(value) => {
+                meta.insert(field.as_str(), value);
+                Ok(())
+            }
+            Err(_) if self.config.undated == Undated::Keep => {
+                self.stats.undated += 1;
+                Ok(())
+            }
+            Err(reason) => Err(match line {
+                Some(line) => Problem::at_line(line, SkipKind::InvalidDate, reason),
+                None => Problem {
+                    line: None,
+                    byte_offset: None,
+                    kind: SkipKind::InvalidDate,
+                    reason,
+                    whole_file: false,
+                    ends_file: false,
+                },
+            }),
+        }
     }
 
     /// Queues part `number` of the text document being read from file `index`: the first

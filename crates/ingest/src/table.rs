@@ -76,7 +76,7 @@ impl CsvReader {
     pub(crate) fn open(opened: Opened, ctx: &Ctx<'_>) -> Result<Self, Problem> {
         let shift = match opened.encoding {
             Encoding::Utf8 { bom } => bom,
-            Encoding::Utf16 => 0,
+            Encoding::Transcoded => 0,
         };
         let limit = ctx.config.max_line_bytes.unwrap_or(u64::MAX);
         let window = Arc::new(Mutex::new(Window::default()));

@@ -47,7 +47,7 @@ impl TextReader {
             .map(|l| usize::try_from(l).unwrap_or(usize::MAX));
         let bom = match opened.encoding {
             Encoding::Utf8 { bom } => bom,
-            Encoding::Utf16 => 0,
+            Encoding::Transcoded => 0,
         };
         let cap = limit.map_or(usize::MAX, |l| l.saturating_add(ROOM));
         let mut text = String::new();
@@ -57,7 +57,7 @@ impl TextReader {
             reader: opened.reader,
             compression: opened.compression,
             utf8: Utf8Stream::new(config.encoding_errors, bom, cap),
-            utf16: opened.utf16_tally,
+            utf16: opened.transcode_tally,
             watch: opened.watch,
             limit,
             oversize: config.oversize,
@@ -248,7 +248,7 @@ mod tests {
             reader: Box::new(BufReader::new(reader)),
             compression: Compression::None,
             encoding: Encoding::Utf8 { bom: 0 },
-            utf16_tally: None,
+            transcode_tally: None,
             size_hint: 0,
             watch: None,
         };

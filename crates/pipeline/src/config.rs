@@ -11,8 +11,8 @@ use regex::Regex;
 use sha2::{Digest, Sha256};
 use wordmill_analyse::{DocFreq, SentimentConfig, TermsConfig};
 use wordmill_ingest::{
-    DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
-    EncodingErrors, Format, InputOrder, OnError, Oversize,
+    DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES, DateFormat,
+    EncodingErrors, Format, InputOrder, OnError, Oversize, TextEncoding, Undated,
 };
 use wordmill_normalise::{
     Aliases, Fold, NormaliseError, Normaliser, NormaliserConfig, StemLanguage, StopWords,
@@ -63,6 +63,10 @@ const FIXED_SCHEMA: &[(&str, &[&str])] = &[
             "max_line_bytes",
             "allow_empty",
             "duplicate_ids",
+            "encoding",
+            "date_field",
+            "date_format",
+            "undated",
         ],
     ),
     (
@@ -204,6 +208,14 @@ pub struct IngestSpec {
     pub max_decompressed_bytes: Option<u64>,
     /// Limit on one JSON Lines line or CSV record (`None`: no limit).
     pub max_line_bytes: Option<u64>,
+    /// The inputs' character encoding.
+    pub encoding: TextEncoding,
+    /// The metadata field holding each document's date, parsed and written back in ISO 8601.
+    pub date_field: Option<String>,
+    /// A fixed strftime-style format for the dates.
+    pub date_format: Option<DateFormat>,
+    /// What a missing or unreadable date does.
+    pub undated: Undated,
 }
 
 /// A format a report can be written in (`report.formats`).
@@ -914,6 +926,42 @@ impl<'s> Walker<'s> {
         let max_decompressed_bytes =
             limit("max_decompressed_bytes", DEFAULT_MAX_DECOMPRESSED_BYTES);
         let max_line_bytes = limit("max_line_bytes", DEFAULT_MAX_LINE_BYTES);
+        let encoding = match self.string(t, "encoding") {
+            Some((label, span)) => match label.parse::<TextEncoding>() {
+                Ok(encoding) => encoding,
+                Err(err) => {
+                    self.error(span, format!("`ingest.encoding`: {err}"));
+                    TextEncoding::Utf8
+                }
+            },
+            None => TextEncoding::Utf8,
+        };
+        let date_field = self.string(t, "date_field").map(|(s, _)| s);
+        let date_format = match self.string(t, "date_format") {
+            Some((format, span)) => match format.parse::<DateFormat>() {
+                Ok(format) => Some(format),
+                Err(err) => {
+                    self.error(span, format!("`ingest.date_format`: {err}"));
+                    None
+                }
+            },
+            None => None,
+        };
+        let undated = match self.choice(t, "undated", &["error", "keep"]).as_deref() {
+            Some("keep") => Undated::Keep,
+            _ => Undated::Error,
+        };
+        for key in ["date_format", "undated"] {
+            if date_field.is_none() {
+                if let Some(node) = t.get(key) {
+                    let span = node.span.clone();
+                    self.error(
+                        span,
+                        format!("`ingest.{key}` needs `ingest.date_field`: the metadata field that holds each document's date"),
+                    );
+                }
+            }
+        }
         Some(IngestSpec {
             inputs: inputs?,
             extensions,
@@ -931,6 +979,10 @@ impl<'s> Walker<'s> {
             oversize,
             max_decompressed_bytes,
             max_line_bytes,
+            encoding,
+            date_field,
+            date_format,
+            undated,
         })
     }
 
@@ -1154,7 +1206,7 @@ fn analysis_fingerprint(
     normalise: &NormaliserConfig,
     stages: &[Arc<dyn Stage>],
 ) -> String {
-    let value = serde_json::json!({
+    let mut value = serde_json::json!({
         "ingest": {
             "format": ingest.format.name(),
             "text_field": ingest.text_field,
@@ -1171,6 +1223,21 @@ fn analysis_fingerprint(
             .map(|s| serde_json::json!([s.key(), s.fingerprint()]))
             .collect::<Vec<_>>(),
     });
+    // Keys added later are written only when set, so that the fingerprint of a pipeline
+    // without them stays what it was.
+    if let Some(map) = value["ingest"].as_object_mut() {
+        if ingest.encoding != TextEncoding::Utf8 {
+            map.insert("encoding".into(), ingest.encoding.name().into());
+        }
+        if let Some(field) = &ingest.date_field {
+            map.insert("date_field".into(), field.as_str().into());
+            map.insert(
+                "date_format".into(),
+                ingest.date_format.as_ref().map(DateFormat::as_str).into(),
+            );
+            map.insert("undated".into(), ingest.undated.name().into());
+        }
+    }
     value.to_string()
 }
 
@@ -2293,6 +2360,14 @@ mod settings {
         oversize: &'static str,
         max_decompressed_bytes: u64,
         max_line_bytes: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        encoding: Option<&'static str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date_field: Option<&'p str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date_format: Option<&'p str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        undated: Option<&'static str>,
     }
 
     impl<'p> IngestView<'p> {
@@ -2314,6 +2389,10 @@ mod settings {
                 oversize,
                 max_decompressed_bytes,
                 max_line_bytes,
+                encoding,
+                date_field,
+                date_format,
+                undated,
             } = i;
             IngestView {
                 inputs,
@@ -2340,6 +2419,13 @@ mod settings {
                 oversize: oversize.name(),
                 max_decompressed_bytes: max_decompressed_bytes.unwrap_or(0),
                 max_line_bytes: max_line_bytes.unwrap_or(0),
+                encoding: (*encoding != wordmill_ingest::TextEncoding::Utf8)
+                    .then(|| encoding.name()),
+                date_field: date_field.as_deref(),
+                date_format: date_format
+                    .as_ref()
+                    .map(wordmill_ingest::DateFormat::as_str),
+                undated: date_field.as_ref().map(|_| undated.name()),
             }
         }
     }
@@ -2467,6 +2553,7 @@ mod settings {
         /// Every table and analyser, and a pattern tokenizer, so that every key can appear.
         const FULL: &str = "version = 1\nname = \"full\"\n[ingest]\ninputs = [\"Cargo.toml\"]\n\
             meta_from_path = '(?P<stem>[a-z]+)'\n\
+            encoding = \"latin-1\"\ndate_field = \"stem\"\ndate_format = \"%Y\"\nundated = \"keep\"\n\
             [normalise]\ntokenizer = { pattern = '\\w+' }\nstopwords = \"en\"\nstem = \"english\"\n\
             [analyse.terms]\n[analyse.terms.tfidf]\n[analyse.keyness]\nby = \"stem\"\n\
             [analyse.sentiment]\n[analyse.collocations]\n[analyse.kwic]\npatterns = \"strike\"\n\
@@ -2623,6 +2710,7 @@ format = "jsonl"
 text_field = "text"
 id_field = "id"
 meta_fields = ["party"]
+date_field = "party"
 [normalise]
 [analyse.terms]
 [analyse.sentiment]
@@ -2650,6 +2738,11 @@ parties = ["party*"]
         ("ingest", "extensions", r#"extensions = ["txt"]"#, false),
         ("ingest", "order", r#"order = "natural""#, false),
         ("ingest", "format", r#"format = "csv""#, true),
+        // The text read and the dates written into the metadata.
+        ("ingest", "encoding", r#"encoding = "latin-1""#, true),
+        ("ingest", "date_field", r#"date_field = "year""#, true),
+        ("ingest", "date_format", r#"date_format = "%Y""#, true),
+        ("ingest", "undated", r#"undated = "keep""#, true),
         ("ingest", "text_field", r#"text_field = "body""#, true),
         ("ingest", "id_field", r#"id_field = "key""#, true),
         ("ingest", "meta_fields", r#"meta_fields = ["year"]"#, true),

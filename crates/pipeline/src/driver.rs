@@ -181,6 +181,13 @@ pub struct IngestTally {
     /// The first of them (sorted).
     #[serde(default)]
     pub left_out_examples: Vec<String>,
+    /// Documents kept without a readable date (`undated = "keep"`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub undated: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Merge for IngestTally {
@@ -206,6 +213,7 @@ impl Merge for IngestTally {
         self.left_out_examples.sort();
         self.left_out_examples.dedup();
         self.left_out_examples.truncate(LEFT_OUT_EXAMPLES);
+        self.undated += other.undated;
     }
 }
 
@@ -592,6 +600,10 @@ fn source_config(p: &Pipeline) -> SourceConfig {
         oversize: p.ingest.oversize,
         max_decompressed_bytes: p.ingest.max_decompressed_bytes,
         max_line_bytes: p.ingest.max_line_bytes,
+        encoding: p.ingest.encoding,
+        date_field: p.ingest.date_field.clone(),
+        date_format: p.ingest.date_format.clone(),
+        undated: p.ingest.undated,
     }
 }
 
@@ -859,6 +871,7 @@ fn analyse(
         parts_added: stats.parts_added,
         files_left_out: stats.files_left_out,
         left_out_examples: stats.left_out_examples,
+        undated: stats.undated,
     };
     Ok(Analysed {
         fold,
@@ -1411,6 +1424,7 @@ fn render_into(
             split: ingest.split,
             files_left_out: ingest.files_left_out,
             left_out_examples: ingest.left_out_examples,
+            undated: pipeline.ingest.date_field.as_ref().map(|_| ingest.undated),
             duplicate_ids,
         },
         stages: timings

@@ -96,6 +96,10 @@ pub struct ManifestInputs {
     /// The first of them.
     #[serde(default)]
     pub left_out_examples: Vec<String>,
+    /// Documents kept without a readable date (`ingest.undated = "keep"`); written only when
+    /// `ingest.date_field` is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undated: Option<u64>,
     /// Documents whose id repeats an earlier one's.
     #[serde(default)]
     pub duplicate_ids: DuplicateIdsReport,
