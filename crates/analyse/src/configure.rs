@@ -47,6 +47,11 @@ pub trait ConfigTable {
     fn forms(&self) -> &dyn PatternForms {
         &Lowercase
     }
+    /// The metadata field that holds each document's date (`[ingest] date_field`), parsed and
+    /// written back in ISO 8601 before any analyser sees it; `None` when dates are not read.
+    fn date_field(&self) -> Option<&str> {
+        None
+    }
     /// Records a problem at the value of `key` (or at the table, for `None`).
     fn error(&mut self, key: Option<&str>, message: String);
     /// Records a problem at item `index` of the array `key` (at `key` when it is one string).

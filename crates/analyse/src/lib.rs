@@ -33,6 +33,7 @@ mod pattern;
 mod sentiment;
 mod targets;
 mod terms;
+mod trends;
 
 pub use collocations::{
     BigramScores, BigramSpan, Collocation, CollocationMeasure, Collocations, CollocationsConfig,
@@ -71,6 +72,10 @@ pub use targets::{
 pub use terms::{
     DocFreq, DocTerm, DocTerms, MAX_NGRAM, Norm, PruneStats, TermStat, Terms, TermsConfig,
     TermsError, TermsOutput, TermsPartial, TfidfConfig,
+};
+pub use trends::{
+    Bin, BinSpan, MAX_BINS, Movement, SentimentCell, Series, TermTrend, TrendRow, Trends,
+    TrendsConfig, TrendsOutput, TrendsPartial, TrendsSentiment,
 };
 
 use serde::Serialize;

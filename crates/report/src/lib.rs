@@ -5,7 +5,7 @@
 //! - [`Report`]: the summary that becomes `report.json` (with [`SCHEMA_VERSION`]), `report.md`
 //!   and the terminal summary: the corpus totals and one [`Section`] per analyser
 //!   ([`TermsSection`], [`SentimentSection`], [`CollocationsSection`], [`DictionarySection`],
-//!   [`TargetsSection`], [`KwicSection`]), each of which renders its own part of every output.
+//!   [`TargetsSection`], [`KwicSection`], [`TrendsSection`]), each of which renders its own part of every output.
 //!   It holds no timings, so the same corpus and pipeline always give the same bytes.
 //! - Table writers: [`write_terms_csv`] (`terms.csv`), [`write_tfidf_csv`] (`tfidf.csv`),
 //!   [`DocumentsCsv`] (`documents.csv`, row by row), [`write_sentences_jsonl`] (`sentences.jsonl`),
@@ -92,5 +92,8 @@ pub use sections::targets::{
     TargetsSettings, TargetsSummary, write_target_sentences_jsonl, write_targets_csv,
 };
 pub use sections::terms::{TermsSection, TermsSummary, TopTerm};
+pub use sections::trends::{
+    MovementSummary, TRENDS_COLUMNS, TrendsSection, TrendsSummary, write_trends_csv,
+};
 pub use tables::{DocumentsCsv, MetadataKeys, write_terms_csv, write_tfidf_csv};
 pub use text::{plural, thousands};

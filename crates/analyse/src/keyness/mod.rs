@@ -373,28 +373,7 @@ impl Keyness {
         if !self.shares_terms {
             return None;
         }
-        // The largest count copied whole, the others added to it.
-        let buckets: Vec<&TermsPartial> = partial.buckets().map(|(_, b)| b).collect();
-        let largest = (0..buckets.len()).max_by_key(|&i| buckets[i].remap_cost())?;
-        let mut all = buckets[largest].clone();
-        let remaps: Vec<Option<Vec<u32>>> = buckets
-            .iter()
-            .enumerate()
-            .map(|(i, bucket)| (i != largest).then(|| all.absorb(bucket)))
-            .collect();
-        let (kept, pruned) = all.choose_features(&self.config.features).clone();
-        let vocabulary = kept
-            .iter()
-            .map(|&id| all.term_text(id))
-            .collect::<Option<Vec<Arc<str>>>>()?;
-        partial.chosen = Some(partial::Chosen {
-            remaps,
-            terms: all.distinct_terms(),
-            kept,
-            vocabulary,
-            pruned,
-        });
-        Some(all)
+        terms_state_of(&self.config.features, partial)
     }
 
     /// The configuration.
@@ -552,18 +531,81 @@ impl Analyser for Keyness {
 }
 
 /// Counts of one value over the chosen features.
-struct Side {
-    documents: u64,
-    counts: Vec<u64>,
-    total: u64,
+pub(crate) struct Side {
+    pub(crate) documents: u64,
+    /// Unigram tokens of its documents.
+    pub(crate) tokens: u64,
+    pub(crate) counts: Vec<u64>,
+    pub(crate) total: u64,
+}
+
+/// Each value's counts over the features of the whole corpus (chosen as the terms analyser
+/// chooses them): what keyness compares and trends draws.
+pub(crate) struct Counted {
+    /// The features' texts, in feature order.
+    pub(crate) vocabulary: Vec<Arc<str>>,
+    /// Each value (in code-point order) with its counts, in feature order.
+    pub(crate) values: Vec<(String, Side)>,
+    /// What choosing the features removed.
+    pub(crate) pruned: PruneStats,
+}
+
+/// The terms analyser's state (with configuration `features`) for the documents `partial` has
+/// seen: the per-value counts added up. The corpus features are chosen on the way and kept in
+/// `partial`, so that finishing it does not choose them again.
+pub(crate) fn terms_state_of(
+    features: &TermsConfig,
+    partial: &mut KeynessPartial,
+) -> Option<TermsPartial> {
+    // The largest count copied whole, the others added to it.
+    let buckets: Vec<&TermsPartial> = partial.buckets().map(|(_, b)| b).collect();
+    let largest = (0..buckets.len()).max_by_key(|&i| buckets[i].remap_cost())?;
+    let mut all = buckets[largest].clone();
+    let remaps: Vec<Option<Vec<u32>>> = buckets
+        .iter()
+        .enumerate()
+        .map(|(i, bucket)| (i != largest).then(|| all.absorb(bucket)))
+        .collect();
+    let (kept, pruned) = all.choose_features(features).clone();
+    let vocabulary = kept
+        .iter()
+        .map(|&id| all.term_text(id))
+        .collect::<Option<Vec<Arc<str>>>>()?;
+    partial.chosen = Some(partial::Chosen {
+        remaps,
+        terms: all.distinct_terms(),
+        kept,
+        vocabulary,
+        pruned,
+    });
+    Some(all)
 }
 
 /// Chooses the features over the whole corpus, counts them per value and compares.
-fn finish(config: &KeynessConfig, mut partial: KeynessPartial) -> KeynessOutput {
+fn finish(config: &KeynessConfig, partial: KeynessPartial) -> KeynessOutput {
     let documents = partial.documents();
     let documents_without_key = partial.documents_without_key();
+    let Counted {
+        vocabulary,
+        values,
+        pruned,
+    } = count_values(&config.features, partial);
+    compare_all(
+        config,
+        values,
+        &vocabulary,
+        pruned,
+        documents,
+        documents_without_key,
+    )
+}
+
+/// Chooses the features over the whole corpus (unless they were chosen when the terms state
+/// was made) and counts them per value.
+pub(crate) fn count_values(features: &TermsConfig, mut partial: KeynessPartial) -> Counted {
+    let documents = partial.documents();
     if let Some(chosen) = partial.chosen.take() {
-        return finish_chosen(config, partial, chosen, documents, documents_without_key);
+        return counted_chosen(partial, chosen);
     }
 
     // The corpus totals of every feature: the largest count taken as it is, the others'
@@ -577,13 +619,14 @@ fn finish(config: &KeynessConfig, mut partial: KeynessPartial) -> KeynessOutput 
         .map(|(_, b)| std::mem::take(b))
         .unwrap_or_default();
     let largest_docs = corpus.n_docs();
+    let largest_tokens = corpus.n_tokens();
     let largest_counts: Vec<u64> = corpus.term_counts().collect();
     let remaps: Vec<Option<Vec<u32>>> = buckets
         .iter()
         .enumerate()
         .map(|(i, (_, bucket))| (i != largest).then(|| corpus.add_vocabulary(bucket)))
         .collect();
-    let (kept, pruned) = select_features(&config.features, documents, corpus.table());
+    let (kept, pruned) = select_features(features, documents, corpus.table());
     const PRUNED: u32 = u32::MAX;
     let mut column_of = vec![PRUNED; corpus.distinct_terms()];
     for (column, &id) in kept.iter().enumerate() {
@@ -603,18 +646,18 @@ fn finish(config: &KeynessConfig, mut partial: KeynessPartial) -> KeynessOutput 
                 *c = c.saturating_add(count);
             }
         };
-        let n_docs = match remap {
+        let (n_docs, tokens) = match remap {
             Some(remap) => {
                 for (count, &id) in bucket.term_counts().zip(remap) {
                     add(id, count);
                 }
-                bucket.n_docs()
+                (bucket.n_docs(), bucket.n_tokens())
             }
             None => {
                 for (id, &count) in largest_counts.iter().enumerate() {
                     add(u32::try_from(id).unwrap_or(PRUNED), count);
                 }
-                largest_docs
+                (largest_docs, largest_tokens)
             }
         };
         let total = counts.iter().fold(0u64, |s, &c| s.saturating_add(c));
@@ -622,32 +665,22 @@ fn finish(config: &KeynessConfig, mut partial: KeynessPartial) -> KeynessOutput 
             value.clone(),
             Side {
                 documents: n_docs,
+                tokens,
                 counts,
                 total,
             },
         ));
     }
-    drop(buckets);
-
-    compare_all(
-        config,
+    Counted {
+        vocabulary,
         values,
-        &vocabulary,
         pruned,
-        documents,
-        documents_without_key,
-    )
+    }
 }
 
-/// Finishes with the features chosen when the terms analyser's state was made (see
-/// [`Keyness::terms_state`]): each value's counts over them, then the comparisons.
-fn finish_chosen(
-    config: &KeynessConfig,
-    partial: KeynessPartial,
-    chosen: partial::Chosen,
-    documents: u64,
-    documents_without_key: u64,
-) -> KeynessOutput {
+/// Counts with the features chosen when the terms analyser's state was made (see
+/// [`terms_state_of`]): each value's counts over them.
+fn counted_chosen(partial: KeynessPartial, chosen: partial::Chosen) -> Counted {
     const PRUNED: u32 = u32::MAX;
     let mut column_of = vec![PRUNED; chosen.terms];
     for (column, &id) in chosen.kept.iter().enumerate() {
@@ -674,19 +707,17 @@ fn finish_chosen(
             value.to_string(),
             Side {
                 documents: bucket.n_docs(),
+                tokens: bucket.n_tokens(),
                 counts,
                 total,
             },
         ));
     }
-    compare_all(
-        config,
+    Counted {
+        vocabulary: chosen.vocabulary,
         values,
-        &chosen.vocabulary,
-        chosen.pruned,
-        documents,
-        documents_without_key,
-    )
+        pruned: chosen.pruned,
+    }
 }
 
 /// The comparisons of the configured targets, from each value's counts over `vocabulary`.

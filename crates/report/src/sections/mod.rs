@@ -7,3 +7,4 @@ pub(crate) mod kwic;
 pub(crate) mod sentiment;
 pub(crate) mod targets;
 pub(crate) mod terms;
+pub(crate) mod trends;
