@@ -21,26 +21,42 @@ pub enum Format {
     Jsonl,
     /// Comma-separated values with a header row.
     Csv,
+    /// One e-mail message (RFC 5322 with MIME) per file: a `.eml` file, or each file of a
+    /// maildir or of any directory of message files.
+    Email,
+    /// Many e-mail messages per file, each starting with a `From ` line (mboxrd).
+    Mbox,
+    /// One saved web page per file, reduced to its visible text.
+    Html,
 }
 
 impl Format {
-    /// The name used in pipeline files: `text`, `jsonl` or `csv`.
+    /// The name used in pipeline files: `text`, `jsonl`, `csv`, `email`, `mbox` or `html`.
     pub const fn name(self) -> &'static str {
         match self {
             Format::Text => "text",
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
+            Format::Email => "email",
+            Format::Mbox => "mbox",
+            Format::Html => "html",
         }
     }
 
     /// The file-name extensions (without the compression extension) a directory input reads in
     /// this format unless [`SourceConfig::extensions`] says otherwise: `txt`, `md`; `jsonl`,
-    /// `json`, `ndjson`; `csv`.
+    /// `json`, `ndjson`; `csv`; for e-mail `*`, every file (a maildir's and most mail
+    /// corpora's message files have no extension, or a random one, such as
+    /// `00001.7848dde101aa985090474a91ec93fcf0`; hidden files are skipped as in every
+    /// directory); `mbox`, `mbx`; `html`, `htm`, `xhtml`.
     pub const fn default_extensions(self) -> &'static [&'static str] {
         match self {
             Format::Text => &["txt", "md"],
             Format::Jsonl => &["jsonl", "json", "ndjson"],
             Format::Csv => &["csv"],
+            Format::Email => &["*"],
+            Format::Mbox => &["mbox", "mbx"],
+            Format::Html => &["html", "htm", "xhtml"],
         }
     }
 
@@ -51,7 +67,16 @@ impl Format {
             Format::Text => &["txt"],
             Format::Jsonl => &["jsonl", "ndjson", "json"],
             Format::Csv => &["csv"],
+            Format::Email => &["eml"],
+            Format::Mbox => &["mbox", "mbx"],
+            Format::Html => &["html", "htm", "xhtml"],
         }
+    }
+
+    /// True for the formats with many records a file (JSON Lines, CSV, mbox), where a NUL
+    /// byte after the first line spoils only its record; false where a file is one record.
+    pub(crate) const fn many_records(self) -> bool {
+        matches!(self, Format::Jsonl | Format::Csv | Format::Mbox)
     }
 }
 
@@ -69,10 +94,13 @@ impl FromStr for Format {
             "text" => Ok(Format::Text),
             "jsonl" => Ok(Format::Jsonl),
             "csv" => Ok(Format::Csv),
+            "email" => Ok(Format::Email),
+            "mbox" => Ok(Format::Mbox),
+            "html" => Ok(Format::Html),
             _ => Err(ParseNameError {
                 what: "format",
                 found: s.to_owned(),
-                expected: "`text`, `jsonl` or `csv`",
+                expected: "`text`, `jsonl`, `csv`, `email`, `mbox` or `html`",
             }),
         }
     }

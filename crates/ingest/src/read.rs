@@ -9,7 +9,7 @@ use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::config::{Format, SourceConfig};
+use crate::config::SourceConfig;
 use crate::decode::{self, BINARY_SNIFF, Tally, UTF8_BOM, Utf16, Utf16Reader};
 use crate::error::SkipKind;
 use crate::resolve::{InputFile, Listed};
@@ -432,7 +432,7 @@ fn sniff(
             watch: None,
         }));
     }
-    if let Some(at) = decode::binary_at(&head, config.format != Format::Text) {
+    if let Some(at) = decode::binary_at(&head, config.format.many_records()) {
         let mut problem = Problem::at_byte(
             at as u64,
             SkipKind::Binary,

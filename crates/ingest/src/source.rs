@@ -10,7 +10,9 @@ use wordmill_model::{Document, Metadata, Ordinal};
 use crate::config::{Format, OnError, Oversize, SourceConfig};
 use crate::decode::Tally;
 use crate::error::{IngestError, Skip, SkipKind};
+use crate::html::HtmlReader;
 use crate::jsonl::JsonlReader;
+use crate::mail::{EmailReader, MboxReader};
 use crate::read::{self, Compression, Encoding, Watch};
 use crate::resolve::{self, InputFile};
 use crate::split::split_points;
@@ -63,6 +65,10 @@ pub struct IngestStats {
     /// The first of them (at most ten), as displayed.
     #[serde(default)]
     pub left_out_examples: Vec<String>,
+    /// E-mail attachments dropped: the parts of the messages read that are not text (or are
+    /// text marked as an attachment), and attached messages.
+    #[serde(default)]
+    pub attachments_skipped: u64,
 }
 
 /// Invalid text replaced by U+FFFD in a document that was kept: where, and how many
@@ -167,6 +173,9 @@ enum Reader {
     Text(Box<TextReader>),
     Jsonl(JsonlReader),
     Csv(Box<CsvReader>),
+    Email(Box<EmailReader>),
+    Mbox(Box<MboxReader>),
+    Html(Box<HtmlReader>),
 }
 
 /// What the parsers see of the source while reading one file.
@@ -203,6 +212,8 @@ pub(crate) enum Step {
         meta: Metadata,
         /// The record's line, for JSON Lines and CSV.
         line: Option<u64>,
+        /// The record's offset, for an mbox message.
+        byte_offset: Option<u64>,
         replaced: Option<Replaced>,
     },
     /// Part `number` (from 1) of a text document split while it is read.
@@ -390,6 +401,9 @@ impl Source {
                 Ok(reader) => Reader::Csv(Box::new(reader)),
                 Err(problem) => return Some(Step::Problem(problem)),
             },
+            Format::Email => Reader::Email(Box::new(EmailReader::new(opened))),
+            Format::Mbox => Reader::Mbox(Box::new(MboxReader::new(opened))),
+            Format::Html => Reader::Html(Box::new(HtmlReader::new(opened))),
         };
         self.current = Some(OpenFile {
             index,
@@ -630,6 +644,14 @@ impl Iterator for Source {
                         Reader::Text(reader) => reader.next(&ctx),
                         Reader::Jsonl(reader) => reader.next(&ctx),
                         Reader::Csv(reader) => reader.next(&ctx),
+                        Reader::Email(reader) => reader.next(&ctx),
+                        Reader::Mbox(reader) => reader.next(&ctx),
+                        Reader::Html(reader) => reader.next(&ctx),
+                    };
+                    self.stats.attachments_skipped += match &mut open.reader {
+                        Reader::Email(reader) => reader.take_attachments(),
+                        Reader::Mbox(reader) => reader.take_attachments(),
+                        _ => 0,
                     };
                     let step = match (step, &open.watch) {
                         (Step::End, Some(watch)) => match watch.check("while it was read") {
@@ -663,10 +685,17 @@ impl Iterator for Source {
                     text,
                     meta,
                     line,
+                    byte_offset,
                     replaced,
                 } => match self.document(index, id, text, meta, line, replaced) {
                     Ok(()) => continue,
-                    Err(problem) => problem,
+                    // An mbox message is skipped at its offset.
+                    Err(mut problem) => {
+                        if problem.line.is_none() {
+                            problem.byte_offset = byte_offset;
+                        }
+                        problem
+                    }
                 },
                 Step::Part { text, number, last } => {
                     self.part(index, text, number, last);
