@@ -802,11 +802,18 @@ impl<'s> Walker<'s> {
             }
         };
         let format = match self
-            .choice(t, "format", &["text", "jsonl", "csv"])
+            .choice(
+                t,
+                "format",
+                &["text", "jsonl", "csv", "email", "mbox", "html"],
+            )
             .as_deref()
         {
             Some("jsonl") => Format::Jsonl,
             Some("csv") => Format::Csv,
+            Some("email") => Format::Email,
+            Some("mbox") => Format::Mbox,
+            Some("html") => Format::Html,
             _ => Format::Text,
         };
         let extensions = self.strings(t, "extensions").map(|list| {

@@ -181,6 +181,9 @@ pub struct IngestTally {
     /// The first of them (sorted).
     #[serde(default)]
     pub left_out_examples: Vec<String>,
+    /// E-mail attachments dropped.
+    #[serde(default)]
+    pub attachments_skipped: u64,
 }
 
 impl Merge for IngestTally {
@@ -206,6 +209,7 @@ impl Merge for IngestTally {
         self.left_out_examples.sort();
         self.left_out_examples.dedup();
         self.left_out_examples.truncate(LEFT_OUT_EXAMPLES);
+        self.attachments_skipped += other.attachments_skipped;
     }
 }
 
@@ -859,6 +863,7 @@ fn analyse(
         parts_added: stats.parts_added,
         files_left_out: stats.files_left_out,
         left_out_examples: stats.left_out_examples,
+        attachments_skipped: stats.attachments_skipped,
     };
     Ok(Analysed {
         fold,
@@ -1411,6 +1416,7 @@ fn render_into(
             split: ingest.split,
             files_left_out: ingest.files_left_out,
             left_out_examples: ingest.left_out_examples,
+            attachments_skipped: ingest.attachments_skipped,
             duplicate_ids,
         },
         stages: timings

@@ -96,6 +96,10 @@ pub struct ManifestInputs {
     /// The first of them.
     #[serde(default)]
     pub left_out_examples: Vec<String>,
+    /// E-mail attachments dropped (`email` and `mbox` formats): parts of the messages read
+    /// that are not text, or are text marked as an attachment, and attached messages.
+    #[serde(default)]
+    pub attachments_skipped: u64,
     /// Documents whose id repeats an earlier one's.
     #[serde(default)]
     pub duplicate_ids: DuplicateIdsReport,
