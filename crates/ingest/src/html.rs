@@ -584,6 +584,81 @@ impl HtmlReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::{TempDir, ids, read_all};
+    use crate::{Format, Replacement};
+
+    /// A news page in windows-1252 with the usual furniture around the article.
+    const PAGE: &[u8] = b"<!DOCTYPE html>\n<html lang=en>\n<head>\n\
+        <meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">\n\
+        <title>Strike at the plant | The Daily</title>\n\
+        <meta property=\"og:title\" content=\"Strike at the plant\">\n\
+        <meta name=\"date\" content=\"2020-08-14\">\n\
+        <meta property=\"article:published_time\" content=\"2020-08-13T09:30:00+03:00\">\n\
+        <meta name=\"author\" content=\"Jane Roe\">\n\
+        <script>window.dataLayer = [{page: 'article'}];</script>\n\
+        </head>\n<body>\n\
+        <header><a href=\"/\">The Daily</a><nav><ul><li><a href=/news>News</a></li>\n\
+        <li><a href=/sport>Sport</a></li></ul></nav></header>\n\
+        <main><article><h1>Strike at the plant</h1>\n\
+        <p>Workers walked out on Thursday.</p><p>The caf\xe9 across the road stayed open\n\
+        and the managers said nothing.</p></article></main>\n\
+        <aside><!-- related --></aside>\n\
+        <footer><p>\xa9 2020 The Daily. All rights reserved.</p></footer>\n\
+        <script src=\"/app.js\"></script>\n</body>\n</html>\n";
+
+    #[test]
+    fn a_saved_page_gives_its_article_title_and_date() {
+        let dir = TempDir::new("html-page");
+        dir.write("site/2020/strike.html", PAGE);
+        dir.write("site/2020/style.css", "p { }");
+        let mut config = dir.config(&["site"], Format::Html);
+        config.meta_fields = vec!["Author".into(), "og:title".into(), "keywords".into()];
+        let (docs, stats) = read_all(config);
+        assert_eq!(ids(&docs), ["2020/strike"]);
+        assert_eq!(
+            docs[0].text,
+            "Strike at the plant | The Daily\n\nStrike at the plant\n\nWorkers walked out on \
+             Thursday.\n\nThe caf\u{e9} across the road stayed open and the managers said nothing."
+        );
+        let meta: Vec<_> = docs[0].meta.iter().collect();
+        assert_eq!(
+            meta,
+            [
+                ("title", "Strike at the plant | The Daily"),
+                ("date", "2020-08-13T09:30:00+03:00"),
+                ("Author", "Jane Roe"),
+                ("og:title", "Strike at the plant"),
+            ]
+        );
+        assert_eq!(stats.files_left_out, 1);
+    }
+
+    #[test]
+    fn invalid_bytes_in_a_page_follow_the_encoding_policy() {
+        let dir = TempDir::new("html-bad");
+        dir.write(
+            "bad.html",
+            b"\xEF\xBB\xBF<p>caf\xe9 and \xff</p>".as_slice(),
+        );
+        let (docs, stats) = read_all(dir.config(&["bad.html"], Format::Html));
+        assert!(docs.is_empty());
+        let skip = &stats.skipped[0];
+        assert_eq!((skip.byte_offset, skip.kind), (Some(9), SkipKind::Encoding));
+        assert!(skip.reason.starts_with("invalid UTF-8"), "{}", skip.reason);
+        let mut config = dir.config(&["bad.html"], Format::Html);
+        config.encoding_errors = EncodingErrors::Replace;
+        let (docs, stats) = read_all(config);
+        assert_eq!(docs[0].text, "caf\u{fffd} and \u{fffd}");
+        assert_eq!(
+            stats.replaced,
+            [Replacement {
+                file: "bad.html".into(),
+                line: None,
+                byte_offset: 9,
+                count: 2
+            }]
+        );
+    }
 
     #[test]
     fn visible_text_only_with_blocks_apart() {

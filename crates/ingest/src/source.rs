@@ -1069,7 +1069,7 @@ mod tests {
         let stats = source.stats();
         assert_reconciles(stats);
         assert_eq!(stats.bytes_read, bytes.len() as u64);
-        if format == Format::Text {
+        if matches!(format, Format::Text | Format::Email | Format::Html) {
             assert_eq!(stats.records_seen, 1);
         }
     }
@@ -1082,6 +1082,44 @@ mod tests {
             survives(&bytes, "x.jsonl", Format::Jsonl);
             survives(&bytes, "x.csv", Format::Csv);
             survives(&bytes, "x.txt", Format::Text);
+            survives(&bytes, "x.eml", Format::Email);
+            survives(&bytes, "x.mbox", Format::Mbox);
+            survives(&bytes, "x.html", Format::Html);
+        }
+
+        #[test]
+        fn mail_like_bytes_never_panic(
+            lines in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "From a@b Mon Jan  1 00:00:00 2001",
+                    ">From a@b Mon Jan  1 00:00:00 2001",
+                    "Subject: =?utf-8?B?w6k=?= =?iso-8859-1?q?caf=E9?=",
+                    "Content-Type: multipart/mixed; boundary=b",
+                    "Content-Type: multipart/alternative; boundary=\"c\"",
+                    "Content-Type: text/html; charset=koi8-r",
+                    "Content-Type: message/rfc822",
+                    "Content-Transfer-Encoding: base64",
+                    "Content-Transfer-Encoding: quoted-printable",
+                    "Content-Disposition: attachment; filename=x",
+                    "Message-ID: <x@y>",
+                    "--b",
+                    "--b--",
+                    "--c",
+                    "--c--",
+                    "",
+                    "\r",
+                    "w6k=",
+                    "caf=E9=",
+                    "<p>text<script>x</script><title>t",
+                    "plain words. more!",
+                ]),
+                0..24,
+            )
+        ) {
+            let bytes = lines.join("\n").into_bytes();
+            survives(&bytes, "x.eml", Format::Email);
+            survives(&bytes, "x.mbox", Format::Mbox);
+            survives(&bytes, "x.html", Format::Html);
         }
 
         #[test]
@@ -1100,6 +1138,7 @@ mod tests {
             survives(&bytes, "x.jsonl.gz", Format::Jsonl);
             survives(&bytes, "x.csv.zst", Format::Csv);
             survives(&bytes, "x.txt.gz", Format::Text);
+            survives(&bytes, "x.mbox.zst", Format::Mbox);
         }
     }
 }
