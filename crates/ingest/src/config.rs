@@ -327,13 +327,15 @@ pub struct SourceConfig {
     pub base_dir: PathBuf,
     /// How files are parsed.
     pub format: Format,
-    /// JSON Lines: a dotted path into the object (`body.text`); CSV: a column name.
+    /// JSON Lines: a dotted path into the object (`body.text`); CSV: a column name. Not used
+    /// by the other formats.
     pub text_field: String,
     /// Where a record's id comes from (JSON Lines dotted path, CSV column). A record without
-    /// it gets `<file id>:<line>`; `None` always uses that.
+    /// it gets `<file id>:<line>`; `None` always uses that. Not used by the other formats (an
+    /// e-mail's id is its Message-ID; see the crate documentation).
     pub id_field: Option<String>,
-    /// Fields (JSON Lines dotted paths, CSV columns) copied into the document's metadata under
-    /// the name as written here.
+    /// Fields (JSON Lines dotted paths, CSV columns, e-mail headers, the names of an HTML page's
+    /// `<meta>` elements) copied into the document's metadata under the name as written here.
     pub meta_fields: Vec<String>,
     /// A regex searched in each input's path; its named groups that matched become metadata.
     pub meta_from_path: Option<regex::Regex>,
@@ -365,8 +367,10 @@ pub struct SourceConfig {
     /// JSON Lines line is skipped as a record error without being held in memory, and reading
     /// goes on at the next line. A longer CSV record is a record error too; when it is still
     /// growing past the limit (an unbalanced quote, typically) reading the file stops there,
-    /// as a CSV parser cannot find the next record inside an open quoted field. Plain text
-    /// has no lines to limit. `None`: no limit. Default 256 MiB.
+    /// as a CSV parser cannot find the next record inside an open quoted field. The same limit
+    /// bounds an e-mail message (attachments included) and an HTML page, each held whole to be
+    /// parsed: a longer one is read past without being held and skipped as a record error.
+    /// Plain text has no lines to limit. `None`: no limit. Default 256 MiB.
     pub max_line_bytes: Option<u64>,
 }
 

@@ -29,7 +29,7 @@ use crate::text::TextReader;
 ///
 /// where `parts_added` is the sum over [`IngestStats::split`] of `parts - 1`, plus 1 for each
 /// split whose [`Split::rest_skipped`] is true. A record (a text file, a JSON Lines line, a CSV
-/// row, a file that could not be read) is seen once; a document split into `k` parts yields
+/// row, an e-mail message, an HTML page, a file that could not be read) is seen once; a document split into `k` parts yields
 /// `k` documents and so adds `k - 1`; a text document whose reading failed after `k` parts had
 /// been yielded adds `k` (its `k` documents and the skip of its rest, for one record). Without
 /// splits, `records_seen == documents + skipped.len()`.
