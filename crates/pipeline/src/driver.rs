@@ -1669,6 +1669,58 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_mbox_run_reads_its_messages_and_counts_their_attachments() {
+        let dir = std::env::temp_dir().join(format!("wordmill-driver-mbox-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mbox = "From a@example.org Mon Jan  2 15:04:05 2006\n\
+            Subject: one\n\
+            Message-ID: <one@example.org>\n\
+            Content-Type: multipart/mixed; boundary=b\n\
+            \n\
+            --b\n\
+            Content-Type: text/plain\n\
+            \n\
+            Workers walked out.\n\
+            --b\n\
+            Content-Type: image/png\n\
+            Content-Transfer-Encoding: base64\n\
+            \n\
+            AAECAw==\n\
+            --b--\n\
+            \n\
+            From b@example.org Tue Jan  3 15:04:05 2006\n\
+            Subject: two\n\
+            \n\
+            The plant stopped.\n";
+        std::fs::write(dir.join("box.mbox"), mbox).unwrap();
+        let out = dir.join("out");
+        let toml = format!(
+            "version = 1\n[ingest]\ninputs = [{:?}]\nformat = \"mbox\"\n[analyse.terms]\n\
+             [report]\ndir = {:?}\n",
+            dir.join("box.mbox").display().to_string(),
+            out.display().to_string()
+        );
+        let pipeline = Pipeline::parse(&dir.join("p.toml"), toml.as_bytes()).unwrap();
+        let outcome = run(
+            &pipeline,
+            &RunOptions {
+                threads: Some(1),
+                ..RunOptions::default()
+            },
+        )
+        .unwrap();
+        let ids: Vec<&str> = outcome.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["one@example.org", "box:2"]);
+        assert_eq!(outcome.documents[1].meta.get("subject"), Some("two"));
+        assert_eq!(outcome.manifest.inputs.attachments_skipped, 1);
+        let written: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+        assert_eq!(written["inputs"]["attachments_skipped"], 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_glob_reaches_a_report_directory_only_where_it_could_match_its_files() {
         let base = Path::new("/corpus");
         let out = Path::new("/corpus/data/report");
