@@ -372,7 +372,10 @@ fn meta(tag: &StartTag<()>, metas: &mut Vec<(String, String)>) {
 pub(crate) fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(CHARSET_SCAN)]);
     let label = guarded(|| {
-        for token in Tokenizer::new(head.as_ref()) {
+        let mut emitter = DefaultEmitter::default();
+        // A `<meta charset>` written inside a script or a comment is no declaration.
+        emitter.naively_switch_states(true);
+        for token in Tokenizer::new_with_emitter(head.as_ref(), emitter) {
             let Ok(Token::StartTag(tag)) = token else {
                 continue;
             };
@@ -743,6 +746,11 @@ mod tests {
         )
         .unwrap();
         assert!(html.ends_with('é'));
+        // A declaration inside a script or a comment is none.
+        let hidden = b"<script>document.write('<meta charset=koi8-r>')</script>\
+            <!-- <meta charset=koi8-r> --><p>caf\xc3\xa9";
+        let (html, _) = decode(hidden, None, false, EncodingErrors::Reject).unwrap();
+        assert!(html.ends_with("caf\u{e9}"));
         // No declaration: UTF-8 under the policy.
         assert_eq!(
             decode(b"<p>caf\xe9</p>", None, false, EncodingErrors::Reject),
