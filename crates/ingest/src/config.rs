@@ -21,26 +21,42 @@ pub enum Format {
     Jsonl,
     /// Comma-separated values with a header row.
     Csv,
+    /// One e-mail message (RFC 5322 with MIME) per file: a `.eml` file, or each file of a
+    /// maildir or of any directory of message files.
+    Email,
+    /// Many e-mail messages per file, each starting with a `From ` line (mboxrd).
+    Mbox,
+    /// One saved web page per file, reduced to its visible text.
+    Html,
 }
 
 impl Format {
-    /// The name used in pipeline files: `text`, `jsonl` or `csv`.
+    /// The name used in pipeline files: `text`, `jsonl`, `csv`, `email`, `mbox` or `html`.
     pub const fn name(self) -> &'static str {
         match self {
             Format::Text => "text",
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
+            Format::Email => "email",
+            Format::Mbox => "mbox",
+            Format::Html => "html",
         }
     }
 
     /// The file-name extensions (without the compression extension) a directory input reads in
     /// this format unless [`SourceConfig::extensions`] says otherwise: `txt`, `md`; `jsonl`,
-    /// `json`, `ndjson`; `csv`.
+    /// `json`, `ndjson`; `csv`; for e-mail `*`, every file (a maildir's and most mail
+    /// corpora's message files have no extension, or a random one, such as
+    /// `00001.7848dde101aa985090474a91ec93fcf0`; hidden files are skipped as in every
+    /// directory); `mbox`, `mbx`; `html`, `htm`, `xhtml`.
     pub const fn default_extensions(self) -> &'static [&'static str] {
         match self {
             Format::Text => &["txt", "md"],
             Format::Jsonl => &["jsonl", "json", "ndjson"],
             Format::Csv => &["csv"],
+            Format::Email => &["*"],
+            Format::Mbox => &["mbox", "mbx"],
+            Format::Html => &["html", "htm", "xhtml"],
         }
     }
 
@@ -51,7 +67,16 @@ impl Format {
             Format::Text => &["txt"],
             Format::Jsonl => &["jsonl", "ndjson", "json"],
             Format::Csv => &["csv"],
+            Format::Email => &["eml"],
+            Format::Mbox => &["mbox", "mbx"],
+            Format::Html => &["html", "htm", "xhtml"],
         }
+    }
+
+    /// True for the formats with many records a file (JSON Lines, CSV, mbox), where a NUL
+    /// byte after the first line spoils only its record; false where a file is one record.
+    pub(crate) const fn many_records(self) -> bool {
+        matches!(self, Format::Jsonl | Format::Csv | Format::Mbox)
     }
 }
 
@@ -69,10 +94,13 @@ impl FromStr for Format {
             "text" => Ok(Format::Text),
             "jsonl" => Ok(Format::Jsonl),
             "csv" => Ok(Format::Csv),
+            "email" => Ok(Format::Email),
+            "mbox" => Ok(Format::Mbox),
+            "html" => Ok(Format::Html),
             _ => Err(ParseNameError {
                 what: "format",
                 found: s.to_owned(),
-                expected: "`text`, `jsonl` or `csv`",
+                expected: "`text`, `jsonl`, `csv`, `email`, `mbox` or `html`",
             }),
         }
     }
@@ -479,13 +507,15 @@ pub struct SourceConfig {
     pub base_dir: PathBuf,
     /// How files are parsed.
     pub format: Format,
-    /// JSON Lines: a dotted path into the object (`body.text`); CSV: a column name.
+    /// JSON Lines: a dotted path into the object (`body.text`); CSV: a column name. Not used
+    /// by the other formats.
     pub text_field: String,
     /// Where a record's id comes from (JSON Lines dotted path, CSV column). A record without
-    /// it gets `<file id>:<line>`; `None` always uses that.
+    /// it gets `<file id>:<line>`; `None` always uses that. Not used by the other formats (an
+    /// e-mail's id is its Message-ID; see the crate documentation).
     pub id_field: Option<String>,
-    /// Fields (JSON Lines dotted paths, CSV columns) copied into the document's metadata under
-    /// the name as written here.
+    /// Fields (JSON Lines dotted paths, CSV columns, e-mail headers, the names of an HTML page's
+    /// `<meta>` elements) copied into the document's metadata under the name as written here.
     pub meta_fields: Vec<String>,
     /// A regex searched in each input's path; its named groups that matched become metadata.
     pub meta_from_path: Option<regex::Regex>,
@@ -517,8 +547,10 @@ pub struct SourceConfig {
     /// JSON Lines line is skipped as a record error without being held in memory, and reading
     /// goes on at the next line. A longer CSV record is a record error too; when it is still
     /// growing past the limit (an unbalanced quote, typically) reading the file stops there,
-    /// as a CSV parser cannot find the next record inside an open quoted field. Plain text
-    /// has no lines to limit. `None`: no limit. Default 256 MiB.
+    /// as a CSV parser cannot find the next record inside an open quoted field. The same limit
+    /// bounds an e-mail message (attachments included) and an HTML page, each held whole to be
+    /// parsed: a longer one is read past without being held and skipped as a record error.
+    /// Plain text has no lines to limit. `None`: no limit. Default 256 MiB.
     pub max_line_bytes: Option<u64>,
     /// The character encoding of the inputs. Default [`TextEncoding::Utf8`].
     pub encoding: TextEncoding,

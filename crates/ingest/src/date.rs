@@ -259,8 +259,78 @@ fn rfc2822(value: &str) -> Option<Result<String, DateError>> {
         v = stripped[..open].trim_end();
     }
     let v = obsolete_year(v);
-    let t = DateTime::parse_from_rfc2822(&v).ok()?;
-    Some(date_time(value, t.with_timezone(&Utc).naive_utc()))
+    match DateTime::parse_from_rfc2822(&v) {
+        Ok(t) => Some(date_time(value, t.with_timezone(&Utc).naive_utc())),
+        Err(_) => lenient_rfc2822(&v).map(|t| date_time(value, t)),
+    }
+}
+
+/// An RFC 2822 date as mail readers repair it: a two-digit year (below 50: 20xx, else 19xx),
+/// seconds left out, a 12-hour time with `AM`/`PM`, a missing or unknown zone (UTC, as RFC
+/// 2822 reads `-0000`), a doubled sign (`+-0500`: the last sign counts), and anything after the
+/// zone ignored. The day, the month's name and the year are required.
+fn lenient_rfc2822(v: &str) -> Option<NaiveDateTime> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let mut tokens = v
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .peekable();
+    if tokens.peek()?.bytes().all(|b| b.is_ascii_alphabetic()) {
+        tokens.next();
+    }
+    let day: u32 = tokens.next()?.parse().ok()?;
+    let month = tokens.next()?.to_ascii_lowercase();
+    let month = MONTHS.iter().position(|m| month.starts_with(m))? as u32 + 1;
+    let year = tokens.next()?;
+    let year: i32 = match (year.len(), year.parse::<i32>().ok()?) {
+        (2, y) if y < 50 => 2000 + y,
+        (2, y) => 1900 + y,
+        (4, y) => y,
+        _ => return None,
+    };
+    let time = tokens.next()?;
+    let mut parts = time.split(':');
+    let mut hour: u32 = parts.next()?.parse().ok()?;
+    let minute: u32 = parts.next()?.parse().ok()?;
+    let second: u32 = match parts.next() {
+        Some(s) => s.parse().ok()?,
+        None => 0,
+    };
+    let mut zone = tokens.next();
+    let meridiem = zone.map(str::to_ascii_lowercase);
+    if let Some(m) = meridiem.as_deref().filter(|m| m.starts_with("am") || m.starts_with("pm")) {
+        if m.starts_with("pm") && (1..12).contains(&hour) {
+            hour += 12;
+        } else if m.starts_with("am") && hour == 12 {
+            hour = 0;
+        }
+        zone = tokens.next();
+    }
+    let offset_hours = |h: i32| Some(h * 3600);
+    let offset = match zone {
+        Some(z) if z.starts_with(['+', '-']) => {
+            let digits = z.trim_start_matches(['+', '-']);
+            let sign = z[..z.len() - digits.len()].chars().last()?;
+            let digits: String = digits.chars().take_while(char::is_ascii_digit).collect();
+            parse_offset(&format!("{sign}{digits}"))
+        }
+        Some(z) => match z.to_ascii_uppercase().as_str() {
+            "EST" => offset_hours(-5),
+            "EDT" | "AST" => offset_hours(-4),
+            "CST" => offset_hours(-6),
+            "CDT" => offset_hours(-5),
+            "MST" => offset_hours(-7),
+            "MDT" => offset_hours(-6),
+            "PST" => offset_hours(-8),
+            "PDT" => offset_hours(-7),
+            _ => Some(0),
+        },
+        None => Some(0),
+    }?;
+    let naive = NaiveDate::from_ymd_opt(year, month, day)?.and_hms_opt(hour, minute, second)?;
+    naive.checked_sub_offset(FixedOffset::east_opt(offset)?)
 }
 
 /// A year written with a leading zero after the month (`29 Aug 0102`, as mail programs that
@@ -314,6 +384,13 @@ mod tests {
             ("22 Aug 2002 18:26:25 GMT", "2002-08-22T18:26:25Z"),
             ("Wed, 21 Aug 2002 20:31:57 -1600", "2002-08-22T12:31:57Z"),
             ("Thu, 29 Aug 0102 10:00:00 +0000", "2002-08-29T10:00:00Z"),
+            // As mail readers repair them.
+            ("Tue, 21 May 2002 05:00:40", "2002-05-21T05:00:40Z"),
+            ("Thu, 29 Aug 2002 15:36:58 +-0500", "2002-08-29T20:36:58Z"),
+            ("06 Jul 01 8:00:34 PMFrom: someone@example.com", "2001-07-06T20:00:34Z"),
+            ("Sat, 21 Sep 02 05:01:06 Greenwich Standard Time", "2002-09-21T05:01:06Z"),
+            ("Thu, 2 May 2002 02:12:07 UTX-X: garbage", "2002-05-02T02:12:07Z"),
+            ("Mon, 12 Aug 2002 9:05 PDT", "2002-08-12T16:05:00Z"),
         ];
         for (found, written) in cases {
             assert_eq!(normalise_date(found).as_deref(), Ok(written), "{found}");

@@ -79,7 +79,7 @@ pub(crate) struct Tally {
 }
 
 impl Tally {
-    fn note(&mut self, offset: u64) {
+    pub(crate) fn note(&mut self, offset: u64) {
         self.count += 1;
         self.first.get_or_insert(offset);
     }

@@ -145,6 +145,8 @@ pub enum SkipKind {
     /// A CSV file or record that does not parse (no header, unequal fields, an unbalanced
     /// quote).
     InvalidCsv,
+    /// An e-mail message that is not one: empty, or not starting with a header line.
+    InvalidMessage,
     /// A line or record longer than `max_line_bytes`.
     TooLong,
     /// A document longer than `max_document_bytes`, with `oversize = "skip"`.
@@ -166,7 +168,7 @@ pub enum SkipKind {
 
 impl SkipKind {
     /// Every kind, in the order reports list them.
-    pub const ALL: [SkipKind; 14] = [
+    pub const ALL: [SkipKind; 15] = [
         SkipKind::Unreadable,
         SkipKind::Binary,
         SkipKind::Encoding,
@@ -174,6 +176,7 @@ impl SkipKind {
         SkipKind::InvalidJson,
         SkipKind::MissingField,
         SkipKind::InvalidCsv,
+        SkipKind::InvalidMessage,
         SkipKind::TooLong,
         SkipKind::Oversize,
         SkipKind::Changed,
@@ -193,6 +196,7 @@ impl SkipKind {
             SkipKind::InvalidJson => "invalid_json",
             SkipKind::MissingField => "missing_field",
             SkipKind::InvalidCsv => "invalid_csv",
+            SkipKind::InvalidMessage => "invalid_message",
             SkipKind::TooLong => "too_long",
             SkipKind::Oversize => "oversize",
             SkipKind::Changed => "changed",
@@ -213,6 +217,7 @@ impl SkipKind {
             SkipKind::InvalidJson => "not a JSON object",
             SkipKind::MissingField => "missing or mistyped field",
             SkipKind::InvalidCsv => "invalid CSV",
+            SkipKind::InvalidMessage => "not an e-mail message",
             SkipKind::TooLong => "line over max_line_bytes",
             SkipKind::Oversize => "document over max_document_bytes",
             SkipKind::Changed => "file changed while read",

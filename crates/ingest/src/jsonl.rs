@@ -158,6 +158,7 @@ impl JsonlReader {
                         text: record.text,
                         meta: record.meta,
                         line: Some(self.line),
+                        byte_offset: None,
                         replaced: record.replaced,
                     }
                 }

@@ -434,12 +434,18 @@ fn sniff(
         }));
     }
     let legacy = match config.encoding {
-        TextEncoding::Legacy(charset) if !head.starts_with(UTF8_BOM) => Some(charset),
+        // A page or a message decodes itself (its declared charsets, or the one configured).
+        TextEncoding::Legacy(charset)
+            if !head.starts_with(UTF8_BOM)
+                && matches!(config.format, Format::Text | Format::Jsonl | Format::Csv) =>
+        {
+            Some(charset)
+        }
         _ => None,
     };
     // UTF-16 text is full of NUL bytes: no binary check for it.
     if !legacy.is_some_and(|c| c.is_utf16()) {
-        if let Some(at) = decode::binary_at(&head, config.format != Format::Text) {
+        if let Some(at) = decode::binary_at(&head, config.format.many_records()) {
             let mut problem = Problem::at_byte(
                 at as u64,
                 SkipKind::Binary,

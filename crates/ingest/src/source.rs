@@ -11,7 +11,9 @@ use crate::config::{Format, OnError, Oversize, SourceConfig, Undated};
 use crate::date::normalise_date;
 use crate::decode::Tally;
 use crate::error::{IngestError, Skip, SkipKind};
+use crate::html::HtmlReader;
 use crate::jsonl::JsonlReader;
+use crate::mail::{EmailReader, MboxReader};
 use crate::read::{self, Compression, Encoding, Watch};
 use crate::resolve::{self, InputFile};
 use crate::split::split_points;
@@ -28,7 +30,7 @@ use crate::text::TextReader;
 ///
 /// where `parts_added` is the sum over [`IngestStats::split`] of `parts - 1`, plus 1 for each
 /// split whose [`Split::rest_skipped`] is true. A record (a text file, a JSON Lines line, a CSV
-/// row, a file that could not be read) is seen once; a document split into `k` parts yields
+/// row, an e-mail message, an HTML page, a file that could not be read) is seen once; a document split into `k` parts yields
 /// `k` documents and so adds `k - 1`; a text document whose reading failed after `k` parts had
 /// been yielded adds `k` (its `k` documents and the skip of its rest, for one record). Without
 /// splits, `records_seen == documents + skipped.len()`.
@@ -64,6 +66,10 @@ pub struct IngestStats {
     /// The first of them (at most ten), as displayed.
     #[serde(default)]
     pub left_out_examples: Vec<String>,
+    /// E-mail attachments dropped: the parts of the messages read that are not text (or are
+    /// text marked as an attachment), and attached messages.
+    #[serde(default)]
+    pub attachments_skipped: u64,
     /// Documents kept without a readable date, under
     /// [`Undated::Keep`](crate::Undated::Keep) (see [`SourceConfig::date_field`]).
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -176,6 +182,9 @@ enum Reader {
     Text(Box<TextReader>),
     Jsonl(JsonlReader),
     Csv(Box<CsvReader>),
+    Email(Box<EmailReader>),
+    Mbox(Box<MboxReader>),
+    Html(Box<HtmlReader>),
 }
 
 /// What the parsers see of the source while reading one file.
@@ -212,6 +221,8 @@ pub(crate) enum Step {
         meta: Metadata,
         /// The record's line, for JSON Lines and CSV.
         line: Option<u64>,
+        /// The record's offset, for an mbox message.
+        byte_offset: Option<u64>,
         replaced: Option<Replaced>,
     },
     /// Part `number` (from 1) of a text document split while it is read.
@@ -405,6 +416,9 @@ impl Source {
                 Ok(reader) => Reader::Csv(Box::new(reader)),
                 Err(problem) => return Some(Step::Problem(problem)),
             },
+            Format::Email => Reader::Email(Box::new(EmailReader::new(opened))),
+            Format::Mbox => Reader::Mbox(Box::new(MboxReader::new(opened))),
+            Format::Html => Reader::Html(Box::new(HtmlReader::new(opened))),
         };
         self.current = Some(OpenFile {
             index,
@@ -689,6 +703,14 @@ impl Iterator for Source {
                         Reader::Text(reader) => reader.next(&ctx),
                         Reader::Jsonl(reader) => reader.next(&ctx),
                         Reader::Csv(reader) => reader.next(&ctx),
+                        Reader::Email(reader) => reader.next(&ctx),
+                        Reader::Mbox(reader) => reader.next(&ctx),
+                        Reader::Html(reader) => reader.next(&ctx),
+                    };
+                    self.stats.attachments_skipped += match &mut open.reader {
+                        Reader::Email(reader) => reader.take_attachments(),
+                        Reader::Mbox(reader) => reader.take_attachments(),
+                        _ => 0,
                     };
                     let step = match (step, &open.watch) {
                         (Step::End, Some(watch)) => match watch.check("while it was read") {
@@ -722,10 +744,17 @@ impl Iterator for Source {
                     text,
                     meta,
                     line,
+                    byte_offset,
                     replaced,
                 } => match self.document(index, id, text, meta, line, replaced) {
                     Ok(()) => continue,
-                    Err(problem) => problem,
+                    // An mbox message is skipped at its offset.
+                    Err(mut problem) => {
+                        if problem.line.is_none() {
+                            problem.byte_offset = byte_offset;
+                        }
+                        problem
+                    }
                 },
                 Step::Part { text, number, last } => {
                     self.part(index, text, number, last);
@@ -1099,7 +1128,7 @@ mod tests {
         let stats = source.stats();
         assert_reconciles(stats);
         assert_eq!(stats.bytes_read, bytes.len() as u64);
-        if format == Format::Text {
+        if matches!(format, Format::Text | Format::Email | Format::Html) {
             assert_eq!(stats.records_seen, 1);
         }
     }
@@ -1112,6 +1141,44 @@ mod tests {
             survives(&bytes, "x.jsonl", Format::Jsonl);
             survives(&bytes, "x.csv", Format::Csv);
             survives(&bytes, "x.txt", Format::Text);
+            survives(&bytes, "x.eml", Format::Email);
+            survives(&bytes, "x.mbox", Format::Mbox);
+            survives(&bytes, "x.html", Format::Html);
+        }
+
+        #[test]
+        fn mail_like_bytes_never_panic(
+            lines in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "From a@b Mon Jan  1 00:00:00 2001",
+                    ">From a@b Mon Jan  1 00:00:00 2001",
+                    "Subject: =?utf-8?B?w6k=?= =?iso-8859-1?q?caf=E9?=",
+                    "Content-Type: multipart/mixed; boundary=b",
+                    "Content-Type: multipart/alternative; boundary=\"c\"",
+                    "Content-Type: text/html; charset=koi8-r",
+                    "Content-Type: message/rfc822",
+                    "Content-Transfer-Encoding: base64",
+                    "Content-Transfer-Encoding: quoted-printable",
+                    "Content-Disposition: attachment; filename=x",
+                    "Message-ID: <x@y>",
+                    "--b",
+                    "--b--",
+                    "--c",
+                    "--c--",
+                    "",
+                    "\r",
+                    "w6k=",
+                    "caf=E9=",
+                    "<p>text<script>x</script><title>t",
+                    "plain words. more!",
+                ]),
+                0..24,
+            )
+        ) {
+            let bytes = lines.join("\n").into_bytes();
+            survives(&bytes, "x.eml", Format::Email);
+            survives(&bytes, "x.mbox", Format::Mbox);
+            survives(&bytes, "x.html", Format::Html);
         }
 
         #[test]
@@ -1130,6 +1197,7 @@ mod tests {
             survives(&bytes, "x.jsonl.gz", Format::Jsonl);
             survives(&bytes, "x.csv.zst", Format::Csv);
             survives(&bytes, "x.txt.gz", Format::Text);
+            survives(&bytes, "x.mbox.zst", Format::Mbox);
         }
     }
 }

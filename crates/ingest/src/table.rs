@@ -296,6 +296,7 @@ impl CsvReader {
             text,
             meta,
             line: Some(line),
+            byte_offset: None,
             replaced,
         })
     }

@@ -186,6 +186,7 @@ impl TextReader {
             text,
             meta: ctx.path_meta.clone(),
             line: None,
+            byte_offset: None,
             replaced: self.replaced(),
         }
     }

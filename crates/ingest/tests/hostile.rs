@@ -966,3 +966,154 @@ fn every_hostile_file_at_once_reconciles() {
     assert_eq!(stats.skipped.len(), 4);
     assert_eq!(stats.records_seen, 7);
 }
+
+#[test]
+fn an_email_of_10000_mime_parts_is_read_in_bounded_time() {
+    let dir = Scratch::new("mime-parts");
+    let mut wide =
+        String::from("Subject: many parts\nContent-Type: multipart/mixed; boundary=b\n\n");
+    for i in 0..10_000 {
+        if i % 2 == 0 {
+            wide.push_str(&format!("--b\nContent-Type: text/plain\n\nPart {i}.\n"));
+        } else {
+            wide.push_str(
+                "--b\nContent-Type: application/octet-stream\n\
+                 Content-Transfer-Encoding: base64\n\nAAECAw==\n",
+            );
+        }
+    }
+    wide.push_str("--b--\n");
+    dir.write("wide.eml", &wide);
+    // And 10,000 multiparts nested one in the other.
+    let mut deep = String::from("Subject: deep parts\n");
+    for i in 0..10_000 {
+        deep.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=d{i}\n\n--d{i}\n"
+        ));
+    }
+    deep.push_str("Content-Type: text/plain\n\nAt the bottom.\n");
+    for i in (0..10_000).rev() {
+        deep.push_str(&format!("--d{i}--\n"));
+    }
+    dir.write("deep.eml", &deep);
+    let (docs, stats) = read_all(dir.config(&["wide.eml", "deep.eml"], Format::Email));
+    assert_eq!(ids(&docs), ["wide", "deep"]);
+    let parts: Vec<&str> = docs[0].text.split("\n\n").collect();
+    assert_eq!(parts.len(), 5_000);
+    assert_eq!((parts[0], parts[4_999]), ("Part 0.", "Part 9998."));
+    assert_eq!(docs[1].text, "At the bottom.");
+    assert_eq!(stats.attachments_skipped, 5_000);
+}
+
+/// Writes a message whose Subject header is `header_bytes` long, between two short messages
+/// of an mbox, without holding it in memory.
+fn write_long_header_mbox(path: &Path, header_bytes: usize) {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    out.write_all(b"From a@example.org Mon Jan  2 15:04:05 2006\nSubject: one\n\nFirst.\n\n")
+        .unwrap();
+    out.write_all(b"From b@example.org Mon Jan  2 15:04:05 2006\nSubject: ")
+        .unwrap();
+    let chunk = "word ".repeat(13_107);
+    let mut written = 0;
+    while written < header_bytes {
+        let n = chunk.len().min(header_bytes - written);
+        out.write_all(&chunk.as_bytes()[..n]).unwrap();
+        written += n;
+    }
+    out.write_all(
+        b"\n\nSecond.\n\nFrom c@example.org Mon Jan  2 15:04:05 2006\nSubject: three\n\nThird.\n",
+    )
+    .unwrap();
+    out.flush().unwrap();
+}
+
+#[test]
+fn a_100_mb_header_is_streamed_past_within_max_line_bytes() {
+    let dir = Scratch::new("long-header");
+    let path = dir.path().join("big.mbox");
+    write_long_header_mbox(&path, 100 << 20);
+    let size = std::fs::metadata(&path).unwrap().len();
+    let mut config = dir.config(&["big.mbox"], Format::Mbox);
+    config.max_line_bytes = Some(1 << 20);
+    let (docs, stats) = read_all(config.clone());
+    assert_eq!(ids(&docs), ["big:1", "big:3"]);
+    assert_eq!(stats.bytes_read, size);
+    let skip = &stats.skipped[0];
+    assert_eq!((skip.kind, skip.byte_offset), (SkipKind::TooLong, Some(66)));
+    assert!(
+        skip.reason.starts_with(&format!(
+            "message 2: message of {} bytes exceeds max_line_bytes = 1048576",
+            // "Subject: ", the header, its line break, the blank line, "Second.\n" and the
+            // blank line before the next separator.
+            (100 << 20) + 20
+        )),
+        "{}",
+        skip.reason
+    );
+    // Read as one message a file, the whole file is one message over the limit.
+    config.format = Format::Email;
+    let (docs, stats) = read_all(config);
+    assert!(docs.is_empty());
+    assert_eq!(stats.bytes_read, size);
+    assert_eq!(
+        (stats.skipped[0].kind, stats.skipped[0].byte_offset),
+        (SkipKind::TooLong, Some(0))
+    );
+}
+
+#[test]
+fn a_long_header_within_the_limits_is_read_whole() {
+    let dir = Scratch::new("long-header-kept");
+    write_long_header_mbox(&dir.path().join("big.mbox"), 8 << 20);
+    let (docs, _) = read_all(dir.config(&["big.mbox"], Format::Mbox));
+    assert_eq!(ids(&docs), ["big:1", "big:2", "big:3"]);
+    assert_eq!(docs[1].text, "Second.");
+    assert!(docs[1].meta.get("subject").unwrap().len() > 8_000_000);
+}
+
+#[test]
+fn from_lines_inside_an_mbox_body_do_not_split_it() {
+    let dir = Scratch::new("mbox-from");
+    let mbox = "From a@example.org Mon Jan  2 15:04:05 2006\n\
+        Subject: one\n\
+        \n\
+        Quoted below:\n\
+        From b@example.org Mon Jan  2 15:04:05 2006\n\
+        \n\
+        From Paris to Minsk in 2006, at last.\n\
+        \n\
+        >From c@example.org Mon Jan  2 15:04:05 2006\n\
+        \n\
+        From d@example.org Tue Jan  3 15:04:05 2006\n\
+        Subject: two\n\
+        \n\
+        Second.\n";
+    dir.write("box.mbox", mbox);
+    let (docs, stats) = read_all(dir.config(&["box.mbox"], Format::Mbox));
+    assert!(stats.skipped.is_empty(), "{:?}", stats.skipped);
+    assert_eq!(ids(&docs), ["box:1", "box:2"]);
+    // A separator-like line not after a blank line stays; so does a `From ` line with no
+    // date; a quoted one loses its quote.
+    assert_eq!(
+        docs[0].text,
+        "Quoted below:\nFrom b@example.org Mon Jan  2 15:04:05 2006\n\nFrom Paris to Minsk in \
+         2006, at last.\n\nFrom c@example.org Mon Jan  2 15:04:05 2006"
+    );
+    assert_eq!(docs[1].text, "Second.");
+}
+
+#[test]
+fn html_nested_100000_deep_is_read_without_a_stack() {
+    let dir = Scratch::new("deep-html");
+    let depth = 100_000;
+    let mut page = String::from("<html><head><title>Deep</title></head><body>");
+    page.push_str(&"<div><b><i>".repeat(depth));
+    page.push_str("bottom");
+    page.push_str(&"</i></b></div>".repeat(depth));
+    page.push_str(&"<section><nav>".repeat(depth));
+    page.push_str("hidden</body></html>");
+    dir.write("deep.html", &page);
+    let (docs, _) = read_all(dir.config(&["deep.html"], Format::Html));
+    assert_eq!(docs[0].text, "bottom");
+    assert_eq!(docs[0].meta.get("title"), Some("Deep"));
+}

@@ -1,5 +1,6 @@
 //! Property tests: arbitrary bytes and strings fed to every parser (the JSON Lines record
-//! parser on its own, and JSON Lines, CSV and plain-text files in memory, plain or compressed)
+//! parser on its own, and JSON Lines, CSV, plain-text, e-mail, mbox and HTML files in memory,
+//! plain or compressed)
 //! never panic, and the counts always reconcile.
 
 use proptest::prelude::*;
@@ -62,6 +63,16 @@ fn check(outcome: &Outcome, config: &SourceConfig) -> Result<(), TestCaseError> 
     Ok(())
 }
 
+/// Every format, with a file name for it.
+const FORMATS: [(&str, Format); 6] = [
+    ("x.jsonl", Format::Jsonl),
+    ("x.csv", Format::Csv),
+    ("x.txt", Format::Text),
+    ("x.eml", Format::Email),
+    ("x.mbox", Format::Mbox),
+    ("x.html", Format::Html),
+];
+
 fn bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(any::<u8>(), 0..max)
 }
@@ -84,6 +95,10 @@ fn structured() -> impl Strategy<Value = Vec<u8>> {
             Just(&b"\0"[..]),
             Just(&b"words. more! "[..]),
             Just(&b"\xd0\xb6"[..]),
+            Just(&b"From a@b Mon Jan  1 00:00:00 2001\n"[..]),
+            Just(&b"Subject: =?utf-8?B?w6k=?=\n"[..]),
+            Just(&b"Content-Type: multipart/mixed; boundary=b\n\n--b\n"[..]),
+            Just(&b"<p>a<script>b</script><title>"[..]),
         ],
         0..24,
     )
@@ -117,7 +132,7 @@ proptest! {
         skip_oversize in any::<bool>(),
         small in any::<bool>(),
     ) {
-        for (name, format) in [("x.jsonl", Format::Jsonl), ("x.csv", Format::Csv), ("x.txt", Format::Text)] {
+        for (name, format) in FORMATS {
             let config = config(format, replace, skip_oversize, small);
             check(&read_bytes(name, &input, &config), &config)?;
         }
@@ -130,7 +145,7 @@ proptest! {
         skip_oversize in any::<bool>(),
         small in any::<bool>(),
     ) {
-        for (name, format) in [("x.jsonl", Format::Jsonl), ("x.csv", Format::Csv), ("x.txt", Format::Text)] {
+        for (name, format) in FORMATS {
             let config = config(format, replace, skip_oversize, small);
             check(&read_bytes(name, &input, &config), &config)?;
         }
@@ -144,7 +159,7 @@ proptest! {
     ) {
         let mut input = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
         input.extend(units);
-        for (name, format) in [("x.jsonl", Format::Jsonl), ("x.csv", Format::Csv), ("x.txt", Format::Text)] {
+        for (name, format) in FORMATS {
             let config = config(format, replace, false, false);
             let outcome = read_bytes(name, &input, &config);
             check(&outcome, &config)?;

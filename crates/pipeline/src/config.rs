@@ -658,6 +658,7 @@ impl<'s> Walker<'s> {
                         walker: self,
                         table,
                         forms: &forms,
+                        date_field: ingest.as_ref().and_then(|i| i.date_field.as_deref()),
                     };
                     if let Some(stage) = kind.build(&mut reader, &configured) {
                         stages.push(Arc::from(stage));
@@ -814,11 +815,18 @@ impl<'s> Walker<'s> {
             }
         };
         let format = match self
-            .choice(t, "format", &["text", "jsonl", "csv"])
+            .choice(
+                t,
+                "format",
+                &["text", "jsonl", "csv", "email", "mbox", "html"],
+            )
             .as_deref()
         {
             Some("jsonl") => Format::Jsonl,
             Some("csv") => Format::Csv,
+            Some("email") => Format::Email,
+            Some("mbox") => Format::Mbox,
+            Some("html") => Format::Html,
             _ => Format::Text,
         };
         let extensions = self.strings(t, "extensions").map(|list| {
@@ -1247,6 +1255,8 @@ struct TableReader<'w, 's, 'n> {
     walker: &'w mut Walker<'s>,
     table: Table<'n>,
     forms: &'w Forms,
+    /// `[ingest] date_field`.
+    date_field: Option<&'w str>,
 }
 
 /// The pipeline's normaliser as patterns see it ([`PatternForms`]); lower-casing only when the
@@ -1327,6 +1337,10 @@ impl ConfigTable for TableReader<'_, '_, '_> {
         self.forms
     }
 
+    fn date_field(&self) -> Option<&str> {
+        self.date_field
+    }
+
     fn table(&mut self, key: &str) -> Option<Box<dyn ConfigTable + '_>> {
         let section = format!("{}.{key}", self.table.section);
         let table = self.walker.sub(&self.table, key, &section)?;
@@ -1334,6 +1348,7 @@ impl ConfigTable for TableReader<'_, '_, '_> {
             walker: &mut *self.walker,
             table,
             forms: self.forms,
+            date_field: self.date_field,
         }))
     }
 

@@ -12,14 +12,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use wordmill_analyse::{
-    Analyser, DocumentStats, Documents, DocumentsPartial, InvalidState, Sentiment, SentimentPartial,
+    Analyser, DocumentStats, Documents, DocumentsPartial, InvalidState, Sentiment,
+    SentimentPartial, Trends,
 };
 use wordmill_ingest::{Format, Replacement, Skip, Source, SourceConfig, Split};
 use wordmill_model::{DocBuffers, Document, Merge, Metadata};
 use wordmill_normalise::Normaliser;
 use wordmill_report::{
     AnalyserSection, CorpusSummary, IfLocked, OutputDir, Report, SentimentSection, StagedDir,
-    TargetsSection, TermsSection,
+    TargetsSection, TermsSection, TrendsSection,
 };
 
 use crate::config::{Pipeline, ReportFormat};
@@ -181,6 +182,9 @@ pub struct IngestTally {
     /// The first of them (sorted).
     #[serde(default)]
     pub left_out_examples: Vec<String>,
+    /// E-mail attachments dropped.
+    #[serde(default)]
+    pub attachments_skipped: u64,
     /// Documents kept without a readable date (`undated = "keep"`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub undated: u64,
@@ -214,6 +218,7 @@ impl Merge for IngestTally {
         self.left_out_examples.dedup();
         self.left_out_examples.truncate(LEFT_OUT_EXAMPLES);
         self.undated += other.undated;
+        self.attachments_skipped += other.attachments_skipped;
     }
 }
 
@@ -872,6 +877,7 @@ fn analyse(
         files_left_out: stats.files_left_out,
         left_out_examples: stats.left_out_examples,
         undated: stats.undated,
+        attachments_skipped: stats.attachments_skipped,
     };
     Ok(Analysed {
         fold,
@@ -1258,6 +1264,19 @@ fn render_into(
         if let Some(t) = section.as_any_mut().downcast_mut::<TargetsSection>() {
             t.rename_documents(&folded.ids.renamed);
         }
+        // The sentiment per bin, folded from the sentiment analyser's scores in ordinal order.
+        if let (Some(t), Some(fold)) = (
+            section.as_any_mut().downcast_mut::<TrendsSection>(),
+            folded.trends.take(),
+        ) {
+            if let Some(trends) = stages
+                .analysers
+                .iter()
+                .find_map(|s| s.analyser().downcast_ref::<Trends>())
+            {
+                t.add_sentiment(trends, fold);
+            }
+        }
         sections.push(section);
     }
     let text_bytes = folded.corpus.bytes;
@@ -1425,6 +1444,7 @@ fn render_into(
             files_left_out: ingest.files_left_out,
             left_out_examples: ingest.left_out_examples,
             undated: pipeline.ingest.date_field.as_ref().map(|_| ingest.undated),
+            attachments_skipped: ingest.attachments_skipped,
             duplicate_ids,
         },
         stages: timings
@@ -1519,7 +1539,11 @@ impl Finishing {
             keep_all: pipeline.terms().is_some_and(|t| t.per_document),
             duplicate_ids: pipeline.ingest.duplicate_ids,
         };
-        match Fold::new(plan, stages.sentiment(), staged.output()) {
+        let trends = stages
+            .analysers
+            .iter()
+            .find_map(|s| s.analyser().downcast_ref::<Trends>());
+        match Fold::new(plan, stages.sentiment(), trends, staged.output()) {
             Ok(fold) => Ok(Finishing {
                 staged,
                 fold,
@@ -1675,6 +1699,58 @@ fn absolute(p: &Path) -> std::io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_mbox_run_reads_its_messages_and_counts_their_attachments() {
+        let dir = std::env::temp_dir().join(format!("wordmill-driver-mbox-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mbox = "From a@example.org Mon Jan  2 15:04:05 2006\n\
+            Subject: one\n\
+            Message-ID: <one@example.org>\n\
+            Content-Type: multipart/mixed; boundary=b\n\
+            \n\
+            --b\n\
+            Content-Type: text/plain\n\
+            \n\
+            Workers walked out.\n\
+            --b\n\
+            Content-Type: image/png\n\
+            Content-Transfer-Encoding: base64\n\
+            \n\
+            AAECAw==\n\
+            --b--\n\
+            \n\
+            From b@example.org Tue Jan  3 15:04:05 2006\n\
+            Subject: two\n\
+            \n\
+            The plant stopped.\n";
+        std::fs::write(dir.join("box.mbox"), mbox).unwrap();
+        let out = dir.join("out");
+        let toml = format!(
+            "version = 1\n[ingest]\ninputs = [{:?}]\nformat = \"mbox\"\n[analyse.terms]\n\
+             [report]\ndir = {:?}\n",
+            dir.join("box.mbox").display().to_string(),
+            out.display().to_string()
+        );
+        let pipeline = Pipeline::parse(&dir.join("p.toml"), toml.as_bytes()).unwrap();
+        let outcome = run(
+            &pipeline,
+            &RunOptions {
+                threads: Some(1),
+                ..RunOptions::default()
+            },
+        )
+        .unwrap();
+        let ids: Vec<&str> = outcome.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["one@example.org", "box:2"]);
+        assert_eq!(outcome.documents[1].meta.get("subject"), Some("two"));
+        assert_eq!(outcome.manifest.inputs.attachments_skipped, 1);
+        let written: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+        assert_eq!(written["inputs"]["attachments_skipped"], 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn a_glob_reaches_a_report_directory_only_where_it_could_match_its_files() {

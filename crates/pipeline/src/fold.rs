@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use wordmill_analyse::{
     DocumentScores, DocumentSentiment, DocumentStats, SentenceRecord, Sentiment, SentimentFold,
-    SentimentOutput, SentimentPartial,
+    SentimentOutput, SentimentPartial, Trends, TrendsSentiment,
 };
 use wordmill_model::Ordinal;
 use wordmill_report::{
@@ -180,6 +180,8 @@ struct SpillRowRef<'a> {
 pub(crate) struct Fold {
     plan: FoldPlan,
     sentiment: Option<SentimentFold>,
+    /// The sentiment scores folded into the trends analyser's bins, when it draws them.
+    trends: Option<TrendsSentiment>,
     sentences: Option<PendingFile>,
     spill: Option<Spill>,
     compounds: Option<Spill>,
@@ -246,6 +248,8 @@ pub(crate) struct Folded {
     /// The sentiment output; its `documents` are those of `documents`, its `sentences` empty
     /// (they went to `sentences.jsonl`).
     pub(crate) sentiment: Option<SentimentOutput>,
+    /// The sentiment per bin of the trends analyser, when it draws it.
+    pub(crate) trends: Option<TrendsSentiment>,
     /// `sentences.jsonl`, written, not yet in place.
     pub(crate) sentences_file: Option<PendingFile>,
     pub(crate) corpus: Totals,
@@ -280,6 +284,7 @@ impl Fold {
     pub(crate) fn new(
         plan: FoldPlan,
         sentiment: Option<&Sentiment>,
+        trends: Option<&Trends>,
         out: &OutputDir,
     ) -> Result<Fold, RunError> {
         let dir = out.path();
@@ -303,6 +308,7 @@ impl Fold {
         Ok(Fold {
             plan,
             sentiment: sentiment.map(SentimentFold::new),
+            trends: sentiment.and(trends).and_then(Trends::sentiment_fold),
             sentences,
             spill,
             compounds,
@@ -361,6 +367,9 @@ impl Fold {
                 },
                 None => None,
             };
+            if let (Some(trends), Some(_)) = (&mut self.trends, &doc_sentiment) {
+                trends.observe(&stats.meta, self.scratch.iter().map(|r| r.compound));
+            }
             self.write_units(dir)?;
             self.documents += 1;
             self.bytes += stats.bytes;
@@ -445,6 +454,7 @@ impl Fold {
         Folded {
             documents,
             sentiment,
+            trends: self.trends,
             sentences_file: self.sentences,
             corpus: Totals {
                 documents: self.documents,

@@ -96,6 +96,10 @@ pub struct ManifestInputs {
     /// The first of them.
     #[serde(default)]
     pub left_out_examples: Vec<String>,
+    /// E-mail attachments dropped (`email` and `mbox` formats): parts of the messages read
+    /// that are not text, or are text marked as an attachment, and attached messages.
+    #[serde(default)]
+    pub attachments_skipped: u64,
     /// Documents kept without a readable date (`ingest.undated = "keep"`); written only when
     /// `ingest.date_field` is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -15,12 +15,12 @@ use std::marker::PhantomData;
 use serde_json::value::RawValue;
 use wordmill_analyse::{
     Collocations, ConfigTable, Configure, Dictionary, DocumentStats, InvalidState, Keyness, Kwic,
-    Sentiment, Targets, Terms,
+    Sentiment, Targets, Terms, Trends,
 };
 use wordmill_model::{Merge, NormalisedDoc};
 use wordmill_report::{
     AnalyserSection, CollocationsSection, DictionarySection, KeynessSection, KwicSection, Section,
-    SectionReader, SentimentSection, TargetsSection, TermsSection,
+    SectionReader, SentimentSection, TargetsSection, TermsSection, TrendsSection,
 };
 
 /// Every analyser, in the order they run, report and render.
@@ -28,6 +28,7 @@ pub(crate) static ANALYSERS: &[&dyn Kind] = &[
     &KindOf::<Terms, TermsSection>::NEW,
     &KindOf::<Keyness, KeynessSection>::NEW,
     &KindOf::<Sentiment, SentimentSection>::NEW,
+    &KindOf::<Trends, TrendsSection>::NEW,
     &KindOf::<Collocations, CollocationsSection>::NEW,
     &KindOf::<Dictionary, DictionarySection>::NEW,
     &KindOf::<Targets, TargetsSection>::NEW,

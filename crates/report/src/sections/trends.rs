@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
-use wordmill_analyse::{Bin, Movement, Trends, TrendsConfig, TrendsOutput, TrendsSentiment};
+use wordmill_analyse::{Movement, Trends, TrendsConfig, TrendsOutput, TrendsSentiment};
 
 use crate::html::{CATEGORICAL, Page, W, c, escape, label, num, svg_open, tick_label, ticks};
 use crate::markdown::md;
@@ -703,7 +703,7 @@ impl Section for TrendsSection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wordmill_analyse::{Analyser, TrendsConfig};
+    use wordmill_analyse::{Analyser, Bin, TrendsConfig};
     use wordmill_model::{Document, Metadata, NormalisedDoc, Span, Token};
 
     fn run(dates: &[(&str, &str, &str)], by: bool) -> (Trends, TrendsOutput) {
