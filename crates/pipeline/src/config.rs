@@ -2569,6 +2569,7 @@ mod settings {
         const FULL: &str = "version = 1\nname = \"full\"\n[ingest]\ninputs = [\"Cargo.toml\"]\n\
             meta_from_path = '(?P<stem>[a-z]+)'\n\
             encoding = \"latin-1\"\ndate_field = \"stem\"\ndate_format = \"%Y\"\nundated = \"keep\"\n\
+            [analyse.trends]\nbin = \"year\"\nseries = [\"sentiment\", \"terms\"]\nterms = \"union\"\ntop = 5\nby = \"stem\"\n\
             [normalise]\ntokenizer = { pattern = '\\w+' }\nstopwords = \"en\"\nstem = \"english\"\n\
             [analyse.terms]\n[analyse.terms.tfidf]\n[analyse.keyness]\nby = \"stem\"\n\
             [analyse.sentiment]\n[analyse.collocations]\n[analyse.kwic]\npatterns = \"strike\"\n\
@@ -2738,6 +2739,7 @@ patterns = ["strike"]
 files = "../../pipelines/dictionaries/belarus.yml"
 [analyse.targets]
 parties = ["party*"]
+[analyse.trends]
 [report]
 "#;
 
@@ -2902,6 +2904,11 @@ parties = ["party*"]
             true,
         ),
         ("analyse.targets", "examples", "examples = 5", true),
+        ("analyse.trends", "bin", r#"bin = "year""#, true),
+        ("analyse.trends", "series", r#"series = ["terms"]"#, true),
+        ("analyse.trends", "terms", r#"terms = ["union"]"#, true),
+        ("analyse.trends", "top", "top = 5", true),
+        ("analyse.trends", "by", r#"by = "party""#, true),
         // `*`: the target names, each with its patterns; another target is another analysis.
         ("analyse.targets", "*", r#"union = "union""#, true),
         // A target that is a category of the base's dictionary.
@@ -2918,9 +2925,16 @@ parties = ["party*"]
     fn with(section: &str, key: &str, line: &str) -> String {
         // The table of a named target is written inline, in its analyser's table.
         let section = section.strip_suffix(".*").unwrap_or(section);
+        // The base without its own line for the key, in that section only.
+        let mut current = "";
         let base: String = BASE
             .lines()
-            .filter(|l| !l.starts_with(&format!("{key} = ")))
+            .filter(|l| {
+                if let Some(name) = l.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                    current = name;
+                }
+                !(current == section && l.starts_with(&format!("{key} = ")))
+            })
             .map(|l| format!("{l}\n"))
             .collect();
         let header = format!("[{section}]\n");

@@ -1265,15 +1265,12 @@ fn render_into(
             t.rename_documents(&folded.ids.renamed);
         }
         // The sentiment per bin, folded from the sentiment analyser's scores in ordinal order.
-        if let (Some(t), Some(fold)) = (
-            section.as_any_mut().downcast_mut::<TrendsSection>(),
-            folded.trends.take(),
-        ) {
-            if let Some(trends) = stages
+        if let Some(t) = section.as_any_mut().downcast_mut::<TrendsSection>() {
+            let trends = stages
                 .analysers
                 .iter()
-                .find_map(|s| s.analyser().downcast_ref::<Trends>())
-            {
+                .find_map(|s| s.analyser().downcast_ref::<Trends>());
+            if let (Some(trends), Some(fold)) = (trends, folded.trends.take()) {
                 t.add_sentiment(trends, fold);
             }
         }
