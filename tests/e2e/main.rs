@@ -16,5 +16,6 @@ mod sentiment;
 mod sklearn;
 mod states;
 mod targets;
+mod trends;
 mod validate;
 mod workflow;

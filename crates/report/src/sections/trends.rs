@@ -659,8 +659,8 @@ impl Section for TrendsSection {
         ));
         for m in t.movements.iter().take(3) {
             let mut line = format!("    {}", m.describe());
-            if line.chars().count() > 100 {
-                line = line.chars().take(99).collect::<String>() + "…";
+            if line.chars().count() > 80 {
+                line = line.chars().take(79).collect::<String>() + "…";
             }
             lines.push(line);
         }
