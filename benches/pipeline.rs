@@ -125,6 +125,37 @@ dir = "unused"
 formats = ["json", "csv", "md", "html"]
 "#,
     ),
+    // The default pipeline with trends per year and party (the year from the file name):
+    // documents, sentiment and the ten most frequent terms per bin.
+    (
+        "default_trends",
+        r#"meta_from_path = '(?P<year>\d{4})_(?P<president>[a-z_]+)_(?P<party>[a-z])\.txt$'
+date_field = "year"
+
+[normalise]
+unicode = "nfkc"
+lowercase = true
+tokenizer = "words"
+stopwords = "en"
+min_len = 2
+
+[analyse.terms]
+ngrams = [1, 1]
+top = 25
+
+[analyse.sentiment]
+rules = "vader"
+unit = "sentence"
+
+[analyse.trends]
+bin = "year"
+by = "party"
+
+[report]
+dir = "unused"
+formats = ["json", "csv", "md", "html"]
+"#,
+    ),
     // The default pipeline with the ten targets of pipelines/sotu-targets.toml.
     (
         "default_targets",

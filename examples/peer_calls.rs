@@ -14,7 +14,14 @@
 //!   (vocabulary, counts and document frequencies); `count_stop` drops the words of
 //!   `--stop-words` (one per line);
 //! - `tfidf`: the same tokens, and every document's L2-normalised TF-IDF row;
-//! - `nltk_wordpunct`, `nltk_treebank`: UAX #29 words, lowercase, counted by `Terms`.
+//! - `nltk_wordpunct`, `nltk_treebank`: UAX #29 words, lowercase, counted by `Terms`;
+//! - `email`: every file under `--docs` (recursively, but not `LICENSE`, `NOTICE` or
+//!   `README*`) read from memory as one e-mail message (`format = "email"`: headers to
+//!   metadata, the text/plain parts decoded, or the HTML part reduced to text), as
+//!   `benches/peers/mailhtml.py` times Python's `email` package;
+//! - `html`: every `*.html`/`*.htm` file under `--docs` read from memory as a web page
+//!   (`format = "html"`: its visible text, title and date), as `mailhtml.py` times
+//!   BeautifulSoup's `get_text()`.
 //!
 //! CPU time is the thread's own on-CPU time (`/proc/thread-self/schedstat`); where that file
 //! does not exist the CPU column repeats the wall time.
@@ -26,6 +33,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use wordmill_analyse::{Analyser, Lexicon, Rules, Terms, TermsConfig, Vader};
+use wordmill_ingest::{Format, SourceConfig, TextEncoding, read_bytes};
 use wordmill_model::{DocBuffers, Document, Metadata};
 use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
 
@@ -105,6 +113,52 @@ fn read_documents(dir: &Path) -> Result<Vec<Document>, String> {
         .collect()
 }
 
+/// Every file under `dir` (recursively, sorted) that `keep` accepts, read into memory.
+fn read_tree(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))? {
+            let path = e.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if keep(&path) {
+                let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                out.push((path.to_string_lossy().into_owned(), bytes));
+            }
+        }
+    }
+    out.sort();
+    if out.is_empty() {
+        return Err(format!("no files to read under {}", dir.display()));
+    }
+    Ok(out)
+}
+
+/// Reading every file of `files` from memory in `format`; the call adds up the text made.
+fn reading(files: &[(String, Vec<u8>)], format: Format) -> (Call<'_>, &'static str, usize, usize) {
+    let mut config = SourceConfig {
+        format,
+        ..SourceConfig::default()
+    };
+    // A page's own charset declaration, as BeautifulSoup's callers decode it.
+    config.encoding = TextEncoding::Auto;
+    let bytes = files.iter().map(|(_, b)| b.len()).sum();
+    let call: Call<'_> = Box::new(move || {
+        let mut made = 0usize;
+        for (name, raw) in files {
+            let name = Path::new(name)
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            for doc in read_bytes(&name, raw, &config).items.into_iter().flatten() {
+                made += doc.text.len();
+            }
+        }
+        made as f64
+    });
+    (call, "MB/s", files.len(), bytes)
+}
+
 /// One repetition of the call; returns a number derived from its output, so the work is kept.
 type Call<'a> = Box<dyn Fn() -> f64 + 'a>;
 
@@ -153,6 +207,7 @@ fn run() -> Result<(), String> {
         ..NormaliserConfig::scikit_learn()
     };
     let docs;
+    let files;
     let sentences: Vec<String>;
     let (call, unit, items, bytes): (Call<'_>, &str, usize, usize) = match args.metric.as_str() {
         "vader" => {
@@ -194,6 +249,23 @@ fn run() -> Result<(), String> {
                 ..NormaliserConfig::default()
             };
             counting_metric(&docs, words, false)?
+        }
+        "email" => {
+            let skip = |p: &Path| {
+                let name = p.file_name().unwrap_or_default().to_string_lossy();
+                !(name == "LICENSE" || name == "NOTICE" || name.starts_with("README"))
+            };
+            files = read_tree(need_docs()?, &skip)?;
+            reading(&files, Format::Email)
+        }
+        "html" => {
+            let pages = |p: &Path| {
+                p.extension().is_some_and(|x| {
+                    x.eq_ignore_ascii_case("html") || x.eq_ignore_ascii_case("htm")
+                })
+            };
+            files = read_tree(need_docs()?, &pages)?;
+            reading(&files, Format::Html)
         }
         other => return Err(format!("unknown metric {other:?}")),
     };

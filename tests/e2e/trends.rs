@@ -89,7 +89,9 @@ fn mail_dates_are_utc_and_the_monthly_sentiment_is_the_sentences_it_is_made_of()
     let mut checked = 0;
     let mut documents_per_bin: BTreeMap<(String, String), u64> = BTreeMap::new();
     for (_, (m, class)) in &doc_bin {
-        *documents_per_bin.entry((m.clone(), class.clone())).or_default() += 1;
+        *documents_per_bin
+            .entry((m.clone(), class.clone()))
+            .or_default() += 1;
     }
     for r in &rows {
         let key = (r["bin_start"].clone(), r["class"].clone());
@@ -128,7 +130,13 @@ fn mail_dates_are_utc_and_the_monthly_sentiment_is_the_sentences_it_is_made_of()
 #[test]
 fn mail_trends_are_the_same_bytes_on_any_threads_and_from_merged_shards() {
     let dir = scratch("mail-trends-determinism");
-    let files = ["report.json", "trends.csv", "documents.csv", "report.md", "report.html"];
+    let files = [
+        "report.json",
+        "trends.csv",
+        "documents.csv",
+        "report.md",
+        "report.html",
+    ];
     let one = dir.join("t1");
     run(MAIL, &one, "1");
     for threads in ["2", "8"] {

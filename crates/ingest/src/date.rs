@@ -300,7 +300,10 @@ fn lenient_rfc2822(v: &str) -> Option<NaiveDateTime> {
     };
     let mut zone = tokens.next();
     let meridiem = zone.map(str::to_ascii_lowercase);
-    if let Some(m) = meridiem.as_deref().filter(|m| m.starts_with("am") || m.starts_with("pm")) {
+    if let Some(m) = meridiem
+        .as_deref()
+        .filter(|m| m.starts_with("am") || m.starts_with("pm"))
+    {
         if m.starts_with("pm") && (1..12).contains(&hour) {
             hour += 12;
         } else if m.starts_with("am") && hour == 12 {
@@ -387,9 +390,18 @@ mod tests {
             // As mail readers repair them.
             ("Tue, 21 May 2002 05:00:40", "2002-05-21T05:00:40Z"),
             ("Thu, 29 Aug 2002 15:36:58 +-0500", "2002-08-29T20:36:58Z"),
-            ("06 Jul 01 8:00:34 PMFrom: someone@example.com", "2001-07-06T20:00:34Z"),
-            ("Sat, 21 Sep 02 05:01:06 Greenwich Standard Time", "2002-09-21T05:01:06Z"),
-            ("Thu, 2 May 2002 02:12:07 UTX-X: garbage", "2002-05-02T02:12:07Z"),
+            (
+                "06 Jul 01 8:00:34 PMFrom: someone@example.com",
+                "2001-07-06T20:00:34Z",
+            ),
+            (
+                "Sat, 21 Sep 02 05:01:06 Greenwich Standard Time",
+                "2002-09-21T05:01:06Z",
+            ),
+            (
+                "Thu, 2 May 2002 02:12:07 UTX-X: garbage",
+                "2002-05-02T02:12:07Z",
+            ),
             ("Mon, 12 Aug 2002 9:05 PDT", "2002-08-12T16:05:00Z"),
         ];
         for (found, written) in cases {

@@ -198,14 +198,13 @@ impl Out {
         self.gap = self.gap.max(gap);
     }
 
-    /// Writes `text`; in `pre`, its line breaks are kept.
+    /// Writes `text`; in `pre`, its line breaks are kept. Each run of whitespace is one gap;
+    /// the words between are copied whole.
     fn push(&mut self, text: &str, pre: bool) {
-        for ch in text.chars() {
-            if ch == '\n' && pre {
-                self.gap(Gap::Line);
-            } else if ch.is_whitespace() {
-                self.gap(Gap::Space);
-            } else {
+        let mut rest = text;
+        while !rest.is_empty() {
+            let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            if word > 0 {
                 if !self.text.is_empty() {
                     match self.gap {
                         Gap::None => {}
@@ -215,9 +214,34 @@ impl Out {
                     }
                 }
                 self.gap = Gap::None;
-                self.text.push(ch);
+                self.text.push_str(&rest[..word]);
+                rest = &rest[word..];
+            }
+            let space = rest
+                .find(|c: char| !c.is_whitespace())
+                .unwrap_or(rest.len());
+            if space > 0 {
+                let line = pre && rest[..space].contains('\n');
+                self.gap(if line { Gap::Line } else { Gap::Space });
+                rest = &rest[space..];
             }
         }
+    }
+}
+
+/// The default emitter without its parse errors (which the text does not need): the tokenizer
+/// then skips checking every character for them.
+struct Quiet(DefaultEmitter);
+
+impl html5gum::ForwardingEmitter for Quiet {
+    type Token = Token;
+
+    fn inner(&mut self) -> &mut impl html5gum::Emitter<Token = Self::Token> {
+        &mut self.0
+    }
+
+    fn should_emit_errors(&mut self) -> bool {
+        false
     }
 }
 
@@ -243,7 +267,7 @@ fn reduce(html: &str) -> Page {
     // `<script>`, `<style>`, `<title>`, `<textarea>` switch the tokenizer to their raw-text
     // states, so that their content is one string and not markup.
     emitter.naively_switch_states(true);
-    let tokenizer = Tokenizer::new_with_emitter(html, emitter);
+    let tokenizer = Tokenizer::new_with_emitter(html, Quiet(emitter));
     let mut out = Out::new();
     let mut hidden = [0u32; HIDDEN.len()];
     let mut hiding = 0u32;
@@ -623,7 +647,11 @@ mod tests {
         // how to read its declaration.
         let (docs, stats) = read_all(config.clone());
         assert!(docs.is_empty());
-        assert!(stats.skipped[0].reason.contains("encoding = \"auto\""), "{}", stats.skipped[0].reason);
+        assert!(
+            stats.skipped[0].reason.contains("encoding = \"auto\""),
+            "{}",
+            stats.skipped[0].reason
+        );
         config.encoding = crate::TextEncoding::Auto;
         let (docs, stats) = read_all(config);
         assert_eq!(ids(&docs), ["2020/strike"]);

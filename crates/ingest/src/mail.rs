@@ -158,6 +158,18 @@ fn preview(line: &[u8]) -> String {
     out.escape_debug().to_string()
 }
 
+/// The message parser: the MIME headers (which the body needs) and the headers that become
+/// metadata are parsed; every other header (`Received` above all, which is long and many) is
+/// kept raw, read only when `meta_fields` names it.
+static PARSER: std::sync::LazyLock<MessageParser> = std::sync::LazyLock::new(|| {
+    MessageParser::new()
+        .with_mime_headers()
+        .header_text(HeaderName::Subject)
+        .header_address(HeaderName::From)
+        .header_address(HeaderName::To)
+        .header_id(HeaderName::MessageId)
+});
+
 /// Parses one message (a file's bytes, or an mbox message's after its separator line) into a
 /// document's parts, its metadata starting with `path_meta` and ending with the headers named
 /// in `fields`.
@@ -206,8 +218,7 @@ pub(crate) fn parse(raw: &[u8], path_meta: &Metadata, fields: &[String]) -> Resu
         ended = [bytes, b"\n"].concat();
         &ended[..]
     };
-    let parser = MessageParser::new();
-    let message = html::guarded(|| parser.parse(bytes)).flatten();
+    let message = html::guarded(|| PARSER.parse(bytes)).flatten();
     let Some(message) = message.filter(|m| m.parts.first().is_some_and(|p| !p.headers.is_empty()))
     else {
         return Err(Bad::invalid(

@@ -110,6 +110,10 @@ pub struct TrendsConfig {
     /// The terms drawn, as normalised features (`strike`, `general strike`); empty: the `top`
     /// most frequent features of the corpus.
     pub terms: Vec<String>,
+    /// The terms as the pipeline file writes them (`police` for the feature `polic`), for
+    /// people; empty: the features themselves. Not part of the analysis.
+    #[serde(skip)]
+    pub written: Vec<String>,
     /// How many of the most frequent features are drawn when `terms` is empty.
     pub top: usize,
     /// A metadata key splitting each series (one line per value).
@@ -126,6 +130,7 @@ impl Default for TrendsConfig {
             bin: Bin::Month,
             series: vec![Series::Terms],
             terms: Vec::new(),
+            written: Vec::new(),
             top: 10,
             by: None,
             features: TermsConfig::default(),
@@ -183,6 +188,8 @@ pub struct BinSpan {
 pub struct TermTrend {
     /// The feature.
     pub term: String,
+    /// The term as the pipeline file writes it (the feature, for the most frequent ones).
+    pub label: String,
     /// Its count in each group (in [`TrendsOutput::groups`] order), bin by bin.
     pub counts: Vec<Vec<u64>>,
 }
@@ -657,11 +664,20 @@ fn finish(config: &TrendsConfig, partial: TrendsPartial) -> TrendsOutput {
     out.terms = column
         .iter()
         .enumerate()
-        .map(|(i, &c)| TermTrend {
-            term: match vocabulary.get(c) {
+        .map(|(i, &c)| {
+            let term = match vocabulary.get(c) {
                 Some(v) => v.to_string(),
                 None => config.terms.get(i).cloned().unwrap_or_default(),
-            },
+            };
+            let label = match config.written.get(i) {
+                Some(w) if !config.terms.is_empty() => w.clone(),
+                _ => term.clone(),
+            };
+            (term, label)
+        })
+        .map(|(term, label)| TermTrend {
+            term,
+            label,
             counts: vec![vec![0; n_bins]; n_groups],
         })
         .collect();
@@ -774,6 +790,7 @@ impl Configure for Trends {
                     continue;
                 }
                 config.terms.push(feature);
+                config.written.push(term.clone());
             }
         }
         if let Some(n) = t.integer("top", 1, 1000) {

@@ -60,8 +60,11 @@ pub struct TrendsSummary {
 pub struct MovementSummary {
     /// `documents`, `sentiment` or `terms`.
     pub series: String,
-    /// `documents`, `mean_compound` or the term.
+    /// `documents`, `mean_compound` or the term (the feature counted).
     pub key: String,
+    /// The term as the pipeline file writes it (`police` for the feature `polic`); the key for
+    /// the other series.
+    pub label: String,
     /// The value of `by` (empty when not split).
     pub group: String,
     /// The bin before (its label).
@@ -75,10 +78,16 @@ pub struct MovementSummary {
 }
 
 impl MovementSummary {
-    fn of(m: &Movement<'_>) -> Self {
+    fn of(m: &Movement<'_>, out: &TrendsOutput) -> Self {
+        let label = out
+            .terms
+            .iter()
+            .find(|t| m.series == "terms" && t.term == m.key)
+            .map_or_else(|| m.key.clone(), |t| t.label.clone());
         MovementSummary {
             series: m.series.to_owned(),
             key: m.key.clone(),
+            label,
             group: m.group.to_owned(),
             from_bin: m.from_bin.label.clone(),
             to_bin: m.to_bin.label.clone(),
@@ -92,7 +101,7 @@ impl MovementSummary {
         let what = match self.series.as_str() {
             "documents" => "documents".to_owned(),
             "sentiment" => "mean compound".to_owned(),
-            _ => format!("“{}”", self.key),
+            _ => format!("“{}”", self.label),
         };
         let group = if self.group.is_empty() {
             String::new()
@@ -138,7 +147,7 @@ impl TrendsSummary {
             movements: out
                 .movements(MOVEMENTS)
                 .iter()
-                .map(MovementSummary::of)
+                .map(|m| MovementSummary::of(m, out))
                 .collect(),
         }
     }
@@ -283,7 +292,8 @@ fn line_chart(s: &mut String, title: &str, unit: &str, out: &TrendsOutput, lines
     } else {
         0
     };
-    let (top, left, right, plot_h) = (34.0 + 18.0 * legend_rows as f64, 64.0, 16.0, 220.0);
+    // The title, the legend's rows, the unit, then the plot.
+    let (top, left, right, plot_h) = (48.0 + 18.0 * legend_rows as f64, 64.0, 44.0, 220.0);
     let height = top + plot_h + 44.0;
     let values = lines
         .iter()
@@ -300,7 +310,19 @@ fn line_chart(s: &mut String, title: &str, unit: &str, out: &TrendsOutput, lines
     if hi <= lo {
         hi = lo + 1.0;
     }
-    let (tick_values, decimals) = ticks(lo, hi, 5);
+    let (mut tick_values, decimals) = ticks(lo, hi, 5);
+    // Ticks on both sides of every value: one more below or above where a value lies beyond.
+    if let [a, b, ..] = tick_values[..] {
+        let step = b - a;
+        if a > lo {
+            tick_values.insert(0, a - step);
+        }
+        if let Some(&last) = tick_values.last() {
+            if last < hi {
+                tick_values.push(last + step);
+            }
+        }
+    }
     let lo = tick_values.first().copied().unwrap_or(lo).min(lo);
     let hi = tick_values.last().copied().unwrap_or(hi).max(hi);
     let plot_w = W - left - right;
@@ -323,7 +345,7 @@ fn line_chart(s: &mut String, title: &str, unit: &str, out: &TrendsOutput, lines
     svg_open(s, height, title, &desc);
     for (i, line) in lines.iter().enumerate().take(lines.len().min(32)) {
         if lines.len() > 1 {
-            let (lx, ly) = (left + 220.0 * (i % 4) as f64, 30.0 + 18.0 * (i / 4) as f64);
+            let (lx, ly) = (left + 220.0 * (i % 4) as f64, 40.0 + 18.0 * (i / 4) as f64);
             let _ = write!(
                 s,
                 "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"3\"/>",
@@ -493,7 +515,7 @@ fn charts(s: &mut String, out: &TrendsOutput) {
             .iter()
             .enumerate()
             .map(|(i, t)| Line {
-                name: t.term.clone(),
+                name: t.label.clone(),
                 colour: colour(i),
                 points: (0..out.bins.len())
                     .map(|b| {
@@ -595,7 +617,7 @@ impl Section for TrendsSection {
             headers.push("mean compound".into());
         }
         for term in &out.terms {
-            headers.push(format!("{} /1k", term.term));
+            headers.push(format!("{} /1k", term.label));
         }
         let _ = writeln!(
             s,
