@@ -533,8 +533,6 @@ impl Analyser for Keyness {
 /// Counts of one value over the chosen features.
 pub(crate) struct Side {
     pub(crate) documents: u64,
-    /// Unigram tokens of its documents.
-    pub(crate) tokens: u64,
     pub(crate) counts: Vec<u64>,
     pub(crate) total: u64,
 }
@@ -619,7 +617,6 @@ pub(crate) fn count_values(features: &TermsConfig, mut partial: KeynessPartial) 
         .map(|(_, b)| std::mem::take(b))
         .unwrap_or_default();
     let largest_docs = corpus.n_docs();
-    let largest_tokens = corpus.n_tokens();
     let largest_counts: Vec<u64> = corpus.term_counts().collect();
     let remaps: Vec<Option<Vec<u32>>> = buckets
         .iter()
@@ -646,18 +643,18 @@ pub(crate) fn count_values(features: &TermsConfig, mut partial: KeynessPartial) 
                 *c = c.saturating_add(count);
             }
         };
-        let (n_docs, tokens) = match remap {
+        let n_docs = match remap {
             Some(remap) => {
                 for (count, &id) in bucket.term_counts().zip(remap) {
                     add(id, count);
                 }
-                (bucket.n_docs(), bucket.n_tokens())
+                bucket.n_docs()
             }
             None => {
                 for (id, &count) in largest_counts.iter().enumerate() {
                     add(u32::try_from(id).unwrap_or(PRUNED), count);
                 }
-                (largest_docs, largest_tokens)
+                largest_docs
             }
         };
         let total = counts.iter().fold(0u64, |s, &c| s.saturating_add(c));
@@ -665,7 +662,6 @@ pub(crate) fn count_values(features: &TermsConfig, mut partial: KeynessPartial) 
             value.clone(),
             Side {
                 documents: n_docs,
-                tokens,
                 counts,
                 total,
             },
@@ -707,7 +703,6 @@ fn counted_chosen(partial: KeynessPartial, chosen: partial::Chosen) -> Counted {
             value.to_string(),
             Side {
                 documents: bucket.n_docs(),
-                tokens: bucket.n_tokens(),
                 counts,
                 total,
             },

@@ -215,7 +215,33 @@ impl TermsPartial {
         ordinal: Ordinal,
         id: &str,
         tokens: &[Token<'_>],
+        ngrams: (usize, usize),
+        keep_row: bool,
+    ) {
+        self.observe_counting(ordinal, id, tokens, ngrams, keep_row, keep_row);
+    }
+
+    /// As [`observe`](Self::observe), and returns the document's (term id, count) pairs, one
+    /// per distinct feature in order of first occurrence, whether or not its row is kept.
+    pub(crate) fn observe_collect(
+        &mut self,
+        ordinal: Ordinal,
+        id: &str,
+        tokens: &[Token<'_>],
+        ngrams: (usize, usize),
+        keep_row: bool,
+    ) -> &[(u32, u64)] {
+        self.observe_counting(ordinal, id, tokens, ngrams, true, keep_row);
+        &self.scratch
+    }
+
+    fn observe_counting(
+        &mut self,
+        ordinal: Ordinal,
+        id: &str,
+        tokens: &[Token<'_>],
         (min_n, max_n): (usize, usize),
+        collect: bool,
         keep_row: bool,
     ) {
         self.chosen = None;
@@ -252,7 +278,7 @@ impl TermsPartial {
                         ring[i % RING],
                         FirstSeen { ordinal, position },
                         stamp,
-                        keep_row,
+                        collect,
                     );
                     position += 1;
                 }
@@ -265,7 +291,7 @@ impl TermsPartial {
                         gram.push_str(&token.text);
                     }
                     let key = TermTable::prepare(&gram);
-                    self.add(&gram, key, FirstSeen { ordinal, position }, stamp, keep_row);
+                    self.add(&gram, key, FirstSeen { ordinal, position }, stamp, collect);
                     position += 1;
                 }
             }
@@ -449,6 +475,36 @@ impl TermsPartial {
         self.n_tokens += other.n_tokens;
         self.epoch = self.epoch.max(other.epoch);
         remap
+    }
+}
+
+impl TermsPartial {
+    /// Merges `other` in, however costly (no swapping of sides); returns, for each id of
+    /// `other`, the term's id here.
+    pub(crate) fn merge_remap(&mut self, mut other: Self) -> Vec<u32> {
+        self.chosen = None;
+        let remap = self.add_vocabulary(&other);
+        for row in &mut other.docs {
+            for pair in row.terms.iter_mut() {
+                pair.0 = remap.get(pair.0 as usize).copied().unwrap_or(pair.0);
+            }
+        }
+        self.row_entries += other.row_entries;
+        self.docs.append(&mut other.docs);
+        self.n_docs += other.n_docs;
+        self.n_tokens += other.n_tokens;
+        self.epoch = self.epoch.max(other.epoch);
+        remap
+    }
+
+    /// The id of `term`, if the table has it.
+    pub(crate) fn term_id(&self, term: &str) -> Option<usize> {
+        self.vocab.get(term)
+    }
+
+    /// Number of terms (features) in the table: ids are below it.
+    pub(crate) fn table_len(&self) -> usize {
+        self.vocab.len()
     }
 }
 

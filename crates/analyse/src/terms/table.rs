@@ -185,7 +185,6 @@ impl TermTable {
     }
 
     /// The id of `term`, if present.
-    #[cfg(test)]
     pub(crate) fn get(&self, term: &str) -> Option<usize> {
         match pack(term.as_bytes()) {
             Some(key) => self.probe_short(key, tag_short(key)).ok(),

@@ -65,7 +65,6 @@ use wordmill_model::{Merge, Metadata, NormalisedDoc};
 pub use bins::Bin;
 use bins::{Placed, place};
 
-use crate::keyness::{Counted, KeynessPartial, count_values, terms_state_of};
 use crate::{Analyser, ConfigTable, Configure, DocumentStats, InvalidState, Keyness, Sentiment};
 use crate::{Terms, TermsConfig, TermsPartial};
 
@@ -148,25 +147,143 @@ pub struct Trends {
     shares_terms: bool,
 }
 
-/// The mergeable state of [`Trends`]: the feature counts of each bin (and value of `by`), kept
-/// as the keyness analyser keeps its per-value counts, with the documents that could not be
-/// placed counted apart (their counts are still needed to choose the corpus's features).
+/// The mergeable state of [`Trends`].
 ///
+/// The corpus's feature counts are one [`TermsPartial`], exactly the terms analyser's state
+/// (so that, counting for it, trends count each token once and hand that state over whole);
+/// each bin (and value of `by`) keeps its documents, tokens and (term id, count) pairs, ids of
+/// that state, appended document by document and compacted (sorted by id, equal ids added)
+/// whenever a bin's list has doubled, so a bin holds about one pair per distinct term it has.
 /// A bin is keyed by its first day, `2020-08-01`, followed by a tab and the value of `by` when
-/// there is one; keys sort by date, then value.
+/// there is one. Merging merges the terms states and renumbers the cheaper side's pairs.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrendsPartial {
-    counts: KeynessPartial,
+    terms: TermsPartial,
+    bins: BTreeMap<String, BinCounts>,
     /// Documents without a date.
     undated: u64,
     /// Documents whose date is less precise than the bin.
     imprecise: u64,
+    /// The features chosen when the terms state was handed over ([`Configure::share`]): their
+    /// column of each term id, and their texts. Never serialised; any change drops it.
+    #[serde(skip)]
+    chosen: Option<ChosenFeatures>,
+}
+
+/// The counts of one bin.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BinCounts {
+    documents: u64,
+    tokens: u64,
+    /// (term id, count) pairs; an id may repeat until the list is compacted.
+    counts: Vec<(u32, u64)>,
+    /// The length of `counts` when it was last compacted.
+    #[serde(skip)]
+    compacted: usize,
+}
+
+impl BinCounts {
+    /// Sorts the pairs by id and adds up those of one id.
+    fn compact(&mut self) {
+        self.counts.sort_unstable_by_key(|p| p.0);
+        let mut out: Vec<(u32, u64)> = Vec::with_capacity(self.counts.len());
+        for &(id, n) in &self.counts {
+            match out.last_mut() {
+                Some(last) if last.0 == id => last.1 = last.1.saturating_add(n),
+                _ => out.push((id, n)),
+            }
+        }
+        self.counts = out;
+        self.compacted = self.counts.len();
+    }
+
+    fn add(&mut self, pairs: &[(u32, u64)]) {
+        if self.counts.is_empty() {
+            // One document's pairs: one per distinct term, already compact.
+            self.counts.extend_from_slice(pairs);
+            self.compacted = self.counts.len();
+            return;
+        }
+        self.counts.extend_from_slice(pairs);
+        if self.counts.len() > 2 * self.compacted.max(512) {
+            self.compact();
+        }
+    }
+}
+
+/// The terms drawn, chosen among the corpus's features as the terms analyser chooses them: for
+/// each, its term id (`None`: a listed term that is not a feature) and its text.
+#[derive(Debug)]
+struct ChosenFeatures {
+    drawn: Vec<(Option<u32>, String)>,
+}
+
+impl ChosenFeatures {
+    fn of(terms: &mut TermsPartial, config: &TrendsConfig) -> Self {
+        let (kept, _) = terms.choose_features(&config.features).clone();
+        let drawn = if config.terms.is_empty() {
+            let counts: Vec<u64> = terms.term_counts().collect();
+            let count = |id: usize| counts.get(id).copied().unwrap_or(0);
+            let mut order: Vec<usize> = kept.into_iter().filter(|&id| count(id) > 0).collect();
+            // The most frequent first, ties by term: the top ones found by a partial sort.
+            let texts = |id: usize| terms.term_text(id).unwrap_or_default();
+            let by_count = |a: &usize, b: &usize| count(*b).cmp(&count(*a));
+            if order.len() > config.top {
+                order.select_nth_unstable_by(config.top, by_count);
+                let cut = count(order[config.top]);
+                // Keep every term tied with the last one taken, to break ties by text.
+                order.retain(|&id| count(id) >= cut);
+            }
+            let mut order: Vec<(u64, std::sync::Arc<str>, usize)> = order
+                .into_iter()
+                .map(|id| (count(id), texts(id), id))
+                .collect();
+            order.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            order
+                .into_iter()
+                .take(config.top)
+                .map(|(_, text, id)| (u32::try_from(id).ok(), text.to_string()))
+                .collect()
+        } else {
+            let mut is_feature = vec![false; terms.table_len()];
+            for &id in &kept {
+                if let Some(f) = is_feature.get_mut(id) {
+                    *f = true;
+                }
+            }
+            config
+                .terms
+                .iter()
+                .map(|term| {
+                    let id = terms
+                        .term_id(term)
+                        .filter(|&id| is_feature.get(id).copied().unwrap_or(false));
+                    (id.and_then(|id| u32::try_from(id).ok()), term.clone())
+                })
+                .collect()
+        };
+        ChosenFeatures { drawn }
+    }
 }
 
 impl Merge for TrendsPartial {
-    fn merge(&mut self, other: Self) {
-        self.counts.merge(other.counts);
+    fn merge(&mut self, mut other: Self) {
+        self.chosen = None;
+        if other.terms.remap_cost() > self.terms.remap_cost() {
+            std::mem::swap(self, &mut other);
+        }
+        let remap = self.terms.merge_remap(std::mem::take(&mut other.terms));
+        for (key, mut theirs) in other.bins {
+            for pair in &mut theirs.counts {
+                pair.0 = remap.get(pair.0 as usize).copied().unwrap_or(pair.0);
+            }
+            let ours = self.bins.entry(key).or_default();
+            ours.documents += theirs.documents;
+            ours.tokens += theirs.tokens;
+            ours.add(&theirs.counts);
+        }
         self.undated += other.undated;
         self.imprecise += other.imprecise;
     }
@@ -379,18 +496,18 @@ impl TrendsOutput {
     /// The rows of `trends.csv`, bin by bin, each group in turn, each series in turn: the
     /// documents, then sentiment (`mean_compound`, `positive`, `neutral`, `negative`), then each
     /// term. `value` is `None` for a bin without documents (a gap).
-    pub fn rows(&self) -> Vec<TrendRow<'_>> {
+    pub fn rows<'a>(&'a self) -> Vec<TrendRow<'a>> {
         let mut rows = Vec::new();
         for (b, span) in self.bins.iter().enumerate() {
             for (g, group) in self.groups.iter().enumerate() {
                 let docs = self.documents[g][b];
                 let tokens = self.tokens[g][b];
                 let row =
-                    |series: &'static str, key: &str, value: Option<f64>, count: u64| TrendRow {
+                    |series: &'static str, key: &'a str, value: Option<f64>, count: u64| TrendRow {
                         bin: span,
                         group,
                         series,
-                        key: key.to_owned(),
+                        key,
                         value: if docs == 0 { None } else { value },
                         count,
                     };
@@ -440,7 +557,7 @@ impl TrendsOutput {
             }
             if let Some(v) = row.value {
                 lines
-                    .entry((row.series, row.key, row.group))
+                    .entry((row.series, row.key.to_owned(), row.group))
                     .or_default()
                     .push((row.bin, v));
             }
@@ -494,7 +611,7 @@ pub struct TrendRow<'a> {
     pub series: &'static str,
     /// What is measured: `documents`; `mean_compound`, `positive`, `neutral`, `negative`; a
     /// term.
-    pub key: String,
+    pub key: &'a str,
     /// Documents; the mean compound or a share of units; a term's rate per 1,000 tokens.
     /// `None` in a bin without documents.
     pub value: Option<f64>,
@@ -530,27 +647,28 @@ impl Analyser for Trends {
     }
 
     fn observe(&self, partial: &mut TrendsPartial, doc: &NormalisedDoc<'_>) {
+        partial.chosen = None;
         let meta = &doc.doc.meta;
-        let placed = self.place(meta);
-        let key = match placed {
-            Placed::In(start) => Some(key(start, self.group(meta))),
-            Placed::Undated => {
-                partial.undated += 1;
-                None
-            }
-            Placed::Imprecise => {
-                partial.imprecise += 1;
-                None
-            }
-        };
-        partial.counts.observe(
-            key.as_deref(),
+        let pairs = partial.terms.observe_collect(
             doc.doc.ordinal,
             &doc.doc.id,
             &doc.tokens,
             self.config.features.ngram_range,
             self.shares_terms && self.config.features.per_document,
         );
+        match self.place(meta) {
+            Placed::In(start) => {
+                let bin = partial
+                    .bins
+                    .entry(key(start, self.group(meta)))
+                    .or_default();
+                bin.documents += 1;
+                bin.tokens += doc.tokens.len() as u64;
+                bin.add(pairs);
+            }
+            Placed::Undated => partial.undated += 1,
+            Placed::Imprecise => partial.imprecise += 1,
+        }
     }
 
     fn finish(&self, partial: TrendsPartial) -> TrendsOutput {
@@ -560,13 +678,14 @@ impl Analyser for Trends {
 
 fn finish(config: &TrendsConfig, partial: TrendsPartial) -> TrendsOutput {
     let TrendsPartial {
-        counts,
+        mut terms,
+        bins,
         undated,
         imprecise,
+        chosen,
     } = partial;
-    let Counted {
-        vocabulary, values, ..
-    } = count_values(&config.features, counts);
+    let chosen = chosen.unwrap_or_else(|| ChosenFeatures::of(&mut terms, config));
+    drop(terms);
     let mut out = TrendsOutput {
         bin: config.bin,
         by: config.by.clone(),
@@ -576,49 +695,20 @@ fn finish(config: &TrendsConfig, partial: TrendsPartial) -> TrendsOutput {
         documents: Vec::new(),
         tokens: Vec::new(),
         terms: Vec::new(),
-        missing_terms: Vec::new(),
+        missing_terms: chosen
+            .drawn
+            .iter()
+            .filter(|d| d.0.is_none())
+            .map(|d| d.1.clone())
+            .collect(),
         sentiment: None,
         undated,
         imprecise,
         refused: None,
     };
-    // The terms drawn: the listed ones, or the most frequent features.
-    let column: Vec<usize> = if config.terms.is_empty() {
-        let mut totals: Vec<(u64, usize)> = vec![(0, 0); vocabulary.len()];
-        for (i, t) in totals.iter_mut().enumerate() {
-            t.1 = i;
-        }
-        for (_, side) in &values {
-            for (i, &c) in side.counts.iter().enumerate() {
-                totals[i].0 = totals[i].0.saturating_add(c);
-            }
-        }
-        totals.sort_by(|a, b| {
-            b.0.cmp(&a.0)
-                .then_with(|| vocabulary[a.1].cmp(&vocabulary[b.1]))
-        });
-        totals
-            .into_iter()
-            .filter(|t| t.0 > 0)
-            .take(config.top)
-            .map(|t| t.1)
-            .collect()
-    } else {
-        let mut columns = Vec::new();
-        for term in &config.terms {
-            match vocabulary.iter().position(|v| **v == **term) {
-                Some(i) => columns.push(i),
-                None => {
-                    out.missing_terms.push(term.clone());
-                    columns.push(usize::MAX);
-                }
-            }
-        }
-        columns
-    };
-    let placed: Vec<(NaiveDate, &str, &crate::keyness::Side)> = values
+    let placed: Vec<(NaiveDate, &str, &BinCounts)> = bins
         .iter()
-        .filter_map(|(k, side)| unkey(k).map(|(start, group)| (start, group, side)))
+        .filter_map(|(k, b)| unkey(k).map(|(start, group)| (start, group, b)))
         .collect();
     let (Some(first), Some(last)) = (
         placed.iter().map(|p| p.0).min(),
@@ -650,58 +740,64 @@ fn finish(config: &TrendsConfig, partial: TrendsPartial) -> TrendsOutput {
             None => break,
         }
     }
-    let mut groups: Vec<String> = placed.iter().map(|p| p.1.to_owned()).collect();
-    groups.sort();
-    groups.dedup();
-    if config.by.is_none() {
-        groups = vec![String::new()];
-    }
-    out.groups = groups;
+    out.groups = if config.by.is_none() {
+        vec![String::new()]
+    } else {
+        let mut groups: Vec<String> = placed.iter().map(|p| p.1.to_owned()).collect();
+        groups.sort();
+        groups.dedup();
+        groups
+    };
     let (n_groups, n_bins) = (out.groups.len(), out.bins.len());
     out.documents = vec![vec![0; n_bins]; n_groups];
     out.tokens = vec![vec![0; n_bins]; n_groups];
-
-    out.terms = column
+    out.terms = chosen
+        .drawn
         .iter()
         .enumerate()
-        .map(|(i, &c)| {
-            let term = match vocabulary.get(c) {
-                Some(v) => v.to_string(),
-                None => config.terms.get(i).cloned().unwrap_or_default(),
-            };
+        .map(|(i, (_, term))| {
             let label = match config.written.get(i) {
                 Some(w) if !config.terms.is_empty() => w.clone(),
                 _ => term.clone(),
             };
-            (term, label)
-        })
-        .map(|(term, label)| TermTrend {
-            term,
-            label,
-            counts: vec![vec![0; n_bins]; n_groups],
+            TermTrend {
+                term: term.clone(),
+                label,
+                counts: vec![vec![0; n_bins]; n_groups],
+            }
         })
         .collect();
-    let index = |start: NaiveDate, group: &str| -> Option<(usize, usize)> {
-        let b = out.bins.binary_search_by(|s| s.start.cmp(&start)).ok()?;
+    // Term id → the index of the term drawn.
+    let table = chosen
+        .drawn
+        .iter()
+        .filter_map(|d| d.0)
+        .max()
+        .map_or(0, |id| id as usize + 1);
+    let mut drawn = vec![u32::MAX; table];
+    for (t, (id, _)) in chosen.drawn.iter().enumerate() {
+        if let Some(slot) = id.and_then(|id| drawn.get_mut(id as usize)) {
+            *slot = u32::try_from(t).unwrap_or(u32::MAX);
+        }
+    }
+    for (start, group, bin) in placed {
+        let Ok(b) = out.bins.binary_search_by(|s| s.start.cmp(&start)) else {
+            continue;
+        };
         let g = if config.by.is_none() {
             0
         } else {
-            out.groups
-                .binary_search_by(|v| v.as_str().cmp(group))
-                .ok()?
+            match out.groups.binary_search_by(|v| v.as_str().cmp(group)) {
+                Ok(g) => g,
+                Err(_) => continue,
+            }
         };
-        Some((g, b))
-    };
-    let cells: Vec<(usize, usize, &crate::keyness::Side)> = placed
-        .iter()
-        .filter_map(|&(start, group, side)| index(start, group).map(|(g, b)| (g, b, side)))
-        .collect();
-    for (g, b, side) in cells {
-        out.documents[g][b] += side.documents;
-        out.tokens[g][b] += side.tokens;
-        for (t, &c) in column.iter().enumerate() {
-            if let Some(&count) = side.counts.get(c) {
-                out.terms[t].counts[g][b] += count;
+        out.documents[g][b] += bin.documents;
+        out.tokens[g][b] += bin.tokens;
+        for &(id, count) in &bin.counts {
+            let t = drawn.get(id as usize).copied().unwrap_or(u32::MAX);
+            if let Some(term) = out.terms.get_mut(t as usize) {
+                term.counts[g][b] += count;
             }
         }
     }
@@ -813,17 +909,28 @@ impl Configure for Trends {
         partial: &TrendsPartial,
         documents: &[DocumentStats],
     ) -> Result<(), InvalidState> {
-        partial.counts.validate()?;
+        partial.terms.validate()?;
+        if partial.terms.n_docs() != documents.len() as u64 {
+            return Err(InvalidState(format!(
+                "the trends counts are of {} documents, the state's {}",
+                partial.terms.n_docs(),
+                documents.len()
+            )));
+        }
+        let terms = partial.terms.table_len();
         let mut undated = 0u64;
         let mut imprecise = 0u64;
-        let mut expected: BTreeMap<Option<String>, u64> = BTreeMap::new();
+        let mut expected: BTreeMap<String, (u64, u64)> = BTreeMap::new();
         for d in documents {
             match self.place(&d.meta) {
                 Placed::Undated => undated += 1,
                 Placed::Imprecise => imprecise += 1,
-                Placed::In(_) => {}
+                Placed::In(start) => {
+                    let e = expected.entry(key(start, self.group(&d.meta))).or_default();
+                    e.0 += 1;
+                    e.1 += d.tokens;
+                }
             }
-            *expected.entry(self.key_of(&d.meta)).or_default() += 1;
         }
         if (partial.undated, partial.imprecise) != (undated, imprecise) {
             return Err(InvalidState(format!(
@@ -831,20 +938,23 @@ impl Configure for Trends {
                 partial.undated, partial.imprecise
             )));
         }
-        for (key, bucket) in partial.counts.buckets() {
-            let want = expected.remove(&key.map(str::to_owned)).unwrap_or_default();
-            if bucket.n_docs() != want {
+        for (key, bin) in &partial.bins {
+            let want = expected.remove(key).unwrap_or_default();
+            if (bin.documents, bin.tokens) != want {
                 return Err(InvalidState(format!(
-                    "the trends counts of bin {:?} are of {} documents, the documents' {want}",
-                    key.unwrap_or("(not placed)"),
-                    bucket.n_docs()
+                    "the trends counts of bin {key:?} are of {} documents and {} tokens, the documents' {} and {}",
+                    bin.documents, bin.tokens, want.0, want.1
+                )));
+            }
+            if let Some(&(id, _)) = bin.counts.iter().find(|p| p.0 as usize >= terms) {
+                return Err(InvalidState(format!(
+                    "the trends counts of bin {key:?} name term {id}, of {terms}"
                 )));
             }
         }
-        if let Some((key, n)) = expected.into_iter().find(|(_, n)| *n > 0) {
+        if let Some((key, (n, _))) = expected.into_iter().next() {
             return Err(InvalidState(format!(
-                "the trends counts have no bin {:?}, which {n} documents have",
-                key.unwrap_or_default()
+                "the trends counts have no bin {key:?}, which {n} documents have"
             )));
         }
         Ok(())
@@ -854,12 +964,16 @@ impl Configure for Trends {
         self.shares_terms.then_some(<Terms as Configure>::KEY)
     }
 
+    /// The terms state, handed over whole: the features are chosen first (the terms analyser
+    /// finishes with the same choice) and what the trends need of them kept.
     fn share(&self, partial: &mut TrendsPartial) -> Option<Box<dyn std::any::Any + Send>> {
         if !self.shares_terms {
             return None;
         }
-        terms_state_of(&self.config.features, &mut partial.counts)
-            .map(|p: TermsPartial| Box::new(p) as Box<dyn std::any::Any + Send>)
+        let chosen = ChosenFeatures::of(&mut partial.terms, &self.config);
+        let terms = std::mem::take(&mut partial.terms);
+        partial.chosen = Some(chosen);
+        Some(Box::new(terms) as Box<dyn std::any::Any + Send>)
     }
 }
 

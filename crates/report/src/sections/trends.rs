@@ -246,14 +246,30 @@ pub fn write_trends_csv(w: &mut dyn Write, out: &TrendsOutput) -> io::Result<()>
     }
     header.push_str(",series,key,value,count");
     rows.header(&header)?;
+    // Each bin's days written once, not once a row.
+    let days: Vec<(String, String)> = out
+        .bins
+        .iter()
+        .map(|b| {
+            (
+                b.start.format("%Y-%m-%d").to_string(),
+                b.end.format("%Y-%m-%d").to_string(),
+            )
+        })
+        .collect();
+    let mut at = 0;
     for r in out.rows() {
-        rows.text(&r.bin.start.format("%Y-%m-%d").to_string(), true);
-        rows.text(&r.bin.end.format("%Y-%m-%d").to_string(), false);
+        while out.bins.get(at).is_some_and(|b| b.start != r.bin.start) {
+            at += 1;
+        }
+        let (start, end) = &days[at.min(days.len() - 1)];
+        rows.text(start, true);
+        rows.text(end, false);
         if out.by.is_some() {
             rows.text(r.group, false);
         }
         rows.text(r.series, false);
-        rows.text(&r.key, false);
+        rows.text(r.key, false);
         match r.value {
             Some(v) => rows.float(v),
             None => rows.empty(),
@@ -442,25 +458,62 @@ fn line_chart(s: &mut String, title: &str, unit: &str, out: &TrendsOutput, lines
             d.trim_start(),
             line.colour
         );
+        // A point with no neighbour draws no line: a dot shows it.
         for (b, p) in line.points.iter().enumerate() {
-            if let Some((v, count)) = p {
-                let _ = write!(
-                    s,
-                    "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"><title>{}{}: {} ({})</title></circle>",
-                    c(x(b)),
-                    c(y(*v)),
-                    line.colour,
-                    escape(&out.bins[b].label),
-                    if lines.len() > 1 {
-                        format!(", {}", escape(&line.name))
-                    } else {
-                        String::new()
-                    },
-                    tick_label(*v, decimals.max(2)),
-                    thousands(*count)
-                );
+            let alone = |k: Option<usize>| {
+                k.and_then(|k| line.points.get(k))
+                    .is_none_or(Option::is_none)
+            };
+            if let Some((v, _)) = p {
+                if alone(b.checked_sub(1)) && alone(Some(b + 1)) {
+                    let _ = write!(
+                        s,
+                        "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"/>",
+                        c(x(b)),
+                        c(y(*v)),
+                        line.colour
+                    );
+                }
             }
         }
+    }
+    // Hovering a bin's column shows every line's value there, with its count.
+    let half = if n == 1 {
+        plot_w / 2.0
+    } else {
+        plot_w / (n - 1) as f64 / 2.0
+    };
+    for (b, span) in out.bins.iter().enumerate() {
+        let mut tip = escape(&span.label);
+        for line in lines {
+            match line.points[b] {
+                Some((v, count)) => {
+                    if lines.len() > 1 {
+                        let _ = write!(tip, "\n{}: ", escape(&line.name));
+                    } else {
+                        tip.push_str(": ");
+                    }
+                    let _ = write!(
+                        tip,
+                        "{} ({})",
+                        tick_label(v, decimals.max(2)),
+                        thousands(count)
+                    );
+                }
+                None if lines.len() > 1 => {
+                    let _ = write!(tip, "\n{}: no documents", escape(&line.name));
+                }
+                None => tip.push_str(": no documents"),
+            }
+        }
+        let _ = write!(
+            s,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"transparent\"><title>{tip}</title></rect>",
+            c(x(b) - half),
+            c(top),
+            c(2.0 * half),
+            c(plot_h)
+        );
     }
     s.push_str("</svg>\n");
 }
@@ -808,6 +861,7 @@ mod tests {
             2
         );
         assert!(s.contains("<title>2020-08: 1000.00 (1)</title>"), "{s}");
+        assert!(s.contains("<title>2020-07: no documents</title>"), "{s}");
         assert!(
             section
                 .summary
