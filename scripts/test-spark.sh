@@ -191,6 +191,35 @@ else
     say "FAIL words: the Spark job failed"; failed=$((failed + 1))
 fi
 
+# Trends per year and party: the sentiment per bin is folded from the scores after the merge,
+# the terms per bin counted with the terms state the trends analyser hands over.
+cat > "$TMP/sotu-trends.toml" <<'TOML'
+version = 1
+name = "sotu-trends"
+[ingest]
+inputs = ["corpus/sotu/*.txt"]
+format = "text"
+meta_from_path = '(?P<year>\d{4})_(?P<president>[a-z_]+)_(?P<party>[a-z])\.txt$'
+date_field = "year"
+[normalise]
+stopwords = "en"
+[analyse.terms]
+[analyse.sentiment]
+[analyse.trends]
+bin = "year"
+by = "party"
+terms = ["america", "war", "economy"]
+TOML
+"$BIN" run "$TMP/sotu-trends.toml" --out "$TMP/single-trends" --quiet || say "the single run failed"
+if spark_job scale/spark/wordmill_spark.py --pipeline "$TMP/sotu-trends.toml" \
+        --input 'corpus/sotu/*.txt' --format text --partitions 3 --fan-in 2 \
+        --wordmill "$BIN" --out "$TMP/spark-trends"; then
+    check trends "$TMP/single-trends" "$TMP/spark-trends" \
+        report.json trends.csv terms.csv documents.csv report.md report.html
+else
+    say "FAIL trends: the Spark job failed"; failed=$((failed + 1))
+fi
+
 # JSON Lines: small file splits so each file is read as several splits in several partitions.
 "$BIN" run "$TMP/sotu-jsonl.toml" --out "$TMP/single-jsonl" --quiet || say "the single run failed"
 if spark_job --conf spark.sql.files.maxPartitionBytes=262144 --conf spark.sql.files.openCostInBytes=0 \

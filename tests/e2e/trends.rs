@@ -88,7 +88,7 @@ fn mail_dates_are_utc_and_the_monthly_sentiment_is_the_sentences_it_is_made_of()
     let rows = csv_rows(&out.join("trends.csv"));
     let mut checked = 0;
     let mut documents_per_bin: BTreeMap<(String, String), u64> = BTreeMap::new();
-    for (_, (m, class)) in &doc_bin {
+    for (m, class) in doc_bin.values() {
         *documents_per_bin
             .entry((m.clone(), class.clone()))
             .or_default() += 1;

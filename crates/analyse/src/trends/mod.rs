@@ -137,7 +137,12 @@ impl Default for TrendsConfig {
     }
 }
 
-/// The trends analyser (see the [module documentation](self)).
+/// Trends over time: each document placed in the day, ISO week, month, quarter or year of its
+/// date (a metadata field in the form ingest's `date_field` writes: `2020-08-13`,
+/// `2020-08-13T06:30:00Z`, `2020-08`, `2020`), and per bin (and value of
+/// [`TrendsConfig::by`]) the documents, the terms drawn (counts and rates per 1,000 tokens) and,
+/// folded from the sentiment analyser's scores ([`Trends::sentiment_fold`]), the sentiment.
+/// Every bin from the first date's to the last's is in the output, the empty ones too.
 #[derive(Debug, Clone)]
 pub struct Trends {
     config: TrendsConfig,
@@ -549,8 +554,9 @@ impl TrendsOutput {
     /// consecutive bins with documents, largest first within each series, at most `k` per
     /// series.
     pub fn movements(&self, k: usize) -> Vec<Movement<'_>> {
-        let mut lines: BTreeMap<(&'static str, String, &str), Vec<(&BinSpan, f64)>> =
-            BTreeMap::new();
+        // (series, key, group) → its points with a value.
+        type Line<'a> = (&'static str, String, &'a str);
+        let mut lines: BTreeMap<Line<'_>, Vec<(&BinSpan, f64)>> = BTreeMap::new();
         for row in self.rows() {
             if row.series == "sentiment" && row.key != "mean_compound" {
                 continue;

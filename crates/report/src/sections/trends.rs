@@ -156,7 +156,7 @@ impl TrendsSummary {
     fn headline(&self) -> String {
         let mut s = match (&self.first, &self.last) {
             (Some(first), Some(last)) => format!(
-                "{} in {} {} bins from {first} to {last} ({} empty), dated by `{}`",
+                "{} in {} {} bins from {first} to {last} ({} empty), dated by their “{}”",
                 plural(self.documents, "document", "documents"),
                 thousands(self.bins as u64),
                 self.settings.bin.name(),
@@ -169,7 +169,7 @@ impl TrendsSummary {
             ),
         };
         if let Some(by) = &self.settings.by {
-            let _ = write!(s, ", one line per value of `{by}`");
+            let _ = write!(s, ", one line per value of “{by}”");
         }
         s.push('.');
         let apart = [
@@ -694,7 +694,12 @@ impl Section for TrendsSection {
                 })
                 .collect::<String>()
         );
+        let mut empty = 0u64;
         for (b, span) in out.bins.iter().enumerate() {
+            if out.documents.iter().all(|g| g[b] == 0) {
+                empty += 1;
+                continue;
+            }
             for (g, group) in out.groups.iter().enumerate() {
                 let docs = out.documents[g][b];
                 let mut cells = vec![span.label.clone()];
@@ -715,6 +720,13 @@ impl Section for TrendsSection {
                 }
                 let _ = writeln!(s, "| {} |", cells.join(" | "));
             }
+        }
+        if empty > 0 {
+            let _ = writeln!(
+                s,
+                "\n{} without documents left out of the table; trends.csv has every bin.",
+                plural(empty, "bin", "bins")
+            );
         }
         s.push('\n');
     }
