@@ -564,6 +564,11 @@ pub struct SourceConfig {
     pub date_format: Option<crate::DateFormat>,
     /// What a missing or unreadable date does. Default [`Undated::Error`].
     pub undated: Undated,
+    /// A field (JSON Lines dotted path, CSV column, named in [`SourceConfig::meta_fields`]) that
+    /// holds each record's original path: [`SourceConfig::meta_from_path`] is matched against
+    /// it instead of the input file's path, and the field itself is not kept. For records that
+    /// were files before (a cluster job sends each file as a JSON line). Default `None`.
+    pub path_field: Option<String>,
 }
 
 impl Default for SourceConfig {
@@ -591,6 +596,7 @@ impl Default for SourceConfig {
             date_field: None,
             date_format: None,
             undated: Undated::Error,
+            path_field: None,
         }
     }
 }

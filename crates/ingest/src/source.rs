@@ -463,6 +463,9 @@ impl Source {
         line: Option<u64>,
         replaced: Option<Replaced>,
     ) -> Result<(), Problem> {
+        if let Some(field) = &self.config.path_field {
+            meta = field_path_metadata(&self.config, field, meta);
+        }
         // A text file's date comes from its path, read once when the file starts.
         if self.config.format != Format::Text {
             self.date(&mut meta, line)?;
@@ -780,8 +783,32 @@ impl Iterator for Source {
     }
 }
 
+/// A record's metadata with `field` (its original path) replaced by the named groups of
+/// `meta_from_path` that matched in it, those first (see [`SourceConfig::path_field`]).
+fn field_path_metadata(config: &SourceConfig, field: &str, meta: Metadata) -> Metadata {
+    let mut out = match meta.get(field) {
+        Some(path) => path_metadata_of(config, path),
+        None => Metadata::new(),
+    };
+    for (k, v) in meta.iter() {
+        if k != field {
+            out.insert(k, v);
+        }
+    }
+    out
+}
+
 /// The named groups of `meta_from_path` that matched in `display`, in group order.
 fn path_metadata(config: &SourceConfig, display: &str) -> Metadata {
+    if config.path_field.is_some() {
+        // Matched against each record's field instead.
+        return Metadata::new();
+    }
+    path_metadata_of(config, display)
+}
+
+/// The named groups of `meta_from_path` that matched in `path`, in group order.
+fn path_metadata_of(config: &SourceConfig, display: &str) -> Metadata {
     let mut meta = Metadata::new();
     if let Some(regex) = &config.meta_from_path {
         if let Some(caps) = regex.captures(display) {

@@ -609,6 +609,7 @@ fn source_config(p: &Pipeline) -> SourceConfig {
         date_field: p.ingest.date_field.clone(),
         date_format: p.ingest.date_format.clone(),
         undated: p.ingest.undated,
+        path_field: None,
     }
 }
 
@@ -988,21 +989,21 @@ pub fn map(
     let mut cfg = source_config(pipeline);
     cfg.inputs = vec!["-".to_string()];
     cfg.format = Format::Jsonl;
-    cfg.meta_from_path = None;
     for extra in ordinal_field.iter().chain(path_field.iter()) {
         if !cfg.meta_fields.contains(extra) {
             cfg.meta_fields.push(extra.clone());
         }
     }
+    // `meta_from_path` applies to the path field (before dates are read), or to nothing.
+    match (&path_field, &cfg.meta_from_path) {
+        (Some(field), Some(_)) => cfg.path_field = Some(field.clone()),
+        _ => cfg.meta_from_path = None,
+    }
     let source = Source::open(cfg)?;
-    let path_field = match (path_field, &pipeline.ingest.meta_from_path) {
-        (Some(f), Some(re)) => Some((f, re.clone())),
-        _ => None,
-    };
     let fixup = Fixup {
         ordinal_offset,
         ordinal_field,
-        path_field,
+        path_field: None,
     };
     let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
