@@ -191,8 +191,9 @@ else
     say "FAIL words: the Spark job failed"; failed=$((failed + 1))
 fi
 
-# Trends per year and party: the sentiment per bin is folded from the scores after the merge,
-# the terms per bin counted with the terms state the trends analyser hands over.
+# Trends per year and party: the sentiment, dictionary and targets per bin placed from those
+# analysers' results after the merge, the terms per bin counted with the terms state the trends
+# analyser hands over.
 cat > "$TMP/sotu-trends.toml" <<'TOML'
 version = 1
 name = "sotu-trends"
@@ -205,6 +206,11 @@ date_field = "year"
 stopwords = "en"
 [analyse.terms]
 [analyse.sentiment]
+[analyse.dictionary]
+files = "pipelines/dictionaries/belarus.yml"
+[analyse.targets]
+america = ["america", "american*"]
+taxes = ["tax", "taxes", "taxpayer*"]
 [analyse.trends]
 bin = "year"
 by = "party"

@@ -273,3 +273,96 @@ fn a_latin1_corpus_read_as_latin1_counts_its_accented_words() {
     assert_exit(&out, 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown encoding `klingon`"));
 }
+
+/// A pipeline with the dictionary and targets series, per year and party, on corpus/sotu.
+fn words_pipeline(dir: &std::path::Path) -> String {
+    let p = dir.join("words-trends.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "version = 1\nname = \"words-trends\"\n[ingest]\ninputs = [\"corpus/sotu/*.txt\"]\n\
+             meta_from_path = '(?P<year>\\d{{4}})_(?P<president>[a-z_]+)_(?P<party>[a-z])\\.txt$'\n\
+             date_field = \"year\"\n[normalise]\nstopwords = \"en\"\n[analyse.sentiment]\n\
+             [analyse.dictionary]\nfiles = \"pipelines/dictionaries/belarus.yml\"\n\
+             [analyse.targets]\namerica = [\"america\", \"american*\"]\ntaxes = [\"tax\", \"taxes\", \"taxpayer*\"]\n\
+             [analyse.trends]\nbin = \"year\"\nby = \"party\"\ntop = 3\n\
+             [report]\ndir = \"{}\"\n",
+            dir.join("unused").display()
+        ),
+    )
+    .unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+#[test]
+fn dictionary_and_target_series_are_the_rows_of_their_own_files_by_year() {
+    let dir = scratch("words-trends");
+    let pipeline = words_pipeline(&dir);
+    let out = dir.join("out");
+    run(&pipeline, &out, "2");
+    // Each document's year and party, by id.
+    let documents = csv_rows(&out.join("documents.csv"));
+    let bin: BTreeMap<String, (String, String)> = documents
+        .iter()
+        .map(|d| {
+            (
+                d["doc_id"].clone(),
+                (format!("{}-01-01", d["year"]), d["party"].clone()),
+            )
+        })
+        .collect();
+    // dictionary.csv summed per year, party and category.
+    let mut dictionary: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    for r in csv_rows(&out.join("dictionary.csv")) {
+        let (year, party) = bin[&r["doc_id"]].clone();
+        *dictionary
+            .entry((year, party, r["category"].clone()))
+            .or_default() += r["count"].parse::<u64>().unwrap();
+    }
+    // target_sentences.jsonl per year, party and target: sentences and the sum of compounds.
+    let mut targets: BTreeMap<(String, String, String), (u64, f64)> = BTreeMap::new();
+    for line in std::fs::read_to_string(out.join("target_sentences.jsonl"))
+        .unwrap()
+        .lines()
+    {
+        let t: serde_json::Value = serde_json::from_str(line).unwrap();
+        let (year, party) = bin[t["doc_id"].as_str().unwrap()].clone();
+        let e = targets
+            .entry((year, party, t["target"].as_str().unwrap().to_string()))
+            .or_default();
+        e.0 += 1;
+        e.1 += t["compound"].as_f64().unwrap();
+    }
+    let (mut seen_dictionary, mut seen_targets) = (0, 0);
+    for r in csv_rows(&out.join("trends.csv")) {
+        let key = (r["bin_start"].clone(), r["party"].clone(), r["key"].clone());
+        match r["series"].as_str() {
+            "dictionary" => {
+                let want = dictionary.get(&key).copied().unwrap_or(0);
+                assert_eq!(r["count"], want.to_string(), "{r:?}");
+                seen_dictionary += u64::from(want > 0);
+            }
+            "targets" => {
+                let (n, sum) = targets.get(&key).copied().unwrap_or_default();
+                assert_eq!(r["count"], n.to_string(), "{r:?}");
+                if n > 0 {
+                    let got: f64 = r["value"].parse().unwrap();
+                    assert_eq!(got.to_bits(), (sum / n as f64).to_bits(), "{r:?}");
+                    seen_targets += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        seen_dictionary > 50 && seen_targets > 50,
+        "{seen_dictionary} {seen_targets}"
+    );
+    // The same bytes from three shards merged.
+    let merged = merged_shards(&dir, "words", &pipeline, &sotu_files(), &[20, 41]);
+    assert!(
+        std::fs::read(out.join("trends.csv")).unwrap()
+            == std::fs::read(merged.join("trends.csv")).unwrap(),
+        "trends.csv differs when merged from shards"
+    );
+}

@@ -19,8 +19,8 @@ use wordmill_ingest::{Format, Replacement, Skip, Source, SourceConfig, Split};
 use wordmill_model::{DocBuffers, Document, Merge, Metadata};
 use wordmill_normalise::Normaliser;
 use wordmill_report::{
-    AnalyserSection, CorpusSummary, IfLocked, OutputDir, Report, SentimentSection, StagedDir,
-    TargetsSection, TermsSection, TrendsSection,
+    AnalyserSection, CorpusSummary, DictionarySection, IfLocked, OutputDir, Report,
+    SentimentSection, StagedDir, TargetsSection, TermsSection, TrendsSection,
 };
 
 use crate::config::{Pipeline, ReportFormat};
@@ -1266,13 +1266,26 @@ fn render_into(
             t.rename_documents(&folded.ids.renamed);
         }
         // The sentiment per bin, folded from the sentiment analyser's scores in ordinal order.
+        // The series made of other analysers' results: the sentiment per bin, folded from the
+        // sentiment analyser's scores in ordinal order, and the dictionary's and the targets'
+        // per-document results placed in the bins the fold found for each document.
         if let Some(t) = section.as_any_mut().downcast_mut::<TrendsSection>() {
             let trends = stages
                 .analysers
                 .iter()
                 .find_map(|s| s.analyser().downcast_ref::<Trends>());
             if let (Some(trends), Some(fold)) = (trends, folded.trends.take()) {
-                t.add_sentiment(trends, fold);
+                let dictionary = sections.iter().find_map(|s| {
+                    s.as_any()
+                        .downcast_ref::<DictionarySection>()
+                        .and_then(|d| d.output.as_ref())
+                });
+                let targets = sections.iter().find_map(|s| {
+                    s.as_any()
+                        .downcast_ref::<TargetsSection>()
+                        .and_then(|d| d.output.as_ref())
+                });
+                t.add_fold(trends, &fold, dictionary, targets);
             }
         }
         sections.push(section);

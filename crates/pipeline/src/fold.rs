@@ -248,7 +248,8 @@ pub(crate) struct Folded {
     /// The sentiment output; its `documents` are those of `documents`, its `sentences` empty
     /// (they went to `sentences.jsonl`).
     pub(crate) sentiment: Option<SentimentOutput>,
-    /// The sentiment per bin of the trends analyser, when it draws it.
+    /// The sentiment per bin of the trends analyser and the bin of each document, when it
+    /// draws series made of other analysers' results.
     pub(crate) trends: Option<TrendsSentiment>,
     /// `sentences.jsonl`, written, not yet in place.
     pub(crate) sentences_file: Option<PendingFile>,
@@ -308,7 +309,7 @@ impl Fold {
         Ok(Fold {
             plan,
             sentiment: sentiment.map(SentimentFold::new),
-            trends: sentiment.and(trends).and_then(Trends::sentiment_fold),
+            trends: trends.and_then(Trends::sentiment_fold),
             sentences,
             spill,
             compounds,
@@ -367,8 +368,12 @@ impl Fold {
                 },
                 None => None,
             };
-            if let (Some(trends), Some(_)) = (&mut self.trends, &doc_sentiment) {
-                trends.observe(&stats.meta, self.scratch.iter().map(|r| r.compound));
+            if let Some(trends) = &mut self.trends {
+                trends.observe(
+                    &stats.meta,
+                    stats.ordinal,
+                    self.scratch.iter().map(|r| r.compound),
+                );
             }
             self.write_units(dir)?;
             self.documents += 1;

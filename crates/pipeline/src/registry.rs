@@ -28,10 +28,10 @@ pub(crate) static ANALYSERS: &[&dyn Kind] = &[
     &KindOf::<Terms, TermsSection>::NEW,
     &KindOf::<Keyness, KeynessSection>::NEW,
     &KindOf::<Sentiment, SentimentSection>::NEW,
-    &KindOf::<Trends, TrendsSection>::NEW,
     &KindOf::<Collocations, CollocationsSection>::NEW,
     &KindOf::<Dictionary, DictionarySection>::NEW,
     &KindOf::<Targets, TargetsSection>::NEW,
+    &KindOf::<Trends, TrendsSection>::NEW,
     &KindOf::<Kwic, KwicSection>::NEW,
 ];
 

@@ -60,7 +60,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use wordmill_model::{Merge, Metadata, NormalisedDoc};
+use wordmill_model::{Merge, Metadata, NormalisedDoc, Ordinal};
 
 pub use bins::Bin;
 use bins::{Placed, place};
@@ -82,19 +82,32 @@ pub enum Series {
     Sentiment,
     /// The listed terms (or the `top` most frequent), per bin.
     Terms,
+    /// Each category of the dictionary analyser, per bin: its matches and their share of the
+    /// tokens.
+    Dictionary,
+    /// Each target of the targets analyser, per bin: the sentences that mention it and their
+    /// mean compound score.
+    Targets,
 }
 
 impl Series {
     /// Every series, in the order of [`Series::NAMES`].
-    pub const ALL: [Series; 2] = [Series::Sentiment, Series::Terms];
+    pub const ALL: [Series; 4] = [
+        Series::Sentiment,
+        Series::Terms,
+        Series::Dictionary,
+        Series::Targets,
+    ];
     /// Their names in pipeline files.
-    pub const NAMES: [&'static str; 2] = ["sentiment", "terms"];
+    pub const NAMES: [&'static str; 4] = ["sentiment", "terms", "dictionary", "targets"];
 
     /// The name used in pipeline files and in `trends.csv`.
     pub const fn name(self) -> &'static str {
         match self {
             Series::Sentiment => "sentiment",
             Series::Terms => "terms",
+            Series::Dictionary => "dictionary",
+            Series::Targets => "targets",
         }
     }
 }
@@ -330,6 +343,13 @@ pub struct SentimentCell {
 }
 
 impl SentimentCell {
+    fn add(&mut self, c: f64) {
+        self.units += 1;
+        self.compound_sum += c;
+        self.positive += u64::from(c >= 0.05);
+        self.negative += u64::from(c <= -0.05);
+    }
+
     /// The mean compound score, when there is a unit.
     pub fn mean(&self) -> Option<f64> {
         (self.units > 0).then(|| self.compound_sum / self.units as f64)
@@ -365,6 +385,14 @@ pub struct TrendsOutput {
     pub missing_terms: Vec<String>,
     /// Sentiment per group and bin, when the series is drawn and the sentiment analyser ran.
     pub sentiment: Option<Vec<Vec<SentimentCell>>>,
+    /// Each dictionary category (name) with its matches per group and bin, when the series is
+    /// drawn.
+    pub categories: Vec<(String, Vec<Vec<u64>>)>,
+    /// Tokens the dictionary analyser counted, per group and bin (the base of the shares).
+    pub dictionary_tokens: Vec<Vec<u64>>,
+    /// Each target (name) with the sentiment of the sentences mentioning it, per group and
+    /// bin, when the series is drawn.
+    pub targets: Vec<(String, Vec<Vec<SentimentCell>>)>,
     /// Documents without a date.
     pub undated: u64,
     /// Documents with a date less precise than the bin.
@@ -427,60 +455,160 @@ impl Trends {
             .map(|by| meta.get(by).unwrap_or(""))
     }
 
-    /// A fold of the sentiment analyser's scores into this analyser's bins, for
-    /// [`TrendsOutput::add_sentiment`]: documents must come in ordinal order, so the sums are the
-    /// same whatever split of the corpus the scores came from.
+    /// The fold that places documents in this analyser's bins after the run, for the series
+    /// made of other analysers' results ([`TrendsOutput::add_sentiment`],
+    /// [`TrendsOutput::add_categories`], [`TrendsOutput::add_targets`]): documents must come in
+    /// ordinal order, so the sums are the same whatever split of the corpus the results came
+    /// from. `None` when no such series is drawn.
     pub fn sentiment_fold(&self) -> Option<TrendsSentiment> {
+        let folded = [Series::Sentiment, Series::Dictionary, Series::Targets];
         self.config
             .series
-            .contains(&Series::Sentiment)
+            .iter()
+            .any(|s| folded.contains(s))
             .then(|| TrendsSentiment {
                 trends: self.clone(),
                 cells: BTreeMap::new(),
+                keys: Vec::new(),
+                placed: Vec::new(),
             })
     }
 }
 
-/// Sentiment per bin, folded from the sentiment analyser's scores (see
-/// [`Trends::sentiment_fold`]).
+/// Sentiment per bin, folded from the sentiment analyser's scores, and the bin of every
+/// document (see [`Trends::sentiment_fold`]).
 #[derive(Debug, Clone)]
 pub struct TrendsSentiment {
     trends: Trends,
     cells: BTreeMap<String, SentimentCell>,
+    /// The keys of the bins documents are placed in, each once.
+    keys: Vec<String>,
+    /// Each placed document's ordinal and its key's index in `keys`, in ordinal order.
+    placed: Vec<(Ordinal, u32)>,
 }
 
 impl TrendsSentiment {
-    /// Adds one document's unit scores (`compounds`), the document having metadata `meta`.
-    pub fn observe(&mut self, meta: &Metadata, compounds: impl IntoIterator<Item = f64>) {
+    /// Adds one document's unit scores (`compounds`; none without the sentiment analyser),
+    /// the document being `ordinal` with metadata `meta`.
+    pub fn observe(
+        &mut self,
+        meta: &Metadata,
+        ordinal: Ordinal,
+        compounds: impl IntoIterator<Item = f64>,
+    ) {
         let Some(key) = self.trends.key_of(meta) else {
             return;
         };
+        let index = match self.keys.last() {
+            Some(last) if *last == key => self.keys.len() - 1,
+            _ => match self.keys.iter().rposition(|k| *k == key) {
+                Some(i) => i,
+                None => {
+                    self.keys.push(key.clone());
+                    self.keys.len() - 1
+                }
+            },
+        };
+        self.placed
+            .push((ordinal, u32::try_from(index).unwrap_or(u32::MAX)));
         let cell = self.cells.entry(key).or_default();
         for c in compounds {
-            cell.units += 1;
-            cell.compound_sum += c;
-            cell.positive += u64::from(c >= 0.05);
-            cell.negative += u64::from(c <= -0.05);
+            cell.add(c);
         }
+    }
+
+    /// The bin key of the document `ordinal`, if it was placed.
+    fn key_of(&self, ordinal: Ordinal) -> Option<&str> {
+        let i = self.placed.binary_search_by_key(&ordinal, |p| p.0).ok()?;
+        self.keys.get(self.placed[i].1 as usize).map(String::as_str)
     }
 }
 
 impl TrendsOutput {
-    /// Places the folded sentiment in the bins.
-    pub fn add_sentiment(&mut self, fold: TrendsSentiment) {
-        if self.refused.is_some() {
+    /// Places the folded sentiment in the bins (when the sentiment series is drawn).
+    pub fn add_sentiment(&mut self, fold: &TrendsSentiment) {
+        if self.refused.is_some() || !self.series.contains(&Series::Sentiment) {
             return;
         }
         let mut cells = vec![vec![SentimentCell::default(); self.bins.len()]; self.groups.len()];
         {
             let index = self.index();
-            for (key, cell) in fold.cells {
-                if let Some((g, b)) = unkey(&key).and_then(|(start, group)| index(start, group)) {
-                    cells[g][b] = cell;
+            for (key, cell) in &fold.cells {
+                if let Some((g, b)) = unkey(key).and_then(|(start, group)| index(start, group)) {
+                    cells[g][b] = *cell;
                 }
             }
         }
         self.sentiment = Some(cells);
+    }
+
+    /// Places the dictionary analyser's per-document counts in the bins (when the dictionary
+    /// series is drawn): `categories` names its categories, `documents` gives each document's
+    /// ordinal, tokens and count per category.
+    pub fn add_categories<'d>(
+        &mut self,
+        fold: &TrendsSentiment,
+        categories: &[String],
+        documents: impl IntoIterator<Item = (Ordinal, u64, &'d [u64])>,
+    ) {
+        if self.refused.is_some() || !self.series.contains(&Series::Dictionary) {
+            return;
+        }
+        let shape = vec![vec![0u64; self.bins.len()]; self.groups.len()];
+        let mut counts = vec![shape.clone(); categories.len()];
+        let mut tokens = shape;
+        {
+            let index = self.index();
+            for (ordinal, n, per_category) in documents {
+                let Some((g, b)) = fold
+                    .key_of(ordinal)
+                    .and_then(unkey)
+                    .and_then(|(start, group)| index(start, group))
+                else {
+                    continue;
+                };
+                tokens[g][b] += n;
+                for (c, &k) in per_category.iter().enumerate() {
+                    if let Some(cell) = counts.get_mut(c) {
+                        cell[g][b] += k;
+                    }
+                }
+            }
+        }
+        self.categories = categories.iter().cloned().zip(counts).collect();
+        self.dictionary_tokens = tokens;
+    }
+
+    /// Places the targets analyser's sentences in the bins (when the targets series is drawn):
+    /// `targets` names the targets, `sentences` gives each mention sentence's target (its
+    /// index in `targets`), ordinal and compound score, in corpus order.
+    pub fn add_targets(
+        &mut self,
+        fold: &TrendsSentiment,
+        targets: &[String],
+        sentences: impl IntoIterator<Item = (usize, Ordinal, f64)>,
+    ) {
+        if self.refused.is_some() || !self.series.contains(&Series::Targets) {
+            return;
+        }
+        let shape = vec![vec![SentimentCell::default(); self.bins.len()]; self.groups.len()];
+        let mut cells = vec![shape; targets.len()];
+        {
+            let index = self.index();
+            for (target, ordinal, compound) in sentences {
+                let Some((g, b)) = fold
+                    .key_of(ordinal)
+                    .and_then(unkey)
+                    .and_then(|(start, group)| index(start, group))
+                else {
+                    continue;
+                };
+                if let Some(t) = cells.get_mut(target) {
+                    t[g][b].add(compound);
+                }
+            }
+        }
+        self.targets = targets.iter().cloned().zip(cells).collect();
     }
 
     /// Finds the (group, bin) indices of a bin start and group value.
@@ -545,6 +673,16 @@ impl TrendsOutput {
                     let rate = (tokens > 0).then(|| count as f64 * 1000.0 / tokens as f64);
                     rows.push(row("terms", &term.term, rate, count));
                 }
+                for (name, counts) in &self.categories {
+                    let count = counts[g][b];
+                    let n = self.dictionary_tokens[g][b];
+                    let share = (n > 0).then(|| count as f64 / n as f64);
+                    rows.push(row("dictionary", name, share, count));
+                }
+                for (name, cells) in &self.targets {
+                    let cell = cells[g][b];
+                    rows.push(row("targets", name, cell.mean(), cell.units));
+                }
             }
         }
         rows
@@ -589,7 +727,7 @@ impl TrendsOutput {
             }
         }
         let mut out = Vec::new();
-        for series in ["documents", "sentiment", "terms"] {
+        for series in ["documents", "sentiment", "terms", "dictionary", "targets"] {
             if let Some(mut list) = by_series.remove(series) {
                 list.sort_by(|a, b| {
                     (b.to - b.from)
@@ -708,6 +846,9 @@ fn finish(config: &TrendsConfig, partial: TrendsPartial) -> TrendsOutput {
             .map(|d| d.1.clone())
             .collect(),
         sentiment: None,
+        categories: Vec::new(),
+        dictionary_tokens: Vec::new(),
+        targets: Vec::new(),
         undated,
         imprecise,
         refused: None,
@@ -826,6 +967,14 @@ impl Configure for Trends {
         let shares_terms = configured.iter().any(|a| a.is::<Terms>())
             && !configured.iter().any(|a| a.is::<Keyness>());
         let sentiment = configured.iter().any(|a| a.is::<Sentiment>());
+        let dictionary = configured.iter().any(|a| a.is::<crate::Dictionary>());
+        let targets = configured.iter().any(|a| a.is::<crate::Targets>());
+        let available = |s: Series| match s {
+            Series::Sentiment => sentiment,
+            Series::Terms => true,
+            Series::Dictionary => dictionary,
+            Series::Targets => targets,
+        };
         let mut config = TrendsConfig {
             features,
             ..TrendsConfig::default()
@@ -851,11 +1000,13 @@ impl Configure for Trends {
                         Some(k) if series.contains(&Series::ALL[k]) => {
                             t.error_item("series", i, format!("series \"{name}\" is given twice"));
                         }
-                        Some(k) if Series::ALL[k] == Series::Sentiment && !sentiment => {
+                        Some(k) if !available(Series::ALL[k]) => {
                             t.error_item(
                                 "series",
                                 i,
-                                "the sentiment series needs `[analyse.sentiment]`".into(),
+                                format!(
+                                    "the {name} series needs `[analyse.{name}]` in the pipeline"
+                                ),
                             );
                         }
                         Some(k) => series.push(Series::ALL[k]),
@@ -863,15 +1014,15 @@ impl Configure for Trends {
                             "series",
                             i,
                             format!(
-                                "unknown series \"{name}\": expected \"sentiment\" or \"terms\""
+                                "unknown series \"{name}\": expected \"sentiment\", \"terms\", \"dictionary\" or \"targets\""
                             ),
                         ),
                     }
                 }
                 series
             }
-            None if sentiment => vec![Series::Sentiment, Series::Terms],
-            None => vec![Series::Terms],
+            // Every series whose analyser runs, and the terms.
+            None => Series::ALL.into_iter().filter(|&s| available(s)).collect(),
         };
         if let Some(terms) = t.strings("terms") {
             for (i, term) in terms.iter().enumerate() {

@@ -224,10 +224,10 @@ fn sentiment_lands_in_the_documents_bins() {
         meta.insert("date", date);
         let doc = Document::new(i as u64, format!("d{i}"), "strike", meta);
         trends.observe(&mut p, &normalise(&doc));
-        fold.observe(&doc.meta, scores);
+        fold.observe(&doc.meta, i as u64, scores);
     }
     let mut out = trends.finish(p);
-    out.add_sentiment(fold);
+    out.add_sentiment(&fold);
     let means: Vec<Option<f64>> = out
         .rows()
         .iter()
@@ -240,5 +240,51 @@ fn sentiment_lands_in_the_documents_bins() {
     assert_eq!(
         (m.from_bin.label.as_str(), m.to_bin.label.as_str()),
         ("2020-07", "2020-09")
+    );
+}
+
+#[test]
+fn dictionary_and_target_rows_follow_the_terms() {
+    let trends = Trends::new(
+        TrendsConfig {
+            series: vec![Series::Terms, Series::Dictionary, Series::Targets],
+            ..config(Bin::Year, false, &["strike"])
+        },
+        "date",
+    );
+    let mut p = trends.partial();
+    let mut fold = trends.sentiment_fold().unwrap();
+    for (i, date) in ["2019", "2020"].iter().enumerate() {
+        let mut meta = Metadata::new();
+        meta.insert("date", *date);
+        let doc = Document::new(i as u64, format!("d{i}"), "strike x", meta);
+        trends.observe(&mut p, &normalise(&doc));
+        fold.observe(&doc.meta, i as u64, []);
+    }
+    let mut out = trends.finish(p);
+    out.add_categories(
+        &fold,
+        &["labour".into()],
+        [(0u64, 4u64, &[1u64][..]), (1, 2, &[0][..])],
+    );
+    out.add_targets(
+        &fold,
+        &["union".into()],
+        [(0usize, 1u64, 0.5), (0, 1, -0.25)],
+    );
+    let rows: Vec<(String, &str, Option<f64>, u64)> = out
+        .rows()
+        .iter()
+        .filter(|r| r.series == "dictionary" || r.series == "targets")
+        .map(|r| (r.bin.label.clone(), r.key, r.value, r.count))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("2019".to_string(), "labour", Some(0.25), 1),
+            ("2019".to_string(), "union", None, 0),
+            ("2020".to_string(), "labour", Some(0.0), 0),
+            ("2020".to_string(), "union", Some(0.125), 2),
+        ]
     );
 }

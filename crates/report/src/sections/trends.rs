@@ -7,9 +7,11 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
-use wordmill_analyse::{Movement, Trends, TrendsConfig, TrendsOutput, TrendsSentiment};
+use wordmill_analyse::{
+    DictionaryOutput, Movement, TargetsOutput, Trends, TrendsConfig, TrendsOutput, TrendsSentiment,
+};
 
-use crate::html::{CATEGORICAL, Page, W, c, escape, label, num, svg_open, tick_label, ticks};
+use crate::html::{CATEGORICAL, Page, W, c, escape, label, num, pct, svg_open, tick_label, ticks};
 use crate::markdown::md;
 use crate::model::SectionReader;
 use crate::section::{AnalyserSection, DataFile, Figure, Headline, HtmlContext, Section};
@@ -101,6 +103,8 @@ impl MovementSummary {
         let what = match self.series.as_str() {
             "documents" => "documents".to_owned(),
             "sentiment" => "mean compound".to_owned(),
+            "targets" => format!("mean compound of “{}”", self.label),
+            "dictionary" => format!("category “{}”", self.label),
             _ => format!("“{}”", self.label),
         };
         let group = if self.group.is_empty() {
@@ -110,7 +114,8 @@ impl MovementSummary {
         };
         let (from, to, unit) = match self.series.as_str() {
             "documents" => (num(self.from, 0), num(self.to, 0), ""),
-            "sentiment" => (num(self.from, 3), num(self.to, 3), ""),
+            "sentiment" | "targets" => (num(self.from, 3), num(self.to, 3), ""),
+            "dictionary" => (pct(self.from), pct(self.to), " of the tokens"),
             _ => (num(self.from, 2), num(self.to, 2), " per 1,000 tokens"),
         };
         let verb = if self.to > self.from { "rose" } else { "fell" };
@@ -202,13 +207,42 @@ pub struct TrendsSection {
 }
 
 impl TrendsSection {
-    /// Adds the sentiment folded from the sentiment analyser's scores (see
-    /// [`Trends::sentiment_fold`]), and summarises again.
-    pub fn add_sentiment(&mut self, trends: &Trends, fold: TrendsSentiment) {
-        if let Some(out) = &mut self.output {
-            out.add_sentiment(fold);
-            self.summary = TrendsSummary::of(trends, out);
+    /// Adds the series made of other analysers' results: the sentiment folded from the
+    /// sentiment analyser's scores, and the dictionary's and the targets' results placed in
+    /// the bins the fold found for each document (see [`Trends::sentiment_fold`]); then
+    /// summarises again.
+    pub fn add_fold(
+        &mut self,
+        trends: &Trends,
+        fold: &TrendsSentiment,
+        dictionary: Option<&DictionaryOutput>,
+        targets: Option<&TargetsOutput>,
+    ) {
+        let Some(out) = &mut self.output else {
+            return;
+        };
+        out.add_sentiment(fold);
+        if let Some(d) = dictionary {
+            let names: Vec<String> = d.categories.iter().map(|c| c.name.clone()).collect();
+            out.add_categories(
+                fold,
+                &names,
+                d.documents
+                    .iter()
+                    .map(|doc| (doc.ordinal, doc.tokens, doc.counts.as_slice())),
+            );
         }
+        if let Some(t) = targets {
+            let names: Vec<String> = t.targets.iter().map(|s| s.name.clone()).collect();
+            out.add_targets(
+                fold,
+                &names,
+                t.sentences
+                    .iter()
+                    .map(|s| (s.target, s.ordinal, s.compound)),
+            );
+        }
+        self.summary = TrendsSummary::of(trends, out);
     }
 }
 
@@ -558,6 +592,57 @@ fn charts(s: &mut String, out: &TrendsOutput) {
             out,
             &lines,
         );
+    }
+    // One chart per group for each series of named lines: targets, categories, terms.
+    for g in 0..out.groups.len() {
+        let suffix = if out.by.is_some() {
+            format!(", {}", group_name(out, g))
+        } else {
+            String::new()
+        };
+        if !out.targets.is_empty() {
+            let lines: Vec<Line> = out
+                .targets
+                .iter()
+                .enumerate()
+                .map(|(i, (name, cells))| Line {
+                    name: name.clone(),
+                    colour: colour(i),
+                    points: cells[g]
+                        .iter()
+                        .map(|c| c.mean().map(|m| (m, c.units)))
+                        .collect(),
+                })
+                .collect();
+            let title = format!("Mean compound of the sentences mentioning each target{suffix}");
+            line_chart(s, &title, "mean compound (sentences on hover)", out, &lines);
+        }
+        if !out.categories.is_empty() {
+            let lines: Vec<Line> = out
+                .categories
+                .iter()
+                .enumerate()
+                .map(|(i, (name, counts))| Line {
+                    name: name.clone(),
+                    colour: colour(i),
+                    points: (0..out.bins.len())
+                        .map(|b| {
+                            let n = out.dictionary_tokens[g][b];
+                            (out.documents[g][b] > 0 && n > 0)
+                                .then(|| (counts[g][b] as f64 * 100.0 / n as f64, counts[g][b]))
+                        })
+                        .collect(),
+                })
+                .collect();
+            let title = format!("Dictionary categories per 1,000 tokens{suffix}");
+            line_chart(
+                s,
+                &title,
+                "per 1,000 tokens (matches on hover)",
+                out,
+                &lines,
+            );
+        }
     }
     if out.terms.is_empty() {
         return;
