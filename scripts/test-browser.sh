@@ -36,7 +36,7 @@ if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$work"' EXIT; else echo "keeping $work
 
 pipelines=("$@")
 if [ ${#pipelines[@]} -eq 0 ]; then
-    pipelines=(pipelines/belarus-sentiment.toml pipelines/sotu-sentiment.toml pipelines/sotu-terms.toml pipelines/sklearn-compat.toml)
+    pipelines=(pipelines/belarus-sentiment.toml pipelines/sotu-sentiment.toml pipelines/sotu-terms.toml pipelines/sklearn-compat.toml pipelines/mail-trends.toml pipelines/belarus-trends.toml)
 fi
 
 MIN_SHAPES=${MIN_SHAPES:-20}

@@ -11,7 +11,10 @@ use wordmill_analyse::{
     DictionaryOutput, Movement, TargetsOutput, Trends, TrendsConfig, TrendsOutput, TrendsSentiment,
 };
 
-use crate::html::{CATEGORICAL, Page, W, c, escape, label, num, pct, svg_open, tick_label, ticks};
+use crate::html::{
+    CATEGORICAL, Page, W, c, escape, label, num, pct, svg_open, table_close, table_open, table_row,
+    tick_label, ticks,
+};
 use crate::markdown::md;
 use crate::model::SectionReader;
 use crate::section::{AnalyserSection, DataFile, Figure, Headline, HtmlContext, Section};
@@ -550,6 +553,27 @@ fn line_chart(s: &mut String, title: &str, unit: &str, out: &TrendsOutput, lines
         );
     }
     s.push_str("</svg>\n");
+    // The same numbers as text, for the bins with a value.
+    let mut headers = vec!["bin".to_owned()];
+    headers.extend(lines.iter().map(|l| l.name.clone()));
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    table_open(s, &format!("{title}: data table"), &headers);
+    for (b, span) in out.bins.iter().enumerate() {
+        if lines.iter().all(|l| l.points[b].is_none()) {
+            continue;
+        }
+        let mut cells = vec![span.label.clone()];
+        for line in lines {
+            cells.push(match line.points[b] {
+                Some((v, count)) => {
+                    format!("{} ({})", tick_label(v, decimals.max(2)), thousands(count))
+                }
+                None => "–".to_owned(),
+            });
+        }
+        table_row(s, &cells);
+    }
+    table_close(s);
 }
 
 /// The group's display name.
