@@ -75,7 +75,7 @@ pub use terms::{
 };
 pub use trends::{
     Bin, BinSpan, MAX_BINS, Movement, SentimentCell, Series, TermTrend, TrendRow, Trends,
-    TrendsConfig, TrendsOutput, TrendsPartial, TrendsSentiment,
+    TrendsConfig, TrendsFold, TrendsOutput, TrendsPartial,
 };
 
 use serde::Serialize;

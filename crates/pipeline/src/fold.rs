@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use wordmill_analyse::{
     DocumentScores, DocumentSentiment, DocumentStats, SentenceRecord, Sentiment, SentimentFold,
-    SentimentOutput, SentimentPartial, Trends, TrendsSentiment,
+    SentimentOutput, SentimentPartial, Trends, TrendsFold,
 };
 use wordmill_model::Ordinal;
 use wordmill_report::{
@@ -181,7 +181,7 @@ pub(crate) struct Fold {
     plan: FoldPlan,
     sentiment: Option<SentimentFold>,
     /// The sentiment scores folded into the trends analyser's bins, when it draws them.
-    trends: Option<TrendsSentiment>,
+    trends: Option<TrendsFold>,
     sentences: Option<PendingFile>,
     spill: Option<Spill>,
     compounds: Option<Spill>,
@@ -250,7 +250,7 @@ pub(crate) struct Folded {
     pub(crate) sentiment: Option<SentimentOutput>,
     /// The sentiment per bin of the trends analyser and the bin of each document, when it
     /// draws series made of other analysers' results.
-    pub(crate) trends: Option<TrendsSentiment>,
+    pub(crate) trends: Option<TrendsFold>,
     /// `sentences.jsonl`, written, not yet in place.
     pub(crate) sentences_file: Option<PendingFile>,
     pub(crate) corpus: Totals,
@@ -309,7 +309,7 @@ impl Fold {
         Ok(Fold {
             plan,
             sentiment: sentiment.map(SentimentFold::new),
-            trends: trends.and_then(Trends::sentiment_fold),
+            trends: trends.and_then(Trends::fold),
             sentences,
             spill,
             compounds,

@@ -154,7 +154,7 @@ impl Default for TrendsConfig {
 /// date (a metadata field in the form ingest's `date_field` writes: `2020-08-13`,
 /// `2020-08-13T06:30:00Z`, `2020-08`, `2020`), and per bin (and value of
 /// [`TrendsConfig::by`]) the documents, the terms drawn (counts and rates per 1,000 tokens) and,
-/// folded from the sentiment analyser's scores ([`Trends::sentiment_fold`]), the sentiment.
+/// folded from the sentiment analyser's scores ([`Trends::fold`]), the sentiment.
 /// Every bin from the first date's to the last's is in the output, the empty ones too.
 #[derive(Debug, Clone)]
 pub struct Trends {
@@ -460,13 +460,13 @@ impl Trends {
     /// [`TrendsOutput::add_categories`], [`TrendsOutput::add_targets`]): documents must come in
     /// ordinal order, so the sums are the same whatever split of the corpus the results came
     /// from. `None` when no such series is drawn.
-    pub fn sentiment_fold(&self) -> Option<TrendsSentiment> {
+    pub fn fold(&self) -> Option<TrendsFold> {
         let folded = [Series::Sentiment, Series::Dictionary, Series::Targets];
         self.config
             .series
             .iter()
             .any(|s| folded.contains(s))
-            .then(|| TrendsSentiment {
+            .then(|| TrendsFold {
                 trends: self.clone(),
                 cells: BTreeMap::new(),
                 keys: Vec::new(),
@@ -475,10 +475,11 @@ impl Trends {
     }
 }
 
-/// Sentiment per bin, folded from the sentiment analyser's scores, and the bin of every
-/// document (see [`Trends::sentiment_fold`]).
+/// The fold of a run's documents, in ordinal order, into the trends' bins: the sentiment per
+/// bin from the sentiment analyser's scores, and the bin of every document, in which the
+/// dictionary's and the targets' per-document results are then placed (see [`Trends::fold`]).
 #[derive(Debug, Clone)]
-pub struct TrendsSentiment {
+pub struct TrendsFold {
     trends: Trends,
     cells: BTreeMap<String, SentimentCell>,
     /// The keys of the bins documents are placed in, each once.
@@ -487,7 +488,7 @@ pub struct TrendsSentiment {
     placed: Vec<(Ordinal, u32)>,
 }
 
-impl TrendsSentiment {
+impl TrendsFold {
     /// Adds one document's unit scores (`compounds`; none without the sentiment analyser),
     /// the document being `ordinal` with metadata `meta`.
     pub fn observe(
@@ -526,7 +527,7 @@ impl TrendsSentiment {
 
 impl TrendsOutput {
     /// Places the folded sentiment in the bins (when the sentiment series is drawn).
-    pub fn add_sentiment(&mut self, fold: &TrendsSentiment) {
+    pub fn add_sentiment(&mut self, fold: &TrendsFold) {
         if self.refused.is_some() || !self.series.contains(&Series::Sentiment) {
             return;
         }
@@ -547,7 +548,7 @@ impl TrendsOutput {
     /// ordinal, tokens and count per category.
     pub fn add_categories<'d>(
         &mut self,
-        fold: &TrendsSentiment,
+        fold: &TrendsFold,
         categories: &[String],
         documents: impl IntoIterator<Item = (Ordinal, u64, &'d [u64])>,
     ) {
@@ -584,7 +585,7 @@ impl TrendsOutput {
     /// index in `targets`), ordinal and compound score, in corpus order.
     pub fn add_targets(
         &mut self,
-        fold: &TrendsSentiment,
+        fold: &TrendsFold,
         targets: &[String],
         sentences: impl IntoIterator<Item = (usize, Ordinal, f64)>,
     ) {

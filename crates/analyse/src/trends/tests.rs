@@ -212,7 +212,7 @@ fn sentiment_lands_in_the_documents_bins() {
         "date",
     );
     let mut p = trends.partial();
-    let mut fold = trends.sentiment_fold().unwrap();
+    let mut fold = trends.fold().unwrap();
     for (i, (date, scores)) in [
         ("2020-07-01", vec![0.5, -0.5, 0.0]),
         ("2020-09-30", vec![0.8]),
@@ -253,7 +253,7 @@ fn dictionary_and_target_rows_follow_the_terms() {
         "date",
     );
     let mut p = trends.partial();
-    let mut fold = trends.sentiment_fold().unwrap();
+    let mut fold = trends.fold().unwrap();
     for (i, date) in ["2019", "2020"].iter().enumerate() {
         let mut meta = Metadata::new();
         meta.insert("date", *date);

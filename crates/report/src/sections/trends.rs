@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 use wordmill_analyse::{
-    DictionaryOutput, Movement, TargetsOutput, Trends, TrendsConfig, TrendsOutput, TrendsSentiment,
+    DictionaryOutput, Movement, TargetsOutput, Trends, TrendsConfig, TrendsFold, TrendsOutput,
 };
 
 use crate::html::{
@@ -212,12 +212,12 @@ pub struct TrendsSection {
 impl TrendsSection {
     /// Adds the series made of other analysers' results: the sentiment folded from the
     /// sentiment analyser's scores, and the dictionary's and the targets' results placed in
-    /// the bins the fold found for each document (see [`Trends::sentiment_fold`]); then
+    /// the bins the fold found for each document (see [`Trends::fold`]); then
     /// summarises again.
     pub fn add_fold(
         &mut self,
         trends: &Trends,
-        fold: &TrendsSentiment,
+        fold: &TrendsFold,
         dictionary: Option<&DictionaryOutput>,
         targets: Option<&TargetsOutput>,
     ) {
