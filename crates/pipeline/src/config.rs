@@ -2569,7 +2569,7 @@ mod settings {
         const FULL: &str = "version = 1\nname = \"full\"\n[ingest]\ninputs = [\"Cargo.toml\"]\n\
             meta_from_path = '(?P<stem>[a-z]+)'\n\
             encoding = \"latin-1\"\ndate_field = \"stem\"\ndate_format = \"%Y\"\nundated = \"keep\"\n\
-            [analyse.trends]\nbin = \"year\"\nseries = [\"sentiment\", \"terms\"]\nterms = \"union\"\ntop = 5\nby = \"stem\"\n\
+            [analyse.trends]\nbin = \"year\"\nseries = [\"sentiment\", \"terms\"]\nterms = \"union\"\ntop = 5\nby = \"stem\"\nfrom = \"1961\"\nto = \"2021\"\n\
             [normalise]\ntokenizer = { pattern = '\\w+' }\nstopwords = \"en\"\nstem = \"english\"\n\
             [analyse.terms]\n[analyse.terms.tfidf]\n[analyse.keyness]\nby = \"stem\"\n\
             [analyse.sentiment]\n[analyse.collocations]\n[analyse.kwic]\npatterns = \"strike\"\n\
@@ -2909,6 +2909,8 @@ parties = ["party*"]
         ("analyse.trends", "terms", r#"terms = ["union"]"#, true),
         ("analyse.trends", "top", "top = 5", true),
         ("analyse.trends", "by", r#"by = "party""#, true),
+        ("analyse.trends", "from", r#"from = "2001-06""#, true),
+        ("analyse.trends", "to", r#"to = "2002""#, true),
         // `*`: the target names, each with its patterns; another target is another analysis.
         ("analyse.targets", "*", r#"union = "union""#, true),
         // A target that is a category of the base's dictionary.

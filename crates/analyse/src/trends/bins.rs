@@ -114,10 +114,17 @@ pub(crate) enum Placed {
     Undated,
     /// A date less precise than the bin (a year, in month bins).
     Imprecise,
+    /// A date outside the window of `from` and `to`.
+    OutOfRange,
 }
 
-/// Places a date value as ingest's `date_field` writes it.
-pub(crate) fn place(value: Option<&str>, bin: Bin) -> Placed {
+/// Places a date value as ingest's `date_field` writes it, in the bins of the days from
+/// `window.0` to `window.1` (either end open when `None`).
+pub(crate) fn place(
+    value: Option<&str>,
+    bin: Bin,
+    window: (Option<NaiveDate>, Option<NaiveDate>),
+) -> Placed {
     let Some(value) = value else {
         return Placed::Undated;
     };
@@ -127,7 +134,22 @@ pub(crate) fn place(value: Option<&str>, bin: Bin) -> Placed {
     if precision < bin.needs() {
         return Placed::Imprecise;
     }
+    if window.0.is_some_and(|from| date < from) || window.1.is_some_and(|to| date > to) {
+        return Placed::OutOfRange;
+    }
     Placed::In(bin.start(date))
+}
+
+/// The first and last days of the period a value names: `2020` (a year), `2020-08` (a
+/// month), `2020-08-13` (a day).
+pub(crate) fn period(value: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (first, precision) = parse(value)?;
+    let last = match precision {
+        Precision::Day => Some(first),
+        Precision::Month => Bin::Month.next(first).and_then(|n| n.pred_opt()),
+        Precision::Year => Bin::Year.next(first).and_then(|n| n.pred_opt()),
+    };
+    Some((first, last.unwrap_or(NaiveDate::MAX)))
 }
 
 /// `2020`, `2020-08`, `2020-08-13` and `2020-08-13T…` (the date of a UTC date-time).
@@ -189,16 +211,25 @@ mod tests {
     #[test]
     fn values_are_placed_by_their_precision() {
         assert_eq!(
-            place(Some("2020-08-13T06:30:00Z"), Bin::Week),
+            place(Some("2020-08-13T06:30:00Z"), Bin::Week, (None, None)),
             Placed::In(d("2020-08-10"))
         );
         assert_eq!(
-            place(Some("2020-08"), Bin::Quarter),
+            place(Some("2020-08"), Bin::Quarter, (None, None)),
             Placed::In(d("2020-07-01"))
         );
-        assert_eq!(place(Some("2020-08"), Bin::Day), Placed::Imprecise);
-        assert_eq!(place(Some("2020"), Bin::Month), Placed::Imprecise);
-        assert_eq!(place(Some("2020"), Bin::Year), Placed::In(d("2020-01-01")));
+        assert_eq!(
+            place(Some("2020-08"), Bin::Day, (None, None)),
+            Placed::Imprecise
+        );
+        assert_eq!(
+            place(Some("2020"), Bin::Month, (None, None)),
+            Placed::Imprecise
+        );
+        assert_eq!(
+            place(Some("2020"), Bin::Year, (None, None)),
+            Placed::In(d("2020-01-01"))
+        );
         for bad in [
             None,
             Some(""),
@@ -206,7 +237,11 @@ mod tests {
             Some("2020-02-30"),
             Some("20200"),
         ] {
-            assert_eq!(place(bad, Bin::Year), Placed::Undated, "{bad:?}");
+            assert_eq!(
+                place(bad, Bin::Year, (None, None)),
+                Placed::Undated,
+                "{bad:?}"
+            );
         }
     }
 

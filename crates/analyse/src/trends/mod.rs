@@ -130,6 +130,14 @@ pub struct TrendsConfig {
     pub top: usize,
     /// A metadata key splitting each series (one line per value).
     pub by: Option<String>,
+    /// The first period drawn (`2001`, `2001-06`, `2001-06-15`): documents dated before it are
+    /// counted as out of range, not placed. `None`: from the first date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The last period drawn, included (`2002-12` runs to 31 December). `None`: to the last
+    /// date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
     /// The terms analyser's settings, for the features (its part of the fingerprint).
     #[serde(skip)]
     pub features: TermsConfig,
@@ -145,6 +153,8 @@ impl Default for TrendsConfig {
             written: Vec::new(),
             top: 10,
             by: None,
+            from: None,
+            to: None,
             features: TermsConfig::default(),
         }
     }
@@ -183,6 +193,9 @@ pub struct TrendsPartial {
     undated: u64,
     /// Documents whose date is less precise than the bin.
     imprecise: u64,
+    /// Documents dated outside `from` and `to`.
+    #[serde(default)]
+    out_of_range: u64,
     /// The features chosen when the terms state was handed over ([`Configure::share`]): their
     /// column of each term id, and their texts. Never serialised; any change drops it.
     #[serde(skip)]
@@ -304,6 +317,7 @@ impl Merge for TrendsPartial {
         }
         self.undated += other.undated;
         self.imprecise += other.imprecise;
+        self.out_of_range += other.out_of_range;
     }
 }
 
@@ -397,6 +411,8 @@ pub struct TrendsOutput {
     pub undated: u64,
     /// Documents with a date less precise than the bin.
     pub imprecise: u64,
+    /// Documents dated outside `from` and `to`.
+    pub out_of_range: u64,
     /// Why there are no bins although documents are dated (more than [`MAX_BINS`]).
     pub refused: Option<String>,
 }
@@ -437,7 +453,19 @@ impl Trends {
 
     /// Where a document with metadata `meta` goes.
     fn place(&self, meta: &Metadata) -> Placed {
-        place(meta.get(&self.date_field), self.config.bin)
+        let window = (
+            self.config
+                .from
+                .as_deref()
+                .and_then(bins::period)
+                .map(|p| p.0),
+            self.config
+                .to
+                .as_deref()
+                .and_then(bins::period)
+                .map(|p| p.1),
+        );
+        place(meta.get(&self.date_field), self.config.bin, window)
     }
 
     /// The state key of a document, `None` when it is not placed.
@@ -813,6 +841,7 @@ impl Analyser for Trends {
             }
             Placed::Undated => partial.undated += 1,
             Placed::Imprecise => partial.imprecise += 1,
+            Placed::OutOfRange => partial.out_of_range += 1,
         }
     }
 
@@ -827,6 +856,7 @@ fn finish(config: &TrendsConfig, partial: TrendsPartial) -> TrendsOutput {
         bins,
         undated,
         imprecise,
+        out_of_range,
         chosen,
     } = partial;
     let chosen = chosen.unwrap_or_else(|| ChosenFeatures::of(&mut terms, config));
@@ -852,6 +882,7 @@ fn finish(config: &TrendsConfig, partial: TrendsPartial) -> TrendsOutput {
         targets: Vec::new(),
         undated,
         imprecise,
+        out_of_range,
         refused: None,
     };
     let placed: Vec<(NaiveDate, &str, &BinCounts)> = bins
@@ -955,7 +986,7 @@ fn finish(config: &TrendsConfig, partial: TrendsPartial) -> TrendsOutput {
 impl Configure for Trends {
     const KEY: &'static str = "trends";
     const SCHEMA: &'static [(&'static str, &'static [&'static str])] =
-        &[("", &["bin", "series", "terms", "top", "by"])];
+        &[("", &["bin", "series", "terms", "top", "by", "from", "to"])];
     type Config = TrendsConfig;
 
     fn configure(t: &mut dyn ConfigTable, configured: &[&dyn std::any::Any]) -> Option<Self> {
@@ -1051,6 +1082,31 @@ impl Configure for Trends {
             config.top = n as usize;
         }
         config.by = t.string("by");
+        for key in ["from", "to"] {
+            let Some(value) = t.string(key) else { continue };
+            if bins::period(&value).is_none() {
+                t.error(
+                    Some(key),
+                    format!("`{key}` = \"{value}\" is not a period: expected a year (`2001`), a month (`2001-06`) or a day (`2001-06-15`)"),
+                );
+                continue;
+            }
+            match key {
+                "from" => config.from = Some(value),
+                _ => config.to = Some(value),
+            }
+        }
+        if let (Some(from), Some(to)) = (
+            config.from.as_deref().and_then(bins::period),
+            config.to.as_deref().and_then(bins::period),
+        ) {
+            if from.0 > to.1 {
+                t.error(
+                    Some("to"),
+                    "`to` comes before `from`: no date could be drawn".into(),
+                );
+            }
+        }
         Some(Trends {
             config,
             date_field,
@@ -1078,11 +1134,13 @@ impl Configure for Trends {
         let terms = partial.terms.table_len();
         let mut undated = 0u64;
         let mut imprecise = 0u64;
+        let mut out_of_range = 0u64;
         let mut expected: BTreeMap<String, (u64, u64)> = BTreeMap::new();
         for d in documents {
             match self.place(&d.meta) {
                 Placed::Undated => undated += 1,
                 Placed::Imprecise => imprecise += 1,
+                Placed::OutOfRange => out_of_range += 1,
                 Placed::In(start) => {
                     let e = expected.entry(key(start, self.group(&d.meta))).or_default();
                     e.0 += 1;
@@ -1090,10 +1148,12 @@ impl Configure for Trends {
                 }
             }
         }
-        if (partial.undated, partial.imprecise) != (undated, imprecise) {
+        if (partial.undated, partial.imprecise, partial.out_of_range)
+            != (undated, imprecise, out_of_range)
+        {
             return Err(InvalidState(format!(
-                "the trends state counts {} undated and {} imprecise documents, the documents {undated} and {imprecise}",
-                partial.undated, partial.imprecise
+                "the trends state counts {} undated, {} imprecise and {} out-of-range documents, the documents {undated}, {imprecise} and {out_of_range}",
+                partial.undated, partial.imprecise, partial.out_of_range
             )));
         }
         for (key, bin) in &partial.bins {

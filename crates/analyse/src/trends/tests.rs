@@ -78,7 +78,7 @@ fn direct(
 ) -> BTreeMap<(String, NaiveDate), (u64, u64)> {
     let mut out = BTreeMap::new();
     for d in docs {
-        let Placed::In(start) = bins::place(d.meta.get("date"), bin) else {
+        let Placed::In(start) = bins::place(d.meta.get("date"), bin, (None, None)) else {
             continue;
         };
         let group = if by {
@@ -287,4 +287,37 @@ fn dictionary_and_target_rows_follow_the_terms() {
             ("2020".to_string(), "union", Some(0.125), 2),
         ]
     );
+}
+
+#[test]
+fn dates_outside_from_and_to_are_counted_not_placed() {
+    let trends = Trends::new(
+        TrendsConfig {
+            from: Some("2001".into()),
+            to: Some("2002-06".into()),
+            ..config(Bin::Month, false, &["strike"])
+        },
+        "date",
+    );
+    let mut p = trends.partial();
+    for (i, date) in [
+        "1980-07-01",
+        "2001-01-01",
+        "2002-06-30T23:00:00Z",
+        "2002-07-01",
+        "2028-10",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut meta = Metadata::new();
+        meta.insert("date", *date);
+        let doc = Document::new(i as u64, format!("d{i}"), "strike", meta);
+        trends.observe(&mut p, &normalise(&doc));
+    }
+    let out = trends.finish(p);
+    assert_eq!(out.out_of_range, 3);
+    assert_eq!(out.bins.first().map(|b| b.label.as_str()), Some("2001-01"));
+    assert_eq!(out.bins.last().map(|b| b.label.as_str()), Some("2002-06"));
+    assert_eq!(out.documents[0].iter().sum::<u64>(), 2);
 }

@@ -48,6 +48,9 @@ pub struct TrendsSummary {
     pub undated: u64,
     /// Documents whose date is less precise than the bin.
     pub imprecise: u64,
+    /// Documents dated outside `from` and `to`.
+    #[serde(default)]
+    pub out_of_range: u64,
     /// The values of `by`.
     pub groups: Vec<String>,
     /// The terms drawn.
@@ -144,6 +147,7 @@ impl TrendsSummary {
             documents: out.documents.iter().flatten().sum(),
             undated: out.undated,
             imprecise: out.imprecise,
+            out_of_range: out.out_of_range,
             groups: if out.by.is_some() {
                 out.groups.clone()
             } else {
@@ -183,6 +187,10 @@ impl TrendsSummary {
         let apart = [
             (self.undated, "without a date"),
             (self.imprecise, "dated less precisely than the bin"),
+            (
+                self.out_of_range,
+                "dated outside the window of “from” and “to”",
+            ),
         ];
         for (n, what) in apart {
             if n > 0 {
