@@ -625,10 +625,9 @@ fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, RunError> {
 #[derive(Default)]
 struct Fixup {
     ordinal_offset: u64,
-    /// Take the ordinal from this metadata field (and drop the field).
+    /// Take the ordinal from this metadata field (and drop the field). (A path field of map
+    /// input is applied by the source itself: `SourceConfig::path_field`.)
     ordinal_field: Option<String>,
-    /// Apply `meta_from_path` to this metadata field (and drop the field).
-    path_field: Option<(String, regex::Regex)>,
 }
 
 impl Fixup {
@@ -641,21 +640,10 @@ impl Fixup {
                 ordinal: doc.ordinal,
                 offset: self.ordinal_offset,
             })?;
-        if self.ordinal_field.is_none() && self.path_field.is_none() {
+        if self.ordinal_field.is_none() {
             return Ok(());
         }
         let mut meta = Metadata::new();
-        if let Some((field, re)) = &self.path_field {
-            if let Some(path) = doc.meta.get(field) {
-                if let Some(caps) = re.captures(path) {
-                    for name in re.capture_names().flatten() {
-                        if let Some(m) = caps.name(name) {
-                            meta.insert(name, m.as_str());
-                        }
-                    }
-                }
-            }
-        }
         for (k, v) in doc.meta.iter() {
             if Some(k) == self.ordinal_field.as_deref() {
                 doc.ordinal = v
@@ -666,7 +654,6 @@ impl Fixup {
                         value: v.to_owned(),
                         source,
                     })?;
-            } else if self.path_field.as_ref().is_some_and(|(f, _)| f == k) {
             } else {
                 meta.insert(k, v);
             }
@@ -1003,7 +990,6 @@ pub fn map(
     let fixup = Fixup {
         ordinal_offset,
         ordinal_field,
-        path_field: None,
     };
     let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))

@@ -493,6 +493,7 @@ impl TermsPartial {
         self.docs.append(&mut other.docs);
         self.n_docs += other.n_docs;
         self.n_tokens += other.n_tokens;
+        // Every stamp on either side is at most its epoch, so the next document's stamp is new.
         self.epoch = self.epoch.max(other.epoch);
         remap
     }
@@ -510,23 +511,11 @@ impl TermsPartial {
 
 impl Merge for TermsPartial {
     fn merge(&mut self, mut other: Self) {
-        self.chosen = None;
         if other.remap_cost() > self.remap_cost() {
             std::mem::swap(self, &mut other);
         }
-        // `other` is now the cheaper side: look each of its terms up once, rewrite its rows.
-        let remap = self.add_vocabulary(&other);
-        for row in &mut other.docs {
-            for pair in row.terms.iter_mut() {
-                pair.0 = remap.get(pair.0 as usize).copied().unwrap_or(pair.0);
-            }
-        }
-        self.row_entries += other.row_entries;
-        self.docs.append(&mut other.docs);
-        self.n_docs += other.n_docs;
-        self.n_tokens += other.n_tokens;
-        // Every stamp on either side is at most its epoch, so the next document's stamp is new.
-        self.epoch = self.epoch.max(other.epoch);
+        // `other` is now the cheaper side: each of its terms looked up once, its rows rewritten.
+        self.merge_remap(other);
     }
 }
 
