@@ -114,10 +114,7 @@ fn collocations(c: &mut Criterion) {
     group.warm_up_time(Duration::from_secs(1));
     group.throughput(Throughput::Bytes(bytes));
     for span in BigramSpan::ALL {
-        let analyser = Collocations::new(CollocationsConfig {
-            span,
-            ..CollocationsConfig::default()
-        });
+        let analyser = Collocations::new(CollocationsConfig::default().span(span));
         for threads in [1usize, 2] {
             group.bench_with_input(
                 BenchmarkId::new(format!("collocations/{}/{name}", span.name()), threads),
@@ -128,10 +125,7 @@ fn collocations(c: &mut Criterion) {
             );
         }
     }
-    let terms = Terms::new(TermsConfig {
-        ngram_range: (1, 2),
-        ..TermsConfig::default()
-    });
+    let terms = Terms::new(TermsConfig::default().ngram_range((1, 2)));
     for threads in [1usize, 2] {
         group.bench_with_input(
             BenchmarkId::new(format!("terms-1-2/{name}"), threads),
@@ -177,11 +171,11 @@ fn collocations_tokens_to_csv(c: &mut Criterion) {
     let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
     let normaliser = sklearn_normaliser();
     let normalised: Vec<NormalisedDoc<'_>> = docs.iter().map(|d| normaliser.normalise(d)).collect();
-    let analyser = Collocations::new(CollocationsConfig {
-        min_count: 3,
-        span: BigramSpan::Document,
-        ..CollocationsConfig::default()
-    });
+    let analyser = Collocations::new(
+        CollocationsConfig::default()
+            .min_count(3)
+            .span(BigramSpan::Document),
+    );
     let mut csv = Vec::new();
     let kept = tokens_to_csv(&analyser, &normalised, &mut csv);
     let tokens: usize = normalised.iter().map(|d| d.tokens.len()).sum();

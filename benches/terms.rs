@@ -109,10 +109,7 @@ fn terms(c: &mut Criterion) {
     group.warm_up_time(Duration::from_secs(1));
     group.throughput(Throughput::Bytes(bytes));
     for (label, ngrams) in [("unigrams", (1, 1)), ("uni+bigrams", (1, 2))] {
-        let terms = Terms::new(TermsConfig {
-            ngram_range: ngrams,
-            ..TermsConfig::default()
-        });
+        let terms = Terms::new(TermsConfig::default().ngram_range(ngrams));
         for threads in [1usize, 2] {
             group.bench_with_input(
                 BenchmarkId::new(format!("observe/{label}/{name}"), threads),
@@ -123,10 +120,7 @@ fn terms(c: &mut Criterion) {
             );
         }
     }
-    let terms = Terms::new(TermsConfig {
-        per_document: true,
-        ..TermsConfig::default()
-    });
+    let terms = Terms::new(TermsConfig::default().per_document(true));
     group.bench_function(BenchmarkId::new("finish/tfidf", name), |b| {
         b.iter_batched(
             || fold(&terms, &normalised, 1),

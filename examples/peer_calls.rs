@@ -185,11 +185,8 @@ fn counting_metric(
     per_document: bool,
 ) -> Result<(Call<'_>, &'static str, usize, usize), String> {
     let normaliser = Normaliser::new(config).map_err(|e| e.to_string())?;
-    let terms = Terms::try_new(TermsConfig {
-        per_document,
-        ..TermsConfig::default()
-    })
-    .map_err(|e| e.to_string())?;
+    let terms = Terms::try_new(TermsConfig::default().per_document(per_document))
+        .map_err(|e| e.to_string())?;
     let bytes = docs.iter().map(|d| d.text.len()).sum();
     Ok((counting(docs, normaliser, terms), "MB/s", docs.len(), bytes))
 }

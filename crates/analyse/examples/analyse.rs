@@ -64,10 +64,7 @@ fn main() {
         .map(|(i, t)| Document::new(i as u64, format!("doc{i}"), t, Metadata::new()))
         .collect();
 
-    let terms = Terms::new(TermsConfig {
-        top: 10,
-        ..TermsConfig::default()
-    });
+    let terms = Terms::new(TermsConfig::default().top(10));
     let sentiment = match Sentiment::new(SentimentConfig::default()) {
         Ok(s) => s,
         Err(e) => {

@@ -68,6 +68,7 @@ use crate::{Analyser, ConfigTable, Configure, DocumentStats, InvalidState};
 
 /// How a concordance is made, with the pipeline file's key names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct KwicConfig {
     /// The patterns, as written: words, `*`/`?` globs, phrases.
     pub patterns: Vec<String>,
@@ -78,6 +79,8 @@ pub struct KwicConfig {
     /// Hits of each pattern `kwic.csv` holds (the first, in corpus order); `None`: every hit.
     pub max_hits_csv: Option<usize>,
 }
+
+setters!(KwicConfig { patterns: Vec<String>, window: usize, max_hits: usize, max_hits_csv: Option<usize> });
 
 impl Default for KwicConfig {
     fn default() -> Self {

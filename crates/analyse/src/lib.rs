@@ -23,6 +23,23 @@
 //!
 //! See each type's documentation for a runnable example.
 
+/// Builder-style setters for a configuration struct: `Config::default().top(10)`. One setter per
+/// listed field, named as the field, consuming and returning the configuration.
+macro_rules! setters {
+    ($ty:ident { $($field:ident: $fty:ty),* $(,)? }) => {
+        impl $ty {
+            $(
+                #[doc = concat!("Sets `", stringify!($field), "` (see the field of the same name).")]
+                #[must_use]
+                pub fn $field(mut self, value: $fty) -> Self {
+                    self.$field = value;
+                    self
+                }
+            )*
+        }
+    };
+}
+
 mod collocations;
 mod configure;
 mod dictionary;

@@ -232,11 +232,11 @@ fn every_row_equals_nltks() {
         let min_count = expected["options"]["min_count"]
             .as_u64()
             .unwrap_or_else(|| panic!("{case}: options.min_count"));
-        let analyser = Collocations::try_new(CollocationsConfig {
-            min_count,
-            span: BigramSpan::Document,
-            ..CollocationsConfig::default()
-        })
+        let analyser = Collocations::try_new(
+            CollocationsConfig::default()
+                .min_count(min_count)
+                .span(BigramSpan::Document),
+        )
         .unwrap_or_else(|e| panic!("{case}: {e}"));
         let single = run(&analyser, &normalised);
         let sharded = run_sharded(&analyser, &normalised);
@@ -293,11 +293,11 @@ fn sentence_output(
     normaliser: &Normaliser,
     docs: &[Document],
 ) -> (u64, BTreeMap<(String, String), u64>, CollocationsOutput) {
-    let analyser = Collocations::new(CollocationsConfig {
-        min_count: 1,
-        span: BigramSpan::Sentence,
-        ..CollocationsConfig::default()
-    });
+    let analyser = Collocations::new(
+        CollocationsConfig::default()
+            .min_count(1)
+            .span(BigramSpan::Sentence),
+    );
     let mut p = analyser.partial();
     for d in docs {
         analyser.observe(&mut p, &normaliser.normalise(d));
@@ -325,10 +325,7 @@ fn by_sentence_no_bigram_crosses_a_sentence_end_in_the_reference_corpus() {
     assert!(got == want, "bigram counts by sentence differ");
     // Fewer bigrams than by document: some pairs did cross sentence ends.
     let by_document = run(
-        &Collocations::new(CollocationsConfig {
-            min_count: 1,
-            ..CollocationsConfig::default()
-        }),
+        &Collocations::new(CollocationsConfig::default().min_count(1)),
         &docs
             .iter()
             .map(|d| normaliser.normalise(d))
@@ -420,11 +417,7 @@ proptest! {
         reversed in any::<bool>(),
         min_count in 1u64..3,
     ) {
-        let analyser = Collocations::new(CollocationsConfig {
-            min_count,
-            top: 5,
-            ..CollocationsConfig::default()
-        });
+        let analyser = Collocations::new(CollocationsConfig::default().min_count(min_count).top(5));
         let documents: Vec<Document> =
             docs.iter().enumerate().map(|(i, w)| stream_doc(i, w)).collect();
         let mut single = analyser.partial();

@@ -294,11 +294,8 @@ fn keyness_cases_equal_scipy() {
             Value::String(t) => Some(vec![t.clone()]),
             other => panic!("{case}: target {other}"),
         };
-        let keyness = Keyness::try_new(KeynessConfig {
-            target,
-            ..KeynessConfig::new("group")
-        })
-        .expect("a valid configuration");
+        let keyness = Keyness::try_new(KeynessConfig::new("group").target(target))
+            .expect("a valid configuration");
         let out = run(&keyness, &normalised);
         let d = compare(&case, &expected, &out);
         // Not vacuous: every row's 7 values, plus the totals.
@@ -403,13 +400,11 @@ fn config() -> impl Strategy<Value = KeynessConfig> {
     )
         .prop_map(
             |((lo, extra), min_df, max_df, max_features, target, reference)| {
-                let features = TermsConfig {
-                    ngram_range: (lo, lo + extra),
-                    min_df,
-                    max_df,
-                    max_features,
-                    ..TermsConfig::default()
-                };
+                let features = TermsConfig::default()
+                    .ngram_range((lo, lo + extra))
+                    .min_df(min_df)
+                    .max_df(max_df)
+                    .max_features(max_features);
                 let owned = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
                 let target = target.map(owned);
                 // A reference that overlaps the target is invalid: drop the shared values.
@@ -418,12 +413,10 @@ fn config() -> impl Strategy<Value = KeynessConfig> {
                         .filter(|v| !target.as_ref().is_some_and(|t| t.contains(v)))
                         .collect::<Vec<_>>()
                 });
-                KeynessConfig {
-                    target,
-                    reference: reference.filter(|r| !r.is_empty()),
-                    features,
-                    ..KeynessConfig::new("party")
-                }
+                KeynessConfig::new("party")
+                    .target(target)
+                    .reference(reference.filter(|r| !r.is_empty()))
+                    .features(features)
             },
         )
 }
@@ -434,12 +427,13 @@ fn corpus() -> impl Strategy<Value = Vec<(usize, Vec<usize>)>> {
 
 /// Each term's count over `docs` (no pruning), by the terms analyser.
 fn counts(features: &TermsConfig, docs: &[&NormalisedDoc<'_>]) -> BTreeMap<String, u64> {
-    let terms = Terms::new(TermsConfig {
-        min_df: DocFreq::Count(1),
-        max_df: DocFreq::Fraction(1.0),
-        max_features: None,
-        ..features.clone()
-    });
+    let terms = Terms::new(
+        features
+            .clone()
+            .min_df(DocFreq::Count(1))
+            .max_df(DocFreq::Fraction(1.0))
+            .max_features(None),
+    );
     let mut p = terms.partial();
     for d in docs {
         terms.observe(&mut p, d);

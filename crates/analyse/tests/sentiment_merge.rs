@@ -67,13 +67,13 @@ fn observe(
 }
 
 fn analyser(unit: Unit, explain: bool) -> Sentiment {
-    Sentiment::new(SentimentConfig {
-        group_by: vec!["year".into()],
-        unit,
-        explain,
-        rules: Rules::Vader,
-        ..SentimentConfig::default()
-    })
+    Sentiment::new(
+        SentimentConfig::default()
+            .group_by(vec!["year".into()])
+            .unit(unit)
+            .explain(explain)
+            .rules(Rules::Vader),
+    )
     .unwrap()
 }
 

@@ -81,20 +81,20 @@ fn config() -> impl Strategy<Value = TermsConfig> {
                 norm,
                 per_document,
             )| {
-                TermsConfig {
-                    ngram_range: (lo, lo + extra),
-                    top,
-                    min_df,
-                    max_df,
-                    max_features,
-                    tfidf: TfidfConfig {
-                        use_idf,
-                        smooth_idf,
-                        sublinear_tf,
-                        norm,
-                    },
-                    per_document,
-                }
+                TermsConfig::default()
+                    .ngram_range((lo, lo + extra))
+                    .top(top)
+                    .min_df(min_df)
+                    .max_df(max_df)
+                    .max_features(max_features)
+                    .tfidf(
+                        TfidfConfig::default()
+                            .use_idf(use_idf)
+                            .smooth_idf(smooth_idf)
+                            .sublinear_tf(sublinear_tf)
+                            .norm(norm),
+                    )
+                    .per_document(per_document)
             },
         )
 }
@@ -193,7 +193,7 @@ proptest! {
         (texts, _) in corpus(),
         per_document in any::<bool>(),
     ) {
-        let config = TermsConfig { ngram_range, top, min_df, max_df, max_features, per_document, ..TermsConfig::default() };
+        let config = TermsConfig::default().ngram_range(ngram_range).top(top).min_df(min_df).max_df(max_df).max_features(max_features).per_document(per_document);
         let _ = config.validate();
         let docs = documents(&texts);
         let normalised: Vec<NormalisedDoc<'_>> = docs.iter().map(normalise).collect();

@@ -148,15 +148,14 @@ fn config_of(case: &str, options: &Value) -> (TermsConfig, bool) {
         tfidf.smooth_idf = flag("smooth_idf");
         tfidf.sublinear_tf = flag("sublinear_tf");
     }
-    let config = TermsConfig {
-        ngram_range: (n(0), n(1)),
-        top: 10,
-        min_df: doc_freq(&options["min_df"], "min_df"),
-        max_df: doc_freq(&options["max_df"], "max_df"),
-        max_features: options["max_features"].as_u64().map(|m| m as usize),
-        tfidf,
-        per_document: true,
-    };
+    let config = TermsConfig::default()
+        .ngram_range((n(0), n(1)))
+        .top(10)
+        .min_df(doc_freq(&options["min_df"], "min_df"))
+        .max_df(doc_freq(&options["max_df"], "max_df"))
+        .max_features(options["max_features"].as_u64().map(|m| m as usize))
+        .tfidf(tfidf)
+        .per_document(true);
     config.validate().unwrap_or_else(|e| panic!("{case}: {e}"));
     (config, tfidf_class)
 }

@@ -378,3 +378,8 @@ mod tests {
         assert_eq!(s.len(), 3);
     }
 }
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -959,11 +959,9 @@ pub fn build_kwic(
     let forms = crate::config::Forms(Some(Normaliser::new(config.clone())?));
     let normaliser = Normaliser::new(config)?;
     let analyser = wordmill_analyse::Kwic::with_forms(
-        wordmill_analyse::KwicConfig {
-            patterns: kwic.patterns.clone(),
-            window: kwic.window,
-            ..wordmill_analyse::KwicConfig::default()
-        },
+        wordmill_analyse::KwicConfig::default()
+            .patterns(kwic.patterns.clone())
+            .window(kwic.window),
         &forms,
     )?;
     Ok((normaliser, analyser))

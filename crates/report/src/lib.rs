@@ -97,3 +97,8 @@ pub use sections::trends::{
 };
 pub use tables::{DocumentsCsv, MetadataKeys, write_terms_csv, write_tfidf_csv};
 pub use text::{plural, thousands};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

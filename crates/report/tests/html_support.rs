@@ -80,15 +80,10 @@ pub fn run(name: &str, hash: &str, docs: &[Document], group_by: &[&str]) -> Run 
         })
         .collect();
     let documents_analyser = Documents;
-    let terms_analyser = Terms::new(TermsConfig {
-        top: 30,
-        per_document: true,
-        ..TermsConfig::default()
-    });
-    let sentiment_analyser = Sentiment::new(SentimentConfig {
-        group_by: group_by.iter().map(|s| s.to_string()).collect(),
-        ..SentimentConfig::default()
-    })
+    let terms_analyser = Terms::new(TermsConfig::default().top(30).per_document(true));
+    let sentiment_analyser = Sentiment::new(
+        SentimentConfig::default().group_by(group_by.iter().map(|s| s.to_string()).collect()),
+    )
     .expect("the built-in lexicon loads");
     let mut dp = documents_analyser.partial();
     let mut tp = terms_analyser.partial();

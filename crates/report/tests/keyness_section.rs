@@ -89,10 +89,7 @@ fn report(section: KeynessSection) -> Report {
 }
 
 fn every_group() -> (Keyness, KeynessOutput, KeynessSection) {
-    let (k, out) = keyness(KeynessConfig {
-        top: 4,
-        ..KeynessConfig::new("par|ty")
-    });
+    let (k, out) = keyness(KeynessConfig::new("par|ty").top(4));
     let section = KeynessSection::from_output(&k, out.clone());
     (k, out, section)
 }
@@ -136,11 +133,7 @@ fn keyness_csv_has_every_row_and_exact_floats() {
 #[test]
 fn lists_are_ordered_by_the_measure_then_the_term() {
     for measure in Measure::ALL {
-        let (k, out) = keyness(KeynessConfig {
-            measure,
-            top: 4,
-            ..KeynessConfig::new("par|ty")
-        });
+        let (k, out) = keyness(KeynessConfig::new("par|ty").measure(measure).top(4));
         let s = KeynessSection::from_output(&k, out);
         for t in &s.summary.targets {
             assert!(t.over.len() <= 4 && t.under.len() <= 4);
@@ -287,10 +280,7 @@ fn the_page_is_bounded_whatever_top_is() {
         Document::new(0, "a", words("w"), meta("d")),
         Document::new(1, "b", words("v"), meta("r")),
     ];
-    let k = Keyness::new(KeynessConfig {
-        top: 50,
-        ..KeynessConfig::new("party")
-    });
+    let k = Keyness::new(KeynessConfig::new("party").top(50));
     let mut p = k.partial();
     for d in &docs {
         k.observe(&mut p, &normalise(d));

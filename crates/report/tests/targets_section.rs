@@ -52,8 +52,8 @@ fn normalise(doc: &Document) -> NormalisedDoc<'_> {
 }
 
 fn analyse(group_by: &[&str]) -> (Targets, TargetsOutput, Vec<Document>) {
-    let config = TargetsConfig {
-        targets: vec![
+    let config = TargetsConfig::default()
+        .targets(vec![
             TargetSpec {
                 name: "strike".into(),
                 source: TargetSource::Patterns(vec!["strik*".into()]),
@@ -62,11 +62,9 @@ fn analyse(group_by: &[&str]) -> (Targets, TargetsOutput, Vec<Document>) {
                 name: SCRIPT.into(),
                 source: TargetSource::Patterns(vec!["police".into()]),
             },
-        ],
-        group_by: group_by.iter().map(|k| k.to_string()).collect(),
-        examples: 2,
-        ..TargetsConfig::default()
-    };
+        ])
+        .group_by(group_by.iter().map(|k| k.to_string()).collect())
+        .examples(2);
     let targets = Targets::new(config, &Lowercase).unwrap();
     let meta = |v: &str| -> Metadata { [("par|ty", v)].into_iter().collect() };
     let docs = vec![

@@ -98,6 +98,7 @@ impl BigramSpan {
 /// Configuration of [`Collocations`] (the `[analyse.collocations]` table of a pipeline file),
 /// serialised with the pipeline file's keys and values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CollocationsConfig {
     /// Bigrams seen fewer times in the whole corpus are dropped (NLTK's `apply_freq_filter`);
     /// at least 1, 3 by default.
@@ -109,6 +110,13 @@ pub struct CollocationsConfig {
     /// Which adjacent tokens make a bigram ([`BigramSpan::Document`] by default).
     pub span: BigramSpan,
 }
+
+setters!(CollocationsConfig {
+    min_count: u64,
+    measure: CollocationMeasure,
+    top: usize,
+    span: BigramSpan
+});
 
 impl Default for CollocationsConfig {
     fn default() -> Self {

@@ -202,13 +202,16 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Configuration of [`Dictionary`] (the `[analyse.dictionary]` table of a pipeline file),
 /// serialised with the pipeline file's keys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct DictionaryConfig {
     /// The dictionary files (key `files`), each with the digest of its bytes.
     pub files: Vec<DictionaryFile>,
     /// Metadata keys whose values form a document's group (key `group_by`).
     pub group_by: Vec<String>,
 }
+
+setters!(DictionaryConfig { files: Vec<DictionaryFile>, group_by: Vec<String> });
 
 /// One category over the whole corpus.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -55,6 +55,7 @@ impl Measure {
 /// Configuration of [`Keyness`] (the `[analyse.keyness]` table of a pipeline file).
 /// Serialised with the pipeline file's keys and values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct KeynessConfig {
     /// The metadata key whose values are compared (key `by`).
     pub by: String,
@@ -74,6 +75,8 @@ pub struct KeynessConfig {
     #[serde(skip)]
     pub features: TermsConfig,
 }
+
+setters!(KeynessConfig { by: String, target: Option<Vec<String>>, reference: Option<Vec<String>>, measure: Measure, top: usize, features: TermsConfig });
 
 impl KeynessConfig {
     /// A configuration comparing every value of `by` with the others, with the default

@@ -98,6 +98,7 @@ pub enum LexiconSource {
 
 /// Configuration of the [`Sentiment`] analyser.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SentimentConfig {
     /// Lexicon layers, merged in order: later ones override earlier entries. The default is
     /// the built-in VADER lexicon alone.
@@ -111,6 +112,8 @@ pub struct SentimentConfig {
     /// Keep an [`Explanation`] with every sentence record.
     pub explain: bool,
 }
+
+setters!(SentimentConfig { lexicon: Vec<LexiconSource>, rules: Rules, unit: Unit, group_by: Vec<String>, explain: bool });
 
 impl Default for SentimentConfig {
     fn default() -> Self {

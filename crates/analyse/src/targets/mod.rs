@@ -102,6 +102,7 @@ pub struct TargetSpec {
 /// with its patterns (always an array) or `{ "category": … }`. The sentiment settings it follows
 /// are `[analyse.sentiment]`'s and are not serialised: they count through that analyser.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TargetsConfig {
     /// The targets, in the order written (the order of the reports).
     pub targets: Vec<TargetSpec>,
@@ -113,6 +114,8 @@ pub struct TargetsConfig {
     /// The sentiment settings followed: `[analyse.sentiment]`'s, or VADER's defaults.
     pub sentiment: SentimentConfig,
 }
+
+setters!(TargetsConfig { targets: Vec<TargetSpec>, group_by: Vec<String>, examples: usize, sentiment: SentimentConfig });
 
 impl Default for TargetsConfig {
     /// No target, no groups, 3 examples, VADER's defaults.

@@ -76,6 +76,7 @@ pub enum Norm {
 
 /// TF-IDF weighting, with scikit-learn `TfidfVectorizer`'s parameters and defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TfidfConfig {
     /// Multiply tf by idf (`true` by default); when false, weights are tf (then normalised).
     pub use_idf: bool,
@@ -86,6 +87,13 @@ pub struct TfidfConfig {
     /// Row normalisation ([`Norm::L2`] by default).
     pub norm: Norm,
 }
+
+setters!(TfidfConfig {
+    use_idf: bool,
+    smooth_idf: bool,
+    sublinear_tf: bool,
+    norm: Norm
+});
 
 impl Default for TfidfConfig {
     fn default() -> Self {
@@ -101,6 +109,7 @@ impl Default for TfidfConfig {
 /// Configuration of [`Terms`] (the `[analyse.terms]` table of a pipeline file). Serialised
 /// with the pipeline file's keys and values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TermsConfig {
     /// `(min, max)` n-gram lengths, both inclusive (key `ngrams`); `(1, 1)` by default.
     #[serde(rename = "ngrams")]
@@ -118,6 +127,8 @@ pub struct TermsConfig {
     /// Produce every document's weights ([`TermsOutput::documents`]); `false` by default.
     pub per_document: bool,
 }
+
+setters!(TermsConfig { ngram_range: (usize, usize), top: usize, min_df: DocFreq, max_df: DocFreq, max_features: Option<usize>, tfidf: TfidfConfig, per_document: bool });
 
 impl Default for TermsConfig {
     fn default() -> Self {

@@ -114,6 +114,7 @@ impl Series {
 
 /// How trends are drawn, with the pipeline file's key names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TrendsConfig {
     /// The bin size.
     pub bin: Bin,
@@ -142,6 +143,8 @@ pub struct TrendsConfig {
     #[serde(skip)]
     pub features: TermsConfig,
 }
+
+setters!(TrendsConfig { bin: Bin, series: Vec<Series>, terms: Vec<String>, top: usize, by: Option<String>, from: Option<String>, to: Option<String>, features: TermsConfig });
 
 impl Default for TrendsConfig {
     /// Months, the terms series, the ten most frequent terms, not split.

@@ -461,12 +461,11 @@ mod tests {
 
     fn section(top: usize) -> CollocationsSection {
         let rows = vec![row("<b>", "x,\"y\"", 3, -1.25), row("new", "york", 7, 4.0)];
-        let settings = CollocationsConfig {
-            measure: CollocationMeasure::Pmi,
-            min_count: 3,
-            top,
-            span: BigramSpan::Sentence,
-        };
+        let settings = CollocationsConfig::default()
+            .measure(CollocationMeasure::Pmi)
+            .min_count(3)
+            .top(top)
+            .span(BigramSpan::Sentence);
         let output = CollocationsOutput {
             n_docs: 2,
             n_tokens: 40,

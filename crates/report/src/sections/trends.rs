@@ -912,12 +912,10 @@ mod tests {
 
     fn run(dates: &[(&str, &str, &str)], by: bool) -> (Trends, TrendsOutput) {
         let trends = Trends::new(
-            TrendsConfig {
-                bin: Bin::Month,
-                terms: vec!["strike".into()],
-                by: by.then(|| "party".into()),
-                ..TrendsConfig::default()
-            },
+            TrendsConfig::default()
+                .bin(Bin::Month)
+                .terms(vec!["strike".into()])
+                .by(by.then(|| "party".into())),
             "date",
         );
         let mut p = trends.partial();
