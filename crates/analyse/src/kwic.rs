@@ -23,11 +23,9 @@
 //!     NormalisedDoc { doc, sentences: vec![Span::new(0, doc.text.len())], tokens }
 //! }
 //!
-//! let config = KwicConfig {
-//!     patterns: vec!["strik*".into(), "general strike".into()],
-//!     window: 2,
-//!     ..KwicConfig::default()
-//! };
+//! let config = KwicConfig::default()
+//!     .patterns(vec!["strik*".into(), "general strike".into()])
+//!     .window(2);
 //! let kwic = Kwic::new(config).unwrap();
 //! let docs = [
 //!     Document::new(0, "a", "Workers called a General Strike today", Metadata::new()),

@@ -1,5 +1,28 @@
 //! # wordmill-analyse
 //!
+//! Sentiment of a sentence, and the terms of some texts, in one call each:
+//!
+//! ```
+//! use wordmill_analyse::{Terms, TermsConfig, Vader};
+//!
+//! // VADER, exactly as vaderSentiment 3.3.2 scores it.
+//! let scores = Vader::default().polarity_scores("The strike spread, and the workers were not happy!");
+//! assert!(scores.compound < 0.0);
+//!
+//! // Counts, document frequencies, top terms and TF-IDF, as scikit-learn's vectorizers give them.
+//! let texts = ["Workers strike at the plant.", "The strike spread to the mines."];
+//! let out = Terms::new(TermsConfig::default().per_document(true)).fit(texts);
+//! assert_eq!(out.term("strike").map(|t| (t.count, t.doc_freq)), Some((2, 2)));
+//! assert_eq!(out.top_k(1)[0].term, "the");
+//! let row = &out.rows()[0]; // the first text's non-zero TF-IDF weights, in term order
+//! assert_eq!(row.terms.len(), 5);
+//! ```
+//!
+//! `Terms::fit` cuts words with wordmill-normalise's default normaliser (feature `normalise`,
+//! on by default); [`Terms::fit_tokens`] counts tokens from any other tokenizer.
+//!
+//! ## Analysers and partial states
+//!
 //! Analysers read normalised documents ([`wordmill_model::NormalisedDoc`]) and fold what they
 //! see into a *partial state* that merges with other partial states in any grouping and order
 //! ([`wordmill_model::Merge`]). The same merge serves rayon threads, shard files and cluster
@@ -123,3 +146,8 @@ pub trait Analyser: Sync {
     /// Turns the merged state into the output.
     fn finish(&self, partial: Self::Partial) -> Self::Output;
 }
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

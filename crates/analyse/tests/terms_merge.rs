@@ -181,6 +181,21 @@ proptest! {
         prop_assert_eq!(actual, expected);
     }
 
+    /// The one-call path over token lists gives what observing the same tokens gives (the
+    /// documents' ids aside: it numbers them from 0).
+    #[test]
+    fn fit_tokens_equals_observing_the_tokens(config in config(), (texts, _) in corpus()) {
+        let docs = documents(&texts);
+        let normalised: Vec<NormalisedDoc<'_>> = docs.iter().map(normalise).collect();
+        let terms = Terms::new(config);
+        let mut expected = single_run(&terms, &normalised);
+        for row in expected.documents.iter_mut().flatten() {
+            row.id = row.ordinal.to_string();
+        }
+        let tokens = docs.iter().map(|d| normalise(d).tokens.into_iter().map(|t| t.text.to_string()));
+        prop_assert_eq!(terms.fit_tokens(tokens), expected);
+    }
+
     /// Whatever the configuration (valid or not) and the corpus, nothing panics, and the
     /// output is consistent with itself.
     #[test]

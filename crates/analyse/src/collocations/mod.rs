@@ -314,7 +314,7 @@ pub struct CollocationsOutput {
 ///     Document::new(0, "a", "new york city", Metadata::new()),
 ///     Document::new(1, "b", "new york state", Metadata::new()),
 /// ];
-/// let analyser = Collocations::new(CollocationsConfig { min_count: 2, ..CollocationsConfig::default() });
+/// let analyser = Collocations::new(CollocationsConfig::default().min_count(2));
 /// let mut left = analyser.partial();
 /// analyser.observe(&mut left, &normalise(&docs[0]));
 /// let mut right = analyser.partial();

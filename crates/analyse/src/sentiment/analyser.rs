@@ -148,11 +148,7 @@ impl SentimentConfig {
 /// use wordmill_analyse::{Analyser, Sentiment, SentimentConfig};
 /// use wordmill_model::{Document, Merge, Metadata, NormalisedDoc, Span};
 ///
-/// let sentiment = Sentiment::new(SentimentConfig {
-///     group_by: vec!["year".into()],
-///     ..SentimentConfig::default()
-/// })
-/// .unwrap();
+/// let sentiment = Sentiment::new(SentimentConfig::default().group_by(vec!["year".into()])).unwrap();
 /// let meta: Metadata = [("year", "2020")].into_iter().collect();
 /// let doc = Document::new(0, "a", "Workers are happy. The election was stolen.", meta);
 /// let nd = NormalisedDoc { doc: &doc, sentences: vec![Span::new(0, 18), Span::new(19, 43)], tokens: vec![] };

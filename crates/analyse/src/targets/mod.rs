@@ -23,13 +23,10 @@
 //! use wordmill_analyse::{Analyser, Lowercase, TargetSource, TargetSpec, Targets, TargetsConfig};
 //! use wordmill_model::{Document, Metadata, NormalisedDoc, Span, Token};
 //!
-//! let config = TargetsConfig {
-//!     targets: vec![TargetSpec {
-//!         name: "strikers".into(),
-//!         source: TargetSource::Patterns(vec!["strik*".into(), "factory workers".into()]),
-//!     }],
-//!     ..TargetsConfig::default()
-//! };
+//! let config = TargetsConfig::default().targets(vec![TargetSpec {
+//!     name: "strikers".into(),
+//!     source: TargetSource::Patterns(vec!["strik*".into(), "factory workers".into()]),
+//! }]);
 //! let targets = Targets::new(config, &Lowercase).unwrap();
 //! let text = "The brave strikers won. The weather was grey.";
 //! let doc = Document::new(0, "d0", text, Metadata::new());

@@ -1,5 +1,6 @@
 //! Term counts and TF-IDF: [`Terms`] and its configuration and output.
 
+mod fit;
 pub(crate) mod partial;
 pub(crate) mod table;
 
@@ -361,7 +362,7 @@ impl TermsOutput {
 ///     Document::new(0, "a", "strike workers strike", Metadata::new()),
 ///     Document::new(1, "b", "workers march", Metadata::new()),
 /// ];
-/// let terms = Terms::new(TermsConfig { per_document: true, ..TermsConfig::default() });
+/// let terms = Terms::new(TermsConfig::default().per_document(true));
 ///
 /// // Two partial states (say, two threads), merged.
 /// let mut left = terms.partial();

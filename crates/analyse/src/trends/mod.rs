@@ -37,7 +37,7 @@
 //!     dated(1, "2020-09-14T08:00:00Z", "strike strike at the plant"),
 //!     dated(2, "2020-09-20", "the strike goes on"),
 //! ];
-//! let config = TrendsConfig { bin: Bin::Month, terms: vec!["strike".into()], ..TrendsConfig::default() };
+//! let config = TrendsConfig::default().bin(Bin::Month).terms(vec!["strike".into()]);
 //! let trends = Trends::new(config, "date");
 //! let (mut a, mut b) = (trends.partial(), trends.partial());
 //! trends.observe(&mut a, &normalise(&docs[2]));
