@@ -118,9 +118,14 @@ pub use trends::{
     TrendsConfig, TrendsFold, TrendsOutput, TrendsPartial,
 };
 
+/// The model types an analyser reads and merges, re-exported so that one dependency on this
+/// crate is enough (they are `wordmill-model`'s, the same types every wordmill crate uses).
+pub use wordmill_model::{
+    DocBuffers, Document, Merge, Metadata, NormalisedDoc, Ordinal, Span, Token, TokenText,
+};
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use wordmill_model::{Merge, NormalisedDoc};
 
 /// An analysis over a stream of documents, split into a mergeable partial state.
 ///

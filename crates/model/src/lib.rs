@@ -47,8 +47,14 @@
 //! documents in any order (several threads, several shards, several machines); anything kept per
 //! document is keyed by ordinal and sorted at the end, so a report never depends on scheduling.
 
+/// Not part of the public API: the packed form of short token texts that the other wordmill
+/// crates share for speed. It may change in any release.
+#[doc(hidden)]
 pub mod packed;
 mod suggest;
+/// Not part of the public API: eight-bytes-at-a-time helpers the other wordmill crates share.
+/// It may change in any release.
+#[doc(hidden)]
 pub mod swar;
 mod text;
 

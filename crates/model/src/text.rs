@@ -97,6 +97,7 @@ impl<'a> TokenText<'a> {
     /// The text of a key packed by [`pack`](crate::packed::pack) from ASCII bytes, held
     /// inline; `None` when `key` is not such a key (a byte outside ASCII, a length over
     /// [`PACKED_MAX`], or a byte set past the length).
+    #[doc(hidden)]
     #[inline]
     pub fn from_packed_ascii(key: u128) -> Option<Self> {
         let len = (key >> 120) as usize;
@@ -122,6 +123,7 @@ impl<'a> TokenText<'a> {
 
     /// The text packed as [`pack`](crate::packed::pack) packs it, `None` when it is longer
     /// than [`PACKED_MAX`] bytes. An inline text is already packed.
+    #[doc(hidden)]
     #[inline]
     pub fn packed_key(&self) -> Option<u128> {
         match &self.0 {
