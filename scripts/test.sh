@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Runs wordmill's whole test suite on a fresh machine with a Rust toolchain, in four parts:
+# Runs wordmill's whole test suite on a fresh machine with a Rust toolchain, in five parts:
 #   cargo      every crate's unit, integration, doc and example tests, and the end-to-end tests
 #              of the binary (cargo test --workspace), against the reference data in
 #              tests/reference (WORDMILL_REFERENCE=DIR points them at another directory);
+#   crates     the crates fit to publish and to use one at a time (scripts/check-crates.sh): the
+#              toolchain of `rust-version`, each library crate built alone with its default
+#              features and with none, the public API listings, `cargo publish --dry-run` of the
+#              workspace, and the library crates' tests run from their packages;
 #   browser    the HTML reports opened in headless Chromium (installs Debian's chromium if
 #              missing);
 #   spark      the Apache Spark job in local mode against the single-machine report (installs
@@ -12,7 +16,7 @@
 #              repository).
 # Every part runs even when an earlier one fails; a summary (part, result, counts, time) ends the
 # output, and the exit status is 1 when any part failed.
-# Set WORDMILL_SKIP_BROWSER=1, WORDMILL_SKIP_SPARK=1 or WORDMILL_SKIP_REFERENCE=1 to leave a part
+# Set WORDMILL_SKIP_CRATES=1, WORDMILL_SKIP_BROWSER=1, WORDMILL_SKIP_SPARK=1 or WORDMILL_SKIP_REFERENCE=1 to leave a part
 # out. Arguments are passed to cargo test.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +71,12 @@ target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null | python3 -
 export WORDMILL_BIN="${WORDMILL_BIN:-$target_dir/debug/wordmill}"
 export WORDMILL="${WORDMILL:-$WORDMILL_BIN}"
 cargo build --quiet || true
+
+if [ -n "${WORDMILL_SKIP_CRATES:-}" ]; then
+    skipped crates WORDMILL_SKIP_CRATES
+else
+    part crates script_counts scripts/check-crates.sh
+fi
 
 if [ -n "${WORDMILL_SKIP_BROWSER:-}" ]; then
     skipped browser WORDMILL_SKIP_BROWSER

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Checks that the crates are fit to publish and to use one at a time:
+#
+#   toolchain  the toolchain is the one `rust-version` in Cargo.toml names (so the declared
+#              minimum is the version every other check here builds with);
+#   features   each library crate built alone, with its default features and with none;
+#   api        the public API of each library crate equals its committed public-api.txt
+#              (scripts/check-public-api.sh);
+#   publish    `cargo publish --workspace --dry-run`: every crate packaged in dependency order and
+#              built from its package;
+#   packages   the library crates' own tests run from their packages (unpacked beside each other,
+#              nothing of the repository around them), so a test that reads a file the package
+#              does not hold fails here.
+#
+# Prints "N passed, M failed" (checks) last; the exit status is 1 when any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+passed=0
+failed=0
+check() {
+    local name=$1
+    shift
+    echo "--> $name: $*"
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        echo "FAILED: $name" >&2
+        failed=$((failed + 1))
+    fi
+}
+
+libs=(model ingest normalise analyse report pipeline)
+target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+
+# The toolchain: `rustc --version` must be the `rust-version` of Cargo.toml (major.minor).
+toolchain() {
+    local declared actual
+    declared=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+    actual=$(rustc --version | awk '{print $2}')
+    echo "rust-version $declared, rustc $actual"
+    [[ "$actual" == "$declared" || "$actual" == "$declared".* ]]
+}
+check toolchain toolchain
+
+for crate in "${libs[@]}"; do
+    check "features $crate (default)" cargo check --quiet -p "wordmill-$crate" --lib
+    check "features $crate (none)" cargo check --quiet -p "wordmill-$crate" --lib --no-default-features
+done
+
+check api scripts/check-public-api.sh
+
+check publish cargo publish --workspace --dry-run --allow-dirty --quiet
+
+# Tests from the packages: the .crate files `cargo package` wrote, unpacked into a scratch
+# workspace whose crates.io entries for wordmill point at the unpacked packages.
+packages() {
+    local scratch crate version
+    scratch=$(mktemp -d "${TMPDIR:-/tmp}/wordmill-packages.XXXXXX")
+    trap 'rm -rf "$scratch"' RETURN
+    version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+    {
+        echo '[workspace]'
+        echo 'resolver = "3"'
+        printf 'members = ['
+        for crate in "${libs[@]}"; do printf '"wordmill-%s-%s", ' "$crate" "$version"; done
+        echo ']'
+        echo '[patch.crates-io]'
+        for crate in "${libs[@]}"; do
+            echo "wordmill-$crate = { path = \"wordmill-$crate-$version\" }"
+        done
+    } > "$scratch/Cargo.toml"
+    for crate in "${libs[@]}"; do
+        tar -xzf "$target/package/wordmill-$crate-$version.crate" -C "$scratch" || return 1
+    done
+    cp Cargo.lock "$scratch/Cargo.lock"
+    # The pipeline's unit tests that check the repository's own files (the shipped pipelines,
+    # aliases and dictionaries, docs/pipeline.md) run from the repository, not from a package.
+    (cd "$scratch" && CARGO_TARGET_DIR="$target/packages" cargo test --quiet --workspace -- \
+        --skip the_shipped_belarus_aliases \
+        --skip a_category_takes_the_dictionarys_patterns \
+        --skip every_key_is_documented \
+        --skip a_dictionary_file_counts_by_its_content \
+        --skip dictionary_errors_are_reported_at_the_files_key \
+        --skip limits_of_zero_are_no_limit \
+        --skip every_schema_key_has_a_setting)
+}
+check packages packages
+
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]]
