@@ -630,7 +630,7 @@ fn make_writable(path: &Path) {
     }
 }
 
-/// An exclusive `flock` on a lock file, released (and the file removed) when dropped.
+/// An exclusive lock (`File::lock`, an `flock` on Unix) on a lock file, released (and the file removed) when dropped.
 #[derive(Debug)]
 struct DirLock {
     path: PathBuf,
@@ -640,7 +640,6 @@ struct DirLock {
 impl DirLock {
     /// Locks `path` (created if needed) for `target`.
     fn acquire(path: &Path, target: &Path, if_locked: IfLocked) -> io::Result<DirLock> {
-        use rustix::fs::{FlockOperation, flock};
         use std::os::unix::fs::MetadataExt;
         let cannot = |e: io::Error| {
             io::Error::new(
@@ -660,13 +659,12 @@ impl DirLock {
                 .truncate(false)
                 .open(path)
                 .map_err(cannot)?;
-            match flock(&file, FlockOperation::NonBlockingLockExclusive) {
+            match file.try_lock() {
                 Ok(()) => {}
-                Err(rustix::io::Errno::WOULDBLOCK) if if_locked == IfLocked::Wait => {
-                    flock(&file, FlockOperation::LockExclusive)
-                        .map_err(|e| cannot(io::Error::from(e)))?;
+                Err(fs::TryLockError::WouldBlock) if if_locked == IfLocked::Wait => {
+                    file.lock().map_err(cannot)?;
                 }
-                Err(rustix::io::Errno::WOULDBLOCK) => {
+                Err(fs::TryLockError::WouldBlock) => {
                     let holder = fs::read_to_string(path).unwrap_or_default();
                     return Err(io::Error::new(
                         io::ErrorKind::ResourceBusy,
@@ -678,7 +676,7 @@ impl DirLock {
                         ),
                     ));
                 }
-                Err(e) => return Err(cannot(io::Error::from(e))),
+                Err(fs::TryLockError::Error(e)) => return Err(cannot(e)),
             }
             // The run that held the lock removes its file before releasing it: a lock taken on
             // a file no longer at `path` locks nothing, so start again.
@@ -722,11 +720,12 @@ impl Drop for DirLock {
     }
 }
 
+/// This machine's name, for the lock file's message: the kernel's on Linux, else `HOSTNAME`.
 fn host_name() -> String {
-    rustix::system::uname()
-        .nodename()
-        .to_string_lossy()
-        .into_owned()
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_owned())
+        .or_else(|_| std::env::var("HOSTNAME"))
+        .unwrap_or_default()
 }
 
 /// "another run (wordmill process 12 on host h, started 5 s ago;" from a lock file's contents,
