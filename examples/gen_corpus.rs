@@ -518,7 +518,7 @@ fn push_tail_form(t: u64, vocab: &Vocab, out: &mut Vec<u8>) -> bool {
         // Coined words, a third of them with a final consonant.
         0..=13 => {
             push_stem(t, out);
-            if mix % 3 == 0 {
+            if mix.is_multiple_of(3) {
                 out.push(FINALS[pick(16, FINALS.len())]);
             }
             false
@@ -658,7 +658,7 @@ fn push_number(t: u64, style: usize, out: &mut Vec<u8>) {
 fn push_grouped(t: u64, out: &mut Vec<u8>) {
     let digits = t.to_string();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_char(',');
         }
         out.push_char(c);

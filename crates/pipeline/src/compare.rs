@@ -599,8 +599,8 @@ fn drift(a: &Side, b: &Side) -> Drift {
                 sd.ranked = !ha.ranking.is_empty() || !hb.ranking.is_empty();
                 sd.ranks = rank_changes(&ha.ranking, &hb.ranking);
                 for fa in &ha.figures {
-                    if let Some(fb) = hb.figures.iter().find(|f| f.name == fa.name) {
-                        if fa.value != fb.value {
+                    if let Some(fb) = hb.figures.iter().find(|f| f.name == fa.name)
+                        && fa.value != fb.value {
                             sd.figures.push(FigureChange {
                                 name: fa.name.clone(),
                                 a: fa.value,
@@ -608,7 +608,6 @@ fn drift(a: &Side, b: &Side) -> Drift {
                                 count: fa.count,
                             });
                         }
-                    }
                 }
             }
         }

@@ -960,15 +960,14 @@ impl<'s> Walker<'s> {
             _ => Undated::Error,
         };
         for key in ["date_format", "undated"] {
-            if date_field.is_none() {
-                if let Some(node) = t.get(key) {
+            if date_field.is_none()
+                && let Some(node) = t.get(key) {
                     let span = node.span.clone();
                     self.error(
                         span,
                         format!("`ingest.{key}` needs `ingest.date_field`: the metadata field that holds each document's date"),
                     );
                 }
-            }
         }
         Some(IngestSpec {
             inputs: inputs?,
@@ -1085,8 +1084,8 @@ impl<'s> Walker<'s> {
         if let Some(n) = self.integer(t, "min_len", 1, 1000) {
             cfg.min_len = n as usize;
         }
-        if let Some((s, span)) = self.string(t, "stem") {
-            if s != "none" {
+        if let Some((s, span)) = self.string(t, "stem")
+            && s != "none" {
                 match StemLanguage::from_name(&s) {
                     Some(lang) => cfg.stem = Some(lang),
                     None => {
@@ -1102,7 +1101,6 @@ impl<'s> Walker<'s> {
                     }
                 }
             }
-        }
         if let Some(fold) = self.choice(t, "fold", &["none", "ascii"]) {
             cfg.fold = match fold.as_str() {
                 "ascii" => Fold::Ascii,

@@ -658,14 +658,13 @@ impl Fixup {
                 meta.insert(k, v);
             }
         }
-        if let Some(field) = &self.ordinal_field {
-            if doc.meta.get(field).is_none() {
+        if let Some(field) = &self.ordinal_field
+            && doc.meta.get(field).is_none() {
                 return Err(DocumentError::NoOrdinal {
                     id: doc.id.clone(),
                     field: field.clone(),
                 });
             }
-        }
         doc.meta = meta;
         Ok(())
     }
@@ -734,12 +733,11 @@ fn analyse(
                 for (seq, rows) in rows_rx {
                     pending.insert(seq, rows);
                     while let Some(rows) = pending.remove(&next) {
-                        if error.is_none() {
-                            if let Err(e) = fold.feed(rows, dir) {
+                        if error.is_none()
+                            && let Err(e) = fold.feed(rows, dir) {
                                 error = Some(e);
                                 window.abort();
                             }
-                        }
                         next += 1;
                         window.folded(next);
                     }
@@ -934,11 +932,10 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
         Ok(a) => a,
         Err(e) => return Err(abandon(staged, e)),
     };
-    if let Some(path) = &options.state_out {
-        if let Err(e) = write_state_file(path, &analysed.state) {
+    if let Some(path) = &options.state_out
+        && let Err(e) = write_state_file(path, &analysed.state) {
             return Err(abandon(staged, e));
         }
-    }
     let Some(fold) = analysed.fold else {
         unreachable!("`analyse` gives back the fold it is given");
     };
@@ -1643,11 +1640,10 @@ fn refuse_output_over_inputs(dir: &Path, source: &Source) -> Result<(), RunError
             Some(c) => Ok(c.to_path_buf()),
             None => absolute(&f.path),
         };
-        if let Ok(input) = input {
-            if input.starts_with(&out) {
+        if let Ok(input) = input
+            && input.starts_with(&out) {
                 return refuse(format!("contains the input {}", f.display));
             }
-        }
     }
     Ok(())
 }

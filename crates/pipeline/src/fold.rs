@@ -335,8 +335,8 @@ impl Fold {
     pub(crate) fn feed(&mut self, rows: Rows, dir: &Path) -> Result<(), RunError> {
         let mut scores = rows.sentiment.into_iter();
         for mut stats in rows.documents {
-            if let Some((ordinal, id)) = &self.last {
-                if stats.ordinal <= *ordinal {
+            if let Some((ordinal, id)) = &self.last
+                && stats.ordinal <= *ordinal {
                     return Err(StateError::Overlap {
                         first: id.clone(),
                         second: stats.id.clone(),
@@ -344,7 +344,6 @@ impl Fold {
                     }
                     .into());
                 }
-            }
             self.last = Some((stats.ordinal, stats.id.clone()));
             let renamed = self.ids.observe(&stats.id, stats.ordinal)?;
             if let Some(id) = &renamed {
@@ -519,15 +518,14 @@ impl Folded {
                     .unwrap_or_default();
                 t.row(&row.stats, &cells)?;
             }
-            if let Some(d) = row.sentiment {
-                if d.sentences > 0 {
+            if let Some(d) = row.sentiment
+                && d.sentences > 0 {
                     if wanted.peek() == Some(&&k) {
                         wanted.next();
                         picked.push((d, row.first));
                     }
                     k += 1;
                 }
-            }
         }
         if let Some(t) = table {
             t.finish()?;

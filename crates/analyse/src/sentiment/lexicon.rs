@@ -244,11 +244,10 @@ impl<V: Value> Entries<V> {
 /// Equal when both hold the same entries, however they are stored.
 impl<V: Value> PartialEq for Entries<V> {
     fn eq(&self, other: &Self) -> bool {
-        if let (Entries::Static(a), Entries::Static(b)) = (self, other) {
-            if std::ptr::eq(*a, *b) {
+        if let (Entries::Static(a), Entries::Static(b)) = (self, other)
+            && std::ptr::eq(*a, *b) {
                 return true;
             }
-        }
         self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
     }
 }

@@ -527,11 +527,10 @@ impl Table {
             let mut hits = zero_bytes(group ^ pattern) & (empty ^ empty.wrapping_sub(1));
             while hits != 0 {
                 let j = i + (hits.trailing_zeros() / 8) as usize;
-                if let Some(s) = self.slots.get(j) {
-                    if s.w0 == key.w0 && s.w1 == key.w1 && u32::from(s.entry.key_len) == key.len {
+                if let Some(s) = self.slots.get(j)
+                    && s.w0 == key.w0 && s.w1 == key.w1 && u32::from(s.entry.key_len) == key.len {
                         return Ok(j);
                     }
-                }
                 hits &= hits - 1;
             }
             if empty != 0 {

@@ -256,11 +256,10 @@ impl TermTable {
     pub(crate) fn prefetch_entry(&self, p: &Prepared) {
         if !self.slots.is_empty() {
             let s = self.slots[p.tag as usize & (self.slots.len() - 1)];
-            if (s >> 32) as u32 == p.tag {
-                if let Some(e) = self.entries.get((s as u32 as usize).wrapping_sub(1)) {
+            if (s >> 32) as u32 == p.tag
+                && let Some(e) = self.entries.get((s as u32 as usize).wrapping_sub(1)) {
                     prefetch(e);
                 }
-            }
         }
     }
 

@@ -378,11 +378,10 @@ fn line_chart(s: &mut String, title: &str, unit: &str, out: &TrendsOutput, lines
         if a > lo {
             tick_values.insert(0, a - step);
         }
-        if let Some(&last) = tick_values.last() {
-            if last < hi {
+        if let Some(&last) = tick_values.last()
+            && last < hi {
                 tick_values.push(last + step);
             }
-        }
     }
     let lo = tick_values.first().copied().unwrap_or(lo).min(lo);
     let hi = tick_values.last().copied().unwrap_or(hi).max(hi);
@@ -509,8 +508,8 @@ fn line_chart(s: &mut String, title: &str, unit: &str, out: &TrendsOutput, lines
                 k.and_then(|k| line.points.get(k))
                     .is_none_or(Option::is_none)
             };
-            if let Some((v, _)) = p {
-                if alone(b.checked_sub(1)) && alone(Some(b + 1)) {
+            if let Some((v, _)) = p
+                && alone(b.checked_sub(1)) && alone(Some(b + 1)) {
                     let _ = write!(
                         s,
                         "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"/>",
@@ -519,7 +518,6 @@ fn line_chart(s: &mut String, title: &str, unit: &str, out: &TrendsOutput, lines
                         line.colour
                     );
                 }
-            }
         }
     }
     // Hovering a bin's column shows every line's value there, with its count.
