@@ -33,7 +33,9 @@ use wordmill_analyse::{
     Analyser, BigramSpan, Collocations, CollocationsConfig, Terms, TermsConfig,
 };
 use wordmill_model::{Document, Merge, Metadata, NormalisedDoc};
-use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
+use wordmill_normalise::{
+    Normaliser, NormaliserConfig, StopWordLanguage, StopWords, TokenizerKind, UnicodeForm,
+};
 use wordmill_report::write_collocations_csv;
 
 fn corpus() -> (&'static str, Vec<Document>) {
@@ -98,13 +100,13 @@ fn analyse<A: Analyser>(analyser: &A, docs: &[NormalisedDoc<'_>], threads: usize
 fn collocations(c: &mut Criterion) {
     let (name, docs) = corpus();
     let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
-    let normaliser = Normaliser::new(NormaliserConfig {
-        unicode: wordmill_normalise::UnicodeForm::Nfkc,
-        stopwords: StopWords::Builtin("en".into()),
-        min_len: 2,
-        sentences: true,
-        ..NormaliserConfig::default()
-    })
+    let normaliser = Normaliser::new(
+        NormaliserConfig::default()
+            .unicode(UnicodeForm::Nfkc)
+            .stopwords(StopWords::Builtin(StopWordLanguage::English))
+            .min_len(2)
+            .sentences(true),
+    )
     .expect("config");
     let normalised: Vec<NormalisedDoc<'_>> = docs.iter().map(|d| normaliser.normalise(d)).collect();
 
@@ -141,16 +143,16 @@ fn collocations(c: &mut Criterion) {
 /// Tokens exactly as scikit-learn makes them, as `benches/peers/collocations.py` gives NLTK:
 /// no Unicode normalisation, lower-cased, the matches of `(?u)\b\w\w+\b`, no stop words.
 fn sklearn_normaliser() -> Normaliser {
-    Normaliser::new(NormaliserConfig {
-        unicode: UnicodeForm::None,
-        lowercase: true,
-        tokenizer: TokenizerKind::Pattern(r"(?u)\b\w\w+\b".into()),
-        stopwords: StopWords::None,
-        min_len: 1,
-        stem: None,
-        sentences: false,
-        ..NormaliserConfig::default()
-    })
+    Normaliser::new(
+        NormaliserConfig::default()
+            .unicode(UnicodeForm::None)
+            .lowercase(true)
+            .tokenizer(TokenizerKind::Pattern(r"(?u)\b\w\w+\b".into()))
+            .stopwords(StopWords::None)
+            .min_len(1)
+            .stem(None)
+            .sentences(false),
+    )
     .expect("scikit-learn's configuration is valid")
 }
 

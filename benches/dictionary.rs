@@ -28,7 +28,7 @@ use wordmill_analyse::{
     Dictionary, DictionaryEntries, DictionaryFormat, Lowercase, Terms, TermsConfig,
 };
 use wordmill_model::NormalisedDoc;
-use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords};
+use wordmill_normalise::{Normaliser, NormaliserConfig, StopWordLanguage, StopWords, UnicodeForm};
 
 mod common;
 use common::{corpus, run};
@@ -96,13 +96,13 @@ fn dictionary_yaml(docs: &[NormalisedDoc<'_>], n: usize) -> String {
 fn dictionary(c: &mut Criterion) {
     let (name, docs) = corpus();
     let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
-    let normaliser = Normaliser::new(NormaliserConfig {
-        unicode: wordmill_normalise::UnicodeForm::Nfkc,
-        stopwords: StopWords::Builtin("en".into()),
-        min_len: 2,
-        sentences: true,
-        ..NormaliserConfig::default()
-    })
+    let normaliser = Normaliser::new(
+        NormaliserConfig::default()
+            .unicode(UnicodeForm::Nfkc)
+            .stopwords(StopWords::Builtin(StopWordLanguage::English))
+            .min_len(2)
+            .sentences(true),
+    )
     .expect("config");
     let normalised: Vec<NormalisedDoc<'_>> = docs.iter().map(|d| normaliser.normalise(d)).collect();
     let dictionaries: Vec<(usize, Dictionary)> = [10, 100, 1000]

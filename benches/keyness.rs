@@ -24,7 +24,7 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use wordmill_analyse::{Keyness, KeynessConfig, Terms, TermsConfig};
 use wordmill_model::NormalisedDoc;
-use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords};
+use wordmill_normalise::{Normaliser, NormaliserConfig, StopWordLanguage, StopWords, UnicodeForm};
 
 mod common;
 use common::{corpus, run};
@@ -32,13 +32,13 @@ use common::{corpus, run};
 fn keyness(c: &mut Criterion) {
     let (name, docs) = corpus();
     let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
-    let normaliser = Normaliser::new(NormaliserConfig {
-        unicode: wordmill_normalise::UnicodeForm::Nfkc,
-        stopwords: StopWords::Builtin("en".into()),
-        min_len: 2,
-        sentences: false,
-        ..NormaliserConfig::default()
-    })
+    let normaliser = Normaliser::new(
+        NormaliserConfig::default()
+            .unicode(UnicodeForm::Nfkc)
+            .stopwords(StopWords::Builtin(StopWordLanguage::English))
+            .min_len(2)
+            .sentences(false),
+    )
     .expect("config");
     let normalised: Vec<NormalisedDoc<'_>> = docs.iter().map(|d| normaliser.normalise(d)).collect();
 

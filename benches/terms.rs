@@ -22,7 +22,7 @@ use std::time::Duration;
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use wordmill_analyse::{Analyser, Terms, TermsConfig, TermsPartial};
 use wordmill_model::{Document, Merge, Metadata, NormalisedDoc};
-use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords};
+use wordmill_normalise::{Normaliser, NormaliserConfig, StopWordLanguage, StopWords, UnicodeForm};
 
 fn corpus() -> (&'static str, Vec<Document>) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -93,13 +93,13 @@ fn fold(terms: &Terms, docs: &[NormalisedDoc<'_>], threads: usize) -> TermsParti
 fn terms(c: &mut Criterion) {
     let (name, docs) = corpus();
     let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
-    let normaliser = Normaliser::new(NormaliserConfig {
-        unicode: wordmill_normalise::UnicodeForm::Nfkc,
-        stopwords: StopWords::Builtin("en".into()),
-        min_len: 2,
-        sentences: false,
-        ..NormaliserConfig::default()
-    })
+    let normaliser = Normaliser::new(
+        NormaliserConfig::default()
+            .unicode(UnicodeForm::Nfkc)
+            .stopwords(StopWords::Builtin(StopWordLanguage::English))
+            .min_len(2)
+            .sentences(false),
+    )
     .expect("config");
     let normalised: Vec<NormalisedDoc<'_>> = docs.iter().map(|d| normaliser.normalise(d)).collect();
 

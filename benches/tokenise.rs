@@ -33,12 +33,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use unicode_segmentation::UnicodeSegmentation;
 use wordmill_analyse::{Analyser, Terms, TermsConfig};
 use wordmill_model::{Document, Metadata, NormalisedDoc};
-use wordmill_normalise::unicode_segmentation::UnicodeSegmentation;
 use wordmill_normalise::{
-    Aliases, Fold, Normaliser, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm,
-    split_sentences,
+    Aliases, Fold, Normaliser, NormaliserConfig, StopWordLanguage, StopWords, TokenizerKind,
+    UnicodeForm, split_sentences,
 };
 
 /// How much of the generated corpus is used.
@@ -182,45 +182,36 @@ fn naive_count(docs: &[String]) -> HashMap<String, u64> {
 }
 
 fn words_config(lowercase: bool, stop: bool) -> NormaliserConfig {
-    NormaliserConfig {
-        unicode: if lowercase {
+    NormaliserConfig::default()
+        .unicode(if lowercase {
             UnicodeForm::Nfkc
         } else {
             UnicodeForm::None
-        },
-        lowercase,
-        tokenizer: TokenizerKind::Words,
-        stopwords: if stop {
-            StopWords::Builtin("en".into())
+        })
+        .lowercase(lowercase)
+        .tokenizer(TokenizerKind::Words)
+        .stopwords(if stop {
+            StopWords::Builtin(StopWordLanguage::English)
         } else {
             StopWords::None
-        },
-        min_len: 1,
-        stem: None,
-        sentences: false,
-        ..NormaliserConfig::default()
-    }
+        })
+        .min_len(1)
+        .stem(None)
+        .sentences(false)
 }
 
 fn tokenise(c: &mut Criterion) {
     let raw = Normaliser::new(words_config(false, false)).expect("config");
     let lower_stop = Normaliser::new(words_config(true, true)).expect("config");
-    let sklearn = Normaliser::new(NormaliserConfig {
-        sentences: false,
-        ..NormaliserConfig::scikit_learn()
-    })
-    .expect("config");
-    let fold = Normaliser::new(NormaliserConfig {
-        fold: Fold::Ascii,
-        ..words_config(true, true)
-    })
-    .expect("config");
-    let fold_aliases = Normaliser::new(NormaliserConfig {
-        fold: Fold::Ascii,
-        aliases: Aliases::from_file(root().join("pipelines/aliases/belarus.tsv"))
-            .expect("the shipped alias file"),
-        ..words_config(true, true)
-    })
+    let sklearn =
+        Normaliser::new(NormaliserConfig::scikit_learn().sentences(false)).expect("config");
+    let fold = Normaliser::new(words_config(true, true).fold(Fold::Ascii)).expect("config");
+    let fold_aliases = Normaliser::new(
+        words_config(true, true).fold(Fold::Ascii).aliases(
+            Aliases::from_file(root().join("pipelines/aliases/belarus.tsv"))
+                .expect("the shipped alias file"),
+        ),
+    )
     .expect("config");
     let terms = Terms::new(TermsConfig::default());
 

@@ -198,10 +198,10 @@ fn run() -> Result<(), String> {
             .as_deref()
             .ok_or("--docs is required for this metric")
     };
-    let sklearn = |stop: StopWords| NormaliserConfig {
-        stopwords: stop,
-        sentences: false,
-        ..NormaliserConfig::scikit_learn()
+    let sklearn = |stop: StopWords| {
+        NormaliserConfig::scikit_learn()
+            .stopwords(stop)
+            .sentences(false)
     };
     let docs;
     let files;
@@ -237,14 +237,12 @@ fn run() -> Result<(), String> {
         }
         "nltk_wordpunct" | "nltk_treebank" => {
             docs = read_documents(need_docs()?)?;
-            let words = NormaliserConfig {
-                unicode: UnicodeForm::None,
-                lowercase: true,
-                tokenizer: TokenizerKind::Words,
-                stopwords: StopWords::None,
-                sentences: false,
-                ..NormaliserConfig::default()
-            };
+            let words = NormaliserConfig::default()
+                .unicode(UnicodeForm::None)
+                .lowercase(true)
+                .tokenizer(TokenizerKind::Words)
+                .stopwords(StopWords::None)
+                .sentences(false);
             counting_metric(&docs, words, false)?
         }
         "email" => {

@@ -16,8 +16,8 @@ use wordmill_ingest::{
 };
 use wordmill_model::{Document, Metadata};
 use wordmill_normalise::{
-    Normaliser, NormaliserConfig, StemLanguage, StopWords, TokenizerKind, UnicodeForm,
-    split_sentences,
+    Normaliser, NormaliserConfig, StemLanguage, StopWordLanguage, StopWords, TokenizerKind,
+    UnicodeForm, split_sentences,
 };
 use wordmill_pipeline::Pipeline;
 
@@ -213,27 +213,25 @@ fn normaliser_config(selector: u8) -> NormaliserConfig {
     };
     let stopwords = match (bit(5), bit(0)) {
         (false, _) => StopWords::None,
-        (true, false) => StopWords::Builtin("en".into()),
+        (true, false) => StopWords::Builtin(StopWordLanguage::English),
         (true, true) => StopWords::List(vec!["İ".into(), "Σ".into(), "a".into(), "ﬁ".into()]),
     };
     let stem = bit(6).then(|| {
         let languages = StemLanguage::ALL;
         languages[usize::from(selector >> 1) % languages.len()]
     });
-    NormaliserConfig {
-        unicode,
-        lowercase: bit(2),
-        tokenizer,
-        stopwords,
-        min_len: if bit(7) {
+    NormaliserConfig::default()
+        .unicode(unicode)
+        .lowercase(bit(2))
+        .tokenizer(tokenizer)
+        .stopwords(stopwords)
+        .min_len(if bit(7) {
             1 + usize::from(selector & 3)
         } else {
             1
-        },
-        stem,
-        sentences: !(bit(7) && bit(6)),
-        ..NormaliserConfig::default()
-    }
+        })
+        .stem(stem)
+        .sentences(!(bit(7) && bit(6)))
 }
 
 /// The normaliser for `selector`, compiled once (patterns with Python's `\w` are slow to

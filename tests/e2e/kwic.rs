@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use wordmill_model::{Document, Metadata};
-use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords};
+use wordmill_normalise::{Normaliser, NormaliserConfig, StopWordLanguage, StopWords};
 
 use crate::common::*;
 
@@ -51,10 +51,9 @@ fn rows(path: &std::path::Path) -> Vec<Row> {
 /// for each pattern every sentence's tokens scanned left to right with plain string tests (a
 /// `*` at the start or end as suffix or prefix test), jumping past each hit.
 fn independent_search(window: usize) -> Vec<Row> {
-    let normaliser = Normaliser::new(NormaliserConfig {
-        stopwords: StopWords::Builtin("en".into()),
-        ..NormaliserConfig::default()
-    })
+    let normaliser = Normaliser::new(
+        NormaliserConfig::default().stopwords(StopWords::Builtin(StopWordLanguage::English)),
+    )
     .unwrap();
     let patterns = [
         "tax*",

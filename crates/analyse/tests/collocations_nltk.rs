@@ -27,7 +27,8 @@ use wordmill_analyse::{
 };
 use wordmill_model::{Document, Merge, Metadata, NormalisedDoc, Span, Token, TokenText};
 use wordmill_normalise::{
-    Normaliser, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm, split_sentences,
+    Normaliser, NormaliserConfig, StopWordLanguage, StopWords, TokenizerKind, UnicodeForm,
+    split_sentences,
 };
 
 /// How many differences a failure message lists in full (all are counted).
@@ -38,16 +39,14 @@ const REL: f64 = 1e-9;
 /// Tokens exactly as scikit-learn's analyzer makes them: no Unicode normalisation, Python's
 /// full lower-casing, then the matches of `(?u)\b\w\w+\b` with Python's meaning of `\w`.
 fn sklearn_normaliser(sentences: bool) -> Normaliser {
-    let config = NormaliserConfig {
-        unicode: UnicodeForm::None,
-        lowercase: true,
-        tokenizer: TokenizerKind::Pattern(r"(?u)\b\w\w+\b".into()),
-        stopwords: StopWords::None,
-        min_len: 1,
-        stem: None,
-        sentences,
-        ..NormaliserConfig::default()
-    };
+    let config = NormaliserConfig::default()
+        .unicode(UnicodeForm::None)
+        .lowercase(true)
+        .tokenizer(TokenizerKind::Pattern(r"(?u)\b\w\w+\b".into()))
+        .stopwords(StopWords::None)
+        .min_len(1)
+        .stem(None)
+        .sentences(sentences);
     Normaliser::new(config).expect("scikit-learn's configuration is valid")
 }
 
@@ -351,10 +350,9 @@ fn texts() -> impl Strategy<Value = Vec<String>> {
 }
 
 fn words_normaliser() -> Normaliser {
-    Normaliser::new(NormaliserConfig {
-        stopwords: StopWords::Builtin("en".into()),
-        ..NormaliserConfig::default()
-    })
+    Normaliser::new(
+        NormaliserConfig::default().stopwords(StopWords::Builtin(StopWordLanguage::English)),
+    )
     .expect("a valid configuration")
 }
 

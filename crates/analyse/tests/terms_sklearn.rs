@@ -24,16 +24,14 @@ const SHOWN: usize = 40;
 /// Tokens exactly as scikit-learn makes them: no Unicode normalisation, Python's full
 /// lower-casing, then the matches of `(?u)\b\w\w+\b` with Python's meaning of `\w`.
 fn sklearn_normaliser() -> Normaliser {
-    let config = NormaliserConfig {
-        unicode: UnicodeForm::None,
-        lowercase: true,
-        tokenizer: TokenizerKind::Pattern(r"(?u)\b\w\w+\b".into()),
-        stopwords: StopWords::None,
-        min_len: 1,
-        stem: None,
-        sentences: false,
-        ..NormaliserConfig::default()
-    };
+    let config = NormaliserConfig::default()
+        .unicode(UnicodeForm::None)
+        .lowercase(true)
+        .tokenizer(TokenizerKind::Pattern(r"(?u)\b\w\w+\b".into()))
+        .stopwords(StopWords::None)
+        .min_len(1)
+        .stem(None)
+        .sentences(false);
     Normaliser::new(config).expect("scikit-learn's configuration is valid")
 }
 

@@ -15,9 +15,9 @@
 use std::io::Read;
 use std::process::ExitCode;
 
-use wordmill_model::{Document, Metadata};
 use wordmill_normalise::{
-    Normaliser, NormaliserConfig, StemLanguage, StopWords, TokenizerKind, UnicodeForm,
+    Document, Metadata, Normaliser, NormaliserConfig, StemLanguage, StopWordLanguage, StopWords,
+    TokenizerKind, UnicodeForm,
 };
 
 fn main() -> ExitCode {
@@ -38,26 +38,22 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} expects a value"));
         match arg.as_str() {
             "--sklearn" => {
-                config = NormaliserConfig {
-                    sentences: config.sentences,
-                    ..NormaliserConfig::scikit_learn()
-                }
+                config = NormaliserConfig::scikit_learn().sentences(config.sentences);
             }
-            "--nfkc" => config.unicode = UnicodeForm::Nfkc,
-            "--keep-case" => config.lowercase = false,
+            "--nfkc" => config = config.unicode(UnicodeForm::Nfkc),
+            "--keep-case" => config = config.lowercase(false),
             "--stop" => {
                 let name = value("--stop")?;
-                let layer = if wordmill_normalise::builtin_stopwords(&name).is_some() {
-                    StopWords::builtin(name)
-                } else {
-                    StopWords::from_file(&name)?
+                let layer = match name.parse::<StopWordLanguage>() {
+                    Ok(language) => StopWords::Builtin(language),
+                    Err(_) => StopWords::from_file(&name)?,
                 };
                 config.stopwords =
                     StopWords::layers([std::mem::take(&mut config.stopwords), layer]);
             }
-            "--stem" => config.stem = Some(value("--stem")?.parse::<StemLanguage>()?),
-            "--min-len" => config.min_len = value("--min-len")?.parse()?,
-            "--pattern" => config.tokenizer = TokenizerKind::Pattern(value("--pattern")?),
+            "--stem" => config = config.stem(value("--stem")?.parse::<StemLanguage>()?),
+            "--min-len" => config = config.min_len(value("--min-len")?.parse()?),
+            "--pattern" => config = config.tokenizer(TokenizerKind::Pattern(value("--pattern")?)),
             _ => words.push(arg),
         }
     }

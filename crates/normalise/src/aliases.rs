@@ -14,6 +14,7 @@ use crate::error::NormaliseError;
 /// a phrase of several words, as written (they are normalised like the text when a
 /// [`Normaliser`](crate::Normaliser) is built).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Alias {
     /// The spelling to replace.
     pub variant: String,

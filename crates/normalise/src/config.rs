@@ -4,12 +4,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::aliases::Aliases;
 use crate::error::NormaliseError;
-
+#[cfg(feature = "stem")]
 use crate::stem::StemLanguage;
+use crate::stopwords::StopWordLanguage;
 
 /// Whether tokens are transliterated after lower-casing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Fold {
     /// Tokens keep their script.
     #[default]
@@ -30,6 +32,7 @@ impl Fold {
 /// Which Unicode normalisation form is applied to the whole text before anything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum UnicodeForm {
     /// Leave the text as it is (what scikit-learn does).
     None,
@@ -43,14 +46,17 @@ pub enum UnicodeForm {
 /// How the (transformed) text is cut into tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum TokenizerKind {
     /// UAX #29 word boundaries, keeping the words that contain a letter or digit.
     #[default]
     Words,
-    /// Non-overlapping matches of a regular expression, with Python's meaning of `\w`.
+    /// Non-overlapping matches of a regular expression, with Python's meaning of `\w`
+    /// (feature `pattern`).
     ///
     /// scikit-learn's default, `(?u)\b\w\w+\b`, is recognised and reproduced exactly. If the
     /// pattern has one capturing group, the group's text is the token (as in scikit-learn).
+    #[cfg(feature = "pattern")]
     Pattern(String),
 }
 
@@ -58,55 +64,62 @@ pub enum TokenizerKind {
 /// and case folding, which the words go through too).
 ///
 /// One list, or [`Layers`](StopWords::Layers) of them whose union is used: a built-in list
-/// plus a file of extra words, say. [`StopWords::builtin`], [`StopWords::from_file`] and
-/// [`StopWords::layers`] build the common cases.
+/// plus a file of extra words, say. [`StopWords::from_file`] and [`StopWords::layers`] build
+/// the common cases.
 ///
 /// ```
-/// use wordmill_normalise::StopWords;
+/// use wordmill_normalise::{StopWordLanguage, StopWords};
 ///
-/// let en = StopWords::builtin("en");
+/// let en = StopWords::Builtin(StopWordLanguage::English);
 /// let extra = StopWords::List(vec!["said".into(), "Mr".into()]);
 /// let both = StopWords::layers([en.clone(), extra]);
-/// let words = both.words()?;
+/// let words = both.words();
 /// assert!(words.iter().any(|w| w == "the") && words.iter().any(|w| w == "said"));
 /// assert_eq!(words.len(), 318 + 2);
 ///
 /// // One layer is that layer; no layer at all is no stop words.
 /// assert_eq!(StopWords::layers([en.clone()]), en);
 /// assert_eq!(StopWords::layers([]), StopWords::None);
-/// assert!(StopWords::builtin("xx").words().is_err());
-/// # Ok::<(), wordmill_normalise::NormaliseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum StopWords {
     /// Keep every token.
     #[default]
     None,
-    /// A list that ships with wordmill, by name (`"en"`, `"ru"`, …; see
-    /// [`builtin_stopword_names`](crate::builtin_stopword_names)).
-    Builtin(String),
-    /// An explicit list, e.g. read by [`read_stopword_file`](crate::read_stopword_file).
+    /// A list that ships with the crate.
+    Builtin(StopWordLanguage),
+    /// An explicit list, e.g. read by [`StopWords::from_file`].
     List(Vec<String>),
     /// Several lists: a token is dropped when any of them has it.
     Layers(Vec<StopWords>),
 }
 
 impl StopWords {
-    /// The built-in list called `name` (`"en"`, `"english"`, …). An unknown name is reported
-    /// when the words are asked for ([`words`](Self::words), [`Normaliser::new`](crate::Normaliser::new)).
-    pub fn builtin(name: impl Into<String>) -> StopWords {
-        StopWords::Builtin(name.into())
-    }
-
-    /// The words of a stop-word file ([`read_stopword_file`](crate::read_stopword_file)), read
-    /// now: one word a line, `#` comments and blank lines ignored.
+    /// The words of a stop-word file, read now, as a [`StopWords::List`]: one word a line,
+    /// `#` comments (a whole line, or after whitespace at the end of a line) and blank lines
+    /// ignored.
+    ///
+    /// ```
+    /// use wordmill_normalise::StopWords;
+    ///
+    /// let path = std::env::temp_dir().join(format!("wordmill-doc-stop-{}.txt", std::process::id()));
+    /// std::fs::write(&path, "# my list\nthe\n\nOf   # a trailing comment\n")?;
+    /// assert_eq!(StopWords::from_file(&path)?, StopWords::List(vec!["the".into(), "Of".into()]));
+    ///
+    /// std::fs::write(&path, "the\ntwo words\n")?;
+    /// let err = StopWords::from_file(&path).unwrap_err();
+    /// assert!(err.to_string().ends_with(":2: expected one word per line, found \"two words\""));
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
     /// The file cannot be read, or a line is not one word (the error names the file and line).
     pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<StopWords, NormaliseError> {
-        crate::read_stopword_file(path).map(StopWords::List)
+        crate::stopwords::read_stopword_file(path).map(StopWords::List)
     }
 
     /// The union of `layers`: nested layers are flattened and [`StopWords::None`] dropped, so
@@ -130,16 +143,8 @@ impl StopWords {
 
     /// Every word of every layer as given (before Unicode normalisation and case folding),
     /// each once, in layer order.
-    ///
-    /// # Errors
-    ///
-    /// [`NormaliseError::UnknownStopWords`] for a built-in list that does not exist.
-    pub fn words(&self) -> Result<Vec<String>, NormaliseError> {
-        fn collect(
-            layer: &StopWords,
-            seen: &mut HashSet<String>,
-            out: &mut Vec<String>,
-        ) -> Result<(), NormaliseError> {
+    pub fn words(&self) -> Vec<String> {
+        fn collect(layer: &StopWords, seen: &mut HashSet<String>, out: &mut Vec<String>) {
             let mut add = |w: &str| {
                 if seen.insert(w.to_string()) {
                     out.push(w.to_string());
@@ -147,26 +152,37 @@ impl StopWords {
             };
             match layer {
                 StopWords::None => {}
-                StopWords::Builtin(name) => crate::builtin_stopwords(name)
-                    .ok_or_else(|| NormaliseError::UnknownStopWords { name: name.clone() })?
-                    .iter()
-                    .for_each(|w| add(w)),
+                StopWords::Builtin(language) => language.words().iter().for_each(|w| add(w)),
                 StopWords::List(list) => list.iter().for_each(|w| add(w)),
                 StopWords::Layers(layers) => {
                     for l in layers {
-                        collect(l, seen, out)?;
+                        collect(l, seen, out);
                     }
                 }
             }
-            Ok(())
         }
         let (mut seen, mut out) = (HashSet::new(), Vec::new());
-        collect(self, &mut seen, &mut out)?;
-        Ok(out)
+        collect(self, &mut seen, &mut out);
+        out
     }
 }
 
 /// Everything a [`Normaliser`](crate::Normaliser) does, as plain data.
+///
+/// Start from [`NormaliserConfig::default()`] (or `NormaliserConfig::scikit_learn()`) and
+/// change what you need with the setters, each named after its field:
+///
+/// ```
+/// use wordmill_normalise::{Fold, NormaliserConfig, StopWordLanguage, StopWords, UnicodeForm};
+///
+/// let config = NormaliserConfig::default()
+///     .unicode(UnicodeForm::Nfkc)
+///     .stopwords(StopWords::Builtin(StopWordLanguage::English))
+///     .min_len(2)
+///     .fold(Fold::Ascii);
+/// assert_eq!(config.min_len, 2);
+/// assert!(config.lowercase);
+/// ```
 ///
 /// The steps run in this order, as in scikit-learn: Unicode normalisation and lowercasing of
 /// the whole text, tokenisation, then (when asked for) folding to ASCII and aliases, then the
@@ -176,6 +192,7 @@ impl StopWords {
 /// serialisation of a configuration without them is what it was before they existed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct NormaliserConfig {
     /// Unicode normalisation form.
     pub unicode: UnicodeForm,
@@ -187,9 +204,11 @@ pub struct NormaliserConfig {
     pub stopwords: StopWords,
     /// Tokens shorter than this many characters (code points) are dropped.
     pub min_len: usize,
-    /// Snowball stemmer to apply last, if any.
+    /// Snowball stemmer to apply last, if any (feature `stem`).
+    #[cfg(feature = "stem")]
     pub stem: Option<StemLanguage>,
-    /// Whether to compute sentence spans.
+    /// Whether [`Normaliser::normalise`](crate::Normaliser::normalise) computes sentence
+    /// spans.
     pub sentences: bool,
     /// Transliteration of each token, after lower-casing.
     #[serde(skip_serializing_if = "Fold::is_none")]
@@ -209,6 +228,7 @@ impl Default for NormaliserConfig {
             tokenizer: TokenizerKind::Words,
             stopwords: StopWords::None,
             min_len: 1,
+            #[cfg(feature = "stem")]
             stem: None,
             sentences: true,
             fold: Fold::None,
@@ -219,7 +239,8 @@ impl Default for NormaliserConfig {
 
 impl NormaliserConfig {
     /// The configuration that reproduces scikit-learn's `CountVectorizer`/`TfidfVectorizer`
-    /// tokens: no Unicode normalisation, lowercase, pattern `(?u)\b\w\w+\b`.
+    /// tokens: no Unicode normalisation, lowercase, pattern `(?u)\b\w\w+\b` (feature
+    /// `pattern`).
     ///
     /// ```
     /// use wordmill_normalise::{NormaliserConfig, TokenizerKind, UnicodeForm};
@@ -227,18 +248,84 @@ impl NormaliserConfig {
     /// assert_eq!(c.unicode, UnicodeForm::None);
     /// assert_eq!(c.tokenizer, TokenizerKind::Pattern(r"(?u)\b\w\w+\b".into()));
     /// ```
+    #[cfg(feature = "pattern")]
     pub fn scikit_learn() -> Self {
-        NormaliserConfig {
-            unicode: UnicodeForm::None,
-            lowercase: true,
-            tokenizer: TokenizerKind::Pattern(crate::pattern::SKLEARN_PATTERN.to_string()),
-            stopwords: StopWords::None,
-            min_len: 1,
-            stem: None,
-            sentences: true,
-            fold: Fold::None,
-            aliases: Aliases::default(),
-        }
+        NormaliserConfig::default()
+            .unicode(UnicodeForm::None)
+            .tokenizer(TokenizerKind::Pattern(
+                crate::pattern::SKLEARN_PATTERN.to_string(),
+            ))
+    }
+
+    /// Sets `unicode`: the Unicode normalisation form.
+    #[must_use]
+    pub fn unicode(mut self, form: UnicodeForm) -> Self {
+        self.unicode = form;
+        self
+    }
+
+    /// Sets `lowercase`: whether the text is lower-cased.
+    #[must_use]
+    pub fn lowercase(mut self, lowercase: bool) -> Self {
+        self.lowercase = lowercase;
+        self
+    }
+
+    /// Sets `tokenizer`: how the text is cut into tokens.
+    #[must_use]
+    pub fn tokenizer(mut self, tokenizer: TokenizerKind) -> Self {
+        self.tokenizer = tokenizer;
+        self
+    }
+
+    /// Sets `stopwords`: the stop words to drop.
+    #[must_use]
+    pub fn stopwords(mut self, stopwords: StopWords) -> Self {
+        self.stopwords = stopwords;
+        self
+    }
+
+    /// Sets `min_len`: tokens of fewer characters are dropped.
+    #[must_use]
+    pub fn min_len(mut self, min_len: usize) -> Self {
+        self.min_len = min_len;
+        self
+    }
+
+    /// Sets `stem`: a language (stem with it) or `None` (no stemming).
+    ///
+    /// ```
+    /// use wordmill_normalise::{NormaliserConfig, StemLanguage};
+    /// let config = NormaliserConfig::default().stem(StemLanguage::English);
+    /// assert_eq!(config.stem, Some(StemLanguage::English));
+    /// assert_eq!(config.stem(None).stem, None);
+    /// ```
+    #[cfg(feature = "stem")]
+    #[must_use]
+    pub fn stem(mut self, language: impl Into<Option<StemLanguage>>) -> Self {
+        self.stem = language.into();
+        self
+    }
+
+    /// Sets `sentences`: whether sentence spans are computed.
+    #[must_use]
+    pub fn sentences(mut self, sentences: bool) -> Self {
+        self.sentences = sentences;
+        self
+    }
+
+    /// Sets `fold`: the transliteration of each token.
+    #[must_use]
+    pub fn fold(mut self, fold: Fold) -> Self {
+        self.fold = fold;
+        self
+    }
+
+    /// Sets `aliases`: variant → canonical forms.
+    #[must_use]
+    pub fn aliases(mut self, aliases: Aliases) -> Self {
+        self.aliases = aliases;
+        self
     }
 }
 
@@ -261,15 +348,74 @@ mod tests {
             layered,
             StopWords::Layers(vec![list(&["b", "a"]), list(&["a", "c"]), list(&[])])
         );
-        assert_eq!(layered.words().unwrap(), ["b", "a", "c"]);
+        assert_eq!(layered.words(), ["b", "a", "c"]);
         assert_eq!(StopWords::layers([StopWords::None]), StopWords::None);
-        assert!(StopWords::None.words().unwrap().is_empty());
+        assert!(StopWords::None.words().is_empty());
 
-        let ru = StopWords::layers([StopWords::builtin("russian"), list(&["и", "ещё-одно"])]);
-        let words = ru.words().unwrap();
-        let builtin = crate::builtin_stopwords("ru").unwrap();
+        let ru = StopWords::layers([
+            StopWords::Builtin(StopWordLanguage::Russian),
+            list(&["и", "ещё-одно"]),
+        ]);
+        let words = ru.words();
+        let builtin = StopWordLanguage::Russian.words();
         assert_eq!(words.len(), builtin.len() + 1, "`и` is in both layers");
         assert_eq!(words.last().map(String::as_str), Some("ещё-одно"));
+    }
+
+    #[test]
+    fn builtin_lists_serialise_as_their_codes() {
+        let en = StopWords::Builtin(StopWordLanguage::English);
+        assert_eq!(serde_json::to_string(&en).unwrap(), r#"{"builtin":"en"}"#);
+        let read: StopWords = serde_json::from_str(r#"{"builtin":"English"}"#).unwrap();
+        assert_eq!(read, en);
+    }
+
+    #[test]
+    fn setters_set_their_field_and_nothing_else() {
+        let set = NormaliserConfig::default()
+            .unicode(UnicodeForm::Nfkc)
+            .lowercase(false)
+            .tokenizer(TokenizerKind::Words)
+            .stopwords(list(&["a"]))
+            .min_len(3)
+            .sentences(false)
+            .fold(Fold::Ascii)
+            .aliases(Aliases::new([("x", "y")]));
+        let literal = NormaliserConfig {
+            unicode: UnicodeForm::Nfkc,
+            lowercase: false,
+            tokenizer: TokenizerKind::Words,
+            stopwords: list(&["a"]),
+            min_len: 3,
+            sentences: false,
+            fold: Fold::Ascii,
+            aliases: Aliases::new([("x", "y")]),
+            ..NormaliserConfig::default()
+        };
+        assert_eq!(set, literal);
+        #[cfg(feature = "stem")]
+        {
+            let stemmed = set.clone().stem(StemLanguage::German);
+            assert_eq!(stemmed.stem, Some(StemLanguage::German));
+            assert_eq!(stemmed.stem(None), set);
+        }
+    }
+
+    /// The serialised form is part of the pipeline's fingerprint: it must not change.
+    #[test]
+    fn the_default_serialises_as_it_always_has() {
+        let json = serde_json::to_string(&NormaliserConfig::default()).unwrap();
+        let stem = if cfg!(feature = "stem") {
+            r#""stem":null,"#
+        } else {
+            ""
+        };
+        assert_eq!(
+            json,
+            format!(
+                r#"{{"unicode":"nfc","lowercase":true,"tokenizer":"words","stopwords":"none","min_len":1,{stem}"sentences":true}}"#
+            )
+        );
     }
 
     #[test]

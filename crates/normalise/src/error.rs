@@ -1,11 +1,12 @@
 use std::path::PathBuf;
 
-/// Why a [`Normaliser`](crate::Normaliser) could not be built, or a stop-word or alias file
-/// read.
+/// Why a [`Normaliser`](crate::Normaliser) could not be built, a stop-word or alias file
+/// read, or a language name parsed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum NormaliseError {
     /// The token pattern is not a valid regular expression.
+    #[cfg(feature = "pattern")]
     #[error(
         "invalid token pattern {pattern:?}: expected a regular expression (Rust `regex` syntax, with Python's meaning of \\w, \\W, \\s and \\S): {message}"
     )]
@@ -16,6 +17,7 @@ pub enum NormaliseError {
         message: String,
     },
     /// The token pattern has more than one capturing group.
+    #[cfg(feature = "pattern")]
     #[error(
         "token pattern {pattern:?} has {groups} capturing groups; expected at most one (as in scikit-learn, its text becomes the token); use (?:...) for grouping"
     )]
@@ -25,14 +27,19 @@ pub enum NormaliseError {
         /// How many capturing groups it has.
         groups: usize,
     },
-    /// A built-in stop-word list was asked for by a name that does not exist.
-    #[error("unknown stop-word list {name:?}; expected one of: {}", crate::stopwords::builtin_stopword_names().join(", "))]
+    /// A built-in stop-word list ([`StopWordLanguage`](crate::StopWordLanguage)) was asked
+    /// for by a name that does not exist.
+    #[error("unknown stop-word list {name:?}; expected one of: {}{}", stop_word_codes(), did_you_mean(*nearest))]
     UnknownStopWords {
         /// The name as given.
         name: String,
+        /// The code or name of a list that `name` is probably a typo of.
+        nearest: Option<&'static str>,
     },
-    /// A stemmer was asked for by a name that does not exist.
-    #[error("unknown stemmer language {name:?}; expected one of: {}", crate::stem::StemLanguage::ALL.iter().map(|l| l.name()).collect::<Vec<_>>().join(", "))]
+    /// A stemmer ([`StemLanguage`](crate::StemLanguage)) was asked for by a name that does
+    /// not exist.
+    #[cfg(feature = "stem")]
+    #[error("unknown stemmer language {name:?}; expected one of: {}", crate::StemLanguage::ALL.iter().map(|l| l.name()).collect::<Vec<_>>().join(", "))]
     UnknownStemLanguage {
         /// The name as given.
         name: String,
@@ -75,4 +82,18 @@ pub enum NormaliseError {
         /// What was wrong, and what was expected.
         message: String,
     },
+}
+
+/// `en, ru, de, fr, es`.
+fn stop_word_codes() -> String {
+    let codes: Vec<&str> = crate::StopWordLanguage::ALL
+        .iter()
+        .map(|l| l.code())
+        .collect();
+    codes.join(", ")
+}
+
+/// ` (did you mean "en"?)`, or nothing.
+fn did_you_mean(nearest: Option<&str>) -> String {
+    nearest.map_or_else(String::new, |n| format!(" (did you mean {n:?}?)"))
 }

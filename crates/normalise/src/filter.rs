@@ -7,36 +7,23 @@ use wordmill_model::Token;
 ///
 /// A filter never changes `span` or `position`, and keeps `text` borrowed unless it really
 /// changes it. Filters are shared between threads, so they are `Send + Sync` and take `&self`.
-pub trait TokenFilter: Send + Sync {
+pub(crate) trait TokenFilter: Send + Sync {
     /// Rewrites `token` if needed; returns `false` to drop it.
     fn apply(&self, token: &mut Token<'_>) -> bool;
 }
 
 /// Drops tokens shorter than a number of characters (Unicode code points, not bytes).
-///
-/// ```
-/// use wordmill_model::{Span, Token, TokenText};
-/// use wordmill_normalise::{MinLenFilter, TokenFilter};
-///
-/// let filter = MinLenFilter::new(3);
-/// let mut short = Token { text: TokenText::borrowed("ок"), span: Span::new(0, 4), position: 0 };
-/// let mut long = Token { text: TokenText::borrowed("год"), span: Span::new(5, 11), position: 1 };
-/// assert!(!filter.apply(&mut short)); // 2 characters, though 4 bytes
-/// assert!(filter.apply(&mut long));
-/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MinLenFilter {
+pub(crate) struct MinLenFilter {
     min_len: usize,
 }
 
 impl MinLenFilter {
     /// Keeps tokens of at least `min_len` characters.
-    pub const fn new(min_len: usize) -> Self {
+    pub(crate) const fn new(min_len: usize) -> Self {
         MinLenFilter { min_len }
     }
-}
 
-impl MinLenFilter {
     /// The least number of characters kept.
     pub(crate) const fn min_len(&self) -> usize {
         self.min_len
@@ -60,5 +47,28 @@ impl TokenFilter for MinLenFilter {
     #[inline]
     fn apply(&self, token: &mut Token<'_>) -> bool {
         self.keeps(&token.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wordmill_model::{Span, TokenText};
+
+    #[test]
+    fn lengths_are_counted_in_characters() {
+        let filter = MinLenFilter::new(3);
+        let mut short = Token {
+            text: TokenText::borrowed("ок"),
+            span: Span::new(0, 4),
+            position: 0,
+        };
+        let mut long = Token {
+            text: TokenText::borrowed("год"),
+            span: Span::new(5, 11),
+            position: 1,
+        };
+        assert!(!filter.apply(&mut short), "2 characters, though 4 bytes");
+        assert!(filter.apply(&mut long));
     }
 }

@@ -3,13 +3,15 @@ use std::fmt;
 use unicode_normalization::UnicodeNormalization;
 use wordmill_model::{DocBuffers, Document, NormalisedDoc, Token, TokenText};
 
-use crate::aliases::{AliasMatcher, Aliases};
+use crate::aliases::AliasMatcher;
 use crate::config::{Fold, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
 use crate::error::NormaliseError;
 use crate::filter::{MinLenFilter, TokenFilter};
 use crate::fold::{fold_ascii, fold_ascii_into};
+#[cfg(feature = "pattern")]
 use crate::pattern::{PatternTokenizer, next_sklearn_ascii, next_whitespace_ascii};
 use crate::sentences::split_sentences_into;
+#[cfg(feature = "stem")]
 use crate::stem::StemFilter;
 use crate::stopwords::{StopWordFilter, ascii_lowercase_packed, pack};
 use crate::transform::Transformed;
@@ -19,6 +21,7 @@ use crate::words::{next_ascii_word, words};
 #[derive(Debug, Clone)]
 enum Tokenizer {
     Words,
+    #[cfg(feature = "pattern")]
     Pattern(PatternTokenizer),
 }
 
@@ -27,24 +30,37 @@ impl Tokenizer {
     fn tokens(&self, text: &str, emit: &mut impl FnMut(usize, usize)) {
         match self {
             Tokenizer::Words => words(text, emit),
+            #[cfg(feature = "pattern")]
             Tokenizer::Pattern(p) => p.tokens(text, emit),
+        }
+    }
+
+    /// Whether ASCII stretches are tokenised by hand (see `tokens_into`): for UAX #29 words
+    /// and the two patterns recognised, not for other regular expressions.
+    #[inline]
+    fn has_ascii_path(&self) -> bool {
+        match self {
+            Tokenizer::Words => true,
+            #[cfg(feature = "pattern")]
+            Tokenizer::Pattern(p) => !matches!(p, PatternTokenizer::Regex { .. }),
         }
     }
 }
 
-/// Turns a [`Document`] into a [`NormalisedDoc`]: sentences and filtered tokens.
+/// Turns text into normalised words, or a [`Document`] into a [`NormalisedDoc`]: sentences
+/// and filtered tokens with their spans.
 ///
 /// Built once from a [`NormaliserConfig`] (compiling the pattern, loading the stop words),
-/// then shared by any number of threads: it is `Send + Sync` and `normalise` takes `&self`.
+/// then shared by any number of threads: it is `Send + Sync` and every method takes `&self`.
+/// [`Normaliser::default()`] is the default configuration's: NFC, lower case, UAX #29 words,
+/// no stop words.
 ///
 /// ```
-/// use wordmill_model::{Document, Metadata};
-/// use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords};
+/// use wordmill_normalise::{Document, Metadata, Normaliser, NormaliserConfig};
+/// use wordmill_normalise::{StopWordLanguage, StopWords};
 ///
-/// let normaliser = Normaliser::new(NormaliserConfig {
-///     stopwords: StopWords::builtin("en"),
-///     ..NormaliserConfig::default()
-/// })?;
+/// let english = StopWords::Builtin(StopWordLanguage::English);
+/// let normaliser = Normaliser::new(NormaliserConfig::default().stopwords(english))?;
 /// let doc = Document::new(0, "d", "The Strike began. Workers left.", Metadata::new());
 /// let out = normaliser.normalise(&doc);
 /// let words: Vec<&str> = out.tokens.iter().map(|t| t.text.as_ref()).collect();
@@ -105,11 +121,34 @@ impl fmt::Debug for Normaliser {
     }
 }
 
+impl Default for Normaliser {
+    /// The normaliser of [`NormaliserConfig::default()`]: NFC, lower case, UAX #29 words, no
+    /// stop words, no stemming.
+    fn default() -> Self {
+        // What `new` builds for that configuration, which cannot fail (no pattern to compile,
+        // no aliases to read).
+        Normaliser {
+            config: NormaliserConfig::default(),
+            tokenizer: Tokenizer::Words,
+            stop: None,
+            min_len: None,
+            filters: Vec::new(),
+            folding: None,
+        }
+    }
+}
+
 impl Normaliser {
-    /// Compiles `config`: fails on a bad token pattern or an unknown stop-word list.
+    /// Compiles `config`.
+    ///
+    /// # Errors
+    ///
+    /// A token pattern that is not a valid regular expression or has more than one capturing
+    /// group; an alias whose side the tokeniser keeps nothing of.
     pub fn new(config: NormaliserConfig) -> Result<Normaliser, NormaliseError> {
         let tokenizer = match &config.tokenizer {
             TokenizerKind::Words => Tokenizer::Words,
+            #[cfg(feature = "pattern")]
             TokenizerKind::Pattern(p) => Tokenizer::Pattern(PatternTokenizer::new(p)?),
         };
         let folding = if config.fold != Fold::None || !config.aliases.is_empty() {
@@ -117,12 +156,8 @@ impl Normaliser {
                 unicode: config.unicode,
                 lowercase: config.lowercase,
                 tokenizer: config.tokenizer.clone(),
-                stopwords: StopWords::None,
-                min_len: 1,
-                stem: None,
                 sentences: false,
-                fold: Fold::None,
-                aliases: Aliases::default(),
+                ..NormaliserConfig::default()
             })?;
             let mut folding = Folding {
                 raw,
@@ -138,11 +173,10 @@ impl Normaliser {
         } else {
             None
         };
-        let mut filters: Vec<Box<dyn TokenFilter>> = Vec::new();
         let mut stop = None;
         let stop_words = match &config.stopwords {
             StopWords::None => None,
-            layers => Some(layers.words()?),
+            layers => Some(layers.words()),
         };
         if let Some(list) = stop_words {
             // Bring the words into the tokens' form: same Unicode form, same case.
@@ -166,6 +200,9 @@ impl Normaliser {
             stop = Some(StopWordFilter::new(words));
         }
         let min_len = (config.min_len > 1).then(|| MinLenFilter::new(config.min_len));
+        #[cfg_attr(not(feature = "stem"), expect(unused_mut))]
+        let mut filters: Vec<Box<dyn TokenFilter>> = Vec::new();
+        #[cfg(feature = "stem")]
         if let Some(language) = config.stem {
             filters.push(Box::new(StemFilter::new(language)));
         }
@@ -184,6 +221,24 @@ impl Normaliser {
         &self.config
     }
 
+    /// The normalised words of `text`, in order: the texts of its [`tokens`](Self::tokens),
+    /// each an owned `String`.
+    ///
+    /// ```
+    /// use wordmill_normalise::Normaliser;
+    ///
+    /// let normaliser = Normaliser::default();
+    /// assert_eq!(normaliser.words("Workers' STRIKE, day 2"), ["workers", "strike", "day", "2"]);
+    /// ```
+    ///
+    /// For where each word is in the text, or to collect words without allocating a `String`
+    /// for each, use [`tokens`](Self::tokens) or [`tokens_into`](Self::tokens_into).
+    pub fn words(&self, text: &str) -> Vec<String> {
+        let mut tokens = Vec::new();
+        self.tokens_into(text, &mut tokens);
+        tokens.into_iter().map(|t| t.text.into_owned()).collect()
+    }
+
     /// `text` as a part of one token's text before the filters that drop or rewrite tokens:
     /// in the Unicode form, lower-cased and folded as configured, never split, stemmed or
     /// aliased. What the fixed parts of a pattern such as `lukashenk*` are compared as.
@@ -191,8 +246,7 @@ impl Normaliser {
     /// ```
     /// use wordmill_normalise::{Fold, Normaliser, NormaliserConfig};
     ///
-    /// let config = NormaliserConfig { fold: Fold::Ascii, ..NormaliserConfig::default() };
-    /// let normaliser = Normaliser::new(config)?;
+    /// let normaliser = Normaliser::new(NormaliserConfig::default().fold(Fold::Ascii))?;
     /// assert_eq!(normaliser.form("Лукашенк"), "lukashenk");
     /// # Ok::<(), wordmill_normalise::NormaliseError>(())
     /// ```
@@ -217,10 +271,9 @@ impl Normaliser {
     /// vectors to the next with [`NormalisedDoc::recycle`], and so allocates them once:
     ///
     /// ```
-    /// use wordmill_model::{DocBuffers, Document, Metadata};
-    /// use wordmill_normalise::{Normaliser, NormaliserConfig};
+    /// use wordmill_normalise::{DocBuffers, Document, Metadata, Normaliser};
     ///
-    /// let normaliser = Normaliser::new(NormaliserConfig::default())?;
+    /// let normaliser = Normaliser::default();
     /// let docs = [
     ///     Document::new(0, "a", "Strikes spread.", Metadata::new()),
     ///     Document::new(1, "b", "Workers walked out. Plants stopped.", Metadata::new()),
@@ -289,54 +342,52 @@ impl Normaliser {
         tokens.reserve(text.len() / 8 + 1);
         let mut position: u32 = 0;
 
-        match &self.tokenizer {
-            Tokenizer::Words
-            | Tokenizer::Pattern(PatternTokenizer::Sklearn | PatternTokenizer::Whitespace) => {
-                // ASCII stretches take the fast path: tokenised in the original (see
-                // `ascii_token`), where ASCII case never changes where the tokens are, one by
-                // one in this loop, so that tokenising and filtering are one function. Only the
-                // stretches around non-ASCII characters take the general path. The stretches
-                // are cut where an ASCII whitespace character is followed by an ASCII character
-                // (see `next_cut`), where the result cannot depend on what lies across the cut;
-                // an ASCII text is one stretch.
-                let bytes = text.as_bytes();
-                let lowercase = self.config.lowercase;
-                let mut done = 0;
-                while done < bytes.len() {
-                    let (ascii_end, island_end) = match first_non_ascii(bytes, done) {
-                        Some(first) => (last_cut(bytes, done, first), next_cut(bytes, first)),
-                        None => (bytes.len(), bytes.len()),
-                    };
-                    let mut i = done;
-                    // The stretch as a slice ending where it ends (spans stay offsets in
-                    // `text`): the tokenisers' loops then need no bounds checks.
-                    let stretch = &bytes[..ascii_end];
-                    match self.tokenizer {
-                        Tokenizer::Words => {
-                            while let Some(span) = next_ascii_word(stretch, stretch.len(), &mut i) {
-                                self.ascii_token(text, span, lowercase, &mut position, tokens);
-                            }
-                        }
-                        Tokenizer::Pattern(PatternTokenizer::Whitespace) => {
-                            while let Some(span) = next_whitespace_ascii(stretch, &mut i) {
-                                self.ascii_token(text, span, lowercase, &mut position, tokens);
-                            }
-                        }
-                        _ => {
-                            while let Some(span) = next_sklearn_ascii(stretch, &mut i) {
-                                self.ascii_token(text, span, lowercase, &mut position, tokens);
-                            }
+        if self.tokenizer.has_ascii_path() {
+            // ASCII stretches take the fast path: tokenised in the original (see
+            // `ascii_token`), where ASCII case never changes where the tokens are, one by
+            // one in this loop, so that tokenising and filtering are one function. Only the
+            // stretches around non-ASCII characters take the general path. The stretches
+            // are cut where an ASCII whitespace character is followed by an ASCII character
+            // (see `next_cut`), where the result cannot depend on what lies across the cut;
+            // an ASCII text is one stretch.
+            let bytes = text.as_bytes();
+            let lowercase = self.config.lowercase;
+            let mut done = 0;
+            while done < bytes.len() {
+                let (ascii_end, island_end) = match first_non_ascii(bytes, done) {
+                    Some(first) => (last_cut(bytes, done, first), next_cut(bytes, first)),
+                    None => (bytes.len(), bytes.len()),
+                };
+                let mut i = done;
+                // The stretch as a slice ending where it ends (spans stay offsets in
+                // `text`): the tokenisers' loops then need no bounds checks.
+                let stretch = &bytes[..ascii_end];
+                match self.tokenizer {
+                    Tokenizer::Words => {
+                        while let Some(span) = next_ascii_word(stretch, stretch.len(), &mut i) {
+                            self.ascii_token(text, span, lowercase, &mut position, tokens);
                         }
                     }
-                    if island_end > ascii_end {
-                        self.general_tokens(text, ascii_end, island_end, &mut position, tokens);
+                    #[cfg(feature = "pattern")]
+                    Tokenizer::Pattern(PatternTokenizer::Whitespace) => {
+                        while let Some(span) = next_whitespace_ascii(stretch, &mut i) {
+                            self.ascii_token(text, span, lowercase, &mut position, tokens);
+                        }
                     }
-                    done = island_end;
+                    #[cfg(feature = "pattern")]
+                    Tokenizer::Pattern(_) => {
+                        while let Some(span) = next_sklearn_ascii(stretch, &mut i) {
+                            self.ascii_token(text, span, lowercase, &mut position, tokens);
+                        }
+                    }
                 }
+                if island_end > ascii_end {
+                    self.general_tokens(text, ascii_end, island_end, &mut position, tokens);
+                }
+                done = island_end;
             }
-            Tokenizer::Pattern(_) => {
-                self.general_tokens(text, 0, text.len(), &mut position, tokens);
-            }
+        } else {
+            self.general_tokens(text, 0, text.len(), &mut position, tokens);
         }
     }
 
@@ -593,12 +644,21 @@ fn next_cut(bytes: &[u8], at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aliases::Aliases;
+    #[cfg(feature = "stem")]
     use crate::stem::StemLanguage;
+    use crate::stopwords::StopWordLanguage;
     use wordmill_model::{Metadata, Span};
+
+    const ENGLISH: StopWords = StopWords::Builtin(StopWordLanguage::English);
 
     /// Text, span, position and how the text is held: "borrowed", "inline" or "owned".
     fn run(config: NormaliserConfig, text: &str) -> Vec<(String, Span, u32, &'static str)> {
-        let n = Normaliser::new(config).unwrap();
+        summarise(&Normaliser::new(config).unwrap(), text)
+    }
+
+    /// What [`run`] gives, for a normaliser already built.
+    fn summarise(n: &Normaliser, text: &str) -> Vec<(String, Span, u32, &'static str)> {
         n.tokens(text)
             .into_iter()
             .map(|t| {
@@ -653,6 +713,35 @@ mod tests {
     }
 
     #[test]
+    fn the_default_normaliser_is_the_default_configurations() {
+        let text = "The Strike began. İstanbul ΣΊΣΥΦΟΣ Cafe\u{301} x² 3.14 don't";
+        let built = Normaliser::new(NormaliserConfig::default()).unwrap();
+        let default = Normaliser::default();
+        assert_eq!(default.config(), built.config());
+        assert_eq!(summarise(&default, text), summarise(&built, text));
+        let doc = Document::new(0, "d", text, Metadata::new());
+        let (a, b) = (default.normalise(&doc), built.normalise(&doc));
+        assert_eq!(a.sentences, b.sentences);
+        assert_eq!(a.tokens.len(), b.tokens.len());
+        assert_eq!(
+            default.words(text),
+            [
+                "the",
+                "strike",
+                "began",
+                "i\u{307}stanbul",
+                "σίσυφος",
+                "café",
+                "x",
+                "²",
+                "3.14",
+                "don't"
+            ]
+        );
+    }
+
+    #[cfg(feature = "pattern")]
+    #[test]
     fn sklearn_config_reproduces_sklearn_tokens() {
         let text = "İstanbul Café naïve x² a I";
         let got = run(NormaliserConfig::scikit_learn(), text);
@@ -663,6 +752,7 @@ mod tests {
         assert_eq!(got[0].3, "borrowed");
     }
 
+    #[cfg(feature = "stem")]
     #[test]
     fn filters_run_in_order_and_keep_positions() {
         let config = NormaliserConfig {
@@ -679,24 +769,11 @@ mod tests {
     }
 
     #[test]
-    fn unknown_stopword_list_names_the_choices() {
-        let err = Normaliser::new(NormaliserConfig {
-            stopwords: StopWords::Builtin("xx".into()),
-            ..NormaliserConfig::default()
-        })
-        .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "unknown stop-word list \"xx\"; expected one of: en, ru, de, fr, es"
-        );
-    }
-
-    #[test]
     fn layered_stop_words_drop_the_union() {
         let text = "The strike said Mr Smith of the plant";
         let layered = NormaliserConfig {
             stopwords: StopWords::layers([
-                StopWords::builtin("en"),
+                ENGLISH,
                 StopWords::List(vec!["Said".into(), "MR".into()]),
             ]),
             ..NormaliserConfig::default()
@@ -705,24 +782,18 @@ mod tests {
         assert_eq!(got, ["strike", "smith", "plant"]);
         // Each layer alone drops only its own words.
         let en_only = NormaliserConfig {
-            stopwords: StopWords::builtin("en"),
+            stopwords: ENGLISH,
             ..NormaliserConfig::default()
         };
         let got: Vec<String> = run(en_only, text).into_iter().map(|t| t.0).collect();
         assert_eq!(got, ["strike", "said", "mr", "smith", "plant"]);
-        let err = Normaliser::new(NormaliserConfig {
-            stopwords: StopWords::layers([StopWords::builtin("en"), StopWords::builtin("xx")]),
-            ..NormaliserConfig::default()
-        })
-        .unwrap_err();
-        assert!(matches!(err, NormaliseError::UnknownStopWords { name } if name == "xx"));
     }
 
     /// Words from a list go through the tokens' Unicode form and case folding, so a list
     /// written in capitals, decomposed or in full-width forms drops what the built-in list does.
     #[test]
     fn listed_words_are_normalised_like_the_builtin_ones() {
-        let en = crate::builtin_stopwords("en").unwrap();
+        let en = StopWordLanguage::English.words();
         // Full-width forms (U+FF01..U+FF5E) of ASCII letters fold to ASCII under NFKC only.
         let full_width = |w: &str| -> String {
             w.chars()
@@ -747,7 +818,7 @@ mod tests {
             };
             run(config, &text).into_iter().map(|t| t.0).collect()
         };
-        let builtin = tokens(StopWords::builtin("en"));
+        let builtin = tokens(ENGLISH);
         assert_eq!(tokens(StopWords::List(shouted)), builtin);
         assert_eq!(tokens(StopWords::List(wide)), builtin);
         let strikes = en.len();
@@ -809,12 +880,13 @@ mod tests {
         );
     }
 
+    #[cfg(all(feature = "stem", feature = "pattern"))]
     #[test]
     fn folded_stop_words_and_stems_see_the_folded_form() {
         // The Russian list folded: `и` → `i`, `не` → `ne`; the English stemmer reads ASCII.
         let config = NormaliserConfig {
             fold: Fold::Ascii,
-            stopwords: StopWords::builtin("ru"),
+            stopwords: StopWords::Builtin(StopWordLanguage::Russian),
             stem: Some(StemLanguage::English),
             min_len: 2,
             ..NormaliserConfig::default()

@@ -3,7 +3,7 @@
 use regex::Regex;
 
 use crate::error::NormaliseError;
-use crate::pyclass::{class_body, is_python_word_char};
+use crate::pyclass::{class_body, is_python_whitespace, is_python_word_char};
 use crate::tables::{PY_SPACE, PY_WORD};
 
 /// scikit-learn's default `token_pattern`.
@@ -151,7 +151,7 @@ fn is_ascii_py_space(b: u8) -> bool {
 }
 
 /// The tokens of `\S+` with Python's `\s`: the maximal runs of characters that are not
-/// whitespace ([`is_python_whitespace`](crate::is_python_whitespace)).
+/// whitespace ([`is_python_whitespace`]).
 pub(crate) fn whitespace_tokens(text: &str, emit: &mut impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
     let len = bytes.len();
@@ -162,7 +162,7 @@ pub(crate) fn whitespace_tokens(text: &str, emit: &mut impl FnMut(usize, usize))
             (is_ascii_py_space(b), 1)
         } else {
             match text[i..].chars().next() {
-                Some(c) => (crate::is_python_whitespace(c), c.len_utf8()),
+                Some(c) => (is_python_whitespace(c), c.len_utf8()),
                 None => (false, 1),
             }
         }

@@ -27,14 +27,8 @@ fn in_table(table: &[(u32, u32)], c: char) -> bool {
 /// Combining marks, ZWJ/ZWNJ, connector punctuation other than `_`, and symbols such as `Ⓐ`
 /// are not word characters, unlike in the `regex` crate's `\w`. The table follows the Unicode
 /// database of CPython 3.11 (Unicode 14).
-///
-/// ```
-/// use wordmill_normalise::is_python_word_char;
-/// assert!(is_python_word_char('é') && is_python_word_char('²') && is_python_word_char('_'));
-/// assert!(!is_python_word_char('\u{301}') && !is_python_word_char('\u{200d}'));
-/// ```
 #[inline]
-pub fn is_python_word_char(c: char) -> bool {
+pub(crate) fn is_python_word_char(c: char) -> bool {
     if c.is_ascii() {
         ASCII_WORD[c as usize]
     } else {
@@ -44,14 +38,8 @@ pub fn is_python_word_char(c: char) -> bool {
 
 /// True when Python's `str.isspace()` is true for `c` (what `str.split()` and `re`'s `\s` use):
 /// Rust's `char::is_whitespace` plus U+001C..U+001F, without U+200B.
-///
-/// ```
-/// use wordmill_normalise::is_python_whitespace;
-/// assert!(is_python_whitespace('\u{1f}') && is_python_whitespace('\u{3000}'));
-/// assert!(!is_python_whitespace('\u{200b}'));
-/// ```
 #[inline]
-pub fn is_python_whitespace(c: char) -> bool {
+pub(crate) fn is_python_whitespace(c: char) -> bool {
     in_table(PY_SPACE, c)
 }
 
@@ -84,6 +72,18 @@ mod tests {
             '\u{200b}',
         ] {
             assert!(!is_python_word_char(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn whitespace_is_pythons() {
+        for c in [
+            ' ', '\t', '\u{1c}', '\u{1f}', '\u{85}', '\u{a0}', '\u{3000}',
+        ] {
+            assert!(is_python_whitespace(c), "{c:?}");
+        }
+        for c in ['a', '\u{200b}', '_'] {
+            assert!(!is_python_whitespace(c), "{c:?}");
         }
     }
 

@@ -9,10 +9,24 @@ use wordmill_model::{Token, TokenText};
 use crate::error::NormaliseError;
 use crate::filter::TokenFilter;
 
-/// A Snowball stemmer language (every algorithm `rust-stemmers` has).
+/// A Snowball stemmer language.
+///
+/// Parsed from its English name or its ISO 639-1 code, in any case; shown and serialised as
+/// its lower-case English name.
+///
+/// ```
+/// use wordmill_normalise::StemLanguage;
+///
+/// assert_eq!("english".parse::<StemLanguage>()?, StemLanguage::English);
+/// assert_eq!("RU".parse::<StemLanguage>()?, StemLanguage::Russian);
+/// assert_eq!(StemLanguage::Russian.to_string(), "russian");
+/// assert!("klingon".parse::<StemLanguage>().is_err());
+/// # Ok::<(), wordmill_normalise::NormaliseError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub enum StemLanguage {
     Arabic,
     Danish,
@@ -36,7 +50,7 @@ pub enum StemLanguage {
 
 impl StemLanguage {
     /// Every language, in alphabetical order.
-    pub const ALL: [StemLanguage; 18] = [
+    pub const ALL: &'static [StemLanguage] = &[
         StemLanguage::Arabic,
         StemLanguage::Danish,
         StemLanguage::Dutch,
@@ -106,17 +120,11 @@ impl StemLanguage {
     }
 
     /// The language named `name` (its English name or ISO 639-1 code, any case).
-    ///
-    /// ```
-    /// use wordmill_normalise::StemLanguage;
-    /// assert_eq!(StemLanguage::from_name("english"), Some(StemLanguage::English));
-    /// assert_eq!(StemLanguage::from_name("RU"), Some(StemLanguage::Russian));
-    /// assert_eq!(StemLanguage::from_name("klingon"), None);
-    /// ```
-    pub fn from_name(name: &str) -> Option<Self> {
+    fn from_name(name: &str) -> Option<Self> {
         let name = name.trim();
         StemLanguage::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|l| l.name().eq_ignore_ascii_case(name) || l.code().eq_ignore_ascii_case(name))
     }
 
@@ -153,6 +161,11 @@ impl fmt::Display for StemLanguage {
 impl FromStr for StemLanguage {
     type Err = NormaliseError;
 
+    /// An English name or an ISO 639-1 code, any case: `"english"`, `"RU"`, ….
+    ///
+    /// # Errors
+    ///
+    /// [`NormaliseError::UnknownStemLanguage`], which lists the accepted names.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         StemLanguage::from_name(s).ok_or_else(|| NormaliseError::UnknownStemLanguage {
             name: s.to_string(),
@@ -164,39 +177,18 @@ impl FromStr for StemLanguage {
 ///
 /// The token stays borrowed when the stem equals its text or is a prefix of its borrowed
 /// text; a changed short text is held inline (see [`TokenText`]).
-///
-/// ```
-/// use wordmill_model::{Span, Token, TokenText};
-/// use wordmill_normalise::{StemFilter, StemLanguage, TokenFilter};
-///
-/// let filter = StemFilter::new(StemLanguage::English);
-/// let mut token = Token { text: TokenText::borrowed("walked"), span: Span::new(0, 6), position: 0 };
-/// assert!(filter.apply(&mut token));
-/// assert_eq!(token.text, "walk");
-/// assert_eq!(token.span, Span::new(0, 6)); // filters never change spans
-/// ```
-pub struct StemFilter {
+pub(crate) struct StemFilter {
     language: StemLanguage,
     stemmer: Stemmer,
 }
 
 impl StemFilter {
     /// A stemmer for `language`.
-    pub fn new(language: StemLanguage) -> Self {
+    pub(crate) fn new(language: StemLanguage) -> Self {
         StemFilter {
             language,
             stemmer: Stemmer::create(language.algorithm()),
         }
-    }
-
-    /// Its language.
-    pub fn language(&self) -> StemLanguage {
-        self.language
-    }
-
-    /// The stem of one word.
-    pub fn stem<'w>(&self, word: &'w str) -> Cow<'w, str> {
-        self.stemmer.stem(word)
     }
 }
 
@@ -224,5 +216,48 @@ impl TokenFilter for StemFilter {
         };
         token.text = text;
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wordmill_model::Span;
+
+    #[test]
+    fn stems_keep_the_span_and_borrow_a_prefix() {
+        let filter = StemFilter::new(StemLanguage::English);
+        let mut token = Token {
+            text: TokenText::borrowed("walked"),
+            span: Span::new(0, 6),
+            position: 0,
+        };
+        assert!(filter.apply(&mut token));
+        assert_eq!(token.text, "walk");
+        assert_eq!(token.text.as_borrowed(), Some("walk"));
+        assert_eq!(token.span, Span::new(0, 6));
+    }
+
+    #[test]
+    fn languages_parse_from_names_and_codes() {
+        for &language in StemLanguage::ALL {
+            assert_eq!(language.name().parse::<StemLanguage>().unwrap(), language);
+            assert_eq!(
+                language
+                    .code()
+                    .to_uppercase()
+                    .parse::<StemLanguage>()
+                    .unwrap(),
+                language
+            );
+            assert_eq!(language.to_string(), language.name());
+        }
+        let err = "klingon".parse::<StemLanguage>().unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "unknown stemmer language \"klingon\"; expected one of: arabic, danish,"
+            ),
+            "{err}"
+        );
     }
 }

@@ -1,129 +1,192 @@
 use std::collections::HashSet;
+use std::fmt;
 use std::path::Path;
+use std::str::FromStr;
 use std::sync::OnceLock;
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wordmill_model::Token;
 
 use crate::error::NormaliseError;
 use crate::filter::TokenFilter;
 
-/// A built-in list: its canonical name, other names it answers to, and its text (one word a
-/// line). Provenance and licences are in `data/stopwords/README.md`.
+/// A stop-word list that ships with the crate, by language.
+///
+/// Parsed from its code or its English name, in any case (`"en"`, `"English"`), as
+/// configuration files write it; shown and serialised as its code. English is scikit-learn's
+/// `ENGLISH_STOP_WORDS` (318 words); the others come from the `stop-words` package. Every list
+/// is lower case and NFC; provenance and licences are in the crate's
+/// `data/stopwords/README.md`.
+///
+/// ```
+/// use wordmill_normalise::StopWordLanguage;
+///
+/// let en: StopWordLanguage = "English".parse()?;
+/// assert_eq!(en, StopWordLanguage::English);
+/// assert_eq!(en.code(), "en");
+/// assert_eq!(en.words().len(), 318);
+/// assert!(StopWordLanguage::Russian.words().contains(&"и"));
+///
+/// let err = "eng".parse::<StopWordLanguage>().unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "unknown stop-word list \"eng\"; expected one of: en, ru, de, fr, es (did you mean \"en\"?)"
+/// );
+/// # Ok::<(), wordmill_normalise::NormaliseError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StopWordLanguage {
+    /// English (`"en"`, `"english"`).
+    English,
+    /// Russian (`"ru"`, `"russian"`).
+    Russian,
+    /// German (`"de"`, `"german"`).
+    German,
+    /// French (`"fr"`, `"french"`).
+    French,
+    /// Spanish (`"es"`, `"spanish"`).
+    Spanish,
+}
+
+/// A built-in list's text (one word a line) and its words, split once.
 struct Builtin {
-    name: &'static str,
-    aliases: &'static [&'static str],
     text: &'static str,
     words: OnceLock<Vec<&'static str>>,
 }
 
-static BUILTINS: [Builtin; 5] = [
-    Builtin {
-        name: "en",
-        aliases: &["english"],
-        text: include_str!("../data/stopwords/en.txt"),
-        words: OnceLock::new(),
-    },
-    Builtin {
-        name: "ru",
-        aliases: &["russian"],
-        text: include_str!("../data/stopwords/ru.txt"),
-        words: OnceLock::new(),
-    },
-    Builtin {
-        name: "de",
-        aliases: &["german"],
-        text: include_str!("../data/stopwords/de.txt"),
-        words: OnceLock::new(),
-    },
-    Builtin {
-        name: "fr",
-        aliases: &["french"],
-        text: include_str!("../data/stopwords/fr.txt"),
-        words: OnceLock::new(),
-    },
-    Builtin {
-        name: "es",
-        aliases: &["spanish"],
-        text: include_str!("../data/stopwords/es.txt"),
-        words: OnceLock::new(),
-    },
-];
+static ENGLISH: Builtin = Builtin::new(include_str!("../data/stopwords/en.txt"));
+static RUSSIAN: Builtin = Builtin::new(include_str!("../data/stopwords/ru.txt"));
+static GERMAN: Builtin = Builtin::new(include_str!("../data/stopwords/de.txt"));
+static FRENCH: Builtin = Builtin::new(include_str!("../data/stopwords/fr.txt"));
+static SPANISH: Builtin = Builtin::new(include_str!("../data/stopwords/es.txt"));
 
-/// The canonical names of the built-in stop-word lists: `["en", "ru", "de", "fr", "es"]`.
-///
-/// Each also answers to its English name (`"english"`, `"russian"`, …).
-pub fn builtin_stopword_names() -> Vec<&'static str> {
-    BUILTINS.iter().map(|b| b.name).collect()
+impl Builtin {
+    const fn new(text: &'static str) -> Builtin {
+        Builtin {
+            text,
+            words: OnceLock::new(),
+        }
+    }
 }
 
-/// The built-in stop-word list called `name` (`"en"` or `"english"`, any case), if there is one.
-///
-/// English is scikit-learn's `ENGLISH_STOP_WORDS` (318 words); the others come from the
-/// `stop-words` package. All are lower case and NFC.
-///
-/// ```
-/// use wordmill_normalise::builtin_stopwords;
-/// let en = builtin_stopwords("en").unwrap();
-/// assert_eq!(en.len(), 318);
-/// assert!(en.contains(&"the"));
-/// assert!(builtin_stopwords("Russian").unwrap().contains(&"и"));
-/// assert!(builtin_stopwords("xx").is_none());
-/// ```
-pub fn builtin_stopwords(name: &str) -> Option<&'static [&'static str]> {
-    let name = name.trim();
-    let builtin = BUILTINS.iter().find(|b| {
-        b.name.eq_ignore_ascii_case(name) || b.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
-    })?;
-    let words = builtin.words.get_or_init(|| {
-        builtin
-            .text
-            .lines()
-            .map(str::trim)
-            .filter(|w| !w.is_empty())
-            .collect()
-    });
-    Some(words.as_slice())
+impl StopWordLanguage {
+    /// Every language with a built-in list, in the order error messages list them
+    /// (`en, ru, de, fr, es`).
+    pub const ALL: &'static [StopWordLanguage] = &[
+        StopWordLanguage::English,
+        StopWordLanguage::Russian,
+        StopWordLanguage::German,
+        StopWordLanguage::French,
+        StopWordLanguage::Spanish,
+    ];
+
+    /// The ISO 639-1 code: `"en"`, `"ru"`, …; the list's canonical name.
+    pub const fn code(self) -> &'static str {
+        match self {
+            StopWordLanguage::English => "en",
+            StopWordLanguage::Russian => "ru",
+            StopWordLanguage::German => "de",
+            StopWordLanguage::French => "fr",
+            StopWordLanguage::Spanish => "es",
+        }
+    }
+
+    /// The lower-case English name: `"english"`, `"russian"`, ….
+    pub const fn name(self) -> &'static str {
+        match self {
+            StopWordLanguage::English => "english",
+            StopWordLanguage::Russian => "russian",
+            StopWordLanguage::German => "german",
+            StopWordLanguage::French => "french",
+            StopWordLanguage::Spanish => "spanish",
+        }
+    }
+
+    /// The words of the list, lower case and NFC, in file order.
+    pub fn words(self) -> &'static [&'static str] {
+        let builtin = match self {
+            StopWordLanguage::English => &ENGLISH,
+            StopWordLanguage::Russian => &RUSSIAN,
+            StopWordLanguage::German => &GERMAN,
+            StopWordLanguage::French => &FRENCH,
+            StopWordLanguage::Spanish => &SPANISH,
+        };
+        builtin.words.get_or_init(|| {
+            builtin
+                .text
+                .lines()
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .collect()
+        })
+    }
+
+    /// The language whose code or English name is `name` (any case, surrounding whitespace
+    /// ignored).
+    fn from_name(name: &str) -> Option<StopWordLanguage> {
+        let name = name.trim();
+        StopWordLanguage::ALL
+            .iter()
+            .copied()
+            .find(|l| l.code().eq_ignore_ascii_case(name) || l.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The code or English name that `name` is probably a typo of: at most one edit in three
+    /// characters away (and at least one edit, any case), keeping at least one character of it.
+    fn nearest(name: &str) -> Option<&'static str> {
+        let name = name.trim().to_lowercase();
+        let candidates: Vec<&'static str> = StopWordLanguage::ALL
+            .iter()
+            .flat_map(|l| [l.code(), l.name()])
+            .collect();
+        wordmill_model::nearest(&name, &candidates)
+    }
 }
 
-/// The name of a built-in list (canonical, or an English alias such as `"english"`) that
-/// `name` is probably a typo of: at most one edit in three characters away (and at least one
-/// edit, any case), keeping at least one character of it.
-///
-/// ```
-/// use wordmill_normalise::nearest_builtin_stopwords;
-/// assert_eq!(nearest_builtin_stopwords("eng"), Some("en"));
-/// assert_eq!(nearest_builtin_stopwords("Englsh"), Some("english"));
-/// assert_eq!(nearest_builtin_stopwords("xx"), None); // two edits from every two-letter name
-/// assert_eq!(nearest_builtin_stopwords("italian"), None);
-/// ```
-pub fn nearest_builtin_stopwords(name: &str) -> Option<&'static str> {
-    let name = name.trim().to_lowercase();
-    let candidates: Vec<&'static str> = BUILTINS
-        .iter()
-        .flat_map(|b| std::iter::once(b.name).chain(b.aliases.iter().copied()))
-        .collect();
-    wordmill_model::nearest(&name, &candidates)
+impl fmt::Display for StopWordLanguage {
+    /// The code: `en`, `ru`, ….
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for StopWordLanguage {
+    type Err = NormaliseError;
+
+    /// A code or an English name, any case: `"en"`, `"English"`, `"RU"`, ….
+    ///
+    /// # Errors
+    ///
+    /// [`NormaliseError::UnknownStopWords`], which lists the accepted codes and names the one
+    /// `s` is probably a typo of, if any.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        StopWordLanguage::from_name(s).ok_or_else(|| NormaliseError::UnknownStopWords {
+            name: s.to_string(),
+            nearest: StopWordLanguage::nearest(s),
+        })
+    }
+}
+
+impl Serialize for StopWordLanguage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for StopWordLanguage {
+    /// Whatever [`FromStr`] accepts.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// Reads a stop-word file: one word a line; blank lines and `#` comments (a whole line, or
-/// after whitespace at the end of a line) are ignored.
+/// after whitespace at the end of a line) are ignored; a byte-order mark is skipped.
 ///
 /// Errors say `file:line:` and what was expected.
-///
-/// ```
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let path = std::env::temp_dir().join(format!("wordmill-doc-stop-{}.txt", std::process::id()));
-/// std::fs::write(&path, "# my list\nthe\n\nOf   # a trailing comment\n")?;
-/// let words = wordmill_normalise::read_stopword_file(&path)?;
-/// assert_eq!(words, ["the", "Of"]);
-///
-/// std::fs::write(&path, "the\ntwo words\n")?;
-/// let err = wordmill_normalise::read_stopword_file(&path).unwrap_err();
-/// assert!(err.to_string().ends_with(":2: expected one word per line, found \"two words\""));
-/// # std::fs::remove_file(&path)?;
-/// # Ok(()) }
-/// ```
-pub fn read_stopword_file(path: impl AsRef<Path>) -> Result<Vec<String>, NormaliseError> {
+pub(crate) fn read_stopword_file(path: impl AsRef<Path>) -> Result<Vec<String>, NormaliseError> {
     let path = path.as_ref();
     let bytes = std::fs::read(path).map_err(|source| NormaliseError::Io {
         path: path.to_path_buf(),
@@ -173,21 +236,9 @@ fn strip_comment(line: &str) -> &str {
 /// Drops tokens whose text is in a set of stop words.
 ///
 /// The words are compared to the token text exactly as given, so give them in the same case
-/// and Unicode form as the tokens ([`Normaliser`](crate::Normaliser) does that for you).
-///
-/// ```
-/// use wordmill_model::{Span, Token, TokenText};
-/// use wordmill_normalise::{StopWordFilter, TokenFilter};
-///
-/// let filter = StopWordFilter::new(["the", "of"]);
-/// let mut the = Token { text: TokenText::borrowed("the"), span: Span::new(0, 3), position: 0 };
-/// let mut war = Token { text: TokenText::borrowed("war"), span: Span::new(4, 7), position: 1 };
-/// assert!(!filter.apply(&mut the));
-/// assert!(filter.apply(&mut war));
-/// assert_eq!(filter.len(), 2);
-/// ```
+/// and Unicode form as the tokens ([`Normaliser`](crate::Normaliser) does that).
 #[derive(Debug, Clone, Default)]
-pub struct StopWordFilter {
+pub(crate) struct StopWordFilter {
     words: HashSet<String>,
     max_len: usize,
     /// The words of at most [`PACKED_MAX`] bytes, packed (see [`pack`]), in an open-addressing
@@ -228,7 +279,7 @@ fn slot_of(key: u128, mask: usize) -> (usize, u8) {
 
 impl StopWordFilter {
     /// A filter dropping exactly these words.
-    pub fn new<I, S>(words: I) -> Self
+    pub(crate) fn new<I, S>(words: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
@@ -264,7 +315,7 @@ impl StopWordFilter {
 
     /// True when `word` is a stop word.
     #[inline]
-    pub fn contains(&self, word: &str) -> bool {
+    pub(crate) fn contains(&self, word: &str) -> bool {
         if word.len() > self.max_len {
             return false;
         }
@@ -295,13 +346,9 @@ impl StopWordFilter {
     }
 
     /// Number of distinct stop words.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.words.len()
-    }
-
-    /// True when there is no stop word.
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
     }
 }
 
@@ -318,17 +365,109 @@ mod tests {
 
     #[test]
     fn every_builtin_list_loads_and_is_clean() {
-        for name in builtin_stopword_names() {
-            let words = builtin_stopwords(name).unwrap();
-            assert!(words.len() > 100, "{name}");
+        for &language in StopWordLanguage::ALL {
+            let words = language.words();
+            assert!(words.len() > 100, "{language}");
             for w in words {
-                assert_eq!(w.trim(), *w, "{name}: {w:?}");
-                assert_eq!(w.to_lowercase(), *w, "{name}: {w:?}");
+                assert_eq!(w.trim(), *w, "{language}: {w:?}");
+                assert_eq!(w.to_lowercase(), *w, "{language}: {w:?}");
             }
         }
-        assert!(builtin_stopwords("ENGLISH").is_some());
-        assert!(builtin_stopwords("ru").unwrap().contains(&"не"));
-        assert!(builtin_stopwords("de").unwrap().contains(&"und"));
+        assert_eq!(StopWordLanguage::English.words().len(), 318);
+        assert!(StopWordLanguage::English.words().contains(&"the"));
+        assert!(StopWordLanguage::Russian.words().contains(&"не"));
+        assert!(StopWordLanguage::German.words().contains(&"und"));
+    }
+
+    #[test]
+    fn languages_parse_from_codes_and_names_in_any_case() {
+        let codes: Vec<&str> = StopWordLanguage::ALL.iter().map(|l| l.code()).collect();
+        assert_eq!(codes, ["en", "ru", "de", "fr", "es"]);
+        for &language in StopWordLanguage::ALL {
+            for spelling in [
+                language.code().to_string(),
+                language.name().to_string(),
+                language.code().to_uppercase(),
+                format!(" {} ", language.name().to_uppercase()),
+            ] {
+                assert_eq!(spelling.parse::<StopWordLanguage>().unwrap(), language);
+            }
+            assert_eq!(language.to_string(), language.code());
+        }
+        assert_eq!(
+            "Russian".parse::<StopWordLanguage>().unwrap(),
+            StopWordLanguage::Russian
+        );
+    }
+
+    #[test]
+    fn an_unknown_language_names_the_choices_and_a_likely_one() {
+        let err = |name: &str| name.parse::<StopWordLanguage>().unwrap_err();
+        assert_eq!(
+            err("xx").to_string(),
+            "unknown stop-word list \"xx\"; expected one of: en, ru, de, fr, es"
+        );
+        assert!(matches!(
+            err("xx"),
+            NormaliseError::UnknownStopWords { name, nearest: None } if name == "xx"
+        ));
+        let nearest = |name: &str| match err(name) {
+            NormaliseError::UnknownStopWords { nearest, .. } => nearest,
+            other => panic!("{other}"),
+        };
+        assert_eq!(nearest("eng"), Some("en"));
+        assert_eq!(nearest("Englsh"), Some("english"));
+        assert_eq!(nearest("italian"), None);
+        assert_eq!(
+            err("Englsh").to_string(),
+            "unknown stop-word list \"Englsh\"; expected one of: en, ru, de, fr, es (did you mean \"english\"?)"
+        );
+    }
+
+    #[test]
+    fn languages_serialise_as_their_codes_and_read_any_spelling() {
+        let json = serde_json::to_string(&StopWordLanguage::German).unwrap();
+        assert_eq!(json, "\"de\"");
+        let read: StopWordLanguage = serde_json::from_str("\"German\"").unwrap();
+        assert_eq!(read, StopWordLanguage::German);
+        let err = serde_json::from_str::<StopWordLanguage>("\"xx\"").unwrap_err();
+        assert!(err.to_string().contains("expected one of: en, ru"), "{err}");
+    }
+
+    #[test]
+    fn read_stopword_file_skips_comments_and_names_a_bad_line() {
+        let path = std::env::temp_dir().join(format!(
+            "wordmill-stopwords-file-{}.txt",
+            std::process::id()
+        ));
+        std::fs::write(&path, "# my list\nthe\n\nOf   # a trailing comment\n").unwrap();
+        assert_eq!(read_stopword_file(&path).unwrap(), ["the", "Of"]);
+        std::fs::write(&path, "the\ntwo words\n").unwrap();
+        let err = read_stopword_file(&path).unwrap_err().to_string();
+        assert!(
+            err.ends_with(":2: expected one word per line, found \"two words\""),
+            "{err}"
+        );
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn the_filter_drops_its_words() {
+        use wordmill_model::{Span, TokenText};
+        let filter = StopWordFilter::new(["the", "of"]);
+        let mut the = Token {
+            text: TokenText::borrowed("the"),
+            span: Span::new(0, 3),
+            position: 0,
+        };
+        let mut war = Token {
+            text: TokenText::borrowed("war"),
+            span: Span::new(4, 7),
+            position: 1,
+        };
+        assert!(!filter.apply(&mut the));
+        assert!(filter.apply(&mut war));
+        assert_eq!(filter.len(), 2);
     }
 
     #[test]
@@ -359,8 +498,8 @@ mod tests {
         ] {
             assert!(!filter.contains(w), "{w:?}");
         }
-        let en = StopWordFilter::new(builtin_stopwords("en").unwrap().iter().copied());
-        for w in builtin_stopwords("en").unwrap() {
+        let en = StopWordFilter::new(StopWordLanguage::English.words().iter().copied());
+        for w in StopWordLanguage::English.words() {
             assert!(en.contains(w));
             assert!(!en.contains(&format!("{w}qq")));
         }

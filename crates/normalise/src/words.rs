@@ -400,6 +400,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "pattern")]
     #[test]
     fn word_characters_are_pythons_ascii_word_characters() {
         for b in 0..128u8 {

@@ -4,6 +4,8 @@
 //! The reference directory is `$WORDMILL_REFERENCE`, or the repository's `tests/reference`; the
 //! test fails when it is missing.
 
+#![cfg(feature = "pattern")]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader};

@@ -944,18 +944,19 @@ pub fn build_kwic(
     kwic: &KwicOptions,
 ) -> Result<(wordmill_normalise::Normaliser, wordmill_analyse::Kwic), KwicSetupError> {
     use wordmill_normalise::{Aliases, Fold, Normaliser, NormaliserConfig, StopWords};
-    let mut config = NormaliserConfig {
-        stopwords: if kwic.stopwords == "none" {
-            StopWords::None
-        } else {
-            StopWords::Builtin(kwic.stopwords.clone())
-        },
-        fold: if kwic.fold { Fold::Ascii } else { Fold::None },
-        ..NormaliserConfig::default()
+    let aliases = match &kwic.aliases {
+        Some(path) => Aliases::from_file(path)?,
+        None => Aliases::default(),
     };
-    if let Some(path) = &kwic.aliases {
-        config.aliases = Aliases::from_file(path)?;
-    }
+    let stopwords = if kwic.stopwords == "none" {
+        StopWords::None
+    } else {
+        StopWords::Builtin(kwic.stopwords.parse()?)
+    };
+    let config = NormaliserConfig::default()
+        .stopwords(stopwords)
+        .fold(if kwic.fold { Fold::Ascii } else { Fold::None })
+        .aliases(aliases);
     let forms = crate::config::Forms(Some(Normaliser::new(config.clone())?));
     let normaliser = Normaliser::new(config)?;
     let analyser = wordmill_analyse::Kwic::with_forms(

@@ -15,8 +15,8 @@ use wordmill_ingest::{
     EncodingErrors, Format, InputOrder, OnError, Oversize, TextEncoding, Undated,
 };
 use wordmill_normalise::{
-    Aliases, Fold, NormaliseError, Normaliser, NormaliserConfig, StemLanguage, StopWords,
-    TokenizerKind, UnicodeForm,
+    Aliases, Fold, NormaliseError, Normaliser, NormaliserConfig, StemLanguage, StopWordLanguage,
+    StopWords, TokenizerKind, UnicodeForm,
 };
 
 use std::any::Any;
@@ -1060,23 +1060,32 @@ impl<'s> Walker<'s> {
                     if !alone {
                         self.error(span, "`normalise.stopwords`: \"none\" (no stop words) stands alone; it cannot be combined with other lists");
                     }
-                } else if wordmill_normalise::builtin_stopwords(&s).is_some() {
-                    layers.push(StopWords::Builtin(s));
-                } else if looks_like_path(&s) || Path::new(&s).is_file() {
-                    match StopWords::from_file(&s) {
-                        Ok(words) => layers.push(words),
-                        Err(e) => self.error(span, format!("`normalise.stopwords`: {e}")),
-                    }
                 } else {
-                    let names = wordmill_normalise::builtin_stopword_names();
-                    let mut msg = format!(
-                        "`normalise.stopwords`: unknown stop-word list \"{s}\" (not a built-in list, and no file of that name); expected \"none\", a built-in list ({}) or the path of a word list",
-                        names.join(", ")
-                    );
-                    if let Some(best) = wordmill_normalise::nearest_builtin_stopwords(&s) {
-                        msg.push_str(&format!(" (did you mean \"{best}\"?)"));
+                    match s.parse::<StopWordLanguage>() {
+                        Ok(language) => layers.push(StopWords::Builtin(language)),
+                        Err(_) if looks_like_path(&s) || Path::new(&s).is_file() => {
+                            match StopWords::from_file(&s) {
+                                Ok(words) => layers.push(words),
+                                Err(e) => self.error(span, format!("`normalise.stopwords`: {e}")),
+                            }
+                        }
+                        Err(unknown) => {
+                            let names: Vec<&str> =
+                                StopWordLanguage::ALL.iter().map(|l| l.code()).collect();
+                            let mut msg = format!(
+                                "`normalise.stopwords`: unknown stop-word list \"{s}\" (not a built-in list, and no file of that name); expected \"none\", a built-in list ({}) or the path of a word list",
+                                names.join(", ")
+                            );
+                            if let NormaliseError::UnknownStopWords {
+                                nearest: Some(best),
+                                ..
+                            } = unknown
+                            {
+                                msg.push_str(&format!(" (did you mean \"{best}\"?)"));
+                            }
+                            self.error(span, msg);
+                        }
                     }
-                    self.error(span, msg);
                 }
             }
             cfg.stopwords = StopWords::layers(layers);
@@ -1085,22 +1094,23 @@ impl<'s> Walker<'s> {
             cfg.min_len = n as usize;
         }
         if let Some((s, span)) = self.string(t, "stem")
-            && s != "none" {
-                match StemLanguage::from_name(&s) {
-                    Some(lang) => cfg.stem = Some(lang),
-                    None => {
-                        let msg = format!(
-                            "`normalise.stem` must be \"none\" or a Snowball language ({}), found \"{s}\"",
-                            StemLanguage::ALL
-                                .iter()
-                                .map(|l| l.name())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        );
-                        self.error(span, msg);
-                    }
+            && s != "none"
+        {
+            match s.parse::<StemLanguage>() {
+                Ok(lang) => cfg.stem = Some(lang),
+                Err(_) => {
+                    let msg = format!(
+                        "`normalise.stem` must be \"none\" or a Snowball language ({}), found \"{s}\"",
+                        StemLanguage::ALL
+                            .iter()
+                            .map(|l| l.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                    self.error(span, msg);
                 }
             }
+        }
         if let Some(fold) = self.choice(t, "fold", &["none", "ascii"]) {
             cfg.fold = match fold.as_str() {
                 "ascii" => Fold::Ascii,
@@ -1713,12 +1723,12 @@ mod normalise_tests {
         assert_eq!(
             p.normalise.stopwords,
             StopWords::Layers(vec![
-                StopWords::Builtin("en".into()),
+                StopWords::Builtin(StopWordLanguage::English),
                 StopWords::List(vec!["Said".into(), "reuters".into()]),
-                StopWords::Builtin("de".into()),
+                StopWords::Builtin(StopWordLanguage::German),
             ])
         );
-        let words = p.normalise.stopwords.words().unwrap();
+        let words = p.normalise.stopwords.words();
         for w in ["the", "Said", "reuters", "und"] {
             assert!(words.iter().any(|x| x == w), "{w}");
         }
@@ -1734,13 +1744,11 @@ mod normalise_tests {
     #[test]
     fn one_stopword_entry_is_what_the_string_form_always_was() {
         let extra = ListFile::new("one.txt", "said\n");
+        let en = StopWords::Builtin(StopWordLanguage::English);
         for (value, expected) in [
-            ("\"en\"".to_string(), StopWords::Builtin("en".into())),
-            ("[\"en\"]".to_string(), StopWords::Builtin("en".into())),
-            (
-                "\"English\"".to_string(),
-                StopWords::Builtin("English".into()),
-            ),
+            ("\"en\"".to_string(), en.clone()),
+            ("[\"en\"]".to_string(), en.clone()),
+            ("\"English\"".to_string(), en.clone()),
             ("\"none\"".to_string(), StopWords::None),
             ("[\"none\"]".to_string(), StopWords::None),
             (extra.toml(), StopWords::List(vec!["said".into()])),
@@ -1754,6 +1762,8 @@ mod normalise_tests {
         }
         let hash = |v: &str| parse(&with_stopwords(v)).unwrap().analysis_hash;
         assert_eq!(hash("\"en\""), hash("[\"en\"]"));
+        // A list's code and its English name are the same list.
+        assert_eq!(hash("\"en\""), hash("\"English\""));
         assert_ne!(hash("\"en\""), hash("[\"en\", \"de\"]"));
     }
 
@@ -2443,28 +2453,24 @@ mod settings {
         }
     }
 
+    /// The unicode form, tokenizer and fold are written in their serialised form, which is
+    /// the pipeline file's: `"nfc"`, `"words"` or `{ pattern = '...' }` (flattened to
+    /// `normalise.tokenizer.pattern`), `"ascii"`.
     #[derive(Serialize)]
     struct NormaliseView<'p> {
-        unicode: &'static str,
+        unicode: UnicodeForm,
         lowercase: bool,
-        tokenizer: TokenizerView<'p>,
+        tokenizer: &'p TokenizerKind,
         stopwords: serde_json::Value,
         min_len: usize,
         stem: &'static str,
-        fold: &'static str,
+        fold: Fold,
         aliases: serde_json::Value,
-    }
-
-    /// `"words"`, or `{ pattern = '...' }` (flattened to `normalise.tokenizer.pattern`).
-    #[derive(Serialize)]
-    #[serde(untagged)]
-    enum TokenizerView<'p> {
-        Words(&'static str),
-        Pattern { pattern: &'p str },
     }
 
     impl<'p> NormaliseView<'p> {
         fn of(n: &'p NormaliserConfig) -> NormaliseView<'p> {
+            // Not a pipeline key: `sentences`, which the driver turns on for the analysers.
             let NormaliserConfig {
                 unicode,
                 lowercase,
@@ -2472,29 +2478,18 @@ mod settings {
                 stopwords,
                 min_len,
                 stem,
-                // Not a pipeline key: the driver turns sentence spans on for the analysers.
-                sentences: _,
                 fold,
                 aliases,
+                ..
             } = n;
             NormaliseView {
-                unicode: match unicode {
-                    UnicodeForm::None => "none",
-                    UnicodeForm::Nfc => "nfc",
-                    UnicodeForm::Nfkc => "nfkc",
-                },
+                unicode: *unicode,
                 lowercase: *lowercase,
-                tokenizer: match tokenizer {
-                    TokenizerKind::Words => TokenizerView::Words("words"),
-                    TokenizerKind::Pattern(p) => TokenizerView::Pattern { pattern: p },
-                },
+                tokenizer,
                 stopwords: stopwords_setting(stopwords),
                 min_len: *min_len,
                 stem: stem.map_or("none", |l| l.name()),
-                fold: match fold {
-                    Fold::Ascii => "ascii",
-                    _ => "none",
-                },
+                fold: *fold,
                 aliases: aliases_setting(aliases),
             }
         }
@@ -2519,7 +2514,7 @@ mod settings {
     fn stopwords_setting(stopwords: &StopWords) -> serde_json::Value {
         match stopwords {
             StopWords::None => "none".into(),
-            StopWords::Builtin(name) => name.as_str().into(),
+            StopWords::Builtin(language) => language.code().into(),
             // The file's path is not kept after validation; its words are.
             StopWords::List(words) => {
                 let digest = Sha256::digest(words.join("\n").as_bytes());
@@ -2531,6 +2526,7 @@ mod settings {
                 .into()
             }
             StopWords::Layers(layers) => layers.iter().map(stopwords_setting).collect(),
+            other => serde_json::to_value(other).unwrap_or_default(),
         }
     }
 

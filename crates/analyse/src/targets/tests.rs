@@ -1,16 +1,15 @@
 use proptest::prelude::*;
 use wordmill_model::{Document, Merge, Metadata};
-use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords};
+use wordmill_normalise::{Normaliser, NormaliserConfig, StopWordLanguage, StopWords};
 
 use super::*;
 use crate::{Configure, DocumentStats};
 
 /// English stop words, lower-cased UAX #29 words: as a pipeline with `stopwords = "en"`.
 fn normaliser() -> Normaliser {
-    Normaliser::new(NormaliserConfig {
-        stopwords: StopWords::Builtin("en".into()),
-        ..NormaliserConfig::default()
-    })
+    Normaliser::new(
+        NormaliserConfig::default().stopwords(StopWords::Builtin(StopWordLanguage::English)),
+    )
     .unwrap()
 }
 
