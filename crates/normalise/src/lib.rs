@@ -176,3 +176,8 @@ pub use wordmill_model::{DocBuffers, Document, Metadata, NormalisedDoc, Span, To
 /// and `\S` (`"14.0.0"`, from CPython 3.11).
 #[cfg(feature = "pattern")]
 pub const PYTHON_UNICODE_VERSION: &str = tables::PYTHON_UNICODE_VERSION;
+
+/// The examples of the crate's README, run as doc tests.
+#[cfg(all(doctest, feature = "pattern", feature = "stem"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
