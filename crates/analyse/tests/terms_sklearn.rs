@@ -376,8 +376,19 @@ fn check_directory(name: &str) {
                 })
         };
         let same = sharded == out
-            && (fitted.n_docs, fitted.n_tokens, &fitted.vocabulary, &fitted.top, fitted.pruned)
-                == (out.n_docs, out.n_tokens, &out.vocabulary, &out.top, out.pruned)
+            && (
+                fitted.n_docs,
+                fitted.n_tokens,
+                &fitted.vocabulary,
+                &fitted.top,
+                fitted.pruned,
+            ) == (
+                out.n_docs,
+                out.n_tokens,
+                &out.vocabulary,
+                &out.top,
+                out.pruned,
+            )
             && same_rows(&fitted, &out);
         // Not vacuous: every expected per-term value (idf or df) and every expected cell was
         // compared.
