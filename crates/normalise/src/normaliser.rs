@@ -519,12 +519,11 @@ impl Normaliser {
         let mut fold = |token: &mut Token<'a>| {
             // A short ASCII text borrowed from the document is held packed from here on, so
             // that the passes below read its key without packing it again.
-            if let Some(key) = token.text.packed_key() {
-                if token.text.as_borrowed().is_some()
-                    && let Some(inline) = TokenText::from_packed_ascii(key)
-                {
-                    token.text = inline;
-                }
+            if let Some(key) = token.text.packed_key()
+                && token.text.as_borrowed().is_some()
+                && let Some(inline) = TokenText::from_packed_ascii(key)
+            {
+                token.text = inline;
             }
             if folding.fold == Fold::Ascii && !is_ascii_text(&token.text) {
                 fold_ascii_into(&token.text, folding.lowercase, &mut buf);
