@@ -600,14 +600,15 @@ fn drift(a: &Side, b: &Side) -> Drift {
                 sd.ranks = rank_changes(&ha.ranking, &hb.ranking);
                 for fa in &ha.figures {
                     if let Some(fb) = hb.figures.iter().find(|f| f.name == fa.name)
-                        && fa.value != fb.value {
-                            sd.figures.push(FigureChange {
-                                name: fa.name.clone(),
-                                a: fa.value,
-                                b: fb.value,
-                                count: fa.count,
-                            });
-                        }
+                        && fa.value != fb.value
+                    {
+                        sd.figures.push(FigureChange {
+                            name: fa.name.clone(),
+                            a: fa.value,
+                            b: fb.value,
+                            count: fa.count,
+                        });
+                    }
                 }
             }
         }

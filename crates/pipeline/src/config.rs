@@ -961,13 +961,14 @@ impl<'s> Walker<'s> {
         };
         for key in ["date_format", "undated"] {
             if date_field.is_none()
-                && let Some(node) = t.get(key) {
-                    let span = node.span.clone();
-                    self.error(
+                && let Some(node) = t.get(key)
+            {
+                let span = node.span.clone();
+                self.error(
                         span,
                         format!("`ingest.{key}` needs `ingest.date_field`: the metadata field that holds each document's date"),
                     );
-                }
+            }
         }
         Some(IngestSpec {
             inputs: inputs?,

@@ -659,12 +659,13 @@ impl Fixup {
             }
         }
         if let Some(field) = &self.ordinal_field
-            && doc.meta.get(field).is_none() {
-                return Err(DocumentError::NoOrdinal {
-                    id: doc.id.clone(),
-                    field: field.clone(),
-                });
-            }
+            && doc.meta.get(field).is_none()
+        {
+            return Err(DocumentError::NoOrdinal {
+                id: doc.id.clone(),
+                field: field.clone(),
+            });
+        }
         doc.meta = meta;
         Ok(())
     }
@@ -734,10 +735,11 @@ fn analyse(
                     pending.insert(seq, rows);
                     while let Some(rows) = pending.remove(&next) {
                         if error.is_none()
-                            && let Err(e) = fold.feed(rows, dir) {
-                                error = Some(e);
-                                window.abort();
-                            }
+                            && let Err(e) = fold.feed(rows, dir)
+                        {
+                            error = Some(e);
+                            window.abort();
+                        }
                         next += 1;
                         window.folded(next);
                     }
@@ -933,9 +935,10 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
         Err(e) => return Err(abandon(staged, e)),
     };
     if let Some(path) = &options.state_out
-        && let Err(e) = write_state_file(path, &analysed.state) {
-            return Err(abandon(staged, e));
-        }
+        && let Err(e) = write_state_file(path, &analysed.state)
+    {
+        return Err(abandon(staged, e));
+    }
     let Some(fold) = analysed.fold else {
         unreachable!("`analyse` gives back the fold it is given");
     };
@@ -1641,9 +1644,10 @@ fn refuse_output_over_inputs(dir: &Path, source: &Source) -> Result<(), RunError
             None => absolute(&f.path),
         };
         if let Ok(input) = input
-            && input.starts_with(&out) {
-                return refuse(format!("contains the input {}", f.display));
-            }
+            && input.starts_with(&out)
+        {
+            return refuse(format!("contains the input {}", f.display));
+        }
     }
     Ok(())
 }

@@ -336,14 +336,15 @@ impl Fold {
         let mut scores = rows.sentiment.into_iter();
         for mut stats in rows.documents {
             if let Some((ordinal, id)) = &self.last
-                && stats.ordinal <= *ordinal {
-                    return Err(StateError::Overlap {
-                        first: id.clone(),
-                        second: stats.id.clone(),
-                        ordinal: stats.ordinal,
-                    }
-                    .into());
+                && stats.ordinal <= *ordinal
+            {
+                return Err(StateError::Overlap {
+                    first: id.clone(),
+                    second: stats.id.clone(),
+                    ordinal: stats.ordinal,
                 }
+                .into());
+            }
             self.last = Some((stats.ordinal, stats.id.clone()));
             let renamed = self.ids.observe(&stats.id, stats.ordinal)?;
             if let Some(id) = &renamed {
@@ -519,13 +520,14 @@ impl Folded {
                 t.row(&row.stats, &cells)?;
             }
             if let Some(d) = row.sentiment
-                && d.sentences > 0 {
-                    if wanted.peek() == Some(&&k) {
-                        wanted.next();
-                        picked.push((d, row.first));
-                    }
-                    k += 1;
+                && d.sentences > 0
+            {
+                if wanted.peek() == Some(&&k) {
+                    wanted.next();
+                    picked.push((d, row.first));
                 }
+                k += 1;
+            }
         }
         if let Some(t) = table {
             t.finish()?;

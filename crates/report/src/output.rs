@@ -431,9 +431,10 @@ impl StagedDir {
             self.swap()?
         };
         if let Some(parent) = self.target.parent().filter(|p| !p.as_os_str().is_empty())
-            && let Ok(d) = File::open(parent) {
-                let _ = d.sync_all();
-            }
+            && let Ok(d) = File::open(parent)
+        {
+            let _ = d.sync_all();
+        }
         let leftover = match old {
             Some(old) => remove_tree(&old)
                 .err()

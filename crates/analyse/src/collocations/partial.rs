@@ -303,9 +303,10 @@ impl CollocationsPartial {
             let key = token.text.packed_key().unwrap_or(NO_WORD);
             let id = self.words.add_token(key, &token.text, 1);
             if let Some((before, group)) = previous
-                && group == sentence {
-                    keys.push(pair(before, id));
-                }
+                && group == sentence
+            {
+                keys.push(pair(before, id));
+            }
             previous = Some((id, sentence));
         }
         for (i, &key) in keys.iter().enumerate() {
@@ -390,10 +391,11 @@ impl CollocationsPartial {
             let (a, b) = unpair(key);
             for id in [a, b] {
                 if let Some(r) = rank.get_mut(id as usize)
-                    && *r == UNUSED {
-                        *r = 0;
-                        used.push(id);
-                    }
+                    && *r == UNUSED
+                {
+                    *r = 0;
+                    used.push(id);
+                }
             }
         }
         used.sort_unstable_by(|&a, &b| self.words.name(a).cmp(self.words.name(b)));

@@ -245,9 +245,10 @@ impl<V: Value> Entries<V> {
 impl<V: Value> PartialEq for Entries<V> {
     fn eq(&self, other: &Self) -> bool {
         if let (Entries::Static(a), Entries::Static(b)) = (self, other)
-            && std::ptr::eq(*a, *b) {
-                return true;
-            }
+            && std::ptr::eq(*a, *b)
+        {
+            return true;
+        }
         self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
     }
 }

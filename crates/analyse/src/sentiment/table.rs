@@ -528,9 +528,12 @@ impl Table {
             while hits != 0 {
                 let j = i + (hits.trailing_zeros() / 8) as usize;
                 if let Some(s) = self.slots.get(j)
-                    && s.w0 == key.w0 && s.w1 == key.w1 && u32::from(s.entry.key_len) == key.len {
-                        return Ok(j);
-                    }
+                    && s.w0 == key.w0
+                    && s.w1 == key.w1
+                    && u32::from(s.entry.key_len) == key.len
+                {
+                    return Ok(j);
+                }
                 hits &= hits - 1;
             }
             if empty != 0 {

@@ -972,15 +972,17 @@ fn idioms_vader<R: Recorder>(toks: &[Tok], i: usize, mut v: f64, rec: &mut R) ->
     }
     let mut hit = found.is_some();
     if n - 1 > i
-        && let Some(x) = idiom2(w(i), w(i + 1)) {
-            v = x;
-            hit = true;
-        }
+        && let Some(x) = idiom2(w(i), w(i + 1))
+    {
+        v = x;
+        hit = true;
+    }
     if n - 1 > i + 1
-        && let Some(x) = idiom3(w(i), w(i + 1), w(i + 2)) {
-            v = x;
-            hit = true;
-        }
+        && let Some(x) = idiom3(w(i), w(i + 1), w(i + 2))
+    {
+        v = x;
+        hit = true;
+    }
     if R::ON && hit {
         rec.rule(i, Rule::Idiom, before, v);
     }

@@ -201,9 +201,10 @@ impl TermsConfig {
         }
         for (key, limit) in [("min_df", self.min_df), ("max_df", self.max_df)] {
             if let DocFreq::Fraction(value) = limit
-                && !(0.0..=1.0).contains(&value) {
-                    errors.push(TermsError::FractionOutOfRange { key, value });
-                }
+                && !(0.0..=1.0).contains(&value)
+            {
+                errors.push(TermsError::FractionOutOfRange { key, value });
+            }
         }
         let inverted = match (self.min_df, self.max_df) {
             (DocFreq::Count(lo), DocFreq::Count(hi)) => lo > hi,
@@ -677,17 +678,18 @@ pub(crate) fn select_features<F: Features + ?Sized>(
         }
     }
     if let Some(limit) = config.max_features
-        && kept.len() > limit {
-            kept.sort_unstable_by(|&a, &b| {
-                terms
-                    .totals(b)
-                    .count
-                    .cmp(&terms.totals(a).count)
-                    .then_with(|| compare_texts(terms, a, b))
-            });
-            pruned.max_features = (kept.len() - limit) as u64;
-            kept.truncate(limit);
-        }
+        && kept.len() > limit
+    {
+        kept.sort_unstable_by(|&a, &b| {
+            terms
+                .totals(b)
+                .count
+                .cmp(&terms.totals(a).count)
+                .then_with(|| compare_texts(terms, a, b))
+        });
+        pruned.max_features = (kept.len() - limit) as u64;
+        kept.truncate(limit);
+    }
     // Feature order: code-point order (UTF-8 byte order is code-point order).
     sort_by_text(&mut kept, terms);
     (kept, pruned)

@@ -407,10 +407,9 @@ fn bump(
             entry.row = u32::try_from(scratch.len()).unwrap_or(u32::MAX);
             scratch.push((next_id(id), 1));
         }
-    } else if keep_row
-        && let Some(cell) = scratch.get_mut(entry.row as usize) {
-            cell.1 += 1;
-        }
+    } else if keep_row && let Some(cell) = scratch.get_mut(entry.row as usize) {
+        cell.1 += 1;
+    }
 }
 
 impl TermsPartial {
@@ -444,12 +443,11 @@ impl TermsPartial {
             let (id, inserted) =
                 self.vocab
                     .get_or_insert_prepared(term, ring[i % RING], theirs.totals);
-            if !inserted
-                && let Some(ours) = self.vocab.entry_mut(id) {
-                    ours.totals.count += theirs.totals.count;
-                    ours.totals.doc_freq += theirs.totals.doc_freq;
-                    ours.totals.first = ours.totals.first.min(theirs.totals.first);
-                }
+            if !inserted && let Some(ours) = self.vocab.entry_mut(id) {
+                ours.totals.count += theirs.totals.count;
+                ours.totals.doc_freq += theirs.totals.doc_freq;
+                ours.totals.first = ours.totals.first.min(theirs.totals.first);
+            }
             remap.push(next_id(id));
         }
         remap

@@ -257,9 +257,10 @@ impl TermTable {
         if !self.slots.is_empty() {
             let s = self.slots[p.tag as usize & (self.slots.len() - 1)];
             if (s >> 32) as u32 == p.tag
-                && let Some(e) = self.entries.get((s as u32 as usize).wrapping_sub(1)) {
-                    prefetch(e);
-                }
+                && let Some(e) = self.entries.get((s as u32 as usize).wrapping_sub(1))
+            {
+                prefetch(e);
+            }
         }
     }
 

@@ -745,17 +745,18 @@ impl TrendsOutput {
                 .map(|w| (w[0], w[1]))
                 .max_by(|a, b| (a.1.1 - a.0.1).abs().total_cmp(&(b.1.1 - b.0.1).abs()));
             if let Some(((from_bin, from), (to_bin, to))) = best
-                && to != from {
-                    by_series.entry(series).or_default().push(Movement {
-                        series,
-                        key,
-                        group,
-                        from_bin,
-                        to_bin,
-                        from,
-                        to,
-                    });
-                }
+                && to != from
+            {
+                by_series.entry(series).or_default().push(Movement {
+                    series,
+                    key,
+                    group,
+                    from_bin,
+                    to_bin,
+                    from,
+                    to,
+                });
+            }
         }
         let mut out = Vec::new();
         for series in ["documents", "sentiment", "terms", "dictionary", "targets"] {
@@ -1101,13 +1102,13 @@ impl Configure for Trends {
         if let (Some(from), Some(to)) = (
             config.from.as_deref().and_then(bins::period),
             config.to.as_deref().and_then(bins::period),
-        )
-            && from.0 > to.1 {
-                t.error(
-                    Some("to"),
-                    "`to` comes before `from`: no date could be drawn".into(),
-                );
-            }
+        ) && from.0 > to.1
+        {
+            t.error(
+                Some("to"),
+                "`to` comes before `from`: no date could be drawn".into(),
+            );
+        }
         Some(Trends {
             config,
             date_field,

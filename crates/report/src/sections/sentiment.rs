@@ -697,12 +697,13 @@ pub(crate) fn sentiment_sections(
         groups_section(page, &r);
     }
     if let Some(out) = output
-        && unit != "document" {
-            match arcs {
-                Some(sample) => arcs_section(page, sample),
-                None => arcs_section(page, &arcs_of(out)),
-            }
+        && unit != "document"
+    {
+        match arcs {
+            Some(sample) => arcs_section(page, sample),
+            None => arcs_section(page, &arcs_of(out)),
         }
+    }
 
     // Quotes: the report's (already clipped) or the output's.
     let clipq = |doc_id: &str, index: usize, compound: f64, text: &str| QuoteView {
@@ -1503,9 +1504,10 @@ pub(crate) fn groups_section(page: &mut Page, r: &SentimentReport) {
     let (mut yt, dec) = ticks(lo - if lo < 0.0 { pad } else { 0.0 }, hi + pad, 6);
     // The scale ends on a tick at or past the highest bar.
     if let [.., a, b] = yt[..]
-        && b < hi {
-            yt.push(b + (b - a));
-        }
+        && b < hi
+    {
+        yt.push(b + (b - a));
+    }
     let ymin = yt.first().copied().unwrap_or(lo).min(lo);
     let ymax = yt.last().copied().unwrap_or(hi).max(hi);
     let ymax = if ymax <= ymin { ymin + 1.0 } else { ymax };

@@ -379,9 +379,10 @@ fn line_chart(s: &mut String, title: &str, unit: &str, out: &TrendsOutput, lines
             tick_values.insert(0, a - step);
         }
         if let Some(&last) = tick_values.last()
-            && last < hi {
-                tick_values.push(last + step);
-            }
+            && last < hi
+        {
+            tick_values.push(last + step);
+        }
     }
     let lo = tick_values.first().copied().unwrap_or(lo).min(lo);
     let hi = tick_values.last().copied().unwrap_or(hi).max(hi);
@@ -509,15 +510,17 @@ fn line_chart(s: &mut String, title: &str, unit: &str, out: &TrendsOutput, lines
                     .is_none_or(Option::is_none)
             };
             if let Some((v, _)) = p
-                && alone(b.checked_sub(1)) && alone(Some(b + 1)) {
-                    let _ = write!(
-                        s,
-                        "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"/>",
-                        c(x(b)),
-                        c(y(*v)),
-                        line.colour
-                    );
-                }
+                && alone(b.checked_sub(1))
+                && alone(Some(b + 1))
+            {
+                let _ = write!(
+                    s,
+                    "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"/>",
+                    c(x(b)),
+                    c(y(*v)),
+                    line.colour
+                );
+            }
         }
     }
     // Hovering a bin's column shows every line's value there, with its count.
