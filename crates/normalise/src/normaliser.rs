@@ -596,15 +596,17 @@ fn is_ascii_text(text: &TokenText<'_>) -> bool {
 
 /// True when `bytes[..c]` and `bytes[c..]` can be normalised and tokenised apart with the
 /// same result as together: `c` follows an ASCII whitespace character and is an ASCII
-/// character. An ASCII character never composes with what precedes it (NFC, NFKC), and no
-/// word-boundary rule of UAX #29, nor `\b` of a pattern, joins anything across whitespace;
-/// lower-casing's one context rule (final sigma) stops at whitespace too.
+/// character, and the two are not both spaces. An ASCII character never composes with what
+/// precedes it (NFC, NFKC), and no word-boundary rule of UAX #29, nor `\b` of a pattern, joins
+/// anything across whitespace but WB3d, which keeps a run of spaces together: with an Extend
+/// character after it (`"  \u{ff9e}"`), the whole run is one segment, and a letter-like one.
+/// Lower-casing's one context rule (final sigma) stops at whitespace too.
 #[inline]
 fn is_cut(bytes: &[u8], c: usize) -> bool {
-    matches!(
-        bytes[c - 1],
-        b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c'
-    ) && bytes[c].is_ascii()
+    let (before, at) = (bytes[c - 1], bytes[c]);
+    matches!(before, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c')
+        && at.is_ascii()
+        && !(before == b' ' && at == b' ')
 }
 
 /// The position of the first non-ASCII byte from `from` on, read eight bytes at a time.

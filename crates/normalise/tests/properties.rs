@@ -255,6 +255,52 @@ fn summary(tokens: &[wordmill_model::Token<'_>]) -> Vec<(String, (usize, usize),
         .collect()
 }
 
+/// UAX #29 keeps a run of spaces together (WB3d) and an Extend character after it joins the
+/// run (WB4): `"  \u{ff9e}"` is one segment, and a letter-like one (U+FF9E is a modifier
+/// letter). The ASCII stretches may not be cut between those spaces.
+#[test]
+fn a_run_of_spaces_before_an_extend_character_is_one_segment() {
+    use unicode_segmentation::UnicodeSegmentation;
+    for text in [
+        "  \u{ff9e}",
+        "a  \u{ff9e}",
+        "x   \u{ff9e} y  \u{301}z",
+        "\n  \u{ff9e}\t \u{ff9e}",
+    ] {
+        for (unicode, lowercase) in [
+            (UnicodeForm::None, false),
+            (UnicodeForm::Nfc, true),
+            (UnicodeForm::Nfkc, true),
+        ] {
+            let config = NormaliserConfig::default()
+                .unicode(unicode)
+                .lowercase(lowercase);
+            let normaliser = Normaliser::new(config).unwrap();
+            assert_eq!(
+                summary(&normaliser.tokens(text)),
+                summary(&normaliser.tokens_general(text)),
+                "{text:?} {unicode:?} {lowercase}"
+            );
+        }
+        let plain = Normaliser::new(
+            NormaliserConfig::default()
+                .unicode(UnicodeForm::None)
+                .lowercase(false),
+        )
+        .unwrap();
+        let spans: Vec<(usize, usize)> = plain
+            .tokens(text)
+            .iter()
+            .map(|t| (t.span.start, t.span.end))
+            .collect();
+        let expected: Vec<(usize, usize)> = text
+            .unicode_word_indices()
+            .map(|(i, w)| (i, i + w.len()))
+            .collect();
+        assert_eq!(spans, expected, "{text:?}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(500))]
 
@@ -280,7 +326,7 @@ proptest! {
     #[test]
     fn mixed_text_agrees_with_the_general_path(
         config in config(),
-        text in "([A-Za-z0-9.,:;'_-]|[ \t\n\r\u{b}\u{c}]|The|AND|WORKERS|don't|3.14|[é\u{301}\u{307}\u{a0}\u{2009}\u{3000}ﬁＡｂ①²ΣσςİßМОСКВА“”’«»\u{200d}\u{ad}😀👍🏽\u{1f1fa}\u{1f1e6}])*",
+        text in "([A-Za-z0-9.,:;'_-]|[ \t\n\r\u{b}\u{c}]|The|AND|WORKERS|don't|3.14|[é\u{301}\u{307}\u{ff9e}\u{a0}\u{2009}\u{3000}ﬁＡｂ①²ΣσςİßМОСКВА“”’«»\u{200d}\u{ad}😀👍🏽\u{1f1fa}\u{1f1e6}])*",
     ) {
         let normaliser = Normaliser::new(config).unwrap();
         let mixed = normaliser.tokens(&text);

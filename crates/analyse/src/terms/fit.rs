@@ -23,13 +23,15 @@ impl Terms {
     ///
     /// ```
     /// use wordmill_analyse::{Terms, TermsConfig};
-    /// use wordmill_normalise::{Normaliser, NormaliserConfig};
+    /// use wordmill_normalise::{Normaliser, NormaliserConfig, StopWordLanguage, StopWords};
     ///
     /// let texts = ["Workers strike.", "The strike spread; workers marched."];
+    /// let config = NormaliserConfig::default().stopwords(StopWords::Builtin(StopWordLanguage::English));
     /// let terms = Terms::new(TermsConfig::default().per_document(true));
-    /// let out = terms.fit_with(&Normaliser::new(NormaliserConfig::default())?, texts);
+    /// let out = terms.fit_with(&Normaliser::new(config)?, texts);
     /// assert_eq!(out.term("strike").map(|t| (t.count, t.doc_freq)), Some((2, 2)));
-    /// assert_eq!(out.rows()[1].terms.len(), 5);
+    /// assert_eq!(out.term("the"), None); // a stop word
+    /// assert_eq!(out.rows()[1].terms.len(), 4);
     /// # Ok::<(), wordmill_normalise::NormaliseError>(())
     /// ```
     #[cfg(feature = "normalise")]
@@ -72,7 +74,7 @@ impl Terms {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        self.fit_with(&default_normaliser(), texts)
+        self.fit_with(&wordmill_normalise::Normaliser::default(), texts)
     }
 
     /// Counts the terms of documents already cut into tokens (by any tokenizer), one token
@@ -144,11 +146,4 @@ impl TermsOutput {
     pub fn rows(&self) -> &[DocTerms] {
         self.documents.as_deref().unwrap_or(&[])
     }
-}
-
-/// The default normaliser (until `Normaliser: Default`).
-#[cfg(feature = "normalise")]
-fn default_normaliser() -> wordmill_normalise::Normaliser {
-    wordmill_normalise::Normaliser::new(wordmill_normalise::NormaliserConfig::default())
-        .expect("the default configuration is valid")
 }
