@@ -7,6 +7,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::pattern::PathPattern;
+
 /// How the bytes of each input file are turned into documents.
 ///
 /// The format is chosen by configuration, never by file extension: `speeches.txt.gz` read with
@@ -517,8 +519,11 @@ pub struct SourceConfig {
     /// Fields (JSON Lines dotted paths, CSV columns, e-mail headers, the names of an HTML page's
     /// `<meta>` elements) copied into the document's metadata under the name as written here.
     pub meta_fields: Vec<String>,
-    /// A regex searched in each input's path; its named groups that matched become metadata.
-    pub meta_from_path: Option<regex::Regex>,
+    /// A regular expression searched in each input's path (as [`InputFile::display`] shows
+    /// it), or in [`SourceConfig::path_field`]; its named groups that matched become metadata.
+    ///
+    /// [`InputFile::display`]: crate::InputFile::display
+    pub meta_from_path: Option<PathPattern>,
     /// What to do with records that cannot be read.
     pub on_error: OnError,
     /// What to do with bytes that are not valid UTF-8 (or UTF-16, after a UTF-16 byte-order

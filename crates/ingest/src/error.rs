@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::pattern::PatternError;
+
 /// Why a source could not be opened, or a record or file could not be read.
 ///
 /// Every variant names the input or file it is about, and record errors give the line (or the
@@ -25,9 +27,9 @@ pub enum IngestError {
     Glob {
         /// The input as written in the configuration.
         input: String,
-        /// The pattern error.
+        /// The pattern and why it is not a valid glob.
         #[source]
-        source: globset::Error,
+        source: PatternError,
     },
     /// A whole file (or a directory entry) could not be read: it could not be opened, it
     /// vanished, a directory walk hit a symbolic-link loop, or a CSV header lacks a column.

@@ -191,6 +191,7 @@ mod harness;
 mod html;
 mod jsonl;
 mod mail;
+mod pattern;
 mod read;
 mod resolve;
 mod source;
@@ -208,6 +209,7 @@ pub use error::{IngestError, Skip, SkipKind};
 #[doc(hidden)]
 pub use harness::{Outcome, parse_jsonl_record, read_bytes};
 pub use jsonl::{json_field, json_field_mut, json_kind};
+pub use pattern::{PathPattern, PatternError};
 pub use resolve::{InputFile, glob_reads};
 pub use source::{IngestStats, Replacement, Source, Split};
 

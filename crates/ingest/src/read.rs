@@ -668,7 +668,7 @@ mod encoding_tests {
         dir.write("13.08.2020-minsk.txt", "Workers walked out.");
         dir.write("undated-minsk.txt", "The plant stopped.");
         let mut config = dir.config(&["*.txt"], Format::Text);
-        config.meta_from_path = Some(regex::Regex::new(r"(?P<date>[^-]+)-").unwrap());
+        config.meta_from_path = Some(crate::PathPattern::new(r"(?P<date>[^-]+)-").unwrap());
         config.date_field = Some("date".into());
         config.date_format = Some("%d.%m.%Y".parse().unwrap());
         config.max_document_bytes = Some(8);

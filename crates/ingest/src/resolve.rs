@@ -13,6 +13,7 @@ use walkdir::WalkDir;
 
 use crate::config::{Format, InputOrder, OnError, SourceConfig};
 use crate::error::{IngestError, SkipKind};
+use crate::pattern::PatternError;
 
 /// One file a [`Source`](crate::Source) will read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -527,9 +528,9 @@ impl Resolver<'_> {
             .literal_separator(true)
             .backslash_escape(true)
             .build()
-            .map_err(|source| IngestError::Glob {
+            .map_err(|err| IngestError::Glob {
                 input: input.to_owned(),
-                source,
+                source: PatternError::new(&rest, err.to_string()),
             })?
             .compile_matcher();
         if !root.is_dir() {

@@ -810,14 +810,8 @@ fn path_metadata(config: &SourceConfig, display: &str) -> Metadata {
 /// The named groups of `meta_from_path` that matched in `path`, in group order.
 fn path_metadata_of(config: &SourceConfig, display: &str) -> Metadata {
     let mut meta = Metadata::new();
-    if let Some(regex) = &config.meta_from_path {
-        if let Some(caps) = regex.captures(display) {
-            for name in regex.capture_names().flatten() {
-                if let Some(m) = caps.name(name) {
-                    meta.insert(name, m.as_str());
-                }
-            }
-        }
+    if let Some(pattern) = &config.meta_from_path {
+        pattern.add_matches(display, &mut meta);
     }
     meta
 }
@@ -825,7 +819,8 @@ fn path_metadata_of(config: &SourceConfig, display: &str) -> Metadata {
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
-    use regex::Regex;
+
+    use crate::PathPattern;
 
     use super::*;
     use crate::testutil::{TempDir, assert_reconciles, ids, read_all, read_until_error};
@@ -846,7 +841,7 @@ mod tests {
         dir.write("corpus/sotu/1961_john_f_kennedy_d.txt", "y");
         dir.write("corpus/sotu/notes.txt", "z");
         let mut config = dir.config(&["corpus/sotu/*.txt"], Format::Text);
-        config.meta_from_path = Some(Regex::new(SOTU).unwrap());
+        config.meta_from_path = Some(PathPattern::new(SOTU).unwrap());
         let (docs, _) = read_all(config);
         assert_eq!(
             ids(&docs),
@@ -870,7 +865,8 @@ mod tests {
         );
         let mut config = dir.config(&["data"], Format::Jsonl);
         config.meta_from_path = Some(
-            Regex::new(r"data/(?P<year>\d{4})/(?:(?P<lang>[a-z]{2})_)?(?P<name>\w+)").unwrap(),
+            PathPattern::new(r"data/(?P<year>\d{4})/(?:(?P<lang>[a-z]{2})_)?(?P<name>\w+)")
+                .unwrap(),
         );
         config.meta_fields = vec!["source".into()];
         let (docs, _) = read_all(config);
@@ -1147,7 +1143,7 @@ mod tests {
         dir.write(name, bytes);
         let mut config = dir.config(&[name], format);
         config.meta_fields = vec!["a".into(), "b.c".into()];
-        config.meta_from_path = Some(Regex::new(r"(?P<stem>\w+)").unwrap());
+        config.meta_from_path = Some(PathPattern::new(r"(?P<stem>\w+)").unwrap());
         let mut source = Source::open(config).unwrap();
         for item in source.by_ref() {
             assert!(item.is_ok());

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use wordmill_analyse::{DocFreq, SentimentConfig, TermsConfig};
 use wordmill_ingest::{
     DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES, DateFormat,
-    EncodingErrors, Format, InputOrder, OnError, Oversize, TextEncoding, Undated,
+    EncodingErrors, Format, InputOrder, OnError, Oversize, PathPattern, TextEncoding, Undated,
 };
 use wordmill_normalise::{
     Aliases, Fold, NormaliseError, Normaliser, NormaliserConfig, StemLanguage, StopWordLanguage,
@@ -195,7 +195,7 @@ pub struct IngestSpec {
     /// Fields copied into metadata.
     pub meta_fields: Vec<String>,
     /// Regex with named groups matched against each file path.
-    pub meta_from_path: Option<Regex>,
+    pub meta_from_path: Option<PathPattern>,
     /// What a bad record does.
     pub on_error: OnError,
     /// Invalid UTF-8: reject the record, or replace with U+FFFD and count.
@@ -892,8 +892,8 @@ impl<'s> Walker<'s> {
             .unwrap_or_default();
         let meta_from_path = match self.string(t, "meta_from_path") {
             Some((pattern, span)) => {
-                match Regex::new(&pattern) {
-                    Ok(re) if re.capture_names().flatten().next().is_some() => Some(re),
+                match PathPattern::new(&pattern) {
+                    Ok(re) if re.group_names().next().is_some() => Some(re),
                     Ok(_) => {
                         self.error(span, "`ingest.meta_from_path` has no named group: write groups as (?P<key>...)");
                         None
@@ -901,7 +901,7 @@ impl<'s> Walker<'s> {
                     Err(e) => {
                         let msg = format!(
                             "`ingest.meta_from_path` is not a valid regex: {}",
-                            one_line(&e.to_string())
+                            one_line(e.message())
                         );
                         self.error(span, msg);
                         None
