@@ -86,11 +86,9 @@ fn formats(c: &mut Criterion) {
 
     let mail = root().join("corpus/mail");
     group.throughput(Throughput::Bytes(tree_bytes(&mail)));
-    let config = SourceConfig {
-        inputs: vec![mail.to_string_lossy().into_owned()],
-        format: Format::Email,
-        ..SourceConfig::default()
-    };
+    let config = SourceConfig::default()
+        .inputs([mail.to_string_lossy()])
+        .format(Format::Email);
     group.bench_function("email/corpus-mail", |b| {
         b.iter(|| black_box(read_all(&config)))
     });
@@ -98,12 +96,10 @@ fn formats(c: &mut Criterion) {
     let dir = std::env::temp_dir().join(format!("wordmill-bench-pages-{}", std::process::id()));
     pages(&dir, 200);
     group.throughput(Throughput::Bytes(tree_bytes(&dir)));
-    let mut config = SourceConfig {
-        inputs: vec![dir.to_string_lossy().into_owned()],
-        format: Format::Html,
-        ..SourceConfig::default()
-    };
-    config.encoding = TextEncoding::Auto;
+    let config = SourceConfig::default()
+        .inputs([dir.to_string_lossy()])
+        .format(Format::Html)
+        .encoding(TextEncoding::Auto);
     group.bench_function("html/200-pages", |b| {
         b.iter(|| black_box(read_all(&config)))
     });

@@ -137,12 +137,10 @@ fn read_tree(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<Vec<(String, Ve
 
 /// Reading every file of `files` from memory in `format`; the call adds up the text made.
 fn reading(files: &[(String, Vec<u8>)], format: Format) -> (Call<'_>, &'static str, usize, usize) {
-    let mut config = SourceConfig {
-        format,
-        ..SourceConfig::default()
-    };
     // A page's own charset declaration, as BeautifulSoup's callers decode it.
-    config.encoding = TextEncoding::Auto;
+    let config = SourceConfig::default()
+        .format(format)
+        .encoding(TextEncoding::Auto);
     let bytes = files.iter().map(|(_, b)| b.len()).sum();
     let call: Call<'_> = Box::new(move || {
         let mut made = 0usize;

@@ -24,12 +24,10 @@ use wordmill_pipeline::Pipeline;
 /// A configuration chosen by `selector`'s bits: encoding policy, oversize policy, small or
 /// no limits, and whether the record has an id field.
 fn config(selector: u8, format: Format) -> SourceConfig {
-    let mut config = SourceConfig {
-        format,
-        on_error: OnError::Skip,
-        meta_fields: vec!["a".into(), "b.c".into()],
-        ..SourceConfig::default()
-    };
+    let mut config = SourceConfig::default()
+        .format(format)
+        .on_error(OnError::Skip)
+        .meta_fields(["a", "b.c"]);
     if selector & 1 != 0 {
         config.encoding_errors = EncodingErrors::Replace;
     }

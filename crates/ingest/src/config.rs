@@ -7,7 +7,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::pattern::PathPattern;
+use crate::date::DateFormat;
+use crate::pattern::{PathPattern, PatternError};
 
 /// How the bytes of each input file are turned into documents.
 ///
@@ -15,6 +16,7 @@ use crate::pattern::PathPattern;
 /// `Format::Jsonl` is parsed as JSON Lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Format {
     /// One document per file; the file's path gives the id.
     #[default]
@@ -45,12 +47,12 @@ impl Format {
         }
     }
 
-    /// The file-name extensions (without the compression extension) a directory input reads in
-    /// this format unless [`SourceConfig::extensions`] says otherwise: `txt`, `md`; `jsonl`,
-    /// `json`, `ndjson`; `csv`; for e-mail `*`, every file (a maildir's and most mail
-    /// corpora's message files have no extension, or a random one, such as
-    /// `00001.7848dde101aa985090474a91ec93fcf0`; hidden files are skipped as in every
-    /// directory); `mbox`, `mbx`; `html`, `htm`, `xhtml`.
+    /// The file-name extensions (without the compression extension) a directory input reads in this
+    /// format unless [`SourceConfig::extensions`](field@crate::SourceConfig::extensions) says
+    /// otherwise: `txt`, `md`; `jsonl`, `json`, `ndjson`; `csv`; for e-mail `*`, every file (a
+    /// maildir's and most mail corpora's message files have no extension, or a random one, such as
+    /// `00001.7848dde101aa985090474a91ec93fcf0`; hidden files are skipped as in every directory);
+    /// `mbox`, `mbx`; `html`, `htm`, `xhtml`.
     pub const fn default_extensions(self) -> &'static [&'static str] {
         match self {
             Format::Text => &["txt", "md"],
@@ -111,6 +113,7 @@ impl FromStr for Format {
 /// What to do with a record (or a file) that cannot be turned into a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum OnError {
     /// Record it in [`IngestStats::skipped`](crate::IngestStats::skipped) and go on.
     #[default]
@@ -158,7 +161,7 @@ impl FromStr for OnError {
 #[non_exhaustive]
 pub enum EncodingErrors {
     /// The record (or text file) is an error at the first bad byte, skipped or failing as
-    /// [`SourceConfig::on_error`] says.
+    /// [`SourceConfig::on_error`](field@crate::SourceConfig::on_error) says.
     #[default]
     Reject,
     /// Each bad sequence becomes U+FFFD (the replacement character), the document is kept, and
@@ -198,7 +201,8 @@ impl FromStr for EncodingErrors {
     }
 }
 
-/// What to do with a document larger than [`SourceConfig::max_document_bytes`].
+/// What to do with a document larger than
+/// [`SourceConfig::max_document_bytes`](field@crate::SourceConfig::max_document_bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
@@ -290,13 +294,15 @@ impl FromStr for InputOrder {
     }
 }
 
-/// What to do with a document whose [`SourceConfig::date_field`] is missing or does not parse.
+/// What to do with a document whose
+/// [`SourceConfig::date_field`](field@crate::SourceConfig::date_field) is missing or does not
+/// parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Undated {
     /// A record error of kind [`SkipKind::InvalidDate`](crate::SkipKind::InvalidDate), skipped
-    /// or failing as [`SourceConfig::on_error`] says.
+    /// or failing as [`SourceConfig::on_error`](field@crate::SourceConfig::on_error) says.
     #[default]
     Error,
     /// Keep the document (its value, if any, as found) and count it in
@@ -336,7 +342,8 @@ impl FromStr for Undated {
     }
 }
 
-/// The character encoding of the input files ([`SourceConfig::encoding`]).
+/// The character encoding of the input files
+/// ([`SourceConfig::encoding`](field@crate::SourceConfig::encoding)).
 ///
 /// A byte-order mark (UTF-8 or UTF-16) always wins: a file that starts with one is read in
 /// the encoding it announces, whatever is configured.
@@ -469,11 +476,14 @@ impl FromStr for TextEncoding {
     }
 }
 
-/// Default [`SourceConfig::max_document_bytes`]: 64 MiB.
+/// Default [`SourceConfig::max_document_bytes`](field@crate::SourceConfig::max_document_bytes): 64
+/// MiB.
 pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 64 << 20;
-/// Default [`SourceConfig::max_decompressed_bytes`]: 4 GiB.
+/// Default
+/// [`SourceConfig::max_decompressed_bytes`](field@crate::SourceConfig::max_decompressed_bytes): 4
+/// GiB.
 pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 4 << 30;
-/// Default [`SourceConfig::max_line_bytes`]: 256 MiB.
+/// Default [`SourceConfig::max_line_bytes`](field@crate::SourceConfig::max_line_bytes): 256 MiB.
 pub const DEFAULT_MAX_LINE_BYTES: u64 = 256 << 20;
 
 /// A [`Format`], [`OnError`], [`EncodingErrors`], [`Oversize`], [`InputOrder`], [`Undated`] or
@@ -491,7 +501,33 @@ pub struct ParseNameError {
 /// fields, and what to do about bad records.
 ///
 /// This is plain data; [`Source::open`](crate::Source::open) turns it into a running source.
+/// Start from [`SourceConfig::default`] and set what differs, with the builder-style setters
+/// (each takes the configuration and returns it) or by assigning the public fields:
+///
+/// ```
+/// use wordmill_ingest::{Format, OnError, SourceConfig};
+///
+/// # fn main() -> Result<(), wordmill_ingest::PatternError> {
+/// let config = SourceConfig::default()
+///     .inputs(["corpus/"])
+///     .format(Format::Jsonl)
+///     .text_field("body.text")
+///     .meta_fields(["date", "author"])
+///     .on_error(OnError::Fail);
+/// assert_eq!(config.inputs, ["corpus/"]);
+/// # #[cfg(feature = "regex")]
+/// let config = config.meta_from_path(r"(?P<year>\d{4})/")?;
+///
+/// let mut config = config;
+/// config.max_document_bytes = None;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// New fields may be added in later versions (it is `#[non_exhaustive]`): outside this crate
+/// it is built from [`SourceConfig::default`], never as a struct literal.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SourceConfig {
     /// Files, directories (walked recursively), or glob patterns (`corpus/*.txt`,
     /// `data/**/*.jsonl`); `-` is standard input.
@@ -520,7 +556,10 @@ pub struct SourceConfig {
     /// `<meta>` elements) copied into the document's metadata under the name as written here.
     pub meta_fields: Vec<String>,
     /// A regular expression searched in each input's path (as [`InputFile::display`] shows
-    /// it), or in [`SourceConfig::path_field`]; its named groups that matched become metadata.
+    /// it), or in [`SourceConfig::path_field`](field@crate::SourceConfig::path_field); its
+    /// named groups that matched become metadata. The setter of the same name,
+    /// [`SourceConfig::meta_from_path()`](method@SourceConfig::meta_from_path), compiles it
+    /// from text.
     ///
     /// [`InputFile::display`]: crate::InputFile::display
     pub meta_from_path: Option<PathPattern>,
@@ -530,7 +569,8 @@ pub struct SourceConfig {
     /// mark). Default [`EncodingErrors::Reject`].
     pub encoding_errors: EncodingErrors,
     /// The largest document, in bytes of UTF-8 text; larger ones are split or skipped as
-    /// [`SourceConfig::oversize`] says. `None`: no limit. Default 64 MiB.
+    /// [`SourceConfig::oversize`](field@crate::SourceConfig::oversize) says. `None`: no limit.
+    /// Default 64 MiB.
     ///
     /// A plain-text file is one document however long, and has no line limit. It is read in
     /// chunks and never held whole when it is over this limit: a part is cut off each time
@@ -540,7 +580,8 @@ pub struct SourceConfig {
     /// text file is read whole into memory; running out of memory then is a record error of
     /// kind [`SkipKind::OutOfMemory`](crate::SkipKind::OutOfMemory), not an abort.
     pub max_document_bytes: Option<u64>,
-    /// What to do with a document over [`SourceConfig::max_document_bytes`]. Default
+    /// What to do with a document over
+    /// [`SourceConfig::max_document_bytes`](field@crate::SourceConfig::max_document_bytes). Default
     /// [`Oversize::Split`].
     pub oversize: Oversize,
     /// The most bytes one compressed file (`.gz`, `.zst`, compressed standard input) may
@@ -559,27 +600,33 @@ pub struct SourceConfig {
     pub max_line_bytes: Option<u64>,
     /// The character encoding of the inputs. Default [`TextEncoding::Utf8`].
     pub encoding: TextEncoding,
-    /// A metadata field (as named in [`SourceConfig::meta_fields`], a `meta_from_path` group,
-    /// or an e-mail header) holding the document's date: parsed by [`normalise_date`]
-    /// (or [`SourceConfig::date_format`]) and written back in ISO 8601, in UTC.
+    /// A metadata field (as named in
+    /// [`SourceConfig::meta_fields`](field@crate::SourceConfig::meta_fields), a `meta_from_path`
+    /// group, or an e-mail header) holding the document's date: parsed by [`normalise_date`] (or
+    /// [`SourceConfig::date_format`](field@crate::SourceConfig::date_format)) and written back in
+    /// ISO 8601, in UTC.
     ///
     /// [`normalise_date`]: crate::normalise_date
     pub date_field: Option<String>,
-    /// A fixed format for [`SourceConfig::date_field`] instead of detecting it per value.
-    pub date_format: Option<crate::DateFormat>,
+    /// A fixed format for [`SourceConfig::date_field`](field@crate::SourceConfig::date_field)
+    /// instead of detecting it per value.
+    pub date_format: Option<DateFormat>,
     /// What a missing or unreadable date does. Default [`Undated::Error`].
     pub undated: Undated,
-    /// A field (JSON Lines dotted path, CSV column, named in [`SourceConfig::meta_fields`]) that
-    /// holds each record's original path: [`SourceConfig::meta_from_path`] is matched against
-    /// it instead of the input file's path, and the field itself is not kept. For records that
-    /// were files before (a cluster job sends each file as a JSON line). Default `None`.
+    /// A field (JSON Lines dotted path, CSV column, named in
+    /// [`SourceConfig::meta_fields`](field@crate::SourceConfig::meta_fields)) that holds each
+    /// record's original path:
+    /// [`SourceConfig::meta_from_path`](field@crate::SourceConfig::meta_from_path) is matched
+    /// against it instead of the input file's path, and the field itself is not kept. For records
+    /// that were files before (a cluster job sends each file as a JSON line). Default `None`.
     pub path_field: Option<String>,
 }
 
 impl Default for SourceConfig {
-    /// No inputs, the format's extensions, files by name, base directory `.`, text format, text field `text`, id field `id`, no
-    /// metadata, skip bad records, reject invalid text, documents of at most 64 MiB (split
-    /// beyond), at most 4 GiB decompressed per file, lines of at most 256 MiB.
+    /// No inputs, the format's extensions, files by name, base directory `.`, text format, text
+    /// field `text`, id field `id`, no metadata, skip bad records, reject invalid text, documents
+    /// of at most 64 MiB (split beyond), at most 4 GiB decompressed per file, lines of at most 256
+    /// MiB.
     fn default() -> Self {
         SourceConfig {
             inputs: Vec::new(),
@@ -603,5 +650,179 @@ impl Default for SourceConfig {
             undated: Undated::Error,
             path_field: None,
         }
+    }
+}
+
+/// Builder-style setters: each sets one field (see the field of the same name) and returns the
+/// configuration.
+impl SourceConfig {
+    /// Sets [`SourceConfig::inputs`](field@SourceConfig::inputs): files, directories, glob patterns
+    /// or `-` (standard input), replacing those set before.
+    #[must_use]
+    pub fn inputs<I>(mut self, inputs: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.inputs = inputs.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets [`SourceConfig::extensions`](field@SourceConfig::extensions): the extensions a
+    /// directory input reads (`"*"` for every file) instead of the format's.
+    #[must_use]
+    pub fn extensions<I>(mut self, extensions: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.extensions = Some(extensions.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`SourceConfig::order`](field@SourceConfig::order).
+    #[must_use]
+    pub fn order(mut self, order: InputOrder) -> Self {
+        self.order = order;
+        self
+    }
+
+    /// Sets [`SourceConfig::base_dir`](field@SourceConfig::base_dir), the directory relative inputs
+    /// are resolved against.
+    #[must_use]
+    pub fn base_dir(mut self, base_dir: impl Into<PathBuf>) -> Self {
+        self.base_dir = base_dir.into();
+        self
+    }
+
+    /// Sets [`SourceConfig::format`](field@SourceConfig::format).
+    #[must_use]
+    pub fn format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// Sets [`SourceConfig::text_field`](field@SourceConfig::text_field): a JSON Lines dotted path
+    /// or a CSV column.
+    #[must_use]
+    pub fn text_field(mut self, field: impl Into<String>) -> Self {
+        self.text_field = field.into();
+        self
+    }
+
+    /// Sets [`SourceConfig::id_field`](field@SourceConfig::id_field); `None` gives every record the
+    /// id `<file id>:<line>`.
+    #[must_use]
+    pub fn id_field(mut self, field: Option<&str>) -> Self {
+        self.id_field = field.map(str::to_owned);
+        self
+    }
+
+    /// Sets [`SourceConfig::meta_fields`](field@SourceConfig::meta_fields), replacing those set
+    /// before.
+    #[must_use]
+    pub fn meta_fields<I>(mut self, fields: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.meta_fields = fields.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Compiles `pattern` into
+    /// [`SourceConfig::meta_from_path`](field@SourceConfig::meta_from_path): a regular expression
+    /// whose named groups (`(?P<year>\d{4})`) that match in a file's path become metadata.
+    ///
+    /// # Errors
+    ///
+    /// A pattern that is not a valid regular expression, or any pattern when the crate was
+    /// built without its `regex` feature: see [`PathPattern::new`].
+    pub fn meta_from_path(mut self, pattern: &str) -> Result<Self, PatternError> {
+        self.meta_from_path = Some(PathPattern::new(pattern)?);
+        Ok(self)
+    }
+
+    /// Sets [`SourceConfig::on_error`](field@SourceConfig::on_error).
+    #[must_use]
+    pub fn on_error(mut self, on_error: OnError) -> Self {
+        self.on_error = on_error;
+        self
+    }
+
+    /// Sets [`SourceConfig::encoding_errors`](field@SourceConfig::encoding_errors).
+    #[must_use]
+    pub fn encoding_errors(mut self, policy: EncodingErrors) -> Self {
+        self.encoding_errors = policy;
+        self
+    }
+
+    /// Sets [`SourceConfig::max_document_bytes`](field@SourceConfig::max_document_bytes); `None`
+    /// for no limit.
+    #[must_use]
+    pub fn max_document_bytes(mut self, limit: Option<u64>) -> Self {
+        self.max_document_bytes = limit;
+        self
+    }
+
+    /// Sets [`SourceConfig::oversize`](field@SourceConfig::oversize).
+    #[must_use]
+    pub fn oversize(mut self, oversize: Oversize) -> Self {
+        self.oversize = oversize;
+        self
+    }
+
+    /// Sets [`SourceConfig::max_decompressed_bytes`](field@SourceConfig::max_decompressed_bytes);
+    /// `None` for no limit.
+    #[must_use]
+    pub fn max_decompressed_bytes(mut self, limit: Option<u64>) -> Self {
+        self.max_decompressed_bytes = limit;
+        self
+    }
+
+    /// Sets [`SourceConfig::max_line_bytes`](field@SourceConfig::max_line_bytes); `None` for no
+    /// limit.
+    #[must_use]
+    pub fn max_line_bytes(mut self, limit: Option<u64>) -> Self {
+        self.max_line_bytes = limit;
+        self
+    }
+
+    /// Sets [`SourceConfig::encoding`](field@SourceConfig::encoding).
+    #[must_use]
+    pub fn encoding(mut self, encoding: TextEncoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// Sets [`SourceConfig::date_field`](field@SourceConfig::date_field): the metadata field
+    /// holding each document's date.
+    #[must_use]
+    pub fn date_field(mut self, field: impl Into<String>) -> Self {
+        self.date_field = Some(field.into());
+        self
+    }
+
+    /// Sets [`SourceConfig::date_format`](field@SourceConfig::date_format), a fixed format for the
+    /// dates instead of detecting each.
+    #[must_use]
+    pub fn date_format(mut self, format: DateFormat) -> Self {
+        self.date_format = Some(format);
+        self
+    }
+
+    /// Sets [`SourceConfig::undated`](field@SourceConfig::undated).
+    #[must_use]
+    pub fn undated(mut self, undated: Undated) -> Self {
+        self.undated = undated;
+        self
+    }
+
+    /// Sets [`SourceConfig::path_field`](field@SourceConfig::path_field): the field holding each
+    /// record's original path, which `meta_from_path` is matched against.
+    #[must_use]
+    pub fn path_field(mut self, field: impl Into<String>) -> Self {
+        self.path_field = Some(field.into());
+        self
     }
 }

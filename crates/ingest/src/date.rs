@@ -1,5 +1,5 @@
-//! Document dates: [`SourceConfig::date_field`](crate::SourceConfig::date_field) parsed in every
-//! common shape and written back in one, ISO 8601 in UTC.
+//! Document dates: [`SourceConfig::date_field`](field@crate::SourceConfig::date_field) parsed in
+//! every common shape and written back in one, ISO 8601 in UTC.
 
 use std::fmt;
 use std::str::FromStr;
@@ -11,7 +11,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Timelike
 const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
 
 /// A fixed strftime-style format for the dates of a corpus
-/// ([`SourceConfig::date_format`](crate::SourceConfig::date_format)), such as `%d/%m/%Y` or
+/// ([`SourceConfig::date_format`](field@crate::SourceConfig::date_format)), such as `%d/%m/%Y` or
 /// `%Y-%m-%d %H:%M:%S %z`.
 ///
 /// A format with an hour gives a date-time (in UTC when it has an offset, `%z`, else taken as

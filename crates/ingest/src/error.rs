@@ -239,9 +239,10 @@ impl fmt::Display for SkipKind {
 
 /// A record or file that was skipped under [`OnError::Skip`](crate::OnError::Skip).
 ///
-/// Serialises as `{"file", "line", "byte_offset", "kind", "reason"}` (absent positions are
-/// `null`), the shape the run manifest lists. `Display` is the same `file:line: reason` as the error.
+/// Serialises as `{"file", "line", "byte_offset", "kind", "reason"}` (absent positions are `null`),
+/// the shape the run manifest lists. `Display` is the same `file:line: reason` as the error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Skip {
     /// The file, as displayed.
     pub file: String,

@@ -7,36 +7,38 @@
 //!
 //! ## Formats
 //!
-//! [`SourceConfig::format`] says how a file's bytes become documents:
+//! [`SourceConfig::format`](field@crate::SourceConfig::format) says how a file's bytes become
+//! documents:
 //!
 //! | format | records | id | text and metadata |
 //! | --- | --- | --- | --- |
 //! | [`Format::Text`] | the file | the file id ([`InputFile::id`]) | the whole file |
-//! | [`Format::Jsonl`] | each line | [`SourceConfig::id_field`], else `<file id>:<line>` | [`SourceConfig::text_field`]; [`SourceConfig::meta_fields`] |
+//! | [`Format::Jsonl`] | each line | [`SourceConfig::id_field`](field@crate::SourceConfig::id_field), else `<file id>:<line>` | [`SourceConfig::text_field`](field@crate::SourceConfig::text_field); [`SourceConfig::meta_fields`](field@crate::SourceConfig::meta_fields) |
 //! | [`Format::Csv`] | each row | as JSON Lines | as JSON Lines, by column |
 //! | [`Format::Email`] | the file: one RFC 5322 message | the Message-ID without `<>`, else the file id | below |
 //! | [`Format::Mbox`] | each message, after its `From ` line | the Message-ID, else `<file id>:<message number>` | below |
 //! | [`Format::Html`] | the file: one page | the file id | below |
 //!
-//! **E-mail** (`email`, `mbox`), parsed by `mail-parser`. The text is the message's
-//! `text/plain` body parts, decoded from their transfer encoding (quoted-printable, base64) and
-//! charset, each without its trailing line breaks, joined by a blank line; a message without
-//! one gives its `text/html` parts reduced to text as a page's are. Other parts — non-text
-//! parts, text parts with `Content-Disposition: attachment` or a file name, attached messages —
-//! are dropped and counted in [`IngestStats::attachments_skipped`]. Metadata: `date` (the Date
-//! header as written, only unfolded: dates are parsed elsewhere), `from` and `to`
-//! (`Name <address>`, comma-separated), `subject` (RFC 2047 words decoded), `message_id`, then each
-//! header named in [`SourceConfig::meta_fields`] (compared without regard to case, decoded as
-//! text, stored under the name as written there). `text_field` and `id_field` do not apply.
-//! `mail-parser` makes the best of nearly anything, so wordmill decides what is malformed
-//! before calling it: a message that is empty (only whitespace), holds a NUL byte (kind
-//! `binary`), or does not start with a header line (`Name: value`; a leading mbox `From ` line
-//! is passed over, as in the SpamAssassin corpus) is a record error at its byte offset — kind
-//! [`SkipKind::InvalidMessage`]. Broken MIME structure, bad transfer encodings and unknown
-//! charsets are repaired as mail readers repair them (bytes undecodable in a part's charset
-//! become U+FFFD; [`SourceConfig::encoding_errors`] does not apply inside a message). A
-//! message, attachments included, is one record held in memory: one over
-//! [`SourceConfig::max_line_bytes`] is streamed past and skipped (kind `too_long`).
+//! **E-mail** (`email`, `mbox`), parsed by `mail-parser`. The text is the message's `text/plain`
+//! body parts, decoded from their transfer encoding (quoted-printable, base64) and charset, each
+//! without its trailing line breaks, joined by a blank line; a message without one gives its
+//! `text/html` parts reduced to text as a page's are. Other parts — non-text parts, text parts with
+//! `Content-Disposition: attachment` or a file name, attached messages — are dropped and counted in
+//! [`IngestStats::attachments_skipped`]. Metadata: `date` (the Date header as written, only
+//! unfolded: dates are parsed elsewhere), `from` and `to` (`Name <address>`, comma-separated),
+//! `subject` (RFC 2047 words decoded), `message_id`, then each header named in
+//! [`SourceConfig::meta_fields`](field@crate::SourceConfig::meta_fields) (compared without regard
+//! to case, decoded as text, stored under the name as written there). `text_field` and `id_field`
+//! do not apply. `mail-parser` makes the best of nearly anything, so wordmill decides what is
+//! malformed before calling it: a message that is empty (only whitespace), holds a NUL byte (kind
+//! `binary`), or does not start with a header line (`Name: value`; a leading mbox `From ` line is
+//! passed over, as in the SpamAssassin corpus) is a record error at its byte offset — kind
+//! [`SkipKind::InvalidMessage`]. Broken MIME structure, bad transfer encodings and unknown charsets
+//! are repaired as mail readers repair them (bytes undecodable in a part's charset become U+FFFD;
+//! [`SourceConfig::encoding_errors`](field@crate::SourceConfig::encoding_errors) does not apply
+//! inside a message). A message, attachments included, is one record held in memory: one over
+//! [`SourceConfig::max_line_bytes`](field@crate::SourceConfig::max_line_bytes) is streamed past and
+//! skipped (kind `too_long`).
 //!
 //! **mbox** (mboxrd): a line starting `From ` separates messages only at the start of the file
 //! or after a blank line, and only when it looks like a separator: a sender, then a date with a
@@ -49,29 +51,31 @@
 //!
 //! **HTML**: the page's visible text, tokenised by `html5gum` (no tree is built, so no nesting
 //! depth can overflow a stack). Dropped with their content: `script`, `style`, `noscript`,
-//! `template`, `nav`, `header`, `footer`, `svg`, `iframe`, `object`, `canvas`, the `head`
-//! (but its `<title>`, which is the text's first paragraph), comments. Block elements (`p`,
-//! `div`, `h1`–`h6`, `section`, `article`, `table`, lists, …) start a new paragraph (a blank
-//! line); `br`, `li`, `tr`, `td`, `th`, `dt`, `dd` a new line, which ends a sentence; runs of
-//! whitespace are one space (line breaks kept in `pre`); character references decoded. Broken
-//! markup still gives its text, though a hidden element left open hides the rest of the page.
-//! Metadata: `title` (the first `<title>`), `date` — the `content` of the first
-//! `<meta>` whose `name`, `property` or `itemprop` is, in this order of precedence,
-//! `article:published_time`, `og:published_time`, `og:pubdate`, `datePublished`,
-//! `publishdate`, `publish-date`, `publish_date`, `pubdate`, `dc.date.issued`,
+//! `template`, `nav`, `header`, `footer`, `svg`, `iframe`, `object`, `canvas`, the `head` (but its
+//! `<title>`, which is the text's first paragraph), comments. Block elements (`p`, `div`,
+//! `h1`–`h6`, `section`, `article`, `table`, lists, …) start a new paragraph (a blank line); `br`,
+//! `li`, `tr`, `td`, `th`, `dt`, `dd` a new line, which ends a sentence; runs of whitespace are one
+//! space (line breaks kept in `pre`); character references decoded. Broken markup still gives its
+//! text, though a hidden element left open hides the rest of the page. Metadata: `title` (the first
+//! `<title>`), `date` — the `content` of the first `<meta>` whose `name`, `property` or `itemprop`
+//! is, in this order of precedence, `article:published_time`, `og:published_time`, `og:pubdate`,
+//! `datePublished`, `publishdate`, `publish-date`, `publish_date`, `pubdate`, `dc.date.issued`,
 //! `dcterms.issued`, `dc.date`, `dcterms.date`, `dcterms.created`, `dc.date.created`, `date`,
-//! `sailthru.date`, `parsely-pub-date` (compared without regard to case) — then the `<meta>`
-//! named in [`SourceConfig::meta_fields`]. The page is decoded in the charset its first 8 KiB
-//! declare (`<meta charset>`, or `<meta http-equiv="Content-Type" content="…; charset=…">`) by
-//! `encoding_rs`, unless it starts with a byte-order mark; else as UTF-8. Bytes invalid in that
-//! encoding follow [`SourceConfig::encoding_errors`]. A page over
-//! [`SourceConfig::max_line_bytes`] is skipped (kind `too_long`).
+//! `sailthru.date`, `parsely-pub-date` (compared without regard to case) — then the `<meta>` named
+//! in [`SourceConfig::meta_fields`](field@crate::SourceConfig::meta_fields). The page is decoded in
+//! the charset its first 8 KiB declare (`<meta charset>`, or `<meta http-equiv="Content-Type"
+//! content="…; charset=…">`) by `encoding_rs`, unless it starts with a byte-order mark; else as
+//! UTF-8. Bytes invalid in that encoding follow
+//! [`SourceConfig::encoding_errors`](field@crate::SourceConfig::encoding_errors). A page over
+//! [`SourceConfig::max_line_bytes`](field@crate::SourceConfig::max_line_bytes) is skipped (kind
+//! `too_long`).
 //!
 //! ## Main types
 //!
-//! - [`SourceConfig`]: plain data saying what to read ([`SourceConfig::inputs`], resolved
-//!   against [`SourceConfig::base_dir`]), in which [`Format`], which fields hold the text, the id
-//!   and the metadata, and what to do on a bad record ([`OnError`]).
+//! - [`SourceConfig`]: plain data saying what to read
+//!   ([`SourceConfig::inputs`](field@crate::SourceConfig::inputs), resolved against
+//!   [`SourceConfig::base_dir`](field@crate::SourceConfig::base_dir)), in which [`Format`], which
+//!   fields hold the text, the id and the metadata, and what to do on a bad record ([`OnError`]).
 //! - [`Source`]: built by [`Source::open`], which resolves the inputs to an ordered list of
 //!   [`InputFile`]s at once; then an `Iterator<Item = Result<Document, IngestError>>`.
 //! - [`IngestStats`]: documents, records seen, bytes read, the [`Skip`] list, and what was
@@ -97,15 +101,15 @@
 //!     ),
 //! )?;
 //!
-//! let mut source = Source::open(SourceConfig {
-//!     inputs: vec!["posts.jsonl".into()],
-//!     base_dir: dir.clone(),
-//!     format: Format::Jsonl,
-//!     text_field: "body.text".into(),
-//!     meta_fields: vec!["date".into()],
-//!     on_error: OnError::Skip,
-//!     ..SourceConfig::default()
-//! })?;
+//! let mut source = Source::open(
+//!     SourceConfig::default()
+//!         .inputs(["posts.jsonl"])
+//!         .base_dir(&dir)
+//!         .format(Format::Jsonl)
+//!         .text_field("body.text")
+//!         .meta_fields(["date"])
+//!         .on_error(OnError::Skip),
+//! )?;
 //!
 //! let docs: Vec<_> = source.by_ref().collect::<Result<_, _>>()?;
 //! assert_eq!(docs.len(), 2);
@@ -138,20 +142,20 @@
 //! | empty text file | one document with empty text: it is data |
 //! | empty `.gz`/`.zst` (0 bytes) | `file: byte 0: empty gzip file (0 bytes): expected a complete gzip stream` |
 //! | truncated or corrupt `.gz`/`.zst` | `corrupt gzip stream: … (expected a complete gzip file)` at the compressed offset reached; earlier JSON Lines/CSV records stay |
-//! | more than [`SourceConfig::max_decompressed_bytes`] decompressed | a file error, `decompressed size exceeds limit N (decompression bomb?)` |
-//! | document over [`SourceConfig::max_document_bytes`] | split at sentence ends into `ID#1`, `ID#2`, … ([`Oversize::Split`]), or skipped ([`Oversize::Skip`]); a text document is split (or measured) while it is read, never held whole, and a problem later in it keeps the parts before and skips the rest ([`Split::rest_skipped`]) |
+//! | more than [`SourceConfig::max_decompressed_bytes`](field@crate::SourceConfig::max_decompressed_bytes) decompressed | a file error, `decompressed size exceeds limit N (decompression bomb?)` |
+//! | document over [`SourceConfig::max_document_bytes`](field@crate::SourceConfig::max_document_bytes) | split at sentence ends into `ID#1`, `ID#2`, … ([`Oversize::Split`]), or skipped ([`Oversize::Skip`]); a text document is split (or measured) while it is read, never held whole, and a problem later in it keeps the parts before and skips the rest ([`Split::rest_skipped`]) |
 //! | a file that changes between being listed and the end of its reading (size or modification time) | a file error of kind `changed`; what was read before stays, and is counted |
 //! | a FIFO, socket or device in a directory or glob input | a skip of kind `not_a_file`; it is never opened |
 //! | a file name that is not UTF-8 | its bytes are written `\xNN` in ids and display paths |
 //! | memory running out while reading | a record error of kind `out_of_memory`, never a corrupt stream |
-//! | JSON Lines line over [`SourceConfig::max_line_bytes`] | a record error at its line, streamed past without being held; reading goes on |
+//! | JSON Lines line over [`SourceConfig::max_line_bytes`](field@crate::SourceConfig::max_line_bytes) | a record error at its line, streamed past without being held; reading goes on |
 //! | malformed JSON, non-object, missing or non-string text field | a record error at the line, saying what was expected and found |
 //! | JSON nested deeper than 128 levels | a record error (`recursion limit exceeded`), no stack overflow |
 //! | CSV ragged row | `expected N fields (as many as the header), found M` at its line |
 //! | CSV quote never closed | `unbalanced quote: the quoted field opened at byte N runs to the end of the file` |
 //! | an empty e-mail message, one without a header line at its start | a record error of kind `invalid_message` at its byte offset (in an mbox: its `From ` line's, the reason starting `message N:`) |
 //! | an e-mail message of 10,000 MIME parts (or 10,000 multiparts nested) | read in milliseconds: the parser keeps its nesting on the heap |
-//! | a 100 MB e-mail header | a message is one record held whole only within [`SourceConfig::max_line_bytes`]: over it, streamed past and skipped (`too_long`), the next message read; within it, parsed in linear time |
+//! | a 100 MB e-mail header | a message is one record held whole only within [`SourceConfig::max_line_bytes`](field@crate::SourceConfig::max_line_bytes): over it, streamed past and skipped (`too_long`), the next message read; within it, parsed in linear time |
 //! | a `From ` line in an mbox body | a separator only after a blank line and with a date (time and year); otherwise body text; `>From ` lines unquoted |
 //! | HTML nested 100,000 deep, or broken | text, in linear time: the tokenizer builds no tree and no stack |
 //! | symbolic-link loop, unreadable file | a whole-file skip naming it (or the error, under [`OnError::Fail`]) |
@@ -163,9 +167,9 @@
 //!   so a mistyped path fails in milliseconds and the file list (with sizes) is known for
 //!   progress and for the run manifest. Inputs keep the order given and each expands in sorted
 //!   order, so document ordinals — and so every per-document output — are reproducible.
-//! - **Streaming.** JSON Lines are read line by line as bytes, CSV row by row and an mbox
-//!   message by message; a text file in chunks, cut into parts as it is read when it is over the document limit; memory holds
-//!   one record (or one part), never the corpus.
+//! - **Streaming.** JSON Lines are read line by line as bytes, CSV row by row and an mbox message
+//!   by message; a text file in chunks, cut into parts as it is read when it is over the document
+//!   limit; memory holds one record (or one part), never the corpus.
 //! - **Per-record errors.** One bad line does not lose a file and no error is silent: under
 //!   [`OnError::Skip`] every skipped record is listed with its file and line (or byte offset),
 //!   and `records_seen + parts_added == documents + skipped.len()` always holds (a split
@@ -180,8 +184,9 @@
 //!   skip, not a silently shorter corpus.
 //! - **Linear in the inputs.** The globs below one directory share one listing of it, each
 //!   looking only at the entries that start with its literal start.
-//! - **Configuration decides the format.** Compression is recognised by the last extension
-//!   (`.gz`, `.zst`); the format comes from [`SourceConfig::format`], never from a file name.
+//! - **Configuration decides the format.** Compression is recognised by the last extension (`.gz`,
+//!   `.zst`); the format comes from [`SourceConfig::format`](field@crate::SourceConfig::format),
+//!   never from a file name.
 
 mod config;
 mod date;

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use wordmill_model::Metadata;
 
 /// A regular expression searched in each input's path
-/// ([`SourceConfig::meta_from_path`](crate::SourceConfig::meta_from_path)): its named groups
+/// ([`SourceConfig::meta_from_path`](field@crate::SourceConfig::meta_from_path)): its named groups
 /// that match become metadata, under the group's name.
 ///
 /// The syntax is that of the `regex` crate; groups are named `(?P<key>…)` or `(?<key>…)`.
@@ -194,9 +194,10 @@ mod tests {
 
     #[test]
     fn an_invalid_pattern_is_an_error_with_the_pattern_and_the_reason() {
-        let err = PathPattern::new("(?P<year").unwrap_err();
-        assert_eq!(err.pattern(), "(?P<year");
-        let expected = regex::Regex::new("(?P<year").unwrap_err().to_string();
+        let bad = String::from("(?P<year");
+        let err = PathPattern::new(&bad).unwrap_err();
+        assert_eq!(err.pattern(), bad);
+        let expected = regex::Regex::new(&bad).unwrap_err().to_string();
         assert_eq!(err.message(), expected);
         assert_eq!(err.to_string(), expected);
     }

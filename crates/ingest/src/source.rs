@@ -28,13 +28,14 @@ use crate::text::TextReader;
 ///
 /// `records_seen + parts_added == documents + skipped.len()`
 ///
-/// where `parts_added` is the sum over [`IngestStats::split`] of `parts - 1`, plus 1 for each
-/// split whose [`Split::rest_skipped`] is true. A record (a text file, a JSON Lines line, a CSV
-/// row, an e-mail message, an HTML page, a file that could not be read) is seen once; a document split into `k` parts yields
-/// `k` documents and so adds `k - 1`; a text document whose reading failed after `k` parts had
-/// been yielded adds `k` (its `k` documents and the skip of its rest, for one record). Without
-/// splits, `records_seen == documents + skipped.len()`.
+/// where `parts_added` is the sum over [`IngestStats::split`] of `parts - 1`, plus 1 for each split
+/// whose [`Split::rest_skipped`] is true. A record (a text file, a JSON Lines line, a CSV row, an
+/// e-mail message, an HTML page, a file that could not be read) is seen once; a document split into
+/// `k` parts yields `k` documents and so adds `k - 1`; a text document whose reading failed after
+/// `k` parts had been yielded adds `k` (its `k` documents and the skip of its rest, for one
+/// record). Without splits, `records_seen == documents + skipped.len()`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestStats {
     /// Records met so far: records that became a document (or the parts of one) plus records
     /// (and files) skipped. A split document is one record.
@@ -56,11 +57,12 @@ pub struct IngestStats {
     #[serde(default)]
     pub replaced: Vec<Replacement>,
     /// Documents split into parts for being over
-    /// [`SourceConfig::max_document_bytes`], in input order.
+    /// [`SourceConfig::max_document_bytes`](field@crate::SourceConfig::max_document_bytes), in
+    /// input order.
     #[serde(default)]
     pub split: Vec<Split>,
     /// Files found in directory inputs and not read, for their extension (see
-    /// [`SourceConfig::extensions`]).
+    /// [`SourceConfig::extensions`](field@crate::SourceConfig::extensions)).
     #[serde(default)]
     pub files_left_out: u64,
     /// The first of them (at most ten), as displayed.
@@ -70,8 +72,8 @@ pub struct IngestStats {
     /// text marked as an attachment), and attached messages.
     #[serde(default)]
     pub attachments_skipped: u64,
-    /// Documents kept without a readable date, under
-    /// [`Undated::Keep`](crate::Undated::Keep) (see [`SourceConfig::date_field`]).
+    /// Documents kept without a readable date, under [`Undated::Keep`](crate::Undated::Keep) (see
+    /// [`SourceConfig::date_field`](field@crate::SourceConfig::date_field)).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub undated: u64,
 }
@@ -86,6 +88,7 @@ fn is_zero(n: &u64) -> bool {
 /// For a UTF-16 JSON Lines or CSV file there is one entry for the whole file (`line` is
 /// `None`); otherwise one per document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Replacement {
     /// The file, as displayed.
     pub file: String,
@@ -99,9 +102,11 @@ pub struct Replacement {
     pub count: u64,
 }
 
-/// A document over [`SourceConfig::max_document_bytes`] that was split into parts `ID#1`,
-/// `ID#2`, ... (each a document with the same metadata).
+/// A document over
+/// [`SourceConfig::max_document_bytes`](field@crate::SourceConfig::max_document_bytes) that was
+/// split into parts `ID#1`, `ID#2`, ... (each a document with the same metadata).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Split {
     /// The file, as displayed.
     pub file: String,
@@ -123,9 +128,9 @@ pub struct Split {
 /// path fails before any work is done). Iterating reads the files one after another, one
 /// record at a time; nothing but the current record (or the current text file) is held.
 ///
-/// Record errors follow [`SourceConfig::on_error`]: under [`OnError::Skip`] they are counted in
-/// [`IngestStats::skipped`] and the iterator never yields `Err`; under [`OnError::Fail`] it
-/// yields the error once and then `None`.
+/// Record errors follow [`SourceConfig::on_error`](field@crate::SourceConfig::on_error): under
+/// [`OnError::Skip`] they are counted in [`IngestStats::skipped`] and the iterator never yields
+/// `Err`; under [`OnError::Fail`] it yields the error once and then `None`.
 pub struct Source {
     config: SourceConfig,
     files: Vec<InputFile>,
@@ -326,12 +331,13 @@ impl Source {
         })
     }
 
-    /// Checks every input of `config` at once, as [`Source::open`] resolves them, without
-    /// stopping at the first that fails: the error of each input that matches nothing or is
-    /// not a valid glob (or has an entry that cannot be listed, under [`OnError::Fail`]), with
-    /// its index in [`SourceConfig::inputs`]. Each input's error is the one opening a source
-    /// of that input alone gives; the directories that globs list are listed once for all of
-    /// them, so checking many inputs takes time in proportion to the inputs and the files.
+    /// Checks every input of `config` at once, as [`Source::open`] resolves them, without stopping
+    /// at the first that fails: the error of each input that matches nothing or is not a valid glob
+    /// (or has an entry that cannot be listed, under [`OnError::Fail`]), with its index in
+    /// [`SourceConfig::inputs`](field@crate::SourceConfig::inputs). Each input's error is the one
+    /// opening a source of that input alone gives; the directories that globs list are listed once
+    /// for all of them, so checking many inputs takes time in proportion to the inputs and the
+    /// files.
     pub fn check_inputs(config: &SourceConfig) -> Vec<(usize, IngestError)> {
         resolve::check(config).0
     }
@@ -784,7 +790,8 @@ impl Iterator for Source {
 }
 
 /// A record's metadata with `field` (its original path) replaced by the named groups of
-/// `meta_from_path` that matched in it, those first (see [`SourceConfig::path_field`]).
+/// `meta_from_path` that matched in it, those first (see
+/// [`SourceConfig::path_field`](field@crate::SourceConfig::path_field)).
 fn field_path_metadata(config: &SourceConfig, field: &str, meta: Metadata) -> Metadata {
     let mut out = match meta.get(field) {
         Some(path) => path_metadata_of(config, path),

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use wordmill_ingest::{
-    EncodingErrors, Format, IngestError, IngestStats, OnError, Oversize, Replacement, Skip,
-    SkipKind, Source, SourceConfig, Split,
+    EncodingErrors, Format, IngestError, IngestStats, OnError, Oversize, Skip, SkipKind, Source,
+    SourceConfig,
 };
 use wordmill_model::Document;
 
@@ -52,12 +52,10 @@ impl Scratch {
     }
 
     fn config(&self, inputs: &[&str], format: Format) -> SourceConfig {
-        SourceConfig {
-            inputs: inputs.iter().map(|s| s.to_string()).collect(),
-            base_dir: self.0.clone(),
-            format,
-            ..SourceConfig::default()
-        }
+        SourceConfig::default()
+            .inputs(inputs.iter().copied())
+            .base_dir(&self.0)
+            .format(format)
     }
 }
 
@@ -115,6 +113,32 @@ fn assert_reconciles(stats: &IngestStats) {
 
 fn ids(docs: &[Document]) -> Vec<&str> {
     docs.iter().map(|d| d.id.as_str()).collect()
+}
+
+/// `(file, line, byte_offset, count)` of each replacement.
+fn replacements(stats: &IngestStats) -> Vec<(&str, Option<u64>, u64, u64)> {
+    stats
+        .replaced
+        .iter()
+        .map(|r| (r.file.as_str(), r.line, r.byte_offset, r.count))
+        .collect()
+}
+
+/// `(file, line, id, parts, rest_skipped)` of each split.
+fn splits(stats: &IngestStats) -> Vec<(&str, Option<u64>, &str, u64, bool)> {
+    stats
+        .split
+        .iter()
+        .map(|s| {
+            (
+                s.file.as_str(),
+                s.line,
+                s.id.as_str(),
+                s.parts,
+                s.rest_skipped,
+            )
+        })
+        .collect()
 }
 
 /// `(file, line, byte_offset)` of a skip.
@@ -187,29 +211,13 @@ fn invalid_utf8_is_replaced_and_counted_under_replace() {
     let (docs, stats) = read_all(config.clone());
     assert_eq!(docs[0].text, "café \u{fffd}\u{fffd} rest \u{fffd}");
     assert!(stats.skipped.is_empty());
-    assert_eq!(
-        stats.replaced,
-        [Replacement {
-            file: "a.txt".into(),
-            line: None,
-            byte_offset: 6,
-            count: 3
-        }]
-    );
+    assert_eq!(replacements(&stats), [("a.txt", None, 6, 3)]);
 
     config.inputs = vec!["b.jsonl".into()];
     config.format = Format::Jsonl;
     let (docs, stats) = read_all(config.clone());
     assert_eq!(docs[1].text, "bad \u{fffd}(");
-    assert_eq!(
-        stats.replaced,
-        [Replacement {
-            file: "b.jsonl".into(),
-            line: Some(2),
-            byte_offset: 15 + 14,
-            count: 1
-        }]
-    );
+    assert_eq!(replacements(&stats), [("b.jsonl", Some(2), 15 + 14, 1)]);
 
     config.inputs = vec!["c.csv".into()];
     config.format = Format::Csv;
@@ -320,15 +328,7 @@ fn broken_utf16_follows_the_encoding_policy() {
     let (docs, stats) = read_all(config);
     assert_eq!(ids(&docs), ["d:1", "d:3"]);
     assert_eq!(stats.skipped.len(), 1, "the line of U+FFFD is not JSON");
-    assert_eq!(
-        stats.replaced,
-        [Replacement {
-            file: "d.jsonl".into(),
-            line: None,
-            byte_offset: 34,
-            count: 1
-        }]
-    );
+    assert_eq!(replacements(&stats), [("d.jsonl", None, 34, 1)]);
 }
 
 #[test]
@@ -608,16 +608,7 @@ fn long_documents_and_lines_at_small_limits() {
     let (docs, stats) = read_all(config);
     assert_eq!(ids(&docs), ["long#1", "long#2"]);
     assert_eq!(docs[1].ordinal, 1);
-    assert_eq!(
-        stats.split,
-        [Split {
-            file: "long.txt".into(),
-            line: None,
-            id: "long".into(),
-            parts: 2,
-            rest_skipped: false,
-        }]
-    );
+    assert_eq!(splits(&stats), [("long.txt", None, "long", 2, false)]);
     // One record, two documents.
     assert_eq!(
         (stats.documents, stats.records_seen, stats.parts_added),
@@ -679,16 +670,7 @@ fn oversized_documents_are_split_at_sentences_or_skipped() {
     let (docs, stats) = read_all(config.clone());
     assert_eq!(ids(&docs), ["p#1", "p#2", "p#3", "posts:2"]);
     assert!(docs[..3].iter().all(|d| d.meta.get("date") == Some("1962")));
-    assert_eq!(
-        stats.split,
-        [Split {
-            file: "posts.jsonl".into(),
-            line: Some(1),
-            id: "p".into(),
-            parts: 3,
-            rest_skipped: false,
-        }]
-    );
+    assert_eq!(splits(&stats), [("posts.jsonl", Some(1), "p", 3, false)]);
 
     config.oversize = Oversize::Skip;
     let (docs, stats) = read_all(config.clone());

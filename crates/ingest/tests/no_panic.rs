@@ -11,25 +11,23 @@ use wordmill_ingest::{
 
 /// A configuration with the knobs chosen by the strategy.
 fn config(format: Format, replace: bool, skip_oversize: bool, small: bool) -> SourceConfig {
-    SourceConfig {
-        format,
-        on_error: OnError::Skip,
-        meta_fields: vec!["a".into(), "b.c".into()],
-        encoding_errors: if replace {
+    SourceConfig::default()
+        .format(format)
+        .on_error(OnError::Skip)
+        .meta_fields(["a", "b.c"])
+        .encoding_errors(if replace {
             EncodingErrors::Replace
         } else {
             EncodingErrors::Reject
-        },
-        oversize: if skip_oversize {
+        })
+        .oversize(if skip_oversize {
             Oversize::Skip
         } else {
             Oversize::Split
-        },
-        max_document_bytes: small.then_some(7),
-        max_line_bytes: small.then_some(24),
-        max_decompressed_bytes: small.then_some(300),
-        ..SourceConfig::default()
-    }
+        })
+        .max_document_bytes(small.then_some(7))
+        .max_line_bytes(small.then_some(24))
+        .max_decompressed_bytes(small.then_some(300))
 }
 
 /// What every outcome must satisfy.

@@ -856,12 +856,10 @@ impl<'s> Walker<'s> {
         // a run.
         if let (Some(inputs), true) = (&inputs, self.check_inputs) {
             // All at once: the directories globs list are listed once for all of them.
-            let probe = wordmill_ingest::SourceConfig {
-                inputs: inputs.iter().map(|(s, _)| s.clone()).collect(),
-                format,
-                extensions: extensions.clone(),
-                ..Default::default()
-            };
+            let mut probe = wordmill_ingest::SourceConfig::default()
+                .inputs(inputs.iter().map(|(s, _)| s.clone()))
+                .format(format);
+            probe.extensions = extensions.clone();
             for (i, e) in wordmill_ingest::Source::check_inputs(&probe) {
                 if let Some((_, span)) = inputs.get(i) {
                     self.error(span.clone(), format!("`ingest.inputs`: {e}"));

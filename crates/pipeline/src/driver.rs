@@ -589,28 +589,29 @@ fn batch_target(seq: u64, remaining: u64, threads: usize) -> usize {
 }
 
 fn source_config(p: &Pipeline) -> SourceConfig {
-    SourceConfig {
-        inputs: p.ingest.inputs.clone(),
-        extensions: p.ingest.extensions.clone(),
-        order: p.ingest.order,
-        base_dir: PathBuf::from("."),
-        format: p.ingest.format,
-        text_field: p.ingest.text_field.clone(),
-        id_field: p.ingest.id_field.clone(),
-        meta_fields: p.ingest.meta_fields.clone(),
-        meta_from_path: p.ingest.meta_from_path.clone(),
-        on_error: p.ingest.on_error,
-        encoding_errors: p.ingest.encoding_errors,
-        max_document_bytes: p.ingest.max_document_bytes,
-        oversize: p.ingest.oversize,
-        max_decompressed_bytes: p.ingest.max_decompressed_bytes,
-        max_line_bytes: p.ingest.max_line_bytes,
-        encoding: p.ingest.encoding,
-        date_field: p.ingest.date_field.clone(),
-        date_format: p.ingest.date_format.clone(),
-        undated: p.ingest.undated,
-        path_field: None,
-    }
+    let i = &p.ingest;
+    let mut cfg = SourceConfig::default()
+        .inputs(i.inputs.iter().cloned())
+        .order(i.order)
+        .base_dir(".")
+        .format(i.format)
+        .text_field(i.text_field.clone())
+        .id_field(i.id_field.as_deref())
+        .meta_fields(i.meta_fields.iter().cloned())
+        .on_error(i.on_error)
+        .encoding_errors(i.encoding_errors)
+        .max_document_bytes(i.max_document_bytes)
+        .oversize(i.oversize)
+        .max_decompressed_bytes(i.max_decompressed_bytes)
+        .max_line_bytes(i.max_line_bytes)
+        .encoding(i.encoding)
+        .undated(i.undated);
+    cfg.extensions = i.extensions.clone();
+    cfg.meta_from_path = i.meta_from_path.clone();
+    cfg.date_field = i.date_field.clone();
+    cfg.date_format = i.date_format.clone();
+    cfg.path_field = None;
+    cfg
 }
 
 fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, RunError> {
