@@ -74,7 +74,7 @@ fn pages(dir: &Path, n: usize) {
 }
 
 fn read_all(config: &SourceConfig) -> usize {
-    let source = Source::open(config.clone()).expect("inputs");
+    let source = Source::with_config(config.clone()).expect("inputs");
     source.flatten().map(|d| d.text.len()).sum()
 }
 

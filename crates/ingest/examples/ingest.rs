@@ -57,7 +57,7 @@ fn run() -> Result<ExitCode, Box<dyn Error>> {
         return Err("expected at least one PATH (file, directory, glob or -); see --help".into());
     }
 
-    let mut source = Source::open(config)?;
+    let mut source = Source::with_config(config)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     writeln!(out, "{} file(s)", source.files().len())?;

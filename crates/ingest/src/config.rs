@@ -2,7 +2,7 @@
 //! [`Oversize`].
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -61,6 +61,28 @@ impl Format {
             Format::Email => &["*"],
             Format::Mbox => &["mbox", "mbx"],
             Format::Html => &["html", "htm", "xhtml"],
+        }
+    }
+
+    /// The format a file name's extension names (after a compression extension, `.gz`, `.zst`
+    /// or `.zstd`, is set aside), as [`Source::open`](crate::Source::open) chooses it; `Text`
+    /// for any other name.
+    pub(crate) fn for_path(path: &Path) -> Format {
+        let extension = |p: &Path| {
+            p.extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        };
+        let mut ext = extension(path);
+        if matches!(ext.as_deref(), Some("gz" | "zst" | "zstd")) {
+            ext = path.file_stem().and_then(|stem| extension(Path::new(stem)));
+        }
+        match ext.as_deref() {
+            Some("jsonl" | "ndjson" | "json") => Format::Jsonl,
+            Some("csv") => Format::Csv,
+            Some("eml") => Format::Email,
+            Some("mbox" | "mbx") => Format::Mbox,
+            Some("html" | "htm" | "xhtml") => Format::Html,
+            _ => Format::Text,
         }
     }
 
@@ -500,7 +522,8 @@ pub struct ParseNameError {
 /// Everything a [`Source`](crate::Source) needs to know: which inputs, in which format, which
 /// fields, and what to do about bad records.
 ///
-/// This is plain data; [`Source::open`](crate::Source::open) turns it into a running source.
+/// This is plain data; [`Source::with_config`](crate::Source::with_config) turns it into a
+/// running source.
 /// Start from [`SourceConfig::default`] and set what differs, with the builder-style setters
 /// (each takes the configuration and returns it) or by assigning the public fields:
 ///

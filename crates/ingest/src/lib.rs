@@ -76,8 +76,9 @@
 //!   ([`SourceConfig::inputs`](field@crate::SourceConfig::inputs), resolved against
 //!   [`SourceConfig::base_dir`](field@crate::SourceConfig::base_dir)), in which [`Format`], which
 //!   fields hold the text, the id and the metadata, and what to do on a bad record ([`OnError`]).
-//! - [`Source`]: built by [`Source::open`], which resolves the inputs to an ordered list of
-//!   [`InputFile`]s at once; then an `Iterator<Item = Result<Document, IngestError>>`.
+//! - [`Source`]: built by [`Source::open`] (one path, the defaults) or [`Source::with_config`],
+//!   which resolve the inputs to an ordered list of [`InputFile`]s at once; then an
+//!   `Iterator<Item = Result<Document, IngestError>>`.
 //! - [`IngestStats`]: documents, records seen, bytes read, the [`Skip`] list, and what was
 //!   repaired rather than skipped ([`Replacement`]s of invalid text, [`Split`]s of oversized
 //!   documents), live while iterating and complete at the end.
@@ -101,7 +102,7 @@
 //!     ),
 //! )?;
 //!
-//! let mut source = Source::open(
+//! let mut source = Source::with_config(
 //!     SourceConfig::default()
 //!         .inputs(["posts.jsonl"])
 //!         .base_dir(&dir)

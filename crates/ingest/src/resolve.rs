@@ -315,7 +315,7 @@ fn glob_parts(base: &Path, input: &str) -> GlobParts {
 
 /// Whether the glob input `pattern` (relative inputs are joined to `base`) reads a file at
 /// `path` (absolute, with links resolved), whether or not it exists yet: the rules of
-/// [`Source::open`](crate::Source::open) (listing from the pattern's literal directory, `*`
+/// [`Source::with_config`](crate::Source::with_config) (listing from the pattern's literal directory, `*`
 /// within one path component, hidden components only where the pattern names them). `false`
 /// for an input that is not a glob or not a valid one.
 pub fn glob_reads(base: &Path, pattern: &str, path: &Path) -> bool {
@@ -1009,7 +1009,7 @@ mod tests {
         dir.write("corpus/sub/c.txt", "sea");
         dir.write("corpus/.hidden.txt", "no");
         dir.write("corpus/.git/x.txt", "no");
-        let source = Source::open(dir.config(&["corpus"], Format::Text)).unwrap();
+        let source = Source::with_config(dir.config(&["corpus"], Format::Text)).unwrap();
         assert_eq!(
             displays(&source),
             ["corpus/a.txt", "corpus/b.txt", "corpus/sub/c.txt"]
@@ -1017,7 +1017,7 @@ mod tests {
         assert_eq!(source.files()[2].bytes, 3);
         assert_eq!(source.files()[2].path, dir.path().join("corpus/sub/c.txt"));
 
-        let source = Source::open(dir.config(&["."], Format::Text)).unwrap();
+        let source = Source::with_config(dir.config(&["."], Format::Text)).unwrap();
         assert_eq!(
             displays(&source),
             ["corpus/a.txt", "corpus/b.txt", "corpus/sub/c.txt"]
@@ -1041,7 +1041,7 @@ mod tests {
         let (docs, _) = read_all(dir.config(&["corpus/sotu/*.txt"], Format::Text));
         assert_eq!(ids(&docs), ["1962_john_f_kennedy_d", "1990_george_bush_r"]);
 
-        let source = Source::open(dir.config(&["corpus/**/*.txt"], Format::Text)).unwrap();
+        let source = Source::with_config(dir.config(&["corpus/**/*.txt"], Format::Text)).unwrap();
         assert_eq!(
             displays(&source),
             [
@@ -1053,7 +1053,7 @@ mod tests {
         // Ids are relative to the glob's literal prefix.
         assert_eq!(source.files()[2].id(Format::Text), "sotu/deeper/2001_x_r");
 
-        let source = Source::open(dir.config(&["**/*.{md,txt}"], Format::Text)).unwrap();
+        let source = Source::with_config(dir.config(&["**/*.{md,txt}"], Format::Text)).unwrap();
         assert_eq!(source.files().len(), 4);
         assert_eq!(source.files()[3].display, "corpus/sotu/notes.md");
     }
@@ -1133,7 +1133,7 @@ mod tests {
             .iter()
             .enumerate()
             .filter_map(|(i, input)| {
-                Source::open(dir.config(&[input], Format::Text))
+                Source::with_config(dir.config(&[input], Format::Text))
                     .err()
                     .map(|e| (i, e.to_string()))
             })
@@ -1213,7 +1213,7 @@ mod tests {
         let (docs, _) = read_all(dir.config(&["corpus"], Format::Text));
         assert_eq!(ids(&docs), ["café", "x\\xfe", "x\\xff"]);
         for inputs in [&["corpus"][..], &["corpus/*.txt"], &["corpus/x*.txt"]] {
-            let source = Source::open(dir.config(inputs, Format::Text)).unwrap();
+            let source = Source::with_config(dir.config(inputs, Format::Text)).unwrap();
             let shown: Vec<&str> = displays(&source)
                 .into_iter()
                 .filter(|d| d.contains("/x"))
@@ -1257,7 +1257,7 @@ mod tests {
         }
         let mut config = dir.config(&["corpus"], Format::Text);
         config.on_error = OnError::Fail;
-        let err = Source::open(config).unwrap_err();
+        let err = Source::with_config(config).unwrap_err();
         assert_eq!(err.kind(), SkipKind::NotAFile);
         assert_eq!(err.file(), expected[0]);
     }
@@ -1280,7 +1280,7 @@ mod tests {
         );
         assert_eq!(stats.documents, 3);
 
-        let source = Source::open(dir.config(&["-", "a.txt", "-"], Format::Text)).unwrap();
+        let source = Source::with_config(dir.config(&["-", "a.txt", "-"], Format::Text)).unwrap();
         assert_eq!(displays(&source), ["-", "a.txt"]);
         assert!(source.files()[0].is_stdin());
         assert_eq!(source.files()[0].id(Format::Jsonl), "stdin");
@@ -1312,28 +1312,29 @@ mod tests {
         dir.write("a.txt", "a");
         std::fs::create_dir_all(dir.path().join("empty/.hidden")).unwrap();
 
-        let err = Source::open(dir.config(&["a.txt", "missing.txt"], Format::Text)).unwrap_err();
+        let err =
+            Source::with_config(dir.config(&["a.txt", "missing.txt"], Format::Text)).unwrap_err();
         assert!(matches!(&err, IngestError::NoMatch { input, .. } if input == "missing.txt"));
         let message = err.to_string();
         assert!(message.starts_with("input `missing.txt`: expected a file, directory or glob"));
         assert!(message.contains("no such file or directory"));
 
-        let err = Source::open(dir.config(&["*.jsonl"], Format::Jsonl)).unwrap_err();
+        let err = Source::with_config(dir.config(&["*.jsonl"], Format::Jsonl)).unwrap_err();
         assert_eq!(
             err.to_string(),
             "input `*.jsonl`: no file matches glob `*.jsonl` under `.`"
         );
 
-        let err = Source::open(dir.config(&["nowhere/*.txt"], Format::Text)).unwrap_err();
+        let err = Source::with_config(dir.config(&["nowhere/*.txt"], Format::Text)).unwrap_err();
         assert!(err.to_string().contains("directory `"), "{err}");
 
-        let err = Source::open(dir.config(&["empty"], Format::Text)).unwrap_err();
+        let err = Source::with_config(dir.config(&["empty"], Format::Text)).unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("input `empty`: expected files in directory")
         );
 
-        let err = Source::open(dir.config(&["[a.txt"], Format::Text)).unwrap_err();
+        let err = Source::with_config(dir.config(&["[a.txt"], Format::Text)).unwrap_err();
         assert!(matches!(err, IngestError::Glob { .. }), "{err}");
         assert!(!err.is_skippable());
     }
@@ -1360,7 +1361,7 @@ mod tests {
             &["real", "corpus/*.txt"],
             &["corpus/sub-link/b.txt"],
         ] {
-            let source = Source::open(dir.config(inputs, Format::Text)).unwrap();
+            let source = Source::with_config(dir.config(inputs, Format::Text)).unwrap();
             let mut seen = HashSet::new();
             for f in source.files() {
                 let want = fs::canonicalize(&f.path).unwrap();
@@ -1374,7 +1375,7 @@ mod tests {
             }
             assert!(!source.files().is_empty());
         }
-        let source = Source::open(dir.config(&["real", "corpus"], Format::Text)).unwrap();
+        let source = Source::with_config(dir.config(&["real", "corpus"], Format::Text)).unwrap();
         let names: Vec<&str> = source.files().iter().map(|f| f.display.as_str()).collect();
         assert_eq!(
             names,
@@ -1414,7 +1415,7 @@ mod tests {
 
         let mut config = dir.config(&["corpus"], Format::Text);
         config.on_error = OnError::Fail;
-        let err = Source::open(config).unwrap_err();
+        let err = Source::with_config(config).unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("corpus/back: symbolic link loop"),
@@ -1424,7 +1425,8 @@ mod tests {
         // A symbolic link to a file is followed; reading it twice is avoided.
         std::os::unix::fs::symlink(dir.path().join("corpus/a.txt"), dir.path().join("link.txt"))
             .unwrap();
-        let source = Source::open(dir.config(&["corpus/a.txt", "link.txt"], Format::Text)).unwrap();
+        let source =
+            Source::with_config(dir.config(&["corpus/a.txt", "link.txt"], Format::Text)).unwrap();
         assert_eq!(source.files().len(), 1);
     }
 
@@ -1497,7 +1499,7 @@ mod tests {
         let dir = TempDir::new("extensions-none");
         dir.write("logs/a.log", "x");
         dir.write("logs/b.log", "y");
-        let err = Source::open(dir.config(&["logs"], Format::Csv)).unwrap_err();
+        let err = Source::with_config(dir.config(&["logs"], Format::Csv)).unwrap_err();
         let message = err.to_string();
         assert!(
             message.contains("expected files ending in `.csv`"),

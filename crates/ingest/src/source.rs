@@ -1,6 +1,7 @@
 //! The running source: an iterator of documents over the resolved files.
 
 use std::collections::VecDeque;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -124,8 +125,8 @@ pub struct Split {
 
 /// Streams [`Document`]s out of the configured inputs, in input order.
 ///
-/// Built by [`Source::open`], which resolves the inputs to a file list at once (so a typo in a
-/// path fails before any work is done). Iterating reads the files one after another, one
+/// Built by [`Source::open`] (one path, the defaults) or [`Source::with_config`], which resolve
+/// the inputs to a file list at once (so a typo in a path fails before any work is done). Iterating reads the files one after another, one
 /// record at a time; nothing but the current record (or the current text file) is held.
 ///
 /// Record errors follow [`SourceConfig::on_error`](field@crate::SourceConfig::on_error): under
@@ -289,7 +290,58 @@ impl Problem {
 }
 
 impl Source {
-    /// Resolves the inputs to the list of files to read (see [`Source::files`]).
+    /// Reads one file or directory with the defaults of [`SourceConfig::default`], the
+    /// format chosen from the file's extension: the shortest way in.
+    ///
+    /// The format is the one the path's last extension names, after a compression extension
+    /// (`.gz`, `.zst`, `.zstd`) is set aside: `.jsonl`, `.ndjson` and `.json` are
+    /// [`Format::Jsonl`] (text in the field `text`, id in `id`), `.csv` is [`Format::Csv`]
+    /// (the same names as columns), `.eml` is [`Format::Email`], `.mbox` and `.mbx` are
+    /// [`Format::Mbox`], `.html`, `.htm` and `.xhtml` are [`Format::Html`]; anything else, and
+    /// a directory, is [`Format::Text`]: a directory is walked for its `.txt` and `.md` files,
+    /// each one document. Bad records are skipped ([`OnError::Skip`]) and listed in
+    /// [`Source::stats`].
+    ///
+    /// `path` is taken as one of [`SourceConfig::inputs`](field@crate::SourceConfig::inputs),
+    /// relative to the working directory: a glob pattern (`corpus/*.jsonl`) is expanded and
+    /// `-` is standard input. For anything else (other fields, other formats, several inputs),
+    /// build a [`SourceConfig`] and call [`Source::with_config`].
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), wordmill_ingest::IngestError> {
+    /// for doc in wordmill_ingest::Source::open("corpus/")? {
+    ///     let doc = doc?;
+    ///     println!("{}: {} bytes", doc.id, doc.text.len());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Source::with_config`]: a path that does not exist (or a glob that matches nothing,
+    /// or a directory without a file to read), a path that is not UTF-8, or a format whose
+    /// cargo feature is off.
+    pub fn open(path: impl AsRef<Path>) -> Result<Source, IngestError> {
+        let path = path.as_ref();
+        let Some(input) = path.to_str() else {
+            return Err(IngestError::NoMatch {
+                input: path.to_string_lossy().into_owned(),
+                reason: "expected a path in UTF-8 (name the file in a SourceConfig input \
+                         relative to a base directory instead)"
+                    .to_owned(),
+            });
+        };
+        let format = if path.is_dir() {
+            Format::Text
+        } else {
+            Format::for_path(path)
+        };
+        Source::with_config(SourceConfig::default().inputs([input]).format(format))
+    }
+
+    /// Resolves the inputs of `config` to the list of files to read (see [`Source::files`]);
+    /// iterating the source reads them.
     ///
     /// # Errors
     ///
@@ -297,7 +349,7 @@ impl Source {
     /// directory) or an invalid glob pattern. Entries that cannot be listed (a symbolic-link
     /// loop, an unreadable directory) are errors under [`OnError::Fail`] and skips under
     /// [`OnError::Skip`].
-    pub fn open(config: SourceConfig) -> Result<Source, IngestError> {
+    pub fn with_config(config: SourceConfig) -> Result<Source, IngestError> {
         let resolved = resolve::resolve(&config)?;
         let skipped: Vec<Skip> = resolved
             .problems
@@ -331,7 +383,7 @@ impl Source {
         })
     }
 
-    /// Checks every input of `config` at once, as [`Source::open`] resolves them, without stopping
+    /// Checks every input of `config` at once, as [`Source::with_config`] resolves them, without stopping
     /// at the first that fails: the error of each input that matches nothing or is not a valid glob
     /// (or has an entry that cannot be listed, under [`OnError::Fail`]), with its index in
     /// [`SourceConfig::inputs`](field@crate::SourceConfig::inputs). Each input's error is the one
@@ -892,7 +944,7 @@ mod tests {
             dir.write(name, name);
         }
         let config = dir.config(&["*.txt"], Format::Text);
-        let mut source = Source::open(config.clone()).unwrap();
+        let mut source = Source::with_config(config.clone()).unwrap();
         std::fs::remove_file(dir.path().join("b.txt")).unwrap();
         assert_eq!(source.files().len(), 3);
         let docs: Vec<_> = source.by_ref().map(Result::unwrap).collect();
@@ -917,7 +969,7 @@ mod tests {
         dir.write("b.txt", "b");
         let mut failing = config;
         failing.on_error = OnError::Fail;
-        let mut source = Source::open(failing).unwrap();
+        let mut source = Source::with_config(failing).unwrap();
         std::fs::remove_file(dir.path().join("b.txt")).unwrap();
         assert_eq!(source.next().unwrap().unwrap().id, "a");
         let err = source.next().unwrap().unwrap_err();
@@ -953,7 +1005,7 @@ mod tests {
         ] {
             let path = dir.path().join(name);
             let bytes = std::fs::read(&path).unwrap();
-            let mut source = Source::open(dir.config(&[name], format)).unwrap();
+            let mut source = Source::with_config(dir.config(&[name], format)).unwrap();
             // The first record is read (and the first 64 KiB with it), then the file is cut
             // at a line boundary, as a writer rotating it would.
             assert!(source.next().unwrap().is_ok());
@@ -995,7 +1047,7 @@ mod tests {
         std::fs::write(&path, &full).unwrap();
         let mut config = dir.config(&["posts.jsonl"], Format::Jsonl);
         config.on_error = OnError::Fail;
-        let mut source = Source::open(config).unwrap();
+        let mut source = Source::with_config(config).unwrap();
         assert!(source.next().unwrap().is_ok());
         std::fs::OpenOptions::new()
             .append(true)
@@ -1023,7 +1075,7 @@ mod tests {
         dir.write("same.txt", "same size");
         dir.write("kept.txt", "kept");
         let config = dir.config(&["*.txt", "*.gz", "*.zst"], Format::Text);
-        let mut source = Source::open(config).unwrap();
+        let mut source = Source::with_config(config).unwrap();
         dir.write("a.txt", "second, longer version");
         dir.write_gz("b.txt.gz", "compressed second version, longer");
         dir.write_zst("c.jsonl.zst", "{\"text\": \"one\"}\n{\"text\": \"two\"}\n");
@@ -1078,7 +1130,7 @@ mod tests {
         let path = dir.write("speech.txt", &text);
         let mut config = dir.config(&["speech.txt"], Format::Text);
         config.max_document_bytes = Some(10_000);
-        let mut source = Source::open(config).unwrap();
+        let mut source = Source::with_config(config).unwrap();
         assert_eq!(source.next().unwrap().unwrap().id, "speech#1");
         std::fs::OpenOptions::new()
             .write(true)
@@ -1115,7 +1167,7 @@ mod tests {
     fn stats_are_live_and_complete_at_the_end() {
         let dir = TempDir::new("stats");
         dir.write("d.jsonl", "{\"text\": \"a\"}\nnope\n{\"text\": \"b\"}\n");
-        let mut source = Source::open(dir.config(&["d.jsonl"], Format::Jsonl)).unwrap();
+        let mut source = Source::with_config(dir.config(&["d.jsonl"], Format::Jsonl)).unwrap();
         assert_eq!(source.files()[0].bytes, 33);
         assert_eq!(source.stats().records_seen, 0);
         source.next().unwrap().unwrap();
@@ -1144,6 +1196,64 @@ mod tests {
         );
     }
 
+    #[test]
+    fn open_chooses_the_format_by_the_extension_and_reads_a_directory_as_text() {
+        let dir = TempDir::new("open");
+        dir.write("posts.jsonl", "{\"id\": \"p1\", \"text\": \"one\"}\nbad\n");
+        dir.write("rows.csv", "id,text\nr1,two\n");
+        dir.write("page.htm", "<title>T</title><p>three</p>");
+        dir.write("notes/a.txt", "four");
+        dir.write("notes/b.md", "five");
+        dir.write("notes/c.jsonl", "{}");
+        let read = |relative: &str| {
+            let mut source = Source::open(dir.path().join(relative)).unwrap();
+            let docs: Vec<Document> = source.by_ref().map(Result::unwrap).collect();
+            let stats = source.into_stats();
+            assert_reconciles(&stats);
+            let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+            let texts: Vec<String> = docs.into_iter().map(|d| d.text).collect();
+            (ids, texts, stats.skipped.len())
+        };
+        assert_eq!(
+            read("posts.jsonl"),
+            (vec!["p1".into()], vec!["one".into()], 1)
+        );
+        assert_eq!(read("rows.csv"), (vec!["r1".into()], vec!["two".into()], 0));
+        assert_eq!(read("page.htm").1, ["three"]);
+        assert_eq!(
+            read("notes"),
+            (
+                vec!["a".into(), "b.md".into()],
+                vec!["four".into(), "five".into()],
+                0
+            )
+        );
+        let missing = Source::open(dir.path().join("missing.txt")).unwrap_err();
+        assert!(matches!(missing, IngestError::NoMatch { .. }), "{missing}");
+    }
+
+    #[test]
+    fn the_format_a_file_name_names() {
+        for (name, format) in [
+            ("a.txt", Format::Text),
+            ("a", Format::Text),
+            (".jsonl", Format::Text),
+            ("dir.jsonl/a.md", Format::Text),
+            ("a.gz", Format::Text),
+            ("a.JSONL", Format::Jsonl),
+            ("a.ndjson.zst", Format::Jsonl),
+            ("a.json.gz", Format::Jsonl),
+            ("corpus/*.csv", Format::Csv),
+            ("m/1.eml", Format::Email),
+            ("inbox.mbox.zstd", Format::Mbox),
+            ("x.mbx", Format::Mbox),
+            ("p.xhtml", Format::Html),
+            ("p.html.gz", Format::Html),
+        ] {
+            assert_eq!(Format::for_path(Path::new(name)), format, "{name}");
+        }
+    }
+
     /// Reads `bytes` as file `name` in `format` under skip; checks the invariant.
     fn survives(bytes: &[u8], name: &str, format: Format) {
         let dir = TempDir::new("prop");
@@ -1151,7 +1261,7 @@ mod tests {
         let mut config = dir.config(&[name], format);
         config.meta_fields = vec!["a".into(), "b.c".into()];
         config.meta_from_path = Some(PathPattern::new(r"(?P<stem>\w+)").unwrap());
-        let mut source = Source::open(config).unwrap();
+        let mut source = Source::with_config(config).unwrap();
         for item in source.by_ref() {
             assert!(item.is_ok());
         }

@@ -66,7 +66,7 @@ impl Drop for TempDir {
 /// Opens `config` and reads it to the end, under `OnError::Skip` (panics on `Err`).
 pub(crate) fn read_all(mut config: SourceConfig) -> (Vec<Document>, IngestStats) {
     config.on_error = OnError::Skip;
-    let mut source = Source::open(config).unwrap();
+    let mut source = Source::with_config(config).unwrap();
     let docs = source.by_ref().map(Result::unwrap).collect();
     let stats = source.into_stats();
     assert_reconciles(&stats);
@@ -92,7 +92,7 @@ pub(crate) fn assert_reconciles(stats: &IngestStats) {
 /// before the error and the error; checks the iterator ends after it.
 pub(crate) fn read_until_error(mut config: SourceConfig) -> (Vec<Document>, IngestError) {
     config.on_error = OnError::Fail;
-    let mut source = Source::open(config).unwrap();
+    let mut source = Source::with_config(config).unwrap();
     let mut docs = Vec::new();
     for item in source.by_ref() {
         match item {

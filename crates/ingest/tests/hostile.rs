@@ -68,7 +68,7 @@ impl Drop for Scratch {
 /// Reads everything under `OnError::Skip`; checks that the counts reconcile.
 fn read_all(mut config: SourceConfig) -> (Vec<Document>, IngestStats) {
     config.on_error = OnError::Skip;
-    let mut source = Source::open(config).unwrap();
+    let mut source = Source::with_config(config).unwrap();
     let docs: Vec<Document> = source.by_ref().map(Result::unwrap).collect();
     let stats = source.into_stats();
     assert_reconciles(&stats);
@@ -79,7 +79,7 @@ fn read_all(mut config: SourceConfig) -> (Vec<Document>, IngestStats) {
 /// Reads under `OnError::Fail` up to the error, which must end the stream.
 fn read_until_error(mut config: SourceConfig) -> (Vec<Document>, IngestError) {
     config.on_error = OnError::Fail;
-    let mut source = Source::open(config).unwrap();
+    let mut source = Source::with_config(config).unwrap();
     let mut docs = Vec::new();
     for item in source.by_ref() {
         match item {
@@ -863,7 +863,7 @@ fn symbolic_link_loops_are_skipped_with_their_path() {
             .ends_with("expected a file or a directory that is not its own ancestor")
     );
     // A link to itself named directly cannot be resolved at all.
-    let err = Source::open(dir.config(&["self"], Format::Text)).unwrap_err();
+    let err = Source::with_config(dir.config(&["self"], Format::Text)).unwrap_err();
     assert!(
         err.to_string().starts_with("input `self`: cannot read `"),
         "{err}"
@@ -900,7 +900,8 @@ fn unreadable_files_are_skipped_as_whole_files() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644)).unwrap();
 
     // What every user meets: a file that became a directory after the inputs were listed.
-    let mut source = Source::open(dir.config(&["a.txt", "locked.txt"], Format::Text)).unwrap();
+    let mut source =
+        Source::with_config(dir.config(&["a.txt", "locked.txt"], Format::Text)).unwrap();
     std::fs::remove_file(&locked).unwrap();
     std::fs::create_dir(&locked).unwrap();
     let docs: Vec<_> = source.by_ref().map(Result::unwrap).collect();
@@ -919,13 +920,13 @@ fn unreadable_files_are_skipped_as_whole_files() {
 fn globs_that_match_nothing_fail_before_reading() {
     let dir = Scratch::new("noglob");
     dir.write("a.txt", "a");
-    let err = Source::open(dir.config(&["a.txt", "*.jsonl"], Format::Jsonl)).unwrap_err();
+    let err = Source::with_config(dir.config(&["a.txt", "*.jsonl"], Format::Jsonl)).unwrap_err();
     assert!(!err.is_skippable());
     assert_eq!(
         err.to_string(),
         "input `*.jsonl`: no file matches glob `*.jsonl` under `.`"
     );
-    let err = Source::open(dir.config(&["missing/**/*.txt"], Format::Text)).unwrap_err();
+    let err = Source::with_config(dir.config(&["missing/**/*.txt"], Format::Text)).unwrap_err();
     assert!(
         err.to_string()
             .starts_with("input `missing/**/*.txt`: no file matches glob `**/*.txt`"),

@@ -911,7 +911,7 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunOutcome, RunE
     if let Some(inputs) = &options.inputs {
         cfg.inputs = inputs.clone();
     }
-    let source = Source::open(cfg)?;
+    let source = Source::with_config(cfg)?;
     refuse_output_over_inputs(&dir, &source)?;
     let fixup = Fixup {
         ordinal_offset: options.ordinal_offset,
@@ -987,7 +987,7 @@ pub fn map(
         (Some(field), Some(_)) => cfg.path_field = Some(field.clone()),
         _ => cfg.meta_from_path = None,
     }
-    let source = Source::open(cfg)?;
+    let source = Source::with_config(cfg)?;
     let fixup = Fixup {
         ordinal_offset,
         ordinal_field,
