@@ -287,16 +287,7 @@ pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, (S
 /// The value at `path` in `value`: a key, or a dotted path (`body.text`, `items.0.text`) into
 /// nested objects and arrays. A key that itself contains dots is found when it exists as
 /// written. This is how `text_field`, `id_field` and `meta_fields` reach into JSON records.
-///
-/// ```
-/// use wordmill_ingest::json_field;
-/// let v = serde_json::json!({"body": {"text": "hi", "tags": ["a", "b"]}, "a.b": 1});
-/// assert_eq!(json_field(&v, "body.text"), Some(&serde_json::json!("hi")));
-/// assert_eq!(json_field(&v, "body.tags.1"), Some(&serde_json::json!("b")));
-/// assert_eq!(json_field(&v, "a.b"), Some(&serde_json::json!(1)));
-/// assert_eq!(json_field(&v, "body.title"), None);
-/// ```
-pub fn json_field<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+pub(crate) fn json_field<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     if let Some(found) = value.get(path) {
         return Some(found);
     }
@@ -312,7 +303,7 @@ pub fn json_field<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
 }
 
 /// [`json_field`], mutably.
-pub fn json_field_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+pub(crate) fn json_field_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
     if value.get(path).is_some() {
         return value.get_mut(path);
     }
@@ -329,7 +320,7 @@ pub fn json_field_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Va
 
 /// What a JSON value is, for messages: `null`, `a boolean`, `a number`, `a string`, `an array`,
 /// `an object`.
-pub fn json_kind(value: &Value) -> &'static str {
+pub(crate) fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -214,7 +214,6 @@ pub use date::{DateError, DateFormat, DateFormatError, normalise_date};
 pub use error::{IngestError, Skip, SkipKind};
 #[doc(hidden)]
 pub use harness::{Outcome, parse_jsonl_record, read_bytes};
-pub use jsonl::{json_field, json_field_mut, json_kind};
 pub use pattern::{PathPattern, PatternError};
 pub use resolve::{InputFile, glob_reads};
 pub use source::{IngestStats, Replacement, Source, Split};

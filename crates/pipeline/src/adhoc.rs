@@ -13,7 +13,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 use wordmill_analyse::{Explanation, Lexicon, Rules, Scores, Vader};
-use wordmill_ingest::{json_field, json_field_mut, json_kind as kind};
+
+use crate::json::{json_field, json_field_mut, json_kind as kind};
 
 /// The input format of `wordmill sentiment`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -310,7 +310,7 @@ impl RunState {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                other => wordmill_ingest::json_kind(other).to_string(),
+                other => crate::json::json_kind(other).to_string(),
             };
             return Err(StateError::NotAState {
                 origin: origin.to_owned(),

@@ -46,6 +46,7 @@ mod error;
 mod expect;
 mod fold;
 mod jobs;
+mod json;
 mod manifest;
 mod node;
 mod registry;
