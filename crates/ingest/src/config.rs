@@ -8,6 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::date::DateFormat;
+use crate::error::IngestError;
 use crate::pattern::{PathPattern, PatternError};
 
 /// How the bytes of each input file are turned into documents.
@@ -84,6 +85,21 @@ impl Format {
             Some("html" | "htm" | "xhtml") => Format::Html,
             _ => Format::Text,
         }
+    }
+
+    /// The error reading this format gives when the build left out its cargo feature.
+    pub(crate) fn disabled(self) -> Option<IngestError> {
+        let feature = match self {
+            Format::Jsonl if cfg!(not(feature = "jsonl")) => "jsonl",
+            Format::Csv if cfg!(not(feature = "csv")) => "csv",
+            Format::Email | Format::Mbox if cfg!(not(feature = "mail")) => "mail",
+            Format::Html if cfg!(not(feature = "html")) => "html",
+            _ => return None,
+        };
+        Some(IngestError::FeatureDisabled {
+            what: format!("format `{}`", self.name()),
+            feature,
+        })
     }
 
     /// File-name extensions (without the compression extension) dropped when a file's path is

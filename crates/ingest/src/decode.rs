@@ -87,6 +87,7 @@ impl Tally {
 
 /// `bytes` as UTF-8, each maximal invalid sequence replaced by U+FFFD; the tally's offsets are
 /// relative to `bytes`.
+#[cfg(any(test, feature = "jsonl", feature = "csv", feature = "html"))]
 pub(crate) fn utf8_lossy(bytes: &[u8]) -> (String, Tally) {
     let mut out = String::with_capacity(bytes.len());
     let mut tally = Tally::default();

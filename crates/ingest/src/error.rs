@@ -31,6 +31,17 @@ pub enum IngestError {
         #[source]
         source: PatternError,
     },
+    /// The configuration needs a part of this crate that the build left out: a format, or
+    /// glob patterns, whose cargo feature is off (`CSV input needs wordmill-ingest's `csv`
+    /// feature`). A compressed file whose feature is off is a [`IngestError::File`] error of
+    /// kind [`SkipKind::Compression`] instead, as it concerns that file only.
+    #[error("{what} needs wordmill-ingest's `{feature}` feature")]
+    FeatureDisabled {
+        /// What needs it: `CSV input`, ``input `corpus/*.txt`: a glob pattern``.
+        what: String,
+        /// The cargo feature: `csv`, `jsonl`, `mail`, `html` or `glob`.
+        feature: &'static str,
+    },
     /// A whole file (or a directory entry) could not be read: it could not be opened, it
     /// vanished, a directory walk hit a symbolic-link loop, or a CSV header lacks a column.
     #[error("{file}: {reason}")]
@@ -62,11 +73,13 @@ pub enum IngestError {
 }
 
 impl IngestError {
-    /// The file (or input) the error is about.
+    /// The file (or input) the error is about; empty for
+    /// [`IngestError::FeatureDisabled`], which is about the configuration.
     pub fn file(&self) -> &str {
         match self {
             IngestError::NoMatch { input, .. } | IngestError::Glob { input, .. } => input,
             IngestError::File { file, .. } | IngestError::Record { file, .. } => file,
+            IngestError::FeatureDisabled { .. } => "",
         }
     }
 
@@ -99,14 +112,17 @@ impl IngestError {
             | IngestError::File { reason, .. }
             | IngestError::Record { reason, .. } => reason.clone(),
             IngestError::Glob { source, .. } => format!("invalid glob pattern: {source}"),
+            IngestError::FeatureDisabled { .. } => self.to_string(),
         }
     }
 
-    /// The kind of problem: [`SkipKind::Unreadable`] for inputs that matched nothing.
+    /// The kind of problem: [`SkipKind::Unreadable`] for inputs that matched nothing,
+    /// [`SkipKind::Other`] for a feature left out.
     pub fn kind(&self) -> SkipKind {
         match self {
             IngestError::File { kind, .. } | IngestError::Record { kind, .. } => *kind,
             IngestError::NoMatch { .. } | IngestError::Glob { .. } => SkipKind::Unreadable,
+            IngestError::FeatureDisabled { .. } => SkipKind::Other,
         }
     }
 
@@ -137,8 +153,8 @@ pub enum SkipKind {
     Binary,
     /// Bytes that are not valid UTF-8 (or UTF-16 after its byte-order mark).
     Encoding,
-    /// A corrupt, truncated or empty compressed stream, or one that decompresses past
-    /// `max_decompressed_bytes`.
+    /// A corrupt, truncated or empty compressed stream, one that decompresses past
+    /// `max_decompressed_bytes`, or a compression whose cargo feature the build left out.
     Compression,
     /// A JSON Lines line that is not a JSON object.
     InvalidJson,

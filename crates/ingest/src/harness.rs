@@ -3,14 +3,21 @@
 //! Not part of the stable API (hidden from the documentation); the `fuzz/` targets and the
 //! property tests call them.
 
+#[cfg(feature = "jsonl")]
 use std::sync::atomic::AtomicU64;
 
-use wordmill_model::{Document, Metadata};
+use wordmill_model::Document;
+#[cfg(feature = "jsonl")]
+use wordmill_model::Metadata;
 
 use crate::error::IngestError;
+#[cfg(feature = "jsonl")]
 use crate::jsonl;
+#[cfg(feature = "jsonl")]
 use crate::read::Compression;
-use crate::source::{Ctx, Source};
+#[cfg(feature = "jsonl")]
+use crate::source::Ctx;
+use crate::source::Source;
 use crate::{IngestStats, SourceConfig};
 
 /// What reading some bytes gave: every item the source yielded, and its counters.
@@ -36,6 +43,7 @@ pub fn read_bytes(name: &str, bytes: &[u8], config: &SourceConfig) -> Outcome {
     }
 }
 
+#[cfg(feature = "jsonl")]
 /// Parses one JSON Lines line (without the source around it) into a document with ordinal 0,
 /// as line `line` of a file whose id is `file_id`.
 ///

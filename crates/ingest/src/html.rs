@@ -15,8 +15,7 @@ use wordmill_model::Metadata;
 use crate::config::{EncodingErrors, TextEncoding};
 use crate::decode::{Tally, utf8_lossy};
 use crate::error::SkipKind;
-use crate::mail::{self, Capped};
-use crate::read::{self, Encoding as Read, Opened};
+use crate::read::{self, Capped, Encoding as Read, Opened};
 use crate::source::{Ctx, Problem, Replaced, Step};
 
 /// Elements whose content is not visible text: dropped with everything inside them.
@@ -551,7 +550,7 @@ impl HtmlReader {
         }
         self.done = true;
         let limit = ctx.config.max_line_bytes;
-        let bytes = match mail::read_capped(&mut self.reader, limit) {
+        let bytes = match read::read_capped(&mut self.reader, limit) {
             Ok(Capped::Whole(bytes)) => bytes,
             Ok(Capped::Over(len)) => {
                 let limit = limit.unwrap_or(u64::MAX);

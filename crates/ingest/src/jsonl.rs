@@ -442,6 +442,7 @@ mod tests {
         assert_eq!(ids(&docs), ["x:1"]);
     }
 
+    #[cfg(all(feature = "glob", feature = "gzip", feature = "zstd"))]
     #[test]
     fn compressed_jsonl_round_trips_and_corruption_keeps_earlier_records() {
         let dir = TempDir::new("jsonlgz");

@@ -91,6 +91,7 @@
 //! use wordmill_ingest::{Format, OnError, Source, SourceConfig};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[cfg(feature = "jsonl")] {
 //! let dir = std::env::temp_dir().join(format!("wordmill-ingest-doc-{}", std::process::id()));
 //! std::fs::create_dir_all(&dir)?;
 //! std::fs::write(
@@ -123,6 +124,7 @@
 //! assert_eq!(stats.skipped[0].line, Some(2));
 //! assert!(stats.skipped[0].reason.starts_with("invalid JSON at column 2"));
 //! # std::fs::remove_dir_all(&dir)?;
+//! # }
 //! # Ok(())
 //! # }
 //! ```
@@ -194,14 +196,18 @@ mod date;
 mod decode;
 mod error;
 mod harness;
+#[cfg(feature = "html")]
 mod html;
+#[cfg(feature = "jsonl")]
 mod jsonl;
+#[cfg(feature = "mail")]
 mod mail;
 mod pattern;
 mod read;
 mod resolve;
 mod source;
 mod split;
+#[cfg(feature = "csv")]
 mod table;
 mod text;
 
@@ -212,8 +218,11 @@ pub use config::{
 };
 pub use date::{DateError, DateFormat, DateFormatError, normalise_date};
 pub use error::{IngestError, Skip, SkipKind};
+#[cfg(feature = "jsonl")]
 #[doc(hidden)]
-pub use harness::{Outcome, parse_jsonl_record, read_bytes};
+pub use harness::parse_jsonl_record;
+#[doc(hidden)]
+pub use harness::{Outcome, read_bytes};
 pub use pattern::{PathPattern, PatternError};
 pub use resolve::{InputFile, glob_reads};
 pub use source::{IngestStats, Replacement, Source, Split};

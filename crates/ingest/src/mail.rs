@@ -21,46 +21,8 @@ use wordmill_model::Metadata;
 use crate::decode;
 use crate::error::SkipKind;
 use crate::html;
-use crate::read::{self, Encoding, Opened};
+use crate::read::{self, Capped, Encoding, Opened};
 use crate::source::{Ctx, Problem, Step};
-
-/// What reading a record whole within a limit gave.
-pub(crate) enum Capped {
-    /// The bytes, at most the limit.
-    Whole(Vec<u8>),
-    /// More than the limit: the length, the bytes read past and dropped.
-    Over(u64),
-}
-
-/// Reads the rest of `reader`, holding at most `limit` bytes: past the limit the rest is read
-/// only to be measured.
-pub(crate) fn read_capped(reader: &mut dyn BufRead, limit: Option<u64>) -> io::Result<Capped> {
-    let mut bytes = Vec::new();
-    let Some(limit) = limit else {
-        reader.read_to_end(&mut bytes)?;
-        return Ok(Capped::Whole(bytes));
-    };
-    reader
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 <= limit {
-        return Ok(Capped::Whole(bytes));
-    }
-    let mut len = bytes.len() as u64;
-    drop(bytes);
-    loop {
-        let n = match reader.fill_buf() {
-            Ok(buf) => buf.len(),
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            Err(err) => return Err(err),
-        };
-        if n == 0 {
-            return Ok(Capped::Over(len));
-        }
-        reader.consume(n);
-        len += n as u64;
-    }
-}
 
 /// A message turned into a document's parts.
 #[derive(Debug)]
@@ -398,7 +360,7 @@ impl EmailReader {
         }
         self.done = true;
         let limit = ctx.config.max_line_bytes;
-        let bytes = match read_capped(&mut self.reader, limit) {
+        let bytes = match read::read_capped(&mut self.reader, limit) {
             Ok(Capped::Whole(bytes)) => bytes,
             Ok(Capped::Over(len)) => {
                 return Step::Problem(Problem::at_byte(

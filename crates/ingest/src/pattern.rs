@@ -81,8 +81,7 @@ impl PathPattern {
         }
         #[cfg(not(feature = "regex"))]
         {
-            let names: std::iter::Empty<&str> = match self.never {};
-            names
+            std::iter::empty()
         }
     }
 

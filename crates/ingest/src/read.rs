@@ -117,6 +117,15 @@ impl Compression {
         }
     }
 
+    /// The cargo feature reading this compression needs, when this build left it out.
+    fn missing_feature(self) -> Option<&'static str> {
+        match self {
+            Compression::Gzip if cfg!(not(feature = "gzip")) => Some("gzip"),
+            Compression::Zstd if cfg!(not(feature = "zstd")) => Some("zstd"),
+            _ => None,
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Compression::None => "file",
@@ -174,10 +183,12 @@ impl<R: Read> Read for Counting<R> {
 #[derive(Debug)]
 pub(crate) enum ReadFault {
     /// The decompressed bytes passed `max_decompressed_bytes`.
+    #[cfg_attr(not(any(feature = "gzip", feature = "zstd")), allow(dead_code))]
     Bomb { limit: u64 },
     /// Bytes that are not valid in the file's encoding, under `EncodingErrors::Reject`.
     Encoding { offset: u64, reason: String },
     /// A CSV record still growing past `max_line_bytes`.
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))]
     CsvRecordTooLong { start: u64, limit: u64 },
 }
 
@@ -234,12 +245,14 @@ pub(crate) fn io_problem(err: &io::Error, compression: Compression, consumed: u6
 }
 
 /// Fails once more than `limit` bytes have come out of a decompressor.
+#[cfg(any(feature = "gzip", feature = "zstd"))]
 struct Limited<R> {
     inner: R,
     read: u64,
     limit: u64,
 }
 
+#[cfg(any(feature = "gzip", feature = "zstd"))]
 impl<R: Read> Read for Limited<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
@@ -275,6 +288,46 @@ pub(crate) struct Opened {
     /// The regular file being read, to be checked for changes once read (`None` for standard
     /// input, bytes in memory and files that are not regular files).
     pub watch: Option<Watch>,
+}
+
+/// What reading a record whole within a limit gave.
+#[cfg(feature = "html")]
+pub(crate) enum Capped {
+    /// The bytes, at most the limit.
+    Whole(Vec<u8>),
+    /// More than the limit: the length, the bytes read past and dropped.
+    Over(u64),
+}
+
+/// Reads the rest of `reader`, holding at most `limit` bytes: past the limit the rest is read
+/// only to be measured.
+#[cfg(feature = "html")]
+pub(crate) fn read_capped(reader: &mut dyn BufRead, limit: Option<u64>) -> io::Result<Capped> {
+    let mut bytes = Vec::new();
+    let Some(limit) = limit else {
+        reader.read_to_end(&mut bytes)?;
+        return Ok(Capped::Whole(bytes));
+    };
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 <= limit {
+        return Ok(Capped::Whole(bytes));
+    }
+    let mut len = bytes.len() as u64;
+    drop(bytes);
+    loop {
+        let n = match reader.fill_buf() {
+            Ok(buf) => buf.len(),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        if n == 0 {
+            return Ok(Capped::Over(len));
+        }
+        reader.consume(n);
+        len += n as u64;
+    }
 }
 
 /// The largest buffer allocated up front from a file's size.
@@ -350,6 +403,15 @@ pub(crate) fn open(
     } else {
         Compression::of(file)
     };
+    if let Some(feature) = compression.missing_feature() {
+        return Err(Problem::whole_file(
+            SkipKind::Compression,
+            format!(
+                "{} input needs wordmill-ingest's `{feature}` feature, which this build left out",
+                compression.name().trim_end_matches(" file")
+            ),
+        ));
+    }
     if compression != Compression::None {
         match raw.fill_buf() {
             Ok([]) => {
@@ -369,9 +431,11 @@ pub(crate) fn open(
             Err(err) => return Err(io_problem(&err, Compression::None, consumed())),
         }
     }
+    #[cfg(any(feature = "gzip", feature = "zstd"))]
     let limit = config.max_decompressed_bytes.unwrap_or(u64::MAX);
     let decoded: Box<dyn BufRead + Send> = match compression {
         Compression::None => raw,
+        #[cfg(feature = "gzip")]
         Compression::Gzip => Box::new(BufReader::with_capacity(
             BUFFER,
             Limited {
@@ -380,6 +444,7 @@ pub(crate) fn open(
                 limit,
             },
         )),
+        #[cfg(feature = "zstd")]
         Compression::Zstd => {
             let decoder = zstd::stream::read::Decoder::with_buffer(raw)
                 .map_err(|err| io_problem(&err, compression, consumed()))?;
@@ -392,6 +457,9 @@ pub(crate) fn open(
                 },
             ))
         }
+        // Refused above.
+        #[cfg(not(all(feature = "gzip", feature = "zstd")))]
+        _ => raw,
     };
     let opened = sniff(decoded, compression, config)
         .map_err(|err| io_problem(&err, compression, consumed()))??;
@@ -521,6 +589,17 @@ mod tests {
 
 #[cfg(test)]
 mod encoding_tests {
+    // Some helpers serve only tests of optional features.
+    #![cfg_attr(
+        not(all(
+            feature = "csv",
+            feature = "glob",
+            feature = "jsonl",
+            feature = "regex"
+        )),
+        allow(dead_code, unused_imports)
+    )]
+
     use crate::config::{EncodingErrors, Format, TextEncoding, Undated};
     use crate::error::SkipKind;
     use crate::testutil::{TempDir, assert_reconciles, read_all};
@@ -531,6 +610,7 @@ mod encoding_tests {
             .collect()
     }
 
+    #[cfg(all(feature = "csv", feature = "jsonl"))]
     #[test]
     fn a_latin1_file_read_as_latin1_keeps_its_accents_in_every_format() {
         let dir = TempDir::new("enc-latin1");
@@ -618,6 +698,7 @@ mod encoding_tests {
         assert_reconciles(&stats);
     }
 
+    #[cfg(feature = "jsonl")]
     #[test]
     fn dates_are_written_back_in_utc_and_bad_ones_are_record_errors_or_kept_as_undated() {
         let dir = TempDir::new("dates");
@@ -662,6 +743,7 @@ mod encoding_tests {
         assert_eq!(docs[2].meta.get("date"), Some("the day after"));
     }
 
+    #[cfg(all(feature = "glob", feature = "regex"))]
     #[test]
     fn a_text_file_takes_its_date_from_its_path_once() {
         let dir = TempDir::new("path-dates");

@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 use std::time::SystemTime;
 
+#[cfg(feature = "glob")]
 use globset::GlobBuilder;
 use walkdir::WalkDir;
 
@@ -337,11 +338,49 @@ pub fn glob_reads(base: &Path, pattern: &str, path: &Path) -> bool {
     {
         return false;
     }
-    GlobBuilder::new(&parts.rest)
+    compile(&parts.rest).is_ok_and(|matcher| matcher.is_match(&relative))
+}
+
+/// A compiled glob pattern (the part of a glob input below its literal directory).
+#[cfg(feature = "glob")]
+struct Matcher(globset::GlobMatcher);
+
+#[cfg(feature = "glob")]
+impl Matcher {
+    fn is_match(&self, path: &str) -> bool {
+        self.0.is_match(path)
+    }
+}
+
+/// Without the `glob` feature there are no glob patterns: nothing compiles, nothing matches.
+#[cfg(not(feature = "glob"))]
+struct Matcher(std::convert::Infallible);
+
+#[cfg(not(feature = "glob"))]
+impl Matcher {
+    fn is_match(&self, _path: &str) -> bool {
+        match self.0 {}
+    }
+}
+
+/// Compiles a glob pattern: `*` within one path component, a backslash escapes.
+#[cfg(feature = "glob")]
+fn compile(pattern: &str) -> Result<Matcher, PatternError> {
+    GlobBuilder::new(pattern)
         .literal_separator(true)
         .backslash_escape(true)
         .build()
-        .is_ok_and(|glob| glob.compile_matcher().is_match(&relative))
+        .map(|glob| Matcher(glob.compile_matcher()))
+        .map_err(|err| PatternError::new(pattern, err.to_string()))
+}
+
+/// Without the `glob` feature no pattern compiles.
+#[cfg(not(feature = "glob"))]
+fn compile(pattern: &str) -> Result<Matcher, PatternError> {
+    Err(PatternError::new(
+        pattern,
+        "glob patterns need wordmill-ingest's `glob` feature".to_owned(),
+    ))
 }
 
 /// A glob input: the directory it lists (its literal start) and the pattern below it.
@@ -524,15 +563,16 @@ impl Resolver<'_> {
             max_depth,
             show_hidden,
         } = self.glob_parts(input);
-        let matcher = GlobBuilder::new(&rest)
-            .literal_separator(true)
-            .backslash_escape(true)
-            .build()
-            .map_err(|err| IngestError::Glob {
-                input: input.to_owned(),
-                source: PatternError::new(&rest, err.to_string()),
-            })?
-            .compile_matcher();
+        if cfg!(not(feature = "glob")) {
+            return Err(IngestError::FeatureDisabled {
+                what: format!("input `{input}`: a glob pattern"),
+                feature: "glob",
+            });
+        }
+        let matcher = compile(&rest).map_err(|source| IngestError::Glob {
+            input: input.to_owned(),
+            source,
+        })?;
         if !root.is_dir() {
             return Err(IngestError::NoMatch {
                 input: input.to_owned(),
@@ -993,6 +1033,18 @@ fn slashed(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    // Some helpers serve only tests of optional features.
+    #![cfg_attr(
+        not(all(
+            feature = "csv",
+            feature = "glob",
+            feature = "gzip",
+            feature = "jsonl",
+            feature = "zstd"
+        )),
+        allow(dead_code, unused_imports)
+    )]
+
     use super::*;
     use crate::testutil::{TempDir, ids, read_all};
     use crate::{Skip, SkipKind, Source};
@@ -1031,6 +1083,7 @@ mod tests {
         assert_eq!(stats.files_opened, 3);
     }
 
+    #[cfg(feature = "glob")]
     #[test]
     fn globs_match_below_their_literal_prefix_in_sorted_order() {
         let dir = TempDir::new("glob");
@@ -1074,6 +1127,7 @@ mod tests {
         out
     }
 
+    #[cfg(feature = "glob")]
     #[test]
     fn many_globs_over_one_directory_share_one_listing() {
         let dir = TempDir::new("many-globs");
@@ -1102,6 +1156,7 @@ mod tests {
         assert_eq!(displays, want);
     }
 
+    #[cfg(feature = "glob")]
     #[test]
     fn checking_inputs_at_once_gives_each_input_the_error_it_gives_alone() {
         let dir = TempDir::new("check");
@@ -1149,6 +1204,7 @@ mod tests {
         assert_eq!(got.len(), 5 + past);
     }
 
+    #[cfg(feature = "glob")]
     #[test]
     fn shared_listings_give_what_one_listing_per_glob_gives() {
         let dir = TempDir::new("shared");
@@ -1195,7 +1251,7 @@ mod tests {
         assert_eq!(resolved.walks, 5);
     }
 
-    #[cfg(unix)]
+    #[cfg(all(unix, feature = "glob"))]
     #[test]
     fn undecodable_file_names_keep_apart_with_their_bytes_escaped() {
         use std::ffi::OsStr;
@@ -1227,7 +1283,7 @@ mod tests {
         assert_eq!(escaped(OsStr::from_bytes(b"a\xc3\x28\\b")), "a\\xc3(\\b");
     }
 
-    #[cfg(unix)]
+    #[cfg(all(unix, feature = "glob"))]
     #[test]
     fn fifos_and_sockets_in_directories_are_listed_as_skipped_never_opened() {
         let dir = TempDir::new("fifo");
@@ -1262,6 +1318,7 @@ mod tests {
         assert_eq!(err.file(), expected[0]);
     }
 
+    #[cfg(all(feature = "glob", feature = "jsonl"))]
     #[test]
     fn inputs_keep_their_order_and_a_file_is_read_once() {
         let dir = TempDir::new("order");
@@ -1286,6 +1343,7 @@ mod tests {
         assert_eq!(source.files()[0].id(Format::Jsonl), "stdin");
     }
 
+    #[cfg(feature = "glob")]
     #[test]
     fn absolute_inputs_are_not_joined_to_the_base_dir() {
         let dir = TempDir::new("absolute");
@@ -1306,6 +1364,7 @@ mod tests {
         assert_eq!(ids(&docs), ["one"]);
     }
 
+    #[cfg(all(feature = "glob", feature = "jsonl"))]
     #[test]
     fn an_input_that_matches_nothing_is_an_error_naming_it() {
         let dir = TempDir::new("nomatch");
@@ -1342,7 +1401,7 @@ mod tests {
     /// Files listed by walking or globbing get their canonical path from their directory's;
     /// it must be what resolving the whole path gives, through links to files and to
     /// directories, and duplicates reached through links are read once.
-    #[cfg(unix)]
+    #[cfg(all(unix, feature = "glob"))]
     #[test]
     fn canonical_paths_are_what_canonicalize_gives() {
         let dir = TempDir::new("canonical");
@@ -1430,6 +1489,7 @@ mod tests {
         assert_eq!(source.files().len(), 1);
     }
 
+    #[cfg(all(feature = "csv", feature = "gzip", feature = "jsonl", feature = "zstd"))]
     #[test]
     fn ids_drop_the_compression_and_format_extensions() {
         let file = |relative: &str| InputFile {
@@ -1454,6 +1514,7 @@ mod tests {
         assert_eq!(file("d/.gz").id(Format::Text), "d/.gz");
     }
 
+    #[cfg(all(feature = "glob", feature = "gzip", feature = "jsonl"))]
     #[test]
     fn directories_read_only_the_files_of_their_format() {
         let dir = TempDir::new("extensions");
@@ -1494,6 +1555,7 @@ mod tests {
         assert_eq!(stats.files_left_out, 0);
     }
 
+    #[cfg(feature = "csv")]
     #[test]
     fn a_directory_with_only_other_files_is_an_error_naming_them() {
         let dir = TempDir::new("extensions-none");
@@ -1512,6 +1574,7 @@ mod tests {
         assert!(message.contains("ingest.extensions"), "{message}");
     }
 
+    #[cfg(feature = "glob")]
     #[test]
     fn natural_order_reads_numbers_as_numbers() {
         let dir = TempDir::new("natural");
@@ -1586,6 +1649,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "glob")]
     #[test]
     fn glob_reads_follows_the_resolvers_rules() {
         let dir = TempDir::new("glob-reads");

@@ -12,12 +12,16 @@ use crate::config::{Format, OnError, Oversize, SourceConfig, Undated};
 use crate::date::normalise_date;
 use crate::decode::Tally;
 use crate::error::{IngestError, Skip, SkipKind};
+#[cfg(feature = "html")]
 use crate::html::HtmlReader;
+#[cfg(feature = "jsonl")]
 use crate::jsonl::JsonlReader;
+#[cfg(feature = "mail")]
 use crate::mail::{EmailReader, MboxReader};
 use crate::read::{self, Compression, Encoding, Watch};
 use crate::resolve::{self, InputFile};
 use crate::split::split_points;
+#[cfg(feature = "csv")]
 use crate::table::CsvReader;
 use crate::text::TextReader;
 
@@ -186,10 +190,15 @@ struct OpenFile {
 
 enum Reader {
     Text(Box<TextReader>),
+    #[cfg(feature = "jsonl")]
     Jsonl(JsonlReader),
+    #[cfg(feature = "csv")]
     Csv(Box<CsvReader>),
+    #[cfg(feature = "mail")]
     Email(Box<EmailReader>),
+    #[cfg(feature = "mail")]
     Mbox(Box<MboxReader>),
+    #[cfg(feature = "html")]
     Html(Box<HtmlReader>),
 }
 
@@ -200,6 +209,10 @@ pub(crate) struct Ctx<'a> {
     pub file_id: &'a str,
     /// Metadata from `meta_from_path`, the start of every document's metadata.
     pub path_meta: &'a Metadata,
+    #[cfg_attr(
+        not(any(feature = "jsonl", feature = "csv", feature = "html")),
+        allow(dead_code)
+    )]
     pub compression: Compression,
     pub consumed: &'a AtomicU64,
     pub start: u64,
@@ -350,6 +363,9 @@ impl Source {
     /// loop, an unreadable directory) are errors under [`OnError::Fail`] and skips under
     /// [`OnError::Skip`].
     pub fn with_config(config: SourceConfig) -> Result<Source, IngestError> {
+        if let Some(err) = config.format.disabled() {
+            return Err(err);
+        }
         let resolved = resolve::resolve(&config)?;
         let skipped: Vec<Skip> = resolved
             .problems
@@ -469,14 +485,33 @@ impl Source {
         };
         let reader = match self.config.format {
             Format::Text => Reader::Text(Box::new(TextReader::new(opened, &ctx))),
+            #[cfg(feature = "jsonl")]
             Format::Jsonl => Reader::Jsonl(JsonlReader::new(opened.reader, bom)),
+            #[cfg(feature = "csv")]
             Format::Csv => match CsvReader::open(opened, &ctx) {
                 Ok(reader) => Reader::Csv(Box::new(reader)),
                 Err(problem) => return Some(Step::Problem(problem)),
             },
+            #[cfg(feature = "mail")]
             Format::Email => Reader::Email(Box::new(EmailReader::new(opened))),
+            #[cfg(feature = "mail")]
             Format::Mbox => Reader::Mbox(Box::new(MboxReader::new(opened))),
+            #[cfg(feature = "html")]
             Format::Html => Reader::Html(Box::new(HtmlReader::new(opened))),
+            // A format whose feature is off (`Source::with_config` refuses it before).
+            #[cfg(not(all(
+                feature = "jsonl",
+                feature = "csv",
+                feature = "mail",
+                feature = "html"
+            )))]
+            format => {
+                let _ = bom;
+                return Some(Step::Problem(Problem::whole_file(
+                    SkipKind::Other,
+                    format.disabled().map(|e| e.to_string()).unwrap_or_default(),
+                )));
+            }
         };
         self.current = Some(OpenFile {
             index,
@@ -762,14 +797,21 @@ impl Iterator for Source {
                     };
                     let step = match &mut open.reader {
                         Reader::Text(reader) => reader.next(&ctx),
+                        #[cfg(feature = "jsonl")]
                         Reader::Jsonl(reader) => reader.next(&ctx),
+                        #[cfg(feature = "csv")]
                         Reader::Csv(reader) => reader.next(&ctx),
+                        #[cfg(feature = "mail")]
                         Reader::Email(reader) => reader.next(&ctx),
+                        #[cfg(feature = "mail")]
                         Reader::Mbox(reader) => reader.next(&ctx),
+                        #[cfg(feature = "html")]
                         Reader::Html(reader) => reader.next(&ctx),
                     };
                     self.stats.attachments_skipped += match &mut open.reader {
+                        #[cfg(feature = "mail")]
                         Reader::Email(reader) => reader.take_attachments(),
+                        #[cfg(feature = "mail")]
                         Reader::Mbox(reader) => reader.take_attachments(),
                         _ => 0,
                     };
@@ -877,6 +919,21 @@ fn path_metadata_of(config: &SourceConfig, display: &str) -> Metadata {
 
 #[cfg(test)]
 mod tests {
+    // Some helpers serve only tests of optional features.
+    #![cfg_attr(
+        not(all(
+            feature = "csv",
+            feature = "glob",
+            feature = "gzip",
+            feature = "html",
+            feature = "jsonl",
+            feature = "mail",
+            feature = "regex",
+            feature = "zstd"
+        )),
+        allow(dead_code, unused_imports)
+    )]
+
     use proptest::prelude::*;
 
     use crate::PathPattern;
@@ -893,6 +950,7 @@ mod tests {
         send::<IngestError>();
     }
 
+    #[cfg(all(feature = "glob", feature = "jsonl", feature = "regex"))]
     #[test]
     fn meta_from_path_groups_come_first_in_group_order() {
         let dir = TempDir::new("metapath");
@@ -937,6 +995,7 @@ mod tests {
         assert_eq!(docs[0].id, "2020/news:1");
     }
 
+    #[cfg(feature = "glob")]
     #[test]
     fn a_file_that_vanished_is_skipped_as_one_or_fails() {
         let dir = TempDir::new("vanish");
@@ -988,6 +1047,7 @@ mod tests {
             .collect()
     }
 
+    #[cfg(all(feature = "csv", feature = "jsonl"))]
     #[test]
     fn a_file_truncated_while_read_is_a_changed_file_not_a_silent_loss() {
         use std::io::Write as _;
@@ -1064,6 +1124,7 @@ mod tests {
         );
     }
 
+    #[cfg(all(feature = "glob", feature = "gzip", feature = "zstd"))]
     #[test]
     fn a_file_changed_between_listing_and_reading_is_not_read() {
         use std::io::Write as _;
@@ -1149,6 +1210,7 @@ mod tests {
         assert_eq!(stats.records_seen, 1);
     }
 
+    #[cfg(feature = "glob")]
     #[test]
     fn fail_yields_the_first_error_once_then_ends() {
         let dir = TempDir::new("fail");
@@ -1163,6 +1225,7 @@ mod tests {
         assert_eq!(err.to_skip().reason, err.reason());
     }
 
+    #[cfg(feature = "jsonl")]
     #[test]
     fn stats_are_live_and_complete_at_the_end() {
         let dir = TempDir::new("stats");
@@ -1196,6 +1259,7 @@ mod tests {
         );
     }
 
+    #[cfg(all(feature = "csv", feature = "html", feature = "jsonl"))]
     #[test]
     fn open_chooses_the_format_by_the_extension_and_reads_a_directory_as_text() {
         let dir = TempDir::new("open");
@@ -1254,6 +1318,99 @@ mod tests {
         }
     }
 
+    #[cfg(not(all(feature = "gzip", feature = "zstd")))]
+    #[test]
+    fn a_compressed_file_without_its_feature_is_a_file_error_naming_the_feature() {
+        let dir = TempDir::new("no-compression");
+        dir.write("a.txt.gz", b"\x1f\x8b\x08\x00".as_slice());
+        dir.write("b.txt.zst", b"\x28\xb5\x2f\xfd".as_slice());
+        dir.write("c.txt", "plain");
+        let (docs, stats) = read_all(dir.config(&["a.txt.gz", "b.txt.zst", "c.txt"], Format::Text));
+        assert_eq!(ids(&docs), ["c"]);
+        let mut expected = Vec::new();
+        if cfg!(not(feature = "gzip")) {
+            expected.push(
+                "a.txt.gz: gzip input needs wordmill-ingest's `gzip` feature, which this build \
+                 left out",
+            );
+        }
+        if cfg!(not(feature = "zstd")) {
+            expected.push(
+                "b.txt.zst: zstd input needs wordmill-ingest's `zstd` feature, which this build \
+                 left out",
+            );
+        }
+        let skipped: Vec<String> = stats.skipped.iter().map(ToString::to_string).collect();
+        assert_eq!(skipped, expected);
+        assert!(
+            stats
+                .skipped
+                .iter()
+                .all(|s| s.kind == SkipKind::Compression)
+        );
+    }
+
+    #[test]
+    fn a_format_without_its_feature_is_refused_when_the_source_is_opened() {
+        let dir = TempDir::new("no-format");
+        dir.write("a.txt", "text is always there");
+        for (format, feature) in [
+            (Format::Jsonl, "jsonl"),
+            (Format::Csv, "csv"),
+            (Format::Email, "mail"),
+            (Format::Mbox, "mail"),
+            (Format::Html, "html"),
+        ] {
+            let opened = Source::with_config(dir.config(&["a.txt"], format));
+            if format.disabled().is_none() {
+                assert!(opened.is_ok(), "{format}");
+                continue;
+            }
+            let err = opened.unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("format `{format}` needs wordmill-ingest's `{feature}` feature")
+            );
+            assert!(matches!(err, IngestError::FeatureDisabled { feature: f, .. } if f == feature));
+            assert_eq!((err.file(), err.kind()), ("", SkipKind::Other));
+        }
+    }
+
+    #[cfg(not(feature = "glob"))]
+    #[test]
+    fn a_glob_input_without_the_glob_feature_is_refused_naming_it() {
+        let dir = TempDir::new("no-glob");
+        dir.write("a.txt", "a");
+        let err = Source::with_config(dir.config(&["*.txt"], Format::Text)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "input `*.txt`: a glob pattern needs wordmill-ingest's `glob` feature"
+        );
+        // A file whose name looks like a glob is still read as a file.
+        dir.write("[a].txt", "b");
+        let (docs, _) = read_all(dir.config(&["[a].txt"], Format::Text));
+        assert_eq!(ids(&docs), ["[a]"]);
+        assert!(!crate::glob_reads(
+            dir.path(),
+            "*.txt",
+            &dir.path().join("a.txt")
+        ));
+    }
+
+    #[cfg(not(feature = "regex"))]
+    #[test]
+    fn a_path_pattern_without_the_regex_feature_is_an_error_naming_it() {
+        let err = SourceConfig::default()
+            .meta_from_path(r"(?P<year>\d{4})")
+            .unwrap_err();
+        assert_eq!(err.pattern(), r"(?P<year>\d{4})");
+        assert!(
+            err.to_string()
+                .contains("needs wordmill-ingest's `regex` feature"),
+            "{err}"
+        );
+    }
+
     /// Reads `bytes` as file `name` in `format` under skip; checks the invariant.
     fn survives(bytes: &[u8], name: &str, format: Format) {
         let dir = TempDir::new("prop");
@@ -1276,6 +1433,7 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
+        #[cfg(all(feature = "csv", feature = "html", feature = "jsonl", feature = "mail"))]
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             survives(&bytes, "x.jsonl", Format::Jsonl);
@@ -1286,6 +1444,7 @@ mod tests {
             survives(&bytes, "x.html", Format::Html);
         }
 
+        #[cfg(all(feature = "html", feature = "mail"))]
         #[test]
         fn mail_like_bytes_never_panic(
             lines in proptest::collection::vec(
@@ -1321,6 +1480,7 @@ mod tests {
             survives(&bytes, "x.html", Format::Html);
         }
 
+        #[cfg(all(feature = "csv", feature = "jsonl"))]
         #[test]
         fn json_like_bytes_never_panic(
             lines in proptest::collection::vec("[{}\\[\\]\":,a-c0-9 .\\\\\n\r-]{0,40}", 0..8)
@@ -1330,6 +1490,7 @@ mod tests {
             survives(&bytes, "x.csv", Format::Csv);
         }
 
+        #[cfg(all(feature = "csv", feature = "gzip", feature = "jsonl", feature = "mail", feature = "zstd"))]
         #[test]
         fn arbitrary_bytes_as_compressed_files_never_panic(
             bytes in proptest::collection::vec(any::<u8>(), 0..256)

@@ -381,6 +381,7 @@ mod tests {
         assert_eq!(stats.records_seen, 3);
     }
 
+    #[cfg(feature = "gzip")]
     #[test]
     fn a_missing_id_column_falls_back_to_the_row_line() {
         let dir = TempDir::new("csvnoid");

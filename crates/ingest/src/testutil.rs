@@ -1,6 +1,11 @@
 //! Helpers shared by the unit tests: scratch directories and collecting a source.
 
-use std::io::Write;
+// Some helpers serve only tests of optional features.
+#![cfg_attr(
+    not(all(feature = "gzip", feature = "zstd", feature = "glob")),
+    allow(dead_code)
+)]
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -35,13 +40,16 @@ impl TempDir {
     }
 
     /// Writes `bytes` gzip-compressed to `relative`.
+    #[cfg(feature = "gzip")]
     pub(crate) fn write_gz(&self, relative: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        use std::io::Write;
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         encoder.write_all(bytes.as_ref()).unwrap();
         self.write(relative, encoder.finish().unwrap())
     }
 
     /// Writes `bytes` zstd-compressed to `relative`.
+    #[cfg(feature = "zstd")]
     pub(crate) fn write_zst(&self, relative: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
         self.write(relative, zstd::encode_all(bytes.as_ref(), 3).unwrap())
     }

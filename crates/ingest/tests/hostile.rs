@@ -4,6 +4,21 @@
 //! which documents, which records skipped (file, line or byte offset, and a message saying what
 //! was expected), and that the counts reconcile: `records_seen == documents + skipped.len()`.
 
+// Some helpers serve only tests of optional features.
+#![cfg_attr(
+    not(all(
+        feature = "csv",
+        feature = "glob",
+        feature = "gzip",
+        feature = "html",
+        feature = "jsonl",
+        feature = "mail",
+        feature = "regex",
+        feature = "zstd"
+    )),
+    allow(dead_code, unused_imports)
+)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -41,12 +56,14 @@ impl Scratch {
         path
     }
 
+    #[cfg(feature = "gzip")]
     fn gz(bytes: &[u8]) -> Vec<u8> {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         encoder.write_all(bytes).unwrap();
         encoder.finish().unwrap()
     }
 
+    #[cfg(feature = "zstd")]
     fn zst(bytes: &[u8]) -> Vec<u8> {
         zstd::encode_all(bytes, 3).unwrap()
     }
@@ -158,6 +175,7 @@ fn utf16be(text: &str) -> Vec<u8> {
     out
 }
 
+#[cfg(all(feature = "csv", feature = "jsonl"))]
 #[test]
 fn invalid_utf8_is_rejected_by_default_with_the_offset_of_the_first_bad_byte() {
     let dir = Scratch::new("utf8-reject");
@@ -195,6 +213,7 @@ fn invalid_utf8_is_rejected_by_default_with_the_offset_of_the_first_bad_byte() {
     assert!(stats.replaced.is_empty());
 }
 
+#[cfg(all(feature = "csv", feature = "jsonl"))]
 #[test]
 fn invalid_utf8_is_replaced_and_counted_under_replace() {
     let dir = Scratch::new("utf8-replace");
@@ -233,6 +252,7 @@ fn invalid_utf8_is_replaced_and_counted_under_replace() {
     assert_eq!(json["replaced"][0]["count"], 2);
 }
 
+#[cfg(all(feature = "csv", feature = "jsonl"))]
 #[test]
 fn a_utf8_byte_order_mark_is_dropped_in_every_format() {
     let dir = Scratch::new("utf8-bom");
@@ -250,6 +270,7 @@ fn a_utf8_byte_order_mark_is_dropped_in_every_format() {
     assert_eq!((docs[0].id.as_str(), docs[0].text.as_str()), ("x", "two"));
 }
 
+#[cfg(all(feature = "csv", feature = "gzip", feature = "jsonl"))]
 #[test]
 fn utf16_little_endian_files_are_decoded_in_every_format() {
     let dir = Scratch::new("utf16le");
@@ -271,6 +292,7 @@ fn utf16_little_endian_files_are_decoded_in_every_format() {
     assert_eq!((docs[0].id.as_str(), docs[0].text.as_str()), ("x", "три"));
 }
 
+#[cfg(all(feature = "csv", feature = "jsonl"))]
 #[test]
 fn utf16_big_endian_files_are_decoded_in_every_format() {
     let dir = Scratch::new("utf16be");
@@ -285,6 +307,7 @@ fn utf16_big_endian_files_are_decoded_in_every_format() {
     assert_eq!(docs[0].text, "zwei");
 }
 
+#[cfg(feature = "jsonl")]
 #[test]
 fn broken_utf16_follows_the_encoding_policy() {
     let dir = Scratch::new("utf16bad");
@@ -331,6 +354,7 @@ fn broken_utf16_follows_the_encoding_policy() {
     assert_eq!(replacements(&stats), [("d.jsonl", None, 34, 1)]);
 }
 
+#[cfg(all(feature = "csv", feature = "gzip", feature = "jsonl"))]
 #[test]
 fn nul_bytes_in_the_first_8_kib_mark_a_binary_file() {
     let dir = Scratch::new("nul");
@@ -387,6 +411,7 @@ fn nul_bytes_in_the_first_8_kib_mark_a_binary_file() {
     );
 }
 
+#[cfg(all(feature = "csv", feature = "glob", feature = "jsonl"))]
 #[test]
 fn binary_files_are_refused_as_one_skip_each() {
     let dir = Scratch::new("binary");
@@ -430,6 +455,7 @@ fn binary_files_are_refused_as_one_skip_each() {
     }
 }
 
+#[cfg(all(feature = "csv", feature = "jsonl"))]
 #[test]
 fn an_empty_text_file_is_one_empty_document() {
     // An empty file is data (a speech that was never given, a page that was blank): it is
@@ -452,6 +478,7 @@ fn an_empty_text_file_is_one_empty_document() {
     );
 }
 
+#[cfg(all(feature = "gzip", feature = "jsonl", feature = "zstd"))]
 #[test]
 fn empty_gz_and_zst_files_are_corrupt_streams() {
     let dir = Scratch::new("empty-compressed");
@@ -470,6 +497,7 @@ fn empty_gz_and_zst_files_are_corrupt_streams() {
     );
 }
 
+#[cfg(all(feature = "glob", feature = "gzip", feature = "zstd"))]
 #[test]
 fn corrupt_gz_and_zst_files_are_errors_at_the_offset_reached() {
     let dir = Scratch::new("corrupt");
@@ -505,6 +533,7 @@ fn corrupt_gz_and_zst_files_are_errors_at_the_offset_reached() {
     assert_eq!(stats.skipped[0].byte_offset, Some((gz.len() / 2) as u64));
 }
 
+#[cfg(all(feature = "gzip", feature = "jsonl", feature = "zstd"))]
 #[test]
 fn a_decompression_bomb_is_refused_at_the_limit() {
     let dir = Scratch::new("bomb");
@@ -558,6 +587,7 @@ fn write_huge(path: &Path, megabytes: usize) {
     file.flush().unwrap();
 }
 
+#[cfg(feature = "jsonl")]
 #[test]
 #[ignore = "writes and reads 200 MB: a few seconds and 400 MB of memory; the same code paths \
             run at small limits in `long_documents_and_lines_at_small_limits`"]
@@ -592,6 +622,7 @@ fn a_200_mb_file_with_no_line_break() {
     );
 }
 
+#[cfg(feature = "jsonl")]
 #[test]
 fn long_documents_and_lines_at_small_limits() {
     let dir = Scratch::new("small-limits");
@@ -639,6 +670,7 @@ fn long_documents_and_lines_at_small_limits() {
     );
 }
 
+#[cfg(feature = "jsonl")]
 #[test]
 fn oversized_documents_are_split_at_sentences_or_skipped() {
     let dir = Scratch::new("oversize");
@@ -688,6 +720,7 @@ fn oversized_documents_are_split_at_sentences_or_skipped() {
     );
 }
 
+#[cfg(feature = "jsonl")]
 #[test]
 fn malformed_json_lines_are_skipped_with_their_line_and_column() {
     let dir = Scratch::new("malformed");
@@ -711,6 +744,7 @@ fn malformed_json_lines_are_skipped_with_their_line_and_column() {
     );
 }
 
+#[cfg(feature = "jsonl")]
 #[test]
 fn missing_and_non_string_text_fields_are_record_errors() {
     let dir = Scratch::new("fields");
@@ -742,6 +776,7 @@ fn missing_and_non_string_text_fields_are_record_errors() {
     );
 }
 
+#[cfg(feature = "jsonl")]
 #[test]
 fn deeply_nested_json_is_a_record_error_not_a_stack_overflow() {
     let dir = Scratch::new("nested");
@@ -773,6 +808,7 @@ fn deeply_nested_json_is_a_record_error_not_a_stack_overflow() {
     );
 }
 
+#[cfg(feature = "csv")]
 #[test]
 fn csv_with_an_unbalanced_quote_does_not_swallow_the_rest_of_the_file_silently() {
     let dir = Scratch::new("quotes");
@@ -818,6 +854,7 @@ fn csv_with_an_unbalanced_quote_does_not_swallow_the_rest_of_the_file_silently()
     );
 }
 
+#[cfg(feature = "csv")]
 #[test]
 fn csv_ragged_rows_are_record_errors_with_their_line() {
     let dir = Scratch::new("ragged");
@@ -876,7 +913,7 @@ fn permissions_do_not_apply(path: &Path) -> bool {
     std::fs::File::open(path).is_ok()
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, feature = "glob"))]
 #[test]
 fn unreadable_files_are_skipped_as_whole_files() {
     use std::os::unix::fs::PermissionsExt;
@@ -916,6 +953,7 @@ fn unreadable_files_are_skipped_as_whole_files() {
     assert_eq!(stats.skipped[0].kind, SkipKind::Changed);
 }
 
+#[cfg(all(feature = "glob", feature = "jsonl"))]
 #[test]
 fn globs_that_match_nothing_fail_before_reading() {
     let dir = Scratch::new("noglob");
@@ -934,6 +972,7 @@ fn globs_that_match_nothing_fail_before_reading() {
     );
 }
 
+#[cfg(all(feature = "gzip", feature = "zstd"))]
 #[test]
 fn every_hostile_file_at_once_reconciles() {
     let dir = Scratch::new("all");
@@ -950,6 +989,7 @@ fn every_hostile_file_at_once_reconciles() {
     assert_eq!(stats.records_seen, 7);
 }
 
+#[cfg(feature = "mail")]
 #[test]
 fn an_email_of_10000_mime_parts_is_read_in_bounded_time() {
     let dir = Scratch::new("mime-parts");
@@ -1010,6 +1050,7 @@ fn write_long_header_mbox(path: &Path, header_bytes: usize) {
     out.flush().unwrap();
 }
 
+#[cfg(feature = "mail")]
 #[test]
 fn a_100_mb_header_is_streamed_past_within_max_line_bytes() {
     let dir = Scratch::new("long-header");
@@ -1044,6 +1085,7 @@ fn a_100_mb_header_is_streamed_past_within_max_line_bytes() {
     );
 }
 
+#[cfg(feature = "mail")]
 #[test]
 fn a_long_header_within_the_limits_is_read_whole() {
     let dir = Scratch::new("long-header-kept");
@@ -1054,6 +1096,7 @@ fn a_long_header_within_the_limits_is_read_whole() {
     assert!(docs[1].meta.get("subject").unwrap().len() > 8_000_000);
 }
 
+#[cfg(feature = "mail")]
 #[test]
 fn from_lines_inside_an_mbox_body_do_not_split_it() {
     let dir = Scratch::new("mbox-from");
@@ -1085,6 +1128,7 @@ fn from_lines_inside_an_mbox_body_do_not_split_it() {
     assert_eq!(docs[1].text, "Second.");
 }
 
+#[cfg(feature = "html")]
 #[test]
 fn html_nested_100000_deep_is_read_without_a_stack() {
     let dir = Scratch::new("deep-html");

@@ -4,9 +4,10 @@
 //! never panic, and the counts always reconcile.
 
 use proptest::prelude::*;
+#[cfg(feature = "jsonl")]
+use wordmill_ingest::parse_jsonl_record;
 use wordmill_ingest::{
-    EncodingErrors, Format, OnError, Outcome, Oversize, SourceConfig, parse_jsonl_record,
-    read_bytes,
+    EncodingErrors, Format, OnError, Outcome, Oversize, SourceConfig, read_bytes,
 };
 
 /// A configuration with the knobs chosen by the strategy.
@@ -106,6 +107,7 @@ fn structured() -> impl Strategy<Value = Vec<u8>> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
+    #[cfg(feature = "jsonl")]
     #[test]
     fn the_jsonl_record_parser_never_panics(
         line in bytes(256),
@@ -118,6 +120,7 @@ proptest! {
         }
     }
 
+    #[cfg(feature = "jsonl")]
     #[test]
     fn the_jsonl_record_parser_never_panics_on_strings(line in "\\PC{0,120}") {
         let _ = parse_jsonl_record(line.as_bytes(), 1, "x", &SourceConfig::default());
