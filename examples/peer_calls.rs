@@ -33,7 +33,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use wordmill_analyse::{Analyser, Lexicon, Rules, Terms, TermsConfig, Vader};
-use wordmill_ingest::{Format, SourceConfig, TextEncoding, read_bytes};
+use wordmill_ingest::__fuzz::read_bytes;
+use wordmill_ingest::{Format, SourceConfig, TextEncoding};
 use wordmill_model::{DocBuffers, Document, Metadata};
 use wordmill_normalise::{Normaliser, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
 

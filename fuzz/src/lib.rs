@@ -10,10 +10,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use wordmill_analyse::{EmojiLexicon, Lexicon, Rules, SentimentError, Vader};
-use wordmill_ingest::{
-    EncodingErrors, Format, OnError, Outcome, Oversize, SourceConfig, parse_jsonl_record,
-    read_bytes,
-};
+use wordmill_ingest::__fuzz::{Outcome, parse_jsonl_record, read_bytes};
+use wordmill_ingest::{EncodingErrors, Format, OnError, Oversize, SourceConfig};
 use wordmill_model::{Document, Metadata};
 use wordmill_normalise::{
     Normaliser, NormaliserConfig, StemLanguage, StopWordLanguage, StopWords, TokenizerKind,

@@ -1,7 +1,8 @@
 //! Entry points for fuzzing and property tests: the parsers run on bytes in memory, no files.
 //!
-//! Not part of the stable API (hidden from the documentation); the `fuzz/` targets and the
-//! property tests call them.
+//! Not part of the API: compiled for the crate's own tests, and for the `fuzz/` targets and
+//! benchmarks through the unstable `__fuzz` feature, which re-exports them in
+//! `wordmill_ingest::__fuzz` with no promise of stability.
 
 #[cfg(feature = "jsonl")]
 use std::sync::atomic::AtomicU64;
@@ -79,3 +80,6 @@ pub fn parse_jsonl_record(
         }),
     }
 }
+
+#[cfg(test)]
+mod no_panic;

@@ -195,6 +195,7 @@ mod config;
 mod date;
 mod decode;
 mod error;
+#[cfg(any(test, feature = "__fuzz"))]
 mod harness;
 #[cfg(feature = "html")]
 mod html;
@@ -218,14 +219,20 @@ pub use config::{
 };
 pub use date::{DateError, DateFormat, DateFormatError, normalise_date};
 pub use error::{IngestError, Skip, SkipKind};
-#[cfg(feature = "jsonl")]
-#[doc(hidden)]
-pub use harness::parse_jsonl_record;
-#[doc(hidden)]
-pub use harness::{Outcome, read_bytes};
 pub use pattern::{PathPattern, PatternError};
 pub use resolve::{InputFile, glob_reads};
 pub use source::{IngestStats, Replacement, Source, Split};
 
 #[cfg(test)]
 mod testutil;
+
+/// The parsers on bytes in memory, for the `fuzz/` targets and benchmarks: **not part of the
+/// API**. Only with the `__fuzz` feature, which is unstable: anything here may change or go in
+/// any release.
+#[cfg(feature = "__fuzz")]
+#[doc(hidden)]
+pub mod __fuzz {
+    #[cfg(feature = "jsonl")]
+    pub use crate::harness::parse_jsonl_record;
+    pub use crate::harness::{Outcome, read_bytes};
+}

@@ -101,6 +101,7 @@ impl InputFile {
     }
 
     /// A file known only by `name` (its bytes come from memory).
+    #[cfg(any(test, feature = "__fuzz"))]
     pub(crate) fn named(name: &str, bytes: u64) -> Self {
         InputFile {
             path: PathBuf::from(name),

@@ -412,6 +412,7 @@ impl Source {
 
     /// A source reading `bytes` as if they were the file `name` (whose extension says how it
     /// is compressed), for the fuzzing and property-test entry points.
+    #[cfg(any(test, feature = "__fuzz"))]
     pub(crate) fn from_bytes(name: &str, bytes: &[u8], config: SourceConfig) -> Source {
         Source {
             config,

@@ -4,11 +4,11 @@
 //! never panic, and the counts always reconcile.
 
 use proptest::prelude::*;
+
 #[cfg(feature = "jsonl")]
-use wordmill_ingest::parse_jsonl_record;
-use wordmill_ingest::{
-    EncodingErrors, Format, OnError, Outcome, Oversize, SourceConfig, read_bytes,
-};
+use super::parse_jsonl_record;
+use super::{Outcome, read_bytes};
+use crate::{EncodingErrors, Format, OnError, Oversize, SourceConfig};
 
 /// A configuration with the knobs chosen by the strategy.
 fn config(format: Format, replace: bool, skip_oversize: bool, small: bool) -> SourceConfig {
@@ -202,4 +202,18 @@ proptest! {
             .collect();
         prop_assert_eq!(joined.as_str(), text.strip_prefix('\u{feff}').unwrap_or(&text));
     }
+}
+
+#[cfg(feature = "jsonl")]
+#[test]
+fn the_jsonl_record_parser_refuses_deep_nesting_without_overflowing() {
+    let depth = 100_000;
+    let mut deep = "[".repeat(depth);
+    deep.push_str(&"]".repeat(depth));
+    let err =
+        parse_jsonl_record(deep.as_bytes(), 9, "direct", &SourceConfig::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("direct:9: invalid JSON at column 128: recursion limit")
+    );
 }
