@@ -1,9 +1,67 @@
 //! # wordmill-ingest
 //!
-//! wordmill's sources: turn files, directories, glob patterns and standard input — plain text,
-//! JSON Lines, CSV, e-mail or HTML, optionally gzip- or zstd-compressed — into a stream of
-//! [`wordmill_model::Document`]s, with every bad record either reported with its file and line
-//! or counted as skipped.
+//! Reads a corpus — files, directories, glob patterns or standard input; plain text, JSON Lines,
+//! CSV, e-mail (messages, maildirs, mbox) or saved web pages; plain, gzip or zstd — as a stream
+//! of [`Document`](wordmill_model::Document)s, in bounded memory, with every bad record either
+//! reported with its file and line or listed as skipped.
+//!
+//! ```no_run
+//! use wordmill_ingest::Source;
+//!
+//! fn main() -> Result<(), wordmill_ingest::IngestError> {
+//!     for doc in Source::open("corpus/")? {
+//!         let doc = doc?;
+//!         println!("{}\t{} bytes", doc.id, doc.text.len());
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! [`Source::open`] takes one path with the defaults: a directory is walked for its `.txt` and
+//! `.md` files, each one document; a file is read in the format its extension names
+//! (`posts.jsonl.gz` as JSON Lines with the text in the field `text`, `rows.csv` as CSV,
+//! `inbox.mbox`, `page.html`, …). Records that cannot be read are skipped and listed in
+//! [`Source::stats`]. For anything else — several inputs, other fields, metadata, limits,
+//! stopping at the first error — build a [`SourceConfig`] and call [`Source::with_config`]
+//! ([example below](#a-configured-source)).
+//!
+//! ## Errors
+//!
+//! Opening a source resolves its inputs at once: an input that matches nothing
+//! ([`IngestError::NoMatch`]), an invalid glob ([`IngestError::Glob`]) or a format whose cargo
+//! feature is off ([`IngestError::FeatureDisabled`]) fails before anything is read. While
+//! iterating, a record (a line, a row, a message, a file) that cannot become a document follows
+//! [`SourceConfig::on_error`](field@crate::SourceConfig::on_error): with [`OnError::Skip`], the
+//! default, it is listed in [`IngestStats::skipped`] with its file, line or byte offset, kind
+//! ([`SkipKind`]) and a message saying what was expected, and the iterator never yields `Err`;
+//! with [`OnError::Fail`] the iterator yields it as [`IngestError::Record`] (or
+//! [`IngestError::File`]) once, then ends. Every message reads `file:line: message` or
+//! `file: byte N: message`.
+//!
+//! ## Cargo features
+//!
+//! Every format and compression is a feature, all on by default. Without them the crate still
+//! reads plain text (files, directories, standard input; UTF-8, UTF-16 and legacy encodings;
+//! dates; splitting), on `chrono`, `encoding_rs`, `serde`, `thiserror`, `walkdir` and
+//! `wordmill-model`, and builds in about a third of the time (`zstd` compiles a C library).
+//!
+//! | feature | reads | through |
+//! | --- | --- | --- |
+//! | `gzip` | `.gz` files, gzip on standard input | `flate2` |
+//! | `zstd` | `.zst` and `.zstd` files, zstd on standard input | `zstd` |
+//! | `csv` | [`Format::Csv`] | `csv` |
+//! | `jsonl` | [`Format::Jsonl`] | `serde_json` |
+//! | `glob` | glob patterns as inputs (`corpus/**/*.txt`) | `globset` |
+//! | `mail` | [`Format::Email`], [`Format::Mbox`] (turns on `html`, for HTML-only messages) | `mail-parser` |
+//! | `html` | [`Format::Html`] | `html5gum` |
+//! | `regex` | [`PathPattern`]: metadata from paths ([`SourceConfig::meta_from_path`](field@crate::SourceConfig::meta_from_path)) | `regex` |
+//!
+//! What a build without a feature does, instead of guessing: a format is refused when the source
+//! is opened ([`IngestError::FeatureDisabled`]: ``format `csv` needs wordmill-ingest's `csv`
+//! feature``), and so is a glob input; a compressed file is a file error of kind
+//! [`SkipKind::Compression`] naming the feature (never read as text); [`PathPattern::new`] fails
+//! naming `regex`. The `__fuzz` feature is not part of the API: it exposes the parsers on bytes
+//! in memory to the project's fuzz targets and may change in any release.
 //!
 //! ## Formats
 //!
@@ -51,8 +109,8 @@
 //!
 //! **HTML**: the page's visible text, tokenised by `html5gum` (no tree is built, so no nesting
 //! depth can overflow a stack). Dropped with their content: `script`, `style`, `noscript`,
-//! `template`, `nav`, `header`, `footer`, `svg`, `iframe`, `object`, `canvas`, the `head` (but its
-//! `<title>`, which is the text's first paragraph), comments. Block elements (`p`, `div`,
+//! `template`, `nav`, `header`, `footer`, `svg`, `iframe`, `object`, `canvas`, the `head` (its
+//! `<title>` becomes the `title` metadata, not text), comments. Block elements (`p`, `div`,
 //! `h1`–`h6`, `section`, `article`, `table`, lists, …) start a new paragraph (a blank line); `br`,
 //! `li`, `tr`, `td`, `th`, `dt`, `dd` a new line, which ends a sentence; runs of whitespace are one
 //! space (line breaks kept in `pre`); character references decoded. Broken markup still gives its
@@ -85,7 +143,10 @@
 //! - [`IngestError`]: `file:line: message` (or `file: byte N: message`), saying what was
 //!   expected.
 //!
-//! ## Example
+//! ## A configured source
+//!
+//! A [`SourceConfig`] starts from [`SourceConfig::default`]; its builder-style setters (or its
+//! public fields) set what differs.
 //!
 //! ```
 //! use wordmill_ingest::{Format, OnError, Source, SourceConfig};
@@ -162,11 +223,11 @@
 //! | a `From ` line in an mbox body | a separator only after a blank line and with a date (time and year); otherwise body text; `>From ` lines unquoted |
 //! | HTML nested 100,000 deep, or broken | text, in linear time: the tokenizer builds no tree and no stack |
 //! | symbolic-link loop, unreadable file | a whole-file skip naming it (or the error, under [`OnError::Fail`]) |
-//! | input or glob matching nothing | [`Source::open`] fails at once |
+//! | input or glob matching nothing | [`Source::open`] and [`Source::with_config`] fail at once |
 //!
 //! ## Why the design is so
 //!
-//! - **Resolve first, read later.** [`Source::open`] expands every input before a byte is read,
+//! - **Resolve first, read later.** Opening a source expands every input before a byte is read,
 //!   so a mistyped path fails in milliseconds and the file list (with sizes) is known for
 //!   progress and for the run manifest. Inputs keep the order given and each expands in sorted
 //!   order, so document ordinals — and so every per-document output — are reproducible.
@@ -189,7 +250,13 @@
 //!   looking only at the entries that start with its literal start.
 //! - **Configuration decides the format.** Compression is recognised by the last extension (`.gz`,
 //!   `.zst`); the format comes from [`SourceConfig::format`](field@crate::SourceConfig::format),
-//!   never from a file name.
+//!   never from the names of the files read. Only [`Source::open`] chooses one, once, from the
+//!   extension of the path it is given.
+//! - **A small, typed API.** Choices are enums ([`Format`], [`OnError`], …) that parse from and
+//!   print as the names pipeline files use; configuration and result types are
+//!   `#[non_exhaustive]`, so fields and variants can be added without breaking callers; no
+//!   dependency's type appears in a public signature (a path pattern is a [`PathPattern`], a bad
+//!   pattern a [`PatternError`]).
 
 mod config;
 mod date;
@@ -225,6 +292,11 @@ pub use source::{IngestStats, Replacement, Source, Split};
 
 #[cfg(test)]
 mod testutil;
+
+/// The examples of README.md, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 /// The parsers on bytes in memory, for the `fuzz/` targets and benchmarks: **not part of the
 /// API**. Only with the `__fuzz` feature, which is unstable: anything here may change or go in
