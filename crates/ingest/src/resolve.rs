@@ -317,9 +317,11 @@ fn glob_parts(base: &Path, input: &str) -> GlobParts {
 
 /// Whether the glob input `pattern` (relative inputs are joined to `base`) reads a file at
 /// `path` (absolute, with links resolved), whether or not it exists yet: the rules of
-/// [`Source::with_config`](crate::Source::with_config) (listing from the pattern's literal directory, `*`
-/// within one path component, hidden components only where the pattern names them). `false`
-/// for an input that is not a glob or not a valid one.
+/// [`Source::with_config`](crate::Source::with_config) (listing from the pattern's literal
+/// directory, `*` within one path component, hidden components only where the pattern names
+/// them). A caller that writes files can so check that an input will not read them back.
+/// `false` for an input that is not a glob or not a valid one, and always without the `glob`
+/// feature (no input is then a glob).
 pub fn glob_reads(base: &Path, pattern: &str, path: &Path) -> bool {
     if !pattern.contains(GLOB_META) {
         return false;
