@@ -589,7 +589,7 @@ mod tests {
 
 #[cfg(test)]
 mod encoding_tests {
-    // Some helpers serve only tests of optional features.
+    // Some functions here serve only the tests of optional features.
     #![cfg_attr(
         not(all(
             feature = "csv",

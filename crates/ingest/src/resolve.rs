@@ -1036,7 +1036,7 @@ fn slashed(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    // Some helpers serve only tests of optional features.
+    // Some functions here serve only the tests of optional features.
     #![cfg_attr(
         not(all(
             feature = "csv",

@@ -920,7 +920,7 @@ fn path_metadata_of(config: &SourceConfig, display: &str) -> Metadata {
 
 #[cfg(test)]
 mod tests {
-    // Some helpers serve only tests of optional features.
+    // Some functions here serve only the tests of optional features.
     #![cfg_attr(
         not(all(
             feature = "csv",

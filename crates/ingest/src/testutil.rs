@@ -1,6 +1,6 @@
 //! Helpers shared by the unit tests: scratch directories and collecting a source.
 
-// Some helpers serve only tests of optional features.
+// Some functions here serve only the tests of optional features.
 #![cfg_attr(
     not(all(feature = "gzip", feature = "zstd", feature = "glob")),
     allow(dead_code)

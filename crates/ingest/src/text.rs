@@ -227,7 +227,7 @@ impl TextReader {
 
 #[cfg(test)]
 mod tests {
-    // Some helpers serve only tests of optional features.
+    // Some functions here serve only the tests of optional features.
     #![cfg_attr(
         not(all(feature = "glob", feature = "gzip", feature = "zstd")),
         allow(dead_code, unused_imports)

@@ -4,7 +4,7 @@
 //! which documents, which records skipped (file, line or byte offset, and a message saying what
 //! was expected), and that the counts reconcile: `records_seen == documents + skipped.len()`.
 
-// Some helpers serve only tests of optional features.
+// Some functions here serve only the tests of optional features.
 #![cfg_attr(
     not(all(
         feature = "csv",
