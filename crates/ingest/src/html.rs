@@ -412,10 +412,10 @@ pub(crate) fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
                 return Some(charset);
             }
             let equiv = get(b"http-equiv").unwrap_or_default();
-            if equiv.trim().eq_ignore_ascii_case("content-type") {
-                if let Some(charset) = get(b"content").as_deref().and_then(charset_of) {
-                    return Some(charset.to_owned());
-                }
+            if equiv.trim().eq_ignore_ascii_case("content-type")
+                && let Some(charset) = get(b"content").as_deref().and_then(charset_of)
+            {
+                return Some(charset.to_owned());
             }
         }
         None

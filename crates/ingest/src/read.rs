@@ -512,17 +512,17 @@ fn sniff(
         _ => None,
     };
     // UTF-16 text is full of NUL bytes: no binary check for it.
-    if !legacy.is_some_and(|c| c.is_utf16()) {
-        if let Some(at) = decode::binary_at(&head, config.format.many_records()) {
-            let mut problem = Problem::at_byte(
-                at as u64,
-                SkipKind::Binary,
-                "binary file (NUL byte), expected text (UTF-8, or UTF-16 with a byte-order mark)"
-                    .to_owned(),
-            );
-            problem.ends_file = true;
-            return Ok(Err(problem));
-        }
+    if !legacy.is_some_and(|c| c.is_utf16())
+        && let Some(at) = decode::binary_at(&head, config.format.many_records())
+    {
+        let mut problem = Problem::at_byte(
+            at as u64,
+            SkipKind::Binary,
+            "binary file (NUL byte), expected text (UTF-8, or UTF-16 with a byte-order mark)"
+                .to_owned(),
+        );
+        problem.ends_file = true;
+        return Ok(Err(problem));
     }
     if let Some(charset) = legacy {
         let tally = Arc::new(Mutex::new(Tally::default()));

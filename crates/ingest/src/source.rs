@@ -454,10 +454,10 @@ impl Source {
         let file = &self.files[index];
         self.stats.files_opened += 1;
         let mut path_meta = path_metadata(&self.config, &file.display);
-        if self.config.format == Format::Text {
-            if let Err(problem) = self.date(&mut path_meta, None) {
-                return Some(Step::Problem(problem));
-            }
+        if self.config.format == Format::Text
+            && let Err(problem) = self.date(&mut path_meta, None)
+        {
+            return Some(Step::Problem(problem));
         }
         let file = &self.files[index];
         let id = file.id(self.config.format);

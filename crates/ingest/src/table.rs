@@ -174,18 +174,18 @@ impl CsvReader {
                 let byte = self.record.position().map_or(0, |p| p.byte());
                 let limit = ctx.config.max_line_bytes.unwrap_or(u64::MAX);
                 let len = self.reader.position().byte().saturating_sub(byte);
-                if let Some((start, raw)) = self.record_done() {
-                    if let Some(at) = unclosed_quote(&raw) {
-                        return Step::Problem(Problem::at_line(
-                            line,
-                            SkipKind::InvalidCsv,
-                            format!(
-                                "unbalanced quote: the quoted field opened at byte {} runs to \
-                                 the end of the file (expected a closing `\"`)",
-                                start + at as u64 + self.shift
-                            ),
-                        ));
-                    }
+                if let Some((start, raw)) = self.record_done()
+                    && let Some(at) = unclosed_quote(&raw)
+                {
+                    return Step::Problem(Problem::at_line(
+                        line,
+                        SkipKind::InvalidCsv,
+                        format!(
+                            "unbalanced quote: the quoted field opened at byte {} runs to the \
+                             end of the file (expected a closing `\"`)",
+                            start + at as u64 + self.shift
+                        ),
+                    ));
                 }
                 if let Some(field) = self.record.iter().position(|f| f.contains(&0)) {
                     return Step::Problem(Problem::at_line(

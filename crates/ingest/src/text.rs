@@ -96,26 +96,27 @@ impl TextReader {
             return Step::End;
         }
         loop {
-            if let Some(limit) = self.limit {
-                if self.measured.is_none() && self.text.len() > limit {
-                    if self.oversize == Oversize::Skip {
-                        self.measured = Some(self.text.len() as u64);
-                        self.text = String::new();
-                    } else {
-                        let at = split::cut(&self.text, limit);
-                        // A cut that would take everything read so far (one character longer
-                        // than the limit) waits for more: the end of the file may come next,
-                        // and then this is the last part, never followed by an empty one.
-                        if at < self.text.len() {
-                            let part = self.text[..at].to_owned();
-                            self.text.replace_range(..at, "");
-                            self.parts += 1;
-                            return Step::Part {
-                                text: part,
-                                number: self.parts,
-                                last: false,
-                            };
-                        }
+            if let Some(limit) = self.limit
+                && self.measured.is_none()
+                && self.text.len() > limit
+            {
+                if self.oversize == Oversize::Skip {
+                    self.measured = Some(self.text.len() as u64);
+                    self.text = String::new();
+                } else {
+                    let at = split::cut(&self.text, limit);
+                    // A cut that would take everything read so far (one character longer than
+                    // the limit) waits for more: the end of the file may come next, and then
+                    // this is the last part, never followed by an empty one.
+                    if at < self.text.len() {
+                        let part = self.text[..at].to_owned();
+                        self.text.replace_range(..at, "");
+                        self.parts += 1;
+                        return Step::Part {
+                            text: part,
+                            number: self.parts,
+                            last: false,
+                        };
                     }
                 }
             }
