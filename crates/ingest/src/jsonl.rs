@@ -287,7 +287,7 @@ pub(crate) fn parse(bytes: &[u8], line: u64, ctx: &Ctx<'_>) -> Result<Record, (S
 /// The value at `path` in `value`: a key, or a dotted path (`body.text`, `items.0.text`) into
 /// nested objects and arrays. A key that itself contains dots is found when it exists as
 /// written. This is how `text_field`, `id_field` and `meta_fields` reach into JSON records.
-pub(crate) fn json_field<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+pub fn json_field<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     if let Some(found) = value.get(path) {
         return Some(found);
     }
@@ -303,7 +303,7 @@ pub(crate) fn json_field<'v>(value: &'v Value, path: &str) -> Option<&'v Value> 
 }
 
 /// [`json_field`], mutably.
-pub(crate) fn json_field_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+pub fn json_field_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
     if value.get(path).is_some() {
         return value.get_mut(path);
     }
@@ -320,7 +320,7 @@ pub(crate) fn json_field_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v
 
 /// What a JSON value is, for messages: `null`, `a boolean`, `a number`, `a string`, `an array`,
 /// `an object`.
-pub(crate) fn json_kind(value: &Value) -> &'static str {
+pub fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

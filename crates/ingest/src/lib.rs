@@ -308,3 +308,12 @@ pub mod __fuzz {
     pub use crate::harness::parse_jsonl_record;
     pub use crate::harness::{Outcome, read_bytes};
 }
+
+/// The JSON field look-ups of the JSON Lines reader, shared with the other wordmill crates so
+/// that `wordmill sentiment` and `wordmill kwic` find fields as the pipeline does: **not part of
+/// the API** (they take `serde_json` values); anything here may change in any release.
+#[cfg(feature = "jsonl")]
+#[doc(hidden)]
+pub mod __json {
+    pub use crate::jsonl::{json_field, json_field_mut, json_kind};
+}

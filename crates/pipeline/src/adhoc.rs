@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 use wordmill_analyse::{Explanation, Lexicon, Rules, Scores, Vader};
 
-use crate::json::{json_field, json_field_mut, json_kind as kind};
+use wordmill_ingest::__json::{json_field, json_field_mut, json_kind as kind};
 
 /// The input format of `wordmill sentiment`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -310,7 +310,7 @@ impl RunState {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                other => crate::json::json_kind(other).to_string(),
+                other => wordmill_ingest::__json::json_kind(other).to_string(),
             };
             return Err(StateError::NotAState {
                 origin: origin.to_owned(),

@@ -46,7 +46,6 @@ mod error;
 mod expect;
 mod fold;
 mod jobs;
-mod json;
 mod manifest;
 mod node;
 mod registry;
