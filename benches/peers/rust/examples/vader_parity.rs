@@ -1,0 +1,9 @@
+//! Scores one sentence with vader-parity.
+
+use vader_parity::SentimentIntensityAnalyzer;
+
+fn main() {
+    let analyzer = SentimentIntensityAnalyzer::new();
+    let scores = analyzer.polarity_scores("The workers were not happy about it!");
+    println!("{scores:?}");
+}
