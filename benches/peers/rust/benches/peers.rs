@@ -128,6 +128,8 @@ fn same(a: [f64; 4], b: [f64; 4]) -> bool {
 struct Tally {
     name: &'static str,
     equal: usize,
+    /// Sentences whose compound score alone is the same.
+    same_compound: usize,
     panicked: usize,
     /// Up to two sentences that differ, with how they are shown.
     examples: Vec<(String, String)>,
@@ -138,12 +140,16 @@ impl Tally {
         Tally {
             name,
             equal: 0,
+            same_compound: 0,
             panicked: 0,
             examples: Vec::new(),
         }
     }
 
     fn record(&mut self, sentence: &str, wordmill: [f64; 4], peer: Option<[f64; 4]>) {
+        if peer.is_some_and(|p| p[3] == wordmill[3]) {
+            self.same_compound += 1;
+        }
         match peer {
             Some(p) if same(p, wordmill) => self.equal += 1,
             Some(p) => {
@@ -194,8 +200,9 @@ fn parity(corpus: &str, sentences: &[&str]) {
     for t in [&vs_rounded, &vs_raw, &vp_tally] {
         let differ = sentences.len() - t.equal - t.panicked;
         println!(
-            "  {:<28} same four scores as wordmill: {:>6}  differ: {:>6}  panicked: {}",
-            t.name, t.equal, differ, t.panicked
+            "  {:<28} same four scores as wordmill: {:>6}  differ: {:>6}  panicked: {}  \
+             same compound: {}",
+            t.name, t.equal, differ, t.panicked, t.same_compound
         );
         for (_, shown) in &t.examples {
             println!("{shown}");
