@@ -3,7 +3,7 @@
 use vader_parity::SentimentIntensityAnalyzer;
 
 fn main() {
-    let analyzer = SentimentIntensityAnalyzer::new();
-    let scores = analyzer.polarity_scores("The workers were not happy about it!");
+    let scores =
+        SentimentIntensityAnalyzer::new().polarity_scores("The workers were not happy about it!");
     println!("{scores:?}");
 }

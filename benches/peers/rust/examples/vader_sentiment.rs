@@ -1,4 +1,5 @@
-//! Scores one sentence with vader_sentiment (its scores are not rounded).
+//! Scores one sentence with vader_sentiment (its scores are not rounded; the map it returns
+//! borrows the analyzer, which must therefore be kept in a variable).
 
 use vader_sentiment::SentimentIntensityAnalyzer;
 

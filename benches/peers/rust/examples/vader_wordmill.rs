@@ -3,7 +3,6 @@
 use wordmill_analyse::Vader;
 
 fn main() {
-    let vader = Vader::default();
-    let scores = vader.polarity_scores("The workers were not happy about it!");
+    let scores = Vader::default().polarity_scores("The workers were not happy about it!");
     println!("{scores:?}");
 }

@@ -1,11 +1,8 @@
 //! Lists the lower-cased words of a text with wordmill-normalise.
 
-use wordmill_normalise::{NormaliseError, Normaliser, NormaliserConfig};
+use wordmill_normalise::Normaliser;
 
-fn main() -> Result<(), NormaliseError> {
-    let normaliser = Normaliser::new(NormaliserConfig::default())?;
-    let tokens = normaliser.tokens("The nation's workers walked out.");
-    let words: Vec<String> = tokens.iter().map(|t| t.text.to_string()).collect();
+fn main() {
+    let words = Normaliser::default().words("The nation's workers walked out.");
     println!("{words:?}");
-    Ok(())
 }
