@@ -221,22 +221,29 @@ impl Normaliser {
         &self.config
     }
 
-    /// The normalised words of `text`, in order: the texts of its [`tokens`](Self::tokens),
-    /// each an owned `String`.
+    /// The normalised words of `text`, in order: the texts of its [`tokens`](Self::tokens).
+    ///
+    /// Each is a [`TokenText`]: a `&str` (it derefs to one, compares with one, displays as
+    /// one) that borrows `text` when the word is unchanged, holds a short word inline and
+    /// allocates only a long changed one, so listing the words of a text costs about one
+    /// allocation, not one per word. [`TokenText::into_owned`] gives a `String`.
     ///
     /// ```
     /// use wordmill_normalise::Normaliser;
     ///
     /// let normaliser = Normaliser::default();
-    /// assert_eq!(normaliser.words("Workers' STRIKE, day 2"), ["workers", "strike", "day", "2"]);
+    /// let words = normaliser.words("Workers' STRIKE, day 2");
+    /// assert_eq!(words, ["workers", "strike", "day", "2"]);
+    /// let owned: Vec<String> = words.into_iter().map(|w| w.into_owned()).collect();
+    /// assert_eq!(owned[1], "strike");
     /// ```
     ///
-    /// For where each word is in the text, or to collect words without allocating a `String`
-    /// for each, use [`tokens`](Self::tokens) or [`tokens_into`](Self::tokens_into).
-    pub fn words(&self, text: &str) -> Vec<String> {
+    /// For where each word is in the text, use [`tokens`](Self::tokens) or
+    /// [`tokens_into`](Self::tokens_into).
+    pub fn words<'a>(&self, text: &'a str) -> Vec<TokenText<'a>> {
         let mut tokens = Vec::new();
         self.tokens_into(text, &mut tokens);
-        tokens.into_iter().map(|t| t.text.into_owned()).collect()
+        tokens.into_iter().map(|t| t.text).collect()
     }
 
     /// `text` as a part of one token's text before the filters that drop or rewrite tokens:

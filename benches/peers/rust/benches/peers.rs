@@ -5,9 +5,10 @@
 //!   `vader_sentiment` and `vader-parity`;
 //! - `vader-corpus`: the same three over every sentence of the seed article and of
 //!   `corpus/sotu` (cut once, by `wordmill_normalise::split_sentences`, before timing);
-//! - `words-sotu`: the lower-cased words of every `corpus/sotu` text, as a `Vec<String>` per
-//!   text — wordmill-normalise's `Normaliser::default().words` against tantivy's `TextAnalyzer`
-//!   (`SimpleTokenizer`, `RemoveLongFilter::limit(40)`, `LowerCaser`).
+//! - `words-sotu`: the lower-cased words of every `corpus/sotu` text, a `Vec` per text —
+//!   wordmill-normalise's `Normaliser::default().words` (its `TokenText`s, `wordmill`; and
+//!   each made a `String`, `wordmill-strings`) against tantivy's `TextAnalyzer`
+//!   (`SimpleTokenizer`, `RemoveLongFilter::limit(40)`, `LowerCaser`; its tokens' `String`s).
 //!
 //! Before timing it prints how many sentences each VADER peer scores exactly as wordmill does
 //! (with one or two that differ) and the token counts of both tokenizers. After timing it
@@ -26,7 +27,7 @@ use std::time::{Duration, SystemTime};
 use criterion::{Criterion, SamplingMode, Throughput};
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use wordmill_analyse::{RawScores, Scores, Vader};
-use wordmill_normalise::Normaliser;
+use wordmill_normalise::{Normaliser, TokenText};
 use wordmill_rust_peers::{Text, seed, sentences, sotu};
 
 /// A typical news sentence.
@@ -41,9 +42,18 @@ fn wordmill_normaliser() -> Normaliser {
     Normaliser::default()
 }
 
-/// The lower-cased words of `text`.
-fn wordmill_words(normaliser: &Normaliser, text: &str) -> Vec<String> {
+/// The lower-cased words of `text`, as `words` gives them.
+fn wordmill_words<'a>(normaliser: &Normaliser, text: &'a str) -> Vec<TokenText<'a>> {
     normaliser.words(text)
+}
+
+/// The same words, each an owned `String` (as tantivy's are).
+fn wordmill_strings(normaliser: &Normaliser, text: &str) -> Vec<String> {
+    normaliser
+        .words(text)
+        .into_iter()
+        .map(TokenText::into_owned)
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,7 +222,7 @@ fn token_counts(texts: &[Text]) {
     let (mut w_distinct, mut t_distinct) = (HashSet::new(), HashSet::new());
     let mut example = None;
     for t in texts {
-        let w = wordmill_words(&normaliser, &t.text);
+        let w = wordmill_strings(&normaliser, &t.text);
         let tv = tantivy_words(&mut analyzer, &t.text);
         w_total += w.len();
         t_total += tv.len();
@@ -318,6 +328,13 @@ fn words_sotu(c: &mut Criterion, texts: &[Text]) {
             }
         })
     });
+    g.bench_function("wordmill-strings", |b| {
+        b.iter(|| {
+            for t in texts {
+                black_box(wordmill_strings(&normaliser, black_box(&t.text)));
+            }
+        })
+    });
     g.bench_function("tantivy", |b| {
         b.iter(|| {
             for t in texts {
@@ -383,7 +400,7 @@ fn summary(dir: &Path, since: SystemTime, n_sentences: usize, sotu_bytes: usize)
         ),
         (
             "words-sotu",
-            &["wordmill", "tantivy"],
+            &["wordmill", "wordmill-strings", "tantivy"],
             "MB/s",
             sotu_bytes as f64 / 1e6,
         ),
