@@ -56,9 +56,9 @@ check publish cargo publish --workspace --dry-run --allow-dirty --quiet
 # Tests from the packages: the .crate files `cargo package` wrote, unpacked into a scratch
 # workspace whose crates.io entries for wordmill point at the unpacked packages.
 packages() {
-    local scratch crate version
+    local scratch crate version status
+    cargo package --workspace --no-verify --allow-dirty --quiet || return 1
     scratch=$(mktemp -d "${TMPDIR:-/tmp}/wordmill-packages.XXXXXX")
-    trap 'rm -rf "$scratch"' RETURN
     version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
     {
         echo '[workspace]'
@@ -72,19 +72,30 @@ packages() {
         done
     } > "$scratch/Cargo.toml"
     for crate in "${libs[@]}"; do
-        tar -xzf "$target/package/wordmill-$crate-$version.crate" -C "$scratch" || return 1
+        tar -xzf "$target/package/wordmill-$crate-$version.crate" -C "$scratch" || {
+            rm -rf "$scratch"
+            return 1
+        }
     done
     cp Cargo.lock "$scratch/Cargo.lock"
-    # The pipeline's unit tests that check the repository's own files (the shipped pipelines,
-    # aliases and dictionaries, docs/pipeline.md) run from the repository, not from a package.
-    (cd "$scratch" && CARGO_TARGET_DIR="$target/packages" cargo test --quiet --workspace -- \
+    # The unit tests that check the repository's own files (normalise's sentence splitting of
+    # the shipped corpora; the pipeline's with the shipped pipelines, aliases and dictionaries,
+    # docs/pipeline.md) run from the repository, not from a package, which does not hold them.
+    (cd "$scratch" && CARGO_TARGET_DIR="$target/packages" cargo test --quiet --workspace --no-fail-fast -- \
+        --skip corpora_match_unicode_segmentation \
         --skip the_shipped_belarus_aliases \
         --skip a_category_takes_the_dictionarys_patterns \
         --skip every_key_is_documented \
         --skip a_dictionary_file_counts_by_its_content \
         --skip dictionary_errors_are_reported_at_the_files_key \
         --skip limits_of_zero_are_no_limit \
-        --skip every_schema_key_has_a_setting)
+        --skip every_schema_key_has_a_setting \
+        --skip every_analysis_option_changes_the_fingerprint \
+        --skip the_fingerprint_is_canonical \
+        --skip settings_survive_a_json_round_trip)
+    status=$?
+    rm -rf "$scratch"
+    return $status
 }
 check packages packages
 
