@@ -6,6 +6,7 @@
 #
 #   benches/build-times.sh                      # every library crate
 #   benches/build-times.sh ingest normalise     # some of them
+#   RELEASE=1 benches/build-times.sh            # `cargo build --release` instead
 #
 # The dependencies' versions are those of the workspace's Cargo.lock. Nothing is downloaded
 # when the registry cache already holds them. Run it on a quiet machine: it measures wall time.
@@ -38,12 +39,13 @@ wordmill-$crate = { path = "$root/crates/$crate"$extra }
 EOF
         cp "$root/Cargo.lock" "$dir/Cargo.lock"
         start=$(date +%s.%N)
-        (cd "$dir" && CARGO_TARGET_DIR="$dir/target" cargo build --quiet 2>"$dir/build.log") || {
+        (cd "$dir" && CARGO_TARGET_DIR="$dir/target" cargo build --quiet ${RELEASE:+--release} 2>"$dir/build.log") || {
             cat "$dir/build.log" >&2
             exit 1
         }
         end=$(date +%s.%N)
-        built=$(find "$dir/target/debug/deps" -name '*.rmeta' -o -name '*.rlib' | sed 's/-[0-9a-f]*\.r.*$//' | sort -u | wc -l)
+        profile=debug; [[ -n "${RELEASE:-}" ]] && profile=release
+        built=$(find "$dir/target/$profile/deps" -name '*.rmeta' -o -name '*.rlib' | sed 's/-[0-9a-f]*\.r.*$//' | sort -u | wc -l)
         printf '%-20s %-9s %9.1f %7d\n' "wordmill-$crate" "$features" "$(python3 -c "print($end - $start)")" "$built"
     done
 done
