@@ -2,7 +2,7 @@
 //!
 //! Reads a corpus — files, directories, glob patterns or standard input; plain text, JSON Lines,
 //! CSV, e-mail (messages, maildirs, mbox) or saved web pages; plain, gzip or zstd — as a stream
-//! of [`Document`](wordmill_model::Document)s, in bounded memory, with every bad record either
+//! of [`Document`]s, in bounded memory, with every bad record either
 //! reported with its file and line or listed as skipped.
 //!
 //! ```no_run
@@ -289,6 +289,9 @@ pub use error::{IngestError, Skip, SkipKind};
 pub use pattern::{PathPattern, PatternError};
 pub use resolve::{InputFile, glob_reads};
 pub use source::{IngestStats, Replacement, Source, Split};
+/// The documents a [`Source`] yields, re-exported so that one dependency on this crate is
+/// enough (they are `wordmill-model`'s, the same types every wordmill crate uses).
+pub use wordmill_model::{Document, Metadata, Ordinal};
 
 #[cfg(test)]
 mod testutil;
