@@ -6,11 +6,13 @@
 #   features   each library crate built alone, with its default features and with none;
 #   api        the public API of each library crate equals its committed public-api.txt
 #              (scripts/check-public-api.sh);
-#   publish    `cargo publish --workspace --dry-run`: every crate packaged in dependency order and
-#              built from its package;
-#   packages   the library crates' own tests run from their packages (unpacked beside each other,
-#              nothing of the repository around them), so a test that reads a file the package
-#              does not hold fails here.
+#   publish    `cargo publish --workspace --dry-run --no-verify`: every crate packaged in
+#              dependency order, its manifest and contents checked as the registry would;
+#   packages   every package unpacked beside the others, nothing of the repository around them,
+#              built (the binary too) and the library crates' own tests run there, so a package
+#              that misses a file it needs, or a test that reads a file the package does not
+#              hold, fails here. (This is the build `cargo publish` verifies, with the tests on
+#              top, so the dry run above does not build the packages a second time.)
 #
 # Prints "N passed, M failed" (checks) last; the exit status is 1 when any failed.
 set -uo pipefail
@@ -51,7 +53,7 @@ done
 
 check api scripts/check-public-api.sh
 
-check publish cargo publish --workspace --dry-run --allow-dirty --quiet
+check publish cargo publish --workspace --dry-run --no-verify --allow-dirty --quiet
 
 # Tests from the packages: the .crate files `cargo package` wrote, unpacked into a scratch
 # workspace whose crates.io entries for wordmill point at the unpacked packages.
@@ -63,7 +65,7 @@ packages() {
     {
         echo '[workspace]'
         echo 'resolver = "3"'
-        printf 'members = ['
+        printf 'members = ["wordmill-%s", ' "$version"
         for crate in "${libs[@]}"; do printf '"wordmill-%s-%s", ' "$crate" "$version"; done
         echo ']'
         echo '[patch.crates-io]'
@@ -71,8 +73,8 @@ packages() {
             echo "wordmill-$crate = { path = \"wordmill-$crate-$version\" }"
         done
     } > "$scratch/Cargo.toml"
-    for crate in "${libs[@]}"; do
-        tar -xzf "$target/package/wordmill-$crate-$version.crate" -C "$scratch" || {
+    for crate in "${libs[@]/#/wordmill-}" wordmill; do
+        tar -xzf "$target/package/$crate-$version.crate" -C "$scratch" || {
             rm -rf "$scratch"
             return 1
         }
@@ -81,7 +83,8 @@ packages() {
     # The unit tests that check the repository's own files (normalise's sentence splitting of
     # the shipped corpora; the pipeline's with the shipped pipelines, aliases and dictionaries,
     # docs/pipeline.md) run from the repository, not from a package, which does not hold them.
-    (cd "$scratch" && CARGO_TARGET_DIR="$target/packages" cargo test --quiet --workspace --no-fail-fast -- \
+    (cd "$scratch" && export CARGO_TARGET_DIR="$target/packages" && cargo build --quiet -p wordmill &&
+        cargo test --quiet --workspace --exclude wordmill --no-fail-fast -- \
         --skip corpora_match_unicode_segmentation \
         --skip the_shipped_belarus_aliases \
         --skip a_category_takes_the_dictionarys_patterns \
