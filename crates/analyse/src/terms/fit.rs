@@ -95,7 +95,6 @@ impl Terms {
         T: AsRef<str>,
     {
         let mut partial = self.partial();
-        let empty = Document::new(0, "", "", Metadata::new());
         for (ordinal, tokens) in documents.into_iter().enumerate() {
             let owned: Vec<T> = tokens.into_iter().collect();
             let tokens: Vec<Token<'_>> = owned
@@ -107,11 +106,7 @@ impl Terms {
                     position: u32::try_from(position).unwrap_or(u32::MAX),
                 })
                 .collect();
-            let doc = Document {
-                ordinal: ordinal as u64,
-                id: ordinal.to_string(),
-                ..empty.clone()
-            };
+            let doc = Document::new(ordinal as u64, ordinal.to_string(), "", Metadata::new());
             let normalised = NormalisedDoc {
                 doc: &doc,
                 sentences: Vec::new(),
