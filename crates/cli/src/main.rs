@@ -5,7 +5,10 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod adhoc;
 mod batch;
+mod bench;
+mod compare;
 mod state;
 
 use std::io::{self, IsTerminal, Write};
@@ -14,7 +17,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use wordmill_pipeline::{Pipeline, RunError, RunOptions, Side, compare, save_baseline};
+use wordmill_pipeline::{Pipeline, RunError, RunOptions};
+
+use crate::bench::save_baseline;
+use crate::compare::{Side, compare};
 use wordmill_report::plural;
 
 /// Turns a corpus of documents into term statistics, TF-IDF and sentiment reports.
@@ -117,7 +123,7 @@ enum Command {
         input: PathBuf,
         /// Input format: jsonl (one JSON object per line), csv (RFC 4180, a header row first)
         /// or lines (one plain text per line).
-        #[arg(long, value_name = "FORMAT", default_value = "jsonl", value_parser = wordmill_pipeline::AdhocFormat::NAMES)]
+        #[arg(long, value_name = "FORMAT", default_value = "jsonl", value_parser = adhoc::AdhocFormat::NAMES)]
         format: String,
         /// The same as --format lines: each input line is a plain text.
         #[arg(long, conflicts_with = "format")]
@@ -155,7 +161,7 @@ enum Command {
         args: Vec<String>,
         /// Input format: jsonl (one JSON object per line), csv (RFC 4180, a header row first)
         /// or lines (one plain text per line).
-        #[arg(long, value_name = "FORMAT", default_value = "jsonl", value_parser = wordmill_pipeline::AdhocFormat::NAMES)]
+        #[arg(long, value_name = "FORMAT", default_value = "jsonl", value_parser = adhoc::AdhocFormat::NAMES)]
         format: String,
         /// The same as --format lines: each input line is a plain text.
         #[arg(long, conflicts_with = "format")]
@@ -344,7 +350,7 @@ fn run() -> Result<ExitCode> {
             let Some(format) = adhoc_format(&format, lines, &text_field, &id_field) else {
                 return Ok(ExitCode::from(2));
             };
-            let options = wordmill_pipeline::AdhocOptions {
+            let options = adhoc::AdhocOptions {
                 format,
                 sentences,
                 rules,
@@ -387,14 +393,14 @@ fn run() -> Result<ExitCode> {
             let Some(format) = adhoc_format(&format, lines, &text_field, &id_field) else {
                 return Ok(ExitCode::from(2));
             };
-            let options = wordmill_pipeline::AdhocOptions {
+            let options = adhoc::AdhocOptions {
                 format,
                 threads: threads.map(usize::from),
                 text_field: text_field.unwrap_or_else(|| "text".into()),
                 id_field,
-                ..wordmill_pipeline::AdhocOptions::default()
+                ..adhoc::AdhocOptions::default()
             };
-            let kwic = wordmill_pipeline::KwicOptions {
+            let kwic = adhoc::KwicOptions {
                 patterns: args,
                 window: usize::from(window),
                 fold,
@@ -404,12 +410,12 @@ fn run() -> Result<ExitCode> {
                 width,
             };
             // Bad patterns and options are found before any input is read.
-            if let Err(e) = wordmill_pipeline::build_kwic(&kwic) {
+            if let Err(e) = adhoc::build_kwic(&kwic) {
                 eprintln!("wordmill: {e}");
                 return Ok(ExitCode::from(2));
             }
             cmd_adhoc(&input, "searched", &|input, output, on_error| {
-                wordmill_pipeline::kwic_stream(input, output, &options, &kwic, on_error)
+                adhoc::kwic_stream(input, output, &options, &kwic, on_error)
             })
         }
         Command::Reduce { pipeline, verbose } => state::cmd_reduce(&pipeline, verbose),
@@ -608,7 +614,7 @@ fn cmd_bench(
         Ok(p) => p,
         Err(code) => return Ok(ExitCode::from(code)),
     };
-    let baseline = match wordmill_pipeline::bench(
+    let baseline = match bench::bench(
         &pipeline,
         repeat,
         &RunOptions {
@@ -705,9 +711,9 @@ fn adhoc_format(
     lines: bool,
     text_field: &Option<String>,
     id_field: &Option<String>,
-) -> Option<wordmill_pipeline::AdhocFormat> {
+) -> Option<adhoc::AdhocFormat> {
     let format = if lines {
-        wordmill_pipeline::AdhocFormat::Lines
+        adhoc::AdhocFormat::Lines
     } else {
         match format.parse() {
             Ok(f) => f,
@@ -717,9 +723,7 @@ fn adhoc_format(
             }
         }
     };
-    if format == wordmill_pipeline::AdhocFormat::Lines
-        && (text_field.is_some() || id_field.is_some())
-    {
+    if format == adhoc::AdhocFormat::Lines && (text_field.is_some() || id_field.is_some()) {
         eprintln!(
             "wordmill: --text-field and --id-field name fields of JSON Lines or CSV records; plain lines have none (the id is the line number)"
         );
@@ -728,12 +732,9 @@ fn adhoc_format(
     Some(format)
 }
 
-fn cmd_sentiment(
-    input: &std::path::Path,
-    options: &wordmill_pipeline::AdhocOptions,
-) -> Result<ExitCode> {
+fn cmd_sentiment(input: &std::path::Path, options: &adhoc::AdhocOptions) -> Result<ExitCode> {
     cmd_adhoc(input, "scored", &|input, output, on_error| {
-        wordmill_pipeline::score_stream(input, output, options, on_error)
+        adhoc::score_stream(input, output, options, on_error)
     })
 }
 
@@ -743,7 +744,7 @@ type AdhocRun<'a> = dyn Fn(
         &mut dyn io::BufRead,
         &mut dyn Write,
         &mut dyn FnMut(String),
-    ) -> Result<wordmill_pipeline::AdhocStats, wordmill_pipeline::AdhocError>
+    ) -> Result<adhoc::AdhocStats, adhoc::AdhocError>
     + 'a;
 
 fn cmd_adhoc(input: &std::path::Path, verb: &str, run: &AdhocRun<'_>) -> Result<ExitCode> {
@@ -778,12 +779,12 @@ fn cmd_adhoc(input: &std::path::Path, verb: &str, run: &AdhocRun<'_>) -> Result<
         }
         Ok(_) => Ok(ExitCode::SUCCESS),
         Err(e) if e.is_broken_pipe() => Ok(ExitCode::SUCCESS),
-        Err(e @ wordmill_pipeline::AdhocError::Input { .. }) => {
+        Err(e @ adhoc::AdhocError::Input { .. }) => {
             eprintln!("wordmill: {origin}: {e}");
             Ok(ExitCode::from(2))
         }
         // The lexicon's own file and line, not the input's.
-        Err(e @ wordmill_pipeline::AdhocError::Lexicon(_)) => {
+        Err(e @ adhoc::AdhocError::Lexicon(_)) => {
             eprintln!("wordmill: --lexicon: {e}");
             Ok(ExitCode::from(2))
         }

@@ -1273,18 +1273,14 @@ pub(crate) struct Forms(pub(crate) Option<Normaliser>);
 impl PatternForms for Forms {
     fn words(&self, text: &str) -> Vec<String> {
         match &self.0 {
-            Some(n) => n
-                .tokens(text)
-                .into_iter()
-                .map(|t| t.text.to_string())
-                .collect(),
+            Some(n) => PatternForms::words(n, text),
             None => Lowercase.words(text),
         }
     }
 
     fn chars(&self, text: &str) -> String {
         match &self.0 {
-            Some(n) => n.form(text),
+            Some(n) => PatternForms::chars(n, text),
             None => Lowercase.chars(text),
         }
     }

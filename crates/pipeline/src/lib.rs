@@ -37,9 +37,6 @@
 //! fixed order and documents numbered), analysis is parallel, and every partial state merges
 //! order-independently, so 1 thread and N threads write byte-identical reports.
 
-mod adhoc;
-mod bench;
-mod compare;
 mod config;
 mod driver;
 mod error;
@@ -50,18 +47,6 @@ mod manifest;
 mod node;
 mod registry;
 
-pub use adhoc::{
-    AdhocError, AdhocFormat, AdhocOptions, AdhocStats, KwicOptions, KwicSetupError, build_kwic,
-    build_vader, kwic_stream, score_stdio, score_stream,
-};
-pub use bench::{
-    BASELINE_DIR, BASELINE_VERSION, Baseline, Spread, StageSpread, baseline_path, bench,
-    save_baseline,
-};
-pub use compare::{
-    CompareError, Comparison, ConfigDiff, CorpusChange, CountChange, Counts, Drift, RankChange,
-    SettingChange, Side, TimingRow, compare,
-};
 pub use config::{
     DuplicateIds, FORMATS, IngestSpec, Pipeline, ReportFormat, ReportSpec, Settings, schema,
 };

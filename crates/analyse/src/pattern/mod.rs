@@ -77,6 +77,23 @@ impl PatternForms for Lowercase {
     }
 }
 
+/// A pattern's forms are what this normaliser makes of it: its tokens (tokenised, filtered,
+/// folded, aliased, stemmed) and, for the fixed parts of globs, its case, Unicode form and
+/// folding.
+#[cfg(feature = "normalise")]
+impl PatternForms for wordmill_normalise::Normaliser {
+    fn words(&self, text: &str) -> Vec<String> {
+        self.tokens(text)
+            .into_iter()
+            .map(|t| t.text.to_string())
+            .collect()
+    }
+
+    fn chars(&self, text: &str) -> String {
+        self.form(text)
+    }
+}
+
 /// Why a pattern cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PatternError {

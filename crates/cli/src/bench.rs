@@ -6,10 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use crate::config::Pipeline;
-use crate::driver::{RunOptions, run};
-use crate::error::RunError;
-use crate::manifest::ManifestPipeline;
+use wordmill_pipeline::{ManifestPipeline, Pipeline, RunError, RunOptions, run};
 
 /// Version of the baseline file layout.
 pub const BASELINE_VERSION: u32 = 1;

@@ -15,9 +15,9 @@ use serde_json::Value as Json;
 
 use wordmill_report::{CorpusSummary, Headline, Report, TermsSection};
 
+use wordmill_pipeline::{Manifest, ManifestPipeline, Pipeline, Settings};
+
 use crate::bench::{Baseline, Spread, baseline_path};
-use crate::config::Pipeline;
-use crate::manifest::{Manifest, ManifestPipeline};
 
 /// Text width the rendering keeps to (but for the lines naming the sides as given).
 const WIDTH: usize = 80;
@@ -505,7 +505,7 @@ pub fn compare(a: &Side, b: &Side) -> Comparison {
     }
 }
 
-fn settings_of(s: &Side) -> Option<&crate::Settings> {
+fn settings_of(s: &Side) -> Option<&Settings> {
     s.pipeline.as_ref().and_then(|p| p.settings.as_ref())
 }
 

@@ -34,7 +34,8 @@ impl AdhocFormat {
     pub const NAMES: [&'static str; 3] = ["jsonl", "csv", "lines"];
 
     /// The format's name: `"jsonl"`, `"csv"` or `"lines"`.
-    pub fn name(self) -> &'static str {
+    #[cfg(test)]
+    fn name(self) -> &'static str {
         match self {
             AdhocFormat::Jsonl => "jsonl",
             AdhocFormat::Csv => "csv",
@@ -296,21 +297,6 @@ fn map_records(
     }
     output.flush().map_err(AdhocError::Write)?;
     Ok(stats)
-}
-
-/// Scores standard input to standard output (the `wordmill sentiment -` case).
-///
-/// # Errors
-///
-/// As [`score_stream`].
-pub fn score_stdio(
-    options: &AdhocOptions,
-    on_error: &mut dyn FnMut(String),
-) -> Result<AdhocStats, AdhocError> {
-    let stdin = io::stdin();
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    score_stream(&mut stdin.lock(), &mut out, options, on_error)
 }
 
 /// The input without a UTF-8 byte-order mark at its start: the bytes read to look for one
@@ -958,13 +944,12 @@ pub fn build_kwic(
         .stopwords(stopwords)
         .fold(if kwic.fold { Fold::Ascii } else { Fold::None })
         .aliases(aliases);
-    let forms = crate::config::Forms(Some(Normaliser::new(config.clone())?));
     let normaliser = Normaliser::new(config)?;
     let analyser = wordmill_analyse::Kwic::with_forms(
         wordmill_analyse::KwicConfig::default()
             .patterns(kwic.patterns.clone())
             .window(kwic.window),
-        &forms,
+        &normaliser,
     )?;
     Ok((normaliser, analyser))
 }
