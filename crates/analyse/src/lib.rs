@@ -71,6 +71,7 @@ mod keyness;
 mod kwic;
 mod pattern;
 mod sentiment;
+mod shared;
 mod targets;
 mod terms;
 mod trends;
@@ -104,6 +105,7 @@ pub use sentiment::{
     SentimentError, SentimentFold, SentimentOutput, SentimentPartial, SentimentSummary,
     TokenExplanation, Unit, Vader,
 };
+pub use shared::DocShared;
 pub use targets::{
     DEFAULT_EXAMPLES, MAX_EXAMPLES, TargetExample, TargetGroup, TargetSentence, TargetSource,
     TargetSpec, TargetStats, TargetSummary, Targets, TargetsConfig, TargetsError, TargetsOutput,
@@ -147,6 +149,21 @@ pub trait Analyser: Sync {
 
     /// Folds one document into `partial`.
     fn observe(&self, partial: &mut Self::Partial, doc: &NormalisedDoc<'_>);
+
+    /// Folds one document into `partial`, as [`observe`](Self::observe), reading what the
+    /// analysers before it left in `shared` for this document and leaving there what later
+    /// ones may read. A pipeline passes the same `shared` to every analyser of a document, in
+    /// order, and clears it before the next; the result is the same as `observe`'s, only
+    /// cheaper when another analyser already did part of the work. By default, `observe`.
+    fn observe_shared(
+        &self,
+        partial: &mut Self::Partial,
+        doc: &NormalisedDoc<'_>,
+        shared: &mut DocShared,
+    ) {
+        let _ = shared;
+        self.observe(partial, doc);
+    }
 
     /// Turns the merged state into the output.
     fn finish(&self, partial: Self::Partial) -> Self::Output;

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use wordmill_analyse::{
-    Analyser, DocumentStats, Documents, DocumentsPartial, InvalidState, Sentiment,
+    Analyser, DocShared, DocumentStats, Documents, DocumentsPartial, InvalidState, Sentiment,
     SentimentPartial, Trends,
 };
 use wordmill_ingest::{Format, Replacement, Skip, Source, SourceConfig, Split};
@@ -543,9 +543,17 @@ impl Stages {
     }
 
     /// Observes one document; `buffers` holds the vectors of the previous document's tokens
-    /// and sentences, to be filled again (and holds this document's afterwards).
-    fn observe(&self, partial: &mut RunPartial, doc: &Document, buffers: &mut DocBuffers) {
+    /// and sentences, to be filled again (and holds this document's afterwards), and `shared`
+    /// what the analysers hand on to one another for a document.
+    fn observe(
+        &self,
+        partial: &mut RunPartial,
+        doc: &Document,
+        buffers: &mut DocBuffers,
+        shared: &mut DocShared,
+    ) {
         let nd = self.normaliser.normalise_with(doc, std::mem::take(buffers));
+        shared.clear();
         self.documents.observe(&mut partial.documents, &nd);
         for ((stage, (_, p)), sharer) in self
             .analysers
@@ -554,7 +562,7 @@ impl Stages {
             .zip(&self.sharers)
         {
             if sharer.is_none() {
-                stage.observe(p.as_mut(), &nd);
+                stage.observe(p.as_mut(), &nd, shared);
             }
         }
         *buffers = nd.recycle();
@@ -755,13 +763,14 @@ fn analyse(
             pool.broadcast(|_| {
                 let mut partial = stages.partial();
                 let mut buffers = DocBuffers::default();
+                let mut shared = DocShared::default();
                 let rows_tx = rows_tx.clone();
                 while let Some((seq, batch)) = next_batch(rx) {
                     if streaming && !window.wait_for(seq) {
                         continue;
                     }
                     for doc in &batch {
-                        stages.observe(&mut partial, doc, &mut buffers);
+                        stages.observe(&mut partial, doc, &mut buffers, &mut shared);
                     }
                     if streaming {
                         let _ = rows_tx.send((seq, partial.take_rows()));

@@ -14,8 +14,8 @@ use std::marker::PhantomData;
 
 use serde_json::value::RawValue;
 use wordmill_analyse::{
-    Collocations, ConfigTable, Configure, Dictionary, DocumentStats, InvalidState, Keyness, Kwic,
-    Sentiment, Targets, Terms, Trends,
+    Collocations, ConfigTable, Configure, Dictionary, DocShared, DocumentStats, InvalidState,
+    Keyness, Kwic, Sentiment, Targets, Terms, Trends,
 };
 use wordmill_model::{Merge, NormalisedDoc};
 use wordmill_report::{
@@ -58,8 +58,14 @@ pub(crate) trait Stage: Send + Sync + fmt::Debug {
     fn fingerprint(&self) -> serde_json::Value;
     /// An empty partial state.
     fn partial(&self) -> Box<dyn ErasedPartial>;
-    /// Folds one document in.
-    fn observe(&self, partial: &mut dyn ErasedPartial, doc: &NormalisedDoc<'_>);
+    /// Folds one document in, with what the stages before it left in `shared` for it
+    /// ([`Analyser::observe_shared`](wordmill_analyse::Analyser::observe_shared)).
+    fn observe(
+        &self,
+        partial: &mut dyn ErasedPartial,
+        doc: &NormalisedDoc<'_>,
+        shared: &mut DocShared,
+    );
     /// Reads a partial state from a run state.
     fn partial_from_json(
         &self,
@@ -225,9 +231,14 @@ where
         Box::new(self.analyser.partial())
     }
 
-    fn observe(&self, partial: &mut dyn ErasedPartial, doc: &NormalisedDoc<'_>) {
+    fn observe(
+        &self,
+        partial: &mut dyn ErasedPartial,
+        doc: &NormalisedDoc<'_>,
+        shared: &mut DocShared,
+    ) {
         if let Some(p) = partial.as_any_mut().downcast_mut::<A::Partial>() {
-            self.analyser.observe(p, doc);
+            self.analyser.observe_shared(p, doc, shared);
         }
     }
 

@@ -10,7 +10,7 @@ use wordmill_model::{Merge, NormalisedDoc, Ordinal, Span};
 use super::explain::Explanation;
 use super::lexicon::{Lexicon, SentimentError};
 use super::vader::{Rules, Scores, Vader};
-use crate::Analyser;
+use crate::{Analyser, DocShared};
 
 /// Threshold of a positive compound score (VADER's convention): a unit is positive when its
 /// compound is at least this, negative when it is at most its opposite, neutral in between.
@@ -551,6 +551,39 @@ impl Analyser for Sentiment {
     }
 
     fn observe(&self, partial: &mut SentimentPartial, doc: &NormalisedDoc<'_>) {
+        self.observe_into(partial, doc, None);
+    }
+
+    /// Leaves the compound score of every unit in `shared`, for the targets analyser.
+    fn observe_shared(
+        &self,
+        partial: &mut SentimentPartial,
+        doc: &NormalisedDoc<'_>,
+        shared: &mut DocShared,
+    ) {
+        self.observe_into(partial, doc, Some(shared));
+    }
+
+    fn finish(&self, mut partial: SentimentPartial) -> SentimentOutput {
+        let mut fold = SentimentFold::new(self);
+        let docs = partial.take_documents();
+        let mut documents = Vec::with_capacity(docs.len());
+        let mut sentences = Vec::new();
+        for d in docs {
+            documents.push(fold.fold(d, &mut sentences));
+        }
+        fold.end(partial, documents, sentences)
+    }
+}
+
+impl Sentiment {
+    /// [`Analyser::observe`], leaving each unit's compound score in `shared` when given.
+    fn observe_into(
+        &self,
+        partial: &mut SentimentPartial,
+        doc: &NormalisedDoc<'_>,
+        shared: Option<&mut DocShared>,
+    ) {
         let d = doc.doc;
         let group = self
             .group_by
@@ -582,6 +615,12 @@ impl Analyser for Sentiment {
             Unit::Document => vec![score(0, Span::new(0, d.text.len()))],
         };
         let units: Vec<UnitState> = units;
+        if let Some(shared) = shared {
+            shared.put_compounds(
+                &self.vader,
+                units.iter().map(|u| (u.span, u.scores.compound)),
+            );
+        }
         let mut best: Option<&UnitState> = None;
         let mut worst: Option<&UnitState> = None;
         for u in &units {
@@ -638,17 +677,6 @@ impl Analyser for Sentiment {
                 extremes,
             },
         );
-    }
-
-    fn finish(&self, mut partial: SentimentPartial) -> SentimentOutput {
-        let mut fold = SentimentFold::new(self);
-        let docs = partial.take_documents();
-        let mut documents = Vec::with_capacity(docs.len());
-        let mut sentences = Vec::new();
-        for d in docs {
-            documents.push(fold.fold(d, &mut sentences));
-        }
-        fold.end(partial, documents, sentences)
     }
 }
 

@@ -325,6 +325,8 @@ fn is_apostrophe_like(c: char) -> bool {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Vader {
+    /// Distinct for each scorer made, kept by its clones (see [`Vader::id`]).
+    id: u64,
     lexicon: Lexicon,
     emoji: EmojiLexicon,
     rules: Rules,
@@ -345,6 +347,12 @@ impl Default for Vader {
 }
 
 impl Vader {
+    /// The same for this scorer and its clones, different for every other scorer made: two
+    /// scorers with the same id give every text the same scores.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
     /// A scorer with `lexicon`, the built-in emoji lexicon and `rules`.
     pub fn new(lexicon: Lexicon, rules: Rules) -> Self {
         Vader::with_emoji(lexicon, EmojiLexicon::vader(), rules)
@@ -368,7 +376,9 @@ impl Vader {
             }
             emoji_max_chars = emoji_max_chars.max(1 + rest);
         }
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Vader {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             lexicon,
             emoji,
             rules,

@@ -71,7 +71,7 @@ pub use partial::TargetsPartial;
 use partial::{Candidates, DocHits, SentenceHits, TargetHit};
 
 use crate::{
-    Analyser, ConfigTable, Lexicon, Matcher, POLARITY_THRESHOLD, Pattern, PatternError,
+    Analyser, ConfigTable, DocShared, Lexicon, Matcher, POLARITY_THRESHOLD, Pattern, PatternError,
     PatternForms, Rules, Sentiment, SentimentConfig, SentimentError, Unit, Vader, sentence_tokens,
 };
 
@@ -596,97 +596,19 @@ impl Analyser for Targets {
     }
 
     fn observe(&self, partial: &mut TargetsPartial, doc: &NormalisedDoc<'_>) {
-        let d = doc.doc;
-        partial.documents += 1;
-        if self.matcher.is_empty() || doc.tokens.is_empty() {
-            return;
-        }
-        let whole = Span::new(0, d.text.len());
-        let by_unit = self.unit == Unit::Document || doc.sentences.is_empty();
-        // Per unit: (index, span, mentions per target index in text order).
-        let mut units: Vec<(u32, Span, BTreeMap<u32, Vec<Span>>)> = Vec::new();
-        let mut hits = Vec::new();
-        for (i, range) in sentence_tokens(&doc.tokens, &doc.sentences)
-            .into_iter()
-            .enumerate()
-        {
-            if range.is_empty() {
-                continue;
-            }
-            hits.clear();
-            self.matcher.each_grouped_tokens(
-                &doc.tokens[range.clone()],
-                &self.group_of_pattern,
-                &mut partial.cache,
-                &mut hits,
-            );
-            if hits.is_empty() {
-                continue;
-            }
-            let (index, span) = if by_unit {
-                (0, whole)
-            } else {
-                (i as u32, doc.sentences[i])
-            };
-            if units.last().is_none_or(|u| u.0 != index) {
-                units.push((index, span, BTreeMap::new()));
-            }
-            let Some((_, _, mentions)) = units.last_mut() else {
-                continue;
-            };
-            for m in &hits {
-                let first = &doc.tokens[range.start + m.start];
-                let last = &doc.tokens[range.start + m.start + m.len - 1];
-                let target = self.id_of[self.group_of_pattern[m.pattern]];
-                mentions
-                    .entry(target)
-                    .or_default()
-                    .push(Span::new(first.span.start, last.span.end));
-            }
-        }
-        if units.is_empty() {
-            return;
-        }
-        let group: Vec<String> = self
-            .config
-            .group_by
-            .iter()
-            .map(|k| d.meta.get(k).unwrap_or_default().to_string())
-            .collect();
-        let mut sentences = Vec::with_capacity(units.len());
-        for (index, span, mentions) in units {
-            let text = d.text.get(span.start..span.end).unwrap_or_default();
-            let compound = self.vader.polarity_scores(text).compound;
-            let mut targets = Vec::with_capacity(mentions.len());
-            for (target, mut spans) in mentions {
-                spans.sort_unstable();
-                partial
-                    .candidates
-                    .entry((target, group.clone()))
-                    .or_default()
-                    .offer(d.ordinal, index, compound, text, self.config.examples);
-                targets.push(TargetHit {
-                    target,
-                    mentions: spans,
-                });
-            }
-            sentences.push(SentenceHits {
-                index,
-                span,
-                compound,
-                targets,
-            });
-        }
-        partial.docs.insert(
-            d.ordinal,
-            DocHits {
-                id: d.id.clone(),
-                group,
-                sentences,
-            },
-        );
+        self.observe_into(partial, doc, None);
     }
 
+    /// Reads the sentence scores the sentiment analyser left in `shared`, when it scored with
+    /// the same [`Vader`], instead of scoring those sentences again.
+    fn observe_shared(
+        &self,
+        partial: &mut TargetsPartial,
+        doc: &NormalisedDoc<'_>,
+        shared: &mut DocShared,
+    ) {
+        self.observe_into(partial, doc, Some(shared));
+    }
     fn finish(&self, partial: TargetsPartial) -> TargetsOutput {
         let n = self.config.targets.len();
         let mut overall: Vec<Acc> = (0..n).map(|_| Acc::default()).collect();
@@ -796,6 +718,109 @@ impl Analyser for Targets {
             targets,
             sentences,
         }
+    }
+}
+
+impl Targets {
+    /// [`Analyser::observe`], reading a unit's compound score from `shared` when it holds one
+    /// from the same scorer.
+    fn observe_into(
+        &self,
+        partial: &mut TargetsPartial,
+        doc: &NormalisedDoc<'_>,
+        shared: Option<&DocShared>,
+    ) {
+        let d = doc.doc;
+        partial.documents += 1;
+        if self.matcher.is_empty() || doc.tokens.is_empty() {
+            return;
+        }
+        let whole = Span::new(0, d.text.len());
+        let by_unit = self.unit == Unit::Document || doc.sentences.is_empty();
+        // Per unit: (index, span, mentions per target index in text order).
+        let mut units: Vec<(u32, Span, BTreeMap<u32, Vec<Span>>)> = Vec::new();
+        let mut hits = Vec::new();
+        for (i, range) in sentence_tokens(&doc.tokens, &doc.sentences)
+            .into_iter()
+            .enumerate()
+        {
+            if range.is_empty() {
+                continue;
+            }
+            hits.clear();
+            self.matcher.each_grouped_tokens(
+                &doc.tokens[range.clone()],
+                &self.group_of_pattern,
+                &mut partial.cache,
+                &mut hits,
+            );
+            if hits.is_empty() {
+                continue;
+            }
+            let (index, span) = if by_unit {
+                (0, whole)
+            } else {
+                (i as u32, doc.sentences[i])
+            };
+            if units.last().is_none_or(|u| u.0 != index) {
+                units.push((index, span, BTreeMap::new()));
+            }
+            let Some((_, _, mentions)) = units.last_mut() else {
+                continue;
+            };
+            for m in &hits {
+                let first = &doc.tokens[range.start + m.start];
+                let last = &doc.tokens[range.start + m.start + m.len - 1];
+                let target = self.id_of[self.group_of_pattern[m.pattern]];
+                mentions
+                    .entry(target)
+                    .or_default()
+                    .push(Span::new(first.span.start, last.span.end));
+            }
+        }
+        if units.is_empty() {
+            return;
+        }
+        let group: Vec<String> = self
+            .config
+            .group_by
+            .iter()
+            .map(|k| d.meta.get(k).unwrap_or_default().to_string())
+            .collect();
+        let mut sentences = Vec::with_capacity(units.len());
+        for (index, span, mentions) in units {
+            let text = d.text.get(span.start..span.end).unwrap_or_default();
+            let compound = shared
+                .and_then(|s| s.compound(&self.vader, index as usize, span))
+                .unwrap_or_else(|| self.vader.polarity_scores(text).compound);
+            let mut targets = Vec::with_capacity(mentions.len());
+            for (target, mut spans) in mentions {
+                spans.sort_unstable();
+                partial
+                    .candidates
+                    .entry((target, group.clone()))
+                    .or_default()
+                    .offer(d.ordinal, index, compound, text, self.config.examples);
+                targets.push(TargetHit {
+                    target,
+                    mentions: spans,
+                });
+            }
+            sentences.push(SentenceHits {
+                index,
+                span,
+                compound,
+                targets,
+            });
+        }
+        partial.docs.insert(
+            d.ordinal,
+            DocHits {
+                id: d.id.clone(),
+                group,
+                sentences,
+            },
+        );
     }
 }
 

@@ -13,23 +13,6 @@ fn normaliser() -> Normaliser {
     .unwrap()
 }
 
-/// The normaliser as patterns see it.
-struct Forms(Normaliser);
-
-impl PatternForms for Forms {
-    fn words(&self, text: &str) -> Vec<String> {
-        self.0
-            .tokens(text)
-            .iter()
-            .map(|t| t.text.to_string())
-            .collect()
-    }
-
-    fn chars(&self, text: &str) -> String {
-        self.0.form(text)
-    }
-}
-
 fn spec(name: &str, patterns: &[&str]) -> TargetSpec {
     TargetSpec {
         name: name.into(),
@@ -47,7 +30,7 @@ fn targets(specs: Vec<TargetSpec>, group_by: &[&str], examples: usize, unit: Uni
             ..SentimentConfig::default()
         },
     };
-    Targets::new(config, &Forms(normaliser())).unwrap()
+    Targets::new(config, &normaliser()).unwrap()
 }
 
 fn doc(ordinal: u64, party: &str, text: &str) -> Document {
@@ -295,6 +278,52 @@ fn examples_are_the_most_positive_and_negative_with_their_mentions() {
     }
 }
 
+/// Beside a sentiment analyser with the same scorer, the targets analyser reads the scores
+/// that analyser left for each unit (`observe_shared`), and its output is the one it gives
+/// alone. The scores are read, not computed again: scores planted for the same scorer show
+/// through, and a scorer that is not a clone of it is not mixed up with it.
+#[test]
+fn unit_scores_left_by_the_sentiment_analyser_change_nothing() {
+    let n = normaliser();
+    let docs = corpus();
+    let specs = vec![
+        spec("workers", &["worker*", "employees"]),
+        spec("strike", &["strik*", "general strike"]),
+        spec("president", &["president", "lukashenko"]),
+    ];
+    for unit in [Unit::Sentence, Unit::Document] {
+        let alone = targets(specs.clone(), &["party"], 2, unit);
+        let sentiment = Sentiment::new(alone.config().sentiment.clone()).unwrap();
+        let beside =
+            Targets::with_vader(alone.config().clone(), sentiment.vader().clone(), &n).unwrap();
+        let (mut s, mut t) = (sentiment.partial(), beside.partial());
+        let mut shared = DocShared::default();
+        for d in &docs {
+            let nd = n.normalise(d);
+            shared.clear();
+            sentiment.observe_shared(&mut s, &nd, &mut shared);
+            beside.observe_shared(&mut t, &nd, &mut shared);
+        }
+        assert_eq!(beside.finish(t), run(&alone, &docs), "{unit:?}");
+
+        let nd = n.normalise(&docs[0]);
+        let units: Vec<Span> = match unit {
+            Unit::Sentence => nd.sentences.clone(),
+            Unit::Document => vec![Span::new(0, docs[0].text.len())],
+        };
+        let mut planted = DocShared::default();
+        planted.put_compounds(beside.vader(), units.iter().map(|&u| (u, 0.25)));
+        let mut t = beside.partial();
+        beside.observe_shared(&mut t, &nd, &mut planted);
+        let out = beside.finish(t);
+        assert!(!out.sentences.is_empty());
+        assert!(out.sentences.iter().all(|s| s.compound == 0.25), "{unit:?}");
+        let mut t = alone.partial();
+        alone.observe_shared(&mut t, &nd, &mut planted);
+        assert_eq!(alone.finish(t), run(&alone, &docs[..1]), "{unit:?}");
+    }
+}
+
 #[test]
 fn with_unit_document_the_document_is_the_unit() {
     let t = targets(vec![spec("strike", &["strik*"])], &[], 1, Unit::Document);
@@ -312,7 +341,7 @@ fn with_unit_document_the_document_is_the_unit() {
 
 #[test]
 fn configuration_errors_are_typed() {
-    let forms = Forms(normaliser());
+    let forms = normaliser();
     let make = |specs: Vec<TargetSpec>| {
         Targets::new(
             TargetsConfig {
