@@ -73,8 +73,11 @@ packages() {
             echo "wordmill-$crate = { path = \"wordmill-$crate-$version\" }"
         done
     } > "$scratch/Cargo.toml"
+    # `-m`: the files get the time of unpacking. A package's files all carry one fixed old
+    # time, so with their own times a build left in the target directory by an earlier run
+    # would look newer than the sources and be used as it is, whatever changed since.
     for crate in "${libs[@]/#/wordmill-}" wordmill; do
-        tar -xzf "$target/package/$crate-$version.crate" -C "$scratch" || {
+        tar -m -xzf "$target/package/$crate-$version.crate" -C "$scratch" || {
             rm -rf "$scratch"
             return 1
         }
