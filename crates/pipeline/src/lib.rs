@@ -62,7 +62,7 @@ pub use expect::{Expectation, ExpectationResult, LookupError, lookup};
 pub use manifest::{
     DUPLICATES_LISTED, DuplicateId, DuplicateIdsReport, InputFileEntry, KindCount,
     MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile, SKIPPED_LISTED,
-    Stage, peak_rss_bytes, skips_by_kind,
+    Stage,
 };
 
 /// The README's examples, compiled and run as doc tests.

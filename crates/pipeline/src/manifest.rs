@@ -151,7 +151,7 @@ pub struct DuplicateId {
 
 /// Skipped records counted by kind, with the first of each kind, most frequent kind first
 /// (ties in kind order).
-pub fn skips_by_kind(skipped: &[Skip]) -> Vec<(SkipKind, u64, &Skip)> {
+pub(crate) fn skips_by_kind(skipped: &[Skip]) -> Vec<(SkipKind, u64, &Skip)> {
     let mut out: Vec<(SkipKind, u64, &Skip)> = Vec::new();
     for s in skipped {
         match out.iter_mut().find(|(k, _, _)| *k == s.kind) {
@@ -264,7 +264,7 @@ pub struct OutputFile {
 }
 
 /// Peak resident set size of this process, from `/proc/self/status` (`VmHWM`); 0 elsewhere.
-pub fn peak_rss_bytes() -> u64 {
+pub(crate) fn peak_rss_bytes() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
