@@ -30,6 +30,59 @@ pub struct Outcome {
     pub stats: IngestStats,
 }
 
+impl Outcome {
+    /// The first rule a read of any bytes must keep that this outcome breaks, read with
+    /// `config` and the errors skipped: the split parts counted, the records reconciled
+    /// (`records_seen + parts_added == documents + skipped`), no error yielded, ordinals in
+    /// order, documents within `max_document_bytes` (or one character, when that is longer),
+    /// every skip with a reason. `None` when it keeps them all.
+    pub fn broken_rule(&self, config: &SourceConfig) -> Option<String> {
+        let stats = &self.stats;
+        let added: u64 = stats
+            .split
+            .iter()
+            .map(|s| s.parts - 1 + u64::from(s.rest_skipped))
+            .sum();
+        if stats.parts_added != added {
+            return Some(format!(
+                "parts added {} but the splits add {added}",
+                stats.parts_added
+            ));
+        }
+        if stats.records_seen + stats.parts_added != stats.documents + stats.skipped.len() as u64 {
+            return Some(format!("the records do not reconcile: {stats:?}"));
+        }
+        if stats.documents as usize != self.items.len() {
+            return Some(format!(
+                "{} documents counted, {} yielded",
+                stats.documents,
+                self.items.len()
+            ));
+        }
+        for (ordinal, item) in self.items.iter().enumerate() {
+            let Ok(doc) = item else {
+                return Some("an error was yielded under skip".into());
+            };
+            if doc.ordinal as usize != ordinal {
+                return Some(format!("document {ordinal} has ordinal {}", doc.ordinal));
+            }
+            if let Some(limit) = config.max_document_bytes {
+                let first = doc.text.chars().next().map_or(0, char::len_utf8) as u64;
+                if doc.text.len() as u64 > limit.max(first) {
+                    return Some(format!(
+                        "document {ordinal} has {} bytes, over the limit of {limit}",
+                        doc.text.len()
+                    ));
+                }
+            }
+        }
+        if let Some(skip) = stats.skipped.iter().find(|s| s.reason.is_empty()) {
+            return Some(format!("a skip without a reason: {skip:?}"));
+        }
+        None
+    }
+}
+
 /// Reads `bytes` as the file `name` (its extension says whether it is gzip or zstd) with
 /// `config` (its inputs are ignored), through the same code as a file on disk: decompression
 /// and its limit, byte-order marks, the binary check, the format's parser, size limits and
