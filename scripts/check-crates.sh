@@ -100,7 +100,8 @@ packages() {
         --skip the_fingerprint_is_canonical \
         --skip settings_survive_a_json_round_trip)
     status=$?
-    rm -rf "$scratch"
+    # The packages' build is a second copy of everything: the parts that follow need the disk.
+    rm -rf "$scratch" "$target/packages"
     return $status
 }
 check packages packages
