@@ -68,6 +68,10 @@ packages() {
         printf 'members = ["wordmill-%s", ' "$version"
         for crate in "${libs[@]}"; do printf '"wordmill-%s-%s", ' "$crate" "$version"; done
         echo ']'
+        # No debug information: this build is only run, and it is a second copy of everything
+        # on the disk.
+        echo '[profile.dev]'
+        echo 'debug = false'
         echo '[patch.crates-io]'
         for crate in "${libs[@]}"; do
             echo "wordmill-$crate = { path = \"wordmill-$crate-$version\" }"

@@ -9,6 +9,7 @@ use wordmill_model::packed::pack;
 use wordmill_model::{Span, Token, TokenText};
 
 use crate::error::NormaliseError;
+use crate::packed_table::PackedTable;
 
 /// One line of an alias file: a variant and the canonical form it stands for, each a word or
 /// a phrase of several words, as written (they are normalised like the text when a
@@ -197,7 +198,9 @@ struct Entry {
 /// first byte and length that rules out most tokens without any lookup.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AliasMatcher {
-    by_key: HashMap<u128, Vec<Entry>>,
+    /// The first words that pack, and at each of their slots there, their variants.
+    keys: PackedTable,
+    by_slot: Box<[Vec<Entry>]>,
     by_text: HashMap<Box<str>, Vec<Entry>>,
     /// For each first byte, the lengths (bit `n` for `n` bytes, bit 31 for 31 or more) of
     /// the first words that begin with it.
@@ -272,18 +275,46 @@ impl AliasMatcher {
             lens: vec![0; 256],
             ..AliasMatcher::default()
         };
+        let mut by_key = Vec::new();
         for (first, mut entries) in by_first {
             // Longest first; equal lengths in file order (they differ, so at most one matches).
             entries.sort_by_key(|e| std::cmp::Reverse(e.rest.len()));
             if let Some(&b) = first.as_bytes().first() {
                 matcher.lens[usize::from(b)] |= len_bit(first.len());
             }
+            // A side with no word is refused above, so no first word is empty (packs to 0).
             match pack(first.as_bytes()) {
-                Some(key) => matcher.by_key.insert(key, entries),
-                None => matcher.by_text.insert(first, entries),
+                Some(key) => by_key.push((key, entries)),
+                None => {
+                    matcher.by_text.insert(first, entries);
+                }
             };
         }
+        let keys: Vec<u128> = by_key.iter().map(|(key, _)| *key).collect();
+        matcher.keys = PackedTable::new(&keys);
+        let mut by_slot = vec![Vec::new(); matcher.keys.slots()];
+        for (key, entries) in by_key {
+            if let Some(slot) = matcher.keys.find(key) {
+                by_slot[slot] = entries;
+            }
+        }
+        matcher.by_slot = by_slot.into_boxed_slice();
         Ok(matcher)
+    }
+
+    /// Whether a word whose first byte is `first` and whose length is `len` bytes may begin a
+    /// variant: false rules it out, true asks [`longest_rest`](Self::longest_rest).
+    #[inline]
+    pub(crate) fn may_start(&self, first: u8, len: usize) -> bool {
+        len != 0 && self.lens[usize::from(first)] & len_bit(len) != 0
+    }
+
+    /// How many words follow the first in the longest variant that begins with `text`;
+    /// `None` when no variant begins with it.
+    #[inline]
+    pub(crate) fn longest_rest(&self, text: &TokenText<'_>) -> Option<usize> {
+        self.entries(text)
+            .map(|entries| entries.first().map_or(0, |e| e.rest.len()))
     }
 
     /// The variants whose first word is `text`, longest first.
@@ -298,10 +329,27 @@ impl AliasMatcher {
             return None;
         }
         match key {
-            Some(k) => self.by_key.get(&k),
-            None => self.by_text.get(text.as_str()),
+            Some(k) => self.packed_entries(k),
+            None => self.by_text.get(text.as_str()).map(Vec::as_slice),
         }
-        .map(Vec::as_slice)
+    }
+
+    /// The variants whose first word is the packed `key` (not 0), longest first.
+    #[inline]
+    fn packed_entries(&self, key: u128) -> Option<&[Entry]> {
+        let slot = self.keys.find(key)?;
+        self.by_slot.get(slot).map(Vec::as_slice)
+    }
+
+    /// [`longest_rest`](Self::longest_rest) of the word packed as `key`, which must be a word
+    /// of at most 15 bytes (a longer one does not pack).
+    #[inline]
+    pub(crate) fn longest_rest_packed(&self, key: u128) -> Option<usize> {
+        if !self.may_start(key as u8, (key >> 120) as usize) {
+            return None;
+        }
+        self.packed_entries(key)
+            .map(|entries| entries.first().map_or(0, |e| e.rest.len()))
     }
 
     /// Replaces, in `tokens[from..]`, every variant by its canonical form: left to right, the

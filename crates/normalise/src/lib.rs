@@ -145,6 +145,7 @@ mod error;
 mod filter;
 mod fold;
 mod normaliser;
+mod packed_table;
 #[cfg(feature = "pattern")]
 mod pattern;
 #[cfg(feature = "pattern")]

@@ -1,7 +1,7 @@
 use std::fmt;
 
 use unicode_normalization::UnicodeNormalization;
-use wordmill_model::{DocBuffers, Document, NormalisedDoc, Token, TokenText};
+use wordmill_model::{DocBuffers, Document, NormalisedDoc, Span, Token, TokenText};
 
 use crate::aliases::AliasMatcher;
 use crate::config::{Fold, NormaliserConfig, StopWords, TokenizerKind, UnicodeForm};
@@ -79,8 +79,8 @@ pub struct Normaliser {
     min_len: Option<MinLenFilter>,
     /// The filters that may rewrite a token (stemming), applied after the two above.
     filters: Vec<Box<dyn TokenFilter>>,
-    /// Folding and aliases, when the configuration asks for either: the tokens are then made
-    /// unfiltered first, and folded, aliased and filtered after. `None` keeps the fused path.
+    /// Folding and aliases, when the configuration asks for either: each token is then folded
+    /// and aliased before it is filtered (see `Folded`).
     folding: Option<Box<Folding>>,
 }
 
@@ -334,18 +334,33 @@ impl Normaliser {
             return tokens;
         }
         let mut position = 0;
-        self.general_tokens(text, 0, text.len(), &mut position, &mut tokens);
+        self.general_tokens(
+            text,
+            0,
+            text.len(),
+            &mut position,
+            &mut tokens,
+            &mut Filtered,
+        );
         tokens
     }
 
     /// As [`tokens`](Self::tokens), appending to `tokens`.
     pub fn tokens_into<'a>(&self, text: &'a str, tokens: &mut Vec<Token<'a>>) {
-        if let Some(folding) = &self.folding {
-            let from = tokens.len();
-            folding.raw.tokens_into(text, tokens);
-            self.fold_alias_filter(folding, tokens, from);
-            return;
+        match &self.folding {
+            None => self.scan(text, tokens, &mut Filtered),
+            Some(folding) => {
+                let mut sink = Folded::new(folding);
+                self.scan(text, tokens, &mut sink);
+                sink.finish(self, tokens);
+            }
         }
+    }
+
+    /// Tokenises `text` in one pass, handing each token to `sink` as it is found (which
+    /// filters it, or folds and aliases it first).
+    #[inline(always)]
+    fn scan<'a, S: Sink<'a>>(&self, text: &'a str, tokens: &mut Vec<Token<'a>>, sink: &mut S) {
         tokens.reserve(text.len() / 8 + 1);
         let mut position: u32 = 0;
 
@@ -358,7 +373,6 @@ impl Normaliser {
             // (see `next_cut`), where the result cannot depend on what lies across the cut;
             // an ASCII text is one stretch.
             let bytes = text.as_bytes();
-            let lowercase = self.config.lowercase;
             let mut done = 0;
             while done < bytes.len() {
                 let (ascii_end, island_end) = match first_non_ascii(bytes, done) {
@@ -369,45 +383,51 @@ impl Normaliser {
                 // The stretch as a slice ending where it ends (spans stay offsets in
                 // `text`): the tokenisers' loops then need no bounds checks.
                 let stretch = &bytes[..ascii_end];
+                let mut next = |span, tokens: &mut Vec<Token<'a>>| {
+                    let at = position;
+                    position = position.saturating_add(1);
+                    sink.ascii(self, text, span, at, tokens);
+                };
                 match self.tokenizer {
                     Tokenizer::Words => {
                         while let Some(span) = next_ascii_word(stretch, stretch.len(), &mut i) {
-                            self.ascii_token(text, span, lowercase, &mut position, tokens);
+                            next(span, tokens);
                         }
                     }
                     #[cfg(feature = "pattern")]
                     Tokenizer::Pattern(PatternTokenizer::Whitespace) => {
                         while let Some(span) = next_whitespace_ascii(stretch, &mut i) {
-                            self.ascii_token(text, span, lowercase, &mut position, tokens);
+                            next(span, tokens);
                         }
                     }
                     #[cfg(feature = "pattern")]
                     Tokenizer::Pattern(_) => {
                         while let Some(span) = next_sklearn_ascii(stretch, &mut i) {
-                            self.ascii_token(text, span, lowercase, &mut position, tokens);
+                            next(span, tokens);
                         }
                     }
                 }
                 if island_end > ascii_end {
-                    self.general_tokens(text, ascii_end, island_end, &mut position, tokens);
+                    self.general_tokens(text, ascii_end, island_end, &mut position, tokens, sink);
                 }
                 done = island_end;
             }
         } else {
-            self.general_tokens(text, 0, text.len(), &mut position, tokens);
+            self.general_tokens(text, 0, text.len(), &mut position, tokens, sink);
         }
     }
 
     /// The general path of [`tokens_into`](Self::tokens_into) for `text[from..to]` (a whole
     /// text, or a stretch of one cut as `next_cut` says): Unicode normalisation and case
     /// folding, then the tokeniser, with spans mapped back to `text`.
-    fn general_tokens<'a>(
+    fn general_tokens<'a, S: Sink<'a>>(
         &self,
         text: &'a str,
         from: usize,
         to: usize,
         position: &mut u32,
         tokens: &mut Vec<Token<'a>>,
+        sink: &mut S,
     ) {
         let part = &text[from..to];
         let transformed = Transformed::new(part, self.config.unicode, self.config.lowercase);
@@ -416,24 +436,11 @@ impl Normaliser {
             let at = *position;
             *position = position.saturating_add(1);
             let piece = &t_text[s..e];
-            if !self.keeps(piece) {
-                return;
-            }
-            let (os, oe) = transformed.original_span(s, e);
-            let original = &part[os..oe];
-            let token_text = if piece == original {
-                TokenText::borrowed(original)
-            } else {
-                TokenText::copied(piece)
+            let original = || {
+                let (os, oe) = transformed.original_span(s, e);
+                (&part[os..oe], Span::new(from + os, from + oe))
             };
-            self.push(
-                Token {
-                    text: token_text,
-                    span: wordmill_model::Span::new(from + os, from + oe),
-                    position: at,
-                },
-                tokens,
-            );
+            sink.general(self, piece, original, at, tokens);
         });
     }
 
@@ -470,19 +477,40 @@ impl Normaliser {
         &self,
         text: &'a str,
         (s, e): (usize, usize),
-        lowercase: bool,
-        position: &mut u32,
+        at: u32,
         tokens: &mut Vec<Token<'a>>,
     ) {
-        let slice = &text[s..e];
-        let at = *position;
-        *position = position.saturating_add(1);
-        let token_text = if let Some(key) = pack(slice.as_bytes()) {
-            let (key, changed) = if lowercase {
+        let packed = self.ascii_packed(&text[s..e]);
+        self.ascii_token_from(text, (s, e), packed, at, tokens);
+    }
+
+    /// An ASCII token packed ([`pack`]) when it has at most 15 bytes, lower-cased when the
+    /// configuration says so, with whether that changed it.
+    #[inline(always)]
+    fn ascii_packed(&self, slice: &str) -> Option<(u128, bool)> {
+        pack(slice.as_bytes()).map(|key| {
+            if self.config.lowercase {
                 ascii_lowercase_packed(key)
             } else {
                 (key, false)
-            };
+            }
+        })
+    }
+
+    /// [`ascii_token`](Self::ascii_token) with the token already packed by
+    /// [`ascii_packed`](Self::ascii_packed).
+    #[inline(always)]
+    fn ascii_token_from<'a>(
+        &self,
+        text: &'a str,
+        (s, e): (usize, usize),
+        packed: Option<(u128, bool)>,
+        at: u32,
+        tokens: &mut Vec<Token<'a>>,
+    ) {
+        let slice = &text[s..e];
+        let lowercase = self.config.lowercase;
+        let token_text = if let Some((key, changed)) = packed {
             if !self.keeps_packed(key, slice) {
                 return;
             }
@@ -508,15 +536,17 @@ impl Normaliser {
         self.push(
             Token {
                 text: token_text,
-                span: wordmill_model::Span::new(s, e),
+                span: Span::new(s, e),
                 position: at,
             },
             tokens,
         );
     }
 
-    /// The steps after tokenising when folding or aliases are on, over `tokens[from..]` (made
-    /// by `folding.raw`, unfiltered): fold each non-ASCII token (an ASCII token needs no
+    /// The steps after tokenising when folding or aliases are on, as
+    /// [`tokens_general`](Self::tokens_general) takes them, over `tokens[from..]` (made by
+    /// `folding.raw`, unfiltered), and so the definition that the one-pass `Folded` must
+    /// agree with: fold each non-ASCII token (an ASCII token needs no
     /// transliteration; a token that folds to nothing is dropped), apply the aliases, then
     /// stop words, `min_len` and the rewriting filters. Spans and positions are the
     /// tokeniser's (see [`AliasMatcher::apply`] for replaced phrases).
@@ -584,6 +614,237 @@ impl Normaliser {
         if self.filters.iter().all(|f| f.apply(&mut token)) {
             tokens.push(token);
         }
+    }
+}
+
+/// What the one-pass tokeniser ([`Normaliser::scan`]) does with each token it finds.
+trait Sink<'a> {
+    /// A token of an ASCII stretch, `text[span.0..span.1]`, the `at`-th token of the text.
+    fn ascii(
+        &mut self,
+        n: &Normaliser,
+        text: &'a str,
+        span: (usize, usize),
+        at: u32,
+        tokens: &mut Vec<Token<'a>>,
+    );
+
+    /// A token of the general path: `piece` is its text in the Unicode form and case asked
+    /// for, `original` gives the document's text it spans and where.
+    fn general(
+        &mut self,
+        n: &Normaliser,
+        piece: &str,
+        original: impl FnOnce() -> (&'a str, Span),
+        at: u32,
+        tokens: &mut Vec<Token<'a>>,
+    );
+}
+
+/// Without folding or aliases: each token filtered as it is found.
+struct Filtered;
+
+impl<'a> Sink<'a> for Filtered {
+    #[inline(always)]
+    fn ascii(
+        &mut self,
+        n: &Normaliser,
+        text: &'a str,
+        span: (usize, usize),
+        at: u32,
+        tokens: &mut Vec<Token<'a>>,
+    ) {
+        n.ascii_token(text, span, at, tokens);
+    }
+
+    #[inline(always)]
+    fn general(
+        &mut self,
+        n: &Normaliser,
+        piece: &str,
+        original: impl FnOnce() -> (&'a str, Span),
+        at: u32,
+        tokens: &mut Vec<Token<'a>>,
+    ) {
+        if !n.keeps(piece) {
+            return;
+        }
+        let (original, span) = original();
+        let text = if piece == original {
+            TokenText::borrowed(original)
+        } else {
+            TokenText::copied(piece)
+        };
+        n.push(
+            Token {
+                text,
+                span,
+                position: at,
+            },
+            tokens,
+        );
+    }
+}
+
+/// With folding or aliases: each token folded, then aliased and filtered as it is found.
+/// A token that may begin a variant (and the tokens after it, as many as the longest such
+/// variant has words after its first) is held unfiltered at the end of the vector until the
+/// aliases can be decided there; every other token is filtered at once, so a text with no
+/// variant in it takes the same path as without aliases. Gives what
+/// [`Normaliser::fold_alias_filter`] gives over the whole unfiltered stream.
+struct Folded<'f> {
+    folding: &'f Folding,
+    /// The first held token's index in the vector, and how many more tokens to hold.
+    held: Option<(usize, usize)>,
+    buf: String,
+}
+
+impl<'f> Folded<'f> {
+    fn new(folding: &'f Folding) -> Self {
+        Folded {
+            folding,
+            held: None,
+            buf: String::new(),
+        }
+    }
+
+    /// A token of the unfiltered stream, folded: filtered now, or held for the aliases.
+    #[inline]
+    fn accept<'a>(&mut self, n: &Normaliser, token: Token<'a>, tokens: &mut Vec<Token<'a>>) {
+        let rest = match &self.folding.aliases {
+            Some(aliases) => aliases.longest_rest(&token.text),
+            None => None,
+        };
+        self.take(n, token, rest, tokens);
+    }
+
+    /// [`accept`](Self::accept), given how many words follow the first in the longest
+    /// variant that begins with `token` (`None`: no variant does).
+    #[inline]
+    fn take<'a>(
+        &mut self,
+        n: &Normaliser,
+        mut token: Token<'a>,
+        rest: Option<usize>,
+        tokens: &mut Vec<Token<'a>>,
+    ) {
+        let left = match (self.held, rest) {
+            (None, None) => {
+                if n.keeps_token(&mut token) {
+                    tokens.push(token);
+                }
+                return;
+            }
+            (None, Some(rest)) => {
+                self.held = Some((tokens.len(), rest));
+                rest
+            }
+            (Some((from, left)), rest) => {
+                // `left` is at least 1: the held tokens are settled when it reaches 0.
+                let left = (left - 1).max(rest.unwrap_or(0));
+                self.held = Some((from, left));
+                left
+            }
+        };
+        tokens.push(token);
+        if left == 0 {
+            self.finish(n, tokens);
+        }
+    }
+
+    /// Applies the aliases to the held tokens and filters them.
+    fn finish<'a>(&mut self, n: &Normaliser, tokens: &mut Vec<Token<'a>>) {
+        if let Some((from, _)) = self.held.take()
+            && let Some(aliases) = &self.folding.aliases
+        {
+            aliases.apply_keeping(tokens, from, &mut |token| n.keeps_token(token));
+        }
+    }
+}
+
+impl<'a> Sink<'a> for Folded<'_> {
+    #[inline(always)]
+    fn ascii(
+        &mut self,
+        n: &Normaliser,
+        text: &'a str,
+        (s, e): (usize, usize),
+        at: u32,
+        tokens: &mut Vec<Token<'a>>,
+    ) {
+        // An ASCII token folds to itself: without aliases, or when it cannot begin a variant
+        // and none is held, it is filtered as it would be without folding.
+        let Some(aliases) = &self.folding.aliases else {
+            n.ascii_token(text, (s, e), at, tokens);
+            return;
+        };
+        let slice = &text[s..e];
+        let packed = n.ascii_packed(slice);
+        let (token_text, rest) = match packed {
+            Some((key, _)) => {
+                let rest = aliases.longest_rest_packed(key);
+                if rest.is_none() && self.held.is_none() {
+                    n.ascii_token_from(text, (s, e), packed, at, tokens);
+                    return;
+                }
+                let inline = TokenText::from_packed_ascii(key);
+                (inline.unwrap_or(TokenText::borrowed(slice)), rest)
+            }
+            None => {
+                let token_text =
+                    if n.config.lowercase && slice.bytes().any(|b| b.is_ascii_uppercase()) {
+                        TokenText::from(slice.to_ascii_lowercase())
+                    } else {
+                        TokenText::borrowed(slice)
+                    };
+                let rest = aliases.longest_rest(&token_text);
+                (token_text, rest)
+            }
+        };
+        self.take(
+            n,
+            Token {
+                text: token_text,
+                span: Span::new(s, e),
+                position: at,
+            },
+            rest,
+            tokens,
+        );
+    }
+
+    fn general(
+        &mut self,
+        n: &Normaliser,
+        piece: &str,
+        original: impl FnOnce() -> (&'a str, Span),
+        at: u32,
+        tokens: &mut Vec<Token<'a>>,
+    ) {
+        let (original, span) = original();
+        let text = if self.folding.fold == Fold::Ascii && !piece.is_ascii() {
+            fold_ascii_into(piece, self.folding.lowercase, &mut self.buf);
+            if self.buf.is_empty() {
+                return;
+            }
+            TokenText::copied(&self.buf)
+        } else if piece == original {
+            // Held packed when it packs, as the unfiltered path holds it.
+            pack(original.as_bytes())
+                .and_then(TokenText::from_packed_ascii)
+                .unwrap_or(TokenText::borrowed(original))
+        } else {
+            TokenText::copied(piece)
+        };
+        self.accept(
+            n,
+            Token {
+                text,
+                span,
+                position: at,
+            },
+            tokens,
+        );
     }
 }
 

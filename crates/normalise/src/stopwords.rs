@@ -9,6 +9,7 @@ use wordmill_model::Token;
 
 use crate::error::NormaliseError;
 use crate::filter::TokenFilter;
+use crate::packed_table::PackedTable;
 
 /// A stop-word list that ships with the crate, by language.
 ///
@@ -241,15 +242,8 @@ fn strip_comment(line: &str) -> &str {
 pub(crate) struct StopWordFilter {
     words: HashSet<String>,
     max_len: usize,
-    /// The words of at most [`PACKED_MAX`] bytes, packed (see [`pack`]), in an open-addressing
-    /// table of a power-of-two size; 0 marks an empty slot. Looking a token up costs one
-    /// multiplication and a walk over `tags`, where the `HashSet` costs a SipHash of the token.
-    packed: Box<[u128]>,
-    /// One byte per slot of `packed`: 0 for an empty slot, otherwise 8 bits of the word's hash
-    /// (never 0). A probe reads these and compares a 16-byte key only when they match, so a
-    /// token that is not a stop word (most of them) touches a few bytes of an array that stays
-    /// in the L1 cache (2 KB for a list of 300–500 words) rather than a 32 KB key array.
-    tags: Box<[u8]>,
+    /// The words of at most [`PACKED_MAX`] bytes, packed (see [`pack`]).
+    packed: PackedTable,
     /// Whether the empty word is a stop word (it packs to 0, the empty-slot marker).
     has_empty: bool,
 }
@@ -269,14 +263,6 @@ pub(crate) fn ascii_lowercase_packed(key: u128) -> (u128, bool) {
     (key | (upper >> 2), upper != 0)
 }
 
-/// The home slot (`& mask`) and the tag (1..=255) of a packed key.
-#[inline]
-fn slot_of(key: u128, mask: usize) -> (usize, u8) {
-    let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
-    let h = folded.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    ((h >> 32) as usize & mask, ((h >> 56) as u8).max(1))
-}
-
 impl StopWordFilter {
     /// A filter dropping exactly these words.
     pub(crate) fn new<I, S>(words: I) -> Self
@@ -286,29 +272,20 @@ impl StopWordFilter {
     {
         let words: HashSet<String> = words.into_iter().map(Into::into).collect();
         let max_len = words.iter().map(String::len).max().unwrap_or(0);
-        let size = (words.len() * 4).next_power_of_two().max(16);
-        let mut packed = vec![0u128; size].into_boxed_slice();
-        let mut tags = vec![0u8; size].into_boxed_slice();
         let mut has_empty = false;
+        let mut keys = Vec::with_capacity(words.len());
         for w in &words {
             match pack(w.as_bytes()) {
                 Some(0) => has_empty = true,
-                Some(key) => {
-                    let (mut i, tag) = slot_of(key, size - 1);
-                    while tags[i] != 0 {
-                        i = (i + 1) & (size - 1);
-                    }
-                    packed[i] = key;
-                    tags[i] = tag;
-                }
+                Some(key) => keys.push(key),
                 None => {}
             }
         }
+        let packed = PackedTable::new(&keys);
         StopWordFilter {
             words,
             max_len,
             packed,
-            tags,
             has_empty,
         }
     }
@@ -331,18 +308,10 @@ impl StopWordFilter {
         if key == 0 {
             return self.has_empty;
         }
-        if self.tags.is_empty() || (key >> 120) as usize > self.max_len {
+        if (key >> 120) as usize > self.max_len {
             return false;
         }
-        let mask = self.tags.len() - 1;
-        let (mut i, tag) = slot_of(key, mask);
-        loop {
-            match self.tags[i] {
-                0 => return false,
-                t if t == tag && self.packed[i] == key => return true,
-                _ => i = (i + 1) & mask,
-            }
-        }
+        self.packed.find(key).is_some()
     }
 
     /// Number of distinct stop words.
