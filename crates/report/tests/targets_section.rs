@@ -224,3 +224,91 @@ fn report_json_reads_back_to_the_same_page_and_escapes_everything() {
         assert!(text[a..b].to_lowercase().starts_with("strik"));
     }
 }
+
+/// A line of `target_sentences.jsonl` as serde_json writes it: what the hand-written lines
+/// must equal.
+#[derive(serde::Serialize)]
+struct ReferenceLine<'a> {
+    target: &'a str,
+    doc_id: &'a str,
+    sentence: usize,
+    start: usize,
+    end: usize,
+    compound: f64,
+    mentions: Vec<[usize; 2]>,
+}
+
+type Row = (usize, usize, usize, usize, f64, Vec<(usize, usize)>);
+
+proptest::proptest! {
+    /// Whatever the names, ids (quotes, controls, any script), numbers and floats (NaN,
+    /// infinities, -0, subnormals), each line is what serde_json writes for it.
+    #[test]
+    fn jsonl_lines_are_what_serde_json_writes(
+        names in proptest::collection::vec(proptest::prelude::any::<String>(), 1..4),
+        docs in proptest::collection::vec(
+            (
+                proptest::prelude::any::<String>(),
+                proptest::collection::vec(
+                    (
+                        0usize..5,
+                        proptest::prelude::any::<usize>(),
+                        proptest::prelude::any::<usize>(),
+                        proptest::prelude::any::<usize>(),
+                        proptest::prelude::any::<f64>(),
+                        proptest::collection::vec(
+                            (proptest::prelude::any::<usize>(), proptest::prelude::any::<usize>()),
+                            0..4,
+                        ),
+                    ),
+                    1..4,
+                ),
+            ),
+            1..5,
+        ),
+    ) {
+        let (_, mut out, _) = analyse(&[]);
+        let (summary, row) = (out.targets[0].clone(), out.sentences[0].clone());
+        out.targets = names
+            .iter()
+            .map(|n| {
+                let mut t = summary.clone();
+                t.name = n.clone();
+                t
+            })
+            .collect();
+        out.sentences.clear();
+        let mut expected = Vec::new();
+        for (ordinal, (id, rows)) in docs.iter().enumerate() {
+            let rows: &Vec<Row> = rows;
+            for (target, index, start, end, compound, mentions) in rows {
+                let mut s = row.clone();
+                s.target = *target;
+                s.ordinal = ordinal as u64;
+                s.doc_id = id.as_str().into();
+                s.index = *index;
+                s.span = Span::new(*start, *end);
+                s.compound = *compound;
+                s.mentions = mentions.iter().map(|&(a, b)| Span::new(a, b)).collect();
+                out.sentences.push(s);
+                serde_json::to_writer(
+                    &mut expected,
+                    &ReferenceLine {
+                        target: names.get(*target).map_or("", String::as_str),
+                        doc_id: id,
+                        sentence: *index,
+                        start: *start,
+                        end: *end,
+                        compound: *compound,
+                        mentions: mentions.iter().map(|&(a, b)| [a, b]).collect(),
+                    },
+                )
+                .unwrap();
+                expected.push(b'\n');
+            }
+        }
+        let mut got = Vec::new();
+        write_target_sentences_jsonl(&mut got, &out).unwrap();
+        proptest::prop_assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(expected).unwrap());
+    }
+}

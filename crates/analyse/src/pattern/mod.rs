@@ -317,16 +317,35 @@ pub struct PatternMatch {
 /// never serialised); it is bounded, and starts over when full.
 #[derive(Debug, Default, Clone)]
 pub struct MatchCache {
-    /// Token texts of up to 15 bytes, packed ([`pack`]) → index into `lists` (0: no pattern
-    /// starts with it).
+    /// Token texts of up to 15 bytes, packed ([`pack`]) → their candidates: an index into
+    /// `lists` (0: no pattern starts with it), or, with the bit [`SINGLE`] set, the one
+    /// pattern that does (the common case, read without a second look-up).
     packed: HashMap<u128, u32, FxBuild>,
-    /// Longer token texts → index into `lists`.
+    /// Longer token texts → their candidates, as in `packed`.
     long: HashMap<Box<str>, u32, FxBuild>,
-    /// Candidate lists; `lists[0]` is empty.
+    /// Candidate lists of two patterns or more; `lists[0]` is empty.
     lists: Vec<Box<[u32]>>,
+    /// The list of a single candidate, as a slice.
+    one: [u32; 1],
     /// Scratch space of the scans: the matches at one word, and each group's next free word.
     here: Vec<PatternMatch>,
     busy: Vec<(usize, usize)>,
+}
+
+/// The bit of a [`MatchCache`] entry that holds one pattern instead of a list index.
+const SINGLE: u32 = 1 << 31;
+
+impl MatchCache {
+    /// The candidates an entry of `packed` or `long` stands for.
+    #[inline]
+    fn list(&mut self, at: u32) -> &[u32] {
+        if at & SINGLE != 0 {
+            self.one[0] = at & !SINGLE;
+            &self.one
+        } else {
+            &self.lists[at as usize]
+        }
+    }
 }
 
 /// How many token texts a cache remembers before starting over.
@@ -631,7 +650,7 @@ impl Matcher {
             None => cache.long.get(words.text(i)),
         };
         if let Some(&at) = known {
-            return &cache.lists[at as usize];
+            return cache.list(at);
         }
         if cache.packed.len() + cache.long.len() >= CACHE_LIMIT {
             cache.packed.clear();
@@ -640,17 +659,20 @@ impl Matcher {
         }
         let token = words.text(i);
         let found = self.first_candidates(token);
-        let at = if found.is_empty() {
-            0
-        } else {
-            cache.lists.push(found.into_boxed_slice());
-            (cache.lists.len() - 1) as u32
+        let at = match *found.as_slice() {
+            [] => 0,
+            // Pattern indexes stay far below 2^31 (each pattern is text in memory).
+            [only] if only & SINGLE == 0 => SINGLE | only,
+            _ => {
+                cache.lists.push(found.into_boxed_slice());
+                (cache.lists.len() - 1) as u32
+            }
         };
         match key {
             Some(k) => cache.packed.insert(k, at),
             None => cache.long.insert(token.into(), at),
         };
-        &cache.lists[at as usize]
+        cache.list(at)
     }
 
     /// Whether element `e` of pattern `p` matches word `i`.

@@ -62,6 +62,7 @@ mod tests;
 
 use std::any::Any;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -412,8 +413,8 @@ pub struct TargetSentence {
     pub target: usize,
     /// Ordinal of the document.
     pub ordinal: Ordinal,
-    /// Id of the document.
-    pub doc_id: String,
+    /// Id of the document (shared by the rows of one document).
+    pub doc_id: Arc<str>,
     /// Index of the sentence in its document (0 with `unit = "document"`).
     pub index: usize,
     /// Byte span of the sentence in the document text.
@@ -514,8 +515,19 @@ impl TargetsOutput {
                 id.clone_from(new);
             }
         };
+        // A document's rows share one id, renamed once.
+        let mut last: Option<(Ordinal, Arc<str>)> = None;
         for s in &mut self.sentences {
-            rename(&s.ordinal, &mut s.doc_id);
+            let Some(new) = renamed.get(&s.ordinal) else {
+                continue;
+            };
+            match &last {
+                Some((ordinal, id)) if *ordinal == s.ordinal => s.doc_id = Arc::clone(id),
+                _ => {
+                    s.doc_id = Arc::from(new.as_str());
+                    last = Some((s.ordinal, Arc::clone(&s.doc_id)));
+                }
+            }
         }
         for t in &mut self.targets {
             for stats in
@@ -613,15 +625,14 @@ impl Analyser for Targets {
         let n = self.config.targets.len();
         let mut overall: Vec<Acc> = (0..n).map(|_| Acc::default()).collect();
         let mut groups: Vec<BTreeMap<&[String], Acc>> = (0..n).map(|_| BTreeMap::new()).collect();
-        let mut sentences = Vec::new();
-        let mut per_sentence: Vec<TargetSentence> = Vec::new();
+        let mut rows = 0;
         for (&ordinal, doc) in &partial.docs {
             for s in &doc.sentences {
-                per_sentence.clear();
                 for hit in &s.targets {
                     let Some(&t) = self.target_of.get(hit.target as usize) else {
                         continue;
                     };
+                    rows += 1;
                     overall[t].add(ordinal, s.compound, hit.mentions.len());
                     if !self.config.group_by.is_empty() {
                         groups[t].entry(doc.group.as_slice()).or_default().add(
@@ -630,19 +641,7 @@ impl Analyser for Targets {
                             hit.mentions.len(),
                         );
                     }
-                    per_sentence.push(TargetSentence {
-                        target: t,
-                        ordinal,
-                        doc_id: doc.id.clone(),
-                        index: s.index as usize,
-                        span: s.span,
-                        compound: s.compound,
-                        mentions: hit.mentions.clone(),
-                    });
                 }
-                // Targets in the order written.
-                per_sentence.sort_by_key(|r| r.target);
-                sentences.append(&mut per_sentence);
             }
         }
         let example = |c: &partial::Candidate, target: u32| {
@@ -655,7 +654,7 @@ impl Analyser for Targets {
             });
             TargetExample {
                 ordinal: c.ordinal,
-                doc_id: doc.map(|d| d.id.clone()).unwrap_or_default(),
+                doc_id: doc.map(|d| d.id.to_string()).unwrap_or_default(),
                 index: c.index as usize,
                 span: sentence.map(|s| s.span).unwrap_or_default(),
                 compound: c.compound,
@@ -712,6 +711,32 @@ impl Analyser for Targets {
                 }
             })
             .collect();
+        drop(groups);
+        // The rows last, taking the documents' mentions instead of copying them.
+        let mut sentences = Vec::with_capacity(rows);
+        let mut per_sentence: Vec<TargetSentence> = Vec::new();
+        for (ordinal, doc) in partial.docs {
+            for s in doc.sentences {
+                per_sentence.clear();
+                for hit in s.targets {
+                    let Some(&t) = self.target_of.get(hit.target as usize) else {
+                        continue;
+                    };
+                    per_sentence.push(TargetSentence {
+                        target: t,
+                        ordinal,
+                        doc_id: Arc::clone(&doc.id),
+                        index: s.index as usize,
+                        span: s.span,
+                        compound: s.compound,
+                        mentions: hit.mentions,
+                    });
+                }
+                // Targets in the order written.
+                per_sentence.sort_by_key(|r| r.target);
+                sentences.append(&mut per_sentence);
+            }
+        }
         TargetsOutput {
             group_by: self.config.group_by.clone(),
             documents: partial.documents,
@@ -816,7 +841,7 @@ impl Targets {
         partial.docs.insert(
             d.ordinal,
             DocHits {
-                id: d.id.clone(),
+                id: Arc::from(d.id.as_str()),
                 group,
                 sentences,
             },

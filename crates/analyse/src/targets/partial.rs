@@ -2,6 +2,7 @@
 //! keyed by document ordinal and sentence index, and the example candidates with their text.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use wordmill_model::{Merge, Ordinal, Span};
@@ -35,7 +36,7 @@ pub(crate) struct SentenceHits {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct DocHits {
     /// The document id.
-    pub(crate) id: String,
+    pub(crate) id: Arc<str>,
     /// Its values of the `group_by` keys.
     pub(crate) group: Vec<String>,
     /// Its sentences with a mention, by index.
@@ -268,7 +269,7 @@ impl TargetsPartial {
                     doc.id
                 ));
             };
-            if doc.id != id {
+            if *doc.id != *id {
                 return Err(format!(
                     "targets state: document {ordinal} is {:?}, the state's documents call it {id:?}",
                     doc.id

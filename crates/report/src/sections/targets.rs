@@ -297,29 +297,50 @@ pub fn write_targets_csv(w: &mut dyn Write, out: &TargetsOutput) -> io::Result<(
 /// `target,doc_id,sentence,start,end,compound,mentions`, `mentions` the `[start, end]` byte
 /// offsets of the matches in the document text.
 pub fn write_target_sentences_jsonl(w: &mut dyn Write, out: &TargetsOutput) -> io::Result<()> {
-    #[derive(Serialize)]
-    struct Line<'a> {
-        target: &'a str,
-        doc_id: &'a str,
-        sentence: usize,
-        start: usize,
-        end: usize,
-        compound: f64,
-        mentions: Vec<[usize; 2]>,
-    }
+    // Laid out by hand (the lines are what serde_json writes for the fields in this order):
+    // each target's name is escaped once, each document's id once for its rows.
+    let names = out
+        .targets
+        .iter()
+        .map(|t| serde_json::to_vec(&t.name))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(io::Error::other)?;
+    let mut id_json: Vec<u8> = Vec::new();
+    let mut id_of: Option<Ordinal> = None;
+    let mut numbers = itoa::Buffer::new();
     let mut buf = Vec::with_capacity(64 * 1024 + 4096);
     for s in &out.sentences {
-        let line = Line {
-            target: out.targets.get(s.target).map_or("", |t| t.name.as_str()),
-            doc_id: &s.doc_id,
-            sentence: s.index,
-            start: s.span.start,
-            end: s.span.end,
-            compound: s.compound,
-            mentions: s.mentions.iter().map(|m| [m.start, m.end]).collect(),
-        };
-        serde_json::to_writer(&mut buf, &line).map_err(io::Error::other)?;
-        buf.push(b'\n');
+        if id_of != Some(s.ordinal) {
+            id_json.clear();
+            serde_json::to_writer(&mut id_json, &*s.doc_id).map_err(io::Error::other)?;
+            id_of = Some(s.ordinal);
+        }
+        buf.extend_from_slice(b"{\"target\":");
+        match names.get(s.target) {
+            Some(name) => buf.extend_from_slice(name),
+            None => buf.extend_from_slice(b"\"\""),
+        }
+        buf.extend_from_slice(b",\"doc_id\":");
+        buf.extend_from_slice(&id_json);
+        for (key, n) in [
+            (&b",\"sentence\":"[..], s.index),
+            (b",\"start\":", s.span.start),
+            (b",\"end\":", s.span.end),
+        ] {
+            buf.extend_from_slice(key);
+            buf.extend_from_slice(numbers.format(n).as_bytes());
+        }
+        buf.extend_from_slice(b",\"compound\":");
+        serde_json::to_writer(&mut buf, &s.compound).map_err(io::Error::other)?;
+        buf.extend_from_slice(b",\"mentions\":[");
+        for (i, m) in s.mentions.iter().enumerate() {
+            buf.extend_from_slice(if i == 0 { b"[" } else { b",[" });
+            buf.extend_from_slice(numbers.format(m.start).as_bytes());
+            buf.push(b',');
+            buf.extend_from_slice(numbers.format(m.end).as_bytes());
+            buf.push(b']');
+        }
+        buf.extend_from_slice(b"]}\n");
         if buf.len() >= 64 * 1024 {
             w.write_all(&buf)?;
             buf.clear();
