@@ -42,7 +42,7 @@
 //! let hits: Vec<(&str, &str, &str, &str)> = out
 //!     .hits
 //!     .iter()
-//!     .map(|h| (out.patterns[h.pattern].pattern.as_str(), h.left.as_str(), h.matched.as_str(), h.right.as_str()))
+//!     .map(|h| (out.patterns[h.pattern].pattern.as_str(), h.left(), h.matched(), h.right()))
 //!     .collect();
 //! assert_eq!(
 //!     hits,
@@ -54,6 +54,8 @@
 //! );
 //! assert_eq!((out.patterns[0].hits, out.patterns[0].documents), (2, 2));
 //! ```
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use wordmill_model::{Merge, NormalisedDoc, Ordinal};
@@ -166,33 +168,107 @@ impl Kwic {
 }
 
 /// One hit: where a pattern matched, and the text around it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// The text before the match, the match and the text after it are held as one string
+/// ([`left`](Self::left), [`matched`](Self::matched), [`right`](Self::right) read it), and the
+/// document's id is shared by the hits of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "HitFields<String>")]
 pub struct KwicHit {
     /// Index of the pattern in [`KwicConfig::patterns`].
     pub pattern: usize,
     /// The document's ordinal.
     pub ordinal: Ordinal,
     /// The document's id.
-    pub doc_id: String,
+    pub doc_id: Arc<str>,
     /// Index of the sentence the match is in (0 when sentences are not split).
     pub sentence: usize,
     /// First byte of the match in the document's text.
     pub start: usize,
     /// One past its last byte.
     pub end: usize,
-    /// The original text before the match: from the first of `window` tokens before it.
-    pub left: String,
-    /// The match as written: `text[start..end]`.
-    #[serde(rename = "match")]
-    pub matched: String,
-    /// The original text after the match, to the last of `window` tokens after it.
-    pub right: String,
+    /// `left`, then the match, then `right`.
+    context: String,
+    /// Where the match begins and ends in `context`.
+    matched_at: (usize, usize),
 }
 
 impl KwicHit {
     /// Its place in corpus order: document, position, pattern.
     fn key(&self) -> (Ordinal, usize, usize) {
         (self.ordinal, self.start, self.pattern)
+    }
+
+    /// The original text before the match: from the first of `window` tokens before it.
+    pub fn left(&self) -> &str {
+        &self.context[..self.matched_at.0]
+    }
+
+    /// The match as written: `text[start..end]`.
+    pub fn matched(&self) -> &str {
+        &self.context[self.matched_at.0..self.matched_at.1]
+    }
+
+    /// The original text after the match, to the last of `window` tokens after it.
+    pub fn right(&self) -> &str {
+        &self.context[self.matched_at.1..]
+    }
+
+    /// The three parts in one string.
+    fn context_of(left: &str, matched: &str, right: &str) -> (String, (usize, usize)) {
+        let mut context = String::with_capacity(left.len() + matched.len() + right.len());
+        context.push_str(left);
+        context.push_str(matched);
+        context.push_str(right);
+        (context, (left.len(), left.len() + matched.len()))
+    }
+}
+
+/// A hit as states hold it: its three texts as separate fields.
+#[derive(Serialize, Deserialize)]
+struct HitFields<T> {
+    pattern: usize,
+    ordinal: Ordinal,
+    doc_id: T,
+    sentence: usize,
+    start: usize,
+    end: usize,
+    left: T,
+    #[serde(rename = "match")]
+    matched: T,
+    right: T,
+}
+
+impl From<HitFields<String>> for KwicHit {
+    fn from(h: HitFields<String>) -> Self {
+        let (context, matched_at) = KwicHit::context_of(&h.left, &h.matched, &h.right);
+        KwicHit {
+            pattern: h.pattern,
+            ordinal: h.ordinal,
+            doc_id: h.doc_id.into(),
+            sentence: h.sentence,
+            start: h.start,
+            end: h.end,
+            context,
+            matched_at,
+        }
+    }
+}
+
+impl Serialize for KwicHit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        HitFields {
+            pattern: self.pattern,
+            ordinal: self.ordinal,
+            doc_id: &*self.doc_id,
+            sentence: self.sentence,
+            start: self.start,
+            end: self.end,
+            left: self.left(),
+            matched: self.matched(),
+            right: self.right(),
+        }
+        .serialize(serializer)
     }
 }
 
@@ -300,6 +376,7 @@ impl Analyser for Kwic {
         let tokens = &doc.tokens;
         let window = self.config.window;
         let mut seen = vec![false; n];
+        let mut doc_id: Option<Arc<str>> = None;
         for (sentence, range) in sentence_tokens(tokens, &doc.sentences)
             .into_iter()
             .enumerate()
@@ -317,13 +394,19 @@ impl Analyser for Kwic {
                 let (start, end) = (tokens[first].span.start, tokens[last].span.end);
                 let from = tokens[first.saturating_sub(window)].span.start;
                 let to = tokens[(last + window).min(tokens.len() - 1)].span.end;
-                let slice = |a: usize, b: usize| text.get(a..b).unwrap_or_default().to_string();
+                let slice = |a: usize, b: usize| text.get(a..b).unwrap_or_default();
+                let (left, right) = if window == 0 {
+                    ("", "")
+                } else {
+                    (slice(from.min(start), start), slice(end, to.max(end)))
+                };
+                let (context, matched_at) = KwicHit::context_of(left, slice(start, end), right);
                 partial.counts[m.pattern] += 1;
                 seen[m.pattern] = true;
                 partial.hits[m.pattern].push(KwicHit {
                     pattern: m.pattern,
                     ordinal: doc.doc.ordinal,
-                    doc_id: doc.doc.id.clone(),
+                    doc_id: Arc::clone(doc_id.get_or_insert_with(|| doc.doc.id.as_str().into())),
                     sentence: if doc.sentences.is_empty() {
                         0
                     } else {
@@ -331,17 +414,8 @@ impl Analyser for Kwic {
                     },
                     start,
                     end,
-                    left: if window == 0 {
-                        String::new()
-                    } else {
-                        slice(from.min(start), start)
-                    },
-                    matched: slice(start, end),
-                    right: if window == 0 {
-                        String::new()
-                    } else {
-                        slice(end, to.max(end))
-                    },
+                    context,
+                    matched_at,
                 });
             }
             partial.found = found;
@@ -459,7 +533,7 @@ impl Configure for Kwic {
             for h in hits {
                 let doc = by_ordinal.get(&h.ordinal);
                 let fits = doc.is_some_and(|d| {
-                    d.id == h.doc_id
+                    *d.id == *h.doc_id
                         && h.pattern == i
                         && h.start <= h.end
                         && h.end as u64 <= d.bytes
@@ -547,7 +621,7 @@ mod tests {
                         let (start, end) = (nd.tokens[a].span.start, nd.tokens[b].span.end);
                         let from = nd.tokens[a.saturating_sub(window)].span.start;
                         let to = nd.tokens[(b + window).min(nd.tokens.len() - 1)].span.end;
-                        out.push(KwicHit {
+                        out.push(KwicHit::from(HitFields {
                             pattern: p,
                             ordinal: doc.ordinal,
                             doc_id: doc.id.clone(),
@@ -565,7 +639,7 @@ mod tests {
                             } else {
                                 doc.text[end..to].to_string()
                             },
-                        });
+                        }));
                         k += words.len();
                     }
                 }
@@ -632,7 +706,7 @@ mod tests {
                 prop_assert_eq!(s.documents, docs_with.len() as u64);
             }
             for h in &out.hits {
-                prop_assert_eq!(&docs[h.ordinal as usize].text[h.start..h.end], h.matched.as_str());
+                prop_assert_eq!(&docs[h.ordinal as usize].text[h.start..h.end], h.matched());
             }
 
             // With max_hits_csv, each pattern's first hits in corpus order, counts unchanged.

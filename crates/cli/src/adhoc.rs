@@ -985,9 +985,9 @@ fn kwic_record(
                 sentence: h.sentence,
                 start: h.start,
                 end: h.end,
-                left: &h.left,
-                matched: &h.matched,
-                right: &h.right,
+                left: h.left(),
+                matched: h.matched(),
+                right: h.right(),
             };
             serde_json::to_writer(&mut out, &line).map_err(|e| e.to_string())?;
             out.push(b'\n');
@@ -995,9 +995,9 @@ fn kwic_record(
             let line = format!(
                 "{id_text}:{}  {} [{}] {}\n",
                 h.sentence + 1,
-                aligned_left(&h.left, o.width),
-                one_line(&h.matched),
-                clip_right(&h.right, o.width)
+                aligned_left(h.left(), o.width),
+                one_line(h.matched()),
+                clip_right(h.right(), o.width)
             );
             out.extend_from_slice(line.as_bytes());
         }

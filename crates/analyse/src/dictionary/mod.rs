@@ -358,9 +358,13 @@ impl Analyser for Dictionary {
     }
 
     fn observe(&self, partial: &mut DictionaryPartial, doc: &NormalisedDoc<'_>) {
-        let mut counts: Vec<(u32, u64)> = Vec::new();
-        let mut here: Vec<u32> = Vec::new();
-        let mut matches = Vec::new();
+        let scratch = &mut partial.scratch;
+        let categories = self.entries.categories.len();
+        if scratch.dense.len() < categories {
+            scratch.dense.resize(categories, 0);
+        }
+        let mut matches = std::mem::take(&mut scratch.matches);
+        let mut here = std::mem::take(&mut scratch.here);
         for range in sentence_tokens(&doc.tokens, &doc.sentences) {
             let Some(sentence) = doc.tokens.get(range) else {
                 continue;
@@ -369,6 +373,13 @@ impl Analyser for Dictionary {
             self.matcher
                 .longest_tokens(sentence, &mut partial.cache, &mut matches);
             for span in matches.chunk_by(|a, b| a.start == b.start) {
+                // Each category once per match, however many of its patterns matched there.
+                if let [only] = span {
+                    if let Some(&c) = self.entries.category_of.get(only.pattern) {
+                        scratch.bump(c);
+                    }
+                    continue;
+                }
                 here.clear();
                 here.extend(
                     span.iter()
@@ -377,13 +388,13 @@ impl Analyser for Dictionary {
                 here.sort_unstable();
                 here.dedup();
                 for &c in &here {
-                    match counts.binary_search_by_key(&c, |x| x.0) {
-                        Ok(i) => counts[i].1 += 1,
-                        Err(i) => counts.insert(i, (c, 1)),
-                    }
+                    scratch.bump(c);
                 }
             }
         }
+        scratch.matches = matches;
+        scratch.here = here;
+        let counts = scratch.take();
         let d = doc.doc;
         partial.insert(
             d.ordinal,

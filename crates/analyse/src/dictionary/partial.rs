@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use wordmill_model::{Merge, Ordinal};
 
-use crate::MatchCache;
+use crate::{MatchCache, PatternMatch};
 
 /// What the state keeps of one document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +33,45 @@ pub struct DictionaryPartial {
     documents: BTreeMap<Ordinal, DocumentMatches>,
     #[serde(skip)]
     pub(crate) cache: MatchCache,
+    /// Scratch space of `observe`, reused from document to document.
+    #[serde(skip)]
+    pub(crate) scratch: Scratch,
+}
+
+/// A document's counts while it is scanned: one slot per category, and the categories
+/// counted so far (so that a document costs its matches, not the number of categories).
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    pub(crate) dense: Vec<u64>,
+    pub(crate) touched: Vec<u32>,
+    pub(crate) matches: Vec<PatternMatch>,
+    pub(crate) here: Vec<u32>,
+}
+
+impl Scratch {
+    /// Counts one match of category `c`.
+    #[inline]
+    pub(crate) fn bump(&mut self, c: u32) {
+        let Some(slot) = self.dense.get_mut(c as usize) else {
+            return;
+        };
+        if *slot == 0 {
+            self.touched.push(c);
+        }
+        *slot += 1;
+    }
+
+    /// The counts of the document, by category, and the slots emptied for the next one.
+    pub(crate) fn take(&mut self) -> Vec<(u32, u64)> {
+        self.touched.sort_unstable();
+        let out = self
+            .touched
+            .iter()
+            .map(|&c| (c, std::mem::take(&mut self.dense[c as usize])))
+            .collect();
+        self.touched.clear();
+        out
+    }
 }
 
 impl DictionaryPartial {

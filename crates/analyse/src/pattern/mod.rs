@@ -395,6 +395,9 @@ impl Words for Tokens<'_, '_> {
 #[derive(Debug, Clone)]
 pub struct Matcher {
     patterns: Vec<Pattern>,
+    /// Each pattern's number of elements (read for every candidate: a small array stays in
+    /// cache where the patterns do not).
+    lens: Box<[u32]>,
     /// For each pattern and element, the packed key of a word element (compared with a
     /// token's key instead of its text).
     keys: Vec<Vec<Option<u128>>>,
@@ -479,6 +482,7 @@ impl Matcher {
     pub fn new(patterns: &[Pattern]) -> Matcher {
         let mut m = Matcher {
             patterns: patterns.to_vec(),
+            lens: patterns.iter().map(|p| p.len() as u32).collect(),
             keys: patterns
                 .iter()
                 .map(|p| {
@@ -710,7 +714,7 @@ impl Matcher {
         }
         for &p in self.candidates(words, start, cache) {
             let p = p as usize;
-            let len = self.patterns[p].len();
+            let len = self.lens[p] as usize;
             if start + len <= n && (1..len).all(|e| self.element_matches(p, e, words, start + e)) {
                 out.push(PatternMatch {
                     start,

@@ -69,13 +69,13 @@ pub struct KwicLine {
 impl KwicLine {
     fn of(h: &KwicHit) -> Self {
         KwicLine {
-            doc_id: h.doc_id.clone(),
+            doc_id: h.doc_id.to_string(),
             sentence: h.sentence,
             start: h.start,
             end: h.end,
-            left: h.left.clone(),
-            matched: h.matched.clone(),
-            right: h.right.clone(),
+            left: h.left().to_string(),
+            matched: h.matched().to_string(),
+            right: h.right().to_string(),
         }
     }
 }
@@ -162,9 +162,9 @@ pub fn write_kwic_csv(w: &mut dyn Write, out: &KwicOutput) -> io::Result<()> {
         for n in [h.sentence, h.start, h.end] {
             rows.integer(n as u64);
         }
-        rows.text(&h.left, false);
-        rows.text(&h.matched, false);
-        rows.text(&h.right, false);
+        rows.text(h.left(), false);
+        rows.text(h.matched(), false);
+        rows.text(h.right(), false);
         rows.end()?;
     }
     rows.finish()
