@@ -207,6 +207,11 @@ pub(crate) struct AliasMatcher {
     lens: Vec<u32>,
 }
 
+/// How many words follow the first in the longest of `entries` (sorted longest first).
+fn longest_rest_of(entries: &[Entry]) -> usize {
+    entries.first().map_or(0, |e| e.rest.len())
+}
+
 /// The bit of a length in [`AliasMatcher::lens`].
 fn len_bit(len: usize) -> u32 {
     1 << len.min(31)
@@ -313,8 +318,7 @@ impl AliasMatcher {
     /// `None` when no variant begins with it.
     #[inline]
     pub(crate) fn longest_rest(&self, text: &TokenText<'_>) -> Option<usize> {
-        self.entries(text)
-            .map(|entries| entries.first().map_or(0, |e| e.rest.len()))
+        self.entries(text).map(longest_rest_of)
     }
 
     /// The variants whose first word is `text`, longest first.
@@ -348,8 +352,7 @@ impl AliasMatcher {
         if !self.may_start(key as u8, (key >> 120) as usize) {
             return None;
         }
-        self.packed_entries(key)
-            .map(|entries| entries.first().map_or(0, |e| e.rest.len()))
+        self.packed_entries(key).map(longest_rest_of)
     }
 
     /// Replaces, in `tokens[from..]`, every variant by its canonical form: left to right, the

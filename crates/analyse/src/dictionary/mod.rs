@@ -374,12 +374,6 @@ impl Analyser for Dictionary {
                 .longest_tokens(sentence, &mut partial.cache, &mut matches);
             for span in matches.chunk_by(|a, b| a.start == b.start) {
                 // Each category once per match, however many of its patterns matched there.
-                if let [only] = span {
-                    if let Some(&c) = self.entries.category_of.get(only.pattern) {
-                        scratch.bump(c);
-                    }
-                    continue;
-                }
                 here.clear();
                 here.extend(
                     span.iter()
