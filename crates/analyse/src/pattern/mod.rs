@@ -176,26 +176,37 @@ impl Glob {
 /// Whether `text` matches `glob` (`*` any run of characters, `?` one character), in time
 /// proportional to their lengths' product at worst, without recursion.
 fn glob_match(glob: &str, text: &str) -> bool {
-    let g: Vec<char> = glob.chars().collect();
-    let t: Vec<char> = text.chars().collect();
+    // Positions are byte offsets, always on character boundaries; `*` and `?` are one byte.
+    let char_at = |s: &str, i: usize| s.get(i..).and_then(|rest| rest.chars().next());
     let (mut gi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if gi < g.len() && (g[gi] == '?' || (g[gi] != '*' && g[gi] == t[ti])) {
-            gi += 1;
-            ti += 1;
-        } else if gi < g.len() && g[gi] == '*' {
-            star = Some((gi, ti));
-            gi += 1;
-        } else if let Some((sg, st)) = star {
-            gi = sg + 1;
-            ti = st + 1;
-            star = Some((sg, st + 1));
-        } else {
-            return false;
+    while let Some(tc) = char_at(text, ti) {
+        match char_at(glob, gi) {
+            Some('?') => {
+                gi += 1;
+                ti += tc.len_utf8();
+            }
+            Some('*') => {
+                star = Some((gi, ti));
+                gi += 1;
+            }
+            Some(gc) if gc == tc => {
+                gi += gc.len_utf8();
+                ti += tc.len_utf8();
+            }
+            _ => match star {
+                Some((sg, st)) => {
+                    let skipped = char_at(text, st).map_or(1, char::len_utf8);
+                    gi = sg + 1;
+                    ti = st + skipped;
+                    star = Some((sg, ti));
+                }
+                None => return false,
+            },
         }
     }
-    g[gi..].iter().all(|&c| c == '*')
+    glob.get(gi..)
+        .is_some_and(|rest| rest.bytes().all(|c| c == b'*'))
 }
 
 /// A pattern: what was written, and its elements after normalisation.
@@ -382,6 +393,7 @@ impl Words for Tokens<'_, '_> {
     fn count(&self) -> usize {
         self.0.len()
     }
+    #[inline]
     fn text(&self, i: usize) -> &str {
         self.0[i].text.as_str()
     }
@@ -432,6 +444,7 @@ impl Filter {
         Filter(Box::new([0; 1024]))
     }
 
+    #[inline(always)]
     fn index(a: u8, b: u8, len: usize) -> usize {
         let h = (u32::from(a) << 8 | u32::from(b)).wrapping_mul(0x9E37_79B1)
             ^ (len.min(31) as u32).wrapping_mul(0x85EB_CA77);
@@ -443,6 +456,7 @@ impl Filter {
         self.0[i >> 6] |= 1 << (i & 63);
     }
 
+    #[inline(always)]
     fn contains(&self, a: u8, b: u8, len: usize) -> bool {
         let i = Filter::index(a, b, len);
         self.0[i >> 6] & (1 << (i & 63)) != 0
@@ -606,30 +620,56 @@ impl Matcher {
 
     /// Whether a token may start a pattern (false: certainly not), from its packed text
     /// `key` or, when it has none, its text.
-    #[inline]
+    #[inline(always)]
     fn may_start(&self, key: Option<u128>, text: &[u8]) -> bool {
         if self.unfiltered {
             return true;
         }
-        let packed;
-        let b: &[u8] = match key {
+        match key {
+            // The bytes read out of the key where they are, without copying it out.
             Some(k) => {
-                packed = k.to_le_bytes();
-                &packed[..usize::from(packed[15]).min(15)]
+                let byte = |i: usize| (k >> (8 * i)) as u8;
+                let len = usize::from(byte(15)).min(15);
+                if len == 0 {
+                    return false;
+                }
+                let second = if len > 1 { byte(1) } else { 0 };
+                self.starts.contains(byte(0), second, len)
+                    || (self.has_ends && {
+                        let before = if len > 1 { byte(len - 2) } else { 0 };
+                        self.ends.contains(byte(len - 1), before, len)
+                    })
             }
-            None => text,
-        };
-        let len = b.len();
-        if len == 0 {
-            return false;
+            None => {
+                let len = text.len();
+                if len == 0 {
+                    return false;
+                }
+                let second = if len > 1 { text[1] } else { 0 };
+                self.starts.contains(text[0], second, len)
+                    || (self.has_ends && {
+                        let before = if len > 1 { text[len - 2] } else { 0 };
+                        self.ends.contains(text[len - 1], before, len)
+                    })
+            }
         }
-        let second = if len > 1 { b[1] } else { 0 };
-        let before = if len > 1 { b[len - 2] } else { 0 };
-        self.starts.contains(b[0], second, len)
-            || (self.has_ends && self.ends.contains(b[len - 1], before, len))
     }
 
-    /// The candidate list of word `i`, from the cache or worked out and remembered.
+    /// Whether word `i` may start a pattern ([`Matcher::may_start`]): the scans ask this first,
+    /// so that the most common case, a word that starts none, costs a look at its bytes.
+    #[inline(always)]
+    fn may_start_at<T: Words>(&self, words: &T, i: usize) -> bool {
+        let key = words.key(i);
+        let text = if key.is_none() {
+            words.text(i).as_bytes()
+        } else {
+            &[]
+        };
+        self.may_start(key, text)
+    }
+
+    /// The candidate list of word `i` (which [`Matcher::may_start_at`] let through), from the
+    /// cache or worked out and remembered.
     #[inline]
     fn candidates<'c, T: Words>(
         &self,
@@ -638,14 +678,6 @@ impl Matcher {
         cache: &'c mut MatchCache,
     ) -> &'c [u32] {
         let key = words.key(i);
-        let text = if key.is_none() {
-            words.text(i).as_bytes()
-        } else {
-            &[]
-        };
-        if !self.may_start(key, text) {
-            return &[];
-        }
         if cache.lists.is_empty() {
             cache.lists.push(Box::new([]));
         }
@@ -708,10 +740,22 @@ impl Matcher {
         cache: &mut MatchCache,
         out: &mut Vec<PatternMatch>,
     ) {
-        let n = words.count();
-        if start >= n {
-            return;
+        if start < words.count() && self.may_start_at(words, start) {
+            self.matches_from(words, start, cache, out);
         }
+    }
+
+    /// As [`Matcher::matches_at_in`], for a word `start` (in range) that
+    /// [`Matcher::may_start_at`] let through.
+    #[inline]
+    fn matches_from<T: Words>(
+        &self,
+        words: &T,
+        start: usize,
+        cache: &mut MatchCache,
+        out: &mut Vec<PatternMatch>,
+    ) {
+        let n = words.count();
         for &p in self.candidates(words, start, cache) {
             let p = p as usize;
             let len = self.lens[p] as usize;
@@ -782,8 +826,11 @@ impl Matcher {
         let mut busy = std::mem::take(&mut cache.busy);
         busy.clear();
         for start in 0..words.count() {
+            if !self.may_start_at(words, start) {
+                continue;
+            }
             here.clear();
-            self.matches_at_in(words, start, cache, &mut here);
+            self.matches_from(words, start, cache, &mut here);
             if here.is_empty() {
                 continue;
             }
@@ -844,8 +891,12 @@ impl Matcher {
         let mut here = std::mem::take(&mut cache.here);
         let mut start = 0;
         while start < words.count() {
+            if !self.may_start_at(words, start) {
+                start += 1;
+                continue;
+            }
             here.clear();
-            self.matches_at_in(words, start, cache, &mut here);
+            self.matches_from(words, start, cache, &mut here);
             let Some(len) = here.iter().map(|m| m.len).max() else {
                 start += 1;
                 continue;
