@@ -116,7 +116,7 @@ pub fn schema() -> Vec<(String, Vec<&'static str>)> {
 }
 
 /// Output formats a report can be rendered in.
-pub const FORMATS: &[&str] = &["json", "csv", "md", "html"];
+pub(crate) const FORMATS: &[&str] = &["json", "csv", "md", "html"];
 
 /// A validated pipeline, ready to run.
 #[derive(Debug, Clone)]
@@ -233,7 +233,7 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
-    /// Every format, in the order of [`FORMATS`].
+    /// Every format: JSON, CSV, Markdown, HTML.
     pub const ALL: [ReportFormat; 4] = [
         ReportFormat::Json,
         ReportFormat::Csv,

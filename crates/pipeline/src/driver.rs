@@ -627,7 +627,10 @@ fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, RunError> {
         .num_threads(threads)
         .thread_name(|i| format!("wordmill-worker-{i}"))
         .build()
-        .map_err(|source| RunError::Threads { threads, source })
+        .map_err(|e| RunError::Threads {
+            threads,
+            source: Box::new(e),
+        })
 }
 
 /// Changes applied to each document as it is read (shard numbering, fields of map input).

@@ -129,8 +129,8 @@ pub enum RunError {
     Threads {
         /// Threads asked for.
         threads: usize,
-        /// The cause.
-        source: rayon::ThreadPoolBuildError,
+        /// The cause, as the thread pool reported it.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A run failed, and the staging directory of its report could not be removed either.
     #[error("{error}\n  and the staging directory {left}")]

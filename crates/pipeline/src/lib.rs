@@ -47,9 +47,7 @@ mod manifest;
 mod node;
 mod registry;
 
-pub use config::{
-    DuplicateIds, FORMATS, IngestSpec, Pipeline, ReportFormat, ReportSpec, Settings, schema,
-};
+pub use config::{DuplicateIds, IngestSpec, Pipeline, ReportFormat, ReportSpec, Settings, schema};
 pub use driver::{
     IngestTally, Progress, ProgressFn, RunOptions, RunOutcome, RunPartial, RunState, STATE_VERSION,
     map, merge_states, render_states, run,
@@ -64,6 +62,10 @@ pub use manifest::{
     MANIFEST_VERSION, Manifest, ManifestInputs, ManifestPipeline, OutputFile, SKIPPED_LISTED,
     Stage,
 };
+
+/// The JSON crate whose `Value` and `Error` appear in this API ([`Settings`], [`lookup`], the
+/// sources of [`RunError::Encode`] and [`StateError::NotJson`]), at the version this crate uses.
+pub use wordmill_report::serde_json;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

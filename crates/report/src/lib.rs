@@ -56,6 +56,10 @@ mod sections;
 mod tables;
 mod text;
 
+/// The JSON crate whose `Value` and `Error` appear in this API ([`Report::from_json`],
+/// [`SectionReader`]), at the version this crate uses.
+pub use serde_json;
+
 pub use html::{Page, render_html};
 pub use markdown::{render_markdown, render_terminal};
 pub use model::{CorpusSummary, PipelineInfo, Report, SCHEMA_VERSION, SectionReader};
