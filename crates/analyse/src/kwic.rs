@@ -359,17 +359,15 @@ impl KwicOutput {
     }
 }
 
-impl Analyser for Kwic {
-    type Partial = KwicPartial;
-    type Output = KwicOutput;
-
-    fn partial(&self) -> KwicPartial {
-        let mut p = KwicPartial::default();
-        p.sized(self.config.patterns.len());
-        p
-    }
-
-    fn observe(&self, partial: &mut KwicPartial, doc: &NormalisedDoc<'_>) {
+impl Kwic {
+    /// [`Analyser::observe`], with each token's id in the term table `partial`'s cache reads
+    /// ids of, when known.
+    fn observe_with(
+        &self,
+        partial: &mut KwicPartial,
+        doc: &NormalisedDoc<'_>,
+        ids: Option<&[u32]>,
+    ) {
         let n = self.config.patterns.len();
         partial.sized(n);
         let text = &doc.doc.text;
@@ -386,8 +384,13 @@ impl Analyser for Kwic {
             }
             let mut found = std::mem::take(&mut partial.found);
             found.clear();
-            self.matcher
-                .each_tokens(&tokens[range.clone()], &mut partial.cache, &mut found);
+            let sentence_ids = ids.and_then(|ids| ids.get(range.clone()));
+            self.matcher.each_ids(
+                &tokens[range.clone()],
+                sentence_ids,
+                &mut partial.cache,
+                &mut found,
+            );
             for &m in &found {
                 let first = range.start + m.start;
                 let last = first + m.len - 1;
@@ -424,6 +427,37 @@ impl Analyser for Kwic {
             *d += u64::from(s);
         }
         partial.trim(self.config.max_hits_csv, false);
+    }
+}
+
+impl Analyser for Kwic {
+    type Partial = KwicPartial;
+    type Output = KwicOutput;
+
+    fn partial(&self) -> KwicPartial {
+        let mut p = KwicPartial::default();
+        p.sized(self.config.patterns.len());
+        p
+    }
+
+    fn observe(&self, partial: &mut KwicPartial, doc: &NormalisedDoc<'_>) {
+        self.observe_with(partial, doc, None);
+    }
+
+    /// As `observe`, reading each token's id in the terms analyser's table from `shared`
+    /// when it is there (and asking for it from the next document on).
+    fn observe_shared(
+        &self,
+        partial: &mut KwicPartial,
+        doc: &NormalisedDoc<'_>,
+        shared: &mut crate::DocShared,
+    ) {
+        shared.want_token_ids();
+        let ids = shared.token_ids(doc.tokens.len()).map(|(table, ids)| {
+            partial.cache.use_table(table);
+            ids
+        });
+        self.observe_with(partial, doc, ids);
     }
 
     fn finish(&self, mut partial: KwicPartial) -> KwicOutput {

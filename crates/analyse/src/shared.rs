@@ -15,7 +15,10 @@ use crate::Vader;
 ///
 /// Today it carries the VADER scores the sentiment analyser gave the document's units
 /// (sentences, or the whole text), which the targets analyser reads for the sentences that
-/// mention a target when it scores with the same [`Vader`].
+/// mention a target when it scores with the same [`Vader`]; and, once an analyser has asked
+/// for them, the id each token has in the terms analyser's table, by which the pattern
+/// analysers (dictionary, concordance, targets) remember what a token text starts instead of
+/// looking the text up again.
 ///
 /// ```
 /// # #[cfg(feature = "normalise")] {
@@ -55,13 +58,47 @@ pub struct DocShared {
     scorer: Option<u64>,
     /// Each unit's span and VADER compound score, in unit order.
     units: Vec<(Span, f64)>,
+    /// Whether a later analyser reads token ids: asked for once, kept for every document.
+    wants_ids: bool,
+    /// The term table `ids` index ([`TermsPartial`](crate::TermsPartial)'s identity), when
+    /// they were recorded for this document.
+    table: Option<u64>,
+    /// For each token of the document, its id in that table.
+    ids: Vec<u32>,
 }
 
 impl DocShared {
-    /// Forgets everything (keeping the allocations), for the next document.
+    /// Forgets everything (keeping the allocations and the analysers' requests), for the next
+    /// document.
     pub fn clear(&mut self) {
         self.scorer = None;
         self.units.clear();
+        self.table = None;
+        self.ids.clear();
+    }
+
+    /// Asks the analysers before this one to record token ids from the next document on.
+    pub(crate) fn want_token_ids(&mut self) {
+        self.wants_ids = true;
+    }
+
+    /// Whether an analyser asked for token ids.
+    pub(crate) fn wants_token_ids(&self) -> bool {
+        self.wants_ids
+    }
+
+    /// An empty buffer for the ids of this document's tokens in the term table `table`.
+    pub(crate) fn put_token_ids(&mut self, table: u64) -> &mut Vec<u32> {
+        self.table = Some(table);
+        self.ids.clear();
+        &mut self.ids
+    }
+
+    /// The term table and the ids of this document's tokens in it, when they were recorded
+    /// for all `tokens` of them.
+    pub(crate) fn token_ids(&self, tokens: usize) -> Option<(u64, &[u32])> {
+        let table = self.table?;
+        (self.ids.len() == tokens).then_some((table, self.ids.as_slice()))
     }
 
     /// Records the compound score `vader` gave each unit of the document, in unit order.
@@ -85,5 +122,140 @@ impl DocShared {
             .get(index)
             .filter(|(s, _)| *s == span)
             .map(|&(_, c)| c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use wordmill_model::{Document, Metadata, NormalisedDoc, Span, Token, TokenText};
+
+    use super::DocShared;
+    use crate::{
+        Analyser, Dictionary, DictionaryEntries, DictionaryFormat, Kwic, KwicConfig, Lowercase,
+        Merge, TargetSource, TargetSpec, Targets, TargetsConfig, Terms,
+    };
+
+    const WORDS: [&str; 9] = [
+        "strike", "strikers", "general", "march", "police", "the", "a", "marched", "b",
+    ];
+
+    fn doc(ordinal: u64, words: &[usize]) -> Document {
+        let text: Vec<&str> = words.iter().map(|&w| WORDS[w]).collect();
+        Document::new(
+            ordinal,
+            format!("d{ordinal}"),
+            text.join(" "),
+            Metadata::new(),
+        )
+    }
+
+    /// Tokens split at spaces; sentences of three words (so that phrases meet sentence ends).
+    fn normalised(doc: &Document) -> NormalisedDoc<'_> {
+        let mut tokens = Vec::new();
+        let mut sentences = Vec::new();
+        let mut start = 0;
+        for (position, word) in doc.text.split(' ').enumerate() {
+            let span = Span::new(start, start + word.len());
+            if position % 3 == 0 {
+                sentences.push(span);
+            } else if let Some(last) = sentences.last_mut() {
+                *last = Span::new(last.start, span.end);
+            }
+            tokens.push(Token {
+                text: TokenText::borrowed(&doc.text[span.start..span.end]),
+                span,
+                position: position as u32,
+            });
+            start = span.end + 1;
+        }
+        NormalisedDoc {
+            doc,
+            sentences,
+            tokens,
+        }
+    }
+
+    fn analysers() -> (Terms, Dictionary, Kwic, Targets) {
+        let mut entries = DictionaryEntries::default();
+        entries
+            .add_text(
+                "t.yml",
+                "labour: [strike*, general strike]\nprotest: [march*, police]\n",
+                DictionaryFormat::Yaml,
+                &Lowercase,
+            )
+            .unwrap();
+        let kwic = Kwic::new(
+            KwicConfig::default().patterns(vec!["strik*".into(), "general strike".into()]),
+        )
+        .unwrap();
+        let targets = Targets::new(
+            TargetsConfig::default().targets(vec![TargetSpec {
+                name: "police".into(),
+                source: TargetSource::Patterns(vec!["police".into(), "the police".into()]),
+            }]),
+            &Lowercase,
+        )
+        .unwrap();
+        (
+            Terms::default(),
+            Dictionary::new(entries, Vec::new()),
+            kwic,
+            targets,
+        )
+    }
+
+    proptest! {
+        /// The pattern analysers read the token ids the terms analyser leaves in `DocShared`
+        /// and give what they give without them, whatever the split into partial states.
+        #[test]
+        fn token_ids_change_nothing(
+            docs in prop::collection::vec(prop::collection::vec(0..WORDS.len(), 0..12), 1..10),
+            split in 0usize..10,
+        ) {
+            let (terms, dictionary, kwic, targets) = analysers();
+            let docs: Vec<Document> =
+                docs.iter().enumerate().map(|(i, w)| doc(i as u64, w)).collect();
+
+            let (mut t, mut d, mut k, mut g) =
+                (terms.partial(), dictionary.partial(), kwic.partial(), targets.partial());
+            for x in &docs {
+                let nd = normalised(x);
+                terms.observe(&mut t, &nd);
+                dictionary.observe(&mut d, &nd);
+                kwic.observe(&mut k, &nd);
+                targets.observe(&mut g, &nd);
+            }
+
+            let mut parts = Vec::new();
+            for chunk in [&docs[..split.min(docs.len())], &docs[split.min(docs.len())..]] {
+                let (mut ts, mut ds, mut ks, mut gs) =
+                    (terms.partial(), dictionary.partial(), kwic.partial(), targets.partial());
+                let mut shared = DocShared::default();
+                for (n, x) in chunk.iter().enumerate() {
+                    let nd = normalised(x);
+                    shared.clear();
+                    terms.observe_shared(&mut ts, &nd, &mut shared);
+                    // Asked for by the first document, there from the second on.
+                    prop_assert_eq!(shared.token_ids(nd.tokens.len()).is_some(), n > 0);
+                    dictionary.observe_shared(&mut ds, &nd, &mut shared);
+                    kwic.observe_shared(&mut ks, &nd, &mut shared);
+                    targets.observe_shared(&mut gs, &nd, &mut shared);
+                }
+                parts.push((ts, ds, ks, gs));
+            }
+            let (mut ts, mut ds, mut ks, mut gs) = parts.remove(0);
+            for (t2, d2, k2, g2) in parts {
+                ts.merge(t2);
+                ds.merge(d2);
+                ks.merge(k2);
+                gs.merge(g2);
+            }
+            prop_assert_eq!(terms.finish(ts), terms.finish(t));
+            prop_assert_eq!(dictionary.finish(ds), dictionary.finish(d));
+            prop_assert_eq!(kwic.finish(ks), kwic.finish(k));
+            prop_assert_eq!(targets.finish(gs), targets.finish(g));
+        }
     }
 }

@@ -349,15 +349,15 @@ impl Dictionary {
     }
 }
 
-impl Analyser for Dictionary {
-    type Partial = DictionaryPartial;
-    type Output = DictionaryOutput;
-
-    fn partial(&self) -> DictionaryPartial {
-        DictionaryPartial::default()
-    }
-
-    fn observe(&self, partial: &mut DictionaryPartial, doc: &NormalisedDoc<'_>) {
+impl Dictionary {
+    /// [`Analyser::observe`], with each token's id in the term table `partial`'s cache reads
+    /// ids of, when known.
+    fn observe_with(
+        &self,
+        partial: &mut DictionaryPartial,
+        doc: &NormalisedDoc<'_>,
+        ids: Option<&[u32]>,
+    ) {
         let scratch = &mut partial.scratch;
         let categories = self.entries.categories.len();
         if scratch.dense.len() < categories {
@@ -366,12 +366,13 @@ impl Analyser for Dictionary {
         let mut matches = std::mem::take(&mut scratch.matches);
         let mut here = std::mem::take(&mut scratch.here);
         for range in sentence_tokens(&doc.tokens, &doc.sentences) {
-            let Some(sentence) = doc.tokens.get(range) else {
+            let Some(sentence) = doc.tokens.get(range.clone()) else {
                 continue;
             };
             matches.clear();
+            let ids = ids.and_then(|ids| ids.get(range));
             self.matcher
-                .longest_tokens(sentence, &mut partial.cache, &mut matches);
+                .longest_ids(sentence, ids, &mut partial.cache, &mut matches);
             for span in matches.chunk_by(|a, b| a.start == b.start) {
                 // Each category once per match, however many of its patterns matched there.
                 here.clear();
@@ -404,6 +405,35 @@ impl Analyser for Dictionary {
                 counts,
             },
         );
+    }
+}
+
+impl Analyser for Dictionary {
+    type Partial = DictionaryPartial;
+    type Output = DictionaryOutput;
+
+    fn partial(&self) -> DictionaryPartial {
+        DictionaryPartial::default()
+    }
+
+    fn observe(&self, partial: &mut DictionaryPartial, doc: &NormalisedDoc<'_>) {
+        self.observe_with(partial, doc, None);
+    }
+
+    /// As `observe`, reading each token's id in the terms analyser's table from `shared`
+    /// when it is there (and asking for it from the next document on).
+    fn observe_shared(
+        &self,
+        partial: &mut DictionaryPartial,
+        doc: &NormalisedDoc<'_>,
+        shared: &mut crate::DocShared,
+    ) {
+        shared.want_token_ids();
+        let ids = shared.token_ids(doc.tokens.len()).map(|(table, ids)| {
+            partial.cache.use_table(table);
+            ids
+        });
+        self.observe_with(partial, doc, ids);
     }
 
     fn finish(&self, partial: DictionaryPartial) -> DictionaryOutput {

@@ -338,6 +338,10 @@ pub struct MatchCache {
     lists: Vec<Box<[u32]>>,
     /// The list of a single candidate, as a slice.
     one: [u32; 1],
+    /// Entries as in `packed`, by the token's id in the term table `table` ([`UNSEEN`]: not
+    /// yet): an array read instead of a hash look-up when the tokens come with ids.
+    by_id: Vec<u32>,
+    table: u64,
     /// Scratch space of the scans: the matches at one word, and each group's next free word.
     here: Vec<PatternMatch>,
     busy: Vec<(usize, usize)>,
@@ -346,7 +350,19 @@ pub struct MatchCache {
 /// The bit of a [`MatchCache`] entry that holds one pattern instead of a list index.
 const SINGLE: u32 = 1 << 31;
 
+/// A [`MatchCache::by_id`] slot not filled yet (no pattern has index 2³¹ − 1).
+const UNSEEN: u32 = u32::MAX;
+
 impl MatchCache {
+    /// Reads token ids as ids in the term table `table` from now on (forgetting what was
+    /// remembered by the ids of another table).
+    pub(crate) fn use_table(&mut self, table: u64) {
+        if self.table != table {
+            self.by_id.clear();
+            self.table = table;
+        }
+    }
+
     /// The candidates an entry of `packed` or `long` stands for.
     #[inline]
     fn list(&mut self, at: u32) -> &[u32] {
@@ -368,6 +384,10 @@ trait Words {
     fn count(&self) -> usize;
     fn text(&self, i: usize) -> &str;
     fn key(&self, i: usize) -> Option<u128>;
+    /// The word's id in the term table the cache reads ids of, if the words come with ids.
+    fn id(&self, _i: usize) -> Option<u32> {
+        None
+    }
 }
 
 /// Any strings.
@@ -385,8 +405,8 @@ impl<W: AsRef<str>> Words for Plain<'_, W> {
     }
 }
 
-/// Tokens of a normalised document.
-struct Tokens<'a, 'b>(&'a [Token<'b>]);
+/// Tokens of a normalised document, with their ids in a term table when known (as many).
+struct Tokens<'a, 'b>(&'a [Token<'b>], Option<&'a [u32]>);
 
 impl Words for Tokens<'_, '_> {
     #[inline]
@@ -400,6 +420,10 @@ impl Words for Tokens<'_, '_> {
     #[inline]
     fn key(&self, i: usize) -> Option<u128> {
         self.0[i].text.packed_key()
+    }
+    #[inline]
+    fn id(&self, i: usize) -> Option<u32> {
+        self.1.and_then(|ids| ids.get(i).copied())
     }
 }
 
@@ -677,6 +701,26 @@ impl Matcher {
         i: usize,
         cache: &'c mut MatchCache,
     ) -> &'c [u32] {
+        let Some(id) = words.id(i) else {
+            let at = self.entry(words, i, cache);
+            return cache.list(at);
+        };
+        let id = id as usize;
+        if let Some(&at) = cache.by_id.get(id)
+            && at != UNSEEN
+        {
+            return cache.list(at);
+        }
+        let at = self.entry(words, i, cache);
+        if cache.by_id.len() <= id {
+            cache.by_id.resize(id + 1, UNSEEN);
+        }
+        cache.by_id[id] = at;
+        cache.list(at)
+    }
+
+    /// The cache entry of word `i`: looked up by its text, or worked out and remembered.
+    fn entry<T: Words>(&self, words: &T, i: usize, cache: &mut MatchCache) -> u32 {
         let key = words.key(i);
         if cache.lists.is_empty() {
             cache.lists.push(Box::new([]));
@@ -686,11 +730,12 @@ impl Matcher {
             None => cache.long.get(words.text(i)),
         };
         if let Some(&at) = known {
-            return cache.list(at);
+            return at;
         }
         if cache.packed.len() + cache.long.len() >= CACHE_LIMIT {
             cache.packed.clear();
             cache.long.clear();
+            cache.by_id.clear();
             cache.lists.truncate(1);
         }
         let token = words.text(i);
@@ -708,7 +753,7 @@ impl Matcher {
             Some(k) => cache.packed.insert(k, at),
             None => cache.long.insert(token.into(), at),
         };
-        cache.list(at)
+        at
     }
 
     /// Whether element `e` of pattern `p` matches word `i`.
@@ -793,7 +838,20 @@ impl Matcher {
         cache: &mut MatchCache,
         out: &mut Vec<PatternMatch>,
     ) {
-        self.scan_grouped(&Tokens(tokens), &|p| group[p], cache, out);
+        self.scan_grouped(&Tokens(tokens, None), &|p| group[p], cache, out);
+    }
+
+    /// As [`each_grouped_tokens`](Self::each_grouped_tokens), with each token's id in the term
+    /// table the cache reads ids of ([`MatchCache::use_table`]), when known.
+    pub(crate) fn each_grouped_ids(
+        &self,
+        tokens: &[Token<'_>],
+        ids: Option<&[u32]>,
+        group: &[usize],
+        cache: &mut MatchCache,
+        out: &mut Vec<PatternMatch>,
+    ) {
+        self.scan_grouped(&Tokens(tokens, ids), &|p| group[p], cache, out);
     }
 
     /// The matches of each pattern on its own ([`each_grouped`](Self::each_grouped) with
@@ -811,7 +869,19 @@ impl Matcher {
         cache: &mut MatchCache,
         out: &mut Vec<PatternMatch>,
     ) {
-        self.scan_grouped(&Tokens(tokens), &|p| p, cache, out);
+        self.scan_grouped(&Tokens(tokens, None), &|p| p, cache, out);
+    }
+
+    /// As [`each_tokens`](Self::each_tokens), with token ids as in
+    /// [`each_grouped_ids`](Self::each_grouped_ids).
+    pub(crate) fn each_ids(
+        &self,
+        tokens: &[Token<'_>],
+        ids: Option<&[u32]>,
+        cache: &mut MatchCache,
+        out: &mut Vec<PatternMatch>,
+    ) {
+        self.scan_grouped(&Tokens(tokens, ids), &|p| p, cache, out);
     }
 
     fn scan_grouped<T: Words, G: Fn(usize) -> usize>(
@@ -879,7 +949,19 @@ impl Matcher {
         cache: &mut MatchCache,
         out: &mut Vec<PatternMatch>,
     ) {
-        self.scan_longest(&Tokens(tokens), cache, out);
+        self.scan_longest(&Tokens(tokens, None), cache, out);
+    }
+
+    /// As [`longest_tokens`](Self::longest_tokens), with token ids as in
+    /// [`each_grouped_ids`](Self::each_grouped_ids).
+    pub(crate) fn longest_ids(
+        &self,
+        tokens: &[Token<'_>],
+        ids: Option<&[u32]>,
+        cache: &mut MatchCache,
+        out: &mut Vec<PatternMatch>,
+    ) {
+        self.scan_longest(&Tokens(tokens, ids), cache, out);
     }
 
     fn scan_longest<T: Words>(

@@ -619,6 +619,7 @@ impl Analyser for Targets {
         doc: &NormalisedDoc<'_>,
         shared: &mut DocShared,
     ) {
+        shared.want_token_ids();
         self.observe_into(partial, doc, Some(shared));
     }
     fn finish(&self, partial: TargetsPartial) -> TargetsOutput {
@@ -765,6 +766,12 @@ impl Targets {
         // Per unit: (index, span, mentions per target index in text order).
         let mut units: Vec<(u32, Span, BTreeMap<u32, Vec<Span>>)> = Vec::new();
         let mut hits = Vec::new();
+        let ids = shared
+            .and_then(|s| s.token_ids(doc.tokens.len()))
+            .map(|(table, ids)| {
+                partial.cache.use_table(table);
+                ids
+            });
         for (i, range) in sentence_tokens(&doc.tokens, &doc.sentences)
             .into_iter()
             .enumerate()
@@ -773,8 +780,9 @@ impl Targets {
                 continue;
             }
             hits.clear();
-            self.matcher.each_grouped_tokens(
+            self.matcher.each_grouped_ids(
                 &doc.tokens[range.clone()],
+                ids.and_then(|ids| ids.get(range.clone())),
                 &self.group_of_pattern,
                 &mut partial.cache,
                 &mut hits,

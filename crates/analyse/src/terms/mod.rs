@@ -545,6 +545,29 @@ impl Analyser for Terms {
         );
     }
 
+    /// As `observe`, leaving in `shared` the id of each token in this state's table when a
+    /// later analyser asked for them (and unigrams are counted).
+    fn observe_shared(
+        &self,
+        partial: &mut TermsPartial,
+        doc: &NormalisedDoc<'_>,
+        shared: &mut crate::DocShared,
+    ) {
+        if !shared.wants_token_ids() || self.config.ngram_range.0 > 1 {
+            return self.observe(partial, doc);
+        }
+        let mut ids = std::mem::take(shared.put_token_ids(0));
+        let table = partial.observe_recording(
+            doc.doc.ordinal,
+            &doc.doc.id,
+            &doc.tokens,
+            self.config.ngram_range,
+            self.config.per_document,
+            &mut ids,
+        );
+        *shared.put_token_ids(table) = ids;
+    }
+
     fn finish(&self, mut partial: TermsPartial) -> TermsOutput {
         let (kept, pruned) = partial
             .take_selection()

@@ -89,6 +89,30 @@ pub struct TermsPartial {
     /// configuration: see [`TermsPartial::choose_features`]). Never serialised; any change to
     /// the state drops it.
     chosen: Option<(Vec<usize>, PruneStats)>,
+    /// This table's identity for the token ids it hands to later analysers (see
+    /// [`TermsPartial::observe_recording`]). Never serialised; a copy gets its own.
+    table: TableId,
+}
+
+/// A term table's identity: unique in the process, taken when first asked for; a copy of the
+/// table starts without one (the two tables may give the same new term different ids).
+#[derive(Debug, Default)]
+struct TableId(u64);
+
+impl Clone for TableId {
+    fn clone(&self) -> Self {
+        TableId(0)
+    }
+}
+
+impl TableId {
+    fn get(&mut self) -> u64 {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        if self.0 == 0 {
+            self.0 = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.0
+    }
 }
 
 /// The parts `finish` needs, with terms in id order.
@@ -218,7 +242,25 @@ impl TermsPartial {
         ngrams: (usize, usize),
         keep_row: bool,
     ) {
-        self.observe_counting(ordinal, id, tokens, ngrams, keep_row, keep_row);
+        self.observe_counting::<false>(ordinal, id, tokens, ngrams, keep_row, keep_row, None);
+    }
+
+    /// As [`observe`](Self::observe), and, when unigrams are counted, records in `ids` the id
+    /// of each token's term in this table, in token order; returns the table's identity
+    /// (the same for as long as this state lives, and never that of another table: a term's
+    /// id never changes, merges only add terms).
+    pub(crate) fn observe_recording(
+        &mut self,
+        ordinal: Ordinal,
+        id: &str,
+        tokens: &[Token<'_>],
+        ngrams: (usize, usize),
+        keep_row: bool,
+        ids: &mut Vec<u32>,
+    ) -> u64 {
+        ids.clear();
+        self.observe_counting::<true>(ordinal, id, tokens, ngrams, keep_row, keep_row, Some(ids));
+        self.table.get()
     }
 
     /// As [`observe`](Self::observe), and returns the document's (term id, count) pairs, one
@@ -231,11 +273,12 @@ impl TermsPartial {
         ngrams: (usize, usize),
         keep_row: bool,
     ) -> &[(u32, u64)] {
-        self.observe_counting(ordinal, id, tokens, ngrams, true, keep_row);
+        self.observe_counting::<false>(ordinal, id, tokens, ngrams, true, keep_row, None);
         &self.scratch
     }
 
-    fn observe_counting(
+    #[allow(clippy::too_many_arguments)]
+    fn observe_counting<const RECORD: bool>(
         &mut self,
         ordinal: Ordinal,
         id: &str,
@@ -243,6 +286,7 @@ impl TermsPartial {
         (min_n, max_n): (usize, usize),
         collect: bool,
         keep_row: bool,
+        mut ids: Option<&mut Vec<u32>>,
     ) {
         self.chosen = None;
         self.epoch += 1;
@@ -273,13 +317,16 @@ impl TermsPartial {
                     if i + AHEAD / 2 < tokens.len() {
                         self.vocab.prefetch_entry(&ring[(i + AHEAD / 2) % RING]);
                     }
-                    self.add(
+                    let term = self.add(
                         &token.text,
                         ring[i % RING],
                         FirstSeen { ordinal, position },
                         stamp,
                         collect,
                     );
+                    if RECORD && let Some(ids) = ids.as_deref_mut() {
+                        ids.push(term);
+                    }
                     position += 1;
                 }
             } else {
@@ -323,7 +370,7 @@ impl TermsPartial {
         at: FirstSeen,
         stamp: u64,
         keep_row: bool,
-    ) {
+    ) -> u32 {
         let fresh = Totals {
             count: 0,
             doc_freq: 0,
@@ -333,6 +380,7 @@ impl TermsPartial {
         if let Some(entry) = self.vocab.entry_mut(id) {
             bump(entry, id, &mut self.scratch, at, stamp, keep_row);
         }
+        next_id(id)
     }
 
     /// Takes the state apart for `finish`: terms in id order.
