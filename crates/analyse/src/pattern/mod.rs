@@ -338,8 +338,9 @@ pub struct MatchCache {
     lists: Vec<Box<[u32]>>,
     /// The list of a single candidate, as a slice.
     one: [u32; 1],
-    /// Entries as in `packed`, by the token's id in the term table `table` ([`UNSEEN`]: not
-    /// yet): an array read instead of a hash look-up when the tokens come with ids.
+    /// Entries as in `packed`, by the token's id (below [`BY_ID_LIMIT`]) in the term table
+    /// `table` ([`UNSEEN`]: not yet): an array read instead of a hash look-up when the tokens
+    /// come with ids.
     by_id: Vec<u32>,
     table: u64,
     /// Scratch space of the scans: the matches at one word, and each group's next free word.
@@ -352,6 +353,9 @@ const SINGLE: u32 = 1 << 31;
 
 /// A [`MatchCache::by_id`] slot not filled yet (no pattern has index 2³¹ − 1).
 const UNSEEN: u32 = u32::MAX;
+
+/// Token ids from this one up are looked up by text: the array by id stays under 16 MB.
+const BY_ID_LIMIT: usize = 1 << 22;
 
 impl MatchCache {
     /// Reads token ids as ids in the term table `table` from now on (forgetting what was
@@ -701,11 +705,14 @@ impl Matcher {
         i: usize,
         cache: &'c mut MatchCache,
     ) -> &'c [u32] {
-        let Some(id) = words.id(i) else {
+        let Some(id) = words
+            .id(i)
+            .map(|id| id as usize)
+            .filter(|&id| id < BY_ID_LIMIT)
+        else {
             let at = self.entry(words, i, cache);
             return cache.list(at);
         };
-        let id = id as usize;
         if let Some(&at) = cache.by_id.get(id)
             && at != UNSEEN
         {
