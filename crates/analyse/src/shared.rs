@@ -87,11 +87,11 @@ impl DocShared {
         self.wants_ids
     }
 
-    /// An empty buffer for the ids of this document's tokens in the term table `table`.
-    pub(crate) fn put_token_ids(&mut self, table: u64) -> &mut Vec<u32> {
-        self.table = Some(table);
+    /// Records the ids of this document's tokens: `record` fills the (emptied) buffer and
+    /// returns the identity of the term table they index.
+    pub(crate) fn record_token_ids(&mut self, record: impl FnOnce(&mut Vec<u32>) -> u64) {
         self.ids.clear();
-        &mut self.ids
+        self.table = Some(record(&mut self.ids));
     }
 
     /// The term table and the ids of this document's tokens in it, when they were recorded

@@ -429,10 +429,7 @@ impl Analyser for Dictionary {
         shared: &mut crate::DocShared,
     ) {
         shared.want_token_ids();
-        let ids = shared.token_ids(doc.tokens.len()).map(|(table, ids)| {
-            partial.cache.use_table(table);
-            ids
-        });
+        let ids = partial.cache.token_ids(shared, doc.tokens.len());
         self.observe_with(partial, doc, ids);
     }
 

@@ -358,13 +358,20 @@ const UNSEEN: u32 = u32::MAX;
 const BY_ID_LIMIT: usize = 1 << 22;
 
 impl MatchCache {
-    /// Reads token ids as ids in the term table `table` from now on (forgetting what was
-    /// remembered by the ids of another table).
-    pub(crate) fn use_table(&mut self, table: u64) {
+    /// The ids of the document's `tokens` tokens that `shared` holds, if any, read as ids in
+    /// their term table from now on (what was remembered by the ids of another table is
+    /// forgotten).
+    pub(crate) fn token_ids<'s>(
+        &mut self,
+        shared: &'s crate::DocShared,
+        tokens: usize,
+    ) -> Option<&'s [u32]> {
+        let (table, ids) = shared.token_ids(tokens)?;
         if self.table != table {
             self.by_id.clear();
             self.table = table;
         }
+        Some(ids)
     }
 
     /// The candidates an entry of `packed` or `long` stands for.
@@ -849,7 +856,7 @@ impl Matcher {
     }
 
     /// As [`each_grouped_tokens`](Self::each_grouped_tokens), with each token's id in the term
-    /// table the cache reads ids of ([`MatchCache::use_table`]), when known.
+    /// table the cache reads ids of ([`MatchCache::token_ids`]), when known.
     pub(crate) fn each_grouped_ids(
         &self,
         tokens: &[Token<'_>],

@@ -766,12 +766,7 @@ impl Targets {
         // Per unit: (index, span, mentions per target index in text order).
         let mut units: Vec<(u32, Span, BTreeMap<u32, Vec<Span>>)> = Vec::new();
         let mut hits = Vec::new();
-        let ids = shared
-            .and_then(|s| s.token_ids(doc.tokens.len()))
-            .map(|(table, ids)| {
-                partial.cache.use_table(table);
-                ids
-            });
+        let ids = shared.and_then(|s| partial.cache.token_ids(s, doc.tokens.len()));
         for (i, range) in sentence_tokens(&doc.tokens, &doc.sentences)
             .into_iter()
             .enumerate()

@@ -556,16 +556,16 @@ impl Analyser for Terms {
         if !shared.wants_token_ids() || self.config.ngram_range.0 > 1 {
             return self.observe(partial, doc);
         }
-        let mut ids = std::mem::take(shared.put_token_ids(0));
-        let table = partial.observe_recording(
-            doc.doc.ordinal,
-            &doc.doc.id,
-            &doc.tokens,
-            self.config.ngram_range,
-            self.config.per_document,
-            &mut ids,
-        );
-        *shared.put_token_ids(table) = ids;
+        shared.record_token_ids(|ids| {
+            partial.observe_recording(
+                doc.doc.ordinal,
+                &doc.doc.id,
+                &doc.tokens,
+                self.config.ngram_range,
+                self.config.per_document,
+                ids,
+            )
+        });
     }
 
     fn finish(&self, mut partial: TermsPartial) -> TermsOutput {
