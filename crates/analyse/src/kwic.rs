@@ -61,8 +61,7 @@ use serde::{Deserialize, Serialize};
 use wordmill_model::{Merge, NormalisedDoc, Ordinal};
 
 use crate::pattern::{
-    Lowercase, MatchCache, Matcher, Pattern, PatternError, PatternForms, PatternMatch,
-    sentence_tokens,
+    DocMatch, Lowercase, MatchCache, Matcher, Pattern, PatternError, PatternForms,
 };
 use crate::{Analyser, ConfigTable, Configure, DocumentStats, InvalidState};
 
@@ -288,7 +287,7 @@ pub struct KwicPartial {
     cache: MatchCache,
     /// The matches of one sentence (scratch space).
     #[serde(skip)]
-    found: Vec<PatternMatch>,
+    found: Vec<DocMatch>,
 }
 
 impl KwicPartial {
@@ -375,54 +374,37 @@ impl Kwic {
         let window = self.config.window;
         let mut seen = vec![false; n];
         let mut doc_id: Option<Arc<str>> = None;
-        for (sentence, range) in sentence_tokens(tokens, &doc.sentences)
-            .into_iter()
-            .enumerate()
-        {
-            if range.is_empty() {
-                continue;
-            }
-            let mut found = std::mem::take(&mut partial.found);
-            found.clear();
-            let sentence_ids = ids.and_then(|ids| ids.get(range.clone()));
-            self.matcher.each_ids(
-                &tokens[range.clone()],
-                sentence_ids,
-                &mut partial.cache,
-                &mut found,
-            );
-            for &m in &found {
-                let first = range.start + m.start;
-                let last = first + m.len - 1;
-                let (start, end) = (tokens[first].span.start, tokens[last].span.end);
-                let from = tokens[first.saturating_sub(window)].span.start;
-                let to = tokens[(last + window).min(tokens.len() - 1)].span.end;
-                let slice = |a: usize, b: usize| text.get(a..b).unwrap_or_default();
-                let (left, right) = if window == 0 {
-                    ("", "")
-                } else {
-                    (slice(from.min(start), start), slice(end, to.max(end)))
-                };
-                let (context, matched_at) = KwicHit::context_of(left, slice(start, end), right);
-                partial.counts[m.pattern] += 1;
-                seen[m.pattern] = true;
-                partial.hits[m.pattern].push(KwicHit {
-                    pattern: m.pattern,
-                    ordinal: doc.doc.ordinal,
-                    doc_id: Arc::clone(doc_id.get_or_insert_with(|| doc.doc.id.as_str().into())),
-                    sentence: if doc.sentences.is_empty() {
-                        0
-                    } else {
-                        sentence
-                    },
-                    start,
-                    end,
-                    context,
-                    matched_at,
-                });
-            }
-            partial.found = found;
+        let mut found = std::mem::take(&mut partial.found);
+        found.clear();
+        self.matcher
+            .each_doc(tokens, &doc.sentences, ids, &mut partial.cache, &mut found);
+        for &DocMatch { m, sentence } in &found {
+            let first = m.start;
+            let last = first + m.len - 1;
+            let (start, end) = (tokens[first].span.start, tokens[last].span.end);
+            let from = tokens[first.saturating_sub(window)].span.start;
+            let to = tokens[(last + window).min(tokens.len() - 1)].span.end;
+            let slice = |a: usize, b: usize| text.get(a..b).unwrap_or_default();
+            let (left, right) = if window == 0 {
+                ("", "")
+            } else {
+                (slice(from.min(start), start), slice(end, to.max(end)))
+            };
+            let (context, matched_at) = KwicHit::context_of(left, slice(start, end), right);
+            partial.counts[m.pattern] += 1;
+            seen[m.pattern] = true;
+            partial.hits[m.pattern].push(KwicHit {
+                pattern: m.pattern,
+                ordinal: doc.doc.ordinal,
+                doc_id: Arc::clone(doc_id.get_or_insert_with(|| doc.doc.id.as_str().into())),
+                sentence,
+                start,
+                end,
+                context,
+                matched_at,
+            });
         }
+        partial.found = found;
         for (d, s) in partial.documents.iter_mut().zip(seen) {
             *d += u64::from(s);
         }
@@ -460,8 +442,21 @@ impl Analyser for Kwic {
     fn finish(&self, mut partial: KwicPartial) -> KwicOutput {
         partial.sized(self.config.patterns.len());
         partial.trim(self.config.max_hits_csv, true);
-        let mut hits: Vec<KwicHit> = partial.hits.into_iter().flatten().collect();
-        hits.sort_unstable_by_key(KwicHit::key);
+        // Sorted by their keys alone (hits are large: moving them while sorting costs more
+        // than sorting the keys and moving each hit once). Keys are unique: a pattern's hits
+        // never start at the same place.
+        let mut slots: Vec<Option<KwicHit>> =
+            partial.hits.into_iter().flatten().map(Some).collect();
+        let mut order: Vec<((Ordinal, usize, usize), usize)> = slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| Some((h.as_ref()?.key(), i)))
+            .collect();
+        order.sort_unstable();
+        let hits: Vec<KwicHit> = order
+            .iter()
+            .filter_map(|&(_, i)| slots.get_mut(i)?.take())
+            .collect();
         KwicOutput {
             patterns: self
                 .config

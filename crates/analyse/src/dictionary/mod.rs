@@ -30,7 +30,7 @@ use wordmill_model::{NormalisedDoc, Ordinal};
 pub use file::{DictionaryError, DictionaryFormat};
 pub use partial::{DictionaryPartial, DocumentMatches};
 
-use crate::{Analyser, Matcher, Pattern, PatternForms, sentence_tokens};
+use crate::{Analyser, Matcher, Pattern, PatternForms};
 
 /// A dictionary file as the configuration records it: its path as written and the SHA-256 of
 /// its bytes, so that the analysis fingerprint changes when the file does. Serialised as
@@ -365,26 +365,25 @@ impl Dictionary {
         }
         let mut matches = std::mem::take(&mut scratch.matches);
         let mut here = std::mem::take(&mut scratch.here);
-        for range in sentence_tokens(&doc.tokens, &doc.sentences) {
-            let Some(sentence) = doc.tokens.get(range.clone()) else {
-                continue;
-            };
-            matches.clear();
-            let ids = ids.and_then(|ids| ids.get(range));
-            self.matcher
-                .longest_ids(sentence, ids, &mut partial.cache, &mut matches);
-            for span in matches.chunk_by(|a, b| a.start == b.start) {
-                // Each category once per match, however many of its patterns matched there.
-                here.clear();
-                here.extend(
-                    span.iter()
-                        .filter_map(|m| self.entries.category_of.get(m.pattern).copied()),
-                );
-                here.sort_unstable();
-                here.dedup();
-                for &c in &here {
-                    scratch.bump(c);
-                }
+        matches.clear();
+        self.matcher.longest_doc(
+            &doc.tokens,
+            &doc.sentences,
+            ids,
+            &mut partial.cache,
+            &mut matches,
+        );
+        for span in matches.chunk_by(|a, b| a.m.start == b.m.start) {
+            // Each category once per match, however many of its patterns matched there.
+            here.clear();
+            here.extend(
+                span.iter()
+                    .filter_map(|d| self.entries.category_of.get(d.m.pattern).copied()),
+            );
+            here.sort_unstable();
+            here.dedup();
+            for &c in &here {
+                scratch.bump(c);
             }
         }
         scratch.matches = matches;

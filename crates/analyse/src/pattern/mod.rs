@@ -342,6 +342,9 @@ pub struct MatchCache {
     /// `table` ([`UNSEEN`]: not yet): an array read instead of a hash look-up when the tokens
     /// come with ids.
     by_id: Vec<u32>,
+    /// One bit per id of `by_id`: set when that token starts no pattern, so that the scans
+    /// pass over it after reading a bit of a small array (about 4 KB for 30,000 ids).
+    none: Vec<u64>,
     table: u64,
     /// Scratch space of the scans: the matches at one word, and each group's next free word.
     here: Vec<PatternMatch>,
@@ -369,6 +372,7 @@ impl MatchCache {
         let (table, ids) = shared.token_ids(tokens)?;
         if self.table != table {
             self.by_id.clear();
+            self.none.clear();
             self.table = table;
         }
         Some(ids)
@@ -381,7 +385,7 @@ impl MatchCache {
             self.one[0] = at & !SINGLE;
             &self.one
         } else {
-            &self.lists[at as usize]
+            self.lists.get(at as usize).map_or(&[], |l| l)
         }
     }
 }
@@ -703,7 +707,24 @@ impl Matcher {
         self.may_start(key, text)
     }
 
-    /// The candidate list of word `i` (which [`Matcher::may_start_at`] let through), from the
+    /// Whether word `i` may start a pattern, the scans' first question: for a word with an id,
+    /// whether its id is not yet known to start none (a bit of [`MatchCache::none`], read
+    /// without looking at the text); else [`Matcher::may_start_at`].
+    #[inline(always)]
+    fn may_start_word<T: Words>(&self, words: &T, i: usize, cache: &MatchCache) -> bool {
+        match words.id(i) {
+            Some(id) if (id as usize) < BY_ID_LIMIT => {
+                let id = id as usize;
+                cache
+                    .none
+                    .get(id >> 6)
+                    .is_none_or(|bits| bits >> (id & 63) & 1 == 0)
+            }
+            _ => self.may_start_at(words, i),
+        }
+    }
+
+    /// The candidate list of word `i` (which [`Matcher::may_start_word`] let through), from the
     /// cache or worked out and remembered.
     #[inline]
     fn candidates<'c, T: Words>(
@@ -725,11 +746,22 @@ impl Matcher {
         {
             return cache.list(at);
         }
-        let at = self.entry(words, i, cache);
+        // An id seen for the first time: its text is filtered, then looked up.
+        let at = if self.may_start_at(words, i) {
+            self.entry(words, i, cache)
+        } else {
+            0
+        };
         if cache.by_id.len() <= id {
             cache.by_id.resize(id + 1, UNSEEN);
         }
         cache.by_id[id] = at;
+        if at == 0 {
+            if cache.none.len() <= id >> 6 {
+                cache.none.resize((id >> 6) + 1, 0);
+            }
+            cache.none[id >> 6] |= 1 << (id & 63);
+        }
         cache.list(at)
     }
 
@@ -750,6 +782,7 @@ impl Matcher {
             cache.packed.clear();
             cache.long.clear();
             cache.by_id.clear();
+            cache.none.clear();
             cache.lists.truncate(1);
         }
         let token = words.text(i);
@@ -799,32 +832,40 @@ impl Matcher {
         cache: &mut MatchCache,
         out: &mut Vec<PatternMatch>,
     ) {
-        if start < words.count() && self.may_start_at(words, start) {
-            self.matches_from(words, start, cache, out);
+        if start < words.count() && self.may_start_word(words, start, cache) {
+            self.matches_from(words, start, cache, out, || words.count());
         }
     }
 
     /// As [`Matcher::matches_at_in`], for a word `start` (in range) that
-    /// [`Matcher::may_start_at`] let through.
+    /// [`Matcher::may_start_word`] let through; a match ends at word `end()` at the latest
+    /// (asked only of a phrase, and once).
     #[inline]
-    fn matches_from<T: Words>(
+    fn matches_from<T: Words, E: FnMut() -> usize>(
         &self,
         words: &T,
         start: usize,
         cache: &mut MatchCache,
         out: &mut Vec<PatternMatch>,
+        mut end: E,
     ) {
-        let n = words.count();
+        let mut n = None;
         for &p in self.candidates(words, start, cache) {
             let p = p as usize;
             let len = self.lens[p] as usize;
-            if start + len <= n && (1..len).all(|e| self.element_matches(p, e, words, start + e)) {
-                out.push(PatternMatch {
-                    start,
-                    len,
-                    pattern: p,
-                });
+            if len > 1 {
+                let n = *n.get_or_insert_with(&mut end);
+                if start + len > n
+                    || !(1..len).all(|e| self.element_matches(p, e, words, start + e))
+                {
+                    continue;
+                }
             }
+            out.push(PatternMatch {
+                start,
+                len,
+                pattern: p,
+            });
         }
     }
 
@@ -839,7 +880,13 @@ impl Matcher {
         cache: &mut MatchCache,
     ) -> Vec<PatternMatch> {
         let mut out = Vec::new();
-        self.scan_grouped(&Plain(words), &|p| group[p], cache, &mut out);
+        self.scan_grouped(
+            &Plain(words),
+            &mut Whole(words.len()),
+            &|p| group[p],
+            cache,
+            &mut out,
+        );
         out
     }
 
@@ -852,27 +899,38 @@ impl Matcher {
         cache: &mut MatchCache,
         out: &mut Vec<PatternMatch>,
     ) {
-        self.scan_grouped(&Tokens(tokens, None), &|p| group[p], cache, out);
+        let mut whole = Whole(tokens.len());
+        self.scan_grouped(&Tokens(tokens, None), &mut whole, &|p| group[p], cache, out);
     }
 
-    /// As [`each_grouped_tokens`](Self::each_grouped_tokens), with each token's id in the term
-    /// table the cache reads ids of ([`MatchCache::token_ids`]), when known.
-    pub(crate) fn each_grouped_ids(
+    /// As [`each_grouped_tokens`](Self::each_grouped_tokens) over a whole document's tokens
+    /// and sentences (a phrase within one sentence, as [`sentence_tokens`] splits them; a
+    /// token in no sentence matches nothing), with each token's id in the term table the
+    /// cache reads ids of ([`MatchCache::token_ids`]) when known. Each match says its sentence.
+    pub(crate) fn each_grouped_doc(
         &self,
         tokens: &[Token<'_>],
+        sentences: &[Span],
         ids: Option<&[u32]>,
         group: &[usize],
         cache: &mut MatchCache,
-        out: &mut Vec<PatternMatch>,
+        out: &mut Vec<DocMatch>,
     ) {
-        self.scan_grouped(&Tokens(tokens, ids), &|p| group[p], cache, out);
+        let mut bounds = Sentences::new(tokens, sentences);
+        self.scan_grouped(&Tokens(tokens, ids), &mut bounds, &|p| group[p], cache, out);
     }
 
     /// The matches of each pattern on its own ([`each_grouped`](Self::each_grouped) with
     /// every pattern its own group).
     pub fn each<W: AsRef<str>>(&self, words: &[W], cache: &mut MatchCache) -> Vec<PatternMatch> {
         let mut out = Vec::new();
-        self.scan_grouped(&Plain(words), &|p| p, cache, &mut out);
+        self.scan_grouped(
+            &Plain(words),
+            &mut Whole(words.len()),
+            &|p| p,
+            cache,
+            &mut out,
+        );
         out
     }
 
@@ -883,38 +941,45 @@ impl Matcher {
         cache: &mut MatchCache,
         out: &mut Vec<PatternMatch>,
     ) {
-        self.scan_grouped(&Tokens(tokens, None), &|p| p, cache, out);
+        let mut whole = Whole(tokens.len());
+        self.scan_grouped(&Tokens(tokens, None), &mut whole, &|p| p, cache, out);
     }
 
-    /// As [`each_tokens`](Self::each_tokens), with token ids as in
-    /// [`each_grouped_ids`](Self::each_grouped_ids).
-    pub(crate) fn each_ids(
+    /// As [`each_tokens`](Self::each_tokens) over a whole document, as
+    /// [`each_grouped_doc`](Self::each_grouped_doc) reads one.
+    pub(crate) fn each_doc(
         &self,
         tokens: &[Token<'_>],
+        sentences: &[Span],
         ids: Option<&[u32]>,
         cache: &mut MatchCache,
-        out: &mut Vec<PatternMatch>,
+        out: &mut Vec<DocMatch>,
     ) {
-        self.scan_grouped(&Tokens(tokens, ids), &|p| p, cache, out);
+        let mut bounds = Sentences::new(tokens, sentences);
+        self.scan_grouped(&Tokens(tokens, ids), &mut bounds, &|p| p, cache, out);
     }
 
-    fn scan_grouped<T: Words, G: Fn(usize) -> usize>(
+    fn scan_grouped<T: Words, B: Bounds, G: Fn(usize) -> usize, O: Found>(
         &self,
         words: &T,
+        bounds: &mut B,
         group: &G,
         cache: &mut MatchCache,
-        out: &mut Vec<PatternMatch>,
+        out: &mut O,
     ) {
         let mut here = std::mem::take(&mut cache.here);
         // (group, first word it may match again)
         let mut busy = std::mem::take(&mut cache.busy);
         busy.clear();
         for start in 0..words.count() {
-            if !self.may_start_at(words, start) {
+            if !self.may_start_word(words, start, cache) {
                 continue;
             }
+            let Some(sentence) = bounds.sentence(start) else {
+                continue;
+            };
             here.clear();
-            self.matches_from(words, start, cache, &mut here);
+            self.matches_from(words, start, cache, &mut here, || bounds.end(start));
             if here.is_empty() {
                 continue;
             }
@@ -934,12 +999,13 @@ impl Matcher {
                     continue;
                 }
                 last_group = g;
+                // A group's free word from an earlier sentence is never after this one.
                 match busy.iter_mut().find(|(bg, _)| *bg == g) {
                     Some((_, free)) if *free > start => continue,
                     Some((_, free)) => *free = start + m.len,
                     None => busy.push((g, start + m.len)),
                 }
-                out.push(*m);
+                out.found(*m, sentence);
             }
         }
         cache.here = here;
@@ -952,7 +1018,7 @@ impl Matcher {
     /// dictionary can count each of their categories.
     pub fn longest<W: AsRef<str>>(&self, words: &[W], cache: &mut MatchCache) -> Vec<PatternMatch> {
         let mut out = Vec::new();
-        self.scan_longest(&Plain(words), cache, &mut out);
+        self.scan_longest(&Plain(words), &mut Whole(words.len()), cache, &mut out);
         out
     }
 
@@ -963,44 +1029,158 @@ impl Matcher {
         cache: &mut MatchCache,
         out: &mut Vec<PatternMatch>,
     ) {
-        self.scan_longest(&Tokens(tokens, None), cache, out);
+        let mut whole = Whole(tokens.len());
+        self.scan_longest(&Tokens(tokens, None), &mut whole, cache, out);
     }
 
-    /// As [`longest_tokens`](Self::longest_tokens), with token ids as in
-    /// [`each_grouped_ids`](Self::each_grouped_ids).
-    pub(crate) fn longest_ids(
+    /// As [`longest_tokens`](Self::longest_tokens) over a whole document, as
+    /// [`each_grouped_doc`](Self::each_grouped_doc) reads one.
+    pub(crate) fn longest_doc(
         &self,
         tokens: &[Token<'_>],
+        sentences: &[Span],
         ids: Option<&[u32]>,
         cache: &mut MatchCache,
-        out: &mut Vec<PatternMatch>,
+        out: &mut Vec<DocMatch>,
     ) {
-        self.scan_longest(&Tokens(tokens, ids), cache, out);
+        let mut bounds = Sentences::new(tokens, sentences);
+        self.scan_longest(&Tokens(tokens, ids), &mut bounds, cache, out);
     }
 
-    fn scan_longest<T: Words>(
+    fn scan_longest<T: Words, B: Bounds, O: Found>(
         &self,
         words: &T,
+        bounds: &mut B,
         cache: &mut MatchCache,
-        out: &mut Vec<PatternMatch>,
+        out: &mut O,
     ) {
         let mut here = std::mem::take(&mut cache.here);
         let mut start = 0;
         while start < words.count() {
-            if !self.may_start_at(words, start) {
+            if !self.may_start_word(words, start, cache) {
                 start += 1;
                 continue;
             }
+            let Some(sentence) = bounds.sentence(start) else {
+                start += 1;
+                continue;
+            };
             here.clear();
-            self.matches_from(words, start, cache, &mut here);
+            self.matches_from(words, start, cache, &mut here, || bounds.end(start));
             let Some(len) = here.iter().map(|m| m.len).max() else {
                 start += 1;
                 continue;
             };
-            out.extend(here.iter().filter(|m| m.len == len));
+            for m in here.iter().filter(|m| m.len == len) {
+                out.found(*m, sentence);
+            }
             start += len;
         }
         cache.here = here;
+    }
+}
+
+/// A match in a document's tokens: [`PatternMatch`] (`start` an index in the document's
+/// tokens) and the index of the sentence it is in (0 when sentences are not split).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DocMatch {
+    pub(crate) m: PatternMatch,
+    pub(crate) sentence: usize,
+}
+
+/// Where the scans put a match, with its sentence.
+trait Found {
+    fn found(&mut self, m: PatternMatch, sentence: usize);
+}
+
+impl Found for Vec<PatternMatch> {
+    #[inline]
+    fn found(&mut self, m: PatternMatch, _sentence: usize) {
+        self.push(m);
+    }
+}
+
+impl Found for Vec<DocMatch> {
+    #[inline]
+    fn found(&mut self, m: PatternMatch, sentence: usize) {
+        self.push(DocMatch { m, sentence });
+    }
+}
+
+/// The sentences of the words a scan reads: a phrase is matched within one.
+trait Bounds {
+    /// The sentence of word `i`, `None` when it is in none (and is not matched); asked with
+    /// `i` never decreasing.
+    fn sentence(&mut self, i: usize) -> Option<usize>;
+    /// One past the last word of the sentence of word `i`, the word last asked about.
+    fn end(&mut self, i: usize) -> usize;
+}
+
+/// Words that are all one sentence.
+struct Whole(usize);
+
+impl Bounds for Whole {
+    #[inline]
+    fn sentence(&mut self, _i: usize) -> Option<usize> {
+        Some(0)
+    }
+    #[inline]
+    fn end(&mut self, _i: usize) -> usize {
+        self.0
+    }
+}
+
+/// A document's tokens and sentences, as [`sentence_tokens`] splits them (a token is in the
+/// sentence its span starts in), found as the scan reaches a token that may start a pattern
+/// instead of for every token beforehand.
+struct Sentences<'a, 'b> {
+    tokens: &'a [Token<'b>],
+    spans: &'a [Span],
+    /// The sentence of the token last asked about, or one before it.
+    at: usize,
+    /// One past the last token of sentence `end_of`.
+    end: usize,
+    end_of: usize,
+}
+
+impl<'a, 'b> Sentences<'a, 'b> {
+    fn new(tokens: &'a [Token<'b>], spans: &'a [Span]) -> Self {
+        Sentences {
+            tokens,
+            spans,
+            at: 0,
+            end: 0,
+            end_of: usize::MAX,
+        }
+    }
+}
+
+impl Bounds for Sentences<'_, '_> {
+    #[inline]
+    fn sentence(&mut self, i: usize) -> Option<usize> {
+        if self.spans.is_empty() {
+            return Some(0);
+        }
+        let start = self.tokens.get(i)?.span.start;
+        while self.spans.get(self.at).is_some_and(|s| s.end <= start) {
+            self.at += 1;
+        }
+        (start >= self.spans.get(self.at)?.start).then_some(self.at)
+    }
+
+    fn end(&mut self, i: usize) -> usize {
+        let Some(s) = self.spans.get(self.at) else {
+            return self.tokens.len();
+        };
+        if self.end_of != self.at {
+            let mut t = i + 1;
+            while self.tokens.get(t).is_some_and(|t| t.span.start < s.end) {
+                t += 1;
+            }
+            self.end = t;
+            self.end_of = self.at;
+        }
+        self.end
     }
 }
 

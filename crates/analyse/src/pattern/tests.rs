@@ -170,6 +170,60 @@ proptest! {
             matcher.longest_tokens(&tokens, &mut cache, &mut out);
             prop_assert_eq!(&out, &reference_longest(&patterns, words));
         }
+        // The same words as one document: split into sentences, with a token in no sentence
+        // between some, scanned whole (with and without ids) against the reference sentence by
+        // sentence.
+        let mut tokens = Vec::new();
+        let mut sentences = Vec::new();
+        let mut ids: Vec<u32> = Vec::new();
+        let mut at = 0;
+        for (i, w) in words.iter().enumerate() {
+            let cut = groups[i % groups.len()];
+            if i == 0 || cut == 0 {
+                if cut == 0 && i % 2 == 1 {
+                    // A stray token, in no sentence.
+                    tokens.push(token(tokens.len(), w));
+                    tokens.last_mut().unwrap().span = wordmill_model::Span::new(at, at + 1);
+                    ids.push(words.iter().position(|x| x == w).unwrap() as u32);
+                    at += 2;
+                }
+                sentences.push(wordmill_model::Span::new(at, at));
+            }
+            let mut t = token(tokens.len(), w);
+            t.span = wordmill_model::Span::new(at, at + 1);
+            tokens.push(t);
+            ids.push(words.iter().position(|x| x == w).unwrap() as u32);
+            at += 2;
+            if let Some(last) = sentences.last_mut() {
+                last.end = at - 1;
+            }
+        }
+        let texts: Vec<String> = tokens.iter().map(|t| t.text.as_str().to_string()).collect();
+        let mut grouped_expected = Vec::new();
+        let mut own_expected = Vec::new();
+        let mut longest_expected = Vec::new();
+        for (s, range) in sentence_tokens(&tokens, &sentences).into_iter().enumerate() {
+            let shift = |m: PatternMatch| DocMatch {
+                m: PatternMatch { start: m.start + range.start, ..m },
+                sentence: s,
+            };
+            let part = &texts[range.clone()];
+            grouped_expected.extend(reference_each_grouped(&patterns, group, part).into_iter().map(shift));
+            own_expected.extend(reference_each_grouped(&patterns, &own, part).into_iter().map(shift));
+            longest_expected.extend(reference_longest(&patterns, part).into_iter().map(shift));
+        }
+        for with_ids in [None, Some(&ids[..])] {
+            let mut cache = MatchCache::default();
+            let mut out = Vec::new();
+            matcher.each_grouped_doc(&tokens, &sentences, with_ids, group, &mut cache, &mut out);
+            prop_assert_eq!(&out, &grouped_expected);
+            out.clear();
+            matcher.each_doc(&tokens, &sentences, with_ids, &mut cache, &mut out);
+            prop_assert_eq!(&out, &own_expected);
+            out.clear();
+            matcher.longest_doc(&tokens, &sentences, with_ids, &mut cache, &mut out);
+            prop_assert_eq!(&out, &longest_expected);
+        }
         // Every match found at a word is every pattern the reference matches there.
         for start in 0..words.len() {
             let mut here = Vec::new();

@@ -71,9 +71,10 @@ use wordmill_model::{NormalisedDoc, Ordinal, Span};
 pub use partial::TargetsPartial;
 use partial::{Candidates, DocHits, SentenceHits, TargetHit};
 
+use crate::pattern::DocMatch;
 use crate::{
     Analyser, ConfigTable, DocShared, Lexicon, Matcher, POLARITY_THRESHOLD, Pattern, PatternError,
-    PatternForms, Rules, Sentiment, SentimentConfig, SentimentError, Unit, Vader, sentence_tokens,
+    PatternForms, Rules, Sentiment, SentimentConfig, SentimentError, Unit, Vader,
 };
 
 /// Where a target's patterns come from.
@@ -767,28 +768,22 @@ impl Targets {
         let mut units: Vec<(u32, Span, BTreeMap<u32, Vec<Span>>)> = Vec::new();
         let mut hits = Vec::new();
         let ids = shared.and_then(|s| partial.cache.token_ids(s, doc.tokens.len()));
-        for (i, range) in sentence_tokens(&doc.tokens, &doc.sentences)
-            .into_iter()
-            .enumerate()
-        {
-            if range.is_empty() {
-                continue;
-            }
-            hits.clear();
-            self.matcher.each_grouped_ids(
-                &doc.tokens[range.clone()],
-                ids.and_then(|ids| ids.get(range.clone())),
-                &self.group_of_pattern,
-                &mut partial.cache,
-                &mut hits,
-            );
-            if hits.is_empty() {
-                continue;
-            }
+        self.matcher.each_grouped_doc(
+            &doc.tokens,
+            &doc.sentences,
+            ids,
+            &self.group_of_pattern,
+            &mut partial.cache,
+            &mut hits,
+        );
+        for &DocMatch { m, sentence } in &hits {
             let (index, span) = if by_unit {
                 (0, whole)
             } else {
-                (i as u32, doc.sentences[i])
+                let Some(&span) = doc.sentences.get(sentence) else {
+                    continue;
+                };
+                (sentence as u32, span)
             };
             if units.last().is_none_or(|u| u.0 != index) {
                 units.push((index, span, BTreeMap::new()));
@@ -796,15 +791,16 @@ impl Targets {
             let Some((_, _, mentions)) = units.last_mut() else {
                 continue;
             };
-            for m in &hits {
-                let first = &doc.tokens[range.start + m.start];
-                let last = &doc.tokens[range.start + m.start + m.len - 1];
-                let target = self.id_of[self.group_of_pattern[m.pattern]];
-                mentions
-                    .entry(target)
-                    .or_default()
-                    .push(Span::new(first.span.start, last.span.end));
-            }
+            let (Some(first), Some(last)) =
+                (doc.tokens.get(m.start), doc.tokens.get(m.start + m.len - 1))
+            else {
+                continue;
+            };
+            let target = self.id_of[self.group_of_pattern[m.pattern]];
+            mentions
+                .entry(target)
+                .or_default()
+                .push(Span::new(first.span.start, last.span.end));
         }
         if units.is_empty() {
             return;
