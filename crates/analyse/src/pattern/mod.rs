@@ -403,6 +403,10 @@ trait Words {
     fn id(&self, _i: usize) -> Option<u32> {
         None
     }
+    /// Every word's id, if the words come with ids (as many as words).
+    fn ids(&self) -> Option<&[u32]> {
+        None
+    }
 }
 
 /// Any strings.
@@ -438,7 +442,11 @@ impl Words for Tokens<'_, '_> {
     }
     #[inline]
     fn id(&self, i: usize) -> Option<u32> {
-        self.1.and_then(|ids| ids.get(i).copied())
+        self.ids().and_then(|ids| ids.get(i).copied())
+    }
+    #[inline]
+    fn ids(&self) -> Option<&[u32]> {
+        self.1.filter(|ids| ids.len() == self.0.len())
     }
 }
 
@@ -724,6 +732,28 @@ impl Matcher {
         }
     }
 
+    /// The first word from `from` on that may start a pattern ([`Matcher::may_start_word`]):
+    /// over words with ids, a tight loop over the ids and the bits of [`MatchCache::none`].
+    #[inline(always)]
+    fn next_start<T: Words>(&self, words: &T, from: usize, cache: &MatchCache) -> Option<usize> {
+        let Some(ids) = words.ids() else {
+            return (from..words.count()).find(|&i| self.may_start_at(words, i));
+        };
+        let none = cache.none.as_slice();
+        let rest = ids.get(from..)?;
+        for (k, &id) in rest.iter().enumerate() {
+            let id = id as usize;
+            // Ids from BY_ID_LIMIT up have no bits (nor entries by id): filtered by their text.
+            let passed = none
+                .get(id >> 6)
+                .is_some_and(|bits| bits >> (id & 63) & 1 != 0);
+            if !passed && (id < BY_ID_LIMIT || self.may_start_at(words, from + k)) {
+                return Some(from + k);
+            }
+        }
+        None
+    }
+
     /// The candidate list of word `i` (which [`Matcher::may_start_word`] let through), from the
     /// cache or worked out and remembered.
     #[inline]
@@ -971,10 +1001,9 @@ impl Matcher {
         // (group, first word it may match again)
         let mut busy = std::mem::take(&mut cache.busy);
         busy.clear();
-        for start in 0..words.count() {
-            if !self.may_start_word(words, start, cache) {
-                continue;
-            }
+        let mut next = 0;
+        while let Some(start) = self.next_start(words, next, cache) {
+            next = start + 1;
             let Some(sentence) = bounds.sentence(start) else {
                 continue;
             };
@@ -1055,26 +1084,21 @@ impl Matcher {
         out: &mut O,
     ) {
         let mut here = std::mem::take(&mut cache.here);
-        let mut start = 0;
-        while start < words.count() {
-            if !self.may_start_word(words, start, cache) {
-                start += 1;
-                continue;
-            }
+        let mut next = 0;
+        while let Some(start) = self.next_start(words, next, cache) {
+            next = start + 1;
             let Some(sentence) = bounds.sentence(start) else {
-                start += 1;
                 continue;
             };
             here.clear();
             self.matches_from(words, start, cache, &mut here, || bounds.end(start));
             let Some(len) = here.iter().map(|m| m.len).max() else {
-                start += 1;
                 continue;
             };
             for m in here.iter().filter(|m| m.len == len) {
                 out.found(*m, sentence);
             }
-            start += len;
+            next = start + len;
         }
         cache.here = here;
     }
