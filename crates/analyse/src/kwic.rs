@@ -442,21 +442,43 @@ impl Analyser for Kwic {
     fn finish(&self, mut partial: KwicPartial) -> KwicOutput {
         partial.sized(self.config.patterns.len());
         partial.trim(self.config.max_hits_csv, true);
-        // Sorted by their keys alone (hits are large: moving them while sorting costs more
-        // than sorting the keys and moving each hit once). Keys are unique: a pattern's hits
-        // never start at the same place.
-        let mut slots: Vec<Option<KwicHit>> =
-            partial.hits.into_iter().flatten().map(Some).collect();
-        let mut order: Vec<((Ordinal, usize, usize), usize)> = slots
-            .iter()
-            .enumerate()
-            .filter_map(|(i, h)| Some((h.as_ref()?.key(), i)))
-            .collect();
-        order.sort_unstable();
-        let hits: Vec<KwicHit> = order
-            .iter()
-            .filter_map(|&(_, i)| slots.get_mut(i)?.take())
-            .collect();
+        // Each pattern's hits are in corpus order already when one thread saw the documents
+        // in order (else they are sorted, in runs that a stable sort merges cheaply); the
+        // patterns' lists are then merged by key, each hit moved once. Keys are unique: a
+        // pattern's hits never start at the same place.
+        let mut lists: Vec<std::vec::IntoIter<KwicHit>> = Vec::with_capacity(partial.hits.len());
+        let mut total = 0;
+        for mut hits in partial.hits {
+            if !hits.is_sorted_by_key(KwicHit::key) {
+                hits.sort_by_key(KwicHit::key);
+            }
+            total += hits.len();
+            lists.push(hits.into_iter());
+        }
+        let mut heads: std::collections::BinaryHeap<
+            std::cmp::Reverse<((Ordinal, usize, usize), usize)>,
+        > = std::collections::BinaryHeap::with_capacity(lists.len());
+        let mut next: Vec<Option<KwicHit>> = Vec::with_capacity(lists.len());
+        for (i, list) in lists.iter_mut().enumerate() {
+            let head = list.next();
+            if let Some(h) = &head {
+                heads.push(std::cmp::Reverse((h.key(), i)));
+            }
+            next.push(head);
+        }
+        let mut hits = Vec::with_capacity(total);
+        while let Some(std::cmp::Reverse((_, i))) = heads.pop() {
+            let Some(hit) = next.get_mut(i).and_then(Option::take) else {
+                continue;
+            };
+            hits.push(hit);
+            if let (Some(h), Some(slot)) =
+                (lists.get_mut(i).and_then(Iterator::next), next.get_mut(i))
+            {
+                heads.push(std::cmp::Reverse((h.key(), i)));
+                *slot = Some(h);
+            }
+        }
         KwicOutput {
             patterns: self
                 .config
