@@ -28,9 +28,11 @@ use sha2::{Digest, Sha256};
 use wordmill_model::{NormalisedDoc, Ordinal};
 
 pub use file::{DictionaryError, DictionaryFormat};
+use partial::Scratch;
 pub use partial::{DictionaryPartial, DocumentMatches};
 
-use crate::{Analyser, Matcher, Pattern, PatternForms};
+use crate::pattern::Found;
+use crate::{Analyser, Matcher, Pattern, PatternForms, PatternMatch};
 
 /// A dictionary file as the configuration records it: its path as written and the SHA-256 of
 /// its bytes, so that the analysis fingerprint changes when the file does. Serialised as
@@ -363,31 +365,19 @@ impl Dictionary {
         if scratch.dense.len() < categories {
             scratch.dense.resize(categories, 0);
         }
-        let mut matches = std::mem::take(&mut scratch.matches);
-        let mut here = std::mem::take(&mut scratch.here);
-        matches.clear();
+        let mut counting = Counting {
+            scratch,
+            category_of: &self.entries.category_of,
+            at: usize::MAX,
+        };
         self.matcher.longest_doc(
             &doc.tokens,
             &doc.sentences,
             ids,
             &mut partial.cache,
-            &mut matches,
+            &mut counting,
         );
-        for span in matches.chunk_by(|a, b| a.m.start == b.m.start) {
-            // Each category once per match, however many of its patterns matched there.
-            here.clear();
-            here.extend(
-                span.iter()
-                    .filter_map(|d| self.entries.category_of.get(d.m.pattern).copied()),
-            );
-            here.sort_unstable();
-            here.dedup();
-            for &c in &here {
-                scratch.bump(c);
-            }
-        }
-        scratch.matches = matches;
-        scratch.here = here;
+        let scratch = counting.scratch;
         let counts = scratch.take();
         let d = doc.doc;
         partial.insert(
@@ -404,6 +394,32 @@ impl Dictionary {
                 counts,
             },
         );
+    }
+}
+
+/// The matches of a document counted as the scan finds them: each category once per match,
+/// however many of its patterns matched there (the matches at one word come together).
+struct Counting<'a> {
+    scratch: &'a mut Scratch,
+    category_of: &'a [u32],
+    /// The word the categories in `scratch.here` were counted at.
+    at: usize,
+}
+
+impl Found for Counting<'_> {
+    #[inline]
+    fn found(&mut self, m: PatternMatch, _sentence: usize) {
+        if m.start != self.at {
+            self.scratch.here.clear();
+            self.at = m.start;
+        }
+        let Some(&c) = self.category_of.get(m.pattern) else {
+            return;
+        };
+        if !self.scratch.here.contains(&c) {
+            self.scratch.here.push(c);
+            self.scratch.bump(c);
+        }
     }
 }
 

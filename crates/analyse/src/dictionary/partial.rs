@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use wordmill_model::{Merge, Ordinal};
 
 use crate::MatchCache;
-use crate::pattern::DocMatch;
 
 /// What the state keeps of one document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +44,6 @@ pub struct DictionaryPartial {
 pub(crate) struct Scratch {
     pub(crate) dense: Vec<u64>,
     pub(crate) touched: Vec<u32>,
-    pub(crate) matches: Vec<DocMatch>,
     pub(crate) here: Vec<u32>,
 }
 

@@ -1063,14 +1063,14 @@ impl Matcher {
     }
 
     /// As [`longest_tokens`](Self::longest_tokens) over a whole document, as
-    /// [`each_grouped_doc`](Self::each_grouped_doc) reads one.
-    pub(crate) fn longest_doc(
+    /// [`each_grouped_doc`](Self::each_grouped_doc) reads one, each match handed to `out`.
+    pub(crate) fn longest_doc<O: Found>(
         &self,
         tokens: &[Token<'_>],
         sentences: &[Span],
         ids: Option<&[u32]>,
         cache: &mut MatchCache,
-        out: &mut Vec<DocMatch>,
+        out: &mut O,
     ) {
         let mut bounds = Sentences::new(tokens, sentences);
         self.scan_longest(&Tokens(tokens, ids), &mut bounds, cache, out);
@@ -1090,6 +1090,18 @@ impl Matcher {
             let Some(sentence) = bounds.sentence(start) else {
                 continue;
             };
+            // The common case, one candidate of one word: its match, without staging.
+            if let [p] = *self.candidates(words, start, cache)
+                && self.lens.get(p as usize) == Some(&1)
+            {
+                let m = PatternMatch {
+                    start,
+                    len: 1,
+                    pattern: p as usize,
+                };
+                out.found(m, sentence);
+                continue;
+            }
             here.clear();
             self.matches_from(words, start, cache, &mut here, || bounds.end(start));
             let Some(len) = here.iter().map(|m| m.len).max() else {
@@ -1113,7 +1125,7 @@ pub(crate) struct DocMatch {
 }
 
 /// Where the scans put a match, with its sentence.
-trait Found {
+pub(crate) trait Found {
     fn found(&mut self, m: PatternMatch, sentence: usize);
 }
 
