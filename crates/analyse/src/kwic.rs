@@ -55,6 +55,8 @@
 //! assert_eq!((out.patterns[0].hits, out.patterns[0].documents), (2, 2));
 //! ```
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -166,6 +168,9 @@ impl Kwic {
     }
 }
 
+/// A hit's place in corpus order: document, position, pattern.
+type HitKey = (Ordinal, usize, usize);
+
 /// One hit: where a pattern matched, and the text around it.
 ///
 /// The text before the match, the match and the text after it are held as one string
@@ -194,7 +199,7 @@ pub struct KwicHit {
 
 impl KwicHit {
     /// Its place in corpus order: document, position, pattern.
-    fn key(&self) -> (Ordinal, usize, usize) {
+    fn key(&self) -> HitKey {
         (self.ordinal, self.start, self.pattern)
     }
 
@@ -455,19 +460,19 @@ impl Analyser for Kwic {
             total += hits.len();
             lists.push(hits.into_iter());
         }
-        let mut heads: std::collections::BinaryHeap<
-            std::cmp::Reverse<((Ordinal, usize, usize), usize)>,
-        > = std::collections::BinaryHeap::with_capacity(lists.len());
+        // (the key of a list's next hit, the list), least first.
+        let mut heads: BinaryHeap<Reverse<(HitKey, usize)>> =
+            BinaryHeap::with_capacity(lists.len());
         let mut next: Vec<Option<KwicHit>> = Vec::with_capacity(lists.len());
         for (i, list) in lists.iter_mut().enumerate() {
             let head = list.next();
             if let Some(h) = &head {
-                heads.push(std::cmp::Reverse((h.key(), i)));
+                heads.push(Reverse((h.key(), i)));
             }
             next.push(head);
         }
         let mut hits = Vec::with_capacity(total);
-        while let Some(std::cmp::Reverse((_, i))) = heads.pop() {
+        while let Some(Reverse((_, i))) = heads.pop() {
             let Some(hit) = next.get_mut(i).and_then(Option::take) else {
                 continue;
             };
@@ -475,7 +480,7 @@ impl Analyser for Kwic {
             if let (Some(h), Some(slot)) =
                 (lists.get_mut(i).and_then(Iterator::next), next.get_mut(i))
             {
-                heads.push(std::cmp::Reverse((h.key(), i)));
+                heads.push(Reverse((h.key(), i)));
                 *slot = Some(h);
             }
         }
