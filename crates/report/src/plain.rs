@@ -136,42 +136,70 @@ pub(crate) fn push_u64(out: &mut Vec<u8>, n: u64) {
 /// quotes with each quote doubled when it holds a comma, a quote, a carriage return or a line
 /// feed.
 pub(crate) fn push_csv_text(out: &mut Vec<u8>, field: &[u8]) {
-    if !needs_quotes(field) {
-        out.extend_from_slice(field);
-        return;
-    }
-    out.push(b'"');
-    for part in field.split_inclusive(|&b| b == b'"') {
-        out.extend_from_slice(part);
-        if part.last() == Some(&b'"') {
+    match quoting(field) {
+        Quoting::None => out.extend_from_slice(field),
+        Quoting::Wrap => {
+            out.reserve(field.len() + 2);
+            out.push(b'"');
+            out.extend_from_slice(field);
+            out.push(b'"');
+        }
+        Quoting::Double => {
+            out.push(b'"');
+            for part in field.split_inclusive(|&b| b == b'"') {
+                out.extend_from_slice(part);
+                if part.last() == Some(&b'"') {
+                    out.push(b'"');
+                }
+            }
             out.push(b'"');
         }
     }
-    out.push(b'"');
 }
 
-/// Whether `field` holds `,`, `"`, `\r` or `\n`: eight bytes at a time (a byte equal to `c`
-/// is a zero byte of `word ^ c…c`, found by the exact zero-byte test), the rest one by one.
-fn needs_quotes(field: &[u8]) -> bool {
+/// What a CSV text field needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// Nothing: it holds no `,`, `"`, `\r` or `\n`.
+    None,
+    /// Double quotes around it: it holds `,`, `\r` or `\n`, and no `"`.
+    Wrap,
+    /// Double quotes around it and each of its `"` doubled.
+    Double,
+}
+
+/// What `field` needs, eight bytes at a time (a byte equal to `c` is a zero byte of
+/// `word ^ c…c`, found by the exact zero-byte test), the rest one by one; the search stops at
+/// the first `"`.
+fn quoting(field: &[u8]) -> Quoting {
     use wordmill_model::swar::{HIGH, ONES};
     let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut special = false;
     let mut chunks = field.chunks_exact(8);
     for chunk in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(chunk);
         let w = u64::from_le_bytes(w);
-        let found = zero(w ^ (ONES * u64::from(b',')))
-            | zero(w ^ (ONES * u64::from(b'"')))
+        if zero(w ^ (ONES * u64::from(b'"'))) != 0 {
+            return Quoting::Double;
+        }
+        special |= zero(w ^ (ONES * u64::from(b',')))
             | zero(w ^ (ONES * u64::from(b'\r')))
-            | zero(w ^ (ONES * u64::from(b'\n')));
-        if found != 0 {
-            return true;
+            | zero(w ^ (ONES * u64::from(b'\n')))
+            != 0;
+    }
+    for &b in chunks.remainder() {
+        match b {
+            b'"' => return Quoting::Double,
+            b',' | b'\r' | b'\n' => special = true,
+            _ => {}
         }
     }
-    chunks
-        .remainder()
-        .iter()
-        .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    if special {
+        Quoting::Wrap
+    } else {
+        Quoting::None
+    }
 }
 
 #[cfg(test)]
@@ -180,13 +208,18 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn needs_quotes_is_a_byte_search(field in proptest::collection::vec(
+        fn quoting_is_a_byte_search(field in proptest::collection::vec(
             proptest::prop_oneof![proptest::prelude::any::<u8>(), proptest::prelude::Just(b','),
-                proptest::prelude::Just(b'"'), proptest::prelude::Just(b'\n')], 0..40)) {
-            proptest::prop_assert_eq!(
-                needs_quotes(&field),
-                field.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
-            );
+                proptest::prelude::Just(b'"'), proptest::prelude::Just(b'\n'),
+                proptest::prelude::Just(b'\r')], 0..40)) {
+            let expected = if field.contains(&b'"') {
+                Quoting::Double
+            } else if field.iter().any(|&b| matches!(b, b',' | b'\r' | b'\n')) {
+                Quoting::Wrap
+            } else {
+                Quoting::None
+            };
+            proptest::prop_assert_eq!(quoting(&field), expected);
         }
     }
 
