@@ -764,9 +764,10 @@ impl Targets {
         }
         let whole = Span::new(0, d.text.len());
         let by_unit = self.unit == Unit::Document || doc.sentences.is_empty();
-        // Per unit: (index, span, mentions per target index in text order).
-        let mut units: Vec<(u32, Span, BTreeMap<u32, Vec<Span>>)> = Vec::new();
-        let mut hits = Vec::new();
+        let mut hits = std::mem::take(&mut partial.hits);
+        let mut mentions = std::mem::take(&mut partial.mentions);
+        hits.clear();
+        mentions.clear();
         let ids = shared.and_then(|s| partial.cache.token_ids(s, doc.tokens.len()));
         self.matcher.each_grouped_doc(
             &doc.tokens,
@@ -776,6 +777,8 @@ impl Targets {
             &mut partial.cache,
             &mut hits,
         );
+        // Per unit: (index, span, where its mentions begin in `mentions`).
+        let mut units: Vec<(u32, Span, usize)> = Vec::new();
         for &DocMatch { m, sentence } in &hits {
             let (index, span) = if by_unit {
                 (0, whole)
@@ -785,24 +788,20 @@ impl Targets {
                 };
                 (sentence as u32, span)
             };
-            if units.last().is_none_or(|u| u.0 != index) {
-                units.push((index, span, BTreeMap::new()));
-            }
-            let Some((_, _, mentions)) = units.last_mut() else {
-                continue;
-            };
             let (Some(first), Some(last)) =
                 (doc.tokens.get(m.start), doc.tokens.get(m.start + m.len - 1))
             else {
                 continue;
             };
+            if units.last().is_none_or(|u| u.0 != index) {
+                units.push((index, span, mentions.len()));
+            }
             let target = self.id_of[self.group_of_pattern[m.pattern]];
-            mentions
-                .entry(target)
-                .or_default()
-                .push(Span::new(first.span.start, last.span.end));
+            mentions.push((target, Span::new(first.span.start, last.span.end)));
         }
+        partial.hits = hits;
         if units.is_empty() {
+            partial.mentions = mentions;
             return;
         }
         let group: Vec<String> = self
@@ -812,14 +811,22 @@ impl Targets {
             .map(|k| d.meta.get(k).unwrap_or_default().to_string())
             .collect();
         let mut sentences = Vec::with_capacity(units.len());
-        for (index, span, mentions) in units {
+        for (u, &(index, span, from)) in units.iter().enumerate() {
+            let to = units.get(u + 1).map_or(mentions.len(), |next| next.2);
+            let Some(unit) = mentions.get_mut(from..to) else {
+                continue;
+            };
+            // By target, then in text order.
+            unit.sort_unstable();
             let text = d.text.get(span.start..span.end).unwrap_or_default();
             let compound = shared
                 .and_then(|s| s.compound(&self.vader, index as usize, span))
                 .unwrap_or_else(|| self.vader.polarity_scores(text).compound);
-            let mut targets = Vec::with_capacity(mentions.len());
-            for (target, mut spans) in mentions {
-                spans.sort_unstable();
+            let mut targets = Vec::new();
+            for run in unit.chunk_by(|a, b| a.0 == b.0) {
+                let Some(&(target, _)) = run.first() else {
+                    continue;
+                };
                 partial
                     .candidates
                     .entry((target, group.clone()))
@@ -827,7 +834,7 @@ impl Targets {
                     .offer(d.ordinal, index, compound, text, self.config.examples);
                 targets.push(TargetHit {
                     target,
-                    mentions: spans,
+                    mentions: run.iter().map(|&(_, s)| s).collect(),
                 });
             }
             sentences.push(SentenceHits {
@@ -837,6 +844,7 @@ impl Targets {
                 targets,
             });
         }
+        partial.mentions = mentions;
         partial.docs.insert(
             d.ordinal,
             DocHits {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use wordmill_model::{Merge, Ordinal, Span};
 
+use crate::pattern::DocMatch;
 use crate::{MatchCache, POLARITY_THRESHOLD};
 
 /// The mentions of one target in one sentence.
@@ -204,6 +205,12 @@ pub struct TargetsPartial {
     /// The matcher's memo of token texts (per thread; never serialised, ignored by merge).
     #[serde(skip)]
     pub(crate) cache: MatchCache,
+    /// Scratch space of `observe`, reused from document to document: a document's matches,
+    /// and its mentions (target, span) unit by unit.
+    #[serde(skip)]
+    pub(crate) hits: Vec<DocMatch>,
+    #[serde(skip)]
+    pub(crate) mentions: Vec<(u32, Span)>,
 }
 
 impl PartialEq for TargetsPartial {
