@@ -302,6 +302,13 @@ impl TermsPartial {
                 // Keys are packed and hashed AHEAD tokens early, their slots prefetched then,
                 // and their entries prefetched AHEAD / 2 tokens early, so that a rare term's
                 // two cache misses overlap with the work on the tokens before it.
+                // Each token's id, written in place (the buffer sized once).
+                let mut recorded: &mut [u32] = &mut [];
+                if RECORD && let Some(ids) = ids.as_deref_mut() {
+                    ids.clear();
+                    ids.resize(tokens.len(), 0);
+                    recorded = ids.as_mut_slice();
+                }
                 let mut ring = [Prepared::default(); RING];
                 for (i, token) in tokens.iter().enumerate().take(AHEAD) {
                     ring[i] = TermTable::prepare_token(&token.text);
@@ -323,8 +330,8 @@ impl TermsPartial {
                         stamp,
                         collect,
                     );
-                    if RECORD && let Some(ids) = ids.as_deref_mut() {
-                        ids.push(term);
+                    if RECORD && let Some(slot) = recorded.get_mut(i) {
+                        *slot = term;
                     }
                     position += 1;
                 }
