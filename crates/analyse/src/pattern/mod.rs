@@ -1007,6 +1007,39 @@ impl Matcher {
             let Some(sentence) = bounds.sentence(start) else {
                 continue;
             };
+            // The common case, one candidate of one word: it matches here (its first word
+            // does) unless its group's previous match covers this word.
+            if let [p] = *self.candidates(words, start, cache)
+                && self.lens.get(p as usize) == Some(&1)
+            {
+                let g = group(p as usize);
+                match busy.iter_mut().find(|(bg, _)| *bg == g) {
+                    Some((_, free)) if *free > start => {}
+                    Some((_, free)) => {
+                        *free = start + 1;
+                        out.found(
+                            PatternMatch {
+                                start,
+                                len: 1,
+                                pattern: p as usize,
+                            },
+                            sentence,
+                        );
+                    }
+                    None => {
+                        busy.push((g, start + 1));
+                        out.found(
+                            PatternMatch {
+                                start,
+                                len: 1,
+                                pattern: p as usize,
+                            },
+                            sentence,
+                        );
+                    }
+                }
+                continue;
+            }
             here.clear();
             self.matches_from(words, start, cache, &mut here, || bounds.end(start));
             if here.is_empty() {
