@@ -754,6 +754,18 @@ impl Matcher {
         None
     }
 
+    /// The one pattern word `i` starts when it is the only candidate and one word long, read
+    /// straight from the entry by the word's id (`None`: no id, no entry yet, or another case).
+    #[inline(always)]
+    fn lone_word<T: Words>(&self, words: &T, i: usize, cache: &MatchCache) -> Option<u32> {
+        let at = *cache.by_id.get(words.id(i)? as usize)?;
+        if at == UNSEEN || at & SINGLE == 0 {
+            return None;
+        }
+        let p = at & !SINGLE;
+        (self.lens.get(p as usize) == Some(&1)).then_some(p)
+    }
+
     /// The candidate list of word `i` (which [`Matcher::may_start_word`] let through), from the
     /// cache or worked out and remembered.
     #[inline]
@@ -1009,9 +1021,14 @@ impl Matcher {
             };
             // The common case, one candidate of one word: it matches here (its first word
             // does) unless its group's previous match covers this word.
-            if let [p] = *self.candidates(words, start, cache)
-                && self.lens.get(p as usize) == Some(&1)
-            {
+            let lone = match self.lone_word(words, start, cache) {
+                Some(p) => Some(p),
+                None => match *self.candidates(words, start, cache) {
+                    [p] if self.lens.get(p as usize) == Some(&1) => Some(p),
+                    _ => None,
+                },
+            };
+            if let Some(p) = lone {
                 let g = group(p as usize);
                 match busy.iter_mut().find(|(bg, _)| *bg == g) {
                     Some((_, free)) if *free > start => {}
@@ -1124,6 +1141,17 @@ impl Matcher {
                 continue;
             };
             // The common case, one candidate of one word: its match, without staging.
+            if let Some(p) = self.lone_word(words, start, cache) {
+                out.found(
+                    PatternMatch {
+                        start,
+                        len: 1,
+                        pattern: p as usize,
+                    },
+                    sentence,
+                );
+                continue;
+            }
             if let [p] = *self.candidates(words, start, cache)
                 && self.lens.get(p as usize) == Some(&1)
             {
