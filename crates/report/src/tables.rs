@@ -19,6 +19,21 @@ fn io_err(e: csv::Error) -> io::Error {
     }
 }
 
+/// The texts of sets of floats already written by [`Rows::float_set`], by their bits.
+pub(crate) struct FloatSets<const N: usize> {
+    known: std::collections::HashMap<[u64; N], std::ops::Range<usize>>,
+    texts: Vec<u8>,
+}
+
+impl<const N: usize> FloatSets<N> {
+    pub(crate) fn new() -> Self {
+        FloatSets {
+            known: std::collections::HashMap::new(),
+            texts: Vec::new(),
+        }
+    }
+}
+
 /// Rows written into one buffer, quoted exactly as the `csv` crate's default writer (with a
 /// `\n` terminator) quotes them: a field is quoted when it holds `,`, `"`, `\r` or `\n`, and a
 /// `"` inside is doubled. For the large tables, where the `csv` crate's per-field calls and
@@ -113,6 +128,28 @@ impl<'w> Rows<'w> {
     pub(crate) fn repeated_float(&mut self, x: f64) {
         self.buf.push(b',');
         self.floats.push(&mut self.buf, x);
+    }
+
+    /// Float fields (as [`Rows::float`]) whose values repeat together row after row: each
+    /// distinct set is laid out once and its text kept in `memo`.
+    pub(crate) fn float_set<const N: usize>(&mut self, xs: [f64; N], memo: &mut FloatSets<N>) {
+        let key = xs.map(f64::to_bits);
+        if let Some(range) = memo.known.get(&key)
+            && let Some(text) = memo.texts.get(range.clone())
+        {
+            self.buf.extend_from_slice(text);
+            return;
+        }
+        let from = self.buf.len();
+        for x in xs {
+            self.float(x);
+        }
+        let Some(text) = self.buf.get(from..) else {
+            return;
+        };
+        let at = memo.texts.len();
+        memo.texts.extend_from_slice(text);
+        memo.known.insert(key, at..memo.texts.len());
     }
 
     /// An empty field.

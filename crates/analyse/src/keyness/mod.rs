@@ -4,6 +4,7 @@
 mod partial;
 mod stats;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,7 @@ use wordmill_model::NormalisedDoc;
 
 pub use partial::KeynessPartial;
 
+use crate::sentiment::FxBuild;
 use crate::terms::select_features;
 use crate::{Analyser, PruneStats, Terms, TermsConfig, TermsPartial};
 
@@ -792,12 +794,16 @@ fn compare(
     let (reference_documents, r, b) = sum(&reference);
     let mut rows = Vec::new();
     if t > 0 && r > 0 {
+        // Terms share count pairs (most are rare): each pair's statistics are worked out once.
+        let mut known: HashMap<(u64, u64), stats::TableStats, FxBuild> = HashMap::default();
         for (column, term) in vocabulary.iter().enumerate() {
             let (a, b) = (a[column], b[column]);
             if a == 0 && b == 0 {
                 continue;
             }
-            let s = stats::table_stats(a, b, t, r);
+            let s = *known
+                .entry((a, b))
+                .or_insert_with(|| stats::table_stats(a, b, t, r));
             rows.push(KeynessRow {
                 term: Arc::clone(term),
                 target_count: a,

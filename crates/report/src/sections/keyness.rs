@@ -13,7 +13,7 @@ use crate::html::*;
 use crate::markdown::{fit, md};
 use crate::model::SectionReader;
 use crate::section::{AnalyserSection, DataFile, HtmlContext, Section};
-use crate::tables::Rows;
+use crate::tables::{FloatSets, Rows};
 use crate::text::{plural, thousands};
 
 /// Bars on each side of a target's chart (the most over- and the most under-represented).
@@ -207,15 +207,16 @@ pub const KEYNESS_COLUMNS: &str =
 pub fn write_keyness_csv(w: &mut dyn Write, out: &KeynessOutput) -> io::Result<()> {
     let mut rows = Rows::new(w);
     rows.header(KEYNESS_COLUMNS)?;
+    // Rows of the same two counts in a comparison have the same statistics: their text is
+    // laid out once.
+    let mut stats = FloatSets::new();
     for c in &out.comparisons {
         for r in &c.rows {
             rows.text(&c.label, true);
             rows.text(&r.term, false);
             rows.integer(r.target_count);
             rows.integer(r.reference_count);
-            for x in [r.chi2, r.chi2_p, r.g2, r.g2_p, r.log_ratio] {
-                rows.float(x);
-            }
+            rows.float_set([r.chi2, r.chi2_p, r.g2, r.g2_p, r.log_ratio], &mut stats);
             rows.end()?;
         }
     }
