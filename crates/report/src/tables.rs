@@ -21,18 +21,43 @@ fn io_err(e: csv::Error) -> io::Error {
 
 /// The texts of sets of floats already written by [`Rows::float_set`], by their bits.
 pub(crate) struct FloatSets<const N: usize> {
-    known: std::collections::HashMap<[u64; N], std::ops::Range<usize>>,
+    known: std::collections::HashMap<[u64; N], std::ops::Range<usize>, BitsBuild>,
     texts: Vec<u8>,
 }
 
 impl<const N: usize> FloatSets<N> {
     pub(crate) fn new() -> Self {
         FloatSets {
-            known: std::collections::HashMap::new(),
+            known: std::collections::HashMap::default(),
             texts: Vec::new(),
         }
     }
 }
+
+/// A hasher for keys made of a few words (the bits of floats): each word mixed in by a
+/// rotation and a multiplication, enough for a memo of this process's own values.
+#[derive(Default)]
+struct BitsHasher(u64);
+
+impl std::hash::Hasher for BitsHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type BitsBuild = std::hash::BuildHasherDefault<BitsHasher>;
 
 /// Rows written into one buffer, quoted exactly as the `csv` crate's default writer (with a
 /// `\n` terminator) quotes them: a field is quoted when it holds `,`, `"`, `\r` or `\n`, and a
