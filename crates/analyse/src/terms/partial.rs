@@ -245,7 +245,7 @@ impl TermsPartial {
         self.observe_counting::<false>(ordinal, id, tokens, ngrams, keep_row, keep_row, None);
     }
 
-    /// As [`observe`](Self::observe), and, when unigrams are counted, appends to `ids` the id
+    /// As [`observe`](Self::observe), and, when unigrams are counted, fills `ids` with the id
     /// of each token's term in this table, in token order; returns the table's identity
     /// (the same for as long as this state lives, and never that of another table: a term's
     /// id never changes, merges only add terms).
