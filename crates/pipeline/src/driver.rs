@@ -240,8 +240,9 @@ fn sort_skips(skipped: &mut [Skip]) {
 /// Version of the state format (2: each line ends with a checksum of its content; 3: `partial`
 /// holds `documents` and one member per analyser of the pipeline, keyed by its
 /// `[analyse.<key>]`, and no member for an analyser the pipeline does not have; 4: an analyser
-/// whose state another holds, the terms analyser beside keyness, has an empty member).
-pub const STATE_VERSION: u32 = 4;
+/// whose state another holds, the terms analyser beside keyness, has an empty member; 5: the
+/// keyness state is one terms state for the corpus and, per value, counts by its term ids).
+pub const STATE_VERSION: u32 = 5;
 
 /// What ends a state line before its closing brace: `,"checksum":"<64 hex digits>"`.
 const CHECKSUM_KEY: &str = ",\"checksum\":\"";

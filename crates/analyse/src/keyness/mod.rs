@@ -13,7 +13,6 @@ use wordmill_model::NormalisedDoc;
 pub use partial::KeynessPartial;
 
 use crate::sentiment::FxBuild;
-use crate::terms::select_features;
 use crate::{Analyser, PruneStats, Terms, TermsConfig, TermsPartial};
 
 /// The statistic that orders the terms of a comparison in reports (`measure`).
@@ -464,9 +463,9 @@ impl crate::Configure for Keyness {
                 sum.saturating_add(d.tokens.saturating_sub(n as u64 - 1))
             });
         }
-        for (value, bucket) in partial.buckets() {
+        for (value, n_docs, n_tokens, occurrences) in partial.totals() {
             let want = expected.remove(&value).unwrap_or_default();
-            let got = (bucket.n_docs(), bucket.n_tokens(), bucket.total_count());
+            let got = (n_docs, n_tokens, occurrences.unwrap_or(want.2));
             if got != want {
                 let name = value.map_or_else(
                     || "the documents without the key".to_string(),
@@ -483,17 +482,21 @@ impl crate::Configure for Keyness {
                 "the keyness counts have no value {value:?}, which {n} documents have"
             )));
         }
-        let keeps_rows = self.shares_terms && self.config.features.per_document;
-        if let Some((value, _)) = partial
-            .buckets()
-            .find(|(_, b)| b.has_rows() != (keeps_rows && b.n_docs() > 0))
-        {
+        let total = partial.terms.total_count();
+        let want: u64 = documents.iter().fold(0u64, |sum, d| {
+            (min_n.max(1)..=max_n).fold(sum, |sum, n| {
+                sum.saturating_add(d.tokens.saturating_sub(n as u64 - 1))
+            })
+        });
+        if total != want {
             return Err(crate::InvalidState(format!(
-                "the keyness counts of {} {} per-document rows",
-                value.map_or_else(
-                    || "the documents without the key".to_string(),
-                    |v| format!("value {v:?}")
-                ),
+                "the keyness corpus counts hold {total} n-grams, the documents {want}"
+            )));
+        }
+        let keeps_rows = self.shares_terms && self.config.features.per_document;
+        if partial.terms.has_rows() != (keeps_rows && partial.documents() > 0) {
+            return Err(crate::InvalidState(format!(
+                "the keyness corpus counts {} per-document rows",
                 if keeps_rows { "lack" } else { "hold" }
             )));
         }
@@ -543,7 +546,7 @@ pub(crate) struct Side {
 }
 
 /// Each value's counts over the features of the whole corpus (chosen as the terms analyser
-/// chooses them): what keyness compares and trends draws.
+/// chooses them): what keyness compares.
 pub(crate) struct Counted {
     /// The features' texts, in feature order.
     pub(crate) vocabulary: Vec<Arc<str>>,
@@ -554,34 +557,26 @@ pub(crate) struct Counted {
 }
 
 /// The terms analyser's state (with configuration `features`) for the documents `partial` has
-/// seen: the per-value counts added up. The corpus features are chosen on the way and kept in
-/// `partial`, so that finishing it does not choose them again.
+/// seen, handed over whole. The corpus features are chosen on the way and kept in `partial`,
+/// so that finishing it does not choose them again; `partial` is then only good for finishing.
 pub(crate) fn terms_state_of(
     features: &TermsConfig,
     partial: &mut KeynessPartial,
 ) -> Option<TermsPartial> {
-    // The largest count copied whole, the others added to it.
-    let buckets: Vec<&TermsPartial> = partial.buckets().map(|(_, b)| b).collect();
-    let largest = (0..buckets.len()).max_by_key(|&i| buckets[i].remap_cost())?;
-    let mut all = buckets[largest].clone();
-    let remaps: Vec<Option<Vec<u32>>> = buckets
-        .iter()
-        .enumerate()
-        .map(|(i, bucket)| (i != largest).then(|| all.absorb(bucket)))
-        .collect();
-    let (kept, pruned) = all.choose_features(features).clone();
+    let (kept, pruned) = partial.terms.choose_features(features).clone();
     let vocabulary = kept
         .iter()
-        .map(|&id| all.term_text(id))
+        .map(|&id| partial.terms.term_text(id))
         .collect::<Option<Vec<Arc<str>>>>()?;
+    let terms = partial.terms.table_len();
+    let state = std::mem::take(&mut partial.terms);
     partial.chosen = Some(partial::Chosen {
-        remaps,
-        terms: all.distinct_terms(),
+        terms,
         kept,
         vocabulary,
         pruned,
     });
-    Some(all)
+    Some(state)
 }
 
 /// Chooses the features over the whole corpus, counts them per value and compares.
@@ -604,84 +599,24 @@ fn finish(config: &KeynessConfig, partial: KeynessPartial) -> KeynessOutput {
 }
 
 /// Chooses the features over the whole corpus (unless they were chosen when the terms state
-/// was made) and counts them per value.
+/// was handed over) and counts them per value.
 pub(crate) fn count_values(features: &TermsConfig, mut partial: KeynessPartial) -> Counted {
-    let documents = partial.documents();
-    if let Some(chosen) = partial.chosen.take() {
-        return counted_chosen(partial, chosen);
-    }
-
-    // The corpus totals of every feature: the largest count taken as it is, the others'
-    // terms added to it; for each value, where its terms are there (`None`: in place).
-    let mut buckets = partial.into_buckets();
-    let largest = (0..buckets.len())
-        .max_by_key(|&i| buckets[i].1.remap_cost())
-        .unwrap_or(0);
-    let mut corpus = buckets
-        .get_mut(largest)
-        .map(|(_, b)| std::mem::take(b))
-        .unwrap_or_default();
-    let largest_docs = corpus.n_docs();
-    let largest_counts: Vec<u64> = corpus.term_counts().collect();
-    let remaps: Vec<Option<Vec<u32>>> = buckets
-        .iter()
-        .enumerate()
-        .map(|(i, (_, bucket))| (i != largest).then(|| corpus.add_vocabulary(bucket)))
-        .collect();
-    let (kept, pruned) = select_features(features, documents, corpus.table());
-    const PRUNED: u32 = u32::MAX;
-    let mut column_of = vec![PRUNED; corpus.distinct_terms()];
-    for (column, &id) in kept.iter().enumerate() {
-        column_of[id] = u32::try_from(column).unwrap_or(PRUNED);
-    }
-    let vocabulary: Vec<Arc<str>> = kept.iter().filter_map(|&id| corpus.term_text(id)).collect();
-    drop(corpus);
-
-    // Each value's counts over the features, in feature order.
-    let mut values: Vec<(String, Side)> = Vec::new();
-    for ((value, bucket), remap) in buckets.iter().zip(&remaps) {
-        let Some(value) = value else { continue };
-        let mut counts = vec![0u64; vocabulary.len()];
-        let mut add = |id: u32, count: u64| {
-            let column = column_of.get(id as usize).copied().unwrap_or(PRUNED);
-            if let Some(c) = counts.get_mut(column as usize) {
-                *c = c.saturating_add(count);
+    let chosen = match partial.chosen.take() {
+        Some(chosen) => chosen,
+        None => {
+            let (kept, pruned) = partial.terms.select_features(features);
+            let vocabulary = kept
+                .iter()
+                .filter_map(|&id| partial.terms.term_text(id))
+                .collect();
+            partial::Chosen {
+                terms: partial.terms.table_len(),
+                kept,
+                vocabulary,
+                pruned,
             }
-        };
-        let n_docs = match remap {
-            Some(remap) => {
-                for (count, &id) in bucket.term_counts().zip(remap) {
-                    add(id, count);
-                }
-                bucket.n_docs()
-            }
-            None => {
-                for (id, &count) in largest_counts.iter().enumerate() {
-                    add(u32::try_from(id).unwrap_or(PRUNED), count);
-                }
-                largest_docs
-            }
-        };
-        let total = counts.iter().fold(0u64, |s, &c| s.saturating_add(c));
-        values.push((
-            value.clone(),
-            Side {
-                documents: n_docs,
-                counts,
-                total,
-            },
-        ));
-    }
-    Counted {
-        vocabulary,
-        values,
-        pruned,
-    }
-}
-
-/// Counts with the features chosen when the terms analyser's state was made (see
-/// [`terms_state_of`]): each value's counts over them.
-fn counted_chosen(partial: KeynessPartial, chosen: partial::Chosen) -> Counted {
+        }
+    };
     const PRUNED: u32 = u32::MAX;
     let mut column_of = vec![PRUNED; chosen.terms];
     for (column, &id) in chosen.kept.iter().enumerate() {
@@ -690,24 +625,19 @@ fn counted_chosen(partial: KeynessPartial, chosen: partial::Chosen) -> Counted {
         }
     }
     let mut values: Vec<(String, Side)> = Vec::new();
-    for ((value, bucket), remap) in partial.buckets().zip(&chosen.remaps) {
-        let Some(value) = value else { continue };
+    for (value, group) in partial.groups() {
         let mut counts = vec![0u64; chosen.vocabulary.len()];
-        for (id, count) in bucket.term_counts().enumerate() {
-            let id = match remap {
-                Some(remap) => remap.get(id).map_or(PRUNED, |&id| id) as usize,
-                None => id,
-            };
-            let column = column_of.get(id).copied().unwrap_or(PRUNED);
+        group.counts.each(|id, count| {
+            let column = column_of.get(id as usize).copied().unwrap_or(PRUNED);
             if let Some(c) = counts.get_mut(column as usize) {
                 *c = c.saturating_add(count);
             }
-        }
+        });
         let total = counts.iter().fold(0u64, |s, &c| s.saturating_add(c));
         values.push((
             value.to_string(),
             Side {
-                documents: bucket.n_docs(),
+                documents: group.documents,
                 counts,
                 total,
             },

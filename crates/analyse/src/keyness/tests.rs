@@ -343,16 +343,59 @@ fn a_loaded_state_is_checked_against_the_documents() {
     let mut longer = rows;
     longer[0].tokens = 4;
     assert!(keyness.validate(&p, &longer).is_err());
-    // A state whose counts contradict themselves.
-    let bad = r#"{"groups":{"d":{"n_docs":1,"n_tokens":1,"terms":[["a",1,2,0,0]],"docs":[]}},
-        "without_key":{"n_docs":0,"n_tokens":0,"terms":[],"docs":[]}}"#;
-    let bad: KeynessPartial = serde_json::from_str(bad).unwrap();
-    let e = bad.validate().unwrap_err();
-    assert!(e.0.contains("value \"d\"") && e.0.contains("\"a\""), "{e}");
-    let empty = r#"{"groups":{"d":{"n_docs":0,"n_tokens":0,"terms":[],"docs":[]}},
-        "without_key":{"n_docs":0,"n_tokens":0,"terms":[],"docs":[]}}"#;
-    let empty: KeynessPartial = serde_json::from_str(empty).unwrap();
+    // A state whose counts contradict themselves: a value counting a term more often than
+    // the corpus, a term id the corpus does not have, a value without documents, documents
+    // the corpus does not hold, ids out of order.
+    let state = |groups: &str, without: &str| {
+        format!(
+            r#"{{"terms":{{"n_docs":2,"n_tokens":3,"terms":[["a",2,2,0,0],["b",1,1,1,0]],"docs":[]}},
+            "groups":{groups},"without_key":{without}}}"#
+        )
+    };
+    let loaded = |groups: &str, without: &str| {
+        serde_json::from_str::<KeynessPartial>(&state(groups, without)).map_err(|e| e.to_string())
+    };
+    let fine = loaded(
+        r#"{"d":{"documents":1,"tokens":2,"counts":[[0,1],[1,1]]}}"#,
+        r#"{"documents":1,"tokens":1}"#,
+    )
+    .unwrap();
+    assert_eq!(fine.validate(), Ok(()));
+    let more = loaded(
+        r#"{"d":{"documents":1,"tokens":2,"counts":[[0,3]]}}"#,
+        r#"{"documents":1,"tokens":1}"#,
+    )
+    .unwrap();
+    let e = more.validate().unwrap_err();
+    assert!(e.0.contains("\"a\"") && e.0.contains("counts 3"), "{e}");
+    let unknown = loaded(
+        r#"{"d":{"documents":1,"tokens":2,"counts":[[7,1]]}}"#,
+        r#"{"documents":1,"tokens":1}"#,
+    )
+    .unwrap();
+    let e = unknown.validate().unwrap_err();
+    assert!(
+        e.0.contains("value \"d\"") && e.0.contains("term id 7"),
+        "{e}"
+    );
+    let empty = loaded(
+        r#"{"d":{"documents":0,"tokens":0,"counts":[]}}"#,
+        r#"{"documents":2,"tokens":3}"#,
+    )
+    .unwrap();
     assert!(empty.validate().unwrap_err().0.contains("no documents"));
+    let extra = loaded(
+        r#"{"d":{"documents":2,"tokens":2,"counts":[]}}"#,
+        r#"{"documents":1,"tokens":1}"#,
+    )
+    .unwrap();
+    assert!(extra.validate().unwrap_err().0.contains("3 documents"));
+    let unordered = loaded(
+        r#"{"d":{"documents":1,"tokens":2,"counts":[[1,1],[0,1]]}}"#,
+        r#"{"documents":1,"tokens":1}"#,
+    )
+    .unwrap_err();
+    assert!(unordered.contains("increasing order"), "{unordered}");
     assert!(serde_json::from_str::<KeynessPartial>(r#"{"groups":{},"extra":1}"#).is_err());
 }
 
@@ -503,8 +546,69 @@ mod sharing {
         prop::collection::vec((prop::option::of(0usize..3), text), 0..12)
     }
 
+    /// Documents over a larger vocabulary (numbers as words), so that the counts of the
+    /// values with many documents become arrays and the others stay maps.
+    fn wide_corpus() -> impl Strategy<Value = Vec<(Option<usize>, String)>> {
+        let text = prop::collection::vec(0u32..160, 0..60).prop_map(|w| {
+            w.iter()
+                .map(|n| format!("w{n}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        prop::collection::vec(
+            (
+                prop::option::of(prop::sample::select(vec![0usize, 0, 0, 1, 2])),
+                text,
+            ),
+            0..16,
+        )
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Over a larger vocabulary: merged partials, in any split, finish as one partial, and
+        /// the terms state handed over finishes as the terms analyser's own.
+        #[test]
+        fn wide_vocabularies_merge_exactly(
+            docs in wide_corpus(),
+            split in prop::collection::vec(0usize..3, 16),
+            max_n in 1usize..3,
+        ) {
+            let features = TermsConfig {
+                ngram_range: (1, max_n),
+                ..TermsConfig::default()
+            };
+            let mut config = KeynessConfig::new("party");
+            config.features = features.clone();
+            let keyness = Keyness::new(config).sharing_terms();
+            let terms = Terms::new(features);
+            let parties = ["d", "r", "i"];
+            let docs: Vec<Document> = docs
+                .iter()
+                .enumerate()
+                .map(|(i, (p, text))| doc(i as u64, p.map(|p| parties[p]), text))
+                .collect();
+            let mut direct = terms.partial();
+            let mut parts: Vec<KeynessPartial> = (0..3).map(|_| keyness.partial()).collect();
+            let mut one = keyness.partial();
+            for (i, d) in docs.iter().enumerate() {
+                terms.observe(&mut direct, &normalise(d));
+                keyness.observe(&mut parts[split[i]], &normalise(d));
+                keyness.observe(&mut one, &normalise(d));
+            }
+            let mut merged = parts.pop().unwrap();
+            for p in parts {
+                let json = serde_json::to_string(&p).unwrap();
+                let p: KeynessPartial = serde_json::from_str(&json).unwrap();
+                prop_assert!(p.validate().is_ok());
+                merged.merge(p);
+            }
+            prop_assert!(merged.validate().is_ok());
+            let shared = keyness.terms_state(&mut merged).unwrap();
+            prop_assert_eq!(terms.finish(shared), terms.finish(direct));
+            prop_assert_eq!(keyness.finish(merged), keyness.finish(one));
+        }
 
         /// The terms state made from the keyness state, however the documents were split
         /// over partials and merged, finishes as a terms analyser that saw the documents

@@ -276,6 +276,11 @@ impl TermsPartial {
         &self.scratch
     }
 
+    /// The pairs [`observe_collect`](Self::observe_collect) returned for the last document.
+    pub(crate) fn collected(&self) -> &[(u32, u64)] {
+        &self.scratch
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn observe_counting<const RECORD: bool>(
         &mut self,
@@ -404,11 +409,6 @@ impl TermsPartial {
         self.vocab.entries().iter().map(|e| e.totals.count)
     }
 
-    /// The term table.
-    pub(crate) fn table(&self) -> &TermTable {
-        &self.vocab
-    }
-
     /// The features `config` keeps of this state (see [`super::select_features`]): their
     /// ids, in feature order, and what pruning removed.
     pub(crate) fn select_features(&self, config: &TermsConfig) -> (Vec<usize>, PruneStats) {
@@ -504,26 +504,6 @@ impl TermsPartial {
             }
             remap.push(next_id(id));
         }
-        remap
-    }
-
-    /// Adds `other` to this state, leaving it as it is: what `merge` does, `other`'s rows
-    /// copied. Returns, for each id of `other`, the term's id here.
-    pub(crate) fn absorb(&mut self, other: &TermsPartial) -> Vec<u32> {
-        let remap = self.add_vocabulary(other);
-        let rows = other.docs.iter().map(|row| DocRow {
-            terms: row
-                .terms
-                .iter()
-                .map(|&(id, count)| (remap.get(id as usize).copied().unwrap_or(id), count))
-                .collect(),
-            ..row.clone()
-        });
-        self.docs.extend(rows);
-        self.row_entries += other.row_entries;
-        self.n_docs += other.n_docs;
-        self.n_tokens += other.n_tokens;
-        self.epoch = self.epoch.max(other.epoch);
         remap
     }
 }
