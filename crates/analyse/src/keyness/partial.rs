@@ -127,9 +127,14 @@ impl Counts {
                     }
                 }
             }
-            Counts::Sparse(_) => {
+            Counts::Sparse(map) => {
+                map.reserve(pairs.len());
                 for &(id, count) in pairs {
-                    self.add(id, count, table);
+                    let c = map.entry(id).or_insert(0);
+                    *c = c.saturating_add(count);
+                }
+                if map.len() * 2 >= table && map.len() >= 64 {
+                    self.densify(table);
                 }
             }
         }
