@@ -567,56 +567,13 @@ mod sharing {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
-        /// Over a larger vocabulary: merged partials, in any split, finish as one partial, and
-        /// the terms state handed over finishes as the terms analyser's own.
-        #[test]
-        fn wide_vocabularies_merge_exactly(
-            docs in wide_corpus(),
-            split in prop::collection::vec(0usize..3, 16),
-            max_n in 1usize..3,
-        ) {
-            let features = TermsConfig {
-                ngram_range: (1, max_n),
-                ..TermsConfig::default()
-            };
-            let mut config = KeynessConfig::new("party");
-            config.features = features.clone();
-            let keyness = Keyness::new(config).sharing_terms();
-            let terms = Terms::new(features);
-            let parties = ["d", "r", "i"];
-            let docs: Vec<Document> = docs
-                .iter()
-                .enumerate()
-                .map(|(i, (p, text))| doc(i as u64, p.map(|p| parties[p]), text))
-                .collect();
-            let mut direct = terms.partial();
-            let mut parts: Vec<KeynessPartial> = (0..3).map(|_| keyness.partial()).collect();
-            let mut one = keyness.partial();
-            for (i, d) in docs.iter().enumerate() {
-                terms.observe(&mut direct, &normalise(d));
-                keyness.observe(&mut parts[split[i]], &normalise(d));
-                keyness.observe(&mut one, &normalise(d));
-            }
-            let mut merged = parts.pop().unwrap();
-            for p in parts {
-                let json = serde_json::to_string(&p).unwrap();
-                let p: KeynessPartial = serde_json::from_str(&json).unwrap();
-                prop_assert!(p.validate().is_ok());
-                merged.merge(p);
-            }
-            prop_assert!(merged.validate().is_ok());
-            let shared = keyness.terms_state(&mut merged).unwrap();
-            prop_assert_eq!(terms.finish(shared), terms.finish(direct));
-            prop_assert_eq!(keyness.finish(merged), keyness.finish(one));
-        }
-
         /// The terms state made from the keyness state, however the documents were split
-        /// over partials and merged, finishes as a terms analyser that saw the documents
+        /// over partials (saved and loaded) and merged, finishes as a terms analyser that saw the documents
         /// itself, rows included; and the comparisons are those of one partial.
         #[test]
         fn the_terms_state_equals_counting_the_terms(
-            docs in corpus(),
-            split in prop::collection::vec(0usize..3, 12),
+            docs in prop_oneof![corpus(), wide_corpus()],
+            split in prop::collection::vec(0usize..3, 16),
             max_n in 1usize..3,
             per_document in any::<bool>(),
             min_df in 1u64..3,
@@ -645,8 +602,12 @@ mod sharing {
             }
             let mut merged = parts.pop().unwrap();
             for p in parts {
+                // Through a state file and back, checked as a loaded state is.
+                let p: KeynessPartial = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+                prop_assert!(p.validate().is_ok());
                 merged.merge(p);
             }
+            prop_assert!(merged.validate().is_ok());
             let shared = keyness.terms_state(&mut merged).unwrap();
             prop_assert_eq!(terms.finish(shared), terms.finish(direct));
             // Without sharing there is nothing to hand over.
