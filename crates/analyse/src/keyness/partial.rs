@@ -88,31 +88,6 @@ impl Default for Counts {
 }
 
 impl Counts {
-    /// Adds `count` to term `id`'s count; `table` is the number of terms in the table (ids are
-    /// below it).
-    #[inline]
-    fn add(&mut self, id: u32, count: u64, table: usize) {
-        match self {
-            Counts::Dense(counts) => {
-                let i = id as usize;
-                if i >= counts.len() {
-                    counts.resize(table.max(i + 1), 0);
-                }
-                if let Some(c) = counts.get_mut(i) {
-                    *c = c.saturating_add(count);
-                }
-            }
-            Counts::Sparse(map) => {
-                let c = map.entry(id).or_insert(0);
-                *c = c.saturating_add(count);
-                // A map entry takes about twice the room of an array slot, and more time.
-                if map.len() * 2 >= table && map.len() >= 64 {
-                    self.densify(table);
-                }
-            }
-        }
-    }
-
     /// Adds each (id, count) of `pairs`; `table` is the number of terms in the table (ids
     /// are below it).
     fn add_all(&mut self, pairs: &[(u32, u64)], table: usize) {
@@ -355,14 +330,16 @@ impl Merge for KeynessPartial {
         }
         let remap = self.terms.merge_remap(std::mem::take(&mut other.terms));
         let table = self.terms.table_len();
+        let mut pairs = Vec::new();
         for (value, theirs) in other.groups {
             let ours = self.groups.entry(value).or_default();
             ours.documents += theirs.documents;
             ours.tokens += theirs.tokens;
+            pairs.clear();
             theirs.counts.each(|id, count| {
-                let id = remap.get(id as usize).copied().unwrap_or(id);
-                ours.counts.add(id, count, table);
+                pairs.push((remap.get(id as usize).copied().unwrap_or(id), count));
             });
+            ours.counts.add_all(&pairs, table);
         }
         self.without_key.documents += other.without_key.documents;
         self.without_key.tokens += other.without_key.tokens;
