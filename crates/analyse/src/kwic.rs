@@ -290,7 +290,7 @@ pub struct KwicPartial {
     /// Token texts seen and the patterns they start (a per-thread memo).
     #[serde(skip)]
     cache: MatchCache,
-    /// The matches of one sentence (scratch space).
+    /// The matches of one document (scratch space).
     #[serde(skip)]
     found: Vec<DocMatch>,
 }
