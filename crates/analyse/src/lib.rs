@@ -88,8 +88,8 @@ pub use dictionary::{
 };
 pub use documents::{DocumentStats, Documents, DocumentsPartial};
 pub use keyness::{
-    Comparison, Keyness, KeynessConfig, KeynessError, KeynessOutput, KeynessPartial, KeynessRow,
-    Measure, ValueTotals,
+    Comparison, FeatureText, Keyness, KeynessConfig, KeynessError, KeynessOutput, KeynessPartial,
+    KeynessRow, Measure, ValueTotals,
 };
 pub use kwic::{
     Kwic, KwicConfig, KwicError, KwicHit, KwicOutput, KwicPartial, MAX_WINDOW, PatternHits,

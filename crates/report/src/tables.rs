@@ -19,23 +19,30 @@ fn io_err(e: csv::Error) -> io::Error {
     }
 }
 
-/// The texts of sets of floats already written by [`Rows::float_set`], by their bits.
-pub(crate) struct FloatSets<const N: usize> {
-    known: std::collections::HashMap<[u64; N], std::ops::Range<usize>, BitsBuild>,
+/// The texts of fields already written by [`Rows::counts_floats`]: by the counts that lead
+/// them, the bits of the floats that follow and where their text is kept.
+pub(crate) struct CountsMemo<const K: usize, const N: usize> {
+    known: std::collections::HashMap<[u64; K], ([u64; N], std::ops::Range<usize>), BitsBuild>,
     texts: Vec<u8>,
 }
 
-impl<const N: usize> FloatSets<N> {
+impl<const K: usize, const N: usize> CountsMemo<K, N> {
     pub(crate) fn new() -> Self {
-        FloatSets {
+        CountsMemo {
             known: std::collections::HashMap::default(),
             texts: Vec::new(),
         }
     }
+
+    /// Forgets every text (for a new table whose floats depend on other things).
+    pub(crate) fn clear(&mut self) {
+        self.known.clear();
+        self.texts.clear();
+    }
 }
 
-/// A hasher for keys made of a few words (the bits of floats): each word mixed in by a
-/// rotation and a multiplication, enough for a memo of this process's own values.
+/// A hasher for keys made of a few words (counts, the bits of floats): each word mixed in by
+/// a rotation and a multiplication, enough for a memo of this process's own values.
 #[derive(Default)]
 struct BitsHasher(u64);
 
@@ -50,6 +57,10 @@ impl std::hash::Hasher for BitsHasher {
 
     fn write_u64(&mut self, x: u64) {
         self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
     }
 
     fn finish(&self) -> u64 {
@@ -155,17 +166,28 @@ impl<'w> Rows<'w> {
         self.floats.push(&mut self.buf, x);
     }
 
-    /// Float fields (as [`Rows::float`]) whose values repeat together row after row: each
-    /// distinct set is laid out once and its text kept in `memo`.
-    pub(crate) fn float_set<const N: usize>(&mut self, xs: [f64; N], memo: &mut FloatSets<N>) {
-        let key = xs.map(f64::to_bits);
-        if let Some(range) = memo.known.get(&key)
+    /// Integer fields followed by float fields (as [`Rows::integer`] and [`Rows::float`]),
+    /// where rows with the same integers mostly have the same floats: the text of each
+    /// distinct set is laid out once and kept in `memo`, under the integers, with the floats'
+    /// bits, so a row whose floats differ from those kept is laid out anew.
+    pub(crate) fn counts_floats<const K: usize, const N: usize>(
+        &mut self,
+        counts: [u64; K],
+        xs: [f64; N],
+        memo: &mut CountsMemo<K, N>,
+    ) {
+        let bits = xs.map(f64::to_bits);
+        if let Some((known, range)) = memo.known.get(&counts)
+            && *known == bits
             && let Some(text) = memo.texts.get(range.clone())
         {
             self.buf.extend_from_slice(text);
             return;
         }
         let from = self.buf.len();
+        for n in counts {
+            self.integer(n);
+        }
         for x in xs {
             self.float(x);
         }
@@ -174,7 +196,7 @@ impl<'w> Rows<'w> {
         };
         let at = memo.texts.len();
         memo.texts.extend_from_slice(text);
-        memo.known.insert(key, at..memo.texts.len());
+        memo.known.insert(counts, (bits, at..memo.texts.len()));
     }
 
     /// An empty field.
@@ -335,6 +357,41 @@ impl<'w> DocumentsCsv<'w> {
 mod tests {
     use super::*;
     use wordmill_model::Metadata;
+
+    proptest::proptest! {
+        /// Memoised counts and floats read as the same fields laid out one by one, also when
+        /// rows with the same counts carry different floats.
+        #[test]
+        fn memoised_fields_equal_fields_laid_out(rows in proptest::collection::vec(
+            ((0u64..4, 0u64..4), proptest::sample::select(vec![0.0, -1.5, 2.0, 1e-300, 0.1, f64::NAN])),
+            0..60,
+        )) {
+            let (mut memoised, mut plain) = (Vec::new(), Vec::new());
+            {
+                let mut out = Rows::new(&mut memoised);
+                let mut memo = CountsMemo::new();
+                for &((a, b), x) in &rows {
+                    out.text("t", true);
+                    out.counts_floats([a, b], [x, -x], &mut memo);
+                    out.end().unwrap();
+                }
+                out.finish().unwrap();
+            }
+            {
+                let mut out = Rows::new(&mut plain);
+                for &((a, b), x) in &rows {
+                    out.text("t", true);
+                    out.integer(a);
+                    out.integer(b);
+                    out.float(x);
+                    out.float(-x);
+                    out.end().unwrap();
+                }
+                out.finish().unwrap();
+            }
+            proptest::prop_assert_eq!(memoised, plain);
+        }
+    }
 
     #[test]
     fn documents_csv_has_metadata_columns_in_first_seen_order_and_prefixes_clashes() {

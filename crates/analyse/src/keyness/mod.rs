@@ -158,11 +158,145 @@ pub enum KeynessError {
     },
 }
 
+/// The text of a feature: a part of one text that holds every feature's, shared by the rows
+/// of every comparison (so that rows own no text of their own). Reads as a `str`.
+#[derive(Clone)]
+pub struct FeatureText {
+    texts: Arc<str>,
+    start: usize,
+    end: usize,
+}
+
+impl FeatureText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        self.texts.get(self.start..self.end).unwrap_or_default()
+    }
+}
+
+impl From<&str> for FeatureText {
+    fn from(text: &str) -> Self {
+        FeatureText {
+            texts: Arc::from(text),
+            start: 0,
+            end: text.len(),
+        }
+    }
+}
+
+impl std::ops::Deref for FeatureText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for FeatureText {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for FeatureText {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for FeatureText {}
+
+impl PartialOrd for FeatureText {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for FeatureText {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for FeatureText {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::fmt::Debug for FeatureText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for FeatureText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for FeatureText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The texts of the features, laid end to end in one text (in the terms state's id order,
+/// which reads that state in order).
+#[derive(Debug, Default)]
+pub(crate) struct Features {
+    texts: Arc<str>,
+    /// Where each feature's text lies in `texts`, in feature order.
+    spans: Vec<(usize, usize)>,
+}
+
+impl Features {
+    /// The texts of the terms `ids` of `terms`, features in the order of `ids`; `None` for an
+    /// unknown id.
+    fn of(terms: &TermsPartial, ids: &[usize]) -> Option<Self> {
+        const NONE: u32 = u32::MAX;
+        let mut column_of = vec![NONE; terms.table_len()];
+        for (column, &id) in ids.iter().enumerate() {
+            *column_of.get_mut(id)? = u32::try_from(column).ok()?;
+        }
+        let mut texts = String::new();
+        let mut spans = vec![(0, 0); ids.len()];
+        for (id, &column) in column_of.iter().enumerate() {
+            if column == NONE {
+                continue;
+            }
+            let start = texts.len();
+            if !terms.push_term_text(id, &mut texts) {
+                return None;
+            }
+            *spans.get_mut(column as usize)? = (start, texts.len());
+        }
+        Some(Features {
+            texts: Arc::from(texts),
+            spans,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Each feature's text, in feature order.
+    fn iter(&self) -> impl Iterator<Item = FeatureText> + '_ {
+        self.spans.iter().map(|&(start, end)| FeatureText {
+            texts: Arc::clone(&self.texts),
+            start,
+            end,
+        })
+    }
+}
+
 /// One term of one comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KeynessRow {
-    /// The term (n-grams joined by one space; shared by the rows of every comparison).
-    pub term: Arc<str>,
+    /// The term (n-grams joined by one space).
+    pub term: FeatureText,
     /// Occurrences in the target's documents (`a`).
     pub target_count: u64,
     /// Occurrences in the reference's documents (`b`).
@@ -548,7 +682,7 @@ pub(crate) struct Side {
 /// chooses them): what keyness compares.
 pub(crate) struct Counted {
     /// The features' texts, in feature order.
-    pub(crate) vocabulary: Vec<Arc<str>>,
+    pub(crate) vocabulary: Features,
     /// Each value (in code-point order) with its counts, in feature order.
     pub(crate) values: Vec<(String, Side)>,
     /// What choosing the features removed.
@@ -563,10 +697,7 @@ pub(crate) fn terms_state_of(
     partial: &mut KeynessPartial,
 ) -> Option<TermsPartial> {
     let (kept, pruned) = partial.terms.choose_features(features).clone();
-    let vocabulary = kept
-        .iter()
-        .map(|&id| partial.terms.term_text(id))
-        .collect::<Option<Vec<Arc<str>>>>()?;
+    let vocabulary = Features::of(&partial.terms, &kept)?;
     let terms = partial.terms.table_len();
     let state = std::mem::take(&mut partial.terms);
     partial.chosen = Some(partial::Chosen {
@@ -604,10 +735,7 @@ pub(crate) fn count_values(features: &TermsConfig, mut partial: KeynessPartial) 
         Some(chosen) => chosen,
         None => {
             let (kept, pruned) = partial.terms.select_features(features);
-            let vocabulary = kept
-                .iter()
-                .filter_map(|&id| partial.terms.term_text(id))
-                .collect();
+            let vocabulary = Features::of(&partial.terms, &kept).unwrap_or_default();
             partial::Chosen {
                 terms: partial.terms.table_len(),
                 kept,
@@ -653,7 +781,7 @@ pub(crate) fn count_values(features: &TermsConfig, mut partial: KeynessPartial) 
 fn compare_all(
     config: &KeynessConfig,
     values: Vec<(String, Side)>,
-    vocabulary: &[Arc<str>],
+    vocabulary: &Features,
     pruned: PruneStats,
     documents: u64,
     documents_without_key: u64,
@@ -702,7 +830,7 @@ fn compare_all(
 
 /// The comparison of `target` with `reference`.
 fn compare(
-    vocabulary: &[Arc<str>],
+    vocabulary: &Features,
     values: &[(String, Side)],
     target: Vec<String>,
     reference: Vec<String>,
@@ -723,6 +851,12 @@ fn compare(
     let (reference_documents, r, b) = sum(&reference);
     let mut rows = Vec::new();
     if t > 0 && r > 0 {
+        rows.reserve_exact(
+            a.iter()
+                .zip(&b)
+                .filter(|&(&a, &b)| a != 0 || b != 0)
+                .count(),
+        );
         // Terms share count pairs (most are rare): each pair's statistics are worked out once.
         let mut known: HashMap<(u64, u64), stats::TableStats, FxBuild> = HashMap::default();
         for (column, term) in vocabulary.iter().enumerate() {
@@ -734,7 +868,7 @@ fn compare(
                 .entry((a, b))
                 .or_insert_with(|| stats::table_stats(a, b, t, r));
             rows.push(KeynessRow {
-                term: Arc::clone(term),
+                term,
                 target_count: a,
                 reference_count: b,
                 chi2: s.chi2,

@@ -50,7 +50,7 @@ pub(crate) struct Chosen {
     /// The ids of the features, in feature order.
     pub(crate) kept: Vec<usize>,
     /// The features' texts, in feature order.
-    pub(crate) vocabulary: Vec<std::sync::Arc<str>>,
+    pub(crate) vocabulary: super::Features,
     /// What the choice removed.
     pub(crate) pruned: crate::PruneStats,
 }

@@ -427,11 +427,20 @@ impl TermsPartial {
         self.chosen.take()
     }
 
-    /// The text of term `id`, shared.
-    pub(crate) fn term_text(&self, id: usize) -> Option<std::sync::Arc<str>> {
+    /// The text of term `id`.
+    pub(crate) fn term_text(&self, id: usize) -> Option<String> {
+        let mut text = String::new();
+        self.push_term_text(id, &mut text).then_some(text)
+    }
+
+    /// Appends the text of term `id` to `out`; false (and nothing appended) for an unknown id.
+    pub(crate) fn push_term_text(&self, id: usize, out: &mut String) -> bool {
         let mut buf = [0u8; SHORT_MAX];
-        let entry = self.vocab.entries().get(id)?;
-        Some(std::sync::Arc::from(self.vocab.key_of(entry, &mut buf)))
+        let Some(entry) = self.vocab.entries().get(id) else {
+            return false;
+        };
+        out.push_str(self.vocab.key_of(entry, &mut buf));
+        true
     }
 
     /// The cost of folding this side into another: its terms plus its row entries.

@@ -270,7 +270,7 @@ impl ChosenFeatures {
                 // Keep every term tied with the last one taken, to break ties by text.
                 order.retain(|&id| count(id) >= cut);
             }
-            let mut order: Vec<(u64, std::sync::Arc<str>, usize)> = order
+            let mut order: Vec<(u64, String, usize)> = order
                 .into_iter()
                 .map(|id| (count(id), texts(id), id))
                 .collect();
@@ -278,7 +278,7 @@ impl ChosenFeatures {
             order
                 .into_iter()
                 .take(config.top)
-                .map(|(_, text, id)| (u32::try_from(id).ok(), text.to_string()))
+                .map(|(_, text, id)| (u32::try_from(id).ok(), text))
                 .collect()
         } else {
             let mut is_feature = vec![false; terms.table_len()];

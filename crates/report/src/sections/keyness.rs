@@ -13,7 +13,7 @@ use crate::html::*;
 use crate::markdown::{fit, md};
 use crate::model::SectionReader;
 use crate::section::{AnalyserSection, DataFile, HtmlContext, Section};
-use crate::tables::{FloatSets, Rows};
+use crate::tables::{CountsMemo, Rows};
 use crate::text::{plural, thousands};
 
 /// Bars on each side of a target's chart (the most over- and the most under-represented).
@@ -207,16 +207,19 @@ pub const KEYNESS_COLUMNS: &str =
 pub fn write_keyness_csv(w: &mut dyn Write, out: &KeynessOutput) -> io::Result<()> {
     let mut rows = Rows::new(w);
     rows.header(KEYNESS_COLUMNS)?;
-    // Rows of the same two counts in a comparison have the same statistics: their text is
-    // laid out once.
-    let mut stats = FloatSets::new();
+    // Rows of the same two counts in a comparison have the same statistics: the text of the
+    // counts and statistics is laid out once per pair.
+    let mut stats = CountsMemo::new();
     for c in &out.comparisons {
+        stats.clear();
         for r in &c.rows {
             rows.text(&c.label, true);
             rows.text(&r.term, false);
-            rows.integer(r.target_count);
-            rows.integer(r.reference_count);
-            rows.float_set([r.chi2, r.chi2_p, r.g2, r.g2_p, r.log_ratio], &mut stats);
+            rows.counts_floats(
+                [r.target_count, r.reference_count],
+                [r.chi2, r.chi2_p, r.g2, r.g2_p, r.log_ratio],
+                &mut stats,
+            );
             rows.end()?;
         }
     }
