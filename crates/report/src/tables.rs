@@ -121,6 +121,13 @@ impl FloatTexts {
     }
 }
 
+/// `s` quoted as [`Rows::text`] writes it.
+pub(crate) fn quoted_text(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    plain::push_csv_text(&mut out, s.as_bytes());
+    out
+}
+
 impl<'w> Rows<'w> {
     const FLUSH_AT: usize = 64 * 1024;
 
@@ -144,6 +151,14 @@ impl<'w> Rows<'w> {
             self.buf.push(b',');
         }
         plain::push_csv_text(&mut self.buf, s.as_bytes());
+    }
+
+    /// A text field already quoted by [`quoted_text`] (for a text repeated row after row).
+    pub(crate) fn quoted(&mut self, quoted: &[u8], first: bool) {
+        if !first {
+            self.buf.push(b',');
+        }
+        self.buf.extend_from_slice(quoted);
     }
 
     /// An integer field (never quoted).

@@ -13,7 +13,7 @@ use crate::html::*;
 use crate::markdown::{fit, md};
 use crate::model::SectionReader;
 use crate::section::{AnalyserSection, DataFile, HtmlContext, Section};
-use crate::tables::{CountsMemo, Rows};
+use crate::tables::{CountsMemo, Rows, quoted_text};
 use crate::text::{plural, thousands};
 
 /// Bars on each side of a target's chart (the most over- and the most under-represented).
@@ -212,8 +212,9 @@ pub fn write_keyness_csv(w: &mut dyn Write, out: &KeynessOutput) -> io::Result<(
     let mut stats = CountsMemo::new();
     for c in &out.comparisons {
         stats.clear();
+        let label = quoted_text(&c.label);
         for r in &c.rows {
-            rows.text(&c.label, true);
+            rows.quoted(&label, true);
             rows.text(&r.term, false);
             rows.counts_floats(
                 [r.target_count, r.reference_count],
