@@ -168,14 +168,22 @@ enum Quoting {
     Double,
 }
 
-/// What `field` needs, eight bytes at a time (a byte equal to `c` is a zero byte of
-/// `word ^ c…c`, found by the exact zero-byte test), the rest one by one; the search stops at
-/// the first `"`.
+/// What `field` needs: sixteen bytes at a time compared at once, then eight at a time (a byte
+/// equal to `c` is a zero byte of `word ^ c…c`, found by the exact zero-byte test), the rest
+/// one by one; the search stops at the first `"`.
 fn quoting(field: &[u8]) -> Quoting {
     use wordmill_model::swar::{HIGH, ONES};
     let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
     let mut special = false;
-    let mut chunks = field.chunks_exact(8);
+    let mut blocks = field.chunks_exact(16);
+    for block in &mut blocks {
+        let (quote, other) = specials16(block);
+        if quote {
+            return Quoting::Double;
+        }
+        special |= other;
+    }
+    let mut chunks = blocks.remainder().chunks_exact(8);
     for chunk in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(chunk);
@@ -200,6 +208,39 @@ fn quoting(field: &[u8]) -> Quoting {
     } else {
         Quoting::None
     }
+}
+
+/// Whether the first 16 bytes of `block` hold a `"`, and whether they hold a `,`, `\r` or `\n`
+/// (both false for a shorter block).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn specials16(block: &[u8]) -> (bool, bool) {
+    let Some(bytes) = block.first_chunk::<16>() else {
+        return (false, false);
+    };
+    #[allow(unsafe_code)]
+    // SAFETY: SSE2 is part of every x86-64 processor, and the unaligned load reads the 16
+    // bytes of `bytes`, a valid reference to exactly 16 bytes.
+    unsafe {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+            _mm_set1_epi8,
+        };
+        let v = _mm_loadu_si128(bytes.as_ptr().cast::<__m128i>());
+        let is = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+        let quote = _mm_movemask_epi8(is(b'"'));
+        let other = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(is(b','), is(b'\r')), is(b'\n')));
+        (quote != 0, other != 0)
+    }
+}
+
+/// As above, byte by byte, where there is no SSE2.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn specials16(block: &[u8]) -> (bool, bool) {
+    let quote = block.contains(&b'"');
+    let other = block.iter().any(|&b| matches!(b, b',' | b'\r' | b'\n'));
+    (quote, other)
 }
 
 #[cfg(test)]
