@@ -242,28 +242,32 @@ impl Serialize for FeatureText {
     }
 }
 
-/// The texts of the features, laid end to end in one text (in the terms state's id order,
-/// which reads that state in order).
+/// The features of a terms state: each term's column, and their texts laid end to end in one
+/// text (in the state's id order, which reads that state in order).
 #[derive(Debug, Default)]
 pub(crate) struct Features {
+    /// For each term id of the state, its feature's column; [`Features::NONE`] for a term
+    /// that is not a feature.
+    column_of: Vec<u32>,
     texts: Arc<str>,
     /// Where each feature's text lies in `texts`, in feature order.
     spans: Vec<(usize, usize)>,
 }
 
 impl Features {
-    /// The texts of the terms `ids` of `terms`, features in the order of `ids`; `None` for an
-    /// unknown id.
+    const NONE: u32 = u32::MAX;
+
+    /// The terms `ids` of `terms` as features, in the order of `ids`; `None` for an unknown
+    /// id.
     fn of(terms: &TermsPartial, ids: &[usize]) -> Option<Self> {
-        const NONE: u32 = u32::MAX;
-        let mut column_of = vec![NONE; terms.table_len()];
+        let mut column_of = vec![Self::NONE; terms.table_len()];
         for (column, &id) in ids.iter().enumerate() {
             *column_of.get_mut(id)? = u32::try_from(column).ok()?;
         }
         let mut texts = String::new();
         let mut spans = vec![(0, 0); ids.len()];
         for (id, &column) in column_of.iter().enumerate() {
-            if column == NONE {
+            if column == Self::NONE {
                 continue;
             }
             let start = texts.len();
@@ -273,6 +277,7 @@ impl Features {
             *spans.get_mut(column as usize)? = (start, texts.len());
         }
         Some(Features {
+            column_of,
             texts: Arc::from(texts),
             spans,
         })
@@ -280,6 +285,14 @@ impl Features {
 
     fn len(&self) -> usize {
         self.spans.len()
+    }
+
+    /// The column of term `id`, if it is a feature.
+    fn column(&self, id: u32) -> Option<usize> {
+        match self.column_of.get(id as usize) {
+            Some(&column) if column != Self::NONE => Some(column as usize),
+            _ => None,
+        }
     }
 
     /// Each feature's text, in feature order.
@@ -698,14 +711,8 @@ pub(crate) fn terms_state_of(
 ) -> Option<TermsPartial> {
     let (kept, pruned) = partial.terms.choose_features(features).clone();
     let vocabulary = Features::of(&partial.terms, &kept)?;
-    let terms = partial.terms.table_len();
     let state = std::mem::take(&mut partial.terms);
-    partial.chosen = Some(partial::Chosen {
-        terms,
-        kept,
-        vocabulary,
-        pruned,
-    });
+    partial.chosen = Some(partial::Chosen { vocabulary, pruned });
     Some(state)
 }
 
@@ -736,27 +743,14 @@ pub(crate) fn count_values(features: &TermsConfig, mut partial: KeynessPartial) 
         None => {
             let (kept, pruned) = partial.terms.select_features(features);
             let vocabulary = Features::of(&partial.terms, &kept).unwrap_or_default();
-            partial::Chosen {
-                terms: partial.terms.table_len(),
-                kept,
-                vocabulary,
-                pruned,
-            }
+            partial::Chosen { vocabulary, pruned }
         }
     };
-    const PRUNED: u32 = u32::MAX;
-    let mut column_of = vec![PRUNED; chosen.terms];
-    for (column, &id) in chosen.kept.iter().enumerate() {
-        if let Some(c) = column_of.get_mut(id) {
-            *c = u32::try_from(column).unwrap_or(PRUNED);
-        }
-    }
     let mut values: Vec<(String, Side)> = Vec::new();
     for (value, group) in partial.groups() {
         let mut counts = vec![0u64; chosen.vocabulary.len()];
         group.counts.each(|id, count| {
-            let column = column_of.get(id as usize).copied().unwrap_or(PRUNED);
-            if let Some(c) = counts.get_mut(column as usize) {
+            if let Some(c) = chosen.vocabulary.column(id).and_then(|c| counts.get_mut(c)) {
                 *c = c.saturating_add(count);
             }
         });

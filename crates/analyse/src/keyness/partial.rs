@@ -45,11 +45,7 @@ pub struct KeynessPartial {
 /// The features of the whole corpus, chosen when the terms state was handed over.
 #[derive(Debug)]
 pub(crate) struct Chosen {
-    /// Number of terms in the table the ids are of.
-    pub(crate) terms: usize,
-    /// The ids of the features, in feature order.
-    pub(crate) kept: Vec<usize>,
-    /// The features' texts, in feature order.
+    /// The features: their columns by term id, and their texts.
     pub(crate) vocabulary: super::Features,
     /// What the choice removed.
     pub(crate) pruned: crate::PruneStats,
