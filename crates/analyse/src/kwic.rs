@@ -55,8 +55,6 @@
 //! assert_eq!((out.patterns[0].hits, out.patterns[0].documents), (2, 2));
 //! ```
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -173,10 +171,11 @@ type HitKey = (Ordinal, usize, usize);
 
 /// One hit: where a pattern matched, and the text around it.
 ///
-/// The text before the match, the match and the text after it are held as one string
-/// ([`left`](Self::left), [`matched`](Self::matched), [`right`](Self::right) read it), and the
-/// document's id is shared by the hits of a document.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// The text before the match, the match and the text after it ([`left`](Self::left),
+/// [`matched`](Self::matched), [`right`](Self::right)) are read from one text shared by the hits
+/// of a document (their contexts laid out once, overlapping ones together), as is the
+/// document's id.
+#[derive(Clone, Deserialize)]
 #[serde(from = "HitFields<String>")]
 pub struct KwicHit {
     /// Index of the pattern in [`KwicConfig::patterns`].
@@ -191,10 +190,11 @@ pub struct KwicHit {
     pub start: usize,
     /// One past its last byte.
     pub end: usize,
-    /// `left`, then the match, then `right`.
-    context: String,
-    /// Where the match begins and ends in `context`.
-    matched_at: (usize, usize),
+    /// The contexts of the document's hits.
+    text: Arc<str>,
+    /// Where, in `text`, the left context begins, the match begins and ends, and the right
+    /// context ends.
+    at: [usize; 4],
 }
 
 impl KwicHit {
@@ -205,26 +205,58 @@ impl KwicHit {
 
     /// The original text before the match: from the first of `window` tokens before it.
     pub fn left(&self) -> &str {
-        &self.context[..self.matched_at.0]
+        &self.text[self.at[0]..self.at[1]]
     }
 
     /// The match as written: `text[start..end]`.
     pub fn matched(&self) -> &str {
-        &self.context[self.matched_at.0..self.matched_at.1]
+        &self.text[self.at[1]..self.at[2]]
     }
 
     /// The original text after the match, to the last of `window` tokens after it.
     pub fn right(&self) -> &str {
-        &self.context[self.matched_at.1..]
+        &self.text[self.at[2]..self.at[3]]
     }
 
-    /// The three parts in one string.
-    fn context_of(left: &str, matched: &str, right: &str) -> (String, (usize, usize)) {
-        let mut context = String::with_capacity(left.len() + matched.len() + right.len());
-        context.push_str(left);
-        context.push_str(matched);
-        context.push_str(right);
-        (context, (left.len(), left.len() + matched.len()))
+    /// The three parts laid out in `text`, where they begin and end in it.
+    fn lay_out(text: &mut String, left: &str, matched: &str, right: &str) -> [usize; 4] {
+        let from = text.len();
+        text.push_str(left);
+        text.push_str(matched);
+        text.push_str(right);
+        let a = from + left.len();
+        [from, a, a + matched.len(), text.len()]
+    }
+}
+
+impl PartialEq for KwicHit {
+    /// Equal fields and equal texts, wherever the texts are held.
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+            && self.end == other.end
+            && self.sentence == other.sentence
+            && self.doc_id == other.doc_id
+            && self.left() == other.left()
+            && self.matched() == other.matched()
+            && self.right() == other.right()
+    }
+}
+
+impl Eq for KwicHit {}
+
+impl std::fmt::Debug for KwicHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KwicHit")
+            .field("pattern", &self.pattern)
+            .field("ordinal", &self.ordinal)
+            .field("doc_id", &self.doc_id)
+            .field("sentence", &self.sentence)
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .field("left", &self.left())
+            .field("matched", &self.matched())
+            .field("right", &self.right())
+            .finish()
     }
 }
 
@@ -245,7 +277,8 @@ struct HitFields<T> {
 
 impl From<HitFields<String>> for KwicHit {
     fn from(h: HitFields<String>) -> Self {
-        let (context, matched_at) = KwicHit::context_of(&h.left, &h.matched, &h.right);
+        let mut text = String::with_capacity(h.left.len() + h.matched.len() + h.right.len());
+        let at = KwicHit::lay_out(&mut text, &h.left, &h.matched, &h.right);
         KwicHit {
             pattern: h.pattern,
             ordinal: h.ordinal,
@@ -253,8 +286,8 @@ impl From<HitFields<String>> for KwicHit {
             sentence: h.sentence,
             start: h.start,
             end: h.end,
-            context,
-            matched_at,
+            text: text.into(),
+            at,
         }
     }
 }
@@ -279,50 +312,121 @@ impl Serialize for KwicHit {
 /// The mergeable state of a concordance: the hits (with `max_hits_csv`, only the first of
 /// each pattern, which merge exactly: the first n of a union are the first n of the parts'
 /// first n) and, per pattern, the number of hits and of documents with one.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+///
+/// The hits are held in one list, in the order they were seen (corpus order when the
+/// documents came in order); states list them by pattern.
+#[derive(Debug, Clone, Default)]
 pub struct KwicPartial {
-    /// Hits of each pattern, in any order.
-    hits: Vec<Vec<KwicHit>>,
+    /// The hits, in the order seen.
+    hits: Vec<KwicHit>,
     /// Hits of each pattern, all counted.
     counts: Vec<u64>,
     /// Documents with a hit of each pattern.
     documents: Vec<u64>,
     /// Token texts seen and the patterns they start (a per-thread memo).
-    #[serde(skip)]
     cache: MatchCache,
     /// The matches of one document (scratch space).
-    #[serde(skip)]
     found: Vec<DocMatch>,
+    /// The contexts of one document's hits, and where each hit is in them (scratch space).
+    contexts: String,
+    places: Vec<[usize; 4]>,
+}
+
+/// A state's concordance: each pattern's hits in a list of its own.
+#[derive(Serialize)]
+struct PartialOut<'a> {
+    hits: Vec<Vec<&'a KwicHit>>,
+    counts: &'a [u64],
+    documents: &'a [u64],
+}
+
+/// A state's concordance, read.
+#[derive(Deserialize)]
+struct PartialIn {
+    hits: Vec<Vec<KwicHit>>,
+    counts: Vec<u64>,
+    documents: Vec<u64>,
+}
+
+impl Serialize for KwicPartial {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut hits: Vec<Vec<&KwicHit>> = vec![Vec::new(); self.counts.len()];
+        for h in &self.hits {
+            if hits.len() <= h.pattern {
+                hits.resize_with(h.pattern + 1, Vec::new);
+            }
+            hits[h.pattern].push(h);
+        }
+        PartialOut {
+            hits,
+            counts: &self.counts,
+            documents: &self.documents,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for KwicPartial {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let state = PartialIn::deserialize(deserializer)?;
+        let mut hits = Vec::with_capacity(state.hits.iter().map(Vec::len).sum());
+        for (i, list) in state.hits.into_iter().enumerate() {
+            if let Some(h) = list.iter().find(|h| h.pattern != i) {
+                return Err(serde::de::Error::custom(format!(
+                    "a hit of pattern {} is listed under pattern {i}",
+                    h.pattern
+                )));
+            }
+            hits.extend(list);
+        }
+        Ok(KwicPartial {
+            hits,
+            counts: state.counts,
+            documents: state.documents,
+            ..KwicPartial::default()
+        })
+    }
 }
 
 impl KwicPartial {
     fn sized(&mut self, n: usize) {
         if self.counts.len() < n {
-            self.hits.resize_with(n, Vec::new);
             self.counts.resize(n, 0);
             self.documents.resize(n, 0);
         }
     }
 
-    /// Keeps each pattern's first `limit` hits, once they hold twice as many (so that
-    /// trimming costs little per hit).
+    /// Keeps each pattern's first `limit` hits, once the hits are twice as many as that for
+    /// every pattern (so that trimming costs little per hit); `force`: whatever their number.
     fn trim(&mut self, limit: Option<usize>, force: bool) {
         let Some(limit) = limit else { return };
-        for hits in &mut self.hits {
-            if hits.len() > limit && (force || hits.len() >= 2 * limit.max(8)) {
-                hits.sort_unstable_by_key(KwicHit::key);
-                hits.truncate(limit);
-            }
+        let patterns = self.counts.len().max(1);
+        let enough = if force {
+            self.hits.len() > limit
+        } else {
+            self.hits.len() >= limit.max(8).saturating_mul(2 * patterns)
+        };
+        if !enough {
+            return;
         }
+        if !self.hits.is_sorted_by_key(KwicHit::key) {
+            self.hits.sort_unstable_by_key(KwicHit::key);
+        }
+        let mut kept = vec![0usize; patterns];
+        self.hits.retain(|h| {
+            let Some(k) = kept.get_mut(h.pattern) else {
+                return true;
+            };
+            *k += 1;
+            *k <= limit
+        });
     }
 }
 
 impl Merge for KwicPartial {
     fn merge(&mut self, other: Self) {
         self.sized(other.counts.len());
-        for (i, hits) in other.hits.into_iter().enumerate() {
-            self.hits[i].extend(hits);
-        }
+        self.hits.extend(other.hits);
         for (a, b) in self.counts.iter_mut().zip(other.counts) {
             *a += b;
         }
@@ -377,36 +481,86 @@ impl Kwic {
         let text = &doc.doc.text;
         let tokens = &doc.tokens;
         let window = self.config.window;
-        let mut seen = vec![false; n];
-        let mut doc_id: Option<Arc<str>> = None;
         let mut found = std::mem::take(&mut partial.found);
         found.clear();
         self.matcher
             .each_doc(tokens, &doc.sentences, ids, &mut partial.cache, &mut found);
-        for &DocMatch { m, sentence } in &found {
+        if found.is_empty() {
+            partial.found = found;
+            return;
+        }
+        // The contexts, laid out once for the document: a hit whose context begins inside
+        // the previous one's (hits come in order) extends it rather than copying it again.
+        let contexts = &mut partial.contexts;
+        let places = &mut partial.places;
+        contexts.clear();
+        places.clear();
+        // (first byte in the document, one past the last, where the first is in `contexts`)
+        let mut run: Option<(usize, usize, usize)> = None;
+        for &DocMatch { m, .. } in &found {
             let first = m.start;
             let last = first + m.len - 1;
             let (start, end) = (tokens[first].span.start, tokens[last].span.end);
-            let from = tokens[first.saturating_sub(window)].span.start;
-            let to = tokens[(last + window).min(tokens.len() - 1)].span.end;
-            let slice = |a: usize, b: usize| text.get(a..b).unwrap_or_default();
-            let (left, right) = if window == 0 {
-                ("", "")
+            let (from, to) = if window == 0 {
+                (start, end)
             } else {
-                (slice(from.min(start), start), slice(end, to.max(end)))
+                let from = tokens[first.saturating_sub(window)].span.start;
+                let to = tokens[(last + window).min(tokens.len() - 1)].span.end;
+                (from.min(start), to.max(end))
             };
-            let (context, matched_at) = KwicHit::context_of(left, slice(start, end), right);
+            let laid_out = text.get(from..to).is_some()
+                && text.is_char_boundary(start)
+                && text.is_char_boundary(end);
+            if !laid_out {
+                // Spans that are not the text's (never from the normaliser): each part on
+                // its own, empty where it is not in the text.
+                let slice = |a: usize, b: usize| text.get(a..b).unwrap_or_default();
+                let at = KwicHit::lay_out(
+                    contexts,
+                    slice(from, start),
+                    slice(start, end),
+                    slice(end, to),
+                );
+                places.push(at);
+                run = None;
+                continue;
+            }
+            let (run_from, run_at) = match run {
+                Some((a, b, at)) if a <= from && from <= b => {
+                    if to > b {
+                        contexts.push_str(&text[b..to]);
+                        run = Some((a, to, at));
+                    }
+                    (a, at)
+                }
+                _ => {
+                    let at = contexts.len();
+                    contexts.push_str(&text[from..to]);
+                    run = Some((from, to, at));
+                    (from, at)
+                }
+            };
+            let place = |byte: usize| run_at + (byte - run_from);
+            places.push([place(from), place(start), place(end), place(to)]);
+        }
+        let shared: Arc<str> = Arc::from(contexts.as_str());
+        let doc_id: Arc<str> = doc.doc.id.as_str().into();
+        let mut seen = vec![false; n];
+        partial.hits.reserve(found.len());
+        for (&DocMatch { m, sentence }, &at) in found.iter().zip(places.iter()) {
+            let first = m.start;
+            let last = first + m.len - 1;
             partial.counts[m.pattern] += 1;
             seen[m.pattern] = true;
-            partial.hits[m.pattern].push(KwicHit {
+            partial.hits.push(KwicHit {
                 pattern: m.pattern,
                 ordinal: doc.doc.ordinal,
-                doc_id: Arc::clone(doc_id.get_or_insert_with(|| doc.doc.id.as_str().into())),
+                doc_id: Arc::clone(&doc_id),
                 sentence,
-                start,
-                end,
-                context,
-                matched_at,
+                start: tokens[first].span.start,
+                end: tokens[last].span.end,
+                text: Arc::clone(&shared),
+                at,
             });
         }
         partial.found = found;
@@ -447,42 +601,12 @@ impl Analyser for Kwic {
     fn finish(&self, mut partial: KwicPartial) -> KwicOutput {
         partial.sized(self.config.patterns.len());
         partial.trim(self.config.max_hits_csv, true);
-        // Each pattern's hits are in corpus order already when one thread saw the documents
-        // in order (else they are sorted, in runs that a stable sort merges cheaply); the
-        // patterns' lists are then merged by key, each hit moved once. Keys are unique: a
+        // In corpus order already when one thread saw the documents in order; else in runs
+        // (one per state or worker), which a stable sort merges cheaply. Keys are unique: a
         // pattern's hits never start at the same place.
-        let mut lists: Vec<std::vec::IntoIter<KwicHit>> = Vec::with_capacity(partial.hits.len());
-        let mut total = 0;
-        for mut hits in partial.hits {
-            if !hits.is_sorted_by_key(KwicHit::key) {
-                hits.sort_by_key(KwicHit::key);
-            }
-            total += hits.len();
-            lists.push(hits.into_iter());
-        }
-        // (the key of a list's next hit, the list), least first.
-        let mut heads: BinaryHeap<Reverse<(HitKey, usize)>> =
-            BinaryHeap::with_capacity(lists.len());
-        let mut next: Vec<Option<KwicHit>> = Vec::with_capacity(lists.len());
-        for (i, list) in lists.iter_mut().enumerate() {
-            let head = list.next();
-            if let Some(h) = &head {
-                heads.push(Reverse((h.key(), i)));
-            }
-            next.push(head);
-        }
-        let mut hits = Vec::with_capacity(total);
-        while let Some(Reverse((_, i))) = heads.pop() {
-            let Some(hit) = next.get_mut(i).and_then(Option::take) else {
-                continue;
-            };
-            hits.push(hit);
-            if let (Some(h), Some(slot)) =
-                (lists.get_mut(i).and_then(Iterator::next), next.get_mut(i))
-            {
-                heads.push(Reverse((h.key(), i)));
-                *slot = Some(h);
-            }
+        let mut hits = partial.hits;
+        if !hits.is_sorted_by_key(KwicHit::key) {
+            hits.sort_by_key(KwicHit::key);
         }
         KwicOutput {
             patterns: self
@@ -559,7 +683,7 @@ impl Configure for Kwic {
         documents: &[DocumentStats],
     ) -> Result<(), InvalidState> {
         let n = self.config.patterns.len();
-        if partial.counts.len() != n || partial.documents.len() != n || partial.hits.len() != n {
+        if partial.counts.len() != n || partial.documents.len() != n {
             return Err(InvalidState(format!(
                 "the concordance state has {} patterns, the pipeline {n}",
                 partial.counts.len()
@@ -568,36 +692,41 @@ impl Configure for Kwic {
         let docs = documents.len() as u64;
         let by_ordinal: std::collections::HashMap<Ordinal, &DocumentStats> =
             documents.iter().map(|d| (d.ordinal, d)).collect();
-        for (i, hits) in partial.hits.iter().enumerate() {
+        let mut kept = vec![0u64; n];
+        for h in &partial.hits {
+            let Some(k) = kept.get_mut(h.pattern) else {
+                return Err(InvalidState(format!(
+                    "the concordance state has a hit of pattern {}, the pipeline {n} patterns",
+                    h.pattern
+                )));
+            };
+            *k += 1;
+            let doc = by_ordinal.get(&h.ordinal);
+            let fits = doc.is_some_and(|d| {
+                *d.id == *h.doc_id
+                    && h.start <= h.end
+                    && h.end as u64 <= d.bytes
+                    && (h.sentence as u64) < d.sentences.max(1)
+            });
+            if !fits {
+                return Err(InvalidState(format!(
+                    "a hit of pattern \"{}\" in document {} (ordinal {}, bytes {}..{}) is not in the state's documents",
+                    self.config.patterns[h.pattern], h.doc_id, h.ordinal, h.start, h.end
+                )));
+            }
+        }
+        for (i, &kept) in kept.iter().enumerate() {
             if partial.documents[i] > docs || partial.documents[i] > partial.counts[i] {
                 return Err(InvalidState(format!(
                     "pattern \"{}\" has hits in {} documents, of {docs} with {} hits",
                     self.config.patterns[i], partial.documents[i], partial.counts[i]
                 )));
             }
-            if hits.len() as u64 > partial.counts[i] {
+            if kept > partial.counts[i] {
                 return Err(InvalidState(format!(
-                    "pattern \"{}\" keeps {} hits but counts {}",
-                    self.config.patterns[i],
-                    hits.len(),
-                    partial.counts[i]
+                    "pattern \"{}\" keeps {kept} hits but counts {}",
+                    self.config.patterns[i], partial.counts[i]
                 )));
-            }
-            for h in hits {
-                let doc = by_ordinal.get(&h.ordinal);
-                let fits = doc.is_some_and(|d| {
-                    *d.id == *h.doc_id
-                        && h.pattern == i
-                        && h.start <= h.end
-                        && h.end as u64 <= d.bytes
-                        && (h.sentence as u64) < d.sentences.max(1)
-                });
-                if !fits {
-                    return Err(InvalidState(format!(
-                        "a hit of pattern \"{}\" in document {} (ordinal {}, bytes {}..{}) is not in the state's documents",
-                        self.config.patterns[i], h.doc_id, h.ordinal, h.start, h.end
-                    )));
-                }
             }
         }
         Ok(())
@@ -747,6 +876,8 @@ mod tests {
             let (mut a, mut b) = (kwic.partial(), kwic.partial());
             for d in &docs[..cut] { kwic.observe(&mut a, &normalise(d)); }
             for d in docs[cut..].iter().rev() { kwic.observe(&mut b, &normalise(d)); }
+            // One side through a state file: listed by pattern, read back as one list.
+            let mut a: KwicPartial = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
             let merged = if reversed { b.merge(a); b } else { a.merge(b); a };
             let out = kwic.finish(merged);
             let expected = reference(&PATTERNS, &docs, window);
@@ -777,6 +908,77 @@ mod tests {
             prop_assert_eq!(out2.hits, firsts);
             prop_assert_eq!(out2.patterns, out.patterns);
         }
+    }
+
+    /// Enough hits for the trim to run while the documents come (in reverse order), on one
+    /// side and on the merged state: each pattern's first hits all the same.
+    #[test]
+    fn trimming_as_hits_come_keeps_each_patterns_first() {
+        let docs: Vec<Document> = (0..120u64)
+            .map(|i| {
+                let text = format!("strike {i} on strike day b and general strike");
+                Document::new(i, format!("d{i}"), text, Metadata::new())
+            })
+            .collect();
+        let config = KwicConfig {
+            patterns: vec!["strik*".into(), "general strike".into(), "b".into()],
+            window: 1,
+            ..KwicConfig::default()
+        };
+        let whole = Kwic::new(config.clone()).unwrap();
+        let mut all = whole.partial();
+        for d in &docs {
+            whole.observe(&mut all, &normalise(d));
+        }
+        let all = whole.finish(all);
+        for limit in [0, 1, 3, 9, 40] {
+            let limited = Kwic::new(KwicConfig {
+                max_hits_csv: Some(limit),
+                ..config.clone()
+            })
+            .unwrap();
+            let (mut a, mut b) = (limited.partial(), limited.partial());
+            for d in docs[60..].iter().rev() {
+                limited.observe(&mut a, &normalise(d));
+            }
+            for d in docs[..60].iter().rev() {
+                limited.observe(&mut b, &normalise(d));
+            }
+            // Trimmed while the documents came: far fewer hits kept than seen.
+            assert!(a.hits.len() <= 2 * limit.max(8) * 3, "{}", a.hits.len());
+            let state = serde_json::to_string(&b).unwrap();
+            a.merge(serde_json::from_str(&state).unwrap());
+            let out = limited.finish(a);
+            let mut firsts: Vec<KwicHit> = Vec::new();
+            for p in 0..3 {
+                firsts.extend(all.first_hits(p, limit).cloned());
+            }
+            firsts.sort_by_key(KwicHit::key);
+            assert_eq!(out.hits, firsts, "max_hits_csv = {limit}");
+            assert_eq!(out.patterns, all.patterns);
+        }
+    }
+
+    /// A state whose hit is listed under another pattern is refused when read.
+    #[test]
+    fn a_hit_listed_under_another_pattern_is_refused() {
+        let kwic = Kwic::new(KwicConfig {
+            patterns: vec!["a".into(), "b".into()],
+            ..KwicConfig::default()
+        })
+        .unwrap();
+        let mut p = kwic.partial();
+        let doc = Document::new(0, "d", "a b", Metadata::new());
+        kwic.observe(&mut p, &normalise(&doc));
+        let mut state: serde_json::Value = serde_json::to_value(&p).unwrap();
+        assert_eq!(state["hits"].as_array().map(Vec::len), Some(2));
+        state["hits"].as_array_mut().unwrap().swap(0, 1);
+        let err = serde_json::from_value::<KwicPartial>(state).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("a hit of pattern 1 is listed under pattern 0"),
+            "{err}"
+        );
     }
 
     #[test]
